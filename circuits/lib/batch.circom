@@ -1,0 +1,107 @@
+pragma circom 2.1.0;
+
+include "circomlib/circuits/poseidon.circom";
+include "circomlib/circuits/bitify.circom";
+
+function log2ceil(n) {
+    var r = 0;
+    while ((1 << r) < n) r++;
+    return r;
+}
+
+// PresentPrefix: present[i] = 1 for i < count and 0 otherwise, for 1 <= count <= N.
+// present is a run of ones followed by zeros (booleans, present[0] = 1, never
+// rising again) whose sum is count; that pins it down and also proves
+// 1 <= count <= N without a comparator. Cost: 2N constraints.
+template PresentPrefix(N) {
+    signal input count;
+    signal output present[N];
+
+    var sum = 0;
+    for (var i = 0; i < N; i++) {
+        present[i] <-- i < count ? 1 : 0;
+        present[i] * (present[i] - 1) === 0;
+        if (i == 0) {
+            present[0] === 1;
+        } else {
+            // Never 0 followed by 1.
+            present[i] * (1 - present[i - 1]) === 0;
+        }
+        sum += present[i];
+    }
+    sum === count;
+}
+
+// MerkleSubtreeRoot: root of the full binary Poseidon(2) tree over N leaves
+// (N a power of two). Cost: (N - 1) Poseidon(2), about 240 constraints per leaf.
+template MerkleSubtreeRoot(N) {
+    signal input leaves[N];
+    signal output root;
+
+    var LOG = log2ceil(N);
+    assert((1 << LOG) == N);
+    component h[N];
+    signal nodes[2 * N];
+    for (var i = 0; i < N; i++) nodes[N + i] <== leaves[i];
+    for (var i = N - 1; i >= 1; i--) {
+        h[i] = Poseidon(2);
+        h[i].inputs[0] <== nodes[2 * i];
+        h[i].inputs[1] <== nodes[2 * i + 1];
+        nodes[i] <== h[i].out;
+    }
+    if (N == 1) {
+        root <== leaves[0];
+    } else {
+        root <== nodes[1];
+    }
+}
+
+// MerkleRootFromPath: recomputes a root from a node at `index` at height
+// DEPTH - LEVELS and its LEVELS siblings. Every index bit comes from Num2Bits,
+// so each is constrained boolean and the index is < 2^LEVELS (the lesson of the
+// 2025 BinaryMerkleRoot bug). Cost: LEVELS * (Poseidon(2) + 1) + LEVELS + 1.
+template MerkleRootFromPath(LEVELS) {
+    signal input node;
+    signal input index;
+    signal input siblings[LEVELS];
+    signal output root;
+
+    component bits = Num2Bits(LEVELS);
+    bits.in <== index;
+    component h[LEVELS];
+    signal cur[LEVELS + 1];
+    signal swap[LEVELS];
+    cur[0] <== node;
+    for (var l = 0; l < LEVELS; l++) {
+        // swap = bit ? (sibling - cur) : 0; left = cur + swap, right = sibling - swap.
+        swap[l] <== bits.out[l] * (siblings[l] - cur[l]);
+        h[l] = Poseidon(2);
+        h[l].inputs[0] <== cur[l] + swap[l];
+        h[l].inputs[1] <== siblings[l] - swap[l];
+        cur[l + 1] <== h[l].out;
+    }
+    root <== cur[LEVELS];
+}
+
+// BatchInclusion (PROTOCOL constraint 3): the N leaves of batch `batchIndex`
+// hash to a subtree root that sits at position batchIndex under datasetRoot (a
+// tree of depth DEPTH), and every leaf at a position >= count is 0.
+// Cost: about one Poseidon(2) per item plus (DEPTH - log2 N) for the path.
+template BatchInclusion(N, DEPTH) {
+    signal input leaves[N];
+    signal input present[N];
+    signal input batchIndex;
+    signal input pathSiblings[DEPTH - log2ceil(N)];
+    signal input datasetRoot;
+
+    for (var i = 0; i < N; i++) {
+        leaves[i] * (1 - present[i]) === 0;
+    }
+    component sub = MerkleSubtreeRoot(N);
+    sub.leaves <== leaves;
+    component path = MerkleRootFromPath(DEPTH - log2ceil(N));
+    path.node <== sub.root;
+    path.index <== batchIndex;
+    path.siblings <== pathSiblings;
+    path.root === datasetRoot;
+}

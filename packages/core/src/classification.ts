@@ -1,0 +1,116 @@
+import { assertField } from "./field.ts";
+import { labelsCommitment } from "./labels.ts";
+import type { DatasetTree } from "./merkle.ts";
+import { type CircuitInfo, orderPublicSignals } from "./registry.ts";
+import { RULE_IDS, type RuleParams, ruleParamsHash, type TaskBinding, taskHash } from "./task.ts";
+
+/** Largest class count the classification circuit supports (CLASS_BITS = 5). */
+export const MAX_CLASSES = 32;
+
+/** Classification rule parameters: labels are < numClasses and set in allowedMask. */
+export interface ClassificationParams {
+  numClasses: number;
+  /** Bit c set = class c may be used. */
+  allowedMask: bigint;
+}
+
+/** The four rule parameter slots of a classification task. */
+export function classificationRuleParams(p: ClassificationParams): RuleParams {
+  return [BigInt(p.numClasses), p.allowedMask, 0n, 0n];
+}
+
+/** Parameter problems in words (empty when the parameters are usable). */
+export function checkClassificationParams(p: ClassificationParams): string[] {
+  const errors: string[] = [];
+  if (!Number.isInteger(p.numClasses) || p.numClasses < 1 || p.numClasses > MAX_CLASSES) {
+    errors.push(`number of classes must be 1..${MAX_CLASSES}, got ${p.numClasses}`);
+  }
+  if (p.allowedMask <= 0n || p.allowedMask >= 1n << BigInt(MAX_CLASSES)) {
+    errors.push(`allowed-class mask must set at least one of the first ${MAX_CLASSES} bits`);
+  } else if (p.allowedMask >> BigInt(p.numClasses) !== 0n) {
+    errors.push(`allowed-class mask allows classes >= ${p.numClasses}, the number of classes`);
+  }
+  return errors;
+}
+
+/** Each label that breaks the rule, in words, numbered by dataset item (firstItem + i). */
+export function checkClassificationLabels(
+  labels: readonly number[],
+  p: ClassificationParams,
+  firstItem = 0,
+): string[] {
+  const errors: string[] = [];
+  labels.forEach((label, i) => {
+    const item = firstItem + i;
+    if (!Number.isInteger(label) || label < 0) {
+      errors.push(`item ${item}: label ${label} is not a class number`);
+    } else if (label >= p.numClasses) {
+      errors.push(`item ${item}: class ${label} >= number of classes ${p.numClasses}`);
+    } else if (((p.allowedMask >> BigInt(label)) & 1n) === 0n) {
+      errors.push(`item ${item}: class ${label} is not allowed in this task`);
+    }
+  });
+  return errors;
+}
+
+/** Everything a worker needs to prove one classification batch. */
+export interface ClassificationBatchRequest {
+  circuit: CircuitInfo;
+  tree: DatasetTree;
+  task: Omit<TaskBinding, "ruleParamsHash" | "datasetRoot">;
+  params: ClassificationParams;
+  batchIndex: number;
+  /** Labels of the present items only (length = count). */
+  labels: readonly number[];
+  salt: bigint;
+  recipient: bigint;
+}
+
+/** Witness input for ClassificationBatch plus the public signals it must produce. */
+export function classificationInput(r: ClassificationBatchRequest): {
+  input: Record<string, string | string[]>;
+  publicSignals: bigint[];
+} {
+  const { N, DEPTH } = r.circuit.params;
+  if (r.tree.depth !== DEPTH) throw new Error(`dataset tree depth ${r.tree.depth} does not match circuit depth ${DEPTH}`);
+  const count = Math.min(N, r.tree.size - r.batchIndex * N);
+  if (r.batchIndex < 0 || count <= 0) throw new RangeError(`batch ${r.batchIndex} is outside the dataset`);
+  if (r.labels.length !== count) throw new RangeError(`batch ${r.batchIndex} has ${count} items, got ${r.labels.length} labels`);
+  const violations = checkClassificationLabels(r.labels, r.params, r.batchIndex * N);
+  if (violations.length) throw new RangeError(violations.join("; "));
+  assertField(r.salt, "salt");
+  assertField(r.recipient, "recipient");
+
+  const ruleParams = classificationRuleParams(r.params);
+  const labels = Array.from({ length: N }, (_, i) => BigInt(r.labels[i] ?? 0));
+  const th = taskHash({ ...r.task, datasetRoot: r.tree.root, ruleParamsHash: ruleParamsHash(RULE_IDS.classification, ruleParams) });
+  const commitment = labelsCommitment(labels, r.circuit.labelBits, r.salt);
+  const s = (x: bigint) => x.toString();
+  return {
+    input: {
+      taskHash: s(th),
+      batchIndex: String(r.batchIndex),
+      count: String(count),
+      recipient: s(r.recipient),
+      labelsCommitment: s(commitment),
+      datasetRoot: s(r.tree.root),
+      pkR: r.task.pkR.map(s),
+      goldRoot: s(r.task.goldRoot),
+      taskId: s(r.task.taskId),
+      chainId: s(r.task.chainId),
+      contractAddress: s(r.task.contract),
+      ruleParams: ruleParams.map(s),
+      leaves: r.tree.batchLeaves(r.batchIndex, N).map(s),
+      labels: labels.map(s),
+      salt: s(r.salt),
+      pathSiblings: r.tree.batchPath(r.batchIndex, N).map(s),
+    },
+    publicSignals: orderPublicSignals(r.circuit, {
+      taskHash: th,
+      batchIndex: BigInt(r.batchIndex),
+      count: BigInt(count),
+      recipient: r.recipient,
+      labelsCommitment: commitment,
+    }),
+  };
+}

@@ -1,0 +1,41 @@
+import registry from "../../../circuits/circuits.json" with { type: "json" };
+import type { RuleName } from "./task.ts";
+
+/** One entry of circuits/circuits.json: a compiled rule circuit variant. */
+export interface CircuitInfo {
+  name: string;
+  rule: RuleName;
+  ruleId: number;
+  template: string;
+  params: { N: number; DEPTH: number };
+  labelBits: number;
+  publicInputs: readonly string[];
+  deploy: boolean;
+}
+
+/** All registered circuits, in registry order. */
+export const circuits: readonly CircuitInfo[] = registry.circuits as CircuitInfo[];
+
+/** The registry entry called `name`, or an error listing the known ones. */
+export function circuitInfo(name: string): CircuitInfo {
+  const c = circuits.find((x) => x.name === name);
+  if (!c) throw new Error(`unknown circuit "${name}"; known: ${circuits.map((x) => x.name).join(", ")}`);
+  return c;
+}
+
+/** Public signals in the circuit's order, from a record of named values. */
+export function orderPublicSignals(info: CircuitInfo, values: Record<string, bigint>): bigint[] {
+  return info.publicInputs.map((k) => {
+    const v = values[k];
+    if (v === undefined) throw new Error(`public input "${k}" of ${info.name} is missing`);
+    return v;
+  });
+}
+
+/** Named view of a public signal vector. */
+export function namePublicSignals(info: CircuitInfo, signals: readonly bigint[]): Record<string, bigint> {
+  if (signals.length !== info.publicInputs.length) {
+    throw new Error(`${info.name} has ${info.publicInputs.length} public inputs, got ${signals.length}`);
+  }
+  return Object.fromEntries(info.publicInputs.map((k, i) => [k, signals[i]]));
+}

@@ -1,0 +1,56 @@
+import assert from "node:assert/strict";
+import { mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, test } from "node:test";
+import * as snarkjs from "snarkjs";
+import { writeDevPtau } from "../../scripts/circuits/dev-ptau.ts";
+
+/** Splits a snarkjs binary file into its sections. */
+function sections(buf: Buffer): Map<number, Buffer> {
+  const out = new Map<number, Buffer>();
+  let pos = 12;
+  while (pos < buf.length) {
+    const id = buf.readUInt32LE(pos);
+    const size = Number(buf.readBigUInt64LE(pos + 4));
+    out.set(id, buf.subarray(pos + 12, pos + 12 + size));
+    pos += 12 + size;
+  }
+  return out;
+}
+
+// snarkjs keeps a multi-threaded curve alive between calls; release its workers.
+after(() => (globalThis as { curve_bn128?: { terminate(): Promise<void> } }).curve_bn128?.terminate());
+
+test("the direct dev ptau is byte-identical to snarkjs' prepare phase2 for the same tau", async () => {
+  const dir = await mkdtemp(join(tmpdir(), "ptau-"));
+  const mine = join(dir, "direct.ptau");
+  await writeDevPtau(mine, 5);
+  const direct = await readFile(mine);
+  const s = sections(direct);
+  // Rebuild the unprepared file (sections 1-7) and let snarkjs prepare it the slow way.
+  const ids = [1, 2, 3, 4, 5, 6, 7];
+  const parts: Buffer[] = [];
+  const head = Buffer.alloc(12);
+  head.write("ptau", 0);
+  head.writeUInt32LE(1, 4);
+  head.writeUInt32LE(ids.length, 8);
+  parts.push(head);
+  for (const id of ids) {
+    const body = s.get(id);
+    assert.ok(body, `section ${id} missing`);
+    const sh = Buffer.alloc(12);
+    sh.writeUInt32LE(id, 0);
+    sh.writeBigUInt64LE(BigInt(body.length), 4);
+    parts.push(sh, body);
+  }
+  const unprepared = join(dir, "raw.ptau");
+  await writeFile(unprepared, Buffer.concat(parts));
+  const prepared = join(dir, "prepared.ptau");
+  await snarkjs.powersOfTau.preparePhase2(unprepared, prepared);
+  const ref = sections(await readFile(prepared));
+  for (const id of [12, 13, 14, 15]) {
+    assert.ok(ref.get(id)?.equals(s.get(id) as Buffer), `section ${id} differs from snarkjs' prepare`);
+  }
+  assert.ok(ref.get(2)?.equals(s.get(2) as Buffer));
+});
