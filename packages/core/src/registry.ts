@@ -39,3 +39,18 @@ export function namePublicSignals(info: CircuitInfo, signals: readonly bigint[])
   }
   return Object.fromEntries(info.publicInputs.map((k, i) => [k, signals[i]]));
 }
+
+/** The contract name of a circuit's generated verifier: classification_n64_d20 -> ClassificationN64D20Verifier. */
+export function verifierName(circuit: string): string {
+  return `${circuit
+    .split("_")
+    .map((w) => w[0].toUpperCase() + w.slice(1))
+    .join("")}Verifier`;
+}
+
+/** The circuit the contracts and the app use for a rule (the registry entry marked deploy). */
+export function deployedCircuit(rule: string): CircuitInfo {
+  const c = circuits.find((x) => x.rule === rule && x.deploy);
+  if (!c) throw new Error(`no deployable circuit for rule "${rule}" in circuits/circuits.json`);
+  return c;
+}

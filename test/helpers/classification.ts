@@ -1,0 +1,58 @@
+import { join } from "node:path";
+import { classificationInput } from "@zklabel/core/classification";
+import { DEMO_PARAMS, demoItems, textLeaf } from "@zklabel/core/demo";
+import { DatasetTree } from "@zklabel/core/merkle";
+import { proveBatch } from "@zklabel/core/prove";
+import { type CircuitInfo, circuitInfo } from "@zklabel/core/registry";
+
+export const ROOT = join(import.meta.dirname, "..", "..");
+
+/** Compiled artifacts of a registry circuit (built by scripts/circuits/build.ts). */
+export function artifacts(name: string) {
+  const dir = join(ROOT, "build", "circuits", name);
+  return { wasm: join(dir, "main.wasm"), zkey: join(dir, "main.zkey"), r1cs: join(dir, "main.r1cs"), vkey: join(dir, "vkey.json") };
+}
+
+/** The demo dataset as a tree of the circuit's depth. */
+export function demoDataset(circuit: CircuitInfo, n = 100) {
+  const items = demoItems(n);
+  return { items, tree: new DatasetTree(circuit.params.DEPTH, items.map((x) => textLeaf(x.text))) };
+}
+
+export interface TaskFields {
+  taskId: bigint;
+  chainId: bigint;
+  contract: bigint;
+  pkR?: readonly [bigint, bigint];
+  goldRoot?: bigint;
+}
+
+/** Proves batch `batchIndex` of the demo dataset with the intended (valid) labels unless others are given. */
+export async function proveDemoBatch(
+  name: string,
+  task: TaskFields,
+  batchIndex: number,
+  recipient: bigint,
+  opts: { labels?: number[]; salt?: bigint; n?: number } = {},
+) {
+  const circuit = circuitInfo(name);
+  const { items, tree } = demoDataset(circuit, opts.n);
+  const N = circuit.params.N;
+  const labels = opts.labels ?? items.slice(batchIndex * N, (batchIndex + 1) * N).map((x) => x.sentiment);
+  const { input, publicSignals } = classificationInput({
+    circuit,
+    tree,
+    task: { pkR: task.pkR ?? [0n, 1n], goldRoot: task.goldRoot ?? 0n, taskId: task.taskId, chainId: task.chainId, contract: task.contract },
+    params: DEMO_PARAMS,
+    batchIndex,
+    labels,
+    salt: opts.salt ?? 12345n,
+    recipient,
+  });
+  return proveBatch(input, publicSignals, artifacts(name));
+}
+
+/** snarkjs keeps a multi-threaded curve alive between calls; tests release its workers when done. */
+export async function releaseSnarkjs(): Promise<void> {
+  await (globalThis as { curve_bn128?: { terminate(): Promise<void> } }).curve_bn128?.terminate();
+}
