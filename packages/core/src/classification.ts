@@ -76,6 +76,8 @@ export function classificationInput(r: ClassificationBatchRequest): {
   const count = Math.min(N, r.tree.size - r.batchIndex * N);
   if (r.batchIndex < 0 || count <= 0) throw new RangeError(`batch ${r.batchIndex} is outside the dataset`);
   if (r.labels.length !== count) throw new RangeError(`batch ${r.batchIndex} has ${count} items, got ${r.labels.length} labels`);
+  const paramErrors = checkClassificationParams(r.params);
+  if (paramErrors.length) throw new RangeError(paramErrors.join("; "));
   const violations = checkClassificationLabels(r.labels, r.params, r.batchIndex * N);
   if (violations.length) throw new RangeError(violations.join("; "));
   assertField(r.salt, "salt");

@@ -1,0 +1,36 @@
+import { z } from "zod";
+
+const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, "must be a 0x-prefixed 20-byte address");
+const uint = z.string().regex(/^\d+$/, "must be a decimal integer string");
+
+/** The seeded demo task, as `npm run dev` writes it for the app (items are public in the demo only). */
+export const demoTaskSchema = z.object({
+  taskId: uint,
+  title: z.string(),
+  instructions: z.string(),
+  classes: z.array(z.string()).min(1).max(32),
+  numClasses: z.number().int().min(1).max(32),
+  allowedMask: uint,
+  items: z.array(z.string()).min(1),
+  pkR: z.tuple([uint, uint]),
+  goldRoot: uint,
+  rewardPerItem: uint,
+  deadline: uint,
+});
+
+/** apps/web/public/deployment.json: where the contracts are and what was seeded. */
+export const deploymentSchema = z.object({
+  chainId: z.number().int().positive(),
+  rpcUrl: z.url(),
+  escrow: address,
+  verifier: address,
+  circuit: z.string(),
+  batchSize: z.number().int().positive(),
+  datasetDepth: z.number().int().positive(),
+  deployBlock: uint,
+  insecureDevKeys: z.literal(true),
+  demoTask: demoTaskSchema,
+});
+
+export type DeploymentFile = z.infer<typeof deploymentSchema>;
+export type DemoTask = z.infer<typeof demoTaskSchema>;

@@ -1,0 +1,33 @@
+/** `npm run dev`: the whole product locally until Ctrl-C. */
+import { startStack } from "./lib/stack.ts";
+
+const t0 = Date.now();
+const log = (m: string) => console.log(`[dev ${((Date.now() - t0) / 1000).toFixed(1).padStart(6)}s] ${m}`);
+const stack = await startStack({
+  rpcPort: Number(process.env.ZKLABEL_RPC_PORT ?? 8545),
+  webPort: Number(process.env.ZKLABEL_WEB_PORT ?? 3000),
+  log,
+  verbose: process.env.ZKLABEL_VERBOSE === "1",
+}).catch((e: Error) => {
+  console.error(`\nnpm run dev could not start the product: ${e.message}`);
+  process.exit(1);
+});
+
+console.log(`
+zkLabel is running (INSECURE development keys, local chain only)
+  app      ${stack.appUrl}
+  chain    ${stack.rpcUrl} (chain id ${stack.deployment.chainId})
+  escrow   ${stack.deployment.escrow}
+  demo     task ${stack.deployment.demoTask.taskId}: ${stack.deployment.demoTask.items.length} items
+Press Ctrl-C to stop everything.`);
+
+let stopping = false;
+for (const sig of ["SIGINT", "SIGTERM"] as const) {
+  process.on(sig, async () => {
+    if (stopping) return;
+    stopping = true;
+    console.log("\nstopping the app and the chain...");
+    await stack.stop();
+    process.exit(0);
+  });
+}

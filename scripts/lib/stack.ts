@@ -1,0 +1,209 @@
+/**
+ * The whole product on this machine: Hardhat node, contracts, demo task, web app.
+ * `npm run dev` and the browser end-to-end tests start it the same way.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { classificationRuleParams } from "@zklabel/core/classification";
+import { DEMO_CLASSES, DEMO_PARAMS, demoItems, textLeaf } from "@zklabel/core/demo";
+import { type DeploymentFile, deploymentSchema } from "@zklabel/core/deployment";
+import { DatasetTree } from "@zklabel/core/merkle";
+import { parseEther } from "viem";
+import { buildCircuits } from "../circuits/build.ts";
+import { deployZkLabel } from "./deploy.ts";
+
+export const ROOT = join(import.meta.dirname, "..", "..");
+const bin = (name: string) => join(ROOT, "node_modules", ".bin", name);
+
+export interface StackOptions {
+  rpcPort?: number;
+  webPort?: number;
+  log?: (msg: string) => void;
+  /** Forward child output (the Hardhat node and Next.js) to this process's stdout. */
+  verbose?: boolean;
+}
+
+export interface Stack {
+  rpcUrl: string;
+  appUrl: string;
+  deployment: DeploymentFile;
+  stop(): Promise<void>;
+}
+
+/** Runs a command to completion, failing with its output. */
+export function run(cmd: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const p = spawn(cmd, args, { cwd: opts.cwd ?? ROOT, env: { ...process.env, ...opts.env }, stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    p.stdout.on("data", (d) => (out += d));
+    p.stderr.on("data", (d) => (out += d));
+    p.on("error", reject);
+    p.on("close", (code) => (code === 0 ? resolve() : reject(new Error(`${cmd} ${args.join(" ")} exited ${code}:\n${out.slice(-4000)}`))));
+  });
+}
+
+async function portFree(port: number): Promise<boolean> {
+  const { createServer } = await import("node:net");
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.once("error", () => resolve(false));
+    s.listen(port, "127.0.0.1", () => s.close(() => resolve(true)));
+  });
+}
+
+async function waitFor(what: string, check: () => Promise<boolean>, child: ChildProcess, timeoutMs: number): Promise<void> {
+  const start = Date.now();
+  while (Date.now() - start < timeoutMs) {
+    if (child.exitCode !== null) throw new Error(`${what} exited with code ${child.exitCode} before it was ready`);
+    if (await check().catch(() => false)) return;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`${what} was not ready after ${timeoutMs / 1000}s`);
+}
+
+function startChild(cmd: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; verbose?: boolean; name: string }) {
+  const child = spawn(cmd, args, {
+    cwd: opts.cwd ?? ROOT,
+    env: { ...process.env, ...opts.env },
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true, // own process group, so stop() ends its children too
+  });
+  let tail = "";
+  const keep = (d: Buffer) => {
+    tail = (tail + d.toString()).slice(-8000);
+    if (opts.verbose) process.stdout.write(d.toString().replace(/^(?=.)/gm, `[${opts.name}] `));
+  };
+  child.stdout?.on("data", keep);
+  child.stderr?.on("data", keep);
+  return { child, tail: () => tail };
+}
+
+function kill(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.pid === undefined) return resolve();
+    child.once("exit", () => resolve());
+    try {
+      process.kill(-child.pid, "SIGTERM");
+    } catch {
+      resolve();
+    }
+    setTimeout(() => {
+      try {
+        if (child.pid !== undefined) process.kill(-child.pid, "SIGKILL");
+      } catch {}
+    }, 5000).unref();
+  });
+}
+
+/** Builds what is missing, starts the chain and the app, deploys and seeds. */
+export async function startStack(opts: StackOptions = {}): Promise<Stack> {
+  const rpcPort = opts.rpcPort ?? 8545;
+  const webPort = opts.webPort ?? 3000;
+  const log = opts.log ?? (() => {});
+  const rpcUrl = `http://127.0.0.1:${rpcPort}`;
+  const appUrl = `http://127.0.0.1:${webPort}`;
+
+  for (const [port, what, env] of [
+    [rpcPort, "the Hardhat node", "ZKLABEL_RPC_PORT"],
+    [webPort, "the web app", "ZKLABEL_WEB_PORT"],
+  ] as const) {
+    if (!(await portFree(port))) {
+      throw new Error(`port ${port} (for ${what}) is already in use on 127.0.0.1: stop whatever holds it, or choose another port with ${env}=<port>`);
+    }
+  }
+
+  log("circuits: building what is not cached");
+  const built = await buildCircuits();
+  log(`circuits: ${built.map((b) => `${b.name} ${b.constraints} constraints${b.cached ? " (cached)" : ""}`).join(", ")}`);
+  log("contracts: compiling");
+  await run(bin("hardhat"), ["compile", "--quiet"]);
+
+  const children: ChildProcess[] = [];
+  const stop = async () => {
+    await Promise.all(children.map(kill));
+  };
+  try {
+    log(`chain: starting Hardhat node on ${rpcUrl}`);
+    const node = startChild(bin("hardhat"), ["node", "--hostname", "127.0.0.1", "--port", String(rpcPort)], {
+      name: "chain",
+      verbose: opts.verbose,
+    });
+    children.push(node.child);
+    await waitFor(
+      "the Hardhat node",
+      async () => (await fetch(rpcUrl, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] }) })).ok,
+      node.child,
+      60_000,
+    ).catch((e) => {
+      throw new Error(`${e.message}\n${node.tail()}`);
+    });
+
+    log("contracts: deploying and seeding the demo task");
+    const deployment = await deployAndSeed(rpcUrl);
+    await writeFile(join(ROOT, "apps/web/public/deployment.json"), `${JSON.stringify(deployment, null, 2)}\n`);
+
+    log(`app: starting Next.js on ${appUrl}`);
+    const web = startChild(bin("next"), ["dev", "--hostname", "127.0.0.1", "--port", String(webPort)], {
+      cwd: join(ROOT, "apps/web"),
+      env: { NEXT_TELEMETRY_DISABLED: "1" },
+      name: "web",
+      verbose: opts.verbose,
+    });
+    children.push(web.child);
+    await waitFor("the web app", async () => (await fetch(`${appUrl}/deployment.json`)).ok, web.child, 180_000).catch((e) => {
+      throw new Error(`${e.message}\n${web.tail()}`);
+    });
+    return { rpcUrl, appUrl, deployment, stop };
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+}
+
+/** Deploys to the node at rpcUrl and creates the demo task from account #0. */
+async function deployAndSeed(rpcUrl: string): Promise<DeploymentFile> {
+  const { network } = await import("hardhat");
+  const { viem } = await network.create({ network: "localhost", override: { url: rpcUrl } });
+  const d = await deployZkLabel(viem);
+  const escrow = await viem.getContractAt("ZkLabelEscrow", d.escrow);
+  const items = demoItems();
+  const tree = new DatasetTree(d.datasetDepth, items.map((x) => textLeaf(x.text)));
+  const rewardPerItem = parseEther("0.001");
+  const deadline = BigInt(Math.floor(Date.now() / 1000) + 30 * 24 * 3600);
+  const pkR = [0n, 1n] as const;
+  const hash = await escrow.write.createTask(
+    [
+      {
+        datasetRoot: tree.root,
+        itemCount: items.length,
+        ruleParams: classificationRuleParams(DEMO_PARAMS) as unknown as readonly [bigint, bigint, bigint, bigint],
+        pkR,
+        goldRoot: 0n,
+        rewardPerItem,
+        deadline,
+      },
+    ],
+    { value: rewardPerItem * BigInt(items.length) },
+  );
+  const client = await viem.getPublicClient();
+  await client.waitForTransactionReceipt({ hash });
+  const taskId = await escrow.read.taskCount();
+  return deploymentSchema.parse({
+    ...d,
+    rpcUrl,
+    demoTask: {
+      taskId: taskId.toString(),
+      title: "Product review sentiment",
+      instructions: "Pick the sentiment of each review. Off-topic exists as a class but this task does not accept it.",
+      classes: [...DEMO_CLASSES],
+      numClasses: DEMO_PARAMS.numClasses,
+      allowedMask: DEMO_PARAMS.allowedMask.toString(),
+      items: items.map((x) => x.text),
+      pkR: pkR.map(String),
+      goldRoot: "0",
+      rewardPerItem: rewardPerItem.toString(),
+      deadline: deadline.toString(),
+    },
+  });
+}
