@@ -15,7 +15,11 @@ export default defineConfig({
     // is the same compiler and works offline.
     version: solc.version,
     // Linked libraries need artifacts of their own.
-    npmFilesToBuild: ["poseidon-solidity/PoseidonT3.sol", "poseidon-solidity/PoseidonT5.sol", "poseidon-solidity/PoseidonT6.sol"],
+    npmFilesToBuild: [
+      "poseidon-solidity/PoseidonT3.sol",
+      "poseidon-solidity/PoseidonT5.sol",
+      "poseidon-solidity/PoseidonT6.sol",
+    ],
     path: require.resolve("solc/soljson.js"),
     settings: {
       optimizer: { enabled: true, runs: 10_000 },

@@ -98,9 +98,12 @@ contract ZkLabelEscrow is IZkLabelEscrow {
     }
 
     /// @inheritdoc IZkLabelEscrow
-    function submitBatch(uint256 taskId, uint256 batchIndex, uint256[8] calldata proof, uint256[5] calldata publicInputs)
-        external
-    {
+    function submitBatch(
+        uint256 taskId,
+        uint256 batchIndex,
+        uint256[8] calldata proof,
+        uint256[5] calldata publicInputs
+    ) external {
         Task storage t = _task(taskId);
         if (block.timestamp > t.deadline) revert TaskExpired(taskId, t.deadline);
         uint256 batches = _batchCount(t.itemCount);
@@ -119,7 +122,10 @@ contract ZkLabelEscrow is IZkLabelEscrow {
         if (recipientWord == 0 || recipientWord >> 160 != 0) revert InvalidRecipient(recipientWord);
         if (
             !verifier.verifyProof(
-                [proof[0], proof[1]], [[proof[2], proof[3]], [proof[4], proof[5]]], [proof[6], proof[7]], publicInputs
+                [proof[0], proof[1]],
+                [[proof[2], proof[3]], [proof[4], proof[5]]],
+                [proof[6], proof[7]],
+                publicInputs
             )
         ) revert InvalidProof();
 
@@ -181,15 +187,14 @@ contract ZkLabelEscrow is IZkLabelEscrow {
     }
 
     function _checkClassificationParams(uint256[4] calldata p) internal pure {
-        if (p[0] == 0 || p[0] > MAX_CLASSES) revert InvalidRuleParams("number of classes must be 1..32");
-        if (p[1] == 0 || p[1] >> p[0] != 0) {
-            revert InvalidRuleParams("allowed-class mask must be non-zero and below 2^numClasses");
-        }
-        if (p[2] != 0 || p[3] != 0) revert InvalidRuleParams("unused rule parameters must be 0");
+        if (p[0] == 0 || p[0] > MAX_CLASSES) revert InvalidClassCount(p[0]);
+        if (p[1] == 0 || p[1] >> p[0] != 0) revert InvalidClassMask(p[1], p[0]);
+        if (p[2] != 0) revert UnusedRuleParamNotZero(2);
+        if (p[3] != 0) revert UnusedRuleParamNotZero(3);
     }
 
     function _send(address payable to, uint256 amount) internal {
-        (bool ok,) = to.call{value: amount}("");
+        (bool ok, ) = to.call{value: amount}("");
         if (!ok) revert TransferFailed(to, amount);
     }
 }

@@ -3,12 +3,24 @@ declare module "snarkjs" {
   type Input = string | { type: "mem"; data: Uint8Array };
   type Logger = { debug(m: string): void; info(m: string): void; warn(m: string): void; error(m: string): void };
   export const groth16: {
-    fullProve(input: unknown, wasm: Input, zkey: Input, logger?: Logger): Promise<{ proof: any; publicSignals: string[] }>;
+    fullProve(
+      input: unknown,
+      wasm: Input,
+      zkey: Input,
+      logger?: Logger,
+    ): Promise<{ proof: any; publicSignals: string[] }>;
     verify(vkey: unknown, publicSignals: readonly string[], proof: unknown, logger?: Logger): Promise<boolean>;
   };
   export const zKey: {
     newZKey(r1cs: string, ptau: string, zkey: string, logger?: Logger): Promise<unknown>;
-    beacon(oldZkey: string, newZkey: string, name: string, beaconHash: string, iterationsExp: number, logger?: Logger): Promise<unknown>;
+    beacon(
+      oldZkey: string,
+      newZkey: string,
+      name: string,
+      beaconHash: string,
+      iterationsExp: number,
+      logger?: Logger,
+    ): Promise<unknown>;
     verifyFromR1cs(r1cs: string, ptau: string, zkey: string, logger?: Logger): Promise<boolean>;
     exportVerificationKey(zkey: string, logger?: Logger): Promise<unknown>;
     exportSolidityVerifier(zkey: string, templates: { groth16: string }, logger?: Logger): Promise<string>;
@@ -22,5 +34,8 @@ declare module "ffjavascript" {
   export function buildBn128(singleThread?: boolean): Promise<any>;
 }
 declare module "r1csfile" {
-  export function readR1cs(file: string, options?: { loadConstraints?: boolean; loadMap?: boolean; getFieldFromPrime?: unknown }): Promise<any>;
+  export function readR1cs(
+    file: string,
+    options?: { loadConstraints?: boolean; loadMap?: boolean; getFieldFromPrime?: unknown },
+  ): Promise<any>;
 }

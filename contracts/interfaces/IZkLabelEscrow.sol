@@ -9,8 +9,6 @@ interface IZkLabelEscrow {
     struct TaskParams {
         /// Poseidon Merkle root of the item leaves (depth = the verifier's dataset depth).
         uint256 datasetRoot;
-        /// Number of items; batch b covers items [b*N, (b+1)*N).
-        uint32 itemCount;
         /// Rule parameter slots; classification: [numClasses, allowedMask, 0, 0].
         uint256[4] ruleParams;
         /// Requester's BabyJubJub label-encryption key.
@@ -21,6 +19,8 @@ interface IZkLabelEscrow {
         uint128 rewardPerItem;
         /// Unix time after which no batch is accepted and the requester may reclaim.
         uint64 deadline;
+        /// Number of items; batch b covers items [b*N, (b+1)*N).
+        uint32 itemCount;
     }
 
     /// @notice Stored state of a task.
@@ -65,7 +65,9 @@ interface IZkLabelEscrow {
     error DeadlineInPast(uint64 deadline, uint256 nowTime);
     error WrongFunding(uint256 expected, uint256 sent);
     error NotInField(uint256 value);
-    error InvalidRuleParams(string reason);
+    error InvalidClassCount(uint256 numClasses);
+    error InvalidClassMask(uint256 allowedMask, uint256 numClasses);
+    error UnusedRuleParamNotZero(uint256 slot);
     error TaskExpired(uint256 taskId, uint64 deadline);
     error BatchOutOfRange(uint256 batchIndex, uint256 batchCount);
     error BatchAlreadyAccepted(uint256 taskId, uint256 batchIndex);
@@ -87,8 +89,12 @@ interface IZkLabelEscrow {
     /// @notice Submits one batch of labels with its proof; on success the proof's recipient is credited.
     /// @param proof Groth16 proof as [A.x, A.y, B.x1, B.x0, B.y1, B.y0, C.x, C.y].
     /// @param publicInputs [taskHash, batchIndex, count, recipient, labelsCommitment].
-    function submitBatch(uint256 taskId, uint256 batchIndex, uint256[8] calldata proof, uint256[5] calldata publicInputs)
-        external;
+    function submitBatch(
+        uint256 taskId,
+        uint256 batchIndex,
+        uint256[8] calldata proof,
+        uint256[5] calldata publicInputs
+    ) external;
 
     /// @notice Sends the caller's whole credit to `to`.
     function withdraw(address payable to) external;

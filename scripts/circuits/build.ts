@@ -16,8 +16,8 @@ import { createRequire } from "node:module";
 import { homedir } from "node:os";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
-import * as snarkjs from "snarkjs";
 import { verifierName } from "@zklabel/core/registry";
+import * as snarkjs from "snarkjs";
 import { DEV_CEREMONY_LABEL, writeDevPtau } from "./dev-ptau.ts";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -98,7 +98,6 @@ async function sourceKey(entry: Entry): Promise<string> {
   return h.digest("hex").slice(0, 16);
 }
 
-
 const logger = {
   debug: () => {},
   info: () => {},
@@ -132,7 +131,10 @@ async function compile(entry: Entry, dir: string): Promise<void> {
 }
 
 async function ptauFor(power: number): Promise<string> {
-  const h = createHash("sha256").update(await readFile(join(ROOT, "scripts/circuits/dev-ptau.ts"))).digest("hex").slice(0, 8);
+  const h = createHash("sha256")
+    .update(await readFile(join(ROOT, "scripts/circuits/dev-ptau.ts")))
+    .digest("hex")
+    .slice(0, 8);
   const path = join(CACHE, "ptau", `zklabel-dev-INSECURE-bn128-p${power}-${h}.ptau`);
   if (await exists(path)) return path;
   await mkdir(dirname(path), { recursive: true });
@@ -199,8 +201,12 @@ export async function buildCircuits(only: string[] = []): Promise<BuiltCircuit[]
   for (const { entry, cacheDir, info } of plans) {
     const out = join(work, entry.name);
     await mkdir(out, { recursive: true });
-    for (const f of ["main.r1cs", "main.wasm", "main.zkey", "vkey.json"]) await copyIfChanged(join(cacheDir, f), join(out, f));
-    await writeIfChanged(join(verifierDir, `${verifierName(entry.name)}.sol`), await solidityVerifier(entry, join(cacheDir, "main.zkey")));
+    for (const f of ["main.r1cs", "main.wasm", "main.zkey", "vkey.json"])
+      await copyIfChanged(join(cacheDir, f), join(out, f));
+    await writeIfChanged(
+      join(verifierDir, `${verifierName(entry.name)}.sol`),
+      await solidityVerifier(entry, join(cacheDir, "main.zkey")),
+    );
     if (entry.deploy) {
       await copyIfChanged(join(cacheDir, "main.wasm"), join(webDir, `${entry.name}.wasm`));
       await copyIfChanged(join(cacheDir, "main.zkey"), join(webDir, `${entry.name}.zkey`));

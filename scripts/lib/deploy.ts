@@ -23,7 +23,11 @@ export interface Deployment {
 // Typed loosely on purpose: hardhat-viem's helper types are generic over the
 // compiled artifacts, which a deploy helper should not depend on.
 interface ViemHelpers {
-  deployContract(name: string, args?: unknown[], config?: { libraries?: Record<string, Address> }): Promise<{ address: Address }>;
+  deployContract(
+    name: string,
+    args?: unknown[],
+    config?: { libraries?: Record<string, Address> },
+  ): Promise<{ address: Address }>;
   getPublicClient(): Promise<{ getChainId(): Promise<number>; getBlockNumber(): Promise<bigint> }>;
 }
 

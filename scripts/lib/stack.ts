@@ -34,12 +34,18 @@ export interface Stack {
 /** Runs a command to completion, failing with its output. */
 export function run(cmd: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<void> {
   return new Promise((resolve, reject) => {
-    const p = spawn(cmd, args, { cwd: opts.cwd ?? ROOT, env: { ...process.env, ...opts.env }, stdio: ["ignore", "pipe", "pipe"] });
+    const p = spawn(cmd, args, {
+      cwd: opts.cwd ?? ROOT,
+      env: { ...process.env, ...opts.env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let out = "";
     p.stdout.on("data", (d) => (out += d));
     p.stderr.on("data", (d) => (out += d));
     p.on("error", reject);
-    p.on("close", (code) => (code === 0 ? resolve() : reject(new Error(`${cmd} ${args.join(" ")} exited ${code}:\n${out.slice(-4000)}`))));
+    p.on("close", (code) =>
+      code === 0 ? resolve() : reject(new Error(`${cmd} ${args.join(" ")} exited ${code}:\n${out.slice(-4000)}`)),
+    );
   });
 }
 
@@ -52,7 +58,12 @@ async function portFree(port: number): Promise<boolean> {
   });
 }
 
-async function waitFor(what: string, check: () => Promise<boolean>, child: ChildProcess, timeoutMs: number): Promise<void> {
+async function waitFor(
+  what: string,
+  check: () => Promise<boolean>,
+  child: ChildProcess,
+  timeoutMs: number,
+): Promise<void> {
   const start = Date.now();
   while (Date.now() - start < timeoutMs) {
     if (child.exitCode !== null) throw new Error(`${what} exited with code ${child.exitCode} before it was ready`);
@@ -62,7 +73,11 @@ async function waitFor(what: string, check: () => Promise<boolean>, child: Child
   throw new Error(`${what} was not ready after ${timeoutMs / 1000}s`);
 }
 
-function startChild(cmd: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; verbose?: boolean; name: string }) {
+function startChild(
+  cmd: string,
+  args: string[],
+  opts: { cwd?: string; env?: NodeJS.ProcessEnv; verbose?: boolean; name: string },
+) {
   const child = spawn(cmd, args, {
     cwd: opts.cwd ?? ROOT,
     env: { ...process.env, ...opts.env },
@@ -109,13 +124,17 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     [webPort, "the web app", "ZKLABEL_WEB_PORT"],
   ] as const) {
     if (!(await portFree(port))) {
-      throw new Error(`port ${port} (for ${what}) is already in use on 127.0.0.1: stop whatever holds it, or choose another port with ${env}=<port>`);
+      throw new Error(
+        `port ${port} (for ${what}) is already in use on 127.0.0.1: stop whatever holds it, or choose another port with ${env}=<port>`,
+      );
     }
   }
 
   log("circuits: building what is not cached");
   const built = await buildCircuits();
-  log(`circuits: ${built.map((b) => `${b.name} ${b.constraints} constraints${b.cached ? " (cached)" : ""}`).join(", ")}`);
+  log(
+    `circuits: ${built.map((b) => `${b.name} ${b.constraints} constraints${b.cached ? " (cached)" : ""}`).join(", ")}`,
+  );
   log("contracts: compiling");
   await run(bin("hardhat"), ["compile", "--quiet"]);
 
@@ -132,7 +151,14 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     children.push(node.child);
     await waitFor(
       "the Hardhat node",
-      async () => (await fetch(rpcUrl, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] }) })).ok,
+      async () =>
+        (
+          await fetch(rpcUrl, {
+            method: "POST",
+            headers: { "content-type": "application/json" },
+            body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] }),
+          })
+        ).ok,
       node.child,
       60_000,
     ).catch((e) => {
@@ -151,9 +177,11 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       verbose: opts.verbose,
     });
     children.push(web.child);
-    await waitFor("the web app", async () => (await fetch(`${appUrl}/deployment.json`)).ok, web.child, 180_000).catch((e) => {
-      throw new Error(`${e.message}\n${web.tail()}`);
-    });
+    await waitFor("the web app", async () => (await fetch(`${appUrl}/deployment.json`)).ok, web.child, 180_000).catch(
+      (e) => {
+        throw new Error(`${e.message}\n${web.tail()}`);
+      },
+    );
     return { rpcUrl, appUrl, deployment, stop };
   } catch (e) {
     await stop();
@@ -168,7 +196,10 @@ async function deployAndSeed(rpcUrl: string): Promise<DeploymentFile> {
   const d = await deployZkLabel(viem);
   const escrow = await viem.getContractAt("ZkLabelEscrow", d.escrow);
   const items = demoItems();
-  const tree = new DatasetTree(d.datasetDepth, items.map((x) => textLeaf(x.text)));
+  const tree = new DatasetTree(
+    d.datasetDepth,
+    items.map((x) => textLeaf(x.text)),
+  );
   const rewardPerItem = parseEther("0.001");
   const deadline = BigInt(Math.floor(Date.now() / 1000) + 30 * 24 * 3600);
   const pkR = [0n, 1n] as const;

@@ -17,10 +17,22 @@ const task = { taskId: 7n, chainId: 31337n, contract: 0x1234n, pkR: [0n, 1n] as 
 function valid(name: string, items: number, b: number) {
   const circuit = circuitInfo(name);
   const data = demoItems(items);
-  const tree = new DatasetTree(circuit.params.DEPTH, data.map((x) => textLeaf(x.text)));
+  const tree = new DatasetTree(
+    circuit.params.DEPTH,
+    data.map((x) => textLeaf(x.text)),
+  );
   const N = circuit.params.N;
   const labels = data.slice(b * N, (b + 1) * N).map((x) => x.sentiment);
-  return classificationInput({ circuit, tree, task, params: DEMO_PARAMS, batchIndex: b, labels, salt: 99n, recipient: 0xabcdefn });
+  return classificationInput({
+    circuit,
+    tree,
+    task,
+    params: DEMO_PARAMS,
+    batchIndex: b,
+    labels,
+    salt: 99n,
+    recipient: 0xabcdefn,
+  });
 }
 
 /**
@@ -29,7 +41,11 @@ function valid(name: string, items: number, b: number) {
  */
 async function expectUnsatisfiable(name: string, input: Record<string, string | string[]>, where: string) {
   await assert.rejects(witness(input, artifacts(name).wasm), (e: Error) => {
-    assert.match(e.message, new RegExp(`Error in template ${where}_\\d+`), `expected a failure in ${where}, got: ${e.message}`);
+    assert.match(
+      e.message,
+      new RegExp(`Error in template ${where}_\\d+`),
+      `expected a failure in ${where}, got: ${e.message}`,
+    );
     return true;
   });
 }
@@ -71,7 +87,11 @@ describe("classification: each kind of invalid input fails", () => {
     await expectUnsatisfiable(name, { ...full(), labels: set(full().labels, 2, 3n) }, "ClassificationRule");
   });
   it("label wrapped around the field (p - 1, i.e. -1) or past 5 bits", async () => {
-    await expectUnsatisfiable(name, { ...full(), labels: set(full().labels, 0, SNARK_SCALAR_FIELD - 1n) }, "ClassificationRule");
+    await expectUnsatisfiable(
+      name,
+      { ...full(), labels: set(full().labels, 0, SNARK_SCALAR_FIELD - 1n) },
+      "ClassificationRule",
+    );
     await expectUnsatisfiable(name, { ...full(), labels: set(full().labels, 0, 33n) }, "ClassificationRule");
   });
   it("wrong leaf (an item that is not in the dataset)", async () => {
@@ -121,21 +141,52 @@ describe("classification: each kind of invalid input fails", () => {
     await expectUnsatisfiable(name, withParams(full(), [2n, 0b111n, 0n, 0n]), "ClassificationRule");
   });
   it("number of classes 0 or above 32, and a mask wider than 32 bits", async () => {
-    await expectUnsatisfiable(name, withParams({ ...full(), labels: ["0", "0", "0", "0"] }, [0n, 1n, 0n, 0n]), "ClassificationRule");
+    await expectUnsatisfiable(
+      name,
+      withParams({ ...full(), labels: ["0", "0", "0", "0"] }, [0n, 1n, 0n, 0n]),
+      "ClassificationRule",
+    );
     await expectUnsatisfiable(name, withParams(full(), [33n, 0b111n, 0n, 0n]), "ClassificationRule");
     await expectUnsatisfiable(name, withParams(full(), [3n, 0b111n | (1n << 40n), 0n, 0n]), "ClassificationRule");
   });
   it("TypeScript refuses such parameters before any proving", () => {
     const circuit = circuitInfo(name);
-    const tree = new DatasetTree(4, demoItems(10).map((x) => textLeaf(x.text)));
-    for (const params of [{ numClasses: 0, allowedMask: 1n }, { numClasses: 33, allowedMask: 1n }, { numClasses: 2, allowedMask: 0b100n }]) {
+    const tree = new DatasetTree(
+      4,
+      demoItems(10).map((x) => textLeaf(x.text)),
+    );
+    for (const params of [
+      { numClasses: 0, allowedMask: 1n },
+      { numClasses: 33, allowedMask: 1n },
+      { numClasses: 2, allowedMask: 0b100n },
+    ]) {
       assert.throws(
-        () => classificationInput({ circuit, tree, task, params, batchIndex: 0, labels: [0, 0, 0, 0], salt: 1n, recipient: 1n }),
+        () =>
+          classificationInput({
+            circuit,
+            tree,
+            task,
+            params,
+            batchIndex: 0,
+            labels: [0, 0, 0, 0],
+            salt: 1n,
+            recipient: 1n,
+          }),
         /number of classes|mask/,
       );
     }
     assert.throws(
-      () => classificationInput({ circuit, tree, task, params: DEMO_PARAMS, batchIndex: 0, labels: [0, 3, 0, 9], salt: 1n, recipient: 1n }),
+      () =>
+        classificationInput({
+          circuit,
+          tree,
+          task,
+          params: DEMO_PARAMS,
+          batchIndex: 0,
+          labels: [0, 3, 0, 9],
+          salt: 1n,
+          recipient: 1n,
+        }),
       /item 1: class 3 is not allowed in this task; item 3: class 9 >= number of classes 4/,
     );
   });

@@ -31,19 +31,29 @@ describe("ZkLabelEscrow", () => {
   let batch1: BatchProof;
   let other0: BatchProof;
 
-  async function createTask(overrides: Partial<{ value: bigint; deadline: bigint; ruleParams: readonly bigint[] }> = {}) {
+  async function createTask(
+    overrides: Partial<{ value: bigint; deadline: bigint; ruleParams: readonly bigint[] }> = {},
+  ) {
     const { tree } = demoDataset(circuit, ITEMS);
     const deadline = overrides.deadline ?? BigInt(await networkHelpers.time.latest()) + 3600n;
     const args = {
       datasetRoot: tree.root,
       itemCount: ITEMS,
-      ruleParams: (overrides.ruleParams ?? classificationRuleParams(DEMO_PARAMS)) as unknown as readonly [bigint, bigint, bigint, bigint],
+      ruleParams: (overrides.ruleParams ?? classificationRuleParams(DEMO_PARAMS)) as unknown as readonly [
+        bigint,
+        bigint,
+        bigint,
+        bigint,
+      ],
       pkR: [0n, 1n] as const,
       goldRoot: 0n,
       rewardPerItem: REWARD,
       deadline,
     };
-    return escrow.write.createTask([args], { value: overrides.value ?? REWARD * BigInt(ITEMS), account: requester.account });
+    return escrow.write.createTask([args], {
+      value: overrides.value ?? REWARD * BigInt(ITEMS),
+      account: requester.account,
+    });
   }
 
   async function newTask(): Promise<bigint> {
@@ -144,7 +154,12 @@ describe("ZkLabelEscrow", () => {
   it("checks batch index, count, recipient range and field membership before verifying", async () => {
     const ps = batch0.publicSignals;
     await viem.assertions.revertWithCustomErrorWithArgs(
-      escrow.write.submitBatch([otherTaskId, 1n, batch0.proof, [(await escrow.read.getTask([otherTaskId])).taskHash, ...ps.slice(1)] as never]),
+      escrow.write.submitBatch([
+        otherTaskId,
+        1n,
+        batch0.proof,
+        [(await escrow.read.getTask([otherTaskId])).taskHash, ...ps.slice(1)] as never,
+      ]),
       escrow,
       "WrongBatchIndex",
       [1n, 0n],
@@ -193,9 +208,28 @@ describe("ZkLabelEscrow", () => {
   });
 
   it("validates task creation: funding, rule parameters, deadline", async () => {
-    await viem.assertions.revertWithCustomErrorWithArgs(createTask({ value: 1n }), escrow, "WrongFunding", [REWARD * 100n, 1n]);
-    await viem.assertions.revertWithCustomError(createTask({ ruleParams: [33n, 1n, 0n, 0n] }), escrow, "InvalidRuleParams");
-    await viem.assertions.revertWithCustomError(createTask({ ruleParams: [4n, 0b10000n, 0n, 0n] }), escrow, "InvalidRuleParams");
+    await viem.assertions.revertWithCustomErrorWithArgs(createTask({ value: 1n }), escrow, "WrongFunding", [
+      REWARD * 100n,
+      1n,
+    ]);
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      createTask({ ruleParams: [33n, 1n, 0n, 0n] }),
+      escrow,
+      "InvalidClassCount",
+      [33n],
+    );
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      createTask({ ruleParams: [4n, 0b10000n, 0n, 0n] }),
+      escrow,
+      "InvalidClassMask",
+      [0b10000n, 4n],
+    );
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      createTask({ ruleParams: [4n, 1n, 0n, 7n] }),
+      escrow,
+      "UnusedRuleParamNotZero",
+      [3n],
+    );
     await viem.assertions.revertWithCustomError(createTask({ deadline: 1n }), escrow, "DeadlineInPast");
   });
 
@@ -211,7 +245,11 @@ describe("ZkLabelEscrow", () => {
       "TaskExpired",
       [id, t.deadline],
     );
-    await viem.assertions.revertWithCustomError(escrow.write.reclaim([id], { account: stranger.account }), escrow, "NotRequester");
+    await viem.assertions.revertWithCustomError(
+      escrow.write.reclaim([id], { account: stranger.account }),
+      escrow,
+      "NotRequester",
+    );
     await viem.assertions.balancesHaveChanged(escrow.write.reclaim([id], { account: requester.account }), [
       { address: escrow.address, amount: -REWARD * 100n },
     ]);
@@ -221,10 +259,16 @@ describe("ZkLabelEscrow", () => {
 
 describe("deploy", () => {
   it("refuses to put the INSECURE development verifier on any chain but the local one", async () => {
-    const fake = { ...viem, getPublicClient: async () => ({ getChainId: async () => 1, getBlockNumber: async () => 0n }) };
+    const fake = {
+      ...viem,
+      getPublicClient: async () => ({ getChainId: async () => 1, getBlockNumber: async () => 0n }),
+    };
     await assert.rejects(deployZkLabel(fake as never), /refusing to deploy to chain 1: .*INSECURE/);
     const { viem: mainnetLike } = await network.create({ override: { chainId: 1 } });
-    await assert.rejects(mainnetLike.deployContract("ClassificationN64D20Verifier"), /InsecureDevelopmentVerifier|reverted/);
+    await assert.rejects(
+      mainnetLike.deployContract("ClassificationN64D20Verifier"),
+      /InsecureDevelopmentVerifier|reverted/,
+    );
   });
 });
 
@@ -240,6 +284,9 @@ after(async () => {
   const saved = JSON.parse(await readFile(path, "utf8")) as Record<string, number>;
   for (const [k, v] of Object.entries(current)) {
     assert.ok(saved[k] !== undefined, `gas snapshot has no entry for ${k}: run with UPDATE_GAS_SNAPSHOT=1`);
-    assert.ok(v <= saved[k] * 1.02, `gas for ${k} rose from ${saved[k]} to ${v} (> 2%): explain it and update the snapshot`);
+    assert.ok(
+      v <= saved[k] * 1.02,
+      `gas for ${k} rose from ${saved[k]} to ${v} (> 2%): explain it and update the snapshot`,
+    );
   }
 });

@@ -10,13 +10,24 @@ export const ROOT = join(import.meta.dirname, "..", "..");
 /** Compiled artifacts of a registry circuit (built by scripts/circuits/build.ts). */
 export function artifacts(name: string) {
   const dir = join(ROOT, "build", "circuits", name);
-  return { wasm: join(dir, "main.wasm"), zkey: join(dir, "main.zkey"), r1cs: join(dir, "main.r1cs"), vkey: join(dir, "vkey.json") };
+  return {
+    wasm: join(dir, "main.wasm"),
+    zkey: join(dir, "main.zkey"),
+    r1cs: join(dir, "main.r1cs"),
+    vkey: join(dir, "vkey.json"),
+  };
 }
 
 /** The demo dataset as a tree of the circuit's depth. */
 export function demoDataset(circuit: CircuitInfo, n = 100) {
   const items = demoItems(n);
-  return { items, tree: new DatasetTree(circuit.params.DEPTH, items.map((x) => textLeaf(x.text))) };
+  return {
+    items,
+    tree: new DatasetTree(
+      circuit.params.DEPTH,
+      items.map((x) => textLeaf(x.text)),
+    ),
+  };
 }
 
 export interface TaskFields {
@@ -42,7 +53,13 @@ export async function proveDemoBatch(
   const { input, publicSignals } = classificationInput({
     circuit,
     tree,
-    task: { pkR: task.pkR ?? [0n, 1n], goldRoot: task.goldRoot ?? 0n, taskId: task.taskId, chainId: task.chainId, contract: task.contract },
+    task: {
+      pkR: task.pkR ?? [0n, 1n],
+      goldRoot: task.goldRoot ?? 0n,
+      taskId: task.taskId,
+      chainId: task.chainId,
+      contract: task.contract,
+    },
     params: DEMO_PARAMS,
     batchIndex,
     labels,

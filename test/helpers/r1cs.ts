@@ -3,8 +3,8 @@
  * snarkjs' .wtns formats and checks A·w * B·w = C·w for every constraint.
  */
 import { readFile } from "node:fs/promises";
-import * as snarkjs from "snarkjs";
 import { SNARK_SCALAR_FIELD as P } from "@zklabel/core/field";
+import * as snarkjs from "snarkjs";
 
 type Lc = [number, bigint][];
 export interface R1cs {
@@ -102,7 +102,11 @@ export function firstViolated(r: R1cs, w: readonly bigint[]): number {
  * constraint satisfied: such a signal is unconstrained. Only the constraints
  * that mention a wire can change when it does, so each check looks at those.
  */
-export function mutationCheck(r: R1cs, w: readonly bigint[], free: ReadonlySet<number> = new Set()): { checked: number; unconstrained: number[] } {
+export function mutationCheck(
+  r: R1cs,
+  w: readonly bigint[],
+  free: ReadonlySet<number> = new Set(),
+): { checked: number; unconstrained: number[] } {
   const unconstrained: number[] = [];
   let checked = 0;
   const m = w.slice();

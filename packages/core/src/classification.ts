@@ -34,11 +34,7 @@ export function checkClassificationParams(p: ClassificationParams): string[] {
 }
 
 /** Each label that breaks the rule, in words, numbered by dataset item (firstItem + i). */
-export function checkClassificationLabels(
-  labels: readonly number[],
-  p: ClassificationParams,
-  firstItem = 0,
-): string[] {
+export function checkClassificationLabels(labels: readonly number[], p: ClassificationParams, firstItem = 0): string[] {
   const errors: string[] = [];
   labels.forEach((label, i) => {
     const item = firstItem + i;
@@ -72,10 +68,12 @@ export function classificationInput(r: ClassificationBatchRequest): {
   publicSignals: bigint[];
 } {
   const { N, DEPTH } = r.circuit.params;
-  if (r.tree.depth !== DEPTH) throw new Error(`dataset tree depth ${r.tree.depth} does not match circuit depth ${DEPTH}`);
+  if (r.tree.depth !== DEPTH)
+    throw new Error(`dataset tree depth ${r.tree.depth} does not match circuit depth ${DEPTH}`);
   const count = Math.min(N, r.tree.size - r.batchIndex * N);
   if (r.batchIndex < 0 || count <= 0) throw new RangeError(`batch ${r.batchIndex} is outside the dataset`);
-  if (r.labels.length !== count) throw new RangeError(`batch ${r.batchIndex} has ${count} items, got ${r.labels.length} labels`);
+  if (r.labels.length !== count)
+    throw new RangeError(`batch ${r.batchIndex} has ${count} items, got ${r.labels.length} labels`);
   const paramErrors = checkClassificationParams(r.params);
   if (paramErrors.length) throw new RangeError(paramErrors.join("; "));
   const violations = checkClassificationLabels(r.labels, r.params, r.batchIndex * N);
@@ -85,7 +83,11 @@ export function classificationInput(r: ClassificationBatchRequest): {
 
   const ruleParams = classificationRuleParams(r.params);
   const labels = Array.from({ length: N }, (_, i) => BigInt(r.labels[i] ?? 0));
-  const th = taskHash({ ...r.task, datasetRoot: r.tree.root, ruleParamsHash: ruleParamsHash(RULE_IDS.classification, ruleParams) });
+  const th = taskHash({
+    ...r.task,
+    datasetRoot: r.tree.root,
+    ruleParamsHash: ruleParamsHash(RULE_IDS.classification, ruleParams),
+  });
   const commitment = labelsCommitment(labels, r.circuit.labelBits, r.salt);
   const s = (x: bigint) => x.toString();
   return {

@@ -7,7 +7,16 @@ export const DEMO_CLASSES = ["negative", "neutral", "positive", "off-topic"] as 
 /** Classes 0..2 may be used; "off-topic" exists but this task does not accept it. */
 export const DEMO_PARAMS: ClassificationParams = { numClasses: 4, allowedMask: 0b0111n };
 
-const subjects = ["The blender", "This lamp", "The headphones", "My new kettle", "The backpack", "This keyboard", "The umbrella", "The phone case"];
+const subjects = [
+  "The blender",
+  "This lamp",
+  "The headphones",
+  "My new kettle",
+  "The backpack",
+  "This keyboard",
+  "The umbrella",
+  "The phone case",
+];
 const verdicts = [
   ["stopped working after two days", 0],
   ["arrived scratched and the seller never answered", 0],

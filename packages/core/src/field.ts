@@ -1,8 +1,7 @@
 import { sha256 } from "viem";
 
 /** The BN254 scalar field modulus: every circuit signal and public input is below it. */
-export const SNARK_SCALAR_FIELD =
-  21888242871839275222246405745257275088548364400416034343698204186575808495617n;
+export const SNARK_SCALAR_FIELD = 21888242871839275222246405745257275088548364400416034343698204186575808495617n;
 
 /** True when `x` is a canonical field element (0 <= x < modulus). */
 export function isField(x: bigint): boolean {

@@ -11,7 +11,8 @@ export function packLabels(labels: readonly bigint[], bits: number): bigint[] {
     let acc = 0n;
     for (let j = 0; j < per && k * per + j < labels.length; j++) {
       const v = labels[k * per + j];
-      if (v < 0n || v >= 1n << BigInt(bits)) throw new RangeError(`label ${k * per + j} = ${v} does not fit ${bits} bits`);
+      if (v < 0n || v >= 1n << BigInt(bits))
+        throw new RangeError(`label ${k * per + j} = ${v} does not fit ${bits} bits`);
       acc |= v << BigInt(bits * j);
     }
     out.push(acc);

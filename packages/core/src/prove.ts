@@ -36,13 +36,17 @@ export async function proveBatch(
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
     if (/Assert Failed|Error in template/i.test(msg)) {
-      throw new UnprovableBatchError(`the labels break a rule of the circuit, so no proof exists (${msg.split("\n")[0]})`);
+      throw new UnprovableBatchError(
+        `the labels break a rule of the circuit, so no proof exists (${msg.split("\n")[0]})`,
+      );
     }
     throw e;
   }
   const publicSignals = res.publicSignals.map((x) => BigInt(x));
   if (publicSignals.length !== expectedPublic.length || publicSignals.some((x, i) => x !== expectedPublic[i])) {
-    throw new Error("the circuit's public signals differ from the ones computed in TypeScript: encodings are out of sync");
+    throw new Error(
+      "the circuit's public signals differ from the ones computed in TypeScript: encodings are out of sync",
+    );
   }
   return { proof: proofToWords(res.proof), publicSignals, raw: res.proof };
 }

@@ -1,0 +1,28 @@
+/** `npm run lint`: formatting and lint for TypeScript (Biome) and Solidity (prettier-plugin-solidity, solhint), and type checks. */
+import { join } from "node:path";
+import { ROOT, run } from "./lib/stack.ts";
+
+const bin = (name: string) => join(ROOT, "node_modules", ".bin", name);
+const checks: [string, string, string[], string?][] = [
+  ["biome (TS format + lint)", bin("biome"), ["check", "."]],
+  ["prettier (Solidity format)", bin("prettier"), ["--check", "contracts/**/*.sol", "test/contracts/**/*.sol"]],
+  ["solhint (Solidity lint)", bin("solhint"), ["--max-warnings", "0", "contracts/**/*.sol"]],
+  ["tsc (scripts, tests, packages)", bin("tsc"), ["--noEmit", "-p", "."]],
+  ["tsc (web app)", join(ROOT, "node_modules", ".bin", "tsc"), ["--noEmit", "-p", "apps/web"]],
+];
+let failed = 0;
+for (const [name, cmd, args] of checks) {
+  try {
+    await run(cmd, args);
+    console.log(`ok    ${name}`);
+  } catch (e) {
+    failed++;
+    console.log(`FAIL  ${name}\n${e instanceof Error ? e.message : e}`);
+  }
+}
+if (failed) {
+  console.log(
+    `\n${failed} check(s) failed. Formatting is automatic: npx biome check --write . && npx prettier --write "contracts/**/*.sol"`,
+  );
+  process.exit(1);
+}

@@ -1,0 +1,21 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+/// @notice The few cheatcodes the Solidity tests use (the npm forge-std is an old broken copy).
+interface Vm {
+    function warp(uint256 timestamp) external;
+    function prank(address sender) external;
+    function deal(address account, uint256 balance) external;
+    function expectRevert(bytes calldata revertData) external;
+    function expectRevert(bytes4 selector) external;
+    function assume(bool condition) external;
+}
+
+/// @notice Base with the cheatcode handle at its standard address.
+abstract contract TestBase {
+    Vm internal constant vm = Vm(address(uint160(uint256(keccak256("hevm cheat code")))));
+
+    function assertEq(uint256 a, uint256 b, string memory what) internal pure {
+        require(a == b, what);
+    }
+}
