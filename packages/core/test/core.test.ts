@@ -1,0 +1,86 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { checkClassificationLabels, checkClassificationParams } from "../src/classification.ts";
+import { contentHash, SNARK_SCALAR_FIELD } from "../src/field.ts";
+import { labelsCommitment, packLabels, poseidonChain, unpackLabels } from "../src/labels.ts";
+import { DatasetTree, rootFromPath, zeroLadder } from "../src/merkle.ts";
+import { hash2, poseidon } from "../src/poseidon.ts";
+import { proofToWords, wordsToProof } from "../src/proof.ts";
+import { circuitInfo, namePublicSignals, orderPublicSignals } from "../src/registry.ts";
+
+describe("field", () => {
+  it("content hashes are sha256 >> 8 and always fit the field", () => {
+    const h = contentHash(new TextEncoder().encode("abc"));
+    assert.equal(h, 0xba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015adn >> 8n);
+    assert.ok(h < SNARK_SCALAR_FIELD);
+  });
+});
+
+describe("merkle", () => {
+  const leaves = Array.from({ length: 37 }, (_, i) => BigInt(i + 1));
+  const tree = new DatasetTree(6, leaves);
+
+  it("matches a naive full tree with zero leaves", () => {
+    let level = [...leaves, ...Array(64 - 37).fill(0n)];
+    while (level.length > 1) level = level.flatMap((_, i) => (i % 2 ? [] : [hash2(level[i], level[i + 1])]));
+    assert.equal(tree.root, level[0]);
+  });
+  it("every item's path leads to the root, and batch paths lead from batch subtrees", () => {
+    for (const i of [0, 1, 36, 40]) assert.equal(rootFromPath(tree.node(0, i), i, tree.path(i)), tree.root);
+    for (const b of [0, 1, 2, 3]) assert.equal(rootFromPath(tree.node(4, b), b, tree.batchPath(b, 16)), tree.root);
+    assert.deepEqual(tree.batchLeaves(2, 16).slice(5), Array(11).fill(0n));
+  });
+  it("an empty tree's root is the zero ladder's top, and sizes are checked", () => {
+    assert.equal(new DatasetTree(5, []).root, zeroLadder(5)[5]);
+    assert.throws(() => new DatasetTree(2, [1n, 2n, 3n, 4n, 5n]), /do not fit a tree of depth 2/);
+    assert.throws(() => tree.batchPath(0, 12), /power of two/);
+  });
+  it("builds a 100k-item dataset at depth 20", () => {
+    const big = new DatasetTree(20, Array.from({ length: 100_000 }, (_, i) => BigInt(i) * 7919n + 1n));
+    assert.equal(rootFromPath(big.node(0, 99_999), 99_999, big.path(99_999)), big.root);
+  });
+});
+
+describe("labels", () => {
+  it("packs 31 eight-bit labels per element and unpacks them", () => {
+    const labels = Array.from({ length: 64 }, (_, i) => BigInt((i * 5) % 32));
+    const packed = packLabels(labels, 8);
+    assert.equal(packed.length, 3);
+    assert.deepEqual(unpackLabels(packed, 8, 64), labels);
+    assert.throws(() => packLabels([256n], 8), /does not fit 8 bits/);
+  });
+  it("the commitment chains Poseidon over chunks of 15 and depends on the salt", () => {
+    const els = Array.from({ length: 20 }, (_, i) => BigInt(i));
+    assert.equal(poseidonChain(els, 5n), poseidon([poseidon([5n, ...els.slice(0, 15)]), ...els.slice(15)]));
+    assert.notEqual(labelsCommitment([1n, 2n], 8, 1n), labelsCommitment([1n, 2n], 8, 2n));
+  });
+});
+
+describe("classification checks", () => {
+  it("name the first violated rule in words", () => {
+    const p = { numClasses: 4, allowedMask: 0b0111n };
+    assert.deepEqual(checkClassificationLabels([0, 3, 5, 1.5], p, 64), [
+      "item 65: class 3 is not allowed in this task",
+      "item 66: class 5 >= number of classes 4",
+      "item 67: label 1.5 is not a class number",
+    ]);
+    assert.deepEqual(checkClassificationParams(p), []);
+    assert.match(checkClassificationParams({ numClasses: 2, allowedMask: 0b100n })[0], /allows classes >= 2/);
+  });
+});
+
+describe("registry and proof encoding", () => {
+  it("orders public signals as circuits/circuits.json says", () => {
+    const c = circuitInfo("classification_n64_d20");
+    const named = { taskHash: 1n, batchIndex: 2n, count: 3n, recipient: 4n, labelsCommitment: 5n };
+    assert.deepEqual(orderPublicSignals(c, named), [1n, 2n, 3n, 4n, 5n]);
+    assert.deepEqual(namePublicSignals(c, [1n, 2n, 3n, 4n, 5n]), named);
+    assert.throws(() => circuitInfo("nope"), /unknown circuit "nope"; known: classification_n64_d20/);
+  });
+  it("proof words round-trip with B's coordinates swapped for the EVM", () => {
+    const p = { pi_a: ["1", "2", "1"], pi_b: [["3", "4"], ["5", "6"], ["1", "0"]], pi_c: ["7", "8", "1"] };
+    const w = proofToWords(p);
+    assert.deepEqual(w, [1n, 2n, 4n, 3n, 6n, 5n, 7n, 8n]);
+    assert.deepEqual(wordsToProof(w).pi_b.slice(0, 2), p.pi_b.slice(0, 2));
+  });
+});

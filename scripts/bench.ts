@@ -1,0 +1,92 @@
+/**
+ * `npm run bench`: proving and verification time per circuit (Node, this
+ * machine), constraint counts, and the gas snapshot. Prints a table and writes
+ * build/bench/results.json.
+ */
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { availableParallelism, cpus } from "node:os";
+import { join } from "node:path";
+import { classificationInput } from "@zklabel/core/classification";
+import { DEMO_PARAMS, demoItems, textLeaf } from "@zklabel/core/demo";
+import { DatasetTree } from "@zklabel/core/merkle";
+import { proveBatch } from "@zklabel/core/prove";
+import { circuitInfo } from "@zklabel/core/registry";
+import * as snarkjs from "snarkjs";
+import { buildCircuits } from "./circuits/build.ts";
+import { ROOT } from "./lib/stack.ts";
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const built = await buildCircuits();
+const rows = [];
+for (const b of built) {
+  const circuit = circuitInfo(b.name);
+  const N = circuit.params.N;
+  const items = demoItems(N);
+  const tree = new DatasetTree(
+    circuit.params.DEPTH,
+    items.map((x) => textLeaf(x.text)),
+  );
+  const dir = join(ROOT, "build/circuits", b.name);
+  const vkey = JSON.parse(await readFile(join(dir, "vkey.json"), "utf8"));
+  const prove: number[] = [];
+  const verify: number[] = [];
+  for (let r = 0; r < RUNS; r++) {
+    const { input, publicSignals } = classificationInput({
+      circuit,
+      tree,
+      task: { pkR: [0n, 1n], goldRoot: 0n, taskId: 1n, chainId: 31337n, contract: 1n },
+      params: DEMO_PARAMS,
+      batchIndex: 0,
+      labels: items.map((x) => x.sentiment),
+      salt: BigInt(r + 1),
+      recipient: 1n,
+    });
+    let t = performance.now();
+    const p = await proveBatch(input, publicSignals, { wasm: join(dir, "main.wasm"), zkey: join(dir, "main.zkey") });
+    prove.push(performance.now() - t);
+    t = performance.now();
+    const ok = await snarkjs.groth16.verify(vkey, p.publicSignals.map(String), {
+      ...p.raw,
+      protocol: "groth16",
+      curve: "bn128",
+    });
+    verify.push(performance.now() - t);
+    if (!ok) throw new Error(`${b.name}: a fresh proof did not verify`);
+  }
+  const median = (xs: number[]) => [...xs].sort((a, c) => a - c)[Math.floor(xs.length / 2)];
+  rows.push({
+    circuit: b.name,
+    constraints: b.constraints,
+    labels: N,
+    constraintsPerLabel: Math.round(b.constraints / N),
+    proveMsMedian: Math.round(median(prove)),
+    verifyMsMedian: Math.round(median(verify)),
+    zkeyMB: Number((b.zkeyBytes / 2 ** 20).toFixed(1)),
+  });
+}
+await (globalThis as { curve_bn128?: { terminate(): Promise<void> } }).curve_bn128?.terminate();
+const gas = JSON.parse(await readFile(join(ROOT, "test/contracts/gas-snapshot.json"), "utf8")) as Record<
+  string,
+  number
+>;
+const N = circuitInfo("classification_n64_d20").params.N;
+const perLabel = Math.round((gas.submitBatch + gas.withdraw) / N);
+
+console.log(
+  `\ncircuit                    constraints  labels  per label  prove ms  verify ms  zkey MB   (median of ${RUNS}, ${availableParallelism()} cores)`,
+);
+for (const r of rows) {
+  console.log(
+    `${r.circuit.padEnd(26)} ${String(r.constraints).padStart(11)} ${String(r.labels).padStart(7)} ${String(r.constraintsPerLabel).padStart(10)} ${String(r.proveMsMedian).padStart(9)} ${String(r.verifyMsMedian).padStart(10)} ${String(r.zkeyMB).padStart(8)}`,
+  );
+}
+console.log("\ngas (test/contracts/gas-snapshot.json)");
+for (const [k, v] of Object.entries(gas)) console.log(`  ${k.padEnd(14)} ${String(v).padStart(9)}`);
+console.log(`  per accepted label (submit + withdraw, N = ${N}): ${perLabel}`);
+await mkdir(join(ROOT, "build/bench"), { recursive: true });
+const out = join(ROOT, "build/bench/results.json");
+await writeFile(
+  out,
+  `${JSON.stringify({ date: new Date().toISOString(), cpu: cpus()[0]?.model, runs: RUNS, circuits: rows, gas, gasPerLabel: perLabel }, null, 2)}\n`,
+);
+console.log(`\nwrote ${out}`);
