@@ -8,7 +8,8 @@ const checks: [string, string, string[], string?][] = [
   ["prettier (Solidity format)", bin("prettier"), ["--check", "contracts/**/*.sol", "test/contracts/**/*.sol"]],
   ["solhint (Solidity lint)", bin("solhint"), ["--max-warnings", "0", "contracts/**/*.sol"]],
   ["tsc (scripts, tests, packages)", bin("tsc"), ["--noEmit", "-p", "."]],
-  ["tsc (web app)", join(ROOT, "node_modules", ".bin", "tsc"), ["--noEmit", "-p", "apps/web"]],
+  ["tsc (web app)", bin("tsc"), ["--noEmit", "-p", "apps/web"]],
+  ["escrow ABI of the app is up to date", process.execPath, [join(ROOT, "apps/web/scripts/gen-abi.mjs"), "--check"]],
 ];
 let failed = 0;
 for (const [name, cmd, args] of checks) {

@@ -7,7 +7,7 @@ import { existsSync, globSync } from "node:fs";
 import { readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { buildCircuits } from "./circuits/build.ts";
-import { ROOT, run } from "./lib/stack.ts";
+import { HARDHAT, ROOT, run } from "./lib/stack.ts";
 
 const t0 = Date.now();
 const log = (m: string) => console.log(`\n[test ${((Date.now() - t0) / 1000).toFixed(1).padStart(6)}s] ${m}`);
@@ -47,7 +47,7 @@ async function nodeSuite(suite: string, pattern: string) {
       "--test-reporter=spec",
       "--test-reporter-destination=stdout",
       `--test-reporter=${join(ROOT, "scripts/lib/count-reporter.mjs")}`,
-      "--test-reporter-destination=/dev/null",
+      `--test-reporter-destination=${join(ROOT, "build", "test-reporter.out")}`,
       ...files,
     ],
     { ZKLABEL_COUNTS: countsFile },
@@ -80,16 +80,15 @@ async function step(suite: string, fn: () => Promise<void>) {
   }
 }
 
-const bin = (name: string) => join(ROOT, "node_modules", ".bin", name);
-
-await step("lint: biome, prettier (Solidity), solhint, tsc", async () => {
-  await run(process.execPath, [join(ROOT, "scripts/lint.ts")]);
-});
 const built = await step("circuits: compile, setup, verify (cached)", async () => {
   for (const b of await buildCircuits())
     console.log(`${b.name}: ${b.constraints} constraints${b.cached ? " (cached)" : ""}`);
 });
-const compiled = await step("contracts: compile", () => run(bin("hardhat"), ["compile", "--quiet"]));
+const compiled = await step("contracts: compile", () => run(HARDHAT[0], [HARDHAT[1], "compile", "--quiet"]));
+// After the builds: the type checks read the generated verifiers' artifact types.
+await step("lint: biome, prettier (Solidity), solhint, tsc", async () => {
+  await run(process.execPath, [join(ROOT, "scripts/lint.ts")]);
+});
 
 if (built) {
   await nodeSuite("circuits", "test/circuits/*.test.ts");
@@ -99,7 +98,7 @@ if (built && compiled) {
   await nodeSuite("contracts (TypeScript)", "test/contracts/*.test.ts");
   const start = Date.now();
   log("contracts (Solidity)");
-  const { code, output } = await stream(bin("hardhat"), ["test", "solidity"]);
+  const { code, output } = await stream(HARDHAT[0], [HARDHAT[1], "test", "solidity"]);
   const passed = Number(/(\d+) passing/.exec(output)?.[1] ?? 0);
   let failed = Number(/(\d+) failing/.exec(output)?.[1] ?? 0);
   if (code !== 0 && failed === 0) failed = 1;

@@ -14,7 +14,9 @@ import { buildCircuits } from "../circuits/build.ts";
 import { deployZkLabel } from "./deploy.ts";
 
 export const ROOT = join(import.meta.dirname, "..", "..");
-const bin = (name: string) => join(ROOT, "node_modules", ".bin", name);
+/** Hardhat's and Next's command-line entry points, run under this Node (24), whatever `node` is on PATH. */
+export const HARDHAT = [process.execPath, join(ROOT, "node_modules/hardhat/dist/src/cli.js")] as const;
+const NEXT = [process.execPath, join(ROOT, "apps/web/node_modules/next/dist/bin/next")] as const;
 
 export interface StackOptions {
   rpcPort?: number;
@@ -136,7 +138,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     `circuits: ${built.map((b) => `${b.name} ${b.constraints} constraints${b.cached ? " (cached)" : ""}`).join(", ")}`,
   );
   log("contracts: compiling");
-  await run(bin("hardhat"), ["compile", "--quiet"]);
+  await run(HARDHAT[0], [HARDHAT[1], "compile", "--quiet"]);
 
   const children: ChildProcess[] = [];
   const stop = async () => {
@@ -144,7 +146,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   };
   try {
     log(`chain: starting Hardhat node on ${rpcUrl}`);
-    const node = startChild(bin("hardhat"), ["node", "--hostname", "127.0.0.1", "--port", String(rpcPort)], {
+    const node = startChild(HARDHAT[0], [HARDHAT[1], "node", "--hostname", "127.0.0.1", "--port", String(rpcPort)], {
       name: "chain",
       verbose: opts.verbose,
     });
@@ -170,7 +172,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     await writeFile(join(ROOT, "apps/web/public/deployment.json"), `${JSON.stringify(deployment, null, 2)}\n`);
 
     log(`app: starting Next.js on ${appUrl}`);
-    const web = startChild(bin("next"), ["dev", "--hostname", "127.0.0.1", "--port", String(webPort)], {
+    const web = startChild(NEXT[0], [NEXT[1], "dev", "--hostname", "127.0.0.1", "--port", String(webPort)], {
       cwd: join(ROOT, "apps/web"),
       env: { NEXT_TELEMETRY_DISABLED: "1" },
       name: "web",

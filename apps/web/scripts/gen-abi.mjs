@@ -16,7 +16,9 @@ let artifact;
 try {
   artifact = JSON.parse(await readFile(artifactPath, "utf8"));
 } catch (e) {
-  console.error(`cannot read ${relative(root, artifactPath)} (${e.code ?? e.message}): run \`npx hardhat compile\` at the repository root first`);
+  console.error(
+    `cannot read ${relative(root, artifactPath)} (${e.code ?? e.message}): run \`npx hardhat compile\` at the repository root first`,
+  );
   process.exit(1);
 }
 if (!Array.isArray(artifact.abi) || artifact.abi.length === 0) {

@@ -36,7 +36,10 @@ describe("merkle", () => {
     assert.throws(() => tree.batchPath(0, 12), /power of two/);
   });
   it("builds a 100k-item dataset at depth 20", () => {
-    const big = new DatasetTree(20, Array.from({ length: 100_000 }, (_, i) => BigInt(i) * 7919n + 1n));
+    const big = new DatasetTree(
+      20,
+      Array.from({ length: 100_000 }, (_, i) => BigInt(i) * 7919n + 1n),
+    );
     assert.equal(rootFromPath(big.node(0, 99_999), 99_999, big.path(99_999)), big.root);
   });
 });
@@ -78,7 +81,15 @@ describe("registry and proof encoding", () => {
     assert.throws(() => circuitInfo("nope"), /unknown circuit "nope"; known: classification_n64_d20/);
   });
   it("proof words round-trip with B's coordinates swapped for the EVM", () => {
-    const p = { pi_a: ["1", "2", "1"], pi_b: [["3", "4"], ["5", "6"], ["1", "0"]], pi_c: ["7", "8", "1"] };
+    const p = {
+      pi_a: ["1", "2", "1"],
+      pi_b: [
+        ["3", "4"],
+        ["5", "6"],
+        ["1", "0"],
+      ],
+      pi_c: ["7", "8", "1"],
+    };
     const w = proofToWords(p);
     assert.deepEqual(w, [1n, 2n, 4n, 3n, 6n, 5n, 7n, 8n]);
     assert.deepEqual(wordsToProof(w).pi_b.slice(0, 2), p.pi_b.slice(0, 2));

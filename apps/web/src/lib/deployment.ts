@@ -38,14 +38,21 @@ export async function loadDeployment(signal?: AbortSignal): Promise<DeploymentFi
     throw new DeploymentProblem("The app could not fetch /deployment.json", String(e));
   }
   if (res.status === 404) {
-    throw new DeploymentProblem("No deployment found", "/deployment.json does not exist: the contracts have not been deployed for this app yet.");
+    throw new DeploymentProblem(
+      "No deployment found",
+      "/deployment.json does not exist: the contracts have not been deployed for this app yet.",
+    );
   }
-  if (!res.ok) throw new DeploymentProblem("The app could not fetch /deployment.json", `HTTP ${res.status} ${res.statusText}`);
+  if (!res.ok)
+    throw new DeploymentProblem("The app could not fetch /deployment.json", `HTTP ${res.status} ${res.statusText}`);
   let json: unknown;
   try {
     json = await res.json();
   } catch {
-    throw new DeploymentProblem("/deployment.json is not valid JSON", "The file is damaged or was written only in part.");
+    throw new DeploymentProblem(
+      "/deployment.json is not valid JSON",
+      "The file is damaged or was written only in part.",
+    );
   }
   const parsed = deploymentSchema.safeParse(json);
   if (!parsed.success) {
@@ -58,14 +65,23 @@ export async function loadDeployment(signal?: AbortSignal): Promise<DeploymentFi
     chainHex = await rpc(d.rpcUrl, "eth_chainId", [], signal);
   } catch (e) {
     if (signal?.aborted) throw e;
-    throw new DeploymentProblem(`The chain at ${d.rpcUrl} is not answering`, `The deployment points at a node that is not running (${e instanceof Error ? e.message : String(e)}).`);
+    throw new DeploymentProblem(
+      `The chain at ${d.rpcUrl} is not answering`,
+      `The deployment points at a node that is not running (${e instanceof Error ? e.message : String(e)}).`,
+    );
   }
   if (typeof chainHex !== "string" || Number.parseInt(chainHex, 16) !== d.chainId) {
-    throw new DeploymentProblem("The chain does not match the deployment", `deployment.json is for chain ${d.chainId}, the node at ${d.rpcUrl} reports ${String(chainHex)}.`);
+    throw new DeploymentProblem(
+      "The chain does not match the deployment",
+      `deployment.json is for chain ${d.chainId}, the node at ${d.rpcUrl} reports ${String(chainHex)}.`,
+    );
   }
   const code = await rpc(d.rpcUrl, "eth_getCode", [d.escrow, "latest"], signal).catch(() => "0x");
   if (typeof code !== "string" || code === "0x") {
-    throw new DeploymentProblem("The escrow contract is not on this chain", `No contract at ${d.escrow} on ${d.rpcUrl}: the node was restarted since deployment.json was written.`);
+    throw new DeploymentProblem(
+      "The escrow contract is not on this chain",
+      `No contract at ${d.escrow} on ${d.rpcUrl}: the node was restarted since deployment.json was written.`,
+    );
   }
   return d;
 }

@@ -64,7 +64,8 @@ export const isDevWallet = (c: Connector | undefined): c is DevWalletConnector =
 
 devWallet.type = "devWallet" as const;
 export function devWallet({ rpcUrl, chainId }: DevWalletParameters) {
-  if (chainId !== DEV_CHAIN_ID) throw new Error(`the dev wallet only works on the local chain ${DEV_CHAIN_ID}, not ${chainId}`);
+  if (chainId !== DEV_CHAIN_ID)
+    throw new Error(`the dev wallet only works on the local chain ${DEV_CHAIN_ID}, not ${chainId}`);
 
   let connected = false;
   let index = Number(load(ACCOUNT_KEY) ?? DEFAULT_DEV_ACCOUNT);
@@ -107,7 +108,8 @@ export function devWallet({ rpcUrl, chainId }: DevWalletParameters) {
       case "eth_sendTransaction": {
         const [tx] = params as [{ from?: string }];
         const from = await current();
-        if (tx.from && getAddress(tx.from) !== from) throw new Error(`the dev wallet is on account ${from}, not ${tx.from}`);
+        if (tx.from && getAddress(tx.from) !== from)
+          throw new Error(`the dev wallet is on account ${from}, not ${tx.from}`);
         return node(method, [{ ...tx, from }]);
       }
       default:
@@ -122,7 +124,8 @@ export function devWallet({ rpcUrl, chainId }: DevWalletParameters) {
     type: devWallet.type,
     async connect({ chainId: wantedChain, withCapabilities } = {}) {
       const nodeChain = await nodeChainId();
-      if (nodeChain !== chainId) throw new Error(`the node at ${rpcUrl} is on chain ${nodeChain}, the dev wallet only works on ${chainId}`);
+      if (nodeChain !== chainId)
+        throw new Error(`the node at ${rpcUrl} is on chain ${nodeChain}, the dev wallet only works on ${chainId}`);
       if (wantedChain !== undefined && wantedChain !== nodeChain) {
         throw new SwitchChainError(new Error(`the dev wallet only signs on chain ${chainId}`));
       }
@@ -158,7 +161,8 @@ export function devWallet({ rpcUrl, chainId }: DevWalletParameters) {
     },
     async switchChain({ chainId: wanted }) {
       const chain = config.chains.find((c) => c.id === wanted);
-      if (wanted !== chainId || !chain) throw new SwitchChainError(new Error(`the dev wallet only signs on chain ${chainId}`));
+      if (wanted !== chainId || !chain)
+        throw new SwitchChainError(new Error(`the dev wallet only signs on chain ${chainId}`));
       return chain;
     },
     onAccountsChanged(list) {

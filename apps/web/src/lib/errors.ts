@@ -1,7 +1,11 @@
-import { BaseError, ContractFunctionRevertedError, UserRejectedRequestError } from "viem";
+import { BaseError, type ContractErrorName, ContractFunctionRevertedError, UserRejectedRequestError } from "viem";
+import type { escrowAbi } from "./escrow-abi.ts";
 
-/** The escrow's custom errors in words (contracts/interfaces/IZkLabelEscrow.sol). */
-const ESCROW_ERRORS: Record<string, string> = {
+/**
+ * Every custom error of the escrow (contracts/interfaces/IZkLabelEscrow.sol) in words.
+ * Typed by the generated ABI: a new error in the contract fails the type check until it is described here.
+ */
+const ESCROW_ERRORS: Record<ContractErrorName<typeof escrowAbi>, string> = {
   TaskNotFound: "This task does not exist on-chain.",
   TaskExpired: "The task's deadline has passed, so it accepts no more batches.",
   BatchOutOfRange: "This batch number is outside the task's dataset.",
@@ -16,9 +20,18 @@ const ESCROW_ERRORS: Record<string, string> = {
   TransferFailed: "The payout transfer to the destination address failed.",
   Reentrancy: "The call re-entered the escrow and was refused.",
   NotRequester: "Only the task's requester may do this.",
-  TaskStillOpen: "The task is still open.",
+  TaskStillOpen: "The task is still open, so its funds cannot be reclaimed yet.",
   WrongFunding: "The funding sent does not match the task's total reward.",
+  EmptyDataset: "A task needs at least one item.",
+  DatasetTooLarge: "The dataset has more items than the circuit's tree can hold.",
+  ZeroReward: "The reward per item must be more than zero.",
+  DeadlineInPast: "The task's deadline is already in the past.",
+  InvalidClassCount: "The task's number of classes is outside what the circuit supports.",
+  InvalidClassMask: "The task's allowed-class mask does not fit its number of classes.",
+  UnusedRuleParamNotZero: "An unused rule parameter of the task is not zero.",
 };
+
+const isEscrowError = (name: string): name is keyof typeof ESCROW_ERRORS => Object.hasOwn(ESCROW_ERRORS, name);
 
 /** A failed wallet or contract call, described for the worker. */
 export function describeError(e: unknown): { message: string; errorName?: string } {
@@ -28,11 +41,15 @@ export function describeError(e: unknown): { message: string; errorName?: string
       const name = reverted.data?.errorName;
       if (name) {
         const args = reverted.data?.args?.length ? `(${reverted.data.args.map(String).join(", ")})` : "";
-        return { errorName: name, message: `${ESCROW_ERRORS[name] ?? "The contract refused the call."} [${name}${args}]` };
+        return {
+          errorName: name,
+          message: `${isEscrowError(name) ? ESCROW_ERRORS[name] : "The contract refused the call."} [${name}${args}]`,
+        };
       }
       if (reverted.reason) return { message: `The contract refused the call: ${reverted.reason}` };
     }
-    if (e.walk((x) => x instanceof UserRejectedRequestError)) return { message: "You rejected the request in your wallet." };
+    if (e.walk((x) => x instanceof UserRejectedRequestError))
+      return { message: "You rejected the request in your wallet." };
     return { message: e.shortMessage || e.message };
   }
   return { message: e instanceof Error ? e.message : String(e) };

@@ -91,6 +91,33 @@ export const escrowAbi = [
     "type": "error"
   },
   {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "numClasses",
+        "type": "uint256"
+      }
+    ],
+    "name": "InvalidClassCount",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "allowedMask",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "numClasses",
+        "type": "uint256"
+      }
+    ],
+    "name": "InvalidClassMask",
+    "type": "error"
+  },
+  {
     "inputs": [],
     "name": "InvalidProof",
     "type": "error"
@@ -104,17 +131,6 @@ export const escrowAbi = [
       }
     ],
     "name": "InvalidRecipient",
-    "type": "error"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "string",
-        "name": "reason",
-        "type": "string"
-      }
-    ],
-    "name": "InvalidRuleParams",
     "type": "error"
   },
   {
@@ -217,6 +233,17 @@ export const escrowAbi = [
       }
     ],
     "name": "TransferFailed",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "slot",
+        "type": "uint256"
+      }
+    ],
+    "name": "UnusedRuleParamNotZero",
     "type": "error"
   },
   {
@@ -515,11 +542,6 @@ export const escrowAbi = [
             "type": "uint256"
           },
           {
-            "internalType": "uint32",
-            "name": "itemCount",
-            "type": "uint32"
-          },
-          {
             "internalType": "uint256[4]",
             "name": "ruleParams",
             "type": "uint256[4]"
@@ -543,6 +565,11 @@ export const escrowAbi = [
             "internalType": "uint64",
             "name": "deadline",
             "type": "uint64"
+          },
+          {
+            "internalType": "uint32",
+            "name": "itemCount",
+            "type": "uint32"
           }
         ],
         "internalType": "struct IZkLabelEscrow.TaskParams",

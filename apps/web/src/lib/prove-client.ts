@@ -26,7 +26,10 @@ export interface ProvingRun {
 }
 
 /** Proves one batch in a fresh Web Worker, reporting stage and download progress. */
-export function startProving(req: ProveRequest, onEvent: (e: Exclude<ProveEvent, { type: "done" | "error" }>) => void): ProvingRun {
+export function startProving(
+  req: ProveRequest,
+  onEvent: (e: Exclude<ProveEvent, { type: "done" | "error" }>) => void,
+): ProvingRun {
   const worker = new Worker(new URL("./prove.worker.ts", import.meta.url), { type: "module", name: "zklabel-prover" });
   let settle: { resolve(r: ProveResult): void; reject(e: Error): void } | undefined;
   const result = new Promise<ProveResult>((resolve, reject) => {
@@ -48,7 +51,8 @@ export function startProving(req: ProveRequest, onEvent: (e: Exclude<ProveEvent,
     e.preventDefault();
     finish((s) => s.reject(new ProveFailedError(`the proving worker crashed: ${e.message || "unknown error"}`, false)));
   };
-  worker.onmessageerror = () => finish((s) => s.reject(new ProveFailedError("the proving worker sent a message that could not be read", false)));
+  worker.onmessageerror = () =>
+    finish((s) => s.reject(new ProveFailedError("the proving worker sent a message that could not be read", false)));
   worker.postMessage(req);
   return { result, cancel: () => finish((s) => s.reject(new ProveCancelledError())) };
 }

@@ -28,7 +28,9 @@ async function prove(req: ProveRequest): Promise<void> {
     const d = req.deployment;
     const circuit = circuitInfo(d.circuit);
     if (circuit.params.N !== d.batchSize || circuit.params.DEPTH !== d.datasetDepth) {
-      throw new Error(`circuit ${circuit.name} (N ${circuit.params.N}, depth ${circuit.params.DEPTH}) does not match the deployment (batch ${d.batchSize}, depth ${d.datasetDepth})`);
+      throw new Error(
+        `circuit ${circuit.name} (N ${circuit.params.N}, depth ${circuit.params.DEPTH}) does not match the deployment (batch ${d.batchSize}, depth ${d.datasetDepth})`,
+      );
     }
 
     post({ type: "stage", stage: "download" });
@@ -38,7 +40,10 @@ async function prove(req: ProveRequest): Promise<void> {
 
     post({ type: "stage", stage: "prepare", detail: "building the witness input" });
     const task = d.demoTask;
-    const tree = new DatasetTree(d.datasetDepth, task.items.map((text) => textLeaf(text)));
+    const tree = new DatasetTree(
+      d.datasetDepth,
+      task.items.map((text) => textLeaf(text)),
+    );
     const { input, publicSignals } = classificationInput({
       circuit,
       tree,
@@ -56,7 +61,9 @@ async function prove(req: ProveRequest): Promise<void> {
       recipient: BigInt(req.recipient),
     });
     if (req.expectedTaskHash !== undefined && publicSignals[0] !== BigInt(req.expectedTaskHash)) {
-      throw new Error("the task data in deployment.json does not match the task on-chain (taskHash differs); restart the product with `npm run dev`");
+      throw new Error(
+        "the task data in deployment.json does not match the task on-chain (taskHash differs); restart the product with `npm run dev`",
+      );
     }
     const t2 = performance.now();
 
@@ -71,7 +78,11 @@ async function prove(req: ProveRequest): Promise<void> {
       fromCache: artifacts.fromCache,
     });
   } catch (e) {
-    post({ type: "error", message: e instanceof Error ? e.message : String(e), unprovable: e instanceof UnprovableBatchError });
+    post({
+      type: "error",
+      message: e instanceof Error ? e.message : String(e),
+      unprovable: e instanceof UnprovableBatchError,
+    });
   }
 }
 
@@ -91,7 +102,9 @@ async function loadCircuit(name: string): Promise<{ wasm: Uint8Array; zkey: Uint
   const base = `${scope.location.origin}/circuits/${name}`;
   const vkeyRes = await fetch(`${base}.vkey.json`, { cache: "no-store" });
   if (!vkeyRes.ok) {
-    throw new Error(`the circuit files are missing (${base}.vkey.json: HTTP ${vkeyRes.status}); build them with \`node scripts/circuits/build.ts\` or start the product with \`npm run dev\``);
+    throw new Error(
+      `the circuit files are missing (${base}.vkey.json: HTTP ${vkeyRes.status}); build them with \`node scripts/circuits/build.ts\` or start the product with \`npm run dev\``,
+    );
   }
   const version = (await sha256Hex(await vkeyRes.arrayBuffer())).slice(0, 16);
   const cacheName = `${CACHE_PREFIX}${name}-${version}`;
@@ -151,7 +164,14 @@ async function loadCircuit(name: string): Promise<{ wasm: Uint8Array; zkey: Uint
         off += c.length;
       }
       totals[i] = bytes.length;
-      await cache?.put(url, new Response(bytes, { headers: { "content-type": res.headers.get("content-type") ?? "application/octet-stream" } })).catch(() => {});
+      await cache
+        ?.put(
+          url,
+          new Response(bytes, {
+            headers: { "content-type": res.headers.get("content-type") ?? "application/octet-stream" },
+          }),
+        )
+        .catch(() => {});
       return bytes;
     }),
   );

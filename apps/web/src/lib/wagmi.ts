@@ -19,7 +19,8 @@ export function makeWagmiConfig(d: DeploymentFile) {
   const chain = deploymentChain(d);
   return createConfig({
     chains: [chain],
-    connectors: d.chainId === DEV_CHAIN_ID ? [devWallet({ rpcUrl: d.rpcUrl, chainId: d.chainId }), injected()] : [injected()],
+    connectors:
+      d.chainId === DEV_CHAIN_ID ? [devWallet({ rpcUrl: d.rpcUrl, chainId: d.chainId }), injected()] : [injected()],
     transports: { [chain.id]: http(d.rpcUrl) },
     // The local node mines every transaction at once: poll receipts quickly.
     pollingInterval: 500,
