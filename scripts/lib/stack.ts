@@ -184,6 +184,9 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
         throw new Error(`${e.message}\n${web.tail()}`);
       },
     );
+    log("app: compiling the page (first request to next dev)");
+    const page = await fetch(appUrl);
+    if (!page.ok) throw new Error(`the web app answered ${page.status} for /\n${web.tail()}`);
     return { rpcUrl, appUrl, deployment, stop };
   } catch (e) {
     await stop();
