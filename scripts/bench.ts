@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { classificationInput } from "@zklabel/core/classification";
 import { DEMO_PARAMS, demoItems, textLeaf } from "@zklabel/core/demo";
 import { DatasetTree } from "@zklabel/core/merkle";
-import { proveBatch } from "@zklabel/core/prove";
+import { proveBatch, releaseSnarkjs } from "@zklabel/core/prove";
 import { circuitInfo } from "@zklabel/core/registry";
 import * as snarkjs from "snarkjs";
 import { buildCircuits } from "./circuits/build.ts";
@@ -64,7 +64,7 @@ for (const b of built) {
     zkeyMB: Number((b.zkeyBytes / 2 ** 20).toFixed(1)),
   });
 }
-await (globalThis as { curve_bn128?: { terminate(): Promise<void> } }).curve_bn128?.terminate();
+await releaseSnarkjs();
 const gas = JSON.parse(await readFile(join(ROOT, "test/contracts/gas-snapshot.json"), "utf8")) as Record<
   string,
   number

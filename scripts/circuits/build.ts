@@ -16,8 +16,10 @@ import { createRequire } from "node:module";
 import { homedir } from "node:os";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
+import { releaseSnarkjs } from "@zklabel/core/prove";
 import { verifierName } from "@zklabel/core/registry";
 import * as snarkjs from "snarkjs";
+import { binSections } from "../lib/binfile.ts";
 import { DEV_CEREMONY_LABEL, writeDevPtau } from "./dev-ptau.ts";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -215,8 +217,7 @@ export async function buildCircuits(only: string[] = []): Promise<BuiltCircuit[]
     const cached = !pending.some((p) => p.entry.name === entry.name);
     built.push({ name: entry.name, ...info, zkeyBytes: (await stat(join(cacheDir, "main.zkey"))).size, cached });
   }
-  // snarkjs keeps a multi-threaded curve alive between calls; release its workers.
-  await (globalThis as { curve_bn128?: { terminate(): Promise<void> } }).curve_bn128?.terminate();
+  await releaseSnarkjs();
   return built;
 }
 
@@ -257,27 +258,18 @@ interface R1csInfo {
 
 /** Reads the r1cs header (section 1) without loading the constraints. */
 async function r1csInfo(path: string): Promise<R1csInfo> {
-  const buf = await readFile(path);
-  let pos = 12;
-  while (pos < buf.length) {
-    const type = buf.readUInt32LE(pos);
-    const size = Number(buf.readBigUInt64LE(pos + 4));
-    if (type === 1) {
-      const h = pos + 12;
-      const n8 = buf.readUInt32LE(h);
-      const o = h + 4 + n8;
-      const wires = buf.readUInt32LE(o);
-      const outputs = buf.readUInt32LE(o + 4);
-      const pubInputs = buf.readUInt32LE(o + 8);
-      const privInputs = buf.readUInt32LE(o + 12);
-      const constraints = buf.readUInt32LE(o + 24);
-      // snarkjs: cirPower = log2(nConstraints + nPubInputs + nOutputs) + 1
-      const domainPower = Math.floor(Math.log2(constraints + pubInputs + outputs)) + 1;
-      return { constraints, wires, publicInputs: pubInputs + outputs, privateInputs: privInputs, domainPower };
-    }
-    pos += 12 + size;
-  }
-  throw new Error(`${path}: no r1cs header`);
+  const h = binSections(await readFile(path)).get(1);
+  if (!h) throw new Error(`${path}: no r1cs header`);
+  const n8 = h.readUInt32LE(0);
+  const o = 4 + n8;
+  const wires = h.readUInt32LE(o);
+  const outputs = h.readUInt32LE(o + 4);
+  const pubInputs = h.readUInt32LE(o + 8);
+  const privInputs = h.readUInt32LE(o + 12);
+  const constraints = h.readUInt32LE(o + 24);
+  // snarkjs: cirPower = log2(nConstraints + nPubInputs + nOutputs) + 1
+  const domainPower = Math.floor(Math.log2(constraints + pubInputs + outputs)) + 1;
+  return { constraints, wires, publicInputs: pubInputs + outputs, privateInputs: privInputs, domainPower };
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

@@ -3,24 +3,13 @@ import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
+import { releaseSnarkjs } from "@zklabel/core/prove";
 import * as snarkjs from "snarkjs";
 import { writeDevPtau } from "../../scripts/circuits/dev-ptau.ts";
-
-/** Splits a snarkjs binary file into its sections. */
-function sections(buf: Buffer): Map<number, Buffer> {
-  const out = new Map<number, Buffer>();
-  let pos = 12;
-  while (pos < buf.length) {
-    const id = buf.readUInt32LE(pos);
-    const size = Number(buf.readBigUInt64LE(pos + 4));
-    out.set(id, buf.subarray(pos + 12, pos + 12 + size));
-    pos += 12 + size;
-  }
-  return out;
-}
+import { binSections as sections } from "../../scripts/lib/binfile.ts";
 
 // snarkjs keeps a multi-threaded curve alive between calls; release its workers.
-after(() => (globalThis as { curve_bn128?: { terminate(): Promise<void> } }).curve_bn128?.terminate());
+after(releaseSnarkjs);
 
 test("the direct dev ptau is byte-identical to snarkjs' prepare phase2 for the same tau", async () => {
   const dir = await mkdtemp(join(tmpdir(), "ptau-"));

@@ -3,6 +3,9 @@ import { classificationInput } from "@zklabel/core/classification";
 import { DEMO_PARAMS, demoItems, textLeaf } from "@zklabel/core/demo";
 import { DatasetTree } from "@zklabel/core/merkle";
 import { proveBatch } from "@zklabel/core/prove";
+
+export { releaseSnarkjs } from "@zklabel/core/prove";
+
 import { type CircuitInfo, circuitInfo } from "@zklabel/core/registry";
 
 export const ROOT = join(import.meta.dirname, "..", "..");
@@ -67,9 +70,4 @@ export async function proveDemoBatch(
     recipient,
   });
   return proveBatch(input, publicSignals, artifacts(name));
-}
-
-/** snarkjs keeps a multi-threaded curve alive between calls; tests release its workers when done. */
-export async function releaseSnarkjs(): Promise<void> {
-  await (globalThis as { curve_bn128?: { terminate(): Promise<void> } }).curve_bn128?.terminate();
 }

@@ -5,6 +5,7 @@
 import { readFile } from "node:fs/promises";
 import { SNARK_SCALAR_FIELD as P } from "@zklabel/core/field";
 import * as snarkjs from "snarkjs";
+import { binSections as sections } from "../../scripts/lib/binfile.ts";
 
 type Lc = [number, bigint][];
 export interface R1cs {
@@ -13,18 +14,6 @@ export interface R1cs {
   constraints: [Lc, Lc, Lc][];
   /** constraintsOf[w] = indexes of the constraints that mention wire w. */
   constraintsOf: number[][];
-}
-
-function sections(buf: Buffer): Map<number, Buffer> {
-  const out = new Map<number, Buffer>();
-  let pos = 12;
-  while (pos < buf.length) {
-    const id = buf.readUInt32LE(pos);
-    const size = Number(buf.readBigUInt64LE(pos + 4));
-    out.set(id, buf.subarray(pos + 12, pos + 12 + size));
-    pos += 12 + size;
-  }
-  return out;
 }
 
 const readLe = (b: Buffer, o: number, n: number) => {

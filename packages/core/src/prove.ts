@@ -50,3 +50,8 @@ export async function proveBatch(
   }
   return { proof: proofToWords(res.proof), publicSignals, raw: res.proof };
 }
+
+/** snarkjs keeps a multi-threaded curve (worker threads) alive between calls; Node processes release it when done. */
+export async function releaseSnarkjs(): Promise<void> {
+  await (globalThis as { curve_bn128?: { terminate(): Promise<void> } }).curve_bn128?.terminate();
+}
