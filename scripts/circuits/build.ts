@@ -11,7 +11,7 @@
  */
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { copyFile, mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { homedir } from "node:os";
 import { dirname, join, relative } from "node:path";
@@ -36,6 +36,8 @@ interface Entry {
   params: Record<string, number>;
   publicInputs: string[];
   deploy: boolean;
+  /** false: compile only (library tests); no keys, no verifier. */
+  setup?: boolean;
 }
 
 export interface BuiltCircuit {
@@ -50,7 +52,7 @@ export interface BuiltCircuit {
 }
 
 /** Bump when a change here alters the compiled or set-up artifacts (not their export). */
-const PIPELINE_VERSION = 1;
+const PIPELINE_VERSION = 2;
 
 const t0 = Date.now();
 const log = (msg: string) => console.log(`[circuits ${((Date.now() - t0) / 1000).toFixed(1).padStart(6)}s] ${msg}`);
@@ -73,14 +75,23 @@ async function exists(p: string): Promise<boolean> {
   );
 }
 
-async function filesUnder(dir: string, ext: string): Promise<string[]> {
-  const out: string[] = [];
-  for (const e of await readdir(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) out.push(...(await filesUnder(p, ext)));
-    else if (e.name.endsWith(ext)) out.push(p);
+/**
+ * The project's circom files a circuit includes, transitively (library files
+ * under node_modules are covered by the package versions in the key).
+ */
+async function includedFiles(file: string, seen = new Set<string>()): Promise<string[]> {
+  if (seen.has(file)) return [];
+  seen.add(file);
+  const src = await readFile(file, "utf8");
+  for (const [, inc] of src.matchAll(/include\s+"([^"]+)"/g)) {
+    for (const candidate of [join(dirname(file), inc), join(ROOT, inc)]) {
+      if (await exists(candidate)) {
+        await includedFiles(candidate, seen);
+        break;
+      }
+    }
   }
-  return out.sort();
+  return [...seen].sort();
 }
 
 const pkgDir = (pkg: string) => join(ROOT, "node_modules", pkg);
@@ -90,7 +101,7 @@ const version = (pkg: string) => require(join(pkgDir(pkg), "package.json")).vers
 async function sourceKey(entry: Entry): Promise<string> {
   const h = createHash("sha256");
   h.update(JSON.stringify(entry));
-  for (const f of await filesUnder(join(ROOT, "circuits"), ".circom")) {
+  for (const f of await includedFiles(join(ROOT, entry.file))) {
     h.update(relative(ROOT, f));
     h.update(await readFile(f));
   }
@@ -170,6 +181,8 @@ export async function buildCircuits(only: string[] = []): Promise<BuiltCircuit[]
       await compile(entry, buildDir);
       await copyFile(join(buildDir, "main.r1cs"), r1cs);
       await copyFile(join(buildDir, "main_js", "main.wasm"), join(cacheDir, "main.wasm"));
+      await copyFile(join(buildDir, "main.sym"), join(cacheDir, "main.sym"));
+      if (entry.setup === false) await writeFile(join(cacheDir, "done.json"), "{}");
     }
     plans.push({ entry, key, cacheDir, info: await r1csInfo(r1cs) });
   }
@@ -203,6 +216,12 @@ export async function buildCircuits(only: string[] = []): Promise<BuiltCircuit[]
   for (const { entry, cacheDir, info } of plans) {
     const out = join(work, entry.name);
     await mkdir(out, { recursive: true });
+    const info2 = { name: entry.name, ...info, cached: !pending.some((p) => p.entry.name === entry.name) };
+    if (entry.setup === false) {
+      for (const f of ["main.r1cs", "main.wasm", "main.sym"]) await copyIfChanged(join(cacheDir, f), join(out, f));
+      built.push({ ...info2, zkeyBytes: 0 });
+      continue;
+    }
     for (const f of ["main.r1cs", "main.wasm", "main.zkey", "vkey.json"])
       await copyIfChanged(join(cacheDir, f), join(out, f));
     await writeIfChanged(
@@ -214,8 +233,7 @@ export async function buildCircuits(only: string[] = []): Promise<BuiltCircuit[]
       await copyIfChanged(join(cacheDir, "main.zkey"), join(webDir, `${entry.name}.zkey`));
       await copyIfChanged(join(cacheDir, "vkey.json"), join(webDir, `${entry.name}.vkey.json`));
     }
-    const cached = !pending.some((p) => p.entry.name === entry.name);
-    built.push({ name: entry.name, ...info, zkeyBytes: (await stat(join(cacheDir, "main.zkey"))).size, cached });
+    built.push({ ...info2, zkeyBytes: (await stat(join(cacheDir, "main.zkey"))).size });
   }
   await releaseSnarkjs();
   return built;

@@ -17,6 +17,7 @@ export function artifacts(name: string) {
     wasm: join(dir, "main.wasm"),
     zkey: join(dir, "main.zkey"),
     r1cs: join(dir, "main.r1cs"),
+    sym: join(dir, "main.sym"),
     vkey: join(dir, "vkey.json"),
   };
 }

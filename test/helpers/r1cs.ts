@@ -109,3 +109,38 @@ export function mutationCheck(
   }
   return { checked, unconstrained };
 }
+
+/** Wire id -> signal names, from circom's .sym file. */
+export async function readSym(path: string): Promise<Map<number, string[]>> {
+  const out = new Map<number, string[]>();
+  for (const line of (await readFile(path, "utf8")).split("\n")) {
+    const [, wire, , name] = line.split(",");
+    const w = Number(wire);
+    if (!name || w < 0) continue;
+    out.set(w, [...(out.get(w) ?? []), name]);
+  }
+  return out;
+}
+
+/**
+ * Signals that are provably free, by the template that makes them: circomlib's
+ * IsZero computes `inv <-- 1 / in` and constrains `out <== 1 - in * inv` and
+ * `in * out === 0`. When `in` is 0, out is 1 whatever inv is, so inv is free and
+ * nothing else depends on it; when `in` is not 0, in * inv = 1 pins it (and the
+ * mutation check then flags it if it were not).
+ */
+export const PROVABLY_FREE: { pattern: RegExp; why: string }[] = [
+  { pattern: /\.isz\.inv$|IsZero[^.]*\.inv$/, why: "IsZero inverse hint of a zero input" },
+];
+
+/** Splits the mutation check's unconstrained wires into provably free ones and real findings. */
+export function classifyUnconstrained(wires: number[], sym: Map<number, string[]>) {
+  const free: string[] = [];
+  const findings: string[] = [];
+  for (const w of wires) {
+    const names = sym.get(w) ?? [`wire ${w}`];
+    const rule = PROVABLY_FREE.find((f) => names.some((n) => f.pattern.test(n)));
+    (rule ? free : findings).push(`${names[0]}${rule ? ` (${rule.why})` : ""}`);
+  }
+  return { free, findings };
+}

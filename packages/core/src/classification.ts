@@ -88,6 +88,7 @@ export function classificationInput(r: ClassificationBatchRequest): {
     datasetRoot: r.tree.root,
     ruleParamsHash: ruleParamsHash(RULE_IDS.classification, ruleParams),
   });
+  if (r.circuit.labelBits === undefined) throw new Error(`${r.circuit.name} is not a rule circuit (no labelBits)`);
   const commitment = labelsCommitment(labels, r.circuit.labelBits, r.salt);
   const s = (x: bigint) => x.toString();
   return {

@@ -4,17 +4,19 @@ import type { RuleName } from "./task.ts";
 /** One entry of circuits/circuits.json: a compiled rule circuit variant. */
 export interface CircuitInfo {
   name: string;
-  rule: RuleName;
-  ruleId: number;
+  /** The rule it proves, or "core" for the rule-independent library harness. */
+  rule: RuleName | "core";
+  ruleId?: number;
   template: string;
-  params: { N: number; DEPTH: number };
-  labelBits: number;
+  params: Record<string, number> & { N: number; DEPTH: number };
+  labelBits?: number;
   publicInputs: readonly string[];
   deploy: boolean;
+  setup?: boolean;
 }
 
 /** All registered circuits, in registry order. */
-export const circuits: readonly CircuitInfo[] = registry.circuits as CircuitInfo[];
+export const circuits: readonly CircuitInfo[] = registry.circuits as unknown as CircuitInfo[];
 
 /** The registry entry called `name`, or an error listing the known ones. */
 export function circuitInfo(name: string): CircuitInfo {

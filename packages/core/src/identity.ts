@@ -1,0 +1,36 @@
+import { Identity } from "@semaphore-protocol/identity";
+import { poseidon2 } from "poseidon-lite";
+
+export { Identity };
+
+/** A worker's anonymous identity as the circuits see it. */
+export interface WorkerSecret {
+  /** BabyJubJub secret scalar (< subgroup order). */
+  secret: bigint;
+  /** Poseidon(publicKey): the worker's leaf in a group. */
+  commitment: bigint;
+}
+
+/** The circuit-facing values of a Semaphore v4 identity. */
+export function workerSecret(id: Identity): WorkerSecret {
+  return { secret: id.secretScalar, commitment: id.commitment };
+}
+
+/** nullifier = Poseidon(secret, Poseidon(taskHash, batchIndex)) (PROTOCOL constraint 2). */
+export function batchNullifier(secret: bigint, taskHash: bigint, batchIndex: bigint): bigint {
+  return poseidon2([secret, poseidon2([taskHash, batchIndex])]);
+}
+
+/**
+ * The requester's label-encryption key pair for a task, derived from a wallet
+ * signature over a fixed task-scoped message, so it never needs a backup.
+ */
+export function requesterKeyFromSignature(signature: `0x${string}`): { skR: bigint; pkR: readonly [bigint, bigint] } {
+  const id = new Identity(signature);
+  return { skR: id.secretScalar, pkR: [id.publicKey[0], id.publicKey[1]] };
+}
+
+/** The message a requester signs to derive the encryption key of a task. */
+export function requesterKeyMessage(chainId: bigint, escrow: string, nonce: bigint): string {
+  return `zkLabel requester encryption key\nchain ${chainId}\nescrow ${escrow.toLowerCase()}\nkey ${nonce}\n\nSigning this reveals nothing and costs nothing; it lets you decrypt your task's labels.`;
+}

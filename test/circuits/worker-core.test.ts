@@ -1,0 +1,167 @@
+import assert from "node:assert/strict";
+import { after, describe, it } from "node:test";
+import { decryptFromWorker, encryptToRequester, SUBGROUP_ORDER } from "@zklabel/core/encryption";
+import { SNARK_SCALAR_FIELD } from "@zklabel/core/field";
+import { GROUP_MAX_DEPTH, membershipWitness, workerGroup } from "@zklabel/core/group";
+import { batchNullifier, Identity, requesterKeyFromSignature, workerSecret } from "@zklabel/core/identity";
+import { circuitInfo } from "@zklabel/core/registry";
+import { artifacts, releaseSnarkjs } from "../helpers/classification.ts";
+import { classifyUnconstrained, firstViolated, mutationCheck, readR1cs, readSym, witness } from "../helpers/r1cs.ts";
+
+after(releaseSnarkjs);
+
+const NAME = "worker_core_d20_l4";
+const LEN = circuitInfo(NAME).params.LEN;
+const members = Array.from({ length: 5 }, (_, i) => new Identity(`worker ${i}`));
+const worker = members[3];
+const requester = requesterKeyFromSignature(`0x${"ab".repeat(65)}`);
+const taskHash = 0x1234567n;
+const batchIndex = 6n;
+const plaintext = [11n, 22n, 33n, 44n];
+
+/** A valid witness input and the values the circuit must reproduce, computed by the TypeScript libraries. */
+function valid() {
+  const { secret, commitment } = workerSecret(worker);
+  const m = membershipWitness(workerGroup(members.map((x) => x.commitment)), commitment);
+  const enc = encryptToRequester(plaintext, requester.pkR, batchIndex);
+  const s = (x: bigint) => x.toString();
+  return {
+    enc,
+    m,
+    input: {
+      taskHash: s(taskHash),
+      batchIndex: s(batchIndex),
+      groupRoot: s(m.groupRoot),
+      nullifier: s(batchNullifier(secret, taskHash, batchIndex)),
+      epk: enc.epk.map(s),
+      ciphertext: enc.ciphertext.map(s),
+      secret: s(secret),
+      depth: s(m.depth),
+      index: s(m.index),
+      siblings: m.siblings.map(s),
+      pkR: requester.pkR.map(s),
+      ephemeralSecret: s(enc.ephemeralSecret),
+      plaintext: plaintext.map(s),
+    } as Record<string, string | string[]>,
+  };
+}
+
+async function expectUnsatisfiable(input: Record<string, string | string[]>, where: string) {
+  await assert.rejects(witness(input, artifacts(NAME).wasm), (e: Error) => {
+    assert.match(
+      e.message,
+      new RegExp(`Error in template ${where}_\\d+`),
+      `expected a failure in ${where}, got: ${e.message}`,
+    );
+    return true;
+  });
+}
+const with_ = (input: Record<string, string | string[]>, k: string, i: number, v: bigint) => {
+  const arr = [...(input[k] as string[])];
+  arr[i] = v.toString();
+  return { ...input, [k]: arr };
+};
+
+describe("worker core (membership, nullifier, encryption): valid", () => {
+  it("matches Semaphore identities, LeanIMT groups and the zk-kit Poseidon cipher bit for bit", async () => {
+    const { input } = valid();
+    const w = await witness(input, artifacts(NAME).wasm);
+    assert.equal(firstViolated(await readR1cs(artifacts(NAME).r1cs), w), -1);
+  });
+  it("the requester decrypts exactly the plaintext with its key; anyone else fails", () => {
+    const { enc } = valid();
+    assert.deepEqual(decryptFromWorker(enc, requester.skR, batchIndex, LEN), plaintext);
+    assert.throws(() => decryptFromWorker(enc, requester.skR + 1n, batchIndex, LEN));
+    assert.throws(() => decryptFromWorker(enc, requester.skR, batchIndex + 1n, LEN));
+  });
+  it("works for the only member of a one-member group (depth 0) and the last of a ragged one", async () => {
+    for (const group of [[worker], [...members, new Identity("late")]]) {
+      const { secret, commitment } = workerSecret(group[group.length - 1]);
+      const m = membershipWitness(workerGroup(group.map((x) => x.commitment)), commitment);
+      const { input } = valid();
+      await witness(
+        {
+          ...input,
+          secret: secret.toString(),
+          groupRoot: m.groupRoot.toString(),
+          depth: m.depth.toString(),
+          index: m.index.toString(),
+          siblings: m.siblings.map(String),
+          nullifier: batchNullifier(secret, taskHash, batchIndex).toString(),
+        },
+        artifacts(NAME).wasm,
+      );
+    }
+  });
+});
+
+describe("worker core: each kind of invalid input fails", () => {
+  it("a secret that is not a member (wrong root)", async () => {
+    const { input } = valid();
+    const outsider = workerSecret(new Identity("outsider"));
+    await expectUnsatisfiable(
+      {
+        ...input,
+        secret: outsider.secret.toString(),
+        nullifier: batchNullifier(outsider.secret, taskHash, batchIndex).toString(),
+      },
+      "WorkerCore",
+    );
+  });
+  it("a wrong sibling, a wrong index, or an index bit that is not boolean", async () => {
+    const { input } = valid();
+    await expectUnsatisfiable(with_(input, "siblings", 0, 5n), "WorkerCore");
+    await expectUnsatisfiable({ ...input, index: "2" }, "WorkerCore");
+    await expectUnsatisfiable({ ...input, index: (SNARK_SCALAR_FIELD - 1n).toString() }, "Num2Bits");
+  });
+  it("a depth above the maximum selects no root", async () => {
+    const { input } = valid();
+    await expectUnsatisfiable({ ...input, depth: String(GROUP_MAX_DEPTH + 1) }, "LeanIMTRoot");
+  });
+  it("secret + l (same public key, other nullifier) is refused", async () => {
+    const { input } = valid();
+    const alias = BigInt(input.secret as string) + SUBGROUP_ORDER;
+    await expectUnsatisfiable(
+      { ...input, secret: alias.toString(), nullifier: batchNullifier(alias, taskHash, batchIndex).toString() },
+      "IdentityCommitment",
+    );
+  });
+  it("a nullifier for another batch or task", async () => {
+    const { input } = valid();
+    const secret = BigInt(input.secret as string);
+    await expectUnsatisfiable(
+      { ...input, nullifier: batchNullifier(secret, taskHash, batchIndex + 1n).toString() },
+      "WorkerCore",
+    );
+    await expectUnsatisfiable(
+      { ...input, nullifier: batchNullifier(secret, taskHash + 1n, batchIndex).toString() },
+      "WorkerCore",
+    );
+  });
+  it("a ciphertext element, tag or ephemeral key that is not the encryption of the plaintext", async () => {
+    const { input } = valid();
+    await expectUnsatisfiable(with_(input, "ciphertext", 1, 7n), "WorkerCore");
+    await expectUnsatisfiable(with_(input, "ciphertext", (input.ciphertext as string[]).length - 1, 7n), "WorkerCore");
+    await expectUnsatisfiable(with_(input, "epk", 0, 7n), "WorkerCore");
+    await expectUnsatisfiable(with_(input, "plaintext", 2, 7n), "WorkerCore");
+  });
+  it("an ephemeral secret beyond 251 bits", async () => {
+    const { input } = valid();
+    await expectUnsatisfiable({ ...input, ephemeralSecret: (1n << 252n).toString() }, "Num2Bits");
+  });
+});
+
+describe("worker core: witness mutation", () => {
+  it(`${NAME}: changing any witness signal breaks the R1CS`, async () => {
+    const { input } = valid();
+    const w = await witness(input, artifacts(NAME).wasm);
+    const r = await readR1cs(artifacts(NAME).r1cs);
+    const { checked, unconstrained } = mutationCheck(r, w);
+    const { free, findings } = classifyUnconstrained(unconstrained, await readSym(artifacts(NAME).sym));
+    console.log(
+      `# ${NAME}: ${checked} witness signals mutated, ${free.length} provably free (${free.join("; ")}), ${findings.length} unconstrained`,
+    );
+    assert.equal(checked, r.nWires - 1);
+    assert.deepEqual(findings, [], `unconstrained witness signals: ${findings.join(", ")}`);
+  });
+});
