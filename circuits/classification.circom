@@ -5,6 +5,8 @@ include "lib/task.circom";
 include "lib/batch.circom";
 include "lib/labels.circom";
 include "lib/binding.circom";
+include "lib/membership.circom";
+include "lib/encryption.circom";
 
 // ClassificationRule (PROTOCOL constraint 4, classification): every present
 // label is < numClasses and its bit is set in allowedMask. numClasses is 1..32.
@@ -60,51 +62,31 @@ template ClassificationRule(N) {
     }
 }
 
-// ClassificationBatch(N, DEPTH): one worker's labels for batch `batchIndex`
-// (items [batchIndex * N, batchIndex * N + count)) of a dataset tree of depth
-// DEPTH follow the task's classification rule.
-//   1. taskHash is recomputed from the private task fields, so the proof binds
-//      to one task, rule and parameter set, chain and contract.
-//   2. The N leaves sit at batchIndex under datasetRoot; leaves and labels past
-//      count are 0 (PROTOCOL constraint 3).
-//   3. Every present label satisfies the rule (constraint 4).
-//   4. labelsCommitment = PoseidonChain(packed labels, salt) (constraint 5).
-//   5. recipient is bound (constraint 7).
-// Membership, nullifier and encryption (constraints 1, 2, 6) plug in beside
-// these as further components and public inputs.
-template ClassificationBatch(N, DEPTH) {
+// ClassificationCore(N, DEPTH): the rule-specific part shared by the worker
+// proofs. The N leaves sit at batchIndex under datasetRoot, leaves and labels
+// past count are 0 (PROTOCOL constraint 3), every present label satisfies the
+// rule (constraint 4), and labelsCommitment = PoseidonChain(packed labels,
+// salt) (constraint 5). Outputs the packed labels for encryption.
+template ClassificationCore(N, DEPTH) {
     var RULE_ID = 1;
     var LABEL_BITS = 8;
+    var M = (N + (248 \ LABEL_BITS) - 1) \ (248 \ LABEL_BITS);
 
-    signal input taskHash;
     signal input batchIndex;
     signal input count;
-    signal input recipient;
-    signal input labelsCommitment;
-
     signal input datasetRoot;
-    signal input pkR[2];
-    signal input goldRoot;
-    signal input taskId;
-    signal input chainId;
-    signal input contractAddress;
     signal input ruleParams[4]; // [numClasses, allowedMask, 0, 0]
     signal input leaves[N];
     signal input labels[N];
     signal input salt;
     signal input pathSiblings[DEPTH - log2ceil(N)];
+    signal output ruleParamsHash;
+    signal output labelsCommitment;
+    signal output packed[M];
 
     component params = RuleParamsHash(RULE_ID);
     params.params <== ruleParams;
-    component task = TaskHash();
-    task.datasetRoot <== datasetRoot;
-    task.ruleParamsHash <== params.out;
-    task.pkR <== pkR;
-    task.goldRoot <== goldRoot;
-    task.taskId <== taskId;
-    task.chainId <== chainId;
-    task.contractAddress <== contractAddress;
-    task.out === taskHash;
+    ruleParamsHash <== params.out;
 
     component prefix = PresentPrefix(N);
     prefix.count <== count;
@@ -128,8 +110,136 @@ template ClassificationBatch(N, DEPTH) {
     component commitment = LabelsCommitment(N, LABEL_BITS);
     commitment.labels <== labels;
     commitment.salt <== salt;
-    commitment.out === labelsCommitment;
+    labelsCommitment <== commitment.out;
+    packed <== commitment.packed;
+}
 
-    component binding = RecipientBinding();
-    binding.recipient <== recipient;
+// TaskBinding: taskHash recomputed from the private task fields, so a proof
+// binds to one task, rule and parameter set, chain and contract.
+template TaskBinding() {
+    signal input taskHash;
+    signal input datasetRoot;
+    signal input ruleParamsHash;
+    signal input pkR[2];
+    signal input goldRoot;
+    signal input taskId;
+    signal input chainId;
+    signal input contractAddress;
+
+    component task = TaskHash();
+    task.datasetRoot <== datasetRoot;
+    task.ruleParamsHash <== ruleParamsHash;
+    task.pkR <== pkR;
+    task.goldRoot <== goldRoot;
+    task.taskId <== taskId;
+    task.chainId <== chainId;
+    task.contractAddress <== contractAddress;
+    task.out === taskHash;
+}
+
+// ClassificationBatch(N, DEPTH): the foundation proof the escrow verifies
+// today: task binding, ClassificationCore and recipient binding (constraints
+// 3, 4, 5, 7), without membership, nullifier and encryption.
+template ClassificationBatch(N, DEPTH) {
+    signal input taskHash;
+    signal input batchIndex;
+    signal input count;
+    signal input recipient;
+    signal input labelsCommitment;
+
+    signal input datasetRoot;
+    signal input pkR[2];
+    signal input goldRoot;
+    signal input taskId;
+    signal input chainId;
+    signal input contractAddress;
+    signal input ruleParams[4];
+    signal input leaves[N];
+    signal input labels[N];
+    signal input salt;
+    signal input pathSiblings[DEPTH - log2ceil(N)];
+
+    component core = ClassificationCore(N, DEPTH);
+    core.batchIndex <== batchIndex;
+    core.count <== count;
+    core.datasetRoot <== datasetRoot;
+    core.ruleParams <== ruleParams;
+    core.leaves <== leaves;
+    core.labels <== labels;
+    core.salt <== salt;
+    core.pathSiblings <== pathSiblings;
+    core.labelsCommitment === labelsCommitment;
+
+    TaskBinding()(taskHash, datasetRoot, core.ruleParamsHash, pkR, goldRoot, taskId, chainId, contractAddress);
+    RecipientBinding()(recipient);
+}
+
+// ClassificationWorkerBatch(N, DEPTH, GROUP_DEPTH): the complete worker proof
+// of PROTOCOL "Worker batch proof", constraints 1 to 7: ClassificationBatch
+// plus membership of the worker group (groupRoot), the batch nullifier, and
+// the packed labels and salt encrypted to the requester's key pkR (epk,
+// ciphertext), all public so the escrow can store and emit them.
+template ClassificationWorkerBatch(N, DEPTH, GROUP_DEPTH) {
+    var M = (N + 30) \ 31;
+    var PADDED = ((M + 1 + 2) \ 3) * 3;
+    signal input taskHash;
+    signal input groupRoot;
+    signal input nullifier;
+    signal input batchIndex;
+    signal input count;
+    signal input recipient;
+    signal input epk[2];
+    signal input labelsCommitment;
+    signal input ciphertext[PADDED + 1];
+
+    signal input datasetRoot;
+    signal input pkR[2];
+    signal input goldRoot;
+    signal input taskId;
+    signal input chainId;
+    signal input contractAddress;
+    signal input ruleParams[4];
+    signal input leaves[N];
+    signal input labels[N];
+    signal input salt;
+    signal input pathSiblings[DEPTH - log2ceil(N)];
+    signal input identitySecret;
+    signal input groupDepth;
+    signal input groupIndex;
+    signal input groupSiblings[GROUP_DEPTH];
+    signal input ephemeralSecret;
+
+    component core = ClassificationCore(N, DEPTH);
+    core.batchIndex <== batchIndex;
+    core.count <== count;
+    core.datasetRoot <== datasetRoot;
+    core.ruleParams <== ruleParams;
+    core.leaves <== leaves;
+    core.labels <== labels;
+    core.salt <== salt;
+    core.pathSiblings <== pathSiblings;
+    core.labelsCommitment === labelsCommitment;
+
+    TaskBinding()(taskHash, datasetRoot, core.ruleParamsHash, pkR, goldRoot, taskId, chainId, contractAddress);
+    RecipientBinding()(recipient);
+
+    component member = GroupMembership(GROUP_DEPTH);
+    member.secret <== identitySecret;
+    member.depth <== groupDepth;
+    member.index <== groupIndex;
+    member.siblings <== groupSiblings;
+    member.taskHash <== taskHash;
+    member.batchIndex <== batchIndex;
+    member.groupRoot === groupRoot;
+    member.nullifier === nullifier;
+
+    // Plaintext: the packed labels, then the salt, so the requester can open labelsCommitment.
+    component enc = EncryptToRequester(M + 1);
+    for (var k = 0; k < M; k++) enc.plaintext[k] <== core.packed[k];
+    enc.plaintext[M] <== salt;
+    enc.ephemeralSecret <== ephemeralSecret;
+    enc.pkR <== pkR;
+    enc.nonce <== batchIndex;
+    enc.epk === epk;
+    enc.ciphertext === ciphertext;
 }

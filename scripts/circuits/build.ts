@@ -236,6 +236,12 @@ export async function buildCircuits(only: string[] = []): Promise<BuiltCircuit[]
     built.push({ ...info2, zkeyBytes: (await stat(join(cacheDir, "main.zkey"))).size });
   }
   await releaseSnarkjs();
+  if (only.length === 0) {
+    await writeFile(
+      join(work, "report.json"),
+      `${JSON.stringify(Object.fromEntries(built.map((b) => [b.name, b])), null, 2)}\n`,
+    );
+  }
   return built;
 }
 

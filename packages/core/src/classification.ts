@@ -1,5 +1,9 @@
+import type { LeanIMT } from "@zk-kit/lean-imt";
+import { decryptFromWorker, type Encrypted, encryptToRequester } from "./encryption.ts";
 import { assertField } from "./field.ts";
-import { labelsCommitment } from "./labels.ts";
+import { membershipWitness } from "./group.ts";
+import { batchNullifier, type WorkerSecret } from "./identity.ts";
+import { labelsCommitment, labelsPerElement, packLabels, unpackLabels } from "./labels.ts";
 import type { DatasetTree } from "./merkle.ts";
 import { type CircuitInfo, orderPublicSignals } from "./registry.ts";
 import { RULE_IDS, type RuleParams, ruleParamsHash, type TaskBinding, taskHash } from "./task.ts";
@@ -67,6 +71,15 @@ export function classificationInput(r: ClassificationBatchRequest): {
   input: Record<string, string | string[]>;
   publicSignals: bigint[];
 } {
+  const { input, named } = classificationBase(r);
+  return { input, publicSignals: orderPublicSignals(r.circuit, named) };
+}
+
+/** The rule part of every classification proof's input, and its named public values. */
+function classificationBase(r: ClassificationBatchRequest): {
+  input: Record<string, string | string[]>;
+  named: Record<string, bigint>;
+} {
   const { N, DEPTH } = r.circuit.params;
   if (r.tree.depth !== DEPTH)
     throw new Error(`dataset tree depth ${r.tree.depth} does not match circuit depth ${DEPTH}`);
@@ -110,12 +123,82 @@ export function classificationInput(r: ClassificationBatchRequest): {
       salt: s(r.salt),
       pathSiblings: r.tree.batchPath(r.batchIndex, N).map(s),
     },
-    publicSignals: orderPublicSignals(r.circuit, {
+    named: {
       taskHash: th,
       batchIndex: BigInt(r.batchIndex),
       count: BigInt(count),
       recipient: r.recipient,
       labelsCommitment: commitment,
-    }),
+    },
   };
+}
+
+/** What the complete worker proof adds: who proves (anonymously) and the encryption to the requester. */
+export interface WorkerProofRequest extends ClassificationBatchRequest {
+  identity: WorkerSecret;
+  group: LeanIMT<bigint>;
+  /** Fresh per proof unless a test pins it. */
+  ephemeralSecret?: bigint;
+}
+
+/**
+ * Witness input and public signals of ClassificationWorkerBatch: the batch
+ * input plus membership, nullifier, and the packed labels and salt encrypted
+ * to pkR under the batch index as nonce.
+ */
+export function classificationWorkerInput(r: WorkerProofRequest): {
+  input: Record<string, string | string[]>;
+  publicSignals: bigint[];
+  encrypted: Encrypted;
+} {
+  const base = classificationBase(r);
+  const groupDepth = r.circuit.params.GROUP_DEPTH;
+  if (groupDepth === undefined) throw new Error(`${r.circuit.name} is not a worker circuit (no GROUP_DEPTH)`);
+  const m = membershipWitness(r.group, r.identity.commitment, groupDepth);
+  const th = BigInt(base.input.taskHash as string);
+  const batchIndex = BigInt(r.batchIndex);
+  const nullifier = batchNullifier(r.identity.secret, th, batchIndex);
+  const labels = (base.input.labels as string[]).map(BigInt);
+  const plaintext = [...packLabels(labels, r.circuit.labelBits as number), r.salt];
+  const enc = encryptToRequester(plaintext, r.task.pkR, batchIndex, r.ephemeralSecret);
+  const s = (x: bigint) => x.toString();
+  const input = {
+    ...base.input,
+    groupRoot: s(m.groupRoot),
+    nullifier: s(nullifier),
+    epk: enc.epk.map(s),
+    ciphertext: enc.ciphertext.map(s),
+    identitySecret: s(r.identity.secret),
+    groupDepth: s(m.depth),
+    groupIndex: s(m.index),
+    groupSiblings: m.siblings.map(s),
+    ephemeralSecret: s(enc.ephemeralSecret),
+  };
+  const publicSignals = orderPublicSignals(r.circuit, {
+    ...base.named,
+    groupRoot: m.groupRoot,
+    nullifier,
+    epk: enc.epk,
+    ciphertext: enc.ciphertext,
+  });
+  return { input, publicSignals, encrypted: { epk: enc.epk, ciphertext: enc.ciphertext } };
+}
+
+/** The requester's side of a proven batch: decrypt and check against labelsCommitment. */
+export function openWorkerBatch(
+  e: Encrypted,
+  skR: bigint,
+  batchIndex: bigint,
+  n: number,
+  labelsCommitmentValue: bigint,
+  labelBits = 8,
+): { labels: bigint[]; salt: bigint } {
+  const m = Math.ceil(n / labelsPerElement(labelBits));
+  const plain = decryptFromWorker(e, skR, batchIndex, m + 1);
+  const labels = unpackLabels(plain.slice(0, m), labelBits, n);
+  const salt = plain[m];
+  if (labelsCommitment(labels, labelBits, salt) !== labelsCommitmentValue) {
+    throw new Error(`batch ${batchIndex}: the decrypted labels do not open the proven labelsCommitment`);
+  }
+  return { labels, salt };
 }

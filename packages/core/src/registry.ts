@@ -25,12 +25,12 @@ export function circuitInfo(name: string): CircuitInfo {
   return c;
 }
 
-/** Public signals in the circuit's order, from a record of named values. */
-export function orderPublicSignals(info: CircuitInfo, values: Record<string, bigint>): bigint[] {
-  return info.publicInputs.map((k) => {
+/** Public signals in the circuit's order, from named values; array-valued inputs flatten in place, as circom orders them. */
+export function orderPublicSignals(info: CircuitInfo, values: Record<string, bigint | readonly bigint[]>): bigint[] {
+  return info.publicInputs.flatMap((k) => {
     const v = values[k];
     if (v === undefined) throw new Error(`public input "${k}" of ${info.name} is missing`);
-    return v;
+    return typeof v === "bigint" ? [v] : [...v];
   });
 }
 

@@ -1,0 +1,92 @@
+import assert from "node:assert/strict";
+import { after, describe, it } from "node:test";
+import { classificationWorkerInput, openWorkerBatch } from "@zklabel/core/classification";
+import { DEMO_PARAMS } from "@zklabel/core/demo";
+import { workerGroup } from "@zklabel/core/group";
+import { batchNullifier, Identity, requesterKeyFromSignature, workerSecret } from "@zklabel/core/identity";
+import { circuitInfo } from "@zklabel/core/registry";
+import { artifacts, demoDataset, releaseSnarkjs } from "../helpers/classification.ts";
+import { classifyUnconstrained, firstViolated, mutationCheck, readR1cs, readSym, witness } from "../helpers/r1cs.ts";
+
+after(releaseSnarkjs);
+
+const NAME = "classification_worker_n64_d20_g20";
+const circuit = circuitInfo(NAME);
+const N = circuit.params.N;
+const members = Array.from({ length: 3 }, (_, i) => new Identity(`member ${i}`));
+const requester = requesterKeyFromSignature(`0x${"cd".repeat(65)}`);
+
+function valid(batchIndex: number, who = members[1]) {
+  const { items, tree } = demoDataset(circuit, 100);
+  const labels = items.slice(batchIndex * N, (batchIndex + 1) * N).map((x) => x.sentiment);
+  return {
+    labels,
+    ...classificationWorkerInput({
+      circuit,
+      tree,
+      task: { pkR: requester.pkR, goldRoot: 0n, taskId: 3n, chainId: 31337n, contract: 0xbeefn },
+      params: DEMO_PARAMS,
+      batchIndex,
+      labels,
+      salt: 777n + BigInt(batchIndex),
+      recipient: 0xfeedn,
+      identity: workerSecret(who),
+      group: workerGroup(members.map((m) => m.commitment)),
+    }),
+  };
+}
+
+async function expectUnsatisfiable(input: Record<string, string | string[]>, where: string) {
+  await assert.rejects(witness(input, artifacts(NAME).wasm), (e: Error) => {
+    assert.match(
+      e.message,
+      new RegExp(`Error in template ${where}_\\d+`),
+      `expected a failure in ${where}, got: ${e.message}`,
+    );
+    return true;
+  });
+}
+
+describe("complete classification worker proof", () => {
+  for (const b of [0, 1]) {
+    it(`batch ${b} (${b === 0 ? "full" : "partial"}): satisfied, public signals as TypeScript computes them, decryptable to exactly the committed labels and salt`, async () => {
+      const { input, publicSignals, encrypted, labels } = valid(b);
+      const w = await witness(input, artifacts(NAME).wasm);
+      assert.equal(firstViolated(await readR1cs(artifacts(NAME).r1cs), w), -1);
+      assert.deepEqual(w.slice(1, 1 + publicSignals.length), publicSignals);
+      const commitment = BigInt(input.labelsCommitment as string);
+      const opened = openWorkerBatch(encrypted, requester.skR, BigInt(b), N, commitment);
+      assert.deepEqual(opened.labels.slice(0, labels.length), labels.map(BigInt));
+      assert.equal(opened.salt, 777n + BigInt(b));
+    });
+  }
+  it("refuses a non-member, a wrong nullifier, a tampered ciphertext, and the thin checks still hold", async () => {
+    const { input } = valid(0);
+    assert.throws(() => valid(0, new Identity("outsider")), /not a member of the group: join the group first/);
+    const outsider = workerSecret(new Identity("outsider")).secret;
+    const nullifier = batchNullifier(outsider, BigInt(input.taskHash as string), 0n);
+    await expectUnsatisfiable(
+      { ...input, identitySecret: outsider.toString(), nullifier: nullifier.toString() },
+      "ClassificationWorkerBatch",
+    );
+    await expectUnsatisfiable({ ...input, nullifier: valid(1).input.nullifier }, "ClassificationWorkerBatch");
+    const ct = [...(input.ciphertext as string[])];
+    ct[0] = "5";
+    await expectUnsatisfiable({ ...input, ciphertext: ct }, "ClassificationWorkerBatch");
+    const labels = [...(input.labels as string[])];
+    labels[0] = "3"; // off-topic: not allowed
+    await expectUnsatisfiable({ ...input, labels }, "ClassificationRule");
+  });
+  it("changing any witness signal breaks the R1CS", async () => {
+    const { input } = valid(1);
+    const w = await witness(input, artifacts(NAME).wasm);
+    const r = await readR1cs(artifacts(NAME).r1cs);
+    const { checked, unconstrained } = mutationCheck(r, w);
+    const { free, findings } = classifyUnconstrained(unconstrained, await readSym(artifacts(NAME).sym));
+    console.log(
+      `# ${NAME}: ${checked} witness signals mutated, ${free.length} provably free (${free.join("; ")}), ${findings.length} unconstrained`,
+    );
+    assert.equal(checked, r.nWires - 1);
+    assert.deepEqual(findings, [], `unconstrained witness signals: ${findings.join(", ")}`);
+  });
+});
