@@ -4,9 +4,7 @@ include "circomlib/circuits/bitify.circom";
 include "lib/task.circom";
 include "lib/batch.circom";
 include "lib/labels.circom";
-include "lib/binding.circom";
-include "lib/membership.circom";
-include "lib/encryption.circom";
+include "lib/worker.circom";
 
 // ClassificationRule (PROTOCOL constraint 4, classification): every present
 // label is < numClasses and its bit is set in allowedMask. numClasses is 1..32.
@@ -114,29 +112,6 @@ template ClassificationCore(N, DEPTH) {
     packed <== commitment.packed;
 }
 
-// TaskBinding: taskHash recomputed from the private task fields, so a proof
-// binds to one task, rule and parameter set, chain and contract.
-template TaskBinding() {
-    signal input taskHash;
-    signal input datasetRoot;
-    signal input ruleParamsHash;
-    signal input pkR[2];
-    signal input goldRoot;
-    signal input taskId;
-    signal input chainId;
-    signal input contractAddress;
-
-    component task = TaskHash();
-    task.datasetRoot <== datasetRoot;
-    task.ruleParamsHash <== ruleParamsHash;
-    task.pkR <== pkR;
-    task.goldRoot <== goldRoot;
-    task.taskId <== taskId;
-    task.chainId <== chainId;
-    task.contractAddress <== contractAddress;
-    task.out === taskHash;
-}
-
 // ClassificationBatch(N, DEPTH): the foundation proof the escrow verifies
 // today: task binding, ClassificationCore and recipient binding (constraints
 // 3, 4, 5, 7), without membership, nullifier and encryption.
@@ -221,25 +196,22 @@ template ClassificationWorkerBatch(N, DEPTH, GROUP_DEPTH) {
     core.labelsCommitment === labelsCommitment;
 
     TaskBinding()(taskHash, datasetRoot, core.ruleParamsHash, pkR, goldRoot, taskId, chainId, contractAddress);
-    RecipientBinding()(recipient);
-
-    component member = GroupMembership(GROUP_DEPTH);
-    member.secret <== identitySecret;
-    member.depth <== groupDepth;
-    member.index <== groupIndex;
-    member.siblings <== groupSiblings;
-    member.taskHash <== taskHash;
-    member.batchIndex <== batchIndex;
-    member.groupRoot === groupRoot;
-    member.nullifier === nullifier;
 
     // Plaintext: the packed labels, then the salt, so the requester can open labelsCommitment.
-    component enc = EncryptToRequester(M + 1);
-    for (var k = 0; k < M; k++) enc.plaintext[k] <== core.packed[k];
-    enc.plaintext[M] <== salt;
-    enc.ephemeralSecret <== ephemeralSecret;
-    enc.pkR <== pkR;
-    enc.nonce <== batchIndex;
-    enc.epk === epk;
-    enc.ciphertext === ciphertext;
+    component envelope = WorkerEnvelope(GROUP_DEPTH, M + 1);
+    envelope.taskHash <== taskHash;
+    envelope.groupRoot <== groupRoot;
+    envelope.nullifier <== nullifier;
+    envelope.batchIndex <== batchIndex;
+    envelope.recipient <== recipient;
+    envelope.epk <== epk;
+    envelope.ciphertext <== ciphertext;
+    for (var k = 0; k < M; k++) envelope.plaintext[k] <== core.packed[k];
+    envelope.plaintext[M] <== salt;
+    envelope.pkR <== pkR;
+    envelope.identitySecret <== identitySecret;
+    envelope.groupDepth <== groupDepth;
+    envelope.groupIndex <== groupIndex;
+    envelope.groupSiblings <== groupSiblings;
+    envelope.ephemeralSecret <== ephemeralSecret;
 }

@@ -44,3 +44,26 @@ template TaskHash() {
     h.inputs[1] <== b.out;
     out <== h.out;
 }
+
+// TaskBinding: taskHash recomputed from the private task fields, so a proof
+// binds to one task, rule and parameter set, chain and contract.
+template TaskBinding() {
+    signal input taskHash;
+    signal input datasetRoot;
+    signal input ruleParamsHash;
+    signal input pkR[2];
+    signal input goldRoot;
+    signal input taskId;
+    signal input chainId;
+    signal input contractAddress;
+
+    component task = TaskHash();
+    task.datasetRoot <== datasetRoot;
+    task.ruleParamsHash <== ruleParamsHash;
+    task.pkR <== pkR;
+    task.goldRoot <== goldRoot;
+    task.taskId <== taskId;
+    task.chainId <== chainId;
+    task.contractAddress <== contractAddress;
+    task.out === taskHash;
+}

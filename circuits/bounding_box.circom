@@ -1,0 +1,213 @@
+pragma circom 2.1.0;
+
+include "circomlib/circuits/bitify.circom";
+include "classification.circom";
+
+// BoxPairNodes: the bottom level of a dataset tree whose rule reads item
+// metadata (PROTOCOL "Task", decision 14 in docs/protocol.md): items 2j and
+// 2j+1 hash together with their metadata in one Poseidon(4),
+//   node[j] = Poseidon(contentHash[2j], meta[2j], contentHash[2j+1], meta[2j+1]),
+// and a pair with no present item is 0 (so empty subtrees stay the usual zero
+// ladder). Items past count have contentHash and meta 0. About 150 constraints
+// per item instead of 360 for a Poseidon leaf plus a binary level.
+template BoxPairNodes(N) {
+    signal input contentHash[N];
+    signal input meta[N];
+    signal input present[N];
+    signal output nodes[N \ 2];
+
+    for (var i = 0; i < N; i++) {
+        contentHash[i] * (1 - present[i]) === 0;
+        meta[i] * (1 - present[i]) === 0;
+    }
+    component h[N \ 2];
+    for (var j = 0; j < N \ 2; j++) {
+        h[j] = Poseidon(4);
+        h[j].inputs <== [contentHash[2 * j], meta[2 * j], contentHash[2 * j + 1], meta[2 * j + 1]];
+        // present is a prefix of ones: the pair has a present item iff its first one is.
+        nodes[j] <== present[2 * j] * h[j].out;
+    }
+}
+
+// BoxRule (PROTOCOL constraint 4, bounding box): each present item has one box
+// (x, y, w, h) inside its image, x + w <= width and y + h <= height, with
+// w >= minWidth and h >= minHeight; width and height come from the item's
+// committed meta = width * 2^16 + height. Every comparison is a 16-bit range
+// check of a difference, with each operand range-checked to 16 bits first
+// (width and height too, so w <= width < 2^16 keeps the label packing
+// injective). Absent items have an all-zero box. Cost: 6 Num2Bits(16) + 2 per item.
+template BoxRule(N) {
+    signal input boxes[N][4];
+    signal input meta[N];
+    signal input present[N];
+    signal input minWidth;
+    signal input minHeight;
+
+    component minW = Num2Bits(16);
+    minW.in <== minWidth;
+    component minH = Num2Bits(16);
+    minH.in <== minHeight;
+
+    signal width[N];
+    signal height[N];
+    signal gw[N];
+    signal gh[N];
+    component r[N][8];
+    for (var i = 0; i < N; i++) {
+        for (var k = 0; k < 4; k++) boxes[i][k] * (1 - present[i]) === 0;
+        height[i] <-- meta[i] & 0xffff;
+        width[i] <-- meta[i] >> 16;
+        width[i] * 65536 + height[i] === meta[i];
+        var checks[8] = [
+            width[i],
+            height[i],
+            boxes[i][0],
+            boxes[i][1],
+            width[i] - boxes[i][0] - boxes[i][2],
+            height[i] - boxes[i][1] - boxes[i][3],
+            0,
+            0
+        ];
+        gw[i] <== present[i] * (boxes[i][2] - minWidth);
+        gh[i] <== present[i] * (boxes[i][3] - minHeight);
+        checks[6] = gw[i];
+        checks[7] = gh[i];
+        for (var k = 0; k < 8; k++) {
+            r[i][k] = Num2Bits(16);
+            r[i][k].in <== checks[k];
+        }
+    }
+}
+
+// BoxCore(N, DEPTH): rule core of the bounding-box proof. Label i is
+//   class + x * 2^8 + y * 2^24 + w * 2^40 + h * 2^56 (72 bits, 3 per field element).
+// Rule parameters: [numClasses, allowedMask, minWidth, minHeight].
+template BoxCore(N, DEPTH) {
+    var RULE_ID = 2;
+    var LABEL_BITS = 72;
+    var M = (N + 2) \ 3;
+
+    signal input batchIndex;
+    signal input count;
+    signal input datasetRoot;
+    signal input ruleParams[4];
+    signal input contentHash[N];
+    signal input meta[N];
+    signal input classes[N];
+    signal input boxes[N][4];
+    signal input salt;
+    signal input pathSiblings[DEPTH - log2ceil(N)];
+    signal output ruleParamsHash;
+    signal output labelsCommitment;
+    signal output packed[M];
+
+    component params = RuleParamsHash(RULE_ID);
+    params.params <== ruleParams;
+    ruleParamsHash <== params.out;
+
+    component prefix = PresentPrefix(N);
+    prefix.count <== count;
+
+    component pairs = BoxPairNodes(N);
+    pairs.contentHash <== contentHash;
+    pairs.meta <== meta;
+    pairs.present <== prefix.present;
+    component sub = MerkleSubtreeRoot(N \ 2);
+    sub.leaves <== pairs.nodes;
+    component path = MerkleRootFromPath(DEPTH - log2ceil(N));
+    path.node <== sub.root;
+    path.index <== batchIndex;
+    path.siblings <== pathSiblings;
+    path.root === datasetRoot;
+
+    for (var i = 0; i < N; i++) classes[i] * (1 - prefix.present[i]) === 0;
+    component cls = ClassificationRule(N);
+    cls.labels <== classes;
+    cls.present <== prefix.present;
+    cls.numClasses <== ruleParams[0];
+    cls.allowedMask <== ruleParams[1];
+
+    component box = BoxRule(N);
+    box.boxes <== boxes;
+    box.meta <== meta;
+    box.present <== prefix.present;
+    box.minWidth <== ruleParams[2];
+    box.minHeight <== ruleParams[3];
+
+    signal label[N];
+    for (var i = 0; i < N; i++) {
+        label[i] <== classes[i] + boxes[i][0] * (1 << 8) + boxes[i][1] * (1 << 24) + boxes[i][2] * (1 << 40) + boxes[i][3] * (1 << 56);
+    }
+    component commitment = LabelsCommitment(N, LABEL_BITS);
+    commitment.labels <== label;
+    commitment.salt <== salt;
+    labelsCommitment <== commitment.out;
+    packed <== commitment.packed;
+}
+
+// BoxWorkerBatch(N, DEPTH, GROUP_DEPTH): the complete bounding-box worker proof.
+// Public inputs in the order of ClassificationWorkerBatch.
+template BoxWorkerBatch(N, DEPTH, GROUP_DEPTH) {
+    var M = (N + 2) \ 3;
+    var PADDED = ((M + 1 + 2) \ 3) * 3;
+    signal input taskHash;
+    signal input groupRoot;
+    signal input nullifier;
+    signal input batchIndex;
+    signal input count;
+    signal input recipient;
+    signal input epk[2];
+    signal input labelsCommitment;
+    signal input ciphertext[PADDED + 1];
+
+    signal input datasetRoot;
+    signal input pkR[2];
+    signal input goldRoot;
+    signal input taskId;
+    signal input chainId;
+    signal input contractAddress;
+    signal input ruleParams[4];
+    signal input contentHash[N];
+    signal input meta[N];
+    signal input classes[N];
+    signal input boxes[N][4];
+    signal input salt;
+    signal input pathSiblings[DEPTH - log2ceil(N)];
+    signal input identitySecret;
+    signal input groupDepth;
+    signal input groupIndex;
+    signal input groupSiblings[GROUP_DEPTH];
+    signal input ephemeralSecret;
+
+    component core = BoxCore(N, DEPTH);
+    core.batchIndex <== batchIndex;
+    core.count <== count;
+    core.datasetRoot <== datasetRoot;
+    core.ruleParams <== ruleParams;
+    core.contentHash <== contentHash;
+    core.meta <== meta;
+    core.classes <== classes;
+    core.boxes <== boxes;
+    core.salt <== salt;
+    core.pathSiblings <== pathSiblings;
+    core.labelsCommitment === labelsCommitment;
+
+    TaskBinding()(taskHash, datasetRoot, core.ruleParamsHash, pkR, goldRoot, taskId, chainId, contractAddress);
+
+    component envelope = WorkerEnvelope(GROUP_DEPTH, M + 1);
+    envelope.taskHash <== taskHash;
+    envelope.groupRoot <== groupRoot;
+    envelope.nullifier <== nullifier;
+    envelope.batchIndex <== batchIndex;
+    envelope.recipient <== recipient;
+    envelope.epk <== epk;
+    envelope.ciphertext <== ciphertext;
+    for (var k = 0; k < M; k++) envelope.plaintext[k] <== core.packed[k];
+    envelope.plaintext[M] <== salt;
+    envelope.pkR <== pkR;
+    envelope.identitySecret <== identitySecret;
+    envelope.groupDepth <== groupDepth;
+    envelope.groupIndex <== groupIndex;
+    envelope.groupSiblings <== groupSiblings;
+    envelope.ephemeralSecret <== ephemeralSecret;
+}

@@ -1,0 +1,226 @@
+import type { LeanIMT } from "@zk-kit/lean-imt";
+import { checkClassificationLabels, checkClassificationParams, MAX_CLASSES } from "./classification.ts";
+import { type Encrypted, encryptToRequester } from "./encryption.ts";
+import { assertField } from "./field.ts";
+import { membershipWitness } from "./group.ts";
+import { batchNullifier, type WorkerSecret } from "./identity.ts";
+import { labelsCommitment, packLabels } from "./labels.ts";
+import { DatasetTree, log2Exact } from "./merkle.ts";
+import { poseidon } from "./poseidon.ts";
+import { type CircuitInfo, orderPublicSignals } from "./registry.ts";
+import { type RuleParams, ruleParamsHash, type TaskBinding, taskHash } from "./task.ts";
+
+/** Rule id of bounding boxes (RULE_ID in circuits/bounding_box.circom). */
+export const BOX_RULE_ID = 2;
+/** Box labels are class (8 bits) and x, y, w, h (16 bits each). */
+export const BOX_LABEL_BITS = 72;
+
+/** An image item as the box rule sees it: its content hash and pixel size. */
+export interface BoxItem {
+  contentHash: bigint;
+  width: number;
+  height: number;
+}
+
+/** One box label. */
+export interface Box {
+  cls: number;
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
+
+/** Bounding-box rule parameters. */
+export interface BoxParams {
+  numClasses: number;
+  allowedMask: bigint;
+  minWidth: number;
+  minHeight: number;
+}
+
+export const boxRuleParams = (p: BoxParams): RuleParams => [
+  BigInt(p.numClasses),
+  p.allowedMask,
+  BigInt(p.minWidth),
+  BigInt(p.minHeight),
+];
+
+/** meta = width * 2^16 + height (both < 2^16). */
+export function boxMeta(item: BoxItem): bigint {
+  for (const [k, v] of [
+    ["width", item.width],
+    ["height", item.height],
+  ] as const) {
+    if (!Number.isInteger(v) || v < 1 || v > 0xffff)
+      throw new RangeError(`image ${k} must be 1..65535 pixels, got ${v}`);
+  }
+  return (BigInt(item.width) << 16n) | BigInt(item.height);
+}
+
+/**
+ * The dataset tree of a metadata rule: items 2j and 2j+1 hash together with
+ * their metadata into one bottom node (BoxPairNodes), then the usual binary tree.
+ * `depth` is counted in items, like every dataset tree.
+ */
+export function boxDatasetTree(depth: number, items: readonly BoxItem[]): DatasetTree {
+  const nodes: bigint[] = [];
+  for (let i = 0; i < items.length; i += 2) {
+    const b = items[i + 1];
+    nodes.push(poseidon([items[i].contentHash, boxMeta(items[i]), b?.contentHash ?? 0n, b ? boxMeta(b) : 0n]));
+  }
+  return new DatasetTree(depth - 1, nodes);
+}
+
+/** Each box label that breaks the rule, in words, numbered by dataset item. */
+export function checkBoxLabels(
+  labels: readonly Box[],
+  items: readonly BoxItem[],
+  p: BoxParams,
+  firstItem = 0,
+): string[] {
+  const errors = checkClassificationLabels(
+    labels.map((b) => b.cls),
+    p,
+    firstItem,
+  );
+  labels.forEach((b, i) => {
+    const item = firstItem + i;
+    const img = items[i];
+    for (const [k, v] of Object.entries({ x: b.x, y: b.y, w: b.w, h: b.h })) {
+      if (!Number.isInteger(v) || v < 0 || v > 0xffff)
+        errors.push(`item ${item}: box ${k} = ${v} is not a pixel coordinate`);
+    }
+    if (b.x + b.w > img.width) errors.push(`item ${item}: box right edge ${b.x + b.w} > image width ${img.width}`);
+    if (b.y + b.h > img.height) errors.push(`item ${item}: box bottom edge ${b.y + b.h} > image height ${img.height}`);
+    if (b.w < p.minWidth) errors.push(`item ${item}: box width ${b.w} < minimum ${p.minWidth}`);
+    if (b.h < p.minHeight) errors.push(`item ${item}: box height ${b.h} < minimum ${p.minHeight}`);
+  });
+  return errors;
+}
+
+/** Parameter problems in words. */
+export function checkBoxParams(p: BoxParams): string[] {
+  const errors = checkClassificationParams(p);
+  if (p.numClasses > MAX_CLASSES) return errors;
+  for (const [k, v] of [
+    ["minimum width", p.minWidth],
+    ["minimum height", p.minHeight],
+  ] as const) {
+    if (!Number.isInteger(v) || v < 0 || v > 0xffff) errors.push(`${k} must be 0..65535, got ${v}`);
+  }
+  return errors;
+}
+
+/** The 72-bit value of one box label, as BoxCore packs it. */
+export const boxLabelValue = (b: Box): bigint =>
+  BigInt(b.cls) | (BigInt(b.x) << 8n) | (BigInt(b.y) << 24n) | (BigInt(b.w) << 40n) | (BigInt(b.h) << 56n);
+
+/** Inverse of boxLabelValue. */
+export function boxFromValue(v: bigint): Box {
+  const f = (shift: bigint, bits: bigint) => Number((v >> shift) & ((1n << bits) - 1n));
+  return { cls: f(0n, 8n), x: f(8n, 16n), y: f(24n, 16n), w: f(40n, 16n), h: f(56n, 16n) };
+}
+
+/** Everything a worker needs to prove one bounding-box batch with BoxWorkerBatch. */
+export interface BoxWorkerRequest {
+  circuit: CircuitInfo;
+  items: readonly BoxItem[];
+  task: Omit<TaskBinding, "ruleParamsHash" | "datasetRoot">;
+  params: BoxParams;
+  batchIndex: number;
+  labels: readonly Box[];
+  salt: bigint;
+  recipient: bigint;
+  identity: WorkerSecret;
+  group: LeanIMT<bigint>;
+  ephemeralSecret?: bigint;
+}
+
+/** Witness input and public signals of BoxWorkerBatch; refuses rule violations with their reasons. */
+export function boxWorkerInput(r: BoxWorkerRequest): {
+  input: Record<string, string | string[] | string[][]>;
+  publicSignals: bigint[];
+  encrypted: Encrypted;
+} {
+  const { N, DEPTH, GROUP_DEPTH } = r.circuit.params;
+  log2Exact(N);
+  const paramErrors = checkBoxParams(r.params);
+  if (paramErrors.length) throw new RangeError(paramErrors.join("; "));
+  const count = Math.min(N, r.items.length - r.batchIndex * N);
+  if (r.batchIndex < 0 || count <= 0) throw new RangeError(`batch ${r.batchIndex} is outside the dataset`);
+  if (r.labels.length !== count)
+    throw new RangeError(`batch ${r.batchIndex} has ${count} items, got ${r.labels.length} labels`);
+  const batchItems = r.items.slice(r.batchIndex * N, r.batchIndex * N + count);
+  const violations = checkBoxLabels(r.labels, batchItems, r.params, r.batchIndex * N);
+  if (violations.length) throw new RangeError(violations.join("; "));
+  assertField(r.salt, "salt");
+  assertField(r.recipient, "recipient");
+
+  const tree = boxDatasetTree(DEPTH, r.items);
+  const ruleParams = boxRuleParams(r.params);
+  const th = taskHash({ ...r.task, datasetRoot: tree.root, ruleParamsHash: ruleParamsHash(BOX_RULE_ID, ruleParams) });
+  const pad = <T>(xs: readonly T[], zero: T) => Array.from({ length: N }, (_, i) => xs[i] ?? zero);
+  const values = pad(r.labels.map(boxLabelValue), 0n);
+  const commitment = labelsCommitment(values, BOX_LABEL_BITS, r.salt);
+  const m = membershipWitness(r.group, r.identity.commitment, GROUP_DEPTH);
+  const batchIndex = BigInt(r.batchIndex);
+  const nullifier = batchNullifier(r.identity.secret, th, batchIndex);
+  const enc = encryptToRequester(
+    [...packLabels(values, BOX_LABEL_BITS), r.salt],
+    r.task.pkR,
+    batchIndex,
+    r.ephemeralSecret,
+  );
+  const s = (x: bigint | number) => x.toString();
+  const input = {
+    taskHash: s(th),
+    groupRoot: s(m.groupRoot),
+    nullifier: s(nullifier),
+    batchIndex: s(batchIndex),
+    count: s(count),
+    recipient: s(r.recipient),
+    epk: enc.epk.map(s),
+    labelsCommitment: s(commitment),
+    ciphertext: enc.ciphertext.map(s),
+    datasetRoot: s(tree.root),
+    pkR: r.task.pkR.map(s),
+    goldRoot: s(r.task.goldRoot),
+    taskId: s(r.task.taskId),
+    chainId: s(r.task.chainId),
+    contractAddress: s(r.task.contract),
+    ruleParams: ruleParams.map(s),
+    contentHash: pad(
+      batchItems.map((x) => x.contentHash),
+      0n,
+    ).map(s),
+    meta: pad(batchItems.map(boxMeta), 0n).map(s),
+    classes: pad(
+      r.labels.map((b) => BigInt(b.cls)),
+      0n,
+    ).map(s),
+    boxes: pad(
+      r.labels.map((b) => [b.x, b.y, b.w, b.h].map(s)),
+      ["0", "0", "0", "0"],
+    ),
+    salt: s(r.salt),
+    pathSiblings: tree.batchPath(r.batchIndex, N / 2).map(s),
+    identitySecret: s(r.identity.secret),
+    groupDepth: s(m.depth),
+    groupIndex: s(m.index),
+    groupSiblings: m.siblings.map(s),
+    ephemeralSecret: s(enc.ephemeralSecret),
+  };
+  const publicSignals = orderPublicSignals(r.circuit, {
+    taskHash: th,
+    groupRoot: m.groupRoot,
+    nullifier,
+    batchIndex,
+    count: BigInt(count),
+    recipient: r.recipient,
+    epk: enc.epk,
+    labelsCommitment: commitment,
+    ciphertext: enc.ciphertext,
+  });
+  return { input, publicSignals, encrypted: { epk: enc.epk, ciphertext: enc.ciphertext } };
+}
