@@ -1,7 +1,7 @@
 import { poseidon } from "./poseidon.ts";
 
 /** Rule ids shared by the circuits (RULE_ID), the contracts' verifier registry and the app. */
-export const RULE_IDS = { classification: 1, bbox: 2 } as const;
+export const RULE_IDS = { classification: 1, bbox: 2, sensor: 3 } as const;
 export type RuleName = keyof typeof RULE_IDS;
 
 /** Every rule has exactly four parameter slots; unused ones are 0. */

@@ -1,0 +1,167 @@
+import type { LeanIMT } from "@zk-kit/lean-imt";
+import { type Encrypted, encryptToRequester } from "./encryption.ts";
+import { assertField } from "./field.ts";
+import { membershipWitness } from "./group.ts";
+import { batchNullifier, type WorkerSecret } from "./identity.ts";
+import { labelsCommitment, packLabels } from "./labels.ts";
+import { DatasetTree, log2Exact } from "./merkle.ts";
+import { poseidon } from "./poseidon.ts";
+import { type CircuitInfo, orderPublicSignals } from "./registry.ts";
+import { type RuleParams, ruleParamsHash, type TaskBinding, taskHash } from "./task.ts";
+
+/** Rule id of sensor range (RULE_ID in circuits/sensor_range.circom). */
+export const SENSOR_RULE_ID = 3;
+/** Sensor labels are one bit: 1 = anomaly. */
+export const SENSOR_LABEL_BITS = 1;
+
+/** Sensor-range parameters: a window is an anomaly iff some reading is outside [lo, hi] (16-bit fixed point). */
+export interface SensorParams {
+  lo: number;
+  hi: number;
+}
+
+export const sensorRuleParams = (p: SensorParams): RuleParams => [BigInt(p.lo), BigInt(p.hi), 0n, 0n];
+
+function checkReading(v: number, what: string) {
+  if (!Number.isInteger(v) || v < 0 || v > 0xffff)
+    throw new RangeError(`${what} must be a 16-bit fixed-point value 0..65535, got ${v}`);
+}
+
+/** Leaf of a sensor item: Poseidon of its T readings. */
+export function sensorLeaf(readings: readonly number[]): bigint {
+  readings.forEach((r, j) => checkReading(r, `reading ${j}`));
+  return poseidon(readings.map(BigInt));
+}
+
+/** The dataset tree of sensor windows. */
+export function sensorDatasetTree(depth: number, windows: readonly (readonly number[])[]): DatasetTree {
+  return new DatasetTree(depth, windows.map(sensorLeaf));
+}
+
+/** The task's rule applied to one window: 1 iff some reading is outside [lo, hi]. */
+export function sensorRule(readings: readonly number[], p: SensorParams): 0 | 1 {
+  return readings.some((r) => r < p.lo || r > p.hi) ? 1 : 0;
+}
+
+/** Each label that disagrees with the rule, in words, numbered by dataset item. */
+export function checkSensorLabels(
+  labels: readonly number[],
+  windows: readonly (readonly number[])[],
+  p: SensorParams,
+  firstItem = 0,
+): string[] {
+  const errors: string[] = [];
+  labels.forEach((label, i) => {
+    const item = firstItem + i;
+    const want = sensorRule(windows[i], p);
+    if (label !== 0 && label !== 1) errors.push(`item ${item}: label ${label} is neither 0 (normal) nor 1 (anomaly)`);
+    else if (label !== want) {
+      const j = windows[i].findIndex((r) => r < p.lo || r > p.hi);
+      errors.push(
+        want === 1
+          ? `item ${item}: labeled normal but reading ${j} = ${windows[i][j]} is outside [${p.lo}, ${p.hi}]`
+          : `item ${item}: labeled anomaly but every reading is inside [${p.lo}, ${p.hi}]`,
+      );
+    }
+  });
+  return errors;
+}
+
+/** Everything a worker needs to prove one sensor batch with SensorWorkerBatch. */
+export interface SensorWorkerRequest {
+  circuit: CircuitInfo;
+  windows: readonly (readonly number[])[];
+  task: Omit<TaskBinding, "ruleParamsHash" | "datasetRoot">;
+  params: SensorParams;
+  batchIndex: number;
+  labels: readonly number[];
+  salt: bigint;
+  recipient: bigint;
+  identity: WorkerSecret;
+  group: LeanIMT<bigint>;
+  ephemeralSecret?: bigint;
+}
+
+/** Witness input and public signals of SensorWorkerBatch; refuses labels that disagree with the readings. */
+export function sensorWorkerInput(r: SensorWorkerRequest): {
+  input: Record<string, string | string[] | string[][]>;
+  publicSignals: bigint[];
+  encrypted: Encrypted;
+} {
+  const { N, DEPTH, T, GROUP_DEPTH } = r.circuit.params;
+  log2Exact(N);
+  checkReading(r.params.lo, "lo");
+  checkReading(r.params.hi, "hi");
+  const count = Math.min(N, r.windows.length - r.batchIndex * N);
+  if (r.batchIndex < 0 || count <= 0) throw new RangeError(`batch ${r.batchIndex} is outside the dataset`);
+  if (r.labels.length !== count)
+    throw new RangeError(`batch ${r.batchIndex} has ${count} items, got ${r.labels.length} labels`);
+  const batch = r.windows.slice(r.batchIndex * N, r.batchIndex * N + count);
+  for (const [i, w] of batch.entries()) {
+    if (w.length !== T)
+      throw new RangeError(`item ${r.batchIndex * N + i}: a window has ${T} readings, got ${w.length}`);
+  }
+  const violations = checkSensorLabels(r.labels, batch, r.params, r.batchIndex * N);
+  if (violations.length) throw new RangeError(violations.join("; "));
+  assertField(r.salt, "salt");
+  assertField(r.recipient, "recipient");
+
+  const tree = sensorDatasetTree(DEPTH, r.windows);
+  const ruleParams = sensorRuleParams(r.params);
+  const th = taskHash({
+    ...r.task,
+    datasetRoot: tree.root,
+    ruleParamsHash: ruleParamsHash(SENSOR_RULE_ID, ruleParams),
+  });
+  const labels = Array.from({ length: N }, (_, i) => BigInt(r.labels[i] ?? 0));
+  const commitment = labelsCommitment(labels, SENSOR_LABEL_BITS, r.salt);
+  const m = membershipWitness(r.group, r.identity.commitment, GROUP_DEPTH);
+  const batchIndex = BigInt(r.batchIndex);
+  const nullifier = batchNullifier(r.identity.secret, th, batchIndex);
+  const enc = encryptToRequester(
+    [...packLabels(labels, SENSOR_LABEL_BITS), r.salt],
+    r.task.pkR,
+    batchIndex,
+    r.ephemeralSecret,
+  );
+  const s = (x: bigint | number) => x.toString();
+  const input = {
+    taskHash: s(th),
+    groupRoot: s(m.groupRoot),
+    nullifier: s(nullifier),
+    batchIndex: s(batchIndex),
+    count: s(count),
+    recipient: s(r.recipient),
+    epk: enc.epk.map(s),
+    labelsCommitment: s(commitment),
+    ciphertext: enc.ciphertext.map(s),
+    datasetRoot: s(tree.root),
+    pkR: r.task.pkR.map(s),
+    goldRoot: s(r.task.goldRoot),
+    taskId: s(r.task.taskId),
+    chainId: s(r.task.chainId),
+    contractAddress: s(r.task.contract),
+    ruleParams: ruleParams.map(s),
+    readings: Array.from({ length: N }, (_, i) => (batch[i] ?? Array(T).fill(0)).map(s)),
+    labels: labels.map(s),
+    salt: s(r.salt),
+    pathSiblings: tree.batchPath(r.batchIndex, N).map(s),
+    identitySecret: s(r.identity.secret),
+    groupDepth: s(m.depth),
+    groupIndex: s(m.index),
+    groupSiblings: m.siblings.map(s),
+    ephemeralSecret: s(enc.ephemeralSecret),
+  };
+  const publicSignals = orderPublicSignals(r.circuit, {
+    taskHash: th,
+    groupRoot: m.groupRoot,
+    nullifier,
+    batchIndex,
+    count: BigInt(count),
+    recipient: r.recipient,
+    epk: enc.epk,
+    labelsCommitment: commitment,
+    ciphertext: enc.ciphertext,
+  });
+  return { input, publicSignals, encrypted: { epk: enc.epk, ciphertext: enc.ciphertext } };
+}
