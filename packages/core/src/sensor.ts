@@ -29,7 +29,7 @@ function checkReading(v: number, what: string) {
 
 /** Leaf of a sensor item: Poseidon of its T readings. */
 export function sensorLeaf(readings: readonly number[]): bigint {
-  readings.forEach((r, j) => checkReading(r, `reading ${j}`));
+  for (const [j, r] of readings.entries()) checkReading(r, `reading ${j}`);
   return poseidon(readings.map(BigInt));
 }
 
