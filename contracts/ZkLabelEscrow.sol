@@ -59,8 +59,7 @@ contract ZkLabelEscrow is IZkLabelEscrow {
         if (msg.value != total) revert WrongFunding(total, msg.value);
         _checkField(p.datasetRoot);
         _checkField(p.goldRoot);
-        _checkField(p.pkR[0]);
-        _checkField(p.pkR[1]);
+        _checkEncryptionKey(p.pkR[0], p.pkR[1]);
         _checkClassificationParams(p.ruleParams);
 
         taskId = ++taskCount;
@@ -184,6 +183,22 @@ contract ZkLabelEscrow is IZkLabelEscrow {
 
     function _checkField(uint256 x) internal pure {
         if (x >= SNARK_SCALAR_FIELD) revert NotInField(x);
+    }
+
+    /// @dev pkR must be a BabyJubJub point (a x^2 + y^2 = 1 + d x^2 y^2) other than one with x = 0:
+    /// with x = 0 the circuit's ECDH yields (0, 1) and anyone could decrypt the labels.
+    /// The subgroup check (l * pkR = O) is too costly here; the SDK refuses such tasks.
+    function _checkEncryptionKey(uint256 x, uint256 y) internal pure {
+        if (x == 0 || x >= SNARK_SCALAR_FIELD || y >= SNARK_SCALAR_FIELD) revert InvalidEncryptionKey(x, y);
+        uint256 x2 = mulmod(x, x, SNARK_SCALAR_FIELD);
+        uint256 y2 = mulmod(y, y, SNARK_SCALAR_FIELD);
+        uint256 lhs = addmod(mulmod(168700, x2, SNARK_SCALAR_FIELD), y2, SNARK_SCALAR_FIELD);
+        uint256 rhs = addmod(
+            1,
+            mulmod(mulmod(168696, x2, SNARK_SCALAR_FIELD), y2, SNARK_SCALAR_FIELD),
+            SNARK_SCALAR_FIELD
+        );
+        if (lhs != rhs) revert InvalidEncryptionKey(x, y);
     }
 
     function _checkClassificationParams(uint256[4] calldata p) internal pure {

@@ -8,6 +8,7 @@ import { availableParallelism, cpus } from "node:os";
 import { join } from "node:path";
 import { classificationInput } from "@zklabel/core/classification";
 import { DEMO_PARAMS, demoItems, textLeaf } from "@zklabel/core/demo";
+import { requesterKeyFromSignature } from "@zklabel/core/identity";
 import { DatasetTree } from "@zklabel/core/merkle";
 import { proveBatch, releaseSnarkjs } from "@zklabel/core/prove";
 import { circuitInfo } from "@zklabel/core/registry";
@@ -34,7 +35,13 @@ for (const b of built) {
     const { input, publicSignals } = classificationInput({
       circuit,
       tree,
-      task: { pkR: [0n, 1n], goldRoot: 0n, taskId: 1n, chainId: 31337n, contract: 1n },
+      task: {
+        pkR: requesterKeyFromSignature(`0x${"5a".repeat(65)}`).pkR,
+        goldRoot: 0n,
+        taskId: 1n,
+        chainId: 31337n,
+        contract: 1n,
+      },
       params: DEMO_PARAMS,
       batchIndex: 0,
       labels: items.map((x) => x.sentiment),

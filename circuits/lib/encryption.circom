@@ -47,8 +47,8 @@ template PoseidonDuplexEncrypt(LEN) {
 // key pkR, and the plaintext encrypted under the shared point. The same bits of
 // the ephemeral secret drive both scalar multiplications, so the requester's
 // skR * epk is exactly the shared key: the ciphertext is decryptable by
-// construction. Cost: about 2,400 (fixed base) + 2,500 (variable base) + 252,
-// plus the cipher.
+// construction. An ephemeral key of (0, 1) is refused. Cost: about 2,400
+// (fixed base) + 2,500 (variable base) + 253, plus the cipher.
 template EncryptToRequester(LEN) {
     var PADDED = ((LEN + 2) \ 3) * 3;
     signal input plaintext[LEN];
@@ -67,6 +67,10 @@ template EncryptToRequester(LEN) {
     component pub = EscalarMulFix(251, BASE8);
     pub.e <== bits.out;
     epk <== pub.out;
+    // ephemeralSecret 0 or l gives epk = (0, 1) and the shared key (0, 1), which
+    // anyone could use: epk.x must be invertible (review finding F3).
+    signal epkXInverse <-- epk[0] != 0 ? 1 / epk[0] : 0;
+    epk[0] * epkXInverse === 1;
     component shared = EscalarMulAny(251);
     shared.e <== bits.out;
     shared.p <== pkR;

@@ -11,7 +11,7 @@ interface IZkLabelEscrow {
         uint256 datasetRoot;
         /// Rule parameter slots; classification: [numClasses, allowedMask, 0, 0].
         uint256[4] ruleParams;
-        /// Requester's BabyJubJub label-encryption key.
+        /// Requester's BabyJubJub label-encryption key skR * Base8 (on the curve, not the identity).
         uint256[2] pkR;
         /// Root of the gold-item commitments (0 when the task has no gold items).
         uint256 goldRoot;
@@ -65,6 +65,7 @@ interface IZkLabelEscrow {
     error DeadlineInPast(uint64 deadline, uint256 nowTime);
     error WrongFunding(uint256 expected, uint256 sent);
     error NotInField(uint256 value);
+    error InvalidEncryptionKey(uint256 x, uint256 y);
     error InvalidClassCount(uint256 numClasses);
     error InvalidClassMask(uint256 allowedMask, uint256 numClasses);
     error UnusedRuleParamNotZero(uint256 slot);

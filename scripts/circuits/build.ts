@@ -167,6 +167,7 @@ export async function buildCircuits(only: string[] = []): Promise<BuiltCircuit[]
 
   // Pass 1: compile what is not cached, to learn each circuit's domain size.
   const plans: { entry: Entry; key: string; cacheDir: string; info: R1csInfo }[] = [];
+  const compiled = new Set<string>();
   for (const entry of entries) {
     const key = await sourceKey(entry);
     const cacheDir = join(CACHE, "circuits", `${entry.name}-${key}`);
@@ -179,6 +180,7 @@ export async function buildCircuits(only: string[] = []): Promise<BuiltCircuit[]
       await mkdir(buildDir, { recursive: true });
       log(`${entry.name}: compiling ${entry.template}(${Object.values(entry.params).join(", ")}) with circom2 --O2`);
       await compile(entry, buildDir);
+      compiled.add(entry.name);
       await copyFile(join(buildDir, "main.r1cs"), r1cs);
       await copyFile(join(buildDir, "main_js", "main.wasm"), join(cacheDir, "main.wasm"));
       await copyFile(join(buildDir, "main.sym"), join(cacheDir, "main.sym"));
@@ -216,7 +218,7 @@ export async function buildCircuits(only: string[] = []): Promise<BuiltCircuit[]
   for (const { entry, cacheDir, info } of plans) {
     const out = join(work, entry.name);
     await mkdir(out, { recursive: true });
-    const info2 = { name: entry.name, ...info, cached: !pending.some((p) => p.entry.name === entry.name) };
+    const info2 = { name: entry.name, ...info, cached: !compiled.has(entry.name) };
     if (entry.setup === false) {
       for (const f of ["main.r1cs", "main.wasm", "main.sym"]) await copyIfChanged(join(cacheDir, f), join(out, f));
       built.push({ ...info2, zkeyBytes: 0 });

@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { classificationRuleParams } from "@zklabel/core/classification";
 import { DEMO_CLASSES, DEMO_PARAMS, demoItems, textLeaf } from "@zklabel/core/demo";
 import { type DeploymentFile, deploymentSchema } from "@zklabel/core/deployment";
+import { requesterKeyFromSignature, requesterKeyMessage } from "@zklabel/core/identity";
 import { DatasetTree } from "@zklabel/core/merkle";
 import { parseEther } from "viem";
 import { buildCircuits } from "../circuits/build.ts";
@@ -207,7 +208,10 @@ async function deployAndSeed(rpcUrl: string): Promise<DeploymentFile> {
   );
   const rewardPerItem = parseEther("0.001");
   const deadline = BigInt(Math.floor(Date.now() / 1000) + 30 * 24 * 3600);
-  const pkR = [0n, 1n] as const;
+  // The requester's label-encryption key comes from its wallet signature (docs/protocol.md, "Actors and keys").
+  const [requester] = await viem.getWalletClients();
+  const signature = await requester.signMessage({ message: requesterKeyMessage(BigInt(d.chainId), d.escrow, 1n) });
+  const { pkR } = requesterKeyFromSignature(signature);
   const hash = await escrow.write.createTask(
     [
       {

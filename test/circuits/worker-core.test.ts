@@ -145,6 +145,23 @@ describe("worker core: each kind of invalid input fails", () => {
     await expectUnsatisfiable(with_(input, "epk", 0, 7n), "WorkerCore");
     await expectUnsatisfiable(with_(input, "plaintext", 2, 7n), "WorkerCore");
   });
+  it("an ephemeral secret of 0 or l (epk = (0, 1): a key anyone could use) is refused", async () => {
+    const { input } = valid();
+    for (const esk of [0n, SUBGROUP_ORDER]) {
+      await expectUnsatisfiable({ ...input, ephemeralSecret: esk.toString(), epk: ["0", "1"] }, "EncryptToRequester");
+    }
+  });
+  it("the SDK refuses requester keys off the curve, with x = 0, or outside the subgroup", () => {
+    assert.throws(() => encryptToRequester(plaintext, [0n, 1n], 1n), /not a BabyJubJub point/);
+    assert.throws(
+      () => encryptToRequester(plaintext, [requester.pkR[0], requester.pkR[1] + 1n], 1n),
+      /not a BabyJubJub point/,
+    );
+    // Adding the order-2 point (0, -1) to a valid key leaves the subgroup (and keeps x != 0).
+    // On a twisted Edwards curve (x, y) + (0, -1) = (-x, -y).
+    const mixed: [bigint, bigint] = [SNARK_SCALAR_FIELD - requester.pkR[0], SNARK_SCALAR_FIELD - requester.pkR[1]];
+    assert.throws(() => encryptToRequester(plaintext, mixed, 1n), /outside the prime-order subgroup/);
+  });
   it("an ephemeral secret beyond 251 bits", async () => {
     const { input } = valid();
     await expectUnsatisfiable({ ...input, ephemeralSecret: (1n << 252n).toString() }, "Num2Bits");

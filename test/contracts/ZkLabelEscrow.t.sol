@@ -20,7 +20,11 @@ contract ZkLabelEscrowTest is TestBase {
     function _params(uint32 items, uint128 reward) internal view returns (IZkLabelEscrow.TaskParams memory p) {
         p.datasetRoot = 123;
         p.ruleParams = [uint256(4), 7, 0, 0];
-        p.pkR = [uint256(0), 1];
+        // Base8, a valid BabyJubJub key.
+        p.pkR = [
+            uint256(5299619240641551281634865583518297030282874472190772894086521144482721001553),
+            16950150798460657717958625567821834550301663161624707787222815936182638968203
+        ];
         p.rewardPerItem = reward;
         p.deadline = uint64(block.timestamp + 1 days);
         p.itemCount = items;

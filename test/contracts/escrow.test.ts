@@ -10,7 +10,7 @@ import { deployedCircuit } from "@zklabel/core/registry";
 import { network } from "hardhat";
 import { type Address, getAddress, parseEther } from "viem";
 import { deployZkLabel } from "../../scripts/lib/deploy.ts";
-import { demoDataset, proveDemoBatch, ROOT, releaseSnarkjs } from "../helpers/classification.ts";
+import { DEMO_REQUESTER_KEY, demoDataset, proveDemoBatch, ROOT, releaseSnarkjs } from "../helpers/classification.ts";
 
 const circuit = deployedCircuit("classification");
 const REWARD = parseEther("0.001");
@@ -32,7 +32,12 @@ describe("ZkLabelEscrow", () => {
   let other0: BatchProof;
 
   async function createTask(
-    overrides: Partial<{ value: bigint; deadline: bigint; ruleParams: readonly bigint[] }> = {},
+    overrides: Partial<{
+      value: bigint;
+      deadline: bigint;
+      ruleParams: readonly bigint[];
+      pkR: readonly [bigint, bigint];
+    }> = {},
   ) {
     const { tree } = demoDataset(circuit, ITEMS);
     const deadline = overrides.deadline ?? BigInt(await networkHelpers.time.latest()) + 3600n;
@@ -45,7 +50,7 @@ describe("ZkLabelEscrow", () => {
         bigint,
         bigint,
       ],
-      pkR: [0n, 1n] as const,
+      pkR: overrides.pkR ?? DEMO_REQUESTER_KEY.pkR,
       goldRoot: 0n,
       rewardPerItem: REWARD,
       deadline,
@@ -231,6 +236,18 @@ describe("ZkLabelEscrow", () => {
       [3n],
     );
     await viem.assertions.revertWithCustomError(createTask({ deadline: 1n }), escrow, "DeadlineInPast");
+    // An encryption key off the curve, or with x = 0 (anyone could decrypt), is refused.
+    const [x, y] = DEMO_REQUESTER_KEY.pkR;
+    await viem.assertions.revertWithCustomErrorWithArgs(createTask({ pkR: [0n, 1n] }), escrow, "InvalidEncryptionKey", [
+      0n,
+      1n,
+    ]);
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      createTask({ pkR: [x, y + 1n] }),
+      escrow,
+      "InvalidEncryptionKey",
+      [x, y + 1n],
+    );
   });
 
   it("refuses batches after the deadline and lets only the requester reclaim what is left, once", async () => {

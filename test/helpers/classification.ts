@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import { classificationInput } from "@zklabel/core/classification";
 import { DEMO_PARAMS, demoItems, textLeaf } from "@zklabel/core/demo";
+import { requesterKeyFromSignature } from "@zklabel/core/identity";
 import { DatasetTree } from "@zklabel/core/merkle";
 import { proveBatch } from "@zklabel/core/prove";
 
@@ -9,6 +10,9 @@ export { releaseSnarkjs } from "@zklabel/core/prove";
 import { type CircuitInfo, circuitInfo } from "@zklabel/core/registry";
 
 export const ROOT = join(import.meta.dirname, "..", "..");
+
+/** A fixed requester key for tests (derived like a wallet-signature key). */
+export const DEMO_REQUESTER_KEY = requesterKeyFromSignature(`0x${"5a".repeat(65)}`);
 
 /** Compiled artifacts of a registry circuit (built by scripts/circuits/build.ts). */
 export function artifacts(name: string) {
@@ -58,7 +62,7 @@ export async function proveDemoBatch(
     circuit,
     tree,
     task: {
-      pkR: task.pkR ?? [0n, 1n],
+      pkR: task.pkR ?? DEMO_REQUESTER_KEY.pkR,
       goldRoot: task.goldRoot ?? 0n,
       taskId: task.taskId,
       chainId: task.chainId,

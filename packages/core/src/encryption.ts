@@ -1,4 +1,4 @@
-import { Base8, mulPointEscalar, type Point } from "@zk-kit/baby-jubjub";
+import { Base8, inCurve, mulPointEscalar, type Point } from "@zk-kit/baby-jubjub";
 import { poseidonDecrypt, poseidonEncrypt } from "@zk-kit/poseidon-cipher";
 import { randomField } from "./field.ts";
 
@@ -20,6 +20,24 @@ export function randomEphemeralSecret(): bigint {
 }
 
 /**
+ * Refuses a requester key the workers must not encrypt to: off the curve, the
+ * identity-like x = 0, or outside the prime-order subgroup (its small-order part
+ * would make the circuit's shared key differ from the requester's).
+ */
+export function assertRequesterKey(pkR: readonly [bigint, bigint]): void {
+  const p = pkR as Point<bigint>;
+  if (pkR[0] === 0n || !inCurve(p)) {
+    throw new RangeError("the task's encryption key is not a BabyJubJub point: the requester must publish skR * Base8");
+  }
+  const o = mulPointEscalar(p, SUBGROUP_ORDER);
+  if (o[0] !== 0n || o[1] !== 1n) {
+    throw new RangeError(
+      "the task's encryption key is outside the prime-order subgroup: labels encrypted to it could not be decrypted",
+    );
+  }
+}
+
+/**
  * ECDH on BabyJubJub and the Poseidon duplex cipher, exactly as
  * circuits/lib/encryption.circom (EncryptToRequester) computes them.
  */
@@ -29,6 +47,7 @@ export function encryptToRequester(
   nonce: bigint,
   ephemeralSecret = randomEphemeralSecret(),
 ): Encrypted & { ephemeralSecret: bigint } {
+  assertRequesterKey(pkR);
   const epk = mulPointEscalar(Base8, ephemeralSecret);
   const shared = mulPointEscalar(pkR as Point<bigint>, ephemeralSecret);
   return { epk: [epk[0], epk[1]], ciphertext: poseidonEncrypt([...plaintext], shared, nonce), ephemeralSecret };

@@ -16,6 +16,8 @@ const ESCROW_ERRORS: Record<ContractErrorName<typeof escrowAbi>, string> = {
   InvalidRecipient: "The proof's recipient is not a valid address.",
   InvalidProof: "The contract's verifier rejected the proof.",
   NotInField: "A public input is not a valid field element.",
+  InvalidEncryptionKey:
+    "The task's label-encryption key is not a valid BabyJubJub key, so nobody could read the labels.",
   NothingToWithdraw: "There is nothing to withdraw for this account.",
   TransferFailed: "The payout transfer to the destination address failed.",
   Reentrancy: "The call re-entered the escrow and was refused.",
