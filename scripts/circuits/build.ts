@@ -224,7 +224,7 @@ export async function buildCircuits(only: string[] = []): Promise<BuiltCircuit[]
       built.push({ ...info2, zkeyBytes: 0 });
       continue;
     }
-    for (const f of ["main.r1cs", "main.wasm", "main.zkey", "vkey.json"])
+    for (const f of ["main.r1cs", "main.wasm", "main.sym", "main.zkey", "vkey.json"])
       await copyIfChanged(join(cacheDir, f), join(out, f));
     await writeIfChanged(
       join(verifierDir, `${verifierName(entry.name)}.sol`),
