@@ -8,7 +8,8 @@ import { Identity, requesterKeyFromSignature, workerSecret } from "@zklabel/core
 import { labelsCommitment, unpackLabels } from "@zklabel/core/labels";
 import { circuitInfo } from "@zklabel/core/registry";
 import { artifacts, releaseSnarkjs } from "../helpers/classification.ts";
-import { classifyUnconstrained, firstViolated, mutationCheck, readR1cs, readSym, witness } from "../helpers/r1cs.ts";
+import { firstViolated, readR1cs, witness } from "../helpers/r1cs.ts";
+import { assertEveryWitnessSignalConstrained, expectUnsatisfiable } from "../helpers/soundness.ts";
 
 after(releaseSnarkjs);
 
@@ -43,16 +44,6 @@ function valid(batchIndex: number, labels?: Box[]) {
 }
 
 type Input = ReturnType<typeof valid>["input"];
-async function expectUnsatisfiable(input: Input, where: string) {
-  await assert.rejects(witness(input, artifacts(NAME).wasm), (e: Error) => {
-    assert.match(
-      e.message,
-      new RegExp(`Error in template ${where}_\\d+`),
-      `expected a failure in ${where}, got: ${e.message}`,
-    );
-    return true;
-  });
-}
 /** The valid input with box coordinate k of item i replaced (only the rule can fail: no commitment recomputed). */
 function withBox(input: Input, i: number, k: number, v: bigint): Input {
   const boxes = (input.boxes as string[][]).map((b) => [...b]);
@@ -97,30 +88,22 @@ describe("bounding-box worker proof", () => {
   });
   it("each broken constraint fails in the circuit", async () => {
     const { input } = valid(0);
-    await expectUnsatisfiable(withBox(input, 0, 0, 600n), "BoxRule"); // right edge past the width
-    await expectUnsatisfiable(withBox(input, 0, 1, 440n), "BoxRule"); // bottom edge past the height
-    await expectUnsatisfiable(withBox(input, 0, 2, 7n), "BoxRule"); // narrower than the minimum
-    await expectUnsatisfiable(withBox(input, 0, 3, 5n), "BoxRule"); // lower than the minimum
-    await expectUnsatisfiable(withBox(input, 0, 0, SNARK_SCALAR_FIELD - 5n), "BoxRule"); // x = -5 wraps around
+    await expectUnsatisfiable(NAME, withBox(input, 0, 0, 600n), "BoxRule"); // right edge past the width
+    await expectUnsatisfiable(NAME, withBox(input, 0, 1, 440n), "BoxRule"); // bottom edge past the height
+    await expectUnsatisfiable(NAME, withBox(input, 0, 2, 7n), "BoxRule"); // narrower than the minimum
+    await expectUnsatisfiable(NAME, withBox(input, 0, 3, 5n), "BoxRule"); // lower than the minimum
+    await expectUnsatisfiable(NAME, withBox(input, 0, 0, SNARK_SCALAR_FIELD - 5n), "BoxRule"); // x = -5 wraps around
     const classes = [...(input.classes as string[])];
     classes[1] = "3";
-    await expectUnsatisfiable({ ...input, classes }, "ClassificationRule");
+    await expectUnsatisfiable(NAME, { ...input, classes }, "ClassificationRule");
     const meta = [...(input.meta as string[])];
     meta[0] = ((1000n << 16n) | 1000n).toString(); // a bigger image than the one committed
-    await expectUnsatisfiable({ ...input, meta }, "BoxWorkerBatch|BoxCore");
+    await expectUnsatisfiable(NAME, { ...input, meta }, "BoxWorkerBatch|BoxCore");
     const partial = valid(1).input;
-    await expectUnsatisfiable(withBox(partial, 40, 2, 9n), "BoxRule"); // a box on an item past count
+    await expectUnsatisfiable(NAME, withBox(partial, 40, 2, 9n), "BoxRule"); // a box on an item past count
   });
   it("changing any witness signal breaks the R1CS", async () => {
     const { input } = valid(1);
-    const w = await witness(input, artifacts(NAME).wasm);
-    const r = await readR1cs(artifacts(NAME).r1cs);
-    const { checked, unconstrained } = mutationCheck(r, w);
-    const { free, findings } = classifyUnconstrained(unconstrained, await readSym(artifacts(NAME).sym));
-    console.log(
-      `# ${NAME}: ${checked} witness signals mutated, ${free.length} provably free (${free.join("; ")}), ${findings.length} unconstrained`,
-    );
-    assert.equal(checked, r.nWires - 1);
-    assert.deepEqual(findings, [], `unconstrained witness signals: ${findings.join(", ")}`);
+    await assertEveryWitnessSignalConstrained(NAME, input);
   });
 });

@@ -7,7 +7,8 @@ import { labelsCommitment, unpackLabels } from "@zklabel/core/labels";
 import { circuitInfo } from "@zklabel/core/registry";
 import { checkSensorLabels, sensorLeaf, sensorRule, sensorWorkerInput } from "@zklabel/core/sensor";
 import { artifacts, releaseSnarkjs } from "../helpers/classification.ts";
-import { classifyUnconstrained, firstViolated, mutationCheck, readR1cs, readSym, witness } from "../helpers/r1cs.ts";
+import { firstViolated, readR1cs, witness } from "../helpers/r1cs.ts";
+import { assertEveryWitnessSignalConstrained, expectUnsatisfiable } from "../helpers/soundness.ts";
 
 after(releaseSnarkjs);
 
@@ -40,18 +41,6 @@ function valid(batchIndex: number, labels?: number[]) {
     group: workerGroup(members.map((m) => m.commitment)),
   });
 }
-type Input = ReturnType<typeof valid>["input"];
-async function expectUnsatisfiable(input: Input, where: string) {
-  await assert.rejects(witness(input, artifacts(NAME).wasm), (e: Error) => {
-    assert.match(
-      e.message,
-      new RegExp(`Error in template ${where}_\\d+`),
-      `expected a failure in ${where}, got: ${e.message}`,
-    );
-    return true;
-  });
-}
-
 describe("sensor-range worker proof", () => {
   for (const b of [0, 1]) {
     it(`batch ${b}: satisfied, and the requester decrypts exactly the committed labels`, async () => {
@@ -80,37 +69,29 @@ describe("sensor-range worker proof", () => {
       // item 0 and 3 are anomalies, item 1 is normal: flip each.
       const labels = [...(input.labels as string[])];
       labels[i] = labels[i] === "1" ? "0" : "1";
-      await expectUnsatisfiable({ ...input, labels }, "SensorRule");
+      await expectUnsatisfiable(NAME, { ...input, labels }, "SensorRule");
     }
     const labels = [...(input.labels as string[])];
     labels[1] = "2";
-    await expectUnsatisfiable({ ...input, labels }, "SensorRule");
+    await expectUnsatisfiable(NAME, { ...input, labels }, "SensorRule");
   });
   it("other readings than the committed ones, readings on an absent item, or a reading of 2^16 fail", async () => {
     const { input } = valid(0);
     const readings = (input.readings as string[][]).map((r) => [...r]);
     readings[1][4] = "1500"; // still in range, but not the committed value
-    await expectUnsatisfiable({ ...input, readings }, "BatchInclusion");
+    await expectUnsatisfiable(NAME, { ...input, readings }, "BatchInclusion");
     const partial = valid(1).input;
     const pr = (partial.readings as string[][]).map((r) => [...r]);
     pr[20][0] = "1"; // item 52 does not exist
-    await expectUnsatisfiable({ ...partial, readings: pr }, "SensorRule");
+    await expectUnsatisfiable(NAME, { ...partial, readings: pr }, "SensorRule");
     const big = (input.readings as string[][]).map((r) => [...r]);
     big[2][0] = String(1 << 16);
-    await expectUnsatisfiable({ ...input, readings: big }, "BatchInclusion");
+    await expectUnsatisfiable(NAME, { ...input, readings: big }, "BatchInclusion");
     // Such a reading cannot be committed in the first place.
     assert.throws(() => sensorLeaf([1 << 16, ...Array(T - 1).fill(0)]), /reading 0 must be a 16-bit fixed-point value/);
   });
   it("changing any witness signal breaks the R1CS", async () => {
     const { input } = valid(1);
-    const w = await witness(input, artifacts(NAME).wasm);
-    const r = await readR1cs(artifacts(NAME).r1cs);
-    const { checked, unconstrained } = mutationCheck(r, w);
-    const { free, findings } = classifyUnconstrained(unconstrained, await readSym(artifacts(NAME).sym));
-    console.log(
-      `# ${NAME}: ${checked} witness signals mutated, ${free.length} provably free (${free.join("; ")}), ${findings.length} unconstrained`,
-    );
-    assert.equal(checked, r.nWires - 1);
-    assert.deepEqual(findings, [], `unconstrained witness signals: ${findings.join(", ")}`);
+    await assertEveryWitnessSignalConstrained(NAME, input);
   });
 });

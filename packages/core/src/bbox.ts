@@ -1,14 +1,12 @@
-import type { LeanIMT } from "@zk-kit/lean-imt";
 import { checkClassificationLabels, checkClassificationParams, MAX_CLASSES } from "./classification.ts";
-import { type Encrypted, encryptToRequester } from "./encryption.ts";
+import type { Encrypted } from "./encryption.ts";
 import { assertField } from "./field.ts";
-import { membershipWitness } from "./group.ts";
-import { batchNullifier, type WorkerSecret } from "./identity.ts";
 import { labelsCommitment, packLabels } from "./labels.ts";
 import { DatasetTree, log2Exact } from "./merkle.ts";
 import { poseidon } from "./poseidon.ts";
 import { type CircuitInfo, orderPublicSignals } from "./registry.ts";
 import { type RuleParams, ruleParamsHash, type TaskBinding, taskHash } from "./task.ts";
+import { taskFieldsInput, type WorkerContext, workerEnvelope } from "./worker.ts";
 
 /** Rule id of bounding boxes (RULE_ID in circuits/bounding_box.circom). */
 export const BOX_RULE_ID = 2;
@@ -123,7 +121,7 @@ export function boxFromValue(v: bigint): Box {
 }
 
 /** Everything a worker needs to prove one bounding-box batch with BoxWorkerBatch. */
-export interface BoxWorkerRequest {
+export interface BoxWorkerRequest extends WorkerContext {
   circuit: CircuitInfo;
   items: readonly BoxItem[];
   task: Omit<TaskBinding, "ruleParamsHash" | "datasetRoot">;
@@ -132,9 +130,6 @@ export interface BoxWorkerRequest {
   labels: readonly Box[];
   salt: bigint;
   recipient: bigint;
-  identity: WorkerSecret;
-  group: LeanIMT<bigint>;
-  ephemeralSecret?: bigint;
 }
 
 /** Witness input and public signals of BoxWorkerBatch; refuses rule violations with their reasons. */
@@ -143,7 +138,7 @@ export function boxWorkerInput(r: BoxWorkerRequest): {
   publicSignals: bigint[];
   encrypted: Encrypted;
 } {
-  const { N, DEPTH, GROUP_DEPTH } = r.circuit.params;
+  const { N, DEPTH } = r.circuit.params;
   log2Exact(N);
   const paramErrors = checkBoxParams(r.params);
   if (paramErrors.length) throw new RangeError(paramErrors.join("; "));
@@ -163,32 +158,16 @@ export function boxWorkerInput(r: BoxWorkerRequest): {
   const pad = <T>(xs: readonly T[], zero: T) => Array.from({ length: N }, (_, i) => xs[i] ?? zero);
   const values = pad(r.labels.map(boxLabelValue), 0n);
   const commitment = labelsCommitment(values, BOX_LABEL_BITS, r.salt);
-  const m = membershipWitness(r.group, r.identity.commitment, GROUP_DEPTH);
   const batchIndex = BigInt(r.batchIndex);
-  const nullifier = batchNullifier(r.identity.secret, th, batchIndex);
-  const enc = encryptToRequester(
-    [...packLabels(values, BOX_LABEL_BITS), r.salt],
-    r.task.pkR,
-    batchIndex,
-    r.ephemeralSecret,
-  );
+  const env = workerEnvelope(r.circuit, r, th, batchIndex, r.task.pkR, [...packLabels(values, BOX_LABEL_BITS), r.salt]);
   const s = (x: bigint | number) => x.toString();
   const input = {
     taskHash: s(th),
-    groupRoot: s(m.groupRoot),
-    nullifier: s(nullifier),
     batchIndex: s(batchIndex),
     count: s(count),
     recipient: s(r.recipient),
-    epk: enc.epk.map(s),
     labelsCommitment: s(commitment),
-    ciphertext: enc.ciphertext.map(s),
-    datasetRoot: s(tree.root),
-    pkR: r.task.pkR.map(s),
-    goldRoot: s(r.task.goldRoot),
-    taskId: s(r.task.taskId),
-    chainId: s(r.task.chainId),
-    contractAddress: s(r.task.contract),
+    ...taskFieldsInput(r.task, tree.root),
     ruleParams: ruleParams.map(s),
     contentHash: pad(
       batchItems.map((x) => x.contentHash),
@@ -205,22 +184,15 @@ export function boxWorkerInput(r: BoxWorkerRequest): {
     ),
     salt: s(r.salt),
     pathSiblings: tree.batchPath(r.batchIndex, N / 2).map(s),
-    identitySecret: s(r.identity.secret),
-    groupDepth: s(m.depth),
-    groupIndex: s(m.index),
-    groupSiblings: m.siblings.map(s),
-    ephemeralSecret: s(enc.ephemeralSecret),
+    ...env.input,
   };
   const publicSignals = orderPublicSignals(r.circuit, {
+    ...env.named,
     taskHash: th,
-    groupRoot: m.groupRoot,
-    nullifier,
     batchIndex,
     count: BigInt(count),
     recipient: r.recipient,
-    epk: enc.epk,
     labelsCommitment: commitment,
-    ciphertext: enc.ciphertext,
   });
-  return { input, publicSignals, encrypted: { epk: enc.epk, ciphertext: enc.ciphertext } };
+  return { input, publicSignals, encrypted: env.encrypted };
 }

@@ -1,12 +1,10 @@
-import type { LeanIMT } from "@zk-kit/lean-imt";
-import { decryptFromWorker, type Encrypted, encryptToRequester } from "./encryption.ts";
+import { decryptFromWorker, type Encrypted } from "./encryption.ts";
 import { assertField } from "./field.ts";
-import { membershipWitness } from "./group.ts";
-import { batchNullifier, type WorkerSecret } from "./identity.ts";
 import { labelsCommitment, labelsPerElement, packLabels, unpackLabels } from "./labels.ts";
 import type { DatasetTree } from "./merkle.ts";
 import { type CircuitInfo, orderPublicSignals } from "./registry.ts";
 import { RULE_IDS, type RuleParams, ruleParamsHash, type TaskBinding, taskHash } from "./task.ts";
+import { taskFieldsInput, type WorkerContext, workerEnvelope } from "./worker.ts";
 
 /** Largest class count the classification circuit supports (CLASS_BITS = 5). */
 export const MAX_CLASSES = 32;
@@ -111,12 +109,7 @@ function classificationBase(r: ClassificationBatchRequest): {
       count: String(count),
       recipient: s(r.recipient),
       labelsCommitment: s(commitment),
-      datasetRoot: s(r.tree.root),
-      pkR: r.task.pkR.map(s),
-      goldRoot: s(r.task.goldRoot),
-      taskId: s(r.task.taskId),
-      chainId: s(r.task.chainId),
-      contractAddress: s(r.task.contract),
+      ...taskFieldsInput(r.task, r.tree.root),
       ruleParams: ruleParams.map(s),
       leaves: r.tree.batchLeaves(r.batchIndex, N).map(s),
       labels: labels.map(s),
@@ -133,13 +126,8 @@ function classificationBase(r: ClassificationBatchRequest): {
   };
 }
 
-/** What the complete worker proof adds: who proves (anonymously) and the encryption to the requester. */
-export interface WorkerProofRequest extends ClassificationBatchRequest {
-  identity: WorkerSecret;
-  group: LeanIMT<bigint>;
-  /** Fresh per proof unless a test pins it. */
-  ephemeralSecret?: bigint;
-}
+/** The complete worker proof's request: the batch plus who proves it. */
+export interface WorkerProofRequest extends ClassificationBatchRequest, WorkerContext {}
 
 /**
  * Witness input and public signals of ClassificationWorkerBatch: the batch
@@ -152,36 +140,14 @@ export function classificationWorkerInput(r: WorkerProofRequest): {
   encrypted: Encrypted;
 } {
   const base = classificationBase(r);
-  const groupDepth = r.circuit.params.GROUP_DEPTH;
-  if (groupDepth === undefined) throw new Error(`${r.circuit.name} is not a worker circuit (no GROUP_DEPTH)`);
-  const m = membershipWitness(r.group, r.identity.commitment, groupDepth);
-  const th = BigInt(base.input.taskHash as string);
-  const batchIndex = BigInt(r.batchIndex);
-  const nullifier = batchNullifier(r.identity.secret, th, batchIndex);
   const labels = (base.input.labels as string[]).map(BigInt);
   const plaintext = [...packLabels(labels, r.circuit.labelBits as number), r.salt];
-  const enc = encryptToRequester(plaintext, r.task.pkR, batchIndex, r.ephemeralSecret);
-  const s = (x: bigint) => x.toString();
-  const input = {
-    ...base.input,
-    groupRoot: s(m.groupRoot),
-    nullifier: s(nullifier),
-    epk: enc.epk.map(s),
-    ciphertext: enc.ciphertext.map(s),
-    identitySecret: s(r.identity.secret),
-    groupDepth: s(m.depth),
-    groupIndex: s(m.index),
-    groupSiblings: m.siblings.map(s),
-    ephemeralSecret: s(enc.ephemeralSecret),
+  const env = workerEnvelope(r.circuit, r, base.named.taskHash, BigInt(r.batchIndex), r.task.pkR, plaintext);
+  return {
+    input: { ...base.input, ...env.input },
+    publicSignals: orderPublicSignals(r.circuit, { ...base.named, ...env.named }),
+    encrypted: env.encrypted,
   };
-  const publicSignals = orderPublicSignals(r.circuit, {
-    ...base.named,
-    groupRoot: m.groupRoot,
-    nullifier,
-    epk: enc.epk,
-    ciphertext: enc.ciphertext,
-  });
-  return { input, publicSignals, encrypted: { epk: enc.epk, ciphertext: enc.ciphertext } };
 }
 
 /** The requester's side of a proven batch: decrypt and check against labelsCommitment. */

@@ -1,13 +1,11 @@
-import type { LeanIMT } from "@zk-kit/lean-imt";
-import { type Encrypted, encryptToRequester } from "./encryption.ts";
+import type { Encrypted } from "./encryption.ts";
 import { assertField } from "./field.ts";
-import { membershipWitness } from "./group.ts";
-import { batchNullifier, type WorkerSecret } from "./identity.ts";
 import { labelsCommitment, packLabels } from "./labels.ts";
 import { DatasetTree, log2Exact } from "./merkle.ts";
 import { poseidon } from "./poseidon.ts";
 import { type CircuitInfo, orderPublicSignals } from "./registry.ts";
 import { type RuleParams, ruleParamsHash, type TaskBinding, taskHash } from "./task.ts";
+import { taskFieldsInput, type WorkerContext, workerEnvelope } from "./worker.ts";
 
 /** Rule id of sensor range (RULE_ID in circuits/sensor_range.circom). */
 export const SENSOR_RULE_ID = 3;
@@ -68,7 +66,7 @@ export function checkSensorLabels(
 }
 
 /** Everything a worker needs to prove one sensor batch with SensorWorkerBatch. */
-export interface SensorWorkerRequest {
+export interface SensorWorkerRequest extends WorkerContext {
   circuit: CircuitInfo;
   windows: readonly (readonly number[])[];
   task: Omit<TaskBinding, "ruleParamsHash" | "datasetRoot">;
@@ -77,9 +75,6 @@ export interface SensorWorkerRequest {
   labels: readonly number[];
   salt: bigint;
   recipient: bigint;
-  identity: WorkerSecret;
-  group: LeanIMT<bigint>;
-  ephemeralSecret?: bigint;
 }
 
 /** Witness input and public signals of SensorWorkerBatch; refuses labels that disagree with the readings. */
@@ -88,7 +83,7 @@ export function sensorWorkerInput(r: SensorWorkerRequest): {
   publicSignals: bigint[];
   encrypted: Encrypted;
 } {
-  const { N, DEPTH, T, GROUP_DEPTH } = r.circuit.params;
+  const { N, DEPTH, T } = r.circuit.params;
   log2Exact(N);
   checkReading(r.params.lo, "lo");
   checkReading(r.params.hi, "hi");
@@ -115,53 +110,33 @@ export function sensorWorkerInput(r: SensorWorkerRequest): {
   });
   const labels = Array.from({ length: N }, (_, i) => BigInt(r.labels[i] ?? 0));
   const commitment = labelsCommitment(labels, SENSOR_LABEL_BITS, r.salt);
-  const m = membershipWitness(r.group, r.identity.commitment, GROUP_DEPTH);
   const batchIndex = BigInt(r.batchIndex);
-  const nullifier = batchNullifier(r.identity.secret, th, batchIndex);
-  const enc = encryptToRequester(
-    [...packLabels(labels, SENSOR_LABEL_BITS), r.salt],
-    r.task.pkR,
-    batchIndex,
-    r.ephemeralSecret,
-  );
+  const env = workerEnvelope(r.circuit, r, th, batchIndex, r.task.pkR, [
+    ...packLabels(labels, SENSOR_LABEL_BITS),
+    r.salt,
+  ]);
   const s = (x: bigint | number) => x.toString();
   const input = {
     taskHash: s(th),
-    groupRoot: s(m.groupRoot),
-    nullifier: s(nullifier),
     batchIndex: s(batchIndex),
     count: s(count),
     recipient: s(r.recipient),
-    epk: enc.epk.map(s),
     labelsCommitment: s(commitment),
-    ciphertext: enc.ciphertext.map(s),
-    datasetRoot: s(tree.root),
-    pkR: r.task.pkR.map(s),
-    goldRoot: s(r.task.goldRoot),
-    taskId: s(r.task.taskId),
-    chainId: s(r.task.chainId),
-    contractAddress: s(r.task.contract),
+    ...taskFieldsInput(r.task, tree.root),
     ruleParams: ruleParams.map(s),
     readings: Array.from({ length: N }, (_, i) => (batch[i] ?? Array(T).fill(0)).map(s)),
     labels: labels.map(s),
     salt: s(r.salt),
     pathSiblings: tree.batchPath(r.batchIndex, N).map(s),
-    identitySecret: s(r.identity.secret),
-    groupDepth: s(m.depth),
-    groupIndex: s(m.index),
-    groupSiblings: m.siblings.map(s),
-    ephemeralSecret: s(enc.ephemeralSecret),
+    ...env.input,
   };
   const publicSignals = orderPublicSignals(r.circuit, {
+    ...env.named,
     taskHash: th,
-    groupRoot: m.groupRoot,
-    nullifier,
     batchIndex,
     count: BigInt(count),
     recipient: r.recipient,
-    epk: enc.epk,
     labelsCommitment: commitment,
-    ciphertext: enc.ciphertext,
   });
-  return { input, publicSignals, encrypted: { epk: enc.epk, ciphertext: enc.ciphertext } };
+  return { input, publicSignals, encrypted: env.encrypted };
 }

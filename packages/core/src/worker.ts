@@ -1,0 +1,68 @@
+import type { LeanIMT } from "@zk-kit/lean-imt";
+import { type Encrypted, encryptToRequester } from "./encryption.ts";
+import { membershipWitness } from "./group.ts";
+import { batchNullifier, type WorkerSecret } from "./identity.ts";
+import type { CircuitInfo } from "./registry.ts";
+import type { TaskBinding } from "./task.ts";
+
+/** Who proves a batch (anonymously, as a group member) and for whom the labels are encrypted. */
+export interface WorkerContext {
+  identity: WorkerSecret;
+  group: LeanIMT<bigint>;
+  /** Fresh per proof unless a test pins it. */
+  ephemeralSecret?: bigint;
+}
+
+const s = (x: bigint) => x.toString();
+
+/**
+ * The TypeScript twin of WorkerEnvelope (circuits/lib/worker.circom): the
+ * membership witness, the batch nullifier and the plaintext (packed labels,
+ * then salt) encrypted to pkR under nonce batchIndex, as witness fields and as
+ * named public values.
+ */
+export function workerEnvelope(
+  circuit: CircuitInfo,
+  w: WorkerContext,
+  taskHash: bigint,
+  batchIndex: bigint,
+  pkR: readonly [bigint, bigint],
+  plaintext: readonly bigint[],
+): {
+  input: Record<string, string | string[]>;
+  named: Record<string, bigint | readonly bigint[]>;
+  encrypted: Encrypted;
+} {
+  const groupDepth = circuit.params.GROUP_DEPTH;
+  if (groupDepth === undefined) throw new Error(`${circuit.name} is not a worker circuit (no GROUP_DEPTH)`);
+  const m = membershipWitness(w.group, w.identity.commitment, groupDepth);
+  const nullifier = batchNullifier(w.identity.secret, taskHash, batchIndex);
+  const enc = encryptToRequester(plaintext, pkR, batchIndex, w.ephemeralSecret);
+  return {
+    input: {
+      groupRoot: s(m.groupRoot),
+      nullifier: s(nullifier),
+      epk: enc.epk.map(s),
+      ciphertext: enc.ciphertext.map(s),
+      identitySecret: s(w.identity.secret),
+      groupDepth: s(m.depth),
+      groupIndex: s(m.index),
+      groupSiblings: m.siblings.map(s),
+      ephemeralSecret: s(enc.ephemeralSecret),
+    },
+    named: { groupRoot: m.groupRoot, nullifier, epk: enc.epk, ciphertext: enc.ciphertext },
+    encrypted: { epk: enc.epk, ciphertext: enc.ciphertext },
+  };
+}
+
+/** The private task fields every rule circuit hashes into taskHash (TaskBinding). */
+export function taskFieldsInput(task: Omit<TaskBinding, "ruleParamsHash" | "datasetRoot">, datasetRoot: bigint) {
+  return {
+    datasetRoot: s(datasetRoot),
+    pkR: task.pkR.map(s),
+    goldRoot: s(task.goldRoot),
+    taskId: s(task.taskId),
+    chainId: s(task.chainId),
+    contractAddress: s(task.contract),
+  };
+}
