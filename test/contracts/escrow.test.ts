@@ -1,6 +1,4 @@
 import assert from "node:assert/strict";
-import { readFile, writeFile } from "node:fs/promises";
-import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { classificationRuleParams } from "@zklabel/core/classification";
 import { DEMO_PARAMS } from "@zklabel/core/demo";
@@ -10,7 +8,8 @@ import { deployedCircuit } from "@zklabel/core/registry";
 import { network } from "hardhat";
 import { type Address, getAddress, parseEther } from "viem";
 import { deployZkLabel } from "../../scripts/lib/deploy.ts";
-import { DEMO_REQUESTER_KEY, demoDataset, proveDemoBatch, ROOT, releaseSnarkjs } from "../helpers/classification.ts";
+import { DEMO_REQUESTER_KEY, demoDataset, proveDemoBatch, releaseSnarkjs } from "../helpers/classification.ts";
+import { checkGasSnapshot } from "../helpers/gas.ts";
 
 const circuit = deployedCircuit("classification");
 const REWARD = parseEther("0.001");
@@ -289,21 +288,7 @@ describe("deploy", () => {
   });
 });
 
-// Gas snapshot: a rise above 2% fails until the snapshot is updated (UPDATE_GAS_SNAPSHOT=1) and explained in review.
 after(async () => {
   await releaseSnarkjs();
-  const path = join(ROOT, "test/contracts/gas-snapshot.json");
-  const current = Object.fromEntries(Object.entries(gasUsed).map(([k, v]) => [k, Number(v)]));
-  if (process.env.UPDATE_GAS_SNAPSHOT) {
-    await writeFile(path, `${JSON.stringify(current, null, 2)}\n`);
-    return;
-  }
-  const saved = JSON.parse(await readFile(path, "utf8")) as Record<string, number>;
-  for (const [k, v] of Object.entries(current)) {
-    assert.ok(saved[k] !== undefined, `gas snapshot has no entry for ${k}: run with UPDATE_GAS_SNAPSHOT=1`);
-    assert.ok(
-      v <= saved[k] * 1.02,
-      `gas for ${k} rose from ${saved[k]} to ${v} (> 2%): explain it and update the snapshot`,
-    );
-  }
+  await checkGasSnapshot(gasUsed);
 });

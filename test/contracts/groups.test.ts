@@ -1,0 +1,125 @@
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { SNARK_SCALAR_FIELD } from "@zklabel/core/field";
+import { membershipWitness, workerGroup } from "@zklabel/core/group";
+import { Identity } from "@zklabel/core/identity";
+import { network } from "hardhat";
+import { checkGasSnapshot } from "../helpers/gas.ts";
+
+const GRACE = 3600n;
+const { viem, networkHelpers } = await network.create();
+const publicClient = await viem.getPublicClient();
+const [deployer, admin, stranger] = await viem.getWalletClients();
+const gasUsed: Record<string, bigint> = {};
+const ids = Array.from({ length: 6 }, (_, i) => new Identity(`group member ${i}`));
+
+describe("WorkerGroups", () => {
+  let groups: Awaited<ReturnType<typeof viem.deployContract<"WorkerGroups">>>;
+
+  before(async () => {
+    const t3 = await viem.deployContract("PoseidonT3");
+    groups = await viem.deployContract("WorkerGroups", [GRACE], { libraries: { PoseidonT3: t3.address } });
+  });
+
+  it("anyone joins the open group, and the on-chain root is the TypeScript LeanIMT's root", async () => {
+    for (const [i, id] of ids.slice(0, 3).entries()) {
+      const hash = await groups.write.joinOpenGroup([id.commitment], {
+        account: [deployer, admin, stranger][i].account,
+      });
+      const receipt = await publicClient.waitForTransactionReceipt({ hash });
+      gasUsed.joinGroup = receipt.gasUsed;
+    }
+    const local = workerGroup(ids.slice(0, 3).map((x) => x.commitment));
+    assert.equal(await groups.read.groupRoot([0n]), local.root);
+    assert.equal(await groups.read.groupSize([0n]), 3n);
+    // A member's witness for the circuits is made against that same root.
+    assert.equal(membershipWitness(local, ids[1].commitment).groupRoot, await groups.read.groupRoot([0n]));
+    const events = await groups.getEvents.MemberAdded({ groupId: 0n }, { fromBlock: 0n });
+    assert.deepEqual(
+      events.map((e) => e.args.identityCommitment),
+      ids.slice(0, 3).map((x) => x.commitment),
+    );
+  });
+
+  it("refuses a commitment twice, zero, or outside the field", async () => {
+    await viem.assertions.revertWithCustomError(
+      groups.write.joinOpenGroup([ids[0].commitment]),
+      groups,
+      "LeafAlreadyExists",
+    );
+    await viem.assertions.revertWithCustomError(groups.write.joinOpenGroup([0n]), groups, "LeafCannotBeZero");
+    await viem.assertions.revertWithCustomError(
+      groups.write.joinOpenGroup([SNARK_SCALAR_FIELD]),
+      groups,
+      "LeafGreaterThanSnarkScalarField",
+    );
+  });
+
+  it("keeps a replaced root valid for the grace period counted from its replacement, however old it is", async () => {
+    const old = await groups.read.groupRoot([0n]);
+    // The group sits idle far longer than the grace period: its current root stays valid.
+    await networkHelpers.time.increase(10n * GRACE);
+    assert.equal(await groups.read.isValidRoot([0n, old]), true);
+    await groups.write.joinOpenGroup([ids[3].commitment]);
+    assert.notEqual(await groups.read.groupRoot([0n]), old);
+    assert.equal(await groups.read.isValidRoot([0n, old]), true, "just replaced: still in its grace period");
+    await networkHelpers.time.increase(GRACE - 5n);
+    assert.equal(await groups.read.isValidRoot([0n, old]), true);
+    await networkHelpers.time.increase(10n);
+    assert.equal(await groups.read.isValidRoot([0n, old]), false, "past the grace period");
+    assert.equal(await groups.read.isValidRoot([0n, 12345n]), false);
+    assert.equal(await groups.read.isValidRoot([0n, 0n]), false);
+  });
+
+  it("curated groups: only the admin adds, updates and removes, and roots follow the TypeScript tree", async () => {
+    await groups.write.createGroup({ account: admin.account });
+    const g = (await groups.read.groupCount()) - 1n;
+    assert.equal((await groups.read.admins([g])).toLowerCase(), admin.account.address.toLowerCase());
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      groups.write.addMember([g, ids[4].commitment], { account: stranger.account }),
+      groups,
+      "NotGroupAdmin",
+      [g, stranger.account.address],
+    );
+    await viem.assertions.revertWithCustomError(
+      groups.write.addMember([0n, ids[4].commitment]),
+      groups,
+      "NotGroupAdmin",
+    );
+    await viem.assertions.revertWithCustomErrorWithArgs(groups.write.addMember([99n, 1n]), groups, "GroupNotFound", [
+      99n,
+    ]);
+
+    for (const id of ids.slice(3)) await groups.write.addMember([g, id.commitment], { account: admin.account });
+    const local = workerGroup(ids.slice(3).map((x) => x.commitment));
+    assert.equal(await groups.read.groupRoot([g]), local.root);
+
+    const fresh = new Identity("replacement");
+    const i = local.indexOf(ids[4].commitment);
+    await groups.write.updateMember([g, ids[4].commitment, fresh.commitment, local.generateProof(i).siblings], {
+      account: admin.account,
+    });
+    local.update(i, fresh.commitment);
+    assert.equal(await groups.read.groupRoot([g]), local.root);
+
+    const j = local.indexOf(ids[5].commitment);
+    await groups.write.removeMember([g, ids[5].commitment, local.generateProof(j).siblings], {
+      account: admin.account,
+    });
+    local.update(j, 0n);
+    assert.equal(await groups.read.groupRoot([g]), local.root);
+    // Siblings of the right shape but not the tree's are refused, and the root stays.
+    const k = local.indexOf(ids[3].commitment);
+    const forged = local.generateProof(k).siblings.map((x, n) => (n === 0 ? x + 1n : x));
+    await viem.assertions.revertWithCustomError(
+      groups.write.removeMember([g, ids[3].commitment, forged], { account: admin.account }),
+      groups,
+      "WrongSiblingNodes",
+    );
+    assert.equal(await groups.read.groupRoot([g]), local.root);
+  });
+});
+
+after(async () => {
+  await checkGasSnapshot(gasUsed);
+});
