@@ -307,5 +307,25 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
       `${b.name.padEnd(26)} ${String(b.constraints).padStart(12)} ${String(b.wires).padStart(7)} ${String(b.publicInputs).padStart(7)}   2^${String(b.domainPower).padEnd(3)} ${(b.zkeyBytes / 2 ** 20).toFixed(1).padStart(8)}  ${b.cached ? "yes" : "no"}`,
     );
   }
+  await printBudgets(built);
   log("done");
+}
+
+/** Per-label constraint costs against circuits/budgets.json (marginal: the N/2 twin; amortized: fixed part apart). */
+async function printBudgets(built: BuiltCircuit[]): Promise<void> {
+  const budgets = JSON.parse(await readFile(join(ROOT, "circuits/budgets.json"), "utf8")) as Record<string, unknown>;
+  const by = Object.fromEntries(built.map((b) => [b.name, b.constraints]));
+  const registry = JSON.parse(await readFile(join(ROOT, "circuits/circuits.json"), "utf8")) as { circuits: Entry[] };
+  const n = (name: string) => registry.circuits.find((c) => c.name === name)?.params.N ?? Number.NaN;
+  console.log("\nrule             total   fixed  per label (marginal / amortized)  limit");
+  for (const [rule, v] of Object.entries(budgets)) {
+    if (typeof v !== "object" || v === null || !("circuit" in v)) continue;
+    const b = v as { circuit: string; twin: string; fixed: string; perLabelLimit: number };
+    if (by[b.circuit] === undefined || by[b.twin] === undefined || by[b.fixed] === undefined) continue;
+    const marginal = Math.round((by[b.circuit] - by[b.twin]) / (n(b.circuit) - n(b.twin)));
+    const amortized = ((by[b.circuit] - by[b.fixed]) / n(b.circuit)).toFixed(1);
+    console.log(
+      `${rule.padEnd(15)} ${String(by[b.circuit]).padStart(6)} ${String(by[b.fixed]).padStart(7)}  ${`${marginal} / ${amortized}`.padStart(32)}  ${String(b.perLabelLimit).padStart(5)}`,
+    );
+  }
 }
