@@ -7,19 +7,23 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { availableParallelism, cpus } from "node:os";
 import { join } from "node:path";
 import { classificationInput } from "@zklabel/core/classification";
-import { DEMO_PARAMS, demoItems, textLeaf } from "@zklabel/core/demo";
-import { requesterKeyFromSignature } from "@zklabel/core/identity";
+import { DEMO_PARAMS, DEMO_REQUESTER_KEY, demoItems, textLeaf } from "@zklabel/core/demo";
 import { DatasetTree } from "@zklabel/core/merkle";
 import { proveBatch, releaseSnarkjs } from "@zklabel/core/prove";
 import { circuitInfo } from "@zklabel/core/registry";
 import * as snarkjs from "snarkjs";
 import { buildCircuits } from "./circuits/build.ts";
-import { ROOT } from "./lib/stack.ts";
+import { ROOT } from "./lib/process.ts";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const built = await buildCircuits();
 const rows = [];
-for (const b of built) {
+// Proving needs keys: compile-only circuits (setup: false) are reported by the pipeline's budget table instead.
+const keyed = built.filter((b) => {
+  const c = circuitInfo(b.name);
+  return c.setup !== false && c.rule === "classification";
+});
+for (const b of keyed) {
   const circuit = circuitInfo(b.name);
   const N = circuit.params.N;
   const items = demoItems(N);
@@ -36,7 +40,7 @@ for (const b of built) {
       circuit,
       tree,
       task: {
-        pkR: requesterKeyFromSignature(`0x${"5a".repeat(65)}`).pkR,
+        pkR: DEMO_REQUESTER_KEY.pkR,
         goldRoot: 0n,
         taskId: 1n,
         chainId: 31337n,
