@@ -1,6 +1,6 @@
 /** `npm run lint`: formatting and lint for TypeScript (Biome) and Solidity (prettier-plugin-solidity, solhint), and type checks. */
 import { join } from "node:path";
-import { ROOT, run } from "./lib/stack.ts";
+import { ROOT, run } from "./lib/process.ts";
 
 const bin = (name: string) => join(ROOT, "node_modules", ".bin", name);
 const checks: [string, string, string[], string?][] = [

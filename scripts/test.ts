@@ -7,7 +7,8 @@ import { existsSync, globSync } from "node:fs";
 import { readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { buildCircuits } from "./circuits/build.ts";
-import { HARDHAT, ROOT, run } from "./lib/stack.ts";
+import { ROOT, run } from "./lib/process.ts";
+import { HARDHAT } from "./lib/stack.ts";
 
 const t0 = Date.now();
 const log = (m: string) => console.log(`\n[test ${((Date.now() - t0) / 1000).toFixed(1).padStart(6)}s] ${m}`);

@@ -9,7 +9,6 @@
  *
  * Usage: node scripts/circuits/build.ts [name ...]
  */
-import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { copyFile, mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
@@ -20,9 +19,9 @@ import { releaseSnarkjs } from "@zklabel/core/prove";
 import { verifierName } from "@zklabel/core/registry";
 import * as snarkjs from "snarkjs";
 import { binSections } from "../lib/binfile.ts";
+import { ROOT, run } from "../lib/process.ts";
 import { DEV_CEREMONY_LABEL, writeDevPtau } from "./dev-ptau.ts";
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const require = createRequire(import.meta.url);
 const CACHE = process.env.ZKLABEL_CACHE ?? join(homedir(), ".cache", "zklabel");
 /** Deterministic phase-2 beacon: public on purpose, like everything in the dev ceremony. */
@@ -56,17 +55,6 @@ const PIPELINE_VERSION = 2;
 
 const t0 = Date.now();
 const log = (msg: string) => console.log(`[circuits ${((Date.now() - t0) / 1000).toFixed(1).padStart(6)}s] ${msg}`);
-
-function run(cmd: string, args: string[]): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const p = spawn(cmd, args, { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
-    let out = "";
-    p.stdout.on("data", (d) => (out += d));
-    p.stderr.on("data", (d) => (out += d));
-    p.on("error", reject);
-    p.on("close", (code) => (code === 0 ? resolve() : reject(new Error(`${cmd} ${args.join(" ")} failed:\n${out}`))));
-  });
-}
 
 async function exists(p: string): Promise<boolean> {
   return stat(p).then(

@@ -16,12 +16,13 @@
  */
 import { createHash } from "node:crypto";
 import { open, rename } from "node:fs/promises";
+import { SNARK_SCALAR_FIELD } from "@zklabel/core/field";
 import { buildBn128 } from "ffjavascript";
 
 /** The label every artifact derived from this ceremony carries. */
 export const DEV_CEREMONY_LABEL = "zkLabel INSECURE development ceremony v1";
 
-const R = 21888242871839275222246405745257275088548364400416034343698204186575808495617n;
+const R = SNARK_SCALAR_FIELD;
 
 /** The public "toxic waste" of the development ceremony, derived from its label. */
 export function devSecrets(label = DEV_CEREMONY_LABEL): { tau: bigint; alpha: bigint; beta: bigint } {

@@ -13,8 +13,8 @@ import { DatasetTree } from "@zklabel/core/merkle";
 import { parseEther } from "viem";
 import { buildCircuits } from "../circuits/build.ts";
 import { deployZkLabel } from "./deploy.ts";
+import { ROOT, run } from "./process.ts";
 
-export const ROOT = join(import.meta.dirname, "..", "..");
 /** Hardhat's and Next's command-line entry points, run under this Node (24), whatever `node` is on PATH. */
 export const HARDHAT = [process.execPath, join(ROOT, "node_modules/hardhat/dist/src/cli.js")] as const;
 const NEXT = [process.execPath, join(ROOT, "apps/web/node_modules/next/dist/bin/next")] as const;
@@ -32,24 +32,6 @@ export interface Stack {
   appUrl: string;
   deployment: DeploymentFile;
   stop(): Promise<void>;
-}
-
-/** Runs a command to completion, failing with its output. */
-export function run(cmd: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const p = spawn(cmd, args, {
-      cwd: opts.cwd ?? ROOT,
-      env: { ...process.env, ...opts.env },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let out = "";
-    p.stdout.on("data", (d) => (out += d));
-    p.stderr.on("data", (d) => (out += d));
-    p.on("error", reject);
-    p.on("close", (code) =>
-      code === 0 ? resolve() : reject(new Error(`${cmd} ${args.join(" ")} exited ${code}:\n${out.slice(-4000)}`)),
-    );
-  });
 }
 
 async function portFree(port: number): Promise<boolean> {

@@ -22,7 +22,8 @@ import { type BrowserContext, type ConsoleMessage, chromium, type Page } from "p
 import { type Address, createPublicClient, createWalletClient, getAddress, http, parseEther } from "viem";
 import { describeError } from "../../apps/web/src/lib/errors.ts";
 import { escrowAbi } from "../../apps/web/src/lib/escrow-abi.ts";
-import { ROOT, type Stack, startStack } from "../../scripts/lib/stack.ts";
+import { ROOT } from "../../scripts/lib/process.ts";
+import { type Stack, startStack } from "../../scripts/lib/stack.ts";
 
 const RPC_PORT = Number(process.env.ZKLABEL_RPC_PORT ?? 8545);
 const WEB_PORT = Number(process.env.ZKLABEL_WEB_PORT ?? 3000);

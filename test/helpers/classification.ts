@@ -1,7 +1,9 @@
 import { join } from "node:path";
 import { classificationInput } from "@zklabel/core/classification";
-import { DEMO_PARAMS, demoItems, textLeaf } from "@zklabel/core/demo";
-import { requesterKeyFromSignature } from "@zklabel/core/identity";
+import { DEMO_PARAMS, DEMO_REQUESTER_KEY, demoItems, textLeaf } from "@zklabel/core/demo";
+
+export { DEMO_REQUESTER_KEY };
+
 import { DatasetTree } from "@zklabel/core/merkle";
 import { proveBatch } from "@zklabel/core/prove";
 
@@ -10,9 +12,6 @@ export { releaseSnarkjs } from "@zklabel/core/prove";
 import { type CircuitInfo, circuitInfo } from "@zklabel/core/registry";
 
 export const ROOT = join(import.meta.dirname, "..", "..");
-
-/** A fixed requester key for tests (derived like a wallet-signature key). */
-export const DEMO_REQUESTER_KEY = requesterKeyFromSignature(`0x${"5a".repeat(65)}`);
 
 /** Compiled artifacts of a registry circuit (built by scripts/circuits/build.ts). */
 export function artifacts(name: string) {

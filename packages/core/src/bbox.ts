@@ -1,4 +1,5 @@
-import { checkClassificationLabels, checkClassificationParams, MAX_CLASSES } from "./classification.ts";
+import { batchCount, batchPublic } from "./batch.ts";
+import { checkClassificationLabels, checkClassificationParams } from "./classification.ts";
 import type { Encrypted } from "./encryption.ts";
 import { assertField } from "./field.ts";
 import { labelsCommitment, packLabels } from "./labels.ts";
@@ -100,7 +101,6 @@ export function checkBoxLabels(
 /** Parameter problems in words. */
 export function checkBoxParams(p: BoxParams): string[] {
   const errors = checkClassificationParams(p);
-  if (p.numClasses > MAX_CLASSES) return errors;
   for (const [k, v] of [
     ["minimum width", p.minWidth],
     ["minimum height", p.minHeight],
@@ -142,15 +142,11 @@ export function boxWorkerInput(r: BoxWorkerRequest): {
   log2Exact(N);
   const paramErrors = checkBoxParams(r.params);
   if (paramErrors.length) throw new RangeError(paramErrors.join("; "));
-  const count = Math.min(N, r.items.length - r.batchIndex * N);
-  if (r.batchIndex < 0 || count <= 0) throw new RangeError(`batch ${r.batchIndex} is outside the dataset`);
-  if (r.labels.length !== count)
-    throw new RangeError(`batch ${r.batchIndex} has ${count} items, got ${r.labels.length} labels`);
+  const count = batchCount(r.items.length, N, r.batchIndex, r.labels.length);
   const batchItems = r.items.slice(r.batchIndex * N, r.batchIndex * N + count);
   const violations = checkBoxLabels(r.labels, batchItems, r.params, r.batchIndex * N);
   if (violations.length) throw new RangeError(violations.join("; "));
   assertField(r.salt, "salt");
-  assertField(r.recipient, "recipient");
 
   const tree = boxDatasetTree(DEPTH, r.items);
   const ruleParams = boxRuleParams(r.params);
@@ -158,15 +154,20 @@ export function boxWorkerInput(r: BoxWorkerRequest): {
   const pad = <T>(xs: readonly T[], zero: T) => Array.from({ length: N }, (_, i) => xs[i] ?? zero);
   const values = pad(r.labels.map(boxLabelValue), 0n);
   const commitment = labelsCommitment(values, BOX_LABEL_BITS, r.salt);
-  const batchIndex = BigInt(r.batchIndex);
-  const env = workerEnvelope(r.circuit, r, th, batchIndex, r.task.pkR, [...packLabels(values, BOX_LABEL_BITS), r.salt]);
+  const pub = batchPublic({
+    taskHash: th,
+    batchIndex: r.batchIndex,
+    count,
+    recipient: r.recipient,
+    labelsCommitment: commitment,
+  });
+  const env = workerEnvelope(r.circuit, r, th, BigInt(r.batchIndex), r.task.pkR, [
+    ...packLabels(values, BOX_LABEL_BITS),
+    r.salt,
+  ]);
   const s = (x: bigint | number) => x.toString();
   const input = {
-    taskHash: s(th),
-    batchIndex: s(batchIndex),
-    count: s(count),
-    recipient: s(r.recipient),
-    labelsCommitment: s(commitment),
+    ...pub.input,
     ...taskFieldsInput(r.task, tree.root),
     ruleParams: ruleParams.map(s),
     contentHash: pad(
@@ -186,13 +187,6 @@ export function boxWorkerInput(r: BoxWorkerRequest): {
     pathSiblings: tree.batchPath(r.batchIndex, N / 2).map(s),
     ...env.input,
   };
-  const publicSignals = orderPublicSignals(r.circuit, {
-    ...env.named,
-    taskHash: th,
-    batchIndex,
-    count: BigInt(count),
-    recipient: r.recipient,
-    labelsCommitment: commitment,
-  });
+  const publicSignals = orderPublicSignals(r.circuit, { ...pub.named, ...env.named });
   return { input, publicSignals, encrypted: env.encrypted };
 }

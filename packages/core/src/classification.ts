@@ -1,3 +1,4 @@
+import { batchCount, batchPublic } from "./batch.ts";
 import { decryptFromWorker, type Encrypted } from "./encryption.ts";
 import { assertField } from "./field.ts";
 import { labelsCommitment, labelsPerElement, packLabels, unpackLabels } from "./labels.ts";
@@ -81,16 +82,12 @@ function classificationBase(r: ClassificationBatchRequest): {
   const { N, DEPTH } = r.circuit.params;
   if (r.tree.depth !== DEPTH)
     throw new Error(`dataset tree depth ${r.tree.depth} does not match circuit depth ${DEPTH}`);
-  const count = Math.min(N, r.tree.size - r.batchIndex * N);
-  if (r.batchIndex < 0 || count <= 0) throw new RangeError(`batch ${r.batchIndex} is outside the dataset`);
-  if (r.labels.length !== count)
-    throw new RangeError(`batch ${r.batchIndex} has ${count} items, got ${r.labels.length} labels`);
+  const count = batchCount(r.tree.size, N, r.batchIndex, r.labels.length);
   const paramErrors = checkClassificationParams(r.params);
   if (paramErrors.length) throw new RangeError(paramErrors.join("; "));
   const violations = checkClassificationLabels(r.labels, r.params, r.batchIndex * N);
   if (violations.length) throw new RangeError(violations.join("; "));
   assertField(r.salt, "salt");
-  assertField(r.recipient, "recipient");
 
   const ruleParams = classificationRuleParams(r.params);
   const labels = Array.from({ length: N }, (_, i) => BigInt(r.labels[i] ?? 0));
@@ -102,13 +99,16 @@ function classificationBase(r: ClassificationBatchRequest): {
   if (r.circuit.labelBits === undefined) throw new Error(`${r.circuit.name} is not a rule circuit (no labelBits)`);
   const commitment = labelsCommitment(labels, r.circuit.labelBits, r.salt);
   const s = (x: bigint) => x.toString();
+  const pub = batchPublic({
+    taskHash: th,
+    batchIndex: r.batchIndex,
+    count,
+    recipient: r.recipient,
+    labelsCommitment: commitment,
+  });
   return {
     input: {
-      taskHash: s(th),
-      batchIndex: String(r.batchIndex),
-      count: String(count),
-      recipient: s(r.recipient),
-      labelsCommitment: s(commitment),
+      ...pub.input,
       ...taskFieldsInput(r.task, r.tree.root),
       ruleParams: ruleParams.map(s),
       leaves: r.tree.batchLeaves(r.batchIndex, N).map(s),
@@ -116,13 +116,7 @@ function classificationBase(r: ClassificationBatchRequest): {
       salt: s(r.salt),
       pathSiblings: r.tree.batchPath(r.batchIndex, N).map(s),
     },
-    named: {
-      taskHash: th,
-      batchIndex: BigInt(r.batchIndex),
-      count: BigInt(count),
-      recipient: r.recipient,
-      labelsCommitment: commitment,
-    },
+    named: pub.named,
   };
 }
 

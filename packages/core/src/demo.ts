@@ -1,5 +1,6 @@
 import type { ClassificationParams } from "./classification.ts";
 import { contentHash } from "./field.ts";
+import { requesterKeyFromSignature } from "./identity.ts";
 
 /** The demo task `npm run dev` seeds: short product reviews to classify by sentiment. */
 export const DEMO_CLASSES = ["negative", "neutral", "positive", "off-topic"] as const;
@@ -38,3 +39,6 @@ export function demoItems(n = 100): { text: string; sentiment: number }[] {
 export function textLeaf(text: string): bigint {
   return contentHash(new TextEncoder().encode(text));
 }
+
+/** A fixed requester key for tests and benchmarks (the dev stack derives a real one from the requester's signature). */
+export const DEMO_REQUESTER_KEY = requesterKeyFromSignature(`0x${"5a".repeat(65)}`);

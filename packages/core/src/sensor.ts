@@ -1,3 +1,4 @@
+import { batchCount, batchPublic } from "./batch.ts";
 import type { Encrypted } from "./encryption.ts";
 import { assertField } from "./field.ts";
 import { labelsCommitment, packLabels } from "./labels.ts";
@@ -87,10 +88,7 @@ export function sensorWorkerInput(r: SensorWorkerRequest): {
   log2Exact(N);
   checkReading(r.params.lo, "lo");
   checkReading(r.params.hi, "hi");
-  const count = Math.min(N, r.windows.length - r.batchIndex * N);
-  if (r.batchIndex < 0 || count <= 0) throw new RangeError(`batch ${r.batchIndex} is outside the dataset`);
-  if (r.labels.length !== count)
-    throw new RangeError(`batch ${r.batchIndex} has ${count} items, got ${r.labels.length} labels`);
+  const count = batchCount(r.windows.length, N, r.batchIndex, r.labels.length);
   const batch = r.windows.slice(r.batchIndex * N, r.batchIndex * N + count);
   for (const [i, w] of batch.entries()) {
     if (w.length !== T)
@@ -99,7 +97,6 @@ export function sensorWorkerInput(r: SensorWorkerRequest): {
   const violations = checkSensorLabels(r.labels, batch, r.params, r.batchIndex * N);
   if (violations.length) throw new RangeError(violations.join("; "));
   assertField(r.salt, "salt");
-  assertField(r.recipient, "recipient");
 
   const tree = sensorDatasetTree(DEPTH, r.windows);
   const ruleParams = sensorRuleParams(r.params);
@@ -110,18 +107,20 @@ export function sensorWorkerInput(r: SensorWorkerRequest): {
   });
   const labels = Array.from({ length: N }, (_, i) => BigInt(r.labels[i] ?? 0));
   const commitment = labelsCommitment(labels, SENSOR_LABEL_BITS, r.salt);
-  const batchIndex = BigInt(r.batchIndex);
-  const env = workerEnvelope(r.circuit, r, th, batchIndex, r.task.pkR, [
+  const pub = batchPublic({
+    taskHash: th,
+    batchIndex: r.batchIndex,
+    count,
+    recipient: r.recipient,
+    labelsCommitment: commitment,
+  });
+  const env = workerEnvelope(r.circuit, r, th, BigInt(r.batchIndex), r.task.pkR, [
     ...packLabels(labels, SENSOR_LABEL_BITS),
     r.salt,
   ]);
   const s = (x: bigint | number) => x.toString();
   const input = {
-    taskHash: s(th),
-    batchIndex: s(batchIndex),
-    count: s(count),
-    recipient: s(r.recipient),
-    labelsCommitment: s(commitment),
+    ...pub.input,
     ...taskFieldsInput(r.task, tree.root),
     ruleParams: ruleParams.map(s),
     readings: Array.from({ length: N }, (_, i) => (batch[i] ?? Array(T).fill(0)).map(s)),
@@ -130,13 +129,6 @@ export function sensorWorkerInput(r: SensorWorkerRequest): {
     pathSiblings: tree.batchPath(r.batchIndex, N).map(s),
     ...env.input,
   };
-  const publicSignals = orderPublicSignals(r.circuit, {
-    ...env.named,
-    taskHash: th,
-    batchIndex,
-    count: BigInt(count),
-    recipient: r.recipient,
-    labelsCommitment: commitment,
-  });
+  const publicSignals = orderPublicSignals(r.circuit, { ...pub.named, ...env.named });
   return { input, publicSignals, encrypted: env.encrypted };
 }
