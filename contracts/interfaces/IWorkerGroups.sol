@@ -47,6 +47,9 @@ interface IWorkerGroups {
     /// @notice The group's current root (0 while empty).
     function groupRoot(uint256 groupId) external view returns (uint256);
 
+    /// @notice Number of groups; ids are 0 .. groupCount - 1.
+    function groupCount() external view returns (uint256);
+
     /// @notice Number of leaves of the group's tree (removed members leave a 0 leaf).
     function groupSize(uint256 groupId) external view returns (uint256);
 }

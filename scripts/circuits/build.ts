@@ -10,7 +10,7 @@
  * Usage: node scripts/circuits/build.ts [name ...]
  */
 import { createHash } from "node:crypto";
-import { copyFile, mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { homedir } from "node:os";
 import { dirname, join, relative } from "node:path";
@@ -227,6 +227,22 @@ export async function buildCircuits(only: string[] = []): Promise<BuiltCircuit[]
   }
   await releaseSnarkjs();
   if (only.length === 0) {
+    // A verifier whose circuit lost its keys (or left the registry) must not stay compilable.
+    const keep = new Set(plans.filter((p) => p.entry.setup !== false).map((p) => `${verifierName(p.entry.name)}.sol`));
+    for (const f of await readdir(verifierDir)) {
+      if (f.endsWith("Verifier.sol") && !keep.has(f)) {
+        await rm(join(verifierDir, f));
+        log(`removed stale verifier contracts/verifiers/${f}`);
+      }
+    }
+    const served = new Set(plans.filter((p) => p.entry.deploy).map((p) => p.entry.name));
+    for (const f of await readdir(webDir)) {
+      const name = f.split(".")[0];
+      if (/\.(wasm|zkey|vkey\.json)$/.test(f) && !served.has(name)) {
+        await rm(join(webDir, f));
+        log(`removed stale app circuit file apps/web/public/circuits/${f}`);
+      }
+    }
     await writeFile(
       join(work, "report.json"),
       `${JSON.stringify(Object.fromEntries(built.map((b) => [b.name, b])), null, 2)}\n`,
@@ -289,10 +305,10 @@ async function r1csInfo(path: string): Promise<R1csInfo> {
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const built = await buildCircuits(process.argv.slice(2));
   console.log("");
-  console.log("circuit                     constraints   wires  public  domain  zkey MB  cached");
+  console.log("circuit                             constraints   wires  public  domain  zkey MB  cached");
   for (const b of built) {
     console.log(
-      `${b.name.padEnd(26)} ${String(b.constraints).padStart(12)} ${String(b.wires).padStart(7)} ${String(b.publicInputs).padStart(7)}   2^${String(b.domainPower).padEnd(3)} ${(b.zkeyBytes / 2 ** 20).toFixed(1).padStart(8)}  ${b.cached ? "yes" : "no"}`,
+      `${b.name.padEnd(34)} ${String(b.constraints).padStart(12)} ${String(b.wires).padStart(7)} ${String(b.publicInputs).padStart(7)}   2^${String(b.domainPower).padEnd(3)} ${(b.zkeyBytes / 2 ** 20).toFixed(1).padStart(8)}  ${b.cached ? "yes" : "no"}`,
     );
   }
   await printBudgets(built);

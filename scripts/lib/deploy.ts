@@ -2,18 +2,27 @@
  * The one deploy path of the contracts, used by `npm run dev` (against the
  * Hardhat node) and by the tests (against an in-process chain).
  */
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
 import { deployedCircuit, verifierName } from "@zklabel/core/registry";
 import type { Address } from "viem";
+import { ROOT } from "./process.ts";
 
 /** The local development chain: the only chain the INSECURE development verifiers may go on. */
 export const LOCAL_CHAIN_ID = 31337;
+
+/** Seconds a replaced worker-group root stays valid for proofs (docs/protocol.md decision 16). */
+export const ROOT_GRACE_PERIOD = 3600n;
 
 /** Addresses of a deployment, as the app and scripts read them. */
 export interface Deployment {
   chainId: number;
   escrow: Address;
   verifier: Address;
+  groups: Address;
+  rootGracePeriod: string;
   circuit: string;
+  publicInputCount: number;
   batchSize: number;
   datasetDepth: number;
   deployBlock: string;
@@ -31,7 +40,7 @@ interface ViemHelpers {
   getPublicClient(): Promise<{ getChainId(): Promise<number>; getBlockNumber(): Promise<bigint> }>;
 }
 
-/** Deploys Poseidon libraries, the classification verifier and the escrow. */
+/** Deploys the Poseidon libraries, the worker-group registry, the classification worker verifier and the escrow. */
 export async function deployZkLabel(viem: ViemHelpers): Promise<Deployment> {
   const client = await viem.getPublicClient();
   const chainId = await client.getChainId();
@@ -48,17 +57,27 @@ export async function deployZkLabel(viem: ViemHelpers): Promise<Deployment> {
     await viem.deployContract("PoseidonT5"),
     await viem.deployContract("PoseidonT6"),
   ];
+  // The verifier's public-input count comes from the keys it was generated from.
+  const vkey = JSON.parse(await readFile(join(ROOT, "build/circuits", circuit.name, "vkey.json"), "utf8")) as {
+    nPublic: number;
+  };
   const verifier = await viem.deployContract(verifierName(circuit.name));
+  const groups = await viem.deployContract("WorkerGroups", [ROOT_GRACE_PERIOD], {
+    libraries: { PoseidonT3: t3.address },
+  });
   const escrow = await viem.deployContract(
     "ZkLabelEscrow",
-    [verifier.address, BigInt(circuit.params.N), BigInt(circuit.params.DEPTH)],
+    [verifier.address, BigInt(vkey.nPublic), groups.address, BigInt(circuit.params.N), BigInt(circuit.params.DEPTH)],
     { libraries: { PoseidonT3: t3.address, PoseidonT5: t5.address, PoseidonT6: t6.address } },
   );
   return {
     chainId,
     escrow: escrow.address,
     verifier: verifier.address,
+    groups: groups.address,
+    rootGracePeriod: ROOT_GRACE_PERIOD.toString(),
     circuit: circuit.name,
+    publicInputCount: vkey.nPublic,
     batchSize: circuit.params.N,
     datasetDepth: circuit.params.DEPTH,
     deployBlock: deployBlock.toString(),

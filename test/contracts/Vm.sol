@@ -18,4 +18,8 @@ abstract contract TestBase {
     function assertEq(uint256 a, uint256 b, string memory what) internal pure {
         require(a == b, what);
     }
+
+    function assertTrue(bool condition, string memory what) internal pure {
+        require(condition, what);
+    }
 }

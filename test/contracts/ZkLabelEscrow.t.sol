@@ -3,17 +3,20 @@ pragma solidity ^0.8.28;
 
 import {ZkLabelEscrow} from "../../contracts/ZkLabelEscrow.sol";
 import {IZkLabelEscrow} from "../../contracts/interfaces/IZkLabelEscrow.sol";
-import {IBatchVerifier} from "../../contracts/interfaces/IBatchVerifier.sol";
-import {ClassificationN64D20Verifier} from "../../contracts/verifiers/ClassificationN64D20Verifier.sol";
+import {WorkerGroups} from "../../contracts/WorkerGroups.sol";
+import {ClassificationWorkerN64D20G20Verifier} from "../../contracts/verifiers/ClassificationWorkerN64D20G20Verifier.sol";
 import {TestBase} from "./Vm.sol";
 
 contract ZkLabelEscrowTest is TestBase {
     ZkLabelEscrow internal escrow;
+    WorkerGroups internal groups;
+    uint256 internal constant INPUTS = 16;
     address internal constant REQUESTER = address(0xA11CE);
     uint256 internal constant FIELD = 21888242871839275222246405745257275088548364400416034343698204186575808495617;
 
     function setUp() public {
-        escrow = new ZkLabelEscrow(IBatchVerifier(address(new ClassificationN64D20Verifier())), 64, 20);
+        groups = new WorkerGroups(1 hours);
+        escrow = new ZkLabelEscrow(address(new ClassificationWorkerN64D20G20Verifier()), INPUTS, groups, 64, 20);
         vm.deal(REQUESTER, type(uint128).max);
     }
 
@@ -66,19 +69,54 @@ contract ZkLabelEscrowTest is TestBase {
         escrow.createTask{value: (1 << 20) + 1}(_params((1 << 20) + 1, 1));
     }
 
-    function test_submitBatch_rejectsGarbageProofs() public {
+    function _inputs(uint256 id) internal returns (uint256[] memory inputs) {
+        groups.joinOpenGroup(uint256(keccak256(abi.encode(id))) % FIELD);
+        inputs = new uint256[](INPUTS);
+        inputs[0] = escrow.getTask(id).taskHash;
+        inputs[1] = groups.groupRoot(0);
+        inputs[2] = 5; // nullifier
+        inputs[4] = 64; // count of batch 0
+        inputs[5] = uint256(uint160(address(this)));
+        for (uint256 i = 6; i < INPUTS; i++) inputs[i] = i;
+    }
+
+    /// Whatever the proof words, a proof that was not made for these inputs does not verify.
+    function testFuzz_submitBatch_rejectsGarbageProofs(uint256[8] memory proof) public {
         uint256 id = _create(100, 1 gwei);
-        uint256 th = escrow.getTask(id).taskHash;
-        uint256[8] memory proof;
+        uint256[] memory inputs = _inputs(id);
         vm.expectRevert(IZkLabelEscrow.InvalidProof.selector);
-        escrow.submitBatch(id, 0, proof, [th, 0, 64, uint256(uint160(address(this))), 1]);
+        escrow.submitBatch(id, 0, proof, inputs);
+        assertEq(escrow.credits(address(this)), 0, "nothing credited");
+        assertTrue(!escrow.isNullifierUsed(5), "nullifier not spent");
+    }
+
+    function test_submitBatch_rejectsAWrongNumberOfInputs() public {
+        uint256 id = _create(100, 1 gwei);
+        uint256[8] memory proof;
+        vm.expectRevert(abi.encodeWithSelector(IZkLabelEscrow.WrongPublicInputCount.selector, INPUTS, 5));
+        escrow.submitBatch(id, 0, proof, new uint256[](5));
+    }
+
+    /// Any root the group never had is refused before the proof is even checked.
+    function testFuzz_submitBatch_rejectsUnknownGroupRoots(uint256 root) public {
+        uint256 id = _create(100, 1 gwei);
+        uint256[] memory inputs = _inputs(id);
+        vm.assume(root < FIELD && root != inputs[1]);
+        inputs[1] = root;
+        uint256[8] memory proof;
+        vm.expectRevert(abi.encodeWithSelector(IZkLabelEscrow.UnknownGroupRoot.selector, 0, root));
+        escrow.submitBatch(id, 0, proof, inputs);
     }
 
     function test_submitBatch_rejectsUnknownTasks() public {
         uint256[8] memory proof;
-        uint256[5] memory inputs;
         vm.expectRevert(abi.encodeWithSelector(IZkLabelEscrow.TaskNotFound.selector, 42));
-        escrow.submitBatch(42, 0, proof, inputs);
+        escrow.submitBatch(42, 0, proof, new uint256[](INPUTS));
+    }
+
+    function test_constructor_refusesAVerifierWithoutCiphertext() public {
+        vm.expectRevert(abi.encodeWithSelector(IZkLabelEscrow.WrongPublicInputCount.selector, 10, 9));
+        new ZkLabelEscrow(address(1), 9, groups, 64, 20);
     }
 
     function test_reclaim_returnsEverythingAfterTheDeadlineOnce() public {

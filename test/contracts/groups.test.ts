@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { SNARK_SCALAR_FIELD } from "@zklabel/core/field";
-import { membershipWitness, workerGroup } from "@zklabel/core/group";
+import { type GroupEvent, groupFromEvents, membershipWitness, workerGroup } from "@zklabel/core/group";
 import { Identity } from "@zklabel/core/identity";
 import { network } from "hardhat";
 import { checkGasSnapshot } from "../helpers/gas.ts";
@@ -117,7 +117,50 @@ describe("WorkerGroups", () => {
       "WrongSiblingNodes",
     );
     assert.equal(await groups.read.groupRoot([g]), local.root);
+
+    // A worker rebuilds the group from the events alone and gets the same tree.
+    const fromChain = groupFromEvents(await readGroupEvents(g));
+    assert.equal(fromChain.root, await groups.read.groupRoot([g]));
+    assert.deepEqual(fromChain.leaves, local.leaves);
+    const events = await readGroupEvents(g);
+    assert.throws(() => groupFromEvents(events.slice(1)), /events are missing or out of order/);
+    assert.throws(() => groupFromEvents([events[0], events[2], events[1]]), /events are missing or out of order/);
   });
+
+  async function readGroupEvents(groupId: bigint): Promise<GroupEvent[]> {
+    const [added, updated, removed] = await Promise.all([
+      groups.getEvents.MemberAdded({ groupId }, { fromBlock: 0n }),
+      groups.getEvents.MemberUpdated({ groupId }, { fromBlock: 0n }),
+      groups.getEvents.MemberRemoved({ groupId }, { fromBlock: 0n }),
+    ]);
+    const at = (e: { blockNumber: bigint; logIndex: number }) => e.blockNumber * 100_000n + BigInt(e.logIndex);
+    return [
+      ...added.map((e) => ({
+        at: at(e),
+        e: {
+          kind: "added",
+          index: e.args.index,
+          commitment: e.args.identityCommitment,
+          root: e.args.root,
+        } as GroupEvent,
+      })),
+      ...updated.map((e) => ({
+        at: at(e),
+        e: {
+          kind: "updated",
+          index: e.args.index,
+          newCommitment: e.args.newCommitment,
+          root: e.args.root,
+        } as GroupEvent,
+      })),
+      ...removed.map((e) => ({
+        at: at(e),
+        e: { kind: "removed", index: e.args.index, root: e.args.root } as GroupEvent,
+      })),
+    ]
+      .sort((a, b) => (a.at < b.at ? -1 : 1))
+      .map((x) => x.e);
+  }
 });
 
 after(async () => {

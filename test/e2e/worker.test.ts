@@ -1,9 +1,11 @@
 /**
  * Browser end-to-end: the worker's whole path through the web app against the real
  * stack (Hardhat node, deployed escrow, seeded demo task, `next dev`):
- * connect the dev wallet (account #1), label batch 1 (36 items), see a rule
- * violation block proving, fix it, prove in the browser (snarkjs in a Web Worker),
- * submit, get paid 36 x 0.001 ETH, withdraw.
+ * connect the dev wallet (account #1), create an anonymous identity (export, import),
+ * join the open worker group, label batch 1 (36 items), see a rule violation block
+ * proving, fix it, prove the complete worker proof in the browser (snarkjs in a Web
+ * Worker), submit, get paid 36 x 0.001 ETH, check the requester decrypts exactly
+ * those labels from the chain, withdraw.
  *
  * Run: node --test test/e2e/worker.test.ts
  * Env: ZKLABEL_RPC_PORT / ZKLABEL_WEB_PORT (default 8545 / 3000), CHROME_PATH (default /usr/bin/chromium).
@@ -17,11 +19,14 @@ import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
+import { openWorkerBatch } from "@zklabel/core/classification";
 import { DEMO_CLASSES, demoItems } from "@zklabel/core/demo";
+import { requesterKeyFromSignature, requesterKeyMessage } from "@zklabel/core/identity";
 import { type BrowserContext, type ConsoleMessage, chromium, type Page } from "playwright-core";
 import { type Address, createPublicClient, createWalletClient, getAddress, http, parseEther } from "viem";
 import { describeError } from "../../apps/web/src/lib/errors.ts";
 import { escrowAbi } from "../../apps/web/src/lib/escrow-abi.ts";
+import { groupsAbi } from "../../apps/web/src/lib/groups-abi.ts";
 import { ROOT } from "../../scripts/lib/process.ts";
 import { type Stack, startStack } from "../../scripts/lib/stack.ts";
 
@@ -64,6 +69,7 @@ describe("worker flow in the browser", () => {
 
   before(
     async () => {
+      await rm(SHOTS, { recursive: true, force: true }); // no stale screenshots from an earlier run
       await mkdir(SHOTS, { recursive: true });
       stack = await startStack({ rpcPort: RPC_PORT, webPort: WEB_PORT, log: (m) => log(`stack: ${m}`) });
       profileDir = await mkdtemp(join(tmpdir(), "zklabel-e2e-chrome-"));
@@ -139,6 +145,44 @@ describe("worker flow in the browser", () => {
     assert.equal(await byTestId("connected-chain").getAttribute("data-chain-id"), "31337");
     assert.match((await byTestId("connected-chain").textContent()) ?? "", /31337/);
     await screenshot("connected");
+
+    // 2b. An anonymous identity: created in the browser, exported, imported back; a bad key is refused in words.
+    assert.equal(await byTestId("identity-create").isVisible(), true, "no identity yet in a fresh browser");
+    await byTestId("identity-create").click();
+    await byTestId("identity-commitment").waitFor();
+    const commitment = BigInt((await byTestId("identity-commitment").getAttribute("data-commitment")) ?? "0");
+    assert.ok(commitment > 0n);
+    await page.locator('[data-testid="group-status"][data-member="false"]').waitFor();
+    await page.locator("details.identity-key summary").click();
+    const exported = await byTestId("identity-export").inputValue();
+    assert.match(exported, /^[A-Za-z0-9+/]+={0,2}$/);
+    await page.getByRole("button", { name: "Import another…" }).click();
+    await byTestId("identity-import-input").fill("not a key!");
+    await byTestId("identity-import-confirm").click();
+    assert.match((await byTestId("identity-import-error").textContent()) ?? "", /not an exported identity key/);
+    await byTestId("identity-import-input").fill(exported);
+    await byTestId("identity-import-confirm").click();
+    await byTestId("identity-import-input").waitFor({ state: "detached" });
+    assert.equal(await byTestId("identity-commitment").getAttribute("data-commitment"), commitment.toString());
+    await page.locator("details.identity-key summary").click();
+
+    // 2c. Join the open worker group with one transaction; the page rebuilds the group from the chain's events.
+    await byTestId("join-group").click();
+    await page.locator('[data-testid="group-status"][data-member="true"]').waitFor({ timeout: 60_000 });
+    await byTestId("joined").waitFor();
+    const joined = await client.getContractEvents({
+      address: d.groups as Address,
+      abi: groupsAbi,
+      eventName: "MemberAdded",
+      args: { groupId: 0n },
+      fromBlock: 0n,
+    });
+    assert.deepEqual(
+      joined.map((e) => e.args.identityCommitment),
+      [commitment],
+      "the open group holds exactly the commitment made in the browser",
+    );
+    await screenshot("joined-group");
 
     // 3. Batch 1: the partial batch of 36 items.
     await byTestId(`batch-${BATCH}`).click();
@@ -239,6 +283,33 @@ describe("worker flow in the browser", () => {
       true,
     );
     await page.locator(`[data-testid="batch-${BATCH}"][data-accepted="true"]`).waitFor();
+
+    // 8b. The requester (account #0) decrypts the batch from the BatchAccepted event alone, with the key its
+    //     wallet signature derives, and gets exactly the labels chosen in the browser.
+    const [accepted] = await client.getContractEvents({
+      address: escrow,
+      abi: escrowAbi,
+      eventName: "BatchAccepted",
+      args: { taskId, batchIndex: BigInt(BATCH) },
+      fromBlock: 0n,
+    });
+    assert.equal(accepted.args.recipient, worker, "paid to the connected address");
+    const requesterWallet = createWalletClient({ account: nodeAccounts[0], transport: http(rpcUrl) });
+    const { skR } = requesterKeyFromSignature(
+      await requesterWallet.signMessage({ message: requesterKeyMessage(BigInt(d.chainId), d.escrow, 1n) }),
+    );
+    const opened = openWorkerBatch(
+      { epk: [...(accepted.args.epk as readonly [bigint, bigint])], ciphertext: [...(accepted.args.ciphertext ?? [])] },
+      skR,
+      BigInt(BATCH),
+      N,
+      accepted.args.labelsCommitment as bigint,
+    );
+    assert.deepEqual(
+      opened.labels.slice(0, batchItems.length),
+      batchItems.map((x) => BigInt(x.sentiment)),
+      "the requester reads the labels the worker chose",
+    );
 
     // 9. Withdraw to the connected address: credits go to 0 and the ETH arrives.
     const balanceBefore = await client.getBalance({ address: worker });

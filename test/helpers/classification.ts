@@ -1,9 +1,11 @@
 import { join } from "node:path";
-import { classificationInput } from "@zklabel/core/classification";
+import { classificationWorkerInput } from "@zklabel/core/classification";
 import { DEMO_PARAMS, DEMO_REQUESTER_KEY, demoItems, textLeaf } from "@zklabel/core/demo";
 
 export { DEMO_REQUESTER_KEY };
 
+import type { workerGroup } from "@zklabel/core/group";
+import { type Identity, workerSecret } from "@zklabel/core/identity";
 import { DatasetTree } from "@zklabel/core/merkle";
 import { proveBatch } from "@zklabel/core/prove";
 
@@ -45,19 +47,29 @@ export interface TaskFields {
   goldRoot?: bigint;
 }
 
-/** Proves batch `batchIndex` of the demo dataset with the intended (valid) labels unless others are given. */
+/** Who proves: a Semaphore identity and the group (LeanIMT) it is a member of. */
+export interface Prover {
+  identity: Identity;
+  group: ReturnType<typeof workerGroup>;
+}
+
+/**
+ * Proves batch `batchIndex` of the demo dataset with the complete worker circuit, with the
+ * intended (valid) labels unless others are given. Labels are encrypted to the demo requester key.
+ */
 export async function proveDemoBatch(
   name: string,
   task: TaskFields,
   batchIndex: number,
   recipient: bigint,
+  prover: Prover,
   opts: { labels?: number[]; salt?: bigint; n?: number } = {},
 ) {
   const circuit = circuitInfo(name);
   const { items, tree } = demoDataset(circuit, opts.n);
   const N = circuit.params.N;
   const labels = opts.labels ?? items.slice(batchIndex * N, (batchIndex + 1) * N).map((x) => x.sentiment);
-  const { input, publicSignals } = classificationInput({
+  const { input, publicSignals, encrypted } = classificationWorkerInput({
     circuit,
     tree,
     task: {
@@ -70,8 +82,10 @@ export async function proveDemoBatch(
     params: DEMO_PARAMS,
     batchIndex,
     labels,
-    salt: opts.salt ?? 12345n,
+    salt: opts.salt ?? 12345n + BigInt(batchIndex),
     recipient,
+    identity: workerSecret(prover.identity),
+    group: prover.group,
   });
-  return proveBatch(input, publicSignals, artifacts(name));
+  return { ...(await proveBatch(input, publicSignals, artifacts(name))), encrypted, labels };
 }

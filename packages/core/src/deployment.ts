@@ -14,6 +14,7 @@ export const demoTaskSchema = z.object({
   items: z.array(z.string()).min(1),
   pkR: z.tuple([uint, uint]),
   goldRoot: uint,
+  workerGroupId: uint,
   rewardPerItem: uint,
   deadline: uint,
 });
@@ -24,7 +25,10 @@ export const deploymentSchema = z.object({
   rpcUrl: z.url(),
   escrow: address,
   verifier: address,
+  groups: address,
+  rootGracePeriod: uint,
   circuit: z.string(),
+  publicInputCount: z.number().int().positive(),
   batchSize: z.number().int().positive(),
   datasetDepth: z.number().int().positive(),
   deployBlock: uint,

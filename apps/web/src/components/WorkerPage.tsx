@@ -8,8 +8,11 @@ import { simulateContract, waitForTransactionReceipt } from "wagmi/actions";
 import { describeError } from "@/lib/errors";
 import { escrowAbi } from "@/lib/escrow-abi";
 import { duration, eth, ethRounded, megabytes, shortAddress } from "@/lib/format";
+import { useWorkerGroup } from "@/lib/group";
+import { useWorkerIdentity } from "@/lib/identity";
 import { ProveCancelledError, type ProvingRun, startProving } from "@/lib/prove-client";
 import { useDeployment } from "./AppShell";
+import { IdentityPanel } from "./IdentityPanel";
 import { LabelList } from "./LabelList";
 import { TaskCard } from "./TaskCard";
 
@@ -135,6 +138,15 @@ export function WorkerPage() {
     query: { enabled: !!address },
   });
   const balance = useBalance({ address, chainId: d.chainId, query: { enabled: !!address } });
+  const id = useWorkerIdentity();
+  const groupId = BigInt(t.workerGroupId);
+  const group = useWorkerGroup(d.groups as Address, groupId, BigInt(d.deployBlock), d.chainId);
+  const member =
+    id.identity && group.group
+      ? group.group.indexOf(id.identity.commitment) >= 0
+      : id.identity === null
+        ? false
+        : undefined;
   const isAccepted = (b: number) => accepted.data?.[b]?.result === true;
 
   const [batch, setBatch] = useState(0);
@@ -198,12 +210,16 @@ export function WorkerPage() {
           ? `Fix the ${violations.length === 1 ? "label that breaks" : `${violations.length} labels that break`} the task rule.`
           : unlabeled > 0
             ? `Label every item first (${unlabeled} left).`
-            : busy
-              ? "Working…"
-              : null;
+            : !id.identity
+              ? "Create or import your anonymous identity first (see “Anonymous identity”)."
+              : member !== true
+                ? "Join the task's worker group first (see “Anonymous identity”)."
+                : busy
+                  ? "Working…"
+                  : null;
 
   async function proveAndSubmit() {
-    if (!address || blocker) return;
+    if (!address || blocker || !id.identity || !group.group) return;
     const account = address;
     const b = batch;
     const batchLabels = labels as number[];
@@ -218,6 +234,8 @@ export function WorkerPage() {
         batchIndex: b,
         labels: batchLabels,
         recipient: account,
+        identityKey: id.identity.export(),
+        groupLeaves: group.group.leaves.map(String),
         expectedTaskHash: task.data?.taskHash.toString(),
       },
       (e) => {
@@ -240,18 +258,11 @@ export function WorkerPage() {
     update({ phase: "submitting", timings: proof.timings });
     let hash: Hash | undefined;
     try {
-      if (proof.publicSignals.length !== 5)
-        throw new Error(`the circuit produced ${proof.publicSignals.length} public signals, the escrow takes 5`);
       const call = {
         address: escrow,
         abi: escrowAbi,
         functionName: "submitBatch",
-        args: [
-          taskId,
-          BigInt(b),
-          proof.proof,
-          proof.publicSignals as unknown as readonly [bigint, bigint, bigint, bigint, bigint],
-        ],
+        args: [taskId, BigInt(b), proof.proof, proof.publicSignals],
         account,
         chainId: d.chainId,
       } as const;
@@ -350,6 +361,17 @@ export function WorkerPage() {
         </section>
 
         <aside className="side">
+          <IdentityPanel
+            id={id}
+            groupId={groupId}
+            groups={d.groups as Address}
+            chainId={d.chainId}
+            account={address}
+            member={member}
+            groupSize={group.group?.size}
+            groupError={group.error}
+            onJoined={group.refetch}
+          />
           <section className="card prove" aria-labelledby="prove-heading">
             <h2 id="prove-heading">Prove and get paid</h2>
             <p className="progress-count" data-testid="labeled-count">

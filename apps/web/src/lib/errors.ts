@@ -1,5 +1,6 @@
 import { BaseError, type ContractErrorName, ContractFunctionRevertedError, UserRejectedRequestError } from "viem";
 import type { escrowAbi } from "./escrow-abi.ts";
+import type { groupsAbi } from "./groups-abi.ts";
 
 /**
  * Every custom error of the escrow (contracts/interfaces/IZkLabelEscrow.sol) in words.
@@ -31,11 +32,28 @@ const ESCROW_ERRORS: Record<ContractErrorName<typeof escrowAbi>, string> = {
   InvalidClassCount: "The task's number of classes is outside what the circuit supports.",
   InvalidClassMask: "The task's allowed-class mask does not fit its number of classes.",
   UnusedRuleParamNotZero: "An unused rule parameter of the task is not zero.",
+  UnknownWorkerGroup: "The task names a worker group that does not exist.",
+  WrongPublicInputCount: "The proof has a different number of public inputs than the escrow's verifier takes.",
+  UnknownGroupRoot:
+    "The proof was made against a worker-group root that is not the group's current one, nor one replaced within the grace period: reload the page and prove again.",
+  NullifierAlreadyUsed: "This identity has already submitted this batch of this task.",
 };
 
-const isEscrowError = (name: string): name is keyof typeof ESCROW_ERRORS => Object.hasOwn(ESCROW_ERRORS, name);
+/** Every custom error of WorkerGroups (and the LeanIMT library it uses) in words. */
+const GROUP_ERRORS: Record<ContractErrorName<typeof groupsAbi>, string> = {
+  GroupNotFound: "This worker group does not exist.",
+  NotGroupAdmin: "Only the group's admin may change its members.",
+  LeafAlreadyExists: "This identity is already a member of the group.",
+  LeafCannotBeZero: "An identity commitment cannot be zero.",
+  LeafDoesNotExist: "This identity is not a member of the group.",
+  LeafGreaterThanSnarkScalarField: "The identity commitment is not a valid field element.",
+  WrongSiblingNodes: "The membership proof given for this change does not match the group's tree.",
+};
 
-/** A failed wallet or contract call, described for the worker. */
+const WORDS: Record<string, string> = { ...GROUP_ERRORS, ...ESCROW_ERRORS };
+const isKnownError = (name: string) => Object.hasOwn(WORDS, name);
+
+/** A failed wallet or contract call (escrow or worker groups), described for the worker. */
 export function describeError(e: unknown): { message: string; errorName?: string } {
   if (e instanceof BaseError) {
     const reverted = e.walk((x) => x instanceof ContractFunctionRevertedError);
@@ -45,7 +63,7 @@ export function describeError(e: unknown): { message: string; errorName?: string
         const args = reverted.data?.args?.length ? `(${reverted.data.args.map(String).join(", ")})` : "";
         return {
           errorName: name,
-          message: `${isEscrowError(name) ? ESCROW_ERRORS[name] : "The contract refused the call."} [${name}${args}]`,
+          message: `${isKnownError(name) ? WORDS[name] : "The contract refused the call."} [${name}${args}]`,
         };
       }
       if (reverted.reason) return { message: `The contract refused the call: ${reverted.reason}` };

@@ -3,8 +3,18 @@ export const escrowAbi = [
   {
     "inputs": [
       {
-        "internalType": "contract IBatchVerifier",
+        "internalType": "address",
         "name": "verifier_",
+        "type": "address"
+      },
+      {
+        "internalType": "uint256",
+        "name": "publicInputCount_",
+        "type": "uint256"
+      },
+      {
+        "internalType": "contract IWorkerGroups",
+        "name": "groups_",
         "type": "address"
       },
       {
@@ -188,6 +198,17 @@ export const escrowAbi = [
     "type": "error"
   },
   {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "nullifier",
+        "type": "uint256"
+      }
+    ],
+    "name": "NullifierAlreadyUsed",
+    "type": "error"
+  },
+  {
     "inputs": [],
     "name": "Reentrancy",
     "type": "error"
@@ -255,6 +276,33 @@ export const escrowAbi = [
     "inputs": [
       {
         "internalType": "uint256",
+        "name": "groupId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "groupRoot",
+        "type": "uint256"
+      }
+    ],
+    "name": "UnknownGroupRoot",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "groupId",
+        "type": "uint256"
+      }
+    ],
+    "name": "UnknownWorkerGroup",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
         "name": "slot",
         "type": "uint256"
       }
@@ -314,6 +362,22 @@ export const escrowAbi = [
     "inputs": [
       {
         "internalType": "uint256",
+        "name": "expected",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "given",
+        "type": "uint256"
+      }
+    ],
+    "name": "WrongPublicInputCount",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
         "name": "expectedTaskHash",
         "type": "uint256"
       },
@@ -361,14 +425,38 @@ export const escrowAbi = [
       {
         "indexed": false,
         "internalType": "uint256",
-        "name": "labelsCommitment",
+        "name": "reward",
         "type": "uint256"
       },
       {
         "indexed": false,
         "internalType": "uint256",
-        "name": "reward",
+        "name": "groupRoot",
         "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "nullifier",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "labelsCommitment",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256[2]",
+        "name": "epk",
+        "type": "uint256[2]"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256[]",
+        "name": "ciphertext",
+        "type": "uint256[]"
       }
     ],
     "name": "BatchAccepted",
@@ -388,6 +476,12 @@ export const escrowAbi = [
         "internalType": "address",
         "name": "requester",
         "type": "address"
+      },
+      {
+        "indexed": true,
+        "internalType": "uint256",
+        "name": "workerGroupId",
+        "type": "uint256"
       },
       {
         "indexed": false,
@@ -573,6 +667,11 @@ export const escrowAbi = [
             "type": "uint256"
           },
           {
+            "internalType": "uint256",
+            "name": "workerGroupId",
+            "type": "uint256"
+          },
+          {
             "internalType": "uint128",
             "name": "rewardPerItem",
             "type": "uint128"
@@ -677,11 +776,29 @@ export const escrowAbi = [
             "internalType": "uint256",
             "name": "taskHash",
             "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "workerGroupId",
+            "type": "uint256"
           }
         ],
         "internalType": "struct IZkLabelEscrow.Task",
         "name": "",
         "type": "tuple"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "groups",
+    "outputs": [
+      {
+        "internalType": "contract IWorkerGroups",
+        "name": "",
+        "type": "address"
       }
     ],
     "stateMutability": "view",
@@ -706,6 +823,38 @@ export const escrowAbi = [
         "internalType": "bool",
         "name": "",
         "type": "bool"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "nullifier",
+        "type": "uint256"
+      }
+    ],
+    "name": "isNullifierUsed",
+    "outputs": [
+      {
+        "internalType": "bool",
+        "name": "used",
+        "type": "bool"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "publicInputCount",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
       }
     ],
     "stateMutability": "view",
@@ -742,9 +891,9 @@ export const escrowAbi = [
         "type": "uint256[8]"
       },
       {
-        "internalType": "uint256[5]",
+        "internalType": "uint256[]",
         "name": "publicInputs",
-        "type": "uint256[5]"
+        "type": "uint256[]"
       }
     ],
     "name": "submitBatch",
@@ -770,7 +919,7 @@ export const escrowAbi = [
     "name": "verifier",
     "outputs": [
       {
-        "internalType": "contract IBatchVerifier",
+        "internalType": "address",
         "name": "",
         "type": "address"
       }

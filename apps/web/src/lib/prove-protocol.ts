@@ -9,6 +9,10 @@ export interface ProveRequest {
   labels: number[];
   /** The connected address: the proof pays only this recipient. */
   recipient: `0x${string}`;
+  /** The worker's exported Semaphore identity key (never leaves this browser). */
+  identityKey: string;
+  /** Leaves of the task's worker group, in order (decimal; 0 for a removed member), as rebuilt from the chain. */
+  groupLeaves: string[];
   /** The task's on-chain taskHash (decimal), to catch stale task data before proving. */
   expectedTaskHash?: string;
 }

@@ -3,9 +3,11 @@
  * witness input with the shared encodings and proves with snarkjs, off the main thread.
  * snarkjs starts its own sub-workers (blob: URLs) for the multi-threaded curve.
  */
-import { classificationInput } from "@zklabel/core/classification";
+import { classificationWorkerInput } from "@zklabel/core/classification";
 import { textLeaf } from "@zklabel/core/demo";
 import { randomField } from "@zklabel/core/field";
+import { workerGroup } from "@zklabel/core/group";
+import { Identity, workerSecret } from "@zklabel/core/identity";
 import { DatasetTree } from "@zklabel/core/merkle";
 import { proveBatch, UnprovableBatchError } from "@zklabel/core/prove";
 import { circuitInfo } from "@zklabel/core/registry";
@@ -44,7 +46,7 @@ async function prove(req: ProveRequest): Promise<void> {
       d.datasetDepth,
       task.items.map((text) => textLeaf(text)),
     );
-    const { input, publicSignals } = classificationInput({
+    const { input, publicSignals } = classificationWorkerInput({
       circuit,
       tree,
       task: {
@@ -59,7 +61,14 @@ async function prove(req: ProveRequest): Promise<void> {
       labels: req.labels,
       salt: randomField(),
       recipient: BigInt(req.recipient),
+      identity: workerSecret(Identity.import(req.identityKey)),
+      group: workerGroup(req.groupLeaves.map(BigInt)),
     });
+    if (publicSignals.length !== d.publicInputCount) {
+      throw new Error(
+        `circuit ${circuit.name} has ${publicSignals.length} public inputs, the deployed escrow takes ${d.publicInputCount}: restart the product with \`npm run dev\``,
+      );
+    }
     if (req.expectedTaskHash !== undefined && publicSignals[0] !== BigInt(req.expectedTaskHash)) {
       throw new Error(
         "the task data in deployment.json does not match the task on-chain (taskHash differs); restart the product with `npm run dev`",

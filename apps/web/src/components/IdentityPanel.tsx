@@ -1,0 +1,237 @@
+"use client";
+
+import type { Identity } from "@zklabel/core/identity";
+import { useState } from "react";
+import type { Address, Hash } from "viem";
+import { useConfig, useWriteContract } from "wagmi";
+import { simulateContract, waitForTransactionReceipt } from "wagmi/actions";
+import { describeError } from "@/lib/errors";
+import { shortAddress } from "@/lib/format";
+import { groupsAbi } from "@/lib/groups-abi";
+import type { useWorkerIdentity } from "@/lib/identity";
+
+const short = (x: bigint) => {
+  const s = x.toString();
+  return s.length > 14 ? `${s.slice(0, 6)}…${s.slice(-6)}` : s;
+};
+
+/**
+ * The worker's anonymous identity (create, export, import) and its membership
+ * in the task's worker group (join the open group with one transaction).
+ */
+export function IdentityPanel(props: {
+  id: ReturnType<typeof useWorkerIdentity>;
+  groupId: bigint;
+  groups: Address;
+  chainId: number;
+  account: Address | undefined;
+  member: boolean | undefined;
+  groupSize: number | undefined;
+  groupError: string | undefined;
+  onJoined(): Promise<void>;
+}) {
+  const { identity, loadError, create, importKey, forget } = props.id;
+  const config = useConfig();
+  const write = useWriteContract();
+  const [importing, setImporting] = useState(false);
+  const [importText, setImportText] = useState("");
+  const [importError, setImportError] = useState<string | null>(null);
+  const [showKey, setShowKey] = useState(false);
+  const [join, setJoin] = useState<{ busy: boolean; error?: string; hash?: Hash }>({ busy: false });
+  const open = props.groupId === 0n;
+
+  async function joinGroup(id: Identity) {
+    if (!props.account) return;
+    setJoin({ busy: true });
+    try {
+      const call = {
+        address: props.groups,
+        abi: groupsAbi,
+        functionName: "joinOpenGroup",
+        args: [id.commitment],
+        account: props.account,
+        chainId: props.chainId,
+      } as const;
+      await simulateContract(config, call);
+      const hash = await write.mutateAsync(call);
+      const receipt = await waitForTransactionReceipt(config, { hash, chainId: props.chainId });
+      if (receipt.status !== "success") throw new Error(`the transaction ${hash} reverted`);
+      await props.onJoined();
+      setJoin({ busy: false, hash });
+    } catch (e) {
+      setJoin({ busy: false, error: describeError(e).message });
+    }
+  }
+
+  function doImport() {
+    try {
+      importKey(importText);
+      setImporting(false);
+      setImportText("");
+      setImportError(null);
+    } catch (e) {
+      setImportError(e instanceof Error ? e.message : String(e));
+    }
+  }
+
+  const importForm = (
+    <div className="import-identity">
+      <label className="field">
+        <span>Exported identity key</span>
+        <input
+          type="password"
+          autoComplete="off"
+          spellCheck={false}
+          data-testid="identity-import-input"
+          value={importText}
+          onChange={(e) => setImportText(e.target.value)}
+        />
+      </label>
+      <div className="row">
+        <button type="button" className="btn small" data-testid="identity-import-confirm" onClick={doImport}>
+          Import
+        </button>
+        <button type="button" className="btn ghost small" onClick={() => setImporting(false)}>
+          Back
+        </button>
+      </div>
+      {importError && (
+        <p className="error small" role="alert" data-testid="identity-import-error">
+          {importError}
+        </p>
+      )}
+    </div>
+  );
+
+  return (
+    <section className="card identity" aria-labelledby="identity-heading">
+      <h2 id="identity-heading">Anonymous identity</h2>
+      {loadError && (
+        <p className="error small" role="alert">
+          {loadError}
+        </p>
+      )}
+      {identity === undefined ? (
+        <p className="muted small">Loading…</p>
+      ) : identity === null ? (
+        <>
+          <p className="small">
+            Your proofs show that <em>some</em> member of the task's worker group labeled a batch, never which one. The
+            identity is a secret key kept in this browser.
+          </p>
+          {importing ? (
+            importForm
+          ) : (
+            <div className="row">
+              <button type="button" className="btn primary small" data-testid="identity-create" onClick={create}>
+                Create identity
+              </button>
+              <button
+                type="button"
+                className="btn small"
+                data-testid="identity-import"
+                onClick={() => setImporting(true)}
+              >
+                Import…
+              </button>
+            </div>
+          )}
+        </>
+      ) : (
+        <>
+          <dl className="facts">
+            <div>
+              <dt>Commitment (public)</dt>
+              <dd>
+                <code data-testid="identity-commitment" data-commitment={identity.commitment.toString()}>
+                  {short(identity.commitment)}
+                </code>
+              </dd>
+            </div>
+            <div>
+              <dt>Worker group</dt>
+              <dd data-testid="group-status" data-member={props.member === undefined ? "" : String(props.member)}>
+                {props.groupError
+                  ? "could not be read"
+                  : props.member === undefined
+                    ? "…"
+                    : `${open ? "Open group" : `Group ${props.groupId}`} · ${props.groupSize} member${props.groupSize === 1 ? "" : "s"} · ${props.member ? "you are a member" : "you are not a member"}`}
+              </dd>
+            </div>
+          </dl>
+          {props.groupError && (
+            <p className="error small" role="alert">
+              {props.groupError}
+            </p>
+          )}
+          {props.member === false &&
+            (open ? (
+              <button
+                type="button"
+                className="btn primary wide"
+                data-testid="join-group"
+                disabled={join.busy || !props.account}
+                onClick={() => void joinGroup(identity)}
+              >
+                {join.busy ? "Joining…" : props.account ? "Join the open worker group" : "Connect a wallet to join"}
+              </button>
+            ) : (
+              <p className="small" data-testid="curated-group-note">
+                This task is for a curated group: send your commitment to the group's admin and ask to be added.
+              </p>
+            ))}
+          {join.hash && props.member && (
+            <p className="ok small" data-testid="joined">
+              Joined (tx <code title={join.hash}>{shortAddress(join.hash)}</code>). Proofs do not say which member made
+              them, but a batch is paid to the address that submits it: submit from another account than the one that
+              joined to keep your batches unlinkable from it.
+            </p>
+          )}
+          {join.error && (
+            <p className="error small" role="alert" data-testid="join-error">
+              {join.error}
+            </p>
+          )}
+          <details className="identity-key" onToggle={(e) => setShowKey((e.target as HTMLDetailsElement).open)}>
+            <summary>Back up or replace</summary>
+            <p className="warn small">
+              Keep a copy of this key somewhere safe. If this browser's storage is cleared without it, you lose your
+              group membership: you would need to join again, and a curated group's admin would have to add you again.
+              Anyone with the key can prove as you.
+            </p>
+            {showKey && (
+              <label className="field">
+                <span>Identity key (secret)</span>
+                <input
+                  readOnly
+                  data-testid="identity-export"
+                  value={identity.export()}
+                  onFocus={(e) => e.target.select()}
+                />
+              </label>
+            )}
+            {importing ? (
+              importForm
+            ) : (
+              <div className="row">
+                <button type="button" className="btn small" onClick={() => setImporting(true)}>
+                  Import another…
+                </button>
+                <button
+                  type="button"
+                  className="btn ghost small"
+                  onClick={() => {
+                    if (window.confirm("Forget this identity? Without a backup of its key it is gone for good."))
+                      forget();
+                  }}
+                >
+                  Forget
+                </button>
+              </div>
+            )}
+          </details>
+        </>
+      )}
+    </section>
+  );
+}
