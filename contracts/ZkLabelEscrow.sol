@@ -123,7 +123,8 @@ contract ZkLabelEscrow is IZkLabelEscrow {
             rewardPerItem: p.rewardPerItem,
             balance: uint128(total),
             taskHash: th,
-            workerGroupId: p.workerGroupId
+            workerGroupId: p.workerGroupId,
+            pkR: p.pkR
         });
         emit TaskCreated(
             taskId,

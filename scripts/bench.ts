@@ -6,11 +6,13 @@
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { availableParallelism, cpus } from "node:os";
 import { join } from "node:path";
-import { classificationInput } from "@zklabel/core/classification";
+import { classificationInput, classificationWorkerInput } from "@zklabel/core/classification";
 import { DEMO_PARAMS, DEMO_REQUESTER_KEY, demoItems, textLeaf } from "@zklabel/core/demo";
+import { workerGroup } from "@zklabel/core/group";
+import { Identity, workerSecret } from "@zklabel/core/identity";
 import { DatasetTree } from "@zklabel/core/merkle";
 import { proveBatch, releaseSnarkjs } from "@zklabel/core/prove";
-import { circuitInfo } from "@zklabel/core/registry";
+import { circuitInfo, deployedCircuit } from "@zklabel/core/registry";
 import * as snarkjs from "snarkjs";
 import { buildCircuits } from "./circuits/build.ts";
 import { ROOT } from "./lib/process.ts";
@@ -35,8 +37,13 @@ for (const b of keyed) {
   const vkey = JSON.parse(await readFile(join(dir, "vkey.json"), "utf8"));
   const prove: number[] = [];
   const verify: number[] = [];
+  // Worker circuits prove as one member of a 100-member group (the group depth does not change the cost).
+  const members = Array.from({ length: 100 }, (_, i) => new Identity(`bench member ${i}`));
+  const worker = { identity: workerSecret(members[42]), group: workerGroup(members.map((m) => m.commitment)) };
   for (let r = 0; r < RUNS; r++) {
-    const { input, publicSignals } = classificationInput({
+    const build = circuit.params.GROUP_DEPTH === undefined ? classificationInput : classificationWorkerInput;
+    const { input, publicSignals } = build({
+      ...worker,
       circuit,
       tree,
       task: {
@@ -80,15 +87,15 @@ const gas = JSON.parse(await readFile(join(ROOT, "test/contracts/gas-snapshot.js
   string,
   number
 >;
-const N = circuitInfo("classification_n64_d20").params.N;
+const N = deployedCircuit("classification").params.N;
 const perLabel = Math.round((gas.submitBatch + gas.withdraw) / N);
 
 console.log(
-  `\ncircuit                    constraints  labels  per label  prove ms  verify ms  zkey MB   (median of ${RUNS}, ${availableParallelism()} cores)`,
+  `\ncircuit                            constraints  labels  per label  prove ms  verify ms  zkey MB   (median of ${RUNS}, ${availableParallelism()} cores)`,
 );
 for (const r of rows) {
   console.log(
-    `${r.circuit.padEnd(26)} ${String(r.constraints).padStart(11)} ${String(r.labels).padStart(7)} ${String(r.constraintsPerLabel).padStart(10)} ${String(r.proveMsMedian).padStart(9)} ${String(r.verifyMsMedian).padStart(10)} ${String(r.zkeyMB).padStart(8)}`,
+    `${r.circuit.padEnd(34)} ${String(r.constraints).padStart(11)} ${String(r.labels).padStart(7)} ${String(r.constraintsPerLabel).padStart(10)} ${String(r.proveMsMedian).padStart(9)} ${String(r.verifyMsMedian).padStart(10)} ${String(r.zkeyMB).padStart(8)}`,
   );
 }
 console.log("\ngas (test/contracts/gas-snapshot.json)");

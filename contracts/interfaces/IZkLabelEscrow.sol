@@ -35,6 +35,8 @@ interface IZkLabelEscrow {
         uint128 balance;
         uint256 taskHash;
         uint256 workerGroupId;
+        /// The requester's label-encryption key (also bound in taskHash).
+        uint256[2] pkR;
     }
 
     event TaskCreated(

@@ -107,6 +107,9 @@ describe("ZkLabelEscrow with complete worker proofs", () => {
     await join(bob);
     assert.equal(await groups.read.groupRoot([0n]), openGroup.root, "TypeScript group = on-chain group");
     taskId = await newTask();
+    const stored = await escrow.read.getTask([taskId]);
+    assert.deepEqual(stored.pkR, DEMO_REQUESTER_KEY.pkR, "the task stores the requester's key");
+    assert.equal(stored.workerGroupId, 0n);
     otherTaskId = await newTask();
     batch0 = await proveDemoBatch(circuit.name, task(taskId), 0, recipient(worker.account.address), asAlice());
     batch1 = await proveDemoBatch(circuit.name, task(taskId), 1, recipient(worker.account.address), asAlice());

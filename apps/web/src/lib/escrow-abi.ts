@@ -781,6 +781,11 @@ export const escrowAbi = [
             "internalType": "uint256",
             "name": "workerGroupId",
             "type": "uint256"
+          },
+          {
+            "internalType": "uint256[2]",
+            "name": "pkR",
+            "type": "uint256[2]"
           }
         ],
         "internalType": "struct IZkLabelEscrow.Task",
