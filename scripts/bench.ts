@@ -10,7 +10,7 @@ import { classificationInput, classificationWorkerInput } from "@zklabel/core/cl
 import { DEMO_PARAMS, DEMO_REQUESTER_KEY, demoItems, textLeaf } from "@zklabel/core/demo";
 import { workerGroup } from "@zklabel/core/group";
 import { Identity, workerSecret } from "@zklabel/core/identity";
-import { DatasetTree } from "@zklabel/core/merkle";
+import { DatasetTree, datasetChunk } from "@zklabel/core/merkle";
 import { proveBatch, releaseSnarkjs } from "@zklabel/core/prove";
 import { circuitInfo, deployedCircuit } from "@zklabel/core/registry";
 import * as snarkjs from "snarkjs";
@@ -32,6 +32,7 @@ for (const b of keyed) {
   const tree = new DatasetTree(
     circuit.params.DEPTH,
     items.map((x) => textLeaf(x.text)),
+    datasetChunk(N),
   );
   const dir = join(ROOT, "build/circuits", b.name);
   const vkey = JSON.parse(await readFile(join(dir, "vkey.json"), "utf8"));

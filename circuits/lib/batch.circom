@@ -32,28 +32,34 @@ template PresentPrefix(N) {
     sum === count;
 }
 
-// MerkleSubtreeRoot: root of the full binary Poseidon(2) tree over N leaves
-// (N a power of two). Cost: (N - 1) Poseidon(2), about 240 constraints per leaf.
+// MerkleSubtreeRoot: root of the batch subtree of the dataset tree over N
+// leaves (N a power of two, >= 2): the leaves hash in chunks of C = min(16, N)
+// with one Poseidon(C) each, then a binary Poseidon(2) tree over the N / C
+// chunk nodes (docs/protocol.md decision 20). Cost at N = 64: 4 Poseidon(16)
+// + 3 Poseidon(2) = 3,177 constraints, about 50 per leaf (a binary tree over
+// the leaves would be 63 Poseidon(2) = 15,309).
 template MerkleSubtreeRoot(N) {
     signal input leaves[N];
     signal output root;
 
-    var LOG = log2ceil(N);
-    assert((1 << LOG) == N);
-    component h[N];
-    signal nodes[2 * N];
-    for (var i = 0; i < N; i++) nodes[N + i] <== leaves[i];
-    for (var i = N - 1; i >= 1; i--) {
+    var C = N < 16 ? N : 16;
+    var K = N \ C;
+    assert(N >= 2 && (1 << log2ceil(N)) == N);
+    component chunk[K];
+    component h[K];
+    signal nodes[2 * K];
+    for (var k = 0; k < K; k++) {
+        chunk[k] = Poseidon(C);
+        for (var j = 0; j < C; j++) chunk[k].inputs[j] <== leaves[k * C + j];
+        nodes[K + k] <== chunk[k].out;
+    }
+    for (var i = K - 1; i >= 1; i--) {
         h[i] = Poseidon(2);
         h[i].inputs[0] <== nodes[2 * i];
         h[i].inputs[1] <== nodes[2 * i + 1];
         nodes[i] <== h[i].out;
     }
-    if (N == 1) {
-        root <== leaves[0];
-    } else {
-        root <== nodes[1];
-    }
+    root <== nodes[1];
 }
 
 // MerkleRootFromPath: recomputes a root from a node at `index` at height
@@ -86,7 +92,7 @@ template MerkleRootFromPath(LEVELS) {
 // BatchInclusion (PROTOCOL constraint 3): the N leaves of batch `batchIndex`
 // hash to a subtree root that sits at position batchIndex under datasetRoot (a
 // tree of depth DEPTH), and every leaf at a position >= count is 0.
-// Cost: about one Poseidon(2) per item plus (DEPTH - log2 N) for the path.
+// Cost: one Poseidon(16) per 16 items plus (DEPTH - log2 N) Poseidon(2) for the path.
 template BatchInclusion(N, DEPTH) {
     signal input leaves[N];
     signal input present[N];

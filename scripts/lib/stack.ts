@@ -9,7 +9,7 @@ import { classificationRuleParams } from "@zklabel/core/classification";
 import { DEMO_CLASSES, DEMO_PARAMS, demoItems, textLeaf } from "@zklabel/core/demo";
 import { type DeploymentFile, deploymentSchema } from "@zklabel/core/deployment";
 import { requesterKeyFromSignature, requesterKeyMessage } from "@zklabel/core/identity";
-import { DatasetTree } from "@zklabel/core/merkle";
+import { DatasetTree, datasetChunk } from "@zklabel/core/merkle";
 import { parseEther } from "viem";
 import { buildCircuits } from "../circuits/build.ts";
 import { deployZkLabel } from "./deploy.ts";
@@ -187,6 +187,7 @@ async function deployAndSeed(rpcUrl: string): Promise<DeploymentFile> {
   const tree = new DatasetTree(
     d.datasetDepth,
     items.map((x) => textLeaf(x.text)),
+    datasetChunk(d.batchSize),
   );
   const rewardPerItem = parseEther("0.001");
   const deadline = BigInt(Math.floor(Date.now() / 1000) + 30 * 24 * 3600);

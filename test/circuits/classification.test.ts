@@ -3,7 +3,7 @@ import { after, describe, it } from "node:test";
 import { classificationInput } from "@zklabel/core/classification";
 import { DEMO_PARAMS, demoItems, textLeaf } from "@zklabel/core/demo";
 import { SNARK_SCALAR_FIELD } from "@zklabel/core/field";
-import { DatasetTree } from "@zklabel/core/merkle";
+import { DatasetTree, datasetChunk } from "@zklabel/core/merkle";
 import { circuitInfo } from "@zklabel/core/registry";
 import { RULE_IDS, type RuleParams, ruleParamsHash, taskHash } from "@zklabel/core/task";
 import { artifacts, releaseSnarkjs } from "../helpers/classification.ts";
@@ -21,6 +21,7 @@ function valid(name: string, items: number, b: number) {
   const tree = new DatasetTree(
     circuit.params.DEPTH,
     data.map((x) => textLeaf(x.text)),
+    datasetChunk(circuit.params.N),
   );
   const N = circuit.params.N;
   const labels = data.slice(b * N, (b + 1) * N).map((x) => x.sentiment);
@@ -144,6 +145,7 @@ describe("classification: each kind of invalid input fails", () => {
     const tree = new DatasetTree(
       4,
       demoItems(10).map((x) => textLeaf(x.text)),
+      datasetChunk(circuit.params.N),
     );
     for (const params of [
       { numClasses: 0, allowedMask: 1n },

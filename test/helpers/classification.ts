@@ -6,7 +6,7 @@ export { DEMO_REQUESTER_KEY };
 
 import type { workerGroup } from "@zklabel/core/group";
 import { type Identity, workerSecret } from "@zklabel/core/identity";
-import { DatasetTree } from "@zklabel/core/merkle";
+import { DatasetTree, datasetChunk } from "@zklabel/core/merkle";
 import { proveBatch } from "@zklabel/core/prove";
 
 export { releaseSnarkjs } from "@zklabel/core/prove";
@@ -35,6 +35,7 @@ export function demoDataset(circuit: CircuitInfo, n = 100) {
     tree: new DatasetTree(
       circuit.params.DEPTH,
       items.map((x) => textLeaf(x.text)),
+      datasetChunk(circuit.params.N),
     ),
   };
 }

@@ -3,7 +3,7 @@ import { checkClassificationLabels, checkClassificationParams } from "./classifi
 import type { Encrypted } from "./encryption.ts";
 import { assertField } from "./field.ts";
 import { labelsCommitment, packLabels } from "./labels.ts";
-import { DatasetTree, log2Exact } from "./merkle.ts";
+import { DatasetTree, datasetChunk, log2Exact, MAX_CHUNK } from "./merkle.ts";
 import { poseidon } from "./poseidon.ts";
 import { type CircuitInfo, orderPublicSignals } from "./registry.ts";
 import { type RuleParams, ruleParamsHash, type TaskBinding, taskHash } from "./task.ts";
@@ -59,16 +59,17 @@ export function boxMeta(item: BoxItem): bigint {
 
 /**
  * The dataset tree of a metadata rule: items 2j and 2j+1 hash together with
- * their metadata into one bottom node (BoxPairNodes), then the usual binary tree.
- * `depth` is counted in items, like every dataset tree.
+ * their metadata into one bottom node (BoxPairNodes), then the usual tree over
+ * those nodes (chunks of `chunk` pair nodes, then binary). `depth` is counted
+ * in items, like every dataset tree.
  */
-export function boxDatasetTree(depth: number, items: readonly BoxItem[]): DatasetTree {
+export function boxDatasetTree(depth: number, items: readonly BoxItem[], chunk: number = MAX_CHUNK): DatasetTree {
   const nodes: bigint[] = [];
   for (let i = 0; i < items.length; i += 2) {
     const b = items[i + 1];
     nodes.push(poseidon([items[i].contentHash, boxMeta(items[i]), b?.contentHash ?? 0n, b ? boxMeta(b) : 0n]));
   }
-  return new DatasetTree(depth - 1, nodes);
+  return new DatasetTree(depth - 1, nodes, chunk);
 }
 
 /** Each box label that breaks the rule, in words, numbered by dataset item. */
@@ -148,7 +149,7 @@ export function boxWorkerInput(r: BoxWorkerRequest): {
   if (violations.length) throw new RangeError(violations.join("; "));
   assertField(r.salt, "salt");
 
-  const tree = boxDatasetTree(DEPTH, r.items);
+  const tree = boxDatasetTree(DEPTH, r.items, datasetChunk(N / 2));
   const ruleParams = boxRuleParams(r.params);
   const th = taskHash({ ...r.task, datasetRoot: tree.root, ruleParamsHash: ruleParamsHash(BOX_RULE_ID, ruleParams) });
   const pad = <T>(xs: readonly T[], zero: T) => Array.from({ length: N }, (_, i) => xs[i] ?? zero);

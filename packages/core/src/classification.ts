@@ -2,7 +2,7 @@ import { batchCount, batchPublic } from "./batch.ts";
 import { decryptFromWorker, type Encrypted } from "./encryption.ts";
 import { assertField } from "./field.ts";
 import { labelsCommitment, labelsPerElement, packLabels, unpackLabels } from "./labels.ts";
-import type { DatasetTree } from "./merkle.ts";
+import { type DatasetTree, datasetChunk } from "./merkle.ts";
 import { type CircuitInfo, orderPublicSignals } from "./registry.ts";
 import { RULE_IDS, type RuleParams, ruleParamsHash, type TaskBinding, taskHash } from "./task.ts";
 import { taskFieldsInput, type WorkerContext, workerEnvelope } from "./worker.ts";
@@ -82,6 +82,10 @@ function classificationBase(r: ClassificationBatchRequest): {
   const { N, DEPTH } = r.circuit.params;
   if (r.tree.depth !== DEPTH)
     throw new Error(`dataset tree depth ${r.tree.depth} does not match circuit depth ${DEPTH}`);
+  if (r.tree.chunk !== datasetChunk(N))
+    throw new Error(
+      `dataset tree chunks of ${r.tree.chunk} do not match the circuit's ${datasetChunk(N)} (batch size ${N})`,
+    );
   const count = batchCount(r.tree.size, N, r.batchIndex, r.labels.length);
   const paramErrors = checkClassificationParams(r.params);
   if (paramErrors.length) throw new RangeError(paramErrors.join("; "));

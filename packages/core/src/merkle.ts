@@ -1,40 +1,69 @@
-import { hash2 } from "./poseidon.ts";
+import { hash2, poseidon } from "./poseidon.ts";
+
+/** Widest bottom chunk of the dataset tree: 16 leaves, one Poseidon(16) (circomlib's widest Poseidon). */
+export const MAX_CHUNK = 16;
 
 /**
- * The dataset tree: a full binary Poseidon(2) tree of fixed depth whose missing
- * leaves are 0 (PROTOCOL "Task"). Leaf i is item i. Empty subtrees are never
+ * Bottom chunk width of the dataset tree for batches of `batchSize` items:
+ * min(16, batchSize). Production circuits (N >= 16) all use 16; the small
+ * test circuits use their whole batch as one chunk.
+ */
+export function datasetChunk(batchSize: number): number {
+  log2Exact(batchSize);
+  return Math.min(MAX_CHUNK, batchSize);
+}
+
+/**
+ * The dataset tree (PROTOCOL "Task", docs/protocol.md decisions 3 and 20):
+ * depth counted in items; the bottom level hashes each chunk of `chunk` leaves
+ * with one Poseidon(chunk); above it a binary Poseidon(2) tree. Missing leaves
+ * are 0 and empty subtrees hash like any other. Empty subtrees are never
  * stored: their roots come from a precomputed ladder, so a 100k-item dataset at
- * depth 20 costs one hash per stored node.
+ * depth 20 costs about two hashes per 16 items.
  */
 export class DatasetTree {
   readonly depth: number;
-  /** levels[0] are the leaves, levels[depth] holds the root. */
+  /** Leaves per bottom chunk (a power of two, 2..16). */
+  readonly chunk: number;
+  /** Height of the chunk nodes (log2 chunk). */
+  readonly chunkBits: number;
+  /** levels[h] holds the nodes at height h (0 = leaves); heights 1 .. chunkBits - 1 do not exist. */
   private readonly levels: bigint[][];
   private readonly zeros: bigint[];
 
-  constructor(depth: number, leaves: readonly bigint[]) {
-    if (!Number.isInteger(depth) || depth < 1 || depth > 32) {
-      throw new RangeError(`tree depth must be 1..32, got ${depth}`);
+  constructor(depth: number, leaves: readonly bigint[], chunk: number = MAX_CHUNK) {
+    if (!Number.isInteger(chunk) || chunk < 2 || chunk > MAX_CHUNK || (chunk & (chunk - 1)) !== 0) {
+      throw new RangeError(`chunk must be a power of two from 2 to ${MAX_CHUNK}, got ${chunk}`);
+    }
+    const chunkBits = Math.log2(chunk);
+    if (!Number.isInteger(depth) || depth < chunkBits || depth > 32) {
+      throw new RangeError(`tree depth must be ${chunkBits}..32 for chunks of ${chunk}, got ${depth}`);
     }
     if (leaves.length > 2 ** depth) {
       throw new RangeError(`${leaves.length} items do not fit a tree of depth ${depth} (max ${2 ** depth})`);
     }
     this.depth = depth;
-    this.zeros = zeroLadder(depth);
-    this.levels = [leaves.slice()];
-    for (let l = 0; l < depth; l++) {
+    this.chunk = chunk;
+    this.chunkBits = chunkBits;
+    this.zeros = zeroLadder(depth, chunk);
+    this.levels = Array.from({ length: depth + 1 }, () => [] as bigint[]);
+    this.levels[0] = leaves.slice();
+    const chunks = this.levels[chunkBits];
+    for (let i = 0; i < leaves.length; i += chunk) {
+      chunks.push(poseidon(Array.from({ length: chunk }, (_, k) => leaves[i + k] ?? 0n)));
+    }
+    for (let l = chunkBits; l < depth; l++) {
       const below = this.levels[l];
-      const next: bigint[] = [];
+      const next = this.levels[l + 1];
       for (let i = 0; i < below.length; i += 2) {
         next.push(hash2(below[i], i + 1 < below.length ? below[i + 1] : this.zeros[l]));
       }
-      this.levels.push(next);
     }
   }
 
   /** The root committed on-chain as datasetRoot. */
   get root(): bigint {
-    return this.levels[this.depth][0] ?? this.zeros[this.depth];
+    return this.node(this.depth, 0);
   }
 
   /** Number of items (leaves actually given). */
@@ -42,8 +71,11 @@ export class DatasetTree {
     return this.levels[0].length;
   }
 
-  /** Node at `level` (0 = leaves) and `index`, 0 where the subtree is empty. */
+  /** Node at height `level` (0 = leaves, or chunkBits and above) and `index`, the empty value where nothing is stored. */
   node(level: number, index: number): bigint {
+    if (level > 0 && level < this.chunkBits) {
+      throw new RangeError(`the tree has no nodes at height ${level}: chunks of ${this.chunk} leaves hash at once`);
+    }
     return this.levels[level][index] ?? this.zeros[level];
   }
 
@@ -52,9 +84,10 @@ export class DatasetTree {
     return Array.from({ length: n }, (_, i) => this.node(0, batchIndex * n + i));
   }
 
-  /** Siblings from the batch subtree root (height log2 n) up to the root. */
+  /** Siblings from the batch subtree root (height log2 n, n a multiple of the chunk) up to the root. */
   batchPath(batchIndex: number, n: number): bigint[] {
     const h = log2Exact(n);
+    if (h < this.chunkBits) throw new RangeError(`batch size ${n} is smaller than the tree's chunk of ${this.chunk}`);
     const siblings: bigint[] = [];
     let index = batchIndex;
     for (let l = h; l < this.depth; l++) {
@@ -64,13 +97,40 @@ export class DatasetTree {
     return siblings;
   }
 
-  /** Siblings of one leaf, for "is this item in the dataset" checks. */
-  path(index: number): bigint[] {
-    return this.batchPath(index, 1);
+  /**
+   * Inclusion proof of one item, for "is this item in the dataset" checks: the
+   * other leaves of its chunk and the binary path of the chunk node.
+   */
+  itemProof(index: number): ItemProof {
+    if (!Number.isInteger(index) || index < 0 || index >= 2 ** this.depth) {
+      throw new RangeError(`item index must be 0..${2 ** this.depth - 1}, got ${index}`);
+    }
+    const start = index - (index % this.chunk);
+    return {
+      index,
+      chunkLeaves: Array.from({ length: this.chunk }, (_, k) => this.node(0, start + k)),
+      siblings: this.batchPath(Math.floor(index / this.chunk), this.chunk),
+    };
   }
 }
 
-/** Recomputes a root from a node at `index` at height `height` and its siblings. */
+/** An item's inclusion proof: its chunk's leaves (the item's own at index % chunk) and the chunk node's siblings. */
+export interface ItemProof {
+  index: number;
+  chunkLeaves: bigint[];
+  siblings: bigint[];
+}
+
+/** The root an item proof leads to, given the item's leaf (which must sit at its place in the chunk). */
+export function rootFromItemProof(leaf: bigint, p: ItemProof): bigint {
+  const chunk = p.chunkLeaves.length;
+  if (p.chunkLeaves[p.index % chunk] !== leaf) {
+    throw new Error(`item ${p.index}: the proof's leaf at that position is not this item's leaf`);
+  }
+  return rootFromPath(poseidon(p.chunkLeaves), Math.floor(p.index / chunk), p.siblings);
+}
+
+/** Recomputes a root from a node at `index` (at chunk height or above) and its binary siblings. */
 export function rootFromPath(node: bigint, index: number, siblings: readonly bigint[]): bigint {
   let cur = node;
   let i = index;
@@ -81,10 +141,12 @@ export function rootFromPath(node: bigint, index: number, siblings: readonly big
   return cur;
 }
 
-/** zeros[l] = root of an empty subtree of height l. */
-export function zeroLadder(depth: number): bigint[] {
-  const z = [0n];
-  for (let l = 0; l < depth; l++) z.push(hash2(z[l], z[l]));
+/** zeros[h] = root of an empty subtree of height h (0 below the chunk height but for the leaves). */
+export function zeroLadder(depth: number, chunk: number = MAX_CHUNK): bigint[] {
+  const bits = Math.log2(chunk);
+  const z: bigint[] = Array(depth + 1).fill(0n);
+  z[bits] = poseidon(Array(chunk).fill(0n));
+  for (let l = bits; l < depth; l++) z[l + 1] = hash2(z[l], z[l]);
   return z;
 }
 

@@ -2,7 +2,7 @@ import { batchCount, batchPublic } from "./batch.ts";
 import type { Encrypted } from "./encryption.ts";
 import { assertField } from "./field.ts";
 import { labelsCommitment, packLabels } from "./labels.ts";
-import { DatasetTree, log2Exact } from "./merkle.ts";
+import { DatasetTree, datasetChunk, log2Exact, MAX_CHUNK } from "./merkle.ts";
 import { poseidon } from "./poseidon.ts";
 import { type CircuitInfo, orderPublicSignals } from "./registry.ts";
 import { type RuleParams, ruleParamsHash, type TaskBinding, taskHash } from "./task.ts";
@@ -33,8 +33,12 @@ export function sensorLeaf(readings: readonly number[]): bigint {
 }
 
 /** The dataset tree of sensor windows. */
-export function sensorDatasetTree(depth: number, windows: readonly (readonly number[])[]): DatasetTree {
-  return new DatasetTree(depth, windows.map(sensorLeaf));
+export function sensorDatasetTree(
+  depth: number,
+  windows: readonly (readonly number[])[],
+  chunk: number = MAX_CHUNK,
+): DatasetTree {
+  return new DatasetTree(depth, windows.map(sensorLeaf), chunk);
 }
 
 /** The task's rule applied to one window: 1 iff some reading is outside [lo, hi]. */
@@ -98,7 +102,7 @@ export function sensorWorkerInput(r: SensorWorkerRequest): {
   if (violations.length) throw new RangeError(violations.join("; "));
   assertField(r.salt, "salt");
 
-  const tree = sensorDatasetTree(DEPTH, r.windows);
+  const tree = sensorDatasetTree(DEPTH, r.windows, datasetChunk(N));
   const ruleParams = sensorRuleParams(r.params);
   const th = taskHash({
     ...r.task,

@@ -3,7 +3,7 @@ import { describe, it } from "node:test";
 import { checkClassificationLabels, checkClassificationParams } from "../src/classification.ts";
 import { contentHash, SNARK_SCALAR_FIELD } from "../src/field.ts";
 import { labelsCommitment, packLabels, poseidonChain, unpackLabels } from "../src/labels.ts";
-import { DatasetTree, rootFromPath, zeroLadder } from "../src/merkle.ts";
+import { DatasetTree, datasetChunk, rootFromItemProof, rootFromPath, zeroLadder } from "../src/merkle.ts";
 import { hash2, poseidon } from "../src/poseidon.ts";
 import { proofToWords, wordsToProof } from "../src/proof.ts";
 import { circuitInfo, namePublicSignals, orderPublicSignals } from "../src/registry.ts";
@@ -20,27 +20,42 @@ describe("merkle", () => {
   const leaves = Array.from({ length: 37 }, (_, i) => BigInt(i + 1));
   const tree = new DatasetTree(6, leaves);
 
-  it("matches a naive full tree with zero leaves", () => {
-    let level = [...leaves, ...Array(64 - 37).fill(0n)];
+  it("matches a naive tree: chunks of 16 leaves under one Poseidon(16), then binary, zero leaves included", () => {
+    const padded = [...leaves, ...Array(64 - 37).fill(0n)];
+    let level = Array.from({ length: 4 }, (_, k) => poseidon(padded.slice(16 * k, 16 * k + 16)));
     while (level.length > 1) level = level.flatMap((_, i) => (i % 2 ? [] : [hash2(level[i], level[i + 1])]));
     assert.equal(tree.root, level[0]);
+    // Small test circuits use their whole batch as one chunk.
+    const four = new DatasetTree(3, leaves.slice(0, 5), 4);
+    const c = [poseidon(leaves.slice(0, 4)), poseidon([leaves[4], 0n, 0n, 0n])];
+    assert.equal(four.root, hash2(c[0], c[1]));
+    assert.equal(datasetChunk(4), 4);
+    assert.equal(datasetChunk(64), 16);
   });
-  it("every item's path leads to the root, and batch paths lead from batch subtrees", () => {
-    for (const i of [0, 1, 36, 40]) assert.equal(rootFromPath(tree.node(0, i), i, tree.path(i)), tree.root);
+  it("every item's proof leads to the root, and batch paths lead from batch subtrees", () => {
+    for (const i of [0, 1, 15, 16, 36, 40, 63]) {
+      assert.equal(rootFromItemProof(tree.node(0, i), tree.itemProof(i)), tree.root);
+    }
+    assert.throws(() => rootFromItemProof(999n, tree.itemProof(3)), /not this item's leaf/);
     for (const b of [0, 1, 2, 3]) assert.equal(rootFromPath(tree.node(4, b), b, tree.batchPath(b, 16)), tree.root);
+    for (const b of [0, 1]) assert.equal(rootFromPath(tree.node(5, b), b, tree.batchPath(b, 32)), tree.root);
     assert.deepEqual(tree.batchLeaves(2, 16).slice(5), Array(11).fill(0n));
   });
-  it("an empty tree's root is the zero ladder's top, and sizes are checked", () => {
+  it("an empty tree's root is the zero ladder's top, and shapes and sizes are checked", () => {
     assert.equal(new DatasetTree(5, []).root, zeroLadder(5)[5]);
-    assert.throws(() => new DatasetTree(2, [1n, 2n, 3n, 4n, 5n]), /do not fit a tree of depth 2/);
+    assert.throws(() => new DatasetTree(4, Array(17).fill(1n)), /do not fit a tree of depth 4/);
+    assert.throws(() => new DatasetTree(3, [1n]), /tree depth must be 4\.\.32 for chunks of 16/);
+    assert.throws(() => new DatasetTree(6, [1n], 12), /chunk must be a power of two/);
     assert.throws(() => tree.batchPath(0, 12), /power of two/);
+    assert.throws(() => tree.batchPath(0, 8), /smaller than the tree's chunk of 16/);
+    assert.throws(() => tree.node(2, 0), /no nodes at height 2/);
   });
   it("builds a 100k-item dataset at depth 20", () => {
     const big = new DatasetTree(
       20,
       Array.from({ length: 100_000 }, (_, i) => BigInt(i) * 7919n + 1n),
     );
-    assert.equal(rootFromPath(big.node(0, 99_999), 99_999, big.path(99_999)), big.root);
+    assert.equal(rootFromItemProof(big.node(0, 99_999), big.itemProof(99_999)), big.root);
   });
 });
 

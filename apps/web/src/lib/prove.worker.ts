@@ -8,7 +8,7 @@ import { textLeaf } from "@zklabel/core/demo";
 import { randomField } from "@zklabel/core/field";
 import { workerGroup } from "@zklabel/core/group";
 import { Identity, workerSecret } from "@zklabel/core/identity";
-import { DatasetTree } from "@zklabel/core/merkle";
+import { DatasetTree, datasetChunk } from "@zklabel/core/merkle";
 import { proveBatch, UnprovableBatchError } from "@zklabel/core/prove";
 import { circuitInfo } from "@zklabel/core/registry";
 import type { ProveEvent, ProveRequest } from "./prove-protocol";
@@ -45,6 +45,7 @@ async function prove(req: ProveRequest): Promise<void> {
     const tree = new DatasetTree(
       d.datasetDepth,
       task.items.map((text) => textLeaf(text)),
+      datasetChunk(d.batchSize),
     );
     const { input, publicSignals } = classificationWorkerInput({
       circuit,
