@@ -1,22 +1,30 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
 import {PoseidonT3} from "poseidon-solidity/PoseidonT3.sol";
 import {PoseidonT5} from "poseidon-solidity/PoseidonT5.sol";
 import {PoseidonT6} from "poseidon-solidity/PoseidonT6.sol";
 import {IWorkerGroups} from "./interfaces/IWorkerGroups.sol";
 import {IZkLabelEscrow} from "./interfaces/IZkLabelEscrow.sol";
 
-/// @title zkLabel escrow (classification rule)
-/// @notice Holds requesters' ETH and pays anonymous workers per batch whose Groth16 proof shows
-/// group membership, an unused nullifier, labels that follow the task's rule and their encryption
-/// to the requester. See docs/protocol.md.
-contract ZkLabelEscrow is IZkLabelEscrow {
+/// @title zkLabel escrow
+/// @notice Task lifecycle, anonymous batch submission against the worker groups, challenge window,
+/// pull payments in ETH and ERC-20 tokens. See {IZkLabelEscrow} and docs/protocol.md.
+contract ZkLabelEscrow is IZkLabelEscrow, ReentrancyGuard {
+    using SafeERC20 for IERC20;
+
     uint256 internal constant SNARK_SCALAR_FIELD =
         21888242871839275222246405745257275088548364400416034343698204186575808495617;
-    /// @notice Rule id of classification (RULE_ID in circuits/classification.circom).
-    uint256 public constant RULE_CLASSIFICATION = 1;
+    uint8 public constant RULE_CLASSIFICATION = 1;
+    uint8 public constant RULE_BOUNDING_BOX = 2;
+    uint8 public constant RULE_SENSOR_RANGE = 3;
     uint256 internal constant MAX_CLASSES = 32;
+    /// @notice Longest challenge window a task may set.
+    uint32 public constant MAX_CHALLENGE_WINDOW = 30 days;
+    uint256 internal constant FEE_DENOMINATOR = 10_000;
 
     // Positions in the public input vector (circuits/circuits.json order); the ciphertext follows.
     uint256 internal constant IN_TASK_HASH = 0;
@@ -30,117 +38,97 @@ contract ZkLabelEscrow is IZkLabelEscrow {
     uint256 internal constant IN_LABELS_COMMITMENT = 8;
     uint256 internal constant IN_CIPHERTEXT = 9;
 
-    /// @notice snarkjs Groth16 verifier of the classification worker circuit:
-    /// verifyProof(uint256[2], uint256[2][2], uint256[2], uint256[publicInputCount]).
-    address public immutable verifier;
-    /// @notice Number of public inputs of the verifier's circuit (9 + ciphertext length).
-    uint256 public immutable publicInputCount;
     /// @notice Registry of worker groups whose roots proofs are checked against.
     IWorkerGroups public immutable groups;
-    /// @notice Items per batch (N of the verifier's circuit).
-    uint256 public immutable batchSize;
-    /// @notice Depth of the dataset tree the circuit proves inclusion in.
-    uint256 public immutable datasetDepth;
-
+    /// @notice May change the rule verifiers (tasks keep the entry they were created with).
+    address public owner;
     /// @notice Number of tasks created; the latest task's id.
     uint256 public taskCount;
+
+    mapping(uint8 ruleId => RuleVerifier) internal _rules;
     mapping(uint256 taskId => Task) internal _tasks;
-    /// @dev One bit per batch: taskId => word index => bits.
-    mapping(uint256 taskId => mapping(uint256 word => uint256 bits)) internal _accepted;
-    /// @inheritdoc IZkLabelEscrow
+    /// @dev One bit per verified batch: taskId => word index => bits.
+    mapping(uint256 taskId => mapping(uint256 word => uint256 bits)) internal _verified;
+    /// @dev Pending batches (tasks with gold items): recipientWord | submittedAt << 176 | count << 216.
+    mapping(uint256 taskId => mapping(uint256 batchIndex => uint256 record)) internal _pending;
+    /// @dev Relayer of a pending batch that pays a relayer fee.
+    mapping(uint256 taskId => mapping(uint256 batchIndex => address relayer)) internal _pendingRelayer;
+    /// @dev keccak256(nullifier, labelsCommitment) of a pending batch: what a rejection must present.
+    mapping(uint256 taskId => mapping(uint256 batchIndex => bytes32 seal)) internal _pendingSeal;
+    /// @notice Nullifiers spent by rejected batches: their identity may not submit that batch again.
     mapping(uint256 nullifier => bool used) public isNullifierUsed;
     /// @inheritdoc IZkLabelEscrow
-    mapping(address account => uint256 amount) public credits;
-    uint256 private _locked = 1;
-    bytes4 private immutable _verifySelector;
+    mapping(address token => mapping(address account => uint256 amount)) public credits;
 
-    modifier nonReentrant() {
-        if (_locked != 1) revert Reentrancy();
-        _locked = 2;
+    modifier onlyOwner() {
+        if (msg.sender != owner) revert NotOwner(msg.sender);
         _;
-        _locked = 1;
     }
 
-    /// @param verifier_ snarkjs verifier of the classification worker circuit.
-    /// @param publicInputCount_ Its number of public inputs (more than 9: the ciphertext is not empty).
     /// @param groups_ The worker group registry.
-    /// @param batchSize_ N of that circuit.
-    /// @param datasetDepth_ DEPTH of that circuit.
-    constructor(
-        address verifier_,
-        uint256 publicInputCount_,
-        IWorkerGroups groups_,
-        uint256 batchSize_,
-        uint256 datasetDepth_
-    ) {
-        if (publicInputCount_ <= IN_CIPHERTEXT) revert WrongPublicInputCount(IN_CIPHERTEXT + 1, publicInputCount_);
-        verifier = verifier_;
-        publicInputCount = publicInputCount_;
+    constructor(IWorkerGroups groups_) {
         groups = groups_;
-        batchSize = batchSize_;
-        datasetDepth = datasetDepth_;
-        _verifySelector = bytes4(
-            keccak256(
-                abi.encodePacked(
-                    "verifyProof(uint256[2],",
-                    "uint256[2][2],uint256[2],",
-                    "uint256[",
-                    _decimal(publicInputCount_),
-                    "])"
-                )
-            )
-        );
+        owner = msg.sender;
     }
 
     /// @inheritdoc IZkLabelEscrow
-    function createTask(TaskParams calldata p) external payable returns (uint256 taskId) {
-        if (p.itemCount == 0) revert EmptyDataset();
-        if (p.itemCount > (uint256(1) << datasetDepth)) revert DatasetTooLarge(p.itemCount, uint256(1) << datasetDepth);
-        if (p.rewardPerItem == 0) revert ZeroReward();
-        if (p.deadline <= block.timestamp) revert DeadlineInPast(p.deadline, block.timestamp);
-        uint256 total = uint256(p.itemCount) * p.rewardPerItem;
-        if (msg.value != total) revert WrongFunding(total, msg.value);
-        _checkField(p.datasetRoot);
-        _checkField(p.goldRoot);
-        _checkEncryptionKey(p.pkR[0], p.pkR[1]);
-        _checkClassificationParams(p.ruleParams);
-        if (p.workerGroupId >= groups.groupCount()) revert UnknownWorkerGroup(p.workerGroupId);
+    function setRuleVerifier(uint8 ruleId, RuleVerifier calldata rule) external onlyOwner {
+        if (ruleId < RULE_CLASSIFICATION || ruleId > RULE_SENSOR_RANGE) revert RuleNotSupported(ruleId);
+        if (
+            rule.verifier.code.length == 0 ||
+            rule.batchSize < 2 ||
+            rule.batchSize & (rule.batchSize - 1) != 0 ||
+            rule.datasetDepth > 32 ||
+            (uint256(1) << rule.datasetDepth) < rule.batchSize ||
+            rule.publicInputCount <= IN_CIPHERTEXT
+        ) revert InvalidRuleVerifier(ruleId);
+        _rules[ruleId] = rule;
+        emit RuleVerifierSet(ruleId, rule.verifier, rule.batchSize, rule.datasetDepth, rule.publicInputCount);
+    }
 
+    /// @notice The verifier currently registered for a rule (verifier 0 when none).
+    function ruleVerifier(uint8 ruleId) external view returns (RuleVerifier memory) {
+        return _rules[ruleId];
+    }
+
+    /// @notice Hands the verifier registry to another owner.
+    function transferOwnership(address newOwner) external onlyOwner {
+        if (newOwner == address(0)) revert ZeroAddress();
+        owner = newOwner;
+    }
+
+    /// @inheritdoc IZkLabelEscrow
+    function createTask(TaskParams calldata p) external payable nonReentrant returns (uint256 taskId) {
+        RuleVerifier memory rule = _rules[p.ruleId];
+        if (rule.verifier == address(0)) revert RuleNotSupported(p.ruleId);
+        _checkTaskParams(p, rule);
         taskId = ++taskCount;
-        uint256 ruleParamsHash = PoseidonT6.hash(
-            [RULE_CLASSIFICATION, p.ruleParams[0], p.ruleParams[1], p.ruleParams[2], p.ruleParams[3]]
-        );
-        uint256 th = PoseidonT3.hash(
-            [
-                PoseidonT5.hash([p.datasetRoot, ruleParamsHash, p.pkR[0], p.pkR[1]]),
-                PoseidonT5.hash([p.goldRoot, taskId, block.chainid, uint256(uint160(address(this)))])
-            ]
-        );
-        _tasks[taskId] = Task({
-            requester: msg.sender,
-            deadline: p.deadline,
-            itemCount: p.itemCount,
-            rewardPerItem: p.rewardPerItem,
-            balance: uint128(total),
-            taskHash: th,
-            workerGroupId: p.workerGroupId,
-            pkR: p.pkR
-        });
-        emit TaskCreated(
-            taskId,
-            msg.sender,
-            p.workerGroupId,
-            p.datasetRoot,
-            p.itemCount,
-            RULE_CLASSIFICATION,
-            p.ruleParams,
-            p.pkR,
-            p.goldRoot,
-            p.rewardPerItem,
-            p.deadline,
-            th,
-            total
-        );
+        uint256 th = _taskHash(p, taskId);
+        Task storage t = _tasks[taskId];
+        t.requester = msg.sender;
+        t.deadline = uint40(p.deadline);
+        t.itemCount = p.itemCount;
+        t.minAccuracy = p.minAccuracy;
+        t.token = p.token;
+        t.workerGroupId = p.workerGroupId;
+        t.challengeWindow = p.challengeWindow;
+        t.rewardPerItem = p.rewardPerItem;
+        t.ruleId = p.ruleId;
+        t.rule = rule;
+        t.taskHash = th;
+        t.goldRoot = p.goldRoot;
+        t.pkR = p.pkR;
+        t.metadataHash = p.metadataHash;
+        emit TaskCreated(taskId, msg.sender, p.token, p, rule, th);
+        _fund(taskId, t, p.funding);
+    }
+
+    /// @inheritdoc IZkLabelEscrow
+    function topUp(uint256 taskId, uint256 amount) external payable nonReentrant {
+        Task storage t = _task(taskId);
+        _checkOpen(taskId, t);
+        if (amount == 0) revert InvalidFunding(0, _maxFunding(t));
+        _fund(taskId, t, amount);
     }
 
     /// @inheritdoc IZkLabelEscrow
@@ -149,41 +137,59 @@ contract ZkLabelEscrow is IZkLabelEscrow {
         uint256 batchIndex,
         uint256[8] calldata proof,
         uint256[] calldata publicInputs
-    ) external {
-        if (publicInputs.length != publicInputCount)
-            revert WrongPublicInputCount(publicInputCount, publicInputs.length);
+    ) external nonReentrant {
         Task storage t = _task(taskId);
         uint256 count = _checkBatch(t, taskId, batchIndex, publicInputs);
-        if (!_verify(proof, publicInputs)) revert InvalidProof();
-
-        _accepted[taskId][batchIndex >> 8] |= uint256(1) << (batchIndex & 255);
-        isNullifierUsed[publicInputs[IN_NULLIFIER]] = true;
         uint256 reward = count * t.rewardPerItem;
+        if (t.balance < reward) revert InsufficientTaskBalance(taskId, reward, t.balance);
+        if (!_verify(t.rule, proof, publicInputs)) revert InvalidProof();
         t.balance -= uint128(reward);
-        address recipient = address(uint160(publicInputs[IN_RECIPIENT]));
-        credits[recipient] += reward;
-        _emitAccepted(taskId, batchIndex, recipient, count, reward, publicInputs);
+        uint256 fee = _accept(t, taskId, batchIndex, count, reward, publicInputs);
+        _emitSubmitted(t, taskId, batchIndex, count, reward, fee, publicInputs);
     }
 
     /// @inheritdoc IZkLabelEscrow
-    function withdraw(address payable to) external nonReentrant {
-        uint256 amount = credits[msg.sender];
-        if (amount == 0) revert NothingToWithdraw(msg.sender);
-        credits[msg.sender] = 0;
-        emit Withdrawal(msg.sender, to, amount);
-        _send(to, amount);
+    function finalize(uint256 taskId, uint256[] calldata batchIndexes) external nonReentrant {
+        Task storage t = _task(taskId);
+        uint256 released;
+        for (uint256 i = 0; i < batchIndexes.length; i++) {
+            released += _finalizeOne(t, taskId, batchIndexes[i]);
+        }
+        t.reserved -= uint128(released);
     }
 
     /// @inheritdoc IZkLabelEscrow
-    function reclaim(uint256 taskId) external nonReentrant {
+    function cancel(uint256 taskId) external nonReentrant {
         Task storage t = _task(taskId);
         if (msg.sender != t.requester) revert NotRequester(taskId, msg.sender);
-        if (block.timestamp <= t.deadline) revert TaskStillOpen(taskId, t.deadline);
+        _checkOpen(taskId, t);
+        t.cancelled = true;
         uint256 amount = t.balance;
-        if (amount == 0) revert NothingToWithdraw(msg.sender);
         t.balance = 0;
-        emit TaskReclaimed(taskId, msg.sender, amount);
-        _send(payable(msg.sender), amount);
+        emit TaskCancelled(taskId, amount);
+        if (amount != 0) _send(t.token, msg.sender, amount);
+    }
+
+    /// @inheritdoc IZkLabelEscrow
+    function refund(uint256 taskId) external nonReentrant {
+        Task storage t = _task(taskId);
+        if (msg.sender != t.requester) revert NotRequester(taskId, msg.sender);
+        if (!t.cancelled && block.timestamp <= t.deadline) revert TaskStillOpen(taskId, t.deadline);
+        uint256 amount = t.balance;
+        if (amount == 0) revert NothingToWithdraw(t.token, msg.sender);
+        t.balance = 0;
+        emit TaskRefunded(taskId, msg.sender, amount);
+        _send(t.token, msg.sender, amount);
+    }
+
+    /// @inheritdoc IZkLabelEscrow
+    function withdraw(address token, address to) external nonReentrant {
+        if (to == address(0)) revert ZeroAddress();
+        uint256 amount = credits[token][msg.sender];
+        if (amount == 0) revert NothingToWithdraw(token, msg.sender);
+        credits[token][msg.sender] = 0;
+        emit Withdrawal(token, msg.sender, to, amount);
+        _send(token, to, amount);
     }
 
     /// @inheritdoc IZkLabelEscrow
@@ -192,58 +198,193 @@ contract ZkLabelEscrow is IZkLabelEscrow {
     }
 
     /// @inheritdoc IZkLabelEscrow
+    function batchState(
+        uint256 taskId,
+        uint256 batchIndex
+    ) external view returns (BatchState state, PendingBatch memory pending) {
+        uint256 record = _pending[taskId][batchIndex];
+        if (record != 0) {
+            return (
+                BatchState.Pending,
+                PendingBatch({
+                    recipient: address(uint160(record)),
+                    relayerFeeBps: uint16(record >> 160),
+                    submittedAt: uint40(record >> 176),
+                    count: uint16(record >> 216)
+                })
+            );
+        }
+        return (_isVerified(taskId, batchIndex) ? BatchState.Verified : BatchState.Open, pending);
+    }
+
+    /// @inheritdoc IZkLabelEscrow
     function isBatchAccepted(uint256 taskId, uint256 batchIndex) external view returns (bool) {
-        return _accepted[taskId][batchIndex >> 8] & (uint256(1) << (batchIndex & 255)) != 0;
+        return _isVerified(taskId, batchIndex);
     }
 
     /// @inheritdoc IZkLabelEscrow
     function batchCount(uint256 taskId) external view returns (uint256) {
-        return _batchCount(_task(taskId).itemCount);
+        Task storage t = _task(taskId);
+        return _batchCount(t.itemCount, t.rule.batchSize);
     }
 
-    /// @dev Every check of submitBatch before the proof, in the documented order; returns the batch's count.
+    // ---------------------------------------------------------------- internals
+
+    function _task(uint256 taskId) internal view returns (Task storage t) {
+        t = _tasks[taskId];
+        if (t.requester == address(0)) revert TaskNotFound(taskId);
+    }
+
+    function _isVerified(uint256 taskId, uint256 batchIndex) internal view returns (bool) {
+        return _verified[taskId][batchIndex >> 8] & (uint256(1) << (batchIndex & 255)) != 0;
+    }
+
+    function _batchCount(uint256 itemCount, uint256 batchSize) internal pure returns (uint256) {
+        return (itemCount + batchSize - 1) / batchSize;
+    }
+
+    function _maxFunding(Task storage t) internal view returns (uint256) {
+        return uint256(t.itemCount) * t.rewardPerItem;
+    }
+
+    function _checkOpen(uint256 taskId, Task storage t) internal view {
+        if (t.cancelled) revert TaskCancelledAlready(taskId);
+        if (block.timestamp > t.deadline) revert TaskExpired(taskId, t.deadline);
+    }
+
+    /// @dev Every check of submitBatch before the balance and the proof, in the documented order;
+    /// returns the batch's item count.
     function _checkBatch(
         Task storage t,
         uint256 taskId,
         uint256 batchIndex,
         uint256[] calldata publicInputs
     ) internal view returns (uint256 count) {
-        if (block.timestamp > t.deadline) revert TaskExpired(taskId, t.deadline);
-        uint256 batches = _batchCount(t.itemCount);
+        if (publicInputs.length != t.rule.publicInputCount) {
+            revert WrongPublicInputCount(t.rule.publicInputCount, publicInputs.length);
+        }
+        _checkOpen(taskId, t);
+        uint256 n = t.rule.batchSize;
+        uint256 batches = _batchCount(t.itemCount, n);
         if (batchIndex >= batches) revert BatchOutOfRange(batchIndex, batches);
-        if (_accepted[taskId][batchIndex >> 8] & (uint256(1) << (batchIndex & 255)) != 0) {
-            revert BatchAlreadyAccepted(taskId, batchIndex);
-        }
-        for (uint256 i = 0; i < publicInputs.length; i++) {
-            _checkField(publicInputs[i]);
-        }
-        if (publicInputs[IN_TASK_HASH] != t.taskHash) revert WrongTask(t.taskHash, publicInputs[IN_TASK_HASH]);
-        if (publicInputs[IN_BATCH_INDEX] != batchIndex)
-            revert WrongBatchIndex(batchIndex, publicInputs[IN_BATCH_INDEX]);
-        count = batchIndex + 1 < batches ? batchSize : t.itemCount - batchIndex * batchSize;
-        if (publicInputs[IN_COUNT] != count) revert WrongCount(count, publicInputs[IN_COUNT]);
-        uint256 recipientWord = publicInputs[IN_RECIPIENT];
-        if (recipientWord == 0 || recipientWord >> 160 != 0) revert InvalidRecipient(recipientWord);
+        if (_isVerified(taskId, batchIndex)) revert BatchAlreadyAccepted(taskId, batchIndex);
+        if (_pending[taskId][batchIndex] != 0) revert BatchIsPending(taskId, batchIndex);
         if (!groups.isValidRoot(t.workerGroupId, publicInputs[IN_GROUP_ROOT])) {
             revert UnknownGroupRoot(t.workerGroupId, publicInputs[IN_GROUP_ROOT]);
         }
         if (isNullifierUsed[publicInputs[IN_NULLIFIER]]) revert NullifierAlreadyUsed(publicInputs[IN_NULLIFIER]);
+        for (uint256 i = 0; i < publicInputs.length; i++) {
+            if (publicInputs[i] >= SNARK_SCALAR_FIELD) revert NotInField(publicInputs[i]);
+        }
+        if (publicInputs[IN_TASK_HASH] != t.taskHash) revert WrongTask(t.taskHash, publicInputs[IN_TASK_HASH]);
+        if (publicInputs[IN_BATCH_INDEX] != batchIndex)
+            revert WrongBatchIndex(batchIndex, publicInputs[IN_BATCH_INDEX]);
+        count = batchIndex + 1 < batches ? n : t.itemCount - batchIndex * n;
+        if (publicInputs[IN_COUNT] != count) revert WrongCount(count, publicInputs[IN_COUNT]);
+        uint256 recipientWord = publicInputs[IN_RECIPIENT];
+        if (uint160(recipientWord) == 0 || recipientWord >> 176 != 0) revert InvalidRecipient(recipientWord);
+        if (recipientWord >> 160 > FEE_DENOMINATOR) revert InvalidRelayerFee(recipientWord >> 160);
     }
 
-    function _emitAccepted(
+    /// @dev Calls the rule's snarkjs verifier, whose public-input array length is fixed per circuit:
+    /// calldata = selector, the eight proof words, the inputs (each one 32-byte word).
+    function _verify(
+        RuleVerifier storage rule,
+        uint256[8] calldata proof,
+        uint256[] calldata publicInputs
+    ) internal view returns (bool) {
+        bytes4 selector = bytes4(
+            keccak256(
+                abi.encodePacked(
+                    "verifyProof(uint256[2],",
+                    "uint256[2][2],uint256[2],",
+                    "uint256[",
+                    _decimal(rule.publicInputCount),
+                    "])"
+                )
+            )
+        );
+        (bool ok, bytes memory ret) = rule.verifier.staticcall(abi.encodePacked(selector, proof, publicInputs));
+        return ok && ret.length == 32 && abi.decode(ret, (bool));
+    }
+
+    /// @dev Records an accepted batch: verified and paid at once without gold items, else pending
+    /// (reserved) until finalize. Returns the relayer fee.
+    function _accept(
+        Task storage t,
         uint256 taskId,
         uint256 batchIndex,
-        address recipient,
         uint256 count,
         uint256 reward,
         uint256[] calldata publicInputs
+    ) internal returns (uint256 fee) {
+        uint256 recipientWord = publicInputs[IN_RECIPIENT];
+        fee = (reward * (recipientWord >> 160)) / FEE_DENOMINATOR;
+        if (t.challengeWindow == 0) {
+            // No gold items: nothing can reject the batch, so it is verified at once.
+            _verified[taskId][batchIndex >> 8] |= uint256(1) << (batchIndex & 255);
+            _pay(taskId, batchIndex, t.token, address(uint160(recipientWord)), msg.sender, reward - fee, fee);
+        } else {
+            t.reserved += uint128(reward);
+            _pending[taskId][batchIndex] = recipientWord | (block.timestamp << 176) | (count << 216);
+            if (fee != 0) _pendingRelayer[taskId][batchIndex] = msg.sender;
+            _pendingSeal[taskId][batchIndex] = keccak256(
+                abi.encode(publicInputs[IN_NULLIFIER], publicInputs[IN_LABELS_COMMITMENT])
+            );
+        }
+    }
+
+    /// @dev Verifies one pending batch whose window has ended; returns the reward it releases.
+    function _finalizeOne(Task storage t, uint256 taskId, uint256 b) internal returns (uint256 reward) {
+        uint256 record = _pending[taskId][b];
+        if (record == 0) revert BatchNotPending(taskId, b);
+        uint256 endsAt = uint40(record >> 176) + uint256(t.challengeWindow);
+        if (block.timestamp < endsAt) revert ChallengeWindowOpen(taskId, b, endsAt);
+        reward = uint16(record >> 216) * uint256(t.rewardPerItem);
+        uint256 fee = (reward * uint16(record >> 160)) / FEE_DENOMINATOR;
+        address relayer;
+        if (fee != 0) {
+            relayer = _pendingRelayer[taskId][b];
+            delete _pendingRelayer[taskId][b];
+        }
+        delete _pending[taskId][b];
+        delete _pendingSeal[taskId][b];
+        _verified[taskId][b >> 8] |= uint256(1) << (b & 255);
+        _pay(taskId, b, t.token, address(uint160(record)), relayer, reward - fee, fee);
+    }
+
+    function _pay(
+        uint256 taskId,
+        uint256 batchIndex,
+        address token,
+        address recipient,
+        address relayer,
+        uint256 recipientAmount,
+        uint256 relayerAmount
     ) internal {
-        emit BatchAccepted(
+        credits[token][recipient] += recipientAmount;
+        if (relayerAmount != 0) credits[token][relayer] += relayerAmount;
+        emit BatchVerified(taskId, batchIndex, recipient, relayer, recipientAmount, relayerAmount);
+    }
+
+    function _emitSubmitted(
+        Task storage t,
+        uint256 taskId,
+        uint256 batchIndex,
+        uint256 count,
+        uint256 reward,
+        uint256 fee,
+        uint256[] calldata publicInputs
+    ) internal {
+        emit BatchSubmitted(
             taskId,
             batchIndex,
-            recipient,
+            address(uint160(publicInputs[IN_RECIPIENT])),
+            msg.sender,
             count,
             reward,
+            fee,
+            block.timestamp + t.challengeWindow,
             publicInputs[IN_GROUP_ROOT],
             publicInputs[IN_NULLIFIER],
             publicInputs[IN_LABELS_COMMITMENT],
@@ -252,24 +393,73 @@ contract ZkLabelEscrow is IZkLabelEscrow {
         );
     }
 
-    /// @dev Calls the snarkjs verifier, whose public-input array length is fixed per circuit: the
-    /// calldata is the selector, the eight proof words and the inputs, each one 32-byte word.
-    function _verify(uint256[8] calldata proof, uint256[] calldata publicInputs) internal view returns (bool) {
-        (bool ok, bytes memory ret) = verifier.staticcall(abi.encodePacked(_verifySelector, proof, publicInputs));
-        return ok && ret.length == 32 && abi.decode(ret, (bool));
+    /// @dev Pulls `amount` of the task's token (ETH: checks msg.value) and adds it to the task's balance.
+    function _fund(uint256 taskId, Task storage t, uint256 amount) internal {
+        uint256 maximum = _maxFunding(t) - t.balance - t.reserved;
+        if (amount == 0 || amount > maximum) revert InvalidFunding(amount, maximum);
+        if (t.token == address(0)) {
+            if (msg.value != amount) revert WrongEthAmount(amount, msg.value);
+        } else {
+            if (msg.value != 0) revert EthSentWithToken(msg.value);
+            IERC20 token = IERC20(t.token);
+            uint256 before = token.balanceOf(address(this));
+            token.safeTransferFrom(msg.sender, address(this), amount);
+            uint256 received = token.balanceOf(address(this)) - before;
+            // Fee-on-transfer and rebasing tokens would break the accounting: refuse them.
+            if (received != amount) revert UnsupportedToken(t.token, amount, received);
+        }
+        t.balance += uint128(amount);
+        emit TaskFunded(taskId, msg.sender, amount, t.balance);
     }
 
-    function _task(uint256 taskId) internal view returns (Task storage t) {
-        t = _tasks[taskId];
-        if (t.requester == address(0)) revert TaskNotFound(taskId);
+    function _send(address token, address to, uint256 amount) internal {
+        if (token == address(0)) {
+            (bool ok, ) = payable(to).call{value: amount}("");
+            if (!ok) revert TransferFailed(to, amount);
+        } else {
+            IERC20(token).safeTransfer(to, amount);
+        }
     }
 
-    function _batchCount(uint256 itemCount) internal view returns (uint256) {
-        return (itemCount + batchSize - 1) / batchSize;
+    function _checkTaskParams(TaskParams calldata p, RuleVerifier memory rule) internal view {
+        if (p.itemCount == 0) revert EmptyDataset();
+        uint256 capacity = uint256(1) << rule.datasetDepth;
+        if (p.itemCount > capacity) revert DatasetTooLarge(p.itemCount, capacity);
+        if (p.rewardPerItem == 0) revert ZeroReward();
+        if (uint256(p.itemCount) * p.rewardPerItem > type(uint128).max) {
+            revert InvalidFunding(uint256(p.itemCount) * p.rewardPerItem, type(uint128).max);
+        }
+        if (p.token != address(0) && p.token.code.length == 0) revert UnsupportedToken(p.token, 0, 0);
+        if (p.deadline <= block.timestamp || p.deadline > type(uint40).max) {
+            revert DeadlineInPast(p.deadline, block.timestamp);
+        }
+        if (p.datasetRoot >= SNARK_SCALAR_FIELD) revert NotInField(p.datasetRoot);
+        if (p.goldRoot >= SNARK_SCALAR_FIELD) revert NotInField(p.goldRoot);
+        bool gold = p.goldRoot != 0;
+        if (
+            gold != (p.challengeWindow != 0) ||
+            p.challengeWindow > MAX_CHALLENGE_WINDOW ||
+            p.minAccuracy > 100 ||
+            (!gold && p.minAccuracy != 0)
+        ) revert InvalidGoldSettings(p.goldRoot, p.minAccuracy, p.challengeWindow);
+        _checkEncryptionKey(p.pkR[0], p.pkR[1]);
+        _checkRuleParams(p.ruleId, p.ruleParams);
+        if (p.workerGroupId >= groups.groupCount()) revert UnknownWorkerGroup(p.workerGroupId);
     }
 
-    function _checkField(uint256 x) internal pure {
-        if (x >= SNARK_SCALAR_FIELD) revert NotInField(x);
+    /// @dev taskHash = Poseidon(Poseidon(datasetRoot, ruleParamsHash, pkR.x, pkR.y),
+    /// Poseidon(goldRoot, taskId, chainId, this)), ruleParamsHash = Poseidon(ruleId, params).
+    function _taskHash(TaskParams calldata p, uint256 taskId) internal view returns (uint256) {
+        uint256 ruleParamsHash = PoseidonT6.hash(
+            [uint256(p.ruleId), p.ruleParams[0], p.ruleParams[1], p.ruleParams[2], p.ruleParams[3]]
+        );
+        return
+            PoseidonT3.hash(
+                [
+                    PoseidonT5.hash([p.datasetRoot, ruleParamsHash, p.pkR[0], p.pkR[1]]),
+                    PoseidonT5.hash([p.goldRoot, taskId, block.chainid, uint256(uint160(address(this)))])
+                ]
+            );
     }
 
     /// @dev pkR must be a BabyJubJub point (a x^2 + y^2 = 1 + d x^2 y^2) other than one with x = 0:
@@ -288,20 +478,28 @@ contract ZkLabelEscrow is IZkLabelEscrow {
         if (lhs != rhs) revert InvalidEncryptionKey(x, y);
     }
 
-    function _checkClassificationParams(uint256[4] calldata p) internal pure {
-        if (p[0] == 0 || p[0] > MAX_CLASSES) revert InvalidClassCount(p[0]);
-        if (p[1] == 0 || p[1] >> p[0] != 0) revert InvalidClassMask(p[1], p[0]);
-        if (p[2] != 0) revert UnusedRuleParamNotZero(2);
-        if (p[3] != 0) revert UnusedRuleParamNotZero(3);
+    /// @dev The parameter ranges each rule circuit assumes (docs/protocol.md decisions 5, 14, 15).
+    function _checkRuleParams(uint8 ruleId, uint256[4] calldata p) internal pure {
+        if (ruleId == RULE_CLASSIFICATION || ruleId == RULE_BOUNDING_BOX) {
+            if (p[0] == 0 || p[0] > MAX_CLASSES) revert InvalidRuleParams(ruleId, 0, p[0]);
+            if (p[1] == 0 || p[1] >> p[0] != 0) revert InvalidRuleParams(ruleId, 1, p[1]);
+            if (ruleId == RULE_CLASSIFICATION) {
+                if (p[2] != 0) revert InvalidRuleParams(ruleId, 2, p[2]);
+                if (p[3] != 0) revert InvalidRuleParams(ruleId, 3, p[3]);
+            } else {
+                if (p[2] > 0xffff) revert InvalidRuleParams(ruleId, 2, p[2]);
+                if (p[3] > 0xffff) revert InvalidRuleParams(ruleId, 3, p[3]);
+            }
+        } else {
+            if (p[0] > 0xffff) revert InvalidRuleParams(ruleId, 0, p[0]);
+            if (p[1] > 0xffff || p[1] < p[0]) revert InvalidRuleParams(ruleId, 1, p[1]);
+            if (p[2] != 0) revert InvalidRuleParams(ruleId, 2, p[2]);
+            if (p[3] != 0) revert InvalidRuleParams(ruleId, 3, p[3]);
+        }
     }
 
     function _decimal(uint256 x) internal pure returns (bytes memory out) {
         if (x == 0) return "0";
         for (; x != 0; x /= 10) out = abi.encodePacked(bytes1(uint8(48 + (x % 10))), out);
-    }
-
-    function _send(address payable to, uint256 amount) internal {
-        (bool ok, ) = to.call{value: amount}("");
-        if (!ok) revert TransferFailed(to, amount);
     }
 }

@@ -2,115 +2,203 @@
 pragma solidity ^0.8.28;
 
 /// @title zkLabel escrow
-/// @notice Requesters fund labeling tasks; anonymous workers are paid per batch of labels whose
-/// zero-knowledge proof shows they are a member of the task's worker group, that the labels follow
-/// the task's rule, and that the posted ciphertext encrypts exactly those labels to the requester.
+/// @notice Requesters fund labeling tasks in ETH or an ERC-20 token; anonymous workers are paid per
+/// batch of labels whose zero-knowledge proof shows that a member of the task's worker group labeled
+/// the batch's items by the task's rule and encrypted the labels to the requester. See docs/protocol.md.
 interface IZkLabelEscrow {
-    /// @notice What a requester fixes when creating a task (see docs/protocol.md, "Task").
+    /// @notice A rule's verifier as registered by the owner; every task keeps a copy of the entry it was
+    /// created with, so a later change of the registry never changes a funded task.
+    struct RuleVerifier {
+        /// snarkjs Groth16 verifier of the rule's worker circuit.
+        address verifier;
+        /// N of the circuit: items per batch.
+        uint16 batchSize;
+        /// DEPTH of the circuit: the dataset tree holds up to 2^datasetDepth items.
+        uint8 datasetDepth;
+        /// Number of public inputs of the circuit (9 + ciphertext length).
+        uint8 publicInputCount;
+    }
+
+    /// @notice What a requester fixes when creating a task (docs/protocol.md, "Task"). Only ever in
+    /// calldata, so its field order follows the protocol rather than storage packing.
+    // solhint-disable-next-line gas-struct-packing
     struct TaskParams {
-        /// Poseidon Merkle root of the item leaves (depth = the verifier's dataset depth).
-        uint256 datasetRoot;
-        /// Rule parameter slots; classification: [numClasses, allowedMask, 0, 0].
+        /// address(0) for ETH, else an ERC-20 token (fee-on-transfer tokens are refused).
+        address token;
+        /// Rule id: 1 classification, 2 bounding box, 3 sensor range.
+        uint8 ruleId;
+        /// Rule parameter slots (classification: [numClasses, allowedMask, 0, 0]; bounding box:
+        /// [numClasses, allowedMask, minWidth, minHeight]; sensor range: [lo, hi, 0, 0]).
         uint256[4] ruleParams;
-        /// Requester's BabyJubJub label-encryption key skR * Base8 (on the curve, not the identity).
-        uint256[2] pkR;
-        /// Root of the gold-item commitments (0 when the task has no gold items).
-        uint256 goldRoot;
-        /// The WorkerGroups group whose members may label (0 = the open group).
-        uint256 workerGroupId;
-        /// Payment per labeled item, in wei.
-        uint128 rewardPerItem;
-        /// Unix time after which no batch is accepted and the requester may reclaim.
-        uint64 deadline;
+        /// Root of the dataset tree (depth = the rule verifier's datasetDepth).
+        uint256 datasetRoot;
         /// Number of items; batch b covers items [b*N, (b+1)*N).
         uint32 itemCount;
+        /// Requester's BabyJubJub label-encryption key (on the curve, x != 0).
+        uint256[2] pkR;
+        /// Root of the gold-item commitments; 0 for a task without gold items.
+        uint256 goldRoot;
+        /// Minimum accuracy on a batch's gold items, in percent (0 without gold items).
+        uint8 minAccuracy;
+        /// Seconds a batch stays pending and can be rejected; 0 exactly when there are no gold items.
+        uint32 challengeWindow;
+        /// WorkerGroups group whose members may label (0 = the open group).
+        uint64 workerGroupId;
+        /// Reward per labeled item, in token units (wei for ETH).
+        uint128 rewardPerItem;
+        /// Unix time after which no batch is accepted.
+        uint64 deadline;
+        /// Amount locked now (ETH: equal to msg.value); at most itemCount * rewardPerItem. Top up later.
+        uint256 funding;
+        /// Where the title, instructions, class names and vault URL are (e.g. ipfs://...).
+        string metadataURI;
+        /// keccak256 of the metadata document, so a changed document is detected.
+        bytes32 metadataHash;
     }
 
     /// @notice Stored state of a task.
     struct Task {
         address requester;
-        uint64 deadline;
+        uint40 deadline;
         uint32 itemCount;
+        uint8 minAccuracy;
+        bool cancelled;
+        address token;
+        uint64 workerGroupId;
+        uint32 challengeWindow;
         uint128 rewardPerItem;
+        /// Funds not yet reserved or paid.
         uint128 balance;
+        /// Funds reserved by pending batches.
+        uint128 reserved;
+        uint8 ruleId;
+        RuleVerifier rule;
         uint256 taskHash;
-        uint256 workerGroupId;
-        /// The requester's label-encryption key (also bound in taskHash).
+        uint256 goldRoot;
         uint256[2] pkR;
+        bytes32 metadataHash;
     }
 
+    /// @notice A pending batch (tasks with gold items only), as finalize and a rejection read it.
+    struct PendingBatch {
+        address recipient;
+        uint16 relayerFeeBps;
+        uint40 submittedAt;
+        uint16 count;
+    }
+
+    enum BatchState {
+        Open,
+        Pending,
+        Verified
+    }
+
+    event RuleVerifierSet(
+        uint8 indexed ruleId,
+        address verifier,
+        uint16 batchSize,
+        uint8 datasetDepth,
+        uint8 publicInputCount
+    );
     event TaskCreated(
         uint256 indexed taskId,
         address indexed requester,
-        uint256 indexed workerGroupId,
-        uint256 datasetRoot,
-        uint32 itemCount,
-        uint256 ruleId,
-        uint256[4] ruleParams,
-        uint256[2] pkR,
-        uint256 goldRoot,
-        uint128 rewardPerItem,
-        uint64 deadline,
-        uint256 taskHash,
-        uint256 funded
+        address indexed token,
+        TaskParams params,
+        RuleVerifier rule,
+        uint256 taskHash
     );
-    /// @notice A batch's proof verified. `epk` and `ciphertext` are the labels and salt encrypted to
-    /// the task's pkR (nonce = batchIndex); the requester decrypts them from this event alone.
-    event BatchAccepted(
+    event TaskFunded(uint256 indexed taskId, address indexed from, uint256 amount, uint256 balance);
+    /// @notice A batch's proof verified. `epk` and `ciphertext` are the labels and salt encrypted to the
+    /// task's pkR (nonce = batchIndex): the requester decrypts them from this event alone. `finalizesAt`
+    /// is the end of the challenge window (the submission time when the task has no gold items: the
+    /// batch is verified at once).
+    event BatchSubmitted(
         uint256 indexed taskId,
         uint256 indexed batchIndex,
         address indexed recipient,
+        address relayer,
         uint256 count,
         uint256 reward,
+        uint256 relayerFee,
+        uint256 finalizesAt,
         uint256 groupRoot,
         uint256 nullifier,
         uint256 labelsCommitment,
         uint256[2] epk,
         uint256[] ciphertext
     );
-    event Withdrawal(address indexed account, address indexed to, uint256 amount);
-    event TaskReclaimed(uint256 indexed taskId, address indexed requester, uint256 amount);
+    /// @notice A batch is verified: its reward is credited (recipientAmount + relayerAmount = reward).
+    event BatchVerified(
+        uint256 indexed taskId,
+        uint256 indexed batchIndex,
+        address indexed recipient,
+        address relayer,
+        uint256 recipientAmount,
+        uint256 relayerAmount
+    );
+    event TaskCancelled(uint256 indexed taskId, uint256 refunded);
+    event TaskRefunded(uint256 indexed taskId, address indexed requester, uint256 amount);
+    event Withdrawal(address indexed token, address indexed account, address indexed to, uint256 amount);
 
+    error NotOwner(address caller);
+    error InvalidRuleVerifier(uint8 ruleId);
+    error RuleNotSupported(uint8 ruleId);
     error TaskNotFound(uint256 taskId);
     error EmptyDataset();
     error DatasetTooLarge(uint256 itemCount, uint256 capacity);
     error ZeroReward();
     error DeadlineInPast(uint64 deadline, uint256 nowTime);
-    error WrongFunding(uint256 expected, uint256 sent);
+    error InvalidFunding(uint256 funding, uint256 maximum);
+    error WrongEthAmount(uint256 expected, uint256 sent);
+    error EthSentWithToken(uint256 sent);
+    error UnsupportedToken(address token, uint256 expected, uint256 received);
     error NotInField(uint256 value);
     error InvalidEncryptionKey(uint256 x, uint256 y);
-    error InvalidClassCount(uint256 numClasses);
-    error InvalidClassMask(uint256 allowedMask, uint256 numClasses);
-    error UnusedRuleParamNotZero(uint256 slot);
+    error InvalidRuleParams(uint8 ruleId, uint256 slot, uint256 value);
+    error InvalidGoldSettings(uint256 goldRoot, uint8 minAccuracy, uint32 challengeWindow);
     error UnknownWorkerGroup(uint256 groupId);
     error WrongPublicInputCount(uint256 expected, uint256 given);
+    error TaskCancelledAlready(uint256 taskId);
     error TaskExpired(uint256 taskId, uint64 deadline);
     error BatchOutOfRange(uint256 batchIndex, uint256 batchCount);
     error BatchAlreadyAccepted(uint256 taskId, uint256 batchIndex);
+    error BatchIsPending(uint256 taskId, uint256 batchIndex);
+    error UnknownGroupRoot(uint256 groupId, uint256 groupRoot);
+    error NullifierAlreadyUsed(uint256 nullifier);
     error WrongTask(uint256 expectedTaskHash, uint256 provenTaskHash);
     error WrongBatchIndex(uint256 expected, uint256 proven);
     error WrongCount(uint256 expected, uint256 proven);
-    error InvalidRecipient(uint256 recipient);
-    error UnknownGroupRoot(uint256 groupId, uint256 groupRoot);
-    error NullifierAlreadyUsed(uint256 nullifier);
+    error InvalidRecipient(uint256 recipientWord);
+    error InvalidRelayerFee(uint256 feeBps);
+    error InsufficientTaskBalance(uint256 taskId, uint256 needed, uint256 available);
     error InvalidProof();
-    error NothingToWithdraw(address account);
-    error TransferFailed(address to, uint256 amount);
+    error BatchNotPending(uint256 taskId, uint256 batchIndex);
+    error ChallengeWindowOpen(uint256 taskId, uint256 batchIndex, uint256 endsAt);
     error NotRequester(uint256 taskId, address caller);
     error TaskStillOpen(uint256 taskId, uint64 deadline);
-    error Reentrancy();
+    error NothingToWithdraw(address token, address account);
+    error TransferFailed(address to, uint256 amount);
+    error ZeroAddress();
 
-    /// @notice Creates a task and locks exactly itemCount * rewardPerItem wei for it.
+    /// @notice Registers (or replaces) the verifier of a rule; owner only. Existing tasks keep theirs.
+    function setRuleVerifier(uint8 ruleId, RuleVerifier calldata rule) external;
+
+    /// @notice Creates a task and locks `params.funding` of its token for it, in one transaction.
     /// @return taskId The new task's id (ids start at 1).
     function createTask(TaskParams calldata params) external payable returns (uint256 taskId);
 
-    /// @notice Submits one batch of labels with its proof; on success the proof's recipient is credited.
-    /// Checks, in order: input count, task open, batch in range and not yet accepted, every input below
-    /// the field modulus, taskHash / batchIndex / count / recipient, group root current or within its
-    /// grace period, nullifier unused, proof valid.
+    /// @notice Adds funds to an open task (anyone may fund it); `amount` must equal msg.value for ETH.
+    function topUp(uint256 taskId, uint256 amount) external payable;
+
+    /// @notice Submits one batch with its proof. The sender is the relayer: it earns the proof's relayer fee.
+    /// On a task without gold items the batch is verified and paid at once; otherwise it is pending
+    /// until `finalize` after the challenge window. Checks, in order: input count, task open, batch in
+    /// range and neither accepted nor pending, group root, nullifier, field range, taskHash, batchIndex,
+    /// count, recipient and fee, task balance, proof.
     /// @param proof Groth16 proof as [A.x, A.y, B.x1, B.x0, B.y1, B.y0, C.x, C.y].
-    /// @param publicInputs [taskHash, groupRoot, nullifier, batchIndex, count, recipient, epk.x, epk.y,
-    /// labelsCommitment, ciphertext...] (circuits/circuits.json order).
+    /// @param publicInputs [taskHash, groupRoot, nullifier, batchIndex, count, recipientWord, epk.x,
+    /// epk.y, labelsCommitment, ciphertext...] with recipientWord = recipient + relayerFeeBps * 2^160.
     function submitBatch(
         uint256 taskId,
         uint256 batchIndex,
@@ -118,24 +206,32 @@ interface IZkLabelEscrow {
         uint256[] calldata publicInputs
     ) external;
 
-    /// @notice Sends the caller's whole credit to `to`.
-    function withdraw(address payable to) external;
+    /// @notice Verifies pending batches whose challenge window has ended and credits their rewards;
+    /// anyone may call it.
+    function finalize(uint256 taskId, uint256[] calldata batchIndexes) external;
 
-    /// @notice After the deadline, returns the task's unspent funds to its requester.
-    function reclaim(uint256 taskId) external;
+    /// @notice Requester only: stops the task (no more submissions) and refunds its unreserved funds.
+    /// Pending batches still finalize and pay.
+    function cancel(uint256 taskId) external;
+
+    /// @notice Requester only, after cancel or the deadline: refunds the task's unreserved funds.
+    function refund(uint256 taskId) external;
+
+    /// @notice Sends the caller's whole credit in `token` (address(0) = ETH) to `to`.
+    function withdraw(address token, address to) external;
 
     /// @notice The stored task.
     function getTask(uint256 taskId) external view returns (Task memory);
 
-    /// @notice Whether a batch of a task has been accepted.
-    function isBatchAccepted(uint256 taskId, uint256 batchIndex) external view returns (bool);
+    /// @notice State of a batch, with its pending record when pending.
+    function batchState(uint256 taskId, uint256 batchIndex) external view returns (BatchState, PendingBatch memory);
 
-    /// @notice Whether a nullifier has been spent by an accepted batch.
-    function isNullifierUsed(uint256 nullifier) external view returns (bool);
+    /// @notice Whether a batch is verified (its reward credited).
+    function isBatchAccepted(uint256 taskId, uint256 batchIndex) external view returns (bool);
 
     /// @notice Number of batches of a task (the last one may be partial).
     function batchCount(uint256 taskId) external view returns (uint256);
 
-    /// @notice Unwithdrawn earnings of an account.
-    function credits(address account) external view returns (uint256);
+    /// @notice Unwithdrawn earnings of an account in a token (address(0) = ETH).
+    function credits(address token, address account) external view returns (uint256);
 }

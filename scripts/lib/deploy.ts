@@ -20,6 +20,8 @@ export interface Deployment {
   escrow: Address;
   verifier: Address;
   groups: Address;
+  /** A mintable ERC-20 for trying token-funded tasks on the local chain. */
+  testToken: Address;
   rootGracePeriod: string;
   circuit: string;
   publicInputCount: number;
@@ -36,8 +38,12 @@ interface ViemHelpers {
     name: string,
     args?: unknown[],
     config?: { libraries?: Record<string, Address> },
-  ): Promise<{ address: Address }>;
-  getPublicClient(): Promise<{ getChainId(): Promise<number>; getBlockNumber(): Promise<bigint> }>;
+  ): Promise<{ address: Address; write: Record<string, (args: readonly unknown[]) => Promise<`0x${string}`>> }>;
+  getPublicClient(): Promise<{
+    getChainId(): Promise<number>;
+    getBlockNumber(): Promise<bigint>;
+    waitForTransactionReceipt(args: { hash: `0x${string}` }): Promise<{ status: string }>;
+  }>;
 }
 
 /** Deploys the Poseidon libraries, the worker-group registry, the classification worker verifier and the escrow. */
@@ -65,16 +71,30 @@ export async function deployZkLabel(viem: ViemHelpers): Promise<Deployment> {
   const groups = await viem.deployContract("WorkerGroups", [ROOT_GRACE_PERIOD], {
     libraries: { PoseidonT3: t3.address },
   });
-  const escrow = await viem.deployContract(
-    "ZkLabelEscrow",
-    [verifier.address, BigInt(vkey.nPublic), groups.address, BigInt(circuit.params.N), BigInt(circuit.params.DEPTH)],
-    { libraries: { PoseidonT3: t3.address, PoseidonT5: t5.address, PoseidonT6: t6.address } },
-  );
+  const escrow = await viem.deployContract("ZkLabelEscrow", [groups.address], {
+    libraries: { PoseidonT3: t3.address, PoseidonT5: t5.address, PoseidonT6: t6.address },
+  });
+  const ruleId = circuit.ruleId;
+  if (ruleId === undefined) throw new Error(`${circuit.name} has no ruleId in circuits/circuits.json`);
+  const hash = await escrow.write.setRuleVerifier([
+    ruleId,
+    {
+      verifier: verifier.address,
+      batchSize: circuit.params.N,
+      datasetDepth: circuit.params.DEPTH,
+      publicInputCount: vkey.nPublic,
+    },
+  ]);
+  if ((await client.waitForTransactionReceipt({ hash })).status !== "success") {
+    throw new Error("registering the classification verifier with the escrow failed");
+  }
+  const testToken = await viem.deployContract("TestToken");
   return {
     chainId,
     escrow: escrow.address,
     verifier: verifier.address,
     groups: groups.address,
+    testToken: testToken.address,
     rootGracePeriod: ROOT_GRACE_PERIOD.toString(),
     circuit: circuit.name,
     publicInputCount: vkey.nPublic,

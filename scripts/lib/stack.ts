@@ -10,7 +10,8 @@ import { DEMO_CLASSES, DEMO_PARAMS, demoItems, textLeaf } from "@zklabel/core/de
 import { type DeploymentFile, deploymentSchema } from "@zklabel/core/deployment";
 import { requesterKeyFromSignature, requesterKeyMessage } from "@zklabel/core/identity";
 import { DatasetTree, datasetChunk } from "@zklabel/core/merkle";
-import { parseEther } from "viem";
+import { RULE_IDS } from "@zklabel/core/task";
+import { parseEther, zeroAddress, zeroHash } from "viem";
 import { buildCircuits } from "../circuits/build.ts";
 import { deployZkLabel } from "./deploy.ts";
 import { ROOT, run } from "./process.ts";
@@ -198,14 +199,21 @@ async function deployAndSeed(rpcUrl: string): Promise<DeploymentFile> {
   const hash = await escrow.write.createTask(
     [
       {
+        token: zeroAddress,
+        ruleId: RULE_IDS.classification,
         datasetRoot: tree.root,
         itemCount: items.length,
         ruleParams: classificationRuleParams(DEMO_PARAMS) as unknown as readonly [bigint, bigint, bigint, bigint],
         pkR,
         goldRoot: 0n,
+        minAccuracy: 0,
+        challengeWindow: 0,
         workerGroupId: 0n,
         rewardPerItem,
         deadline,
+        funding: rewardPerItem * BigInt(items.length),
+        metadataURI: "",
+        metadataHash: zeroHash,
       },
     ],
     { value: rewardPerItem * BigInt(items.length) },

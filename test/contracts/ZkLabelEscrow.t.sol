@@ -2,25 +2,42 @@
 pragma solidity ^0.8.28;
 
 import {ZkLabelEscrow} from "../../contracts/ZkLabelEscrow.sol";
-import {IZkLabelEscrow} from "../../contracts/interfaces/IZkLabelEscrow.sol";
 import {WorkerGroups} from "../../contracts/WorkerGroups.sol";
+import {IZkLabelEscrow} from "../../contracts/interfaces/IZkLabelEscrow.sol";
+import {IWorkerGroups} from "../../contracts/interfaces/IWorkerGroups.sol";
+import {TestToken, FeeOnTransferToken} from "../../contracts/test/TestTokens.sol";
 import {ClassificationWorkerN64D20G20Verifier} from "../../contracts/verifiers/ClassificationWorkerN64D20G20Verifier.sol";
 import {TestBase} from "./Vm.sol";
 
 contract ZkLabelEscrowTest is TestBase {
     ZkLabelEscrow internal escrow;
     WorkerGroups internal groups;
-    uint256 internal constant INPUTS = 16;
+    TestToken internal token;
     address internal constant REQUESTER = address(0xA11CE);
     uint256 internal constant FIELD = 21888242871839275222246405745257275088548364400416034343698204186575808495617;
+    uint8 internal constant INPUTS = 16;
 
     function setUp() public {
         groups = new WorkerGroups(1 hours);
-        escrow = new ZkLabelEscrow(address(new ClassificationWorkerN64D20G20Verifier()), INPUTS, groups, 64, 20);
+        escrow = new ZkLabelEscrow(IWorkerGroups(address(groups)));
+        escrow.setRuleVerifier(
+            1,
+            IZkLabelEscrow.RuleVerifier({
+                verifier: address(new ClassificationWorkerN64D20G20Verifier()),
+                batchSize: 64,
+                datasetDepth: 20,
+                publicInputCount: INPUTS
+            })
+        );
+        token = new TestToken();
         vm.deal(REQUESTER, type(uint128).max);
+        token.mint(REQUESTER, type(uint128).max);
+        vm.prank(REQUESTER);
+        token.approve(address(escrow), type(uint256).max);
     }
 
     function _params(uint32 items, uint128 reward) internal view returns (IZkLabelEscrow.TaskParams memory p) {
+        p.ruleId = 1;
         p.datasetRoot = 123;
         p.ruleParams = [uint256(4), 7, 0, 0];
         // Base8, a valid BabyJubJub key.
@@ -31,42 +48,82 @@ contract ZkLabelEscrowTest is TestBase {
         p.rewardPerItem = reward;
         p.deadline = uint64(block.timestamp + 1 days);
         p.itemCount = items;
+        p.funding = uint256(items) * reward;
     }
 
-    function _create(uint32 items, uint128 reward) internal returns (uint256) {
+    function _create(IZkLabelEscrow.TaskParams memory p) internal returns (uint256) {
         vm.prank(REQUESTER);
-        return escrow.createTask{value: uint256(items) * reward}(_params(items, reward));
+        return escrow.createTask{value: p.token == address(0) ? p.funding : 0}(p);
     }
 
-    /// Funding must be exactly itemCount * reward, for any sizes that fit.
-    function testFuzz_createTask_locksExactFunding(uint32 items, uint64 reward) public {
+    /// Funding is held exactly, in ETH or in a token, for any sizes that fit.
+    function testFuzz_createTask_locksExactFunding(uint32 items, uint64 reward, uint256 part, bool useToken) public {
         vm.assume(items > 0 && items <= 1 << 20 && reward > 0);
-        uint256 before = address(escrow).balance;
-        uint256 id = _create(items, reward);
-        assertEq(address(escrow).balance - before, uint256(items) * reward, "escrow balance");
-        assertEq(escrow.getTask(id).balance, uint256(items) * reward, "task balance");
+        IZkLabelEscrow.TaskParams memory p = _params(items, reward);
+        p.funding = 1 + (part % p.funding);
+        if (useToken) p.token = address(token);
+        uint256 id = _create(p);
+        uint256 held = useToken ? token.balanceOf(address(escrow)) : address(escrow).balance;
+        assertEq(held, p.funding, "escrow holds the funding");
+        assertEq(escrow.getTask(id).balance, p.funding, "task balance");
         assertEq(escrow.batchCount(id), (uint256(items) + 63) / 64, "batch count");
     }
 
-    function testFuzz_createTask_rejectsWrongFunding(uint96 sent) public {
-        vm.assume(sent != 100 * 1 gwei);
+    /// Top-ups add exactly what they bring; a cancel refunds all of it and leaves the escrow empty.
+    function testFuzz_topUpThenCancel_refundsEverything(uint64 reward, uint8 parts, bool useToken) public {
+        vm.assume(reward > 0 && parts > 0);
+        IZkLabelEscrow.TaskParams memory p = _params(100, reward);
+        uint256 total = p.funding;
+        uint256 step = total / (uint256(parts) + 1);
+        vm.assume(step > 0);
+        if (useToken) p.token = address(token);
+        p.funding = step;
+        uint256 id = _create(p);
+        for (uint256 i = 0; i < parts; i++) {
+            vm.prank(REQUESTER);
+            escrow.topUp{value: useToken ? 0 : step}(id, step);
+        }
+        assertEq(escrow.getTask(id).balance, step * (uint256(parts) + 1), "balance after top-ups");
+        uint256 before = useToken ? token.balanceOf(REQUESTER) : REQUESTER.balance;
         vm.prank(REQUESTER);
-        vm.expectRevert(abi.encodeWithSelector(IZkLabelEscrow.WrongFunding.selector, 100 * 1 gwei, uint256(sent)));
-        escrow.createTask{value: sent}(_params(100, 1 gwei));
+        escrow.cancel(id);
+        uint256 got = (useToken ? token.balanceOf(REQUESTER) : REQUESTER.balance) - before;
+        assertEq(got, step * (uint256(parts) + 1), "refund");
+        assertEq(useToken ? token.balanceOf(address(escrow)) : address(escrow).balance, 0, "escrow empty");
     }
 
-    function test_createTask_rejectsRootsOutsideTheField() public {
+    function testFuzz_createTask_rejectsWrongEth(uint96 sent) public {
+        IZkLabelEscrow.TaskParams memory p = _params(100, 1 gwei);
+        vm.assume(sent != p.funding);
+        vm.prank(REQUESTER);
+        vm.expectRevert(abi.encodeWithSelector(IZkLabelEscrow.WrongEthAmount.selector, p.funding, uint256(sent)));
+        escrow.createTask{value: sent}(p);
+    }
+
+    function test_createTask_refusesFeeOnTransferTokens() public {
+        FeeOnTransferToken fot = new FeeOnTransferToken();
+        fot.mint(REQUESTER, 1 ether);
+        vm.prank(REQUESTER);
+        fot.approve(address(escrow), 1 ether);
+        IZkLabelEscrow.TaskParams memory p = _params(100, 1 gwei);
+        p.token = address(fot);
+        vm.prank(REQUESTER);
+        vm.expectRevert(
+            abi.encodeWithSelector(IZkLabelEscrow.UnsupportedToken.selector, address(fot), 100 gwei, 99 gwei)
+        );
+        escrow.createTask(p);
+    }
+
+    function test_createTask_rejectsRootsOutsideTheFieldAndOversizedDatasets() public {
         IZkLabelEscrow.TaskParams memory p = _params(10, 1);
         p.datasetRoot = FIELD;
         vm.prank(REQUESTER);
         vm.expectRevert(abi.encodeWithSelector(IZkLabelEscrow.NotInField.selector, FIELD));
         escrow.createTask{value: 10}(p);
-    }
-
-    function test_createTask_rejectsDatasetsLargerThanTheTree() public {
+        p = _params((1 << 20) + 1, 1);
         vm.prank(REQUESTER);
         vm.expectRevert(abi.encodeWithSelector(IZkLabelEscrow.DatasetTooLarge.selector, (1 << 20) + 1, 1 << 20));
-        escrow.createTask{value: (1 << 20) + 1}(_params((1 << 20) + 1, 1));
+        escrow.createTask{value: p.funding}(p);
     }
 
     function _inputs(uint256 id) internal returns (uint256[] memory inputs) {
@@ -80,18 +137,19 @@ contract ZkLabelEscrowTest is TestBase {
         for (uint256 i = 6; i < INPUTS; i++) inputs[i] = i;
     }
 
-    /// Whatever the proof words, a proof that was not made for these inputs does not verify.
+    /// Whatever the proof words, a proof that was not made for these inputs does not verify,
+    /// and nothing is credited or reserved.
     function testFuzz_submitBatch_rejectsGarbageProofs(uint256[8] memory proof) public {
-        uint256 id = _create(100, 1 gwei);
+        uint256 id = _create(_params(100, 1 gwei));
         uint256[] memory inputs = _inputs(id);
         vm.expectRevert(IZkLabelEscrow.InvalidProof.selector);
         escrow.submitBatch(id, 0, proof, inputs);
-        assertEq(escrow.credits(address(this)), 0, "nothing credited");
-        assertTrue(!escrow.isNullifierUsed(5), "nullifier not spent");
+        assertEq(escrow.credits(address(0), address(this)), 0, "nothing credited");
+        assertEq(escrow.getTask(id).balance, 100 gwei, "nothing spent");
     }
 
     function test_submitBatch_rejectsAWrongNumberOfInputs() public {
-        uint256 id = _create(100, 1 gwei);
+        uint256 id = _create(_params(100, 1 gwei));
         uint256[8] memory proof;
         vm.expectRevert(abi.encodeWithSelector(IZkLabelEscrow.WrongPublicInputCount.selector, INPUTS, 5));
         escrow.submitBatch(id, 0, proof, new uint256[](5));
@@ -99,12 +157,26 @@ contract ZkLabelEscrowTest is TestBase {
 
     /// Any root the group never had is refused before the proof is even checked.
     function testFuzz_submitBatch_rejectsUnknownGroupRoots(uint256 root) public {
-        uint256 id = _create(100, 1 gwei);
+        uint256 id = _create(_params(100, 1 gwei));
         uint256[] memory inputs = _inputs(id);
-        vm.assume(root < FIELD && root != inputs[1]);
+        vm.assume(root != inputs[1]);
         inputs[1] = root;
         uint256[8] memory proof;
         vm.expectRevert(abi.encodeWithSelector(IZkLabelEscrow.UnknownGroupRoot.selector, 0, root));
+        escrow.submitBatch(id, 0, proof, inputs);
+    }
+
+    /// A relayer fee above 100% or a recipient word wider than 176 bits is refused.
+    function testFuzz_submitBatch_rejectsBadRecipientWords(uint256 high) public {
+        uint256 id = _create(_params(100, 1 gwei));
+        uint256[] memory inputs = _inputs(id);
+        uint256[8] memory proof;
+        uint256 fee = 10_001 + (high % (type(uint16).max - 10_000));
+        inputs[5] = uint256(uint160(address(this))) | (fee << 160);
+        vm.expectRevert(abi.encodeWithSelector(IZkLabelEscrow.InvalidRelayerFee.selector, fee));
+        escrow.submitBatch(id, 0, proof, inputs);
+        inputs[5] = uint256(uint160(address(this))) | (1 << 176);
+        vm.expectRevert(abi.encodeWithSelector(IZkLabelEscrow.InvalidRecipient.selector, inputs[5]));
         escrow.submitBatch(id, 0, proof, inputs);
     }
 
@@ -114,26 +186,33 @@ contract ZkLabelEscrowTest is TestBase {
         escrow.submitBatch(42, 0, proof, new uint256[](INPUTS));
     }
 
-    function test_constructor_refusesAVerifierWithoutCiphertext() public {
-        vm.expectRevert(abi.encodeWithSelector(IZkLabelEscrow.WrongPublicInputCount.selector, 10, 9));
-        new ZkLabelEscrow(address(1), 9, groups, 64, 20);
-    }
-
-    function test_reclaim_returnsEverythingAfterTheDeadlineOnce() public {
-        uint256 id = _create(100, 1 gwei);
+    function test_refund_returnsEverythingAfterTheDeadlineOnce() public {
+        uint256 id = _create(_params(100, 1 gwei));
         vm.warp(block.timestamp + 1 days + 1);
         uint256 before = REQUESTER.balance;
         vm.prank(REQUESTER);
-        escrow.reclaim(id);
+        escrow.refund(id);
         assertEq(REQUESTER.balance - before, 100 gwei, "refund");
         assertEq(address(escrow).balance, 0, "escrow empty");
         vm.prank(REQUESTER);
-        vm.expectRevert(abi.encodeWithSelector(IZkLabelEscrow.NothingToWithdraw.selector, REQUESTER));
-        escrow.reclaim(id);
+        vm.expectRevert(abi.encodeWithSelector(IZkLabelEscrow.NothingToWithdraw.selector, address(0), REQUESTER));
+        escrow.refund(id);
+    }
+
+    function test_setRuleVerifier_isOwnerOnlyAndChecked() public {
+        IZkLabelEscrow.RuleVerifier memory r = escrow.ruleVerifier(1);
+        vm.prank(REQUESTER);
+        vm.expectRevert(abi.encodeWithSelector(IZkLabelEscrow.NotOwner.selector, REQUESTER));
+        escrow.setRuleVerifier(1, r);
+        r.batchSize = 48;
+        vm.expectRevert(abi.encodeWithSelector(IZkLabelEscrow.InvalidRuleVerifier.selector, 1));
+        escrow.setRuleVerifier(1, r);
+        vm.expectRevert(abi.encodeWithSelector(IZkLabelEscrow.RuleNotSupported.selector, 4));
+        escrow.setRuleVerifier(4, r);
     }
 
     function test_withdraw_refusesAnEmptyCredit() public {
-        vm.expectRevert(abi.encodeWithSelector(IZkLabelEscrow.NothingToWithdraw.selector, address(this)));
-        escrow.withdraw(payable(address(this)));
+        vm.expectRevert(abi.encodeWithSelector(IZkLabelEscrow.NothingToWithdraw.selector, address(0), address(this)));
+        escrow.withdraw(address(0), address(this));
     }
 }

@@ -1,13 +1,20 @@
+/**
+ * ZkLabelEscrow with real proofs from the deployed classification worker circuit:
+ * every path of the task lifecycle and every custom error, the attacks of issue 4,
+ * and the solvency invariant (per token, the escrow holds exactly the task
+ * balances, the reservations and the unwithdrawn credits) after each scenario.
+ */
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
+import { recipientWord } from "@zklabel/core/batch";
 import { classificationRuleParams, openWorkerBatch } from "@zklabel/core/classification";
 import { DEMO_PARAMS } from "@zklabel/core/demo";
 import { SNARK_SCALAR_FIELD } from "@zklabel/core/field";
 import { workerGroup } from "@zklabel/core/group";
 import { Identity } from "@zklabel/core/identity";
-import { deployedCircuit, namePublicSignals } from "@zklabel/core/registry";
+import { deployedCircuit } from "@zklabel/core/registry";
 import { network } from "hardhat";
-import { type Address, getAddress, parseEther } from "viem";
+import { type Address, getAddress, parseEther, zeroAddress } from "viem";
 import { deployZkLabel, ROOT_GRACE_PERIOD } from "../../scripts/lib/deploy.ts";
 import { DEMO_REQUESTER_KEY, demoDataset, proveDemoBatch, releaseSnarkjs } from "../helpers/classification.ts";
 import { checkGasSnapshot } from "../helpers/gas.ts";
@@ -16,10 +23,13 @@ const circuit = deployedCircuit("classification");
 const N = circuit.params.N;
 const REWARD = parseEther("0.001");
 const ITEMS = 100;
+const ETH = zeroAddress;
 // Indexes in the public input vector (circuits/circuits.json order).
 const IN = { taskHash: 0, groupRoot: 1, nullifier: 2, batchIndex: 3, count: 4, recipient: 5, epk: 6 } as const;
 const IN_COMMITMENT = 8;
 const IN_CIPHERTEXT = 9;
+const GOLD_ROOT = 4242n; // a task with gold items: batches wait out the challenge window
+const WINDOW = 600;
 
 const { viem, networkHelpers } = await network.create();
 const publicClient = await viem.getPublicClient();
@@ -27,129 +37,162 @@ const [requester, worker, stranger, curator] = await viem.getWalletClients();
 const chainId = BigInt(await publicClient.getChainId());
 
 const gasUsed: Record<string, bigint> = {};
-// Two members of the open group; the worker proves as `alice`, anonymously.
 const alice = new Identity("escrow test alice");
 const bob = new Identity("escrow test bob");
 const openGroup = workerGroup();
 
 type Proven = Awaited<ReturnType<typeof proveDemoBatch>>;
+type Submittable = { proof: readonly bigint[]; publicSignals: readonly bigint[] };
 
-describe("ZkLabelEscrow with complete worker proofs", () => {
-  let escrow: Awaited<ReturnType<typeof viem.getContractAt<"ZkLabelEscrow">>>;
-  let groups: Awaited<ReturnType<typeof viem.getContractAt<"WorkerGroups">>>;
+const d = await deployZkLabel(viem);
+const escrow = await viem.getContractAt("ZkLabelEscrow", d.escrow);
+const groups = await viem.getContractAt("WorkerGroups", d.groups);
+const token = await viem.getContractAt("TestToken", d.testToken);
+const taskIds: bigint[] = [];
+let reentrant: Address = zeroAddress;
+
+interface TaskOverrides {
+  token: Address;
+  funding: bigint;
+  value: bigint;
+  deadline: bigint;
+  ruleId: number;
+  ruleParams: readonly bigint[];
+  pkR: readonly [bigint, bigint];
+  workerGroupId: bigint;
+  goldRoot: bigint;
+  minAccuracy: number;
+  challengeWindow: number;
+  itemCount: number;
+}
+
+async function createTask(o: Partial<TaskOverrides> = {}) {
+  const { tree } = demoDataset(circuit, ITEMS);
+  const itemCount = o.itemCount ?? ITEMS;
+  const funding = o.funding ?? REWARD * BigInt(itemCount);
+  const gold = o.goldRoot ?? 0n;
+  const args = {
+    token: o.token ?? ETH,
+    ruleId: o.ruleId ?? 1,
+    ruleParams: (o.ruleParams ?? classificationRuleParams(DEMO_PARAMS)) as unknown as readonly [
+      bigint,
+      bigint,
+      bigint,
+      bigint,
+    ],
+    datasetRoot: tree.root,
+    itemCount,
+    pkR: o.pkR ?? DEMO_REQUESTER_KEY.pkR,
+    goldRoot: gold,
+    minAccuracy: o.minAccuracy ?? (gold ? 80 : 0),
+    challengeWindow: o.challengeWindow ?? (gold ? WINDOW : 0),
+    workerGroupId: o.workerGroupId ?? 0n,
+    rewardPerItem: REWARD,
+    deadline: o.deadline ?? BigInt(await networkHelpers.time.latest()) + 3600n,
+    funding,
+    metadataURI: "ipfs://demo-task",
+    metadataHash: `0x${"ab".repeat(32)}` as const,
+  };
+  const isEth = (o.token ?? ETH) === ETH;
+  return escrow.write.createTask([args], {
+    value: o.value ?? (isEth ? funding : 0n),
+    account: requester.account,
+  });
+}
+
+async function newTask(o: Partial<TaskOverrides> = {}): Promise<bigint> {
+  const hash = await createTask(o);
+  const receipt = await publicClient.waitForTransactionReceipt({ hash });
+  gasUsed.createTask ??= receipt.gasUsed;
+  const id = await escrow.read.taskCount();
+  taskIds.push(id);
+  return id;
+}
+
+async function join(id: Identity) {
+  await mined(groups.write.joinOpenGroup([id.commitment], { account: worker.account }));
+  openGroup.insert(id.commitment);
+}
+
+const task = (id: bigint, goldRoot = 0n) => ({ taskId: id, chainId, contract: BigInt(escrow.address), goldRoot });
+const toWorker = () => recipientWord(worker.account.address);
+const asAlice = () => ({ identity: alice, group: openGroup });
+const submit = (id: bigint, b: bigint, p: Submittable, from = stranger) =>
+  escrow.write.submitBatch([id, b, p.proof as never, p.publicSignals], { account: from.account });
+const mined = async (hash: Promise<`0x${string}`>) => publicClient.waitForTransactionReceipt({ hash: await hash });
+
+/** Per token: the escrow holds exactly the task balances + reservations + unwithdrawn credits. */
+async function assertSolvent() {
+  const accounts = [requester, worker, stranger, curator].map((w) => w.account.address as Address);
+  if (reentrant !== zeroAddress) accounts.push(reentrant);
+  for (const t of [ETH, d.testToken]) {
+    let owed = 0n;
+    for (const id of taskIds) {
+      const task = await escrow.read.getTask([id]);
+      if (getAddress(task.token) === getAddress(t)) owed += task.balance + task.reserved;
+    }
+    for (const a of accounts) owed += await escrow.read.credits([t, a]);
+    const held =
+      t === ETH
+        ? await publicClient.getBalance({ address: escrow.address })
+        : await token.read.balanceOf([escrow.address]);
+    assert.equal(held, owed, `escrow ${t === ETH ? "ETH" : "token"} balance = balances + reservations + credits`);
+  }
+}
+
+describe("ZkLabelEscrow: a task without gold items (ETH), batches verified on submission", () => {
   let taskId: bigint;
   let otherTaskId: bigint;
   let batch0: Proven;
   let batch1: Proven;
   let other0: Proven;
 
-  async function createTask(
-    overrides: Partial<{
-      value: bigint;
-      deadline: bigint;
-      ruleParams: readonly bigint[];
-      pkR: readonly [bigint, bigint];
-      workerGroupId: bigint;
-    }> = {},
-  ) {
-    const { tree } = demoDataset(circuit, ITEMS);
-    const deadline = overrides.deadline ?? BigInt(await networkHelpers.time.latest()) + 3600n;
-    const args = {
-      datasetRoot: tree.root,
-      itemCount: ITEMS,
-      ruleParams: (overrides.ruleParams ?? classificationRuleParams(DEMO_PARAMS)) as unknown as readonly [
-        bigint,
-        bigint,
-        bigint,
-        bigint,
-      ],
-      pkR: overrides.pkR ?? DEMO_REQUESTER_KEY.pkR,
-      goldRoot: 0n,
-      workerGroupId: overrides.workerGroupId ?? 0n,
-      rewardPerItem: REWARD,
-      deadline,
-    };
-    return escrow.write.createTask([args], {
-      value: overrides.value ?? REWARD * BigInt(ITEMS),
-      account: requester.account,
-    });
-  }
-
-  async function newTask(workerGroupId = 0n, deadline?: bigint): Promise<bigint> {
-    const hash = await createTask({ workerGroupId, deadline });
-    const receipt = await publicClient.waitForTransactionReceipt({ hash });
-    gasUsed.createTask ??= receipt.gasUsed;
-    return escrow.read.taskCount();
-  }
-
-  async function join(id: Identity) {
-    const hash = await groups.write.joinOpenGroup([id.commitment], { account: worker.account });
-    gasUsed.joinGroup ??= (await publicClient.waitForTransactionReceipt({ hash })).gasUsed;
-    openGroup.insert(id.commitment);
-  }
-
-  const task = (id: bigint) => ({ taskId: id, chainId, contract: BigInt(escrow.address) });
-  const recipient = (a: Address) => BigInt(a);
-  const asAlice = () => ({ identity: alice, group: openGroup });
-  const submit = (
-    id: bigint,
-    b: bigint,
-    p: { proof: readonly bigint[]; publicSignals: readonly bigint[] },
-    from = stranger,
-  ) => escrow.write.submitBatch([id, b, p.proof as never, p.publicSignals], { account: from.account });
-
   before(async () => {
-    const d = await deployZkLabel(viem);
-    escrow = await viem.getContractAt("ZkLabelEscrow", d.escrow);
-    groups = await viem.getContractAt("WorkerGroups", d.groups);
-    assert.equal(await escrow.read.publicInputCount(), BigInt(d.publicInputCount));
     await join(alice);
     await join(bob);
     assert.equal(await groups.read.groupRoot([0n]), openGroup.root, "TypeScript group = on-chain group");
     taskId = await newTask();
+    otherTaskId = await newTask();
     const stored = await escrow.read.getTask([taskId]);
     assert.deepEqual(stored.pkR, DEMO_REQUESTER_KEY.pkR, "the task stores the requester's key");
-    assert.equal(stored.workerGroupId, 0n);
-    otherTaskId = await newTask();
-    batch0 = await proveDemoBatch(circuit.name, task(taskId), 0, recipient(worker.account.address), asAlice());
-    batch1 = await proveDemoBatch(circuit.name, task(taskId), 1, recipient(worker.account.address), asAlice());
-    other0 = await proveDemoBatch(circuit.name, task(otherTaskId), 0, recipient(worker.account.address), asAlice());
+    assert.equal(stored.rule.verifier, getAddress(d.verifier), "the task keeps its rule's verifier");
+    batch0 = await proveDemoBatch(circuit.name, task(taskId), 0, toWorker(), asAlice());
+    batch1 = await proveDemoBatch(circuit.name, task(taskId), 1, toWorker(), asAlice());
+    other0 = await proveDemoBatch(circuit.name, task(otherTaskId), 0, toWorker(), asAlice());
   });
 
-  it("accepts a full batch from any sender, credits the proof's recipient, spends the nullifier and emits what the requester needs to decrypt", async () => {
-    const hash = await submit(taskId, 0n, batch0);
-    const receipt = await publicClient.waitForTransactionReceipt({ hash });
+  it("accepts a full batch from any sender, credits the proof's recipient at once and emits what the requester needs to decrypt", async () => {
+    const receipt = await mined(submit(taskId, 0n, batch0));
     gasUsed.submitBatch = receipt.gasUsed;
-    assert.equal(await escrow.read.credits([worker.account.address]), REWARD * 64n);
+    assert.equal(await escrow.read.credits([ETH, worker.account.address]), REWARD * 64n);
     assert.equal(await escrow.read.isBatchAccepted([taskId, 0n]), true);
-    const ps = namePublicSignals(
-      { ...circuit, publicInputs: circuit.publicInputs.slice(0, 6) },
-      batch0.publicSignals.slice(0, 6),
-    );
-    assert.equal(await escrow.read.isNullifierUsed([ps.nullifier]), true);
-    const events = await escrow.getEvents.BatchAccepted({}, { blockHash: receipt.blockHash });
-    assert.equal(events.length, 1);
-    const e = events[0].args;
-    assert.equal(e.recipient, getAddress(worker.account.address));
-    assert.equal(e.count, 64n);
-    assert.equal(e.reward, REWARD * 64n);
-    assert.equal(e.groupRoot, openGroup.root);
-    assert.equal(e.nullifier, ps.nullifier);
+    assert.equal((await escrow.read.batchState([taskId, 0n]))[0], 2, "Verified");
+    const [e] = await escrow.getEvents.BatchSubmitted({}, { blockHash: receipt.blockHash });
+    assert.equal(e.args.recipient, getAddress(worker.account.address));
+    assert.equal(e.args.relayer, getAddress(stranger.account.address));
+    assert.equal(e.args.count, 64n);
+    assert.equal(e.args.reward, REWARD * 64n);
+    assert.equal(e.args.groupRoot, openGroup.root);
+    assert.equal(e.args.nullifier, batch0.publicSignals[IN.nullifier]);
+    const [v] = await escrow.getEvents.BatchVerified({}, { blockHash: receipt.blockHash });
+    assert.equal(v.args.recipientAmount, REWARD * 64n);
+    assert.equal(v.args.relayerAmount, 0n);
     // The requester decrypts the labels from the event alone, and they open the proven commitment.
     const opened = openWorkerBatch(
-      { epk: [e.epk?.[0] as bigint, e.epk?.[1] as bigint], ciphertext: [...(e.ciphertext as readonly bigint[])] },
+      { epk: [...(e.args.epk as readonly [bigint, bigint])], ciphertext: [...(e.args.ciphertext ?? [])] },
       DEMO_REQUESTER_KEY.skR,
       0n,
       N,
-      e.labelsCommitment as bigint,
+      e.args.labelsCommitment as bigint,
     );
     assert.deepEqual(opened.labels, batch0.labels.map(BigInt));
   });
 
-  it("accepts the partial last batch with its smaller count", async () => {
-    await submit(taskId, 1n, batch1);
-    assert.equal(await escrow.read.credits([worker.account.address]), REWARD * 100n);
+  it("accepts the partial last batch with its smaller count; the task is then spent", async () => {
+    await mined(submit(taskId, 1n, batch1));
+    assert.equal(await escrow.read.credits([ETH, worker.account.address]), REWARD * 100n);
     assert.equal((await escrow.read.getTask([taskId])).balance, 0n);
+    await assertSolvent();
   });
 
   it("rejects a replayed proof with BatchAlreadyAccepted", async () => {
@@ -159,22 +202,13 @@ describe("ZkLabelEscrow with complete worker proofs", () => {
     ]);
   });
 
-  it("rejects a proof made for another task with WrongTask; with the other task's hash its nullifier is spent and it does not verify", async () => {
+  it("rejects a proof made for another task with WrongTask; with the other task's hash it does not verify", async () => {
     const other = await escrow.read.getTask([otherTaskId]);
     await viem.assertions.revertWithCustomErrorWithArgs(submit(otherTaskId, 0n, batch0), escrow, "WrongTask", [
       other.taskHash,
       batch0.publicSignals[IN.taskHash],
     ]);
-    // Copied with the other task's hash, its nullifier is already spent.
     const forged = [other.taskHash, ...batch0.publicSignals.slice(1)];
-    await viem.assertions.revertWithCustomErrorWithArgs(
-      submit(otherTaskId, 0n, { proof: batch0.proof, publicSignals: forged }),
-      escrow,
-      "NullifierAlreadyUsed",
-      [batch0.publicSignals[IN.nullifier]],
-    );
-    // With a fresh nullifier too, the proof does not verify.
-    forged[IN.nullifier] += 1n;
     await viem.assertions.revertWithCustomError(
       submit(otherTaskId, 0n, { proof: batch0.proof, publicSignals: forged }),
       escrow,
@@ -182,14 +216,31 @@ describe("ZkLabelEscrow with complete worker proofs", () => {
     );
   });
 
-  it("rejects a front-run with a changed recipient with InvalidProof", async () => {
-    const stolen = [...other0.publicSignals];
-    stolen[IN.recipient] = recipient(stranger.account.address);
-    await viem.assertions.revertWithCustomError(
-      submit(otherTaskId, 0n, { proof: other0.proof, publicSignals: stolen }),
-      escrow,
-      "InvalidProof",
+  it("rejects a proof made for the same task id on another chain (taskHash binds the chain id)", async () => {
+    const elsewhere = await proveDemoBatch(
+      circuit.name,
+      { ...task(otherTaskId), chainId: 1n },
+      0,
+      toWorker(),
+      asAlice(),
     );
+    const other = await escrow.read.getTask([otherTaskId]);
+    await viem.assertions.revertWithCustomErrorWithArgs(submit(otherTaskId, 0n, elsewhere), escrow, "WrongTask", [
+      other.taskHash,
+      elsewhere.publicSignals[IN.taskHash],
+    ]);
+  });
+
+  it("rejects a front-run that changes the recipient or the relayer fee with InvalidProof", async () => {
+    for (const word of [recipientWord(stranger.account.address), recipientWord(worker.account.address, 10_000)]) {
+      const stolen = [...other0.publicSignals];
+      stolen[IN.recipient] = word;
+      await viem.assertions.revertWithCustomError(
+        submit(otherTaskId, 0n, { proof: other0.proof, publicSignals: stolen }),
+        escrow,
+        "InvalidProof",
+      );
+    }
   });
 
   it("rejects a changed commitment, ephemeral key, ciphertext or nullifier, or a wrong proof, with InvalidProof; the genuine one then goes through", async () => {
@@ -209,10 +260,10 @@ describe("ZkLabelEscrow with complete worker proofs", () => {
         "InvalidProof",
       );
     }
-    await submit(otherTaskId, 0n, other0);
+    await mined(submit(otherTaskId, 0n, other0));
   });
 
-  it("checks input count, batch index, count, recipient range and field membership before verifying", async () => {
+  it("checks input count, batch range, field range, batch index, count and recipient before verifying", async () => {
     const th = (await escrow.read.getTask([otherTaskId])).taskHash;
     const ps = [th, ...batch0.publicSignals.slice(1)];
     const withInputs = (publicSignals: bigint[], b = 1n) =>
@@ -222,26 +273,47 @@ describe("ZkLabelEscrow with complete worker proofs", () => {
       BigInt(count),
       5n,
     ]);
-    await viem.assertions.revertWithCustomErrorWithArgs(withInputs(ps), escrow, "WrongBatchIndex", [1n, 0n]);
     await viem.assertions.revertWithCustomErrorWithArgs(withInputs(ps, 5n), escrow, "BatchOutOfRange", [5n, 2n]);
     const wrapped = [...ps];
     wrapped[count - 1] += SNARK_SCALAR_FIELD;
     await viem.assertions.revertWithCustomErrorWithArgs(withInputs(wrapped), escrow, "NotInField", [
       wrapped[count - 1],
     ]);
+    await viem.assertions.revertWithCustomErrorWithArgs(withInputs(ps), escrow, "WrongBatchIndex", [1n, 0n]);
     const b1 = [...ps];
     b1[IN.batchIndex] = 1n;
     await viem.assertions.revertWithCustomErrorWithArgs(withInputs(b1), escrow, "WrongCount", [36n, 64n]);
     b1[IN.count] = 36n;
-    b1[IN.recipient] = 1n << 160n;
-    await viem.assertions.revertWithCustomErrorWithArgs(withInputs(b1), escrow, "InvalidRecipient", [1n << 160n]);
+    b1[IN.recipient] = 1n << 176n;
+    await viem.assertions.revertWithCustomErrorWithArgs(withInputs(b1), escrow, "InvalidRecipient", [1n << 176n]);
+    b1[IN.recipient] = recipientWord(worker.account.address) | (10_001n << 160n);
+    await viem.assertions.revertWithCustomErrorWithArgs(withInputs(b1), escrow, "InvalidRelayerFee", [10_001n]);
   });
 
+  it("pays a relayer the fee bound in the proof; recipient and relayer amounts add up to the reward to the wei", async () => {
+    const id = await newTask();
+    const p = await proveDemoBatch(circuit.name, task(id), 1, recipientWord(worker.account.address, 333), asAlice());
+    const [w0, r0] = await Promise.all([
+      escrow.read.credits([ETH, worker.account.address]),
+      escrow.read.credits([ETH, curator.account.address]),
+    ]);
+    const receipt = await mined(submit(id, 1n, p, curator));
+    const reward = REWARD * 36n;
+    const fee = (reward * 333n) / 10_000n;
+    assert.equal((await escrow.read.credits([ETH, worker.account.address])) - w0, reward - fee);
+    assert.equal((await escrow.read.credits([ETH, curator.account.address])) - r0, fee);
+    const [v] = await escrow.getEvents.BatchVerified({}, { blockHash: receipt.blockHash });
+    assert.equal((v.args.recipientAmount ?? 0n) + (v.args.relayerAmount ?? 0n), reward);
+    await assertSolvent();
+  });
+});
+
+describe("ZkLabelEscrow: worker groups", () => {
   it("refuses a group root the task's group never had (an outsider's own group), and a member of another group", async () => {
     const id = await newTask();
     const outsider = new Identity("escrow test outsider");
     const ownGroup = workerGroup([alice.commitment, outsider.commitment]);
-    const p = await proveDemoBatch(circuit.name, task(id), 0, recipient(stranger.account.address), {
+    const p = await proveDemoBatch(circuit.name, task(id), 0, recipientWord(stranger.account.address), {
       identity: outsider,
       group: ownGroup,
     });
@@ -249,28 +321,24 @@ describe("ZkLabelEscrow with complete worker proofs", () => {
       0n,
       ownGroup.root,
     ]);
-    // A task for a curated group refuses proofs made in the open group.
+    // A task for a curated group refuses proofs made in the open group, and takes its members'.
     await groups.write.createGroup({ account: curator.account });
     const curatedId = (await groups.read.groupCount()) - 1n;
     await groups.write.addMember([curatedId, outsider.commitment], { account: curator.account });
-    const curatedTask = await newTask(curatedId);
-    const fromOpen = await proveDemoBatch(
-      circuit.name,
-      task(curatedTask),
-      0,
-      recipient(worker.account.address),
-      asAlice(),
-    );
+    const curatedTask = await newTask({ workerGroupId: curatedId });
+    const fromOpen = await proveDemoBatch(circuit.name, task(curatedTask), 0, toWorker(), asAlice());
     await viem.assertions.revertWithCustomErrorWithArgs(submit(curatedTask, 0n, fromOpen), escrow, "UnknownGroupRoot", [
       curatedId,
       openGroup.root,
     ]);
-    // The curated group's member is accepted.
-    const fromCurated = await proveDemoBatch(circuit.name, task(curatedTask), 0, recipient(stranger.account.address), {
-      identity: outsider,
-      group: workerGroup([outsider.commitment]),
-    });
-    await submit(curatedTask, 0n, fromCurated);
+    const fromCurated = await proveDemoBatch(
+      circuit.name,
+      task(curatedTask),
+      0,
+      recipientWord(stranger.account.address),
+      { identity: outsider, group: workerGroup([outsider.commitment]) },
+    );
+    await mined(submit(curatedTask, 0n, fromCurated));
     await viem.assertions.revertWithCustomErrorWithArgs(
       createTask({ workerGroupId: 99n }),
       escrow,
@@ -279,61 +347,257 @@ describe("ZkLabelEscrow with complete worker proofs", () => {
     );
   });
 
-  it("accepts a proof against a root replaced within the grace period, and refuses it after", async () => {
-    const id = await newTask(0n, BigInt(await networkHelpers.time.latest()) + 10n * ROOT_GRACE_PERIOD);
-    const p0 = await proveDemoBatch(circuit.name, task(id), 0, recipient(worker.account.address), asAlice());
-    const p1 = await proveDemoBatch(circuit.name, task(id), 1, recipient(worker.account.address), asAlice());
+  it("accepts a proof against a root replaced within the grace period, and refuses a stale one after it", async () => {
+    const id = await newTask({ deadline: BigInt(await networkHelpers.time.latest()) + 10n * ROOT_GRACE_PERIOD });
+    const p0 = await proveDemoBatch(circuit.name, task(id), 0, toWorker(), asAlice());
+    const p1 = await proveDemoBatch(circuit.name, task(id), 1, toWorker(), asAlice());
     const provenRoot = openGroup.root;
     await join(new Identity("escrow test carol")); // the group changes while the proofs are in flight
     assert.notEqual(await groups.read.groupRoot([0n]), provenRoot);
     await networkHelpers.time.increase(ROOT_GRACE_PERIOD - 60n);
-    await submit(id, 0n, p0);
+    await mined(submit(id, 0n, p0));
     await networkHelpers.time.increase(120n);
     await viem.assertions.revertWithCustomErrorWithArgs(submit(id, 1n, p1), escrow, "UnknownGroupRoot", [
       0n,
       provenRoot,
     ]);
   });
+});
 
-  it("pays a withdrawal once, to the address the earner names", async () => {
-    const before = await publicClient.getBalance({ address: stranger.account.address });
-    const credit = await escrow.read.credits([worker.account.address]);
-    const hash = await escrow.write.withdraw([stranger.account.address], { account: worker.account });
-    gasUsed.withdraw = (await publicClient.waitForTransactionReceipt({ hash })).gasUsed;
-    assert.equal(await publicClient.getBalance({ address: stranger.account.address }), before + credit);
-    assert.equal(await escrow.read.credits([worker.account.address]), 0n);
+describe("ZkLabelEscrow: a token task with gold items, challenge window and finalize", () => {
+  let id: bigint;
+  let p0: Proven;
+  let p1: Proven;
+
+  before(async () => {
+    await token.write.mint([requester.account.address, parseEther("1000")]);
+    await token.write.approve([escrow.address, parseEther("1000")], { account: requester.account });
+  });
+
+  it("creates and funds part of a task in one transaction, refuses a batch it cannot pay, and takes a top-up", async () => {
+    id = await newTask({ token: d.testToken, funding: REWARD * 50n, goldRoot: GOLD_ROOT });
+    assert.equal(await token.read.balanceOf([escrow.address]), REWARD * 50n);
+    p0 = await proveDemoBatch(circuit.name, task(id, GOLD_ROOT), 0, toWorker(), asAlice());
+    p1 = await proveDemoBatch(
+      circuit.name,
+      task(id, GOLD_ROOT),
+      1,
+      recipientWord(worker.account.address, 100),
+      asAlice(),
+    );
+    await viem.assertions.revertWithCustomErrorWithArgs(submit(id, 0n, p0), escrow, "InsufficientTaskBalance", [
+      id,
+      REWARD * 64n,
+      REWARD * 50n,
+    ]);
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      escrow.write.topUp([id, REWARD * 51n], { account: requester.account }),
+      escrow,
+      "InvalidFunding",
+      [REWARD * 51n, REWARD * 50n],
+    );
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      escrow.write.topUp([id, REWARD * 50n], { account: requester.account, value: 1n }),
+      escrow,
+      "EthSentWithToken",
+      [1n],
+    );
+    await escrow.write.topUp([id, REWARD * 50n], { account: requester.account });
+    assert.equal((await escrow.read.getTask([id])).balance, REWARD * 100n);
+    await assertSolvent();
+  });
+
+  it("keeps a submitted batch pending (reserved) through the challenge window, then anyone finalizes it", async () => {
+    await mined(submit(id, 0n, p0));
+    await mined(submit(id, 1n, p1, curator));
+    const t = await escrow.read.getTask([id]);
+    assert.equal(t.reserved, REWARD * 100n);
+    assert.equal(t.balance, 0n);
+    const [state, pending] = await escrow.read.batchState([id, 0n]);
+    assert.equal(state, 1, "Pending");
+    assert.equal(pending.recipient, getAddress(worker.account.address));
+    assert.equal(pending.count, 64);
+    assert.equal(await escrow.read.credits([d.testToken, worker.account.address]), 0n);
+    await viem.assertions.revertWithCustomErrorWithArgs(submit(id, 0n, p0), escrow, "BatchIsPending", [id, 0n]);
+    const endsAt = BigInt(pending.submittedAt) + BigInt(WINDOW);
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      escrow.write.finalize([id, [0n]], { account: stranger.account }),
+      escrow,
+      "ChallengeWindowOpen",
+      [id, 0n, endsAt],
+    );
+    await assertSolvent();
+    await networkHelpers.time.increase(WINDOW);
+    const receipt = await mined(escrow.write.finalize([id, [0n, 1n]], { account: stranger.account }));
+    gasUsed.finalize2 = receipt.gasUsed;
+    const reward1 = REWARD * 36n;
+    const fee1 = reward1 / 100n;
+    assert.equal(await escrow.read.credits([d.testToken, worker.account.address]), REWARD * 100n - fee1);
+    assert.equal(await escrow.read.credits([d.testToken, curator.account.address]), fee1);
+    assert.equal((await escrow.read.getTask([id])).reserved, 0n);
+    assert.equal(await escrow.read.isBatchAccepted([id, 1n]), true);
+    await viem.assertions.revertWithCustomErrorWithArgs(escrow.write.finalize([id, [0n]]), escrow, "BatchNotPending", [
+      id,
+      0n,
+    ]);
+    await viem.assertions.revertWithCustomErrorWithArgs(submit(id, 0n, p0), escrow, "BatchAlreadyAccepted", [id, 0n]);
+    await assertSolvent();
+  });
+
+  it("withdraws token credits to any address", async () => {
+    const credit = await escrow.read.credits([d.testToken, worker.account.address]);
+    const receipt = await mined(
+      escrow.write.withdraw([d.testToken, stranger.account.address], { account: worker.account }),
+    );
+    gasUsed.withdrawToken = receipt.gasUsed;
+    assert.equal(await token.read.balanceOf([stranger.account.address]), credit);
+    assert.equal(await escrow.read.credits([d.testToken, worker.account.address]), 0n);
+    await assertSolvent();
+  });
+});
+
+describe("ZkLabelEscrow: requester exits", () => {
+  it("cancel refunds what is not reserved; the pending batch still finalizes and pays; nothing is left behind", async () => {
+    const id = await newTask({ goldRoot: GOLD_ROOT });
+    const p0 = await proveDemoBatch(circuit.name, task(id, GOLD_ROOT), 0, toWorker(), asAlice());
+    const p1 = await proveDemoBatch(circuit.name, task(id, GOLD_ROOT), 1, toWorker(), asAlice());
+    await mined(submit(id, 0n, p0));
     await viem.assertions.revertWithCustomError(
-      escrow.write.withdraw([worker.account.address], { account: worker.account }),
+      escrow.write.cancel([id], { account: stranger.account }),
+      escrow,
+      "NotRequester",
+    );
+    await viem.assertions.revertWithCustomError(
+      escrow.write.refund([id], { account: requester.account }),
+      escrow,
+      "TaskStillOpen",
+    );
+    await viem.assertions.balancesHaveChanged(escrow.write.cancel([id], { account: requester.account }), [
+      { address: escrow.address, amount: -REWARD * 36n },
+    ]);
+    await viem.assertions.revertWithCustomErrorWithArgs(submit(id, 1n, p1), escrow, "TaskCancelledAlready", [id]);
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      escrow.write.topUp([id, 1n], { account: requester.account, value: 1n }),
+      escrow,
+      "TaskCancelledAlready",
+      [id],
+    );
+    await viem.assertions.revertWithCustomError(
+      escrow.write.refund([id], { account: requester.account }),
       escrow,
       "NothingToWithdraw",
     );
+    await assertSolvent();
+    await networkHelpers.time.increase(WINDOW);
+    const before = await escrow.read.credits([ETH, worker.account.address]);
+    await mined(escrow.write.finalize([id, [0n]]));
+    assert.equal((await escrow.read.credits([ETH, worker.account.address])) - before, REWARD * 64n);
+    const t = await escrow.read.getTask([id]);
+    assert.equal(t.balance + t.reserved, 0n, "the task holds nothing more");
+    await assertSolvent();
   });
 
-  it("validates task creation: funding, rule parameters, deadline, encryption key", async () => {
-    await viem.assertions.revertWithCustomErrorWithArgs(createTask({ value: 1n }), escrow, "WrongFunding", [
-      REWARD * 100n,
-      1n,
+  it("a task that ends with zero payouts refunds in full after the deadline, once; late batches are refused", async () => {
+    const id = await newTask();
+    const proof = await proveDemoBatch(circuit.name, task(id), 0, toWorker(), asAlice());
+    await networkHelpers.time.increase(3601);
+    const t = await escrow.read.getTask([id]);
+    await viem.assertions.revertWithCustomErrorWithArgs(submit(id, 0n, proof), escrow, "TaskExpired", [
+      id,
+      BigInt(t.deadline),
     ]);
-    await viem.assertions.revertWithCustomErrorWithArgs(
-      createTask({ ruleParams: [33n, 1n, 0n, 0n] }),
+    await viem.assertions.revertWithCustomError(
+      escrow.write.refund([id], { account: stranger.account }),
       escrow,
-      "InvalidClassCount",
-      [33n],
+      "NotRequester",
     );
-    await viem.assertions.revertWithCustomErrorWithArgs(
-      createTask({ ruleParams: [4n, 0b10000n, 0n, 0n] }),
+    await viem.assertions.balancesHaveChanged(escrow.write.refund([id], { account: requester.account }), [
+      { address: escrow.address, amount: -REWARD * 100n },
+    ]);
+    await viem.assertions.revertWithCustomError(
+      escrow.write.refund([id], { account: requester.account }),
       escrow,
-      "InvalidClassMask",
-      [0b10000n, 4n],
+      "NothingToWithdraw",
     );
+    await assertSolvent();
+  });
+});
+
+describe("ZkLabelEscrow: withdrawals", () => {
+  it("pays a withdrawal once, to the address the earner names", async () => {
+    const before = await publicClient.getBalance({ address: stranger.account.address });
+    const credit = await escrow.read.credits([ETH, worker.account.address]);
+    const receipt = await mined(escrow.write.withdraw([ETH, stranger.account.address], { account: worker.account }));
+    gasUsed.withdraw = receipt.gasUsed;
+    assert.equal(await publicClient.getBalance({ address: stranger.account.address }), before + credit);
     await viem.assertions.revertWithCustomErrorWithArgs(
-      createTask({ ruleParams: [4n, 1n, 0n, 7n] }),
+      escrow.write.withdraw([ETH, worker.account.address], { account: worker.account }),
       escrow,
-      "UnusedRuleParamNotZero",
-      [3n],
+      "NothingToWithdraw",
+      [ETH, getAddress(worker.account.address)],
+    );
+    await viem.assertions.revertWithCustomError(
+      escrow.write.withdraw([ETH, zeroAddress], { account: worker.account }),
+      escrow,
+      "ZeroAddress",
+    );
+    await assertSolvent();
+  });
+
+  it("a malicious recipient contract cannot withdraw twice by re-entering", async () => {
+    const attacker = await viem.deployContract("ReentrantRecipient", [escrow.address]);
+    reentrant = attacker.address;
+    const id = await newTask();
+    const p = await proveDemoBatch(circuit.name, task(id), 1, recipientWord(attacker.address), asAlice());
+    await mined(submit(id, 1n, p));
+    const credit = await escrow.read.credits([ETH, attacker.address]);
+    assert.equal(credit, REWARD * 36n);
+    await mined(attacker.write.withdrawToSelf());
+    assert.equal(await attacker.read.calls(), 1n, "paid once");
+    assert.equal(await attacker.read.reentered(), false, "the re-entrant withdraw was refused");
+    assert.equal(await publicClient.getBalance({ address: attacker.address }), credit);
+    await assertSolvent();
+  });
+});
+
+describe("ZkLabelEscrow: task creation is validated", () => {
+  it("funding, rule, parameters, gold settings, deadline, encryption key, token", async () => {
+    const max = REWARD * 100n;
+    await viem.assertions.revertWithCustomErrorWithArgs(createTask({ value: 1n }), escrow, "WrongEthAmount", [max, 1n]);
+    await viem.assertions.revertWithCustomErrorWithArgs(createTask({ funding: max + 1n }), escrow, "InvalidFunding", [
+      max + 1n,
+      max,
+    ]);
+    await viem.assertions.revertWithCustomErrorWithArgs(createTask({ funding: 0n }), escrow, "InvalidFunding", [
+      0n,
+      max,
+    ]);
+    await viem.assertions.revertWithCustomErrorWithArgs(createTask({ ruleId: 2 }), escrow, "RuleNotSupported", [2]);
+    for (const [params, slot, value] of [
+      [[33n, 1n, 0n, 0n], 0n, 33n],
+      [[4n, 0b10000n, 0n, 0n], 1n, 0b10000n],
+      [[4n, 1n, 0n, 7n], 3n, 7n],
+    ] as const) {
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        createTask({ ruleParams: params }),
+        escrow,
+        "InvalidRuleParams",
+        [1, slot, value],
+      );
+    }
+    await viem.assertions.revertWithCustomError(
+      createTask({ goldRoot: 5n, challengeWindow: 0 }),
+      escrow,
+      "InvalidGoldSettings",
+    );
+    await viem.assertions.revertWithCustomError(createTask({ challengeWindow: 60 }), escrow, "InvalidGoldSettings");
+    await viem.assertions.revertWithCustomError(
+      createTask({ goldRoot: 5n, minAccuracy: 101 }),
+      escrow,
+      "InvalidGoldSettings",
     );
     await viem.assertions.revertWithCustomError(createTask({ deadline: 1n }), escrow, "DeadlineInPast");
-    // An encryption key off the curve, or with x = 0 (anyone could decrypt), is refused.
+    await viem.assertions.revertWithCustomError(createTask({ itemCount: 0 }), escrow, "EmptyDataset");
     const [x, y] = DEMO_REQUESTER_KEY.pkR;
     await viem.assertions.revertWithCustomErrorWithArgs(createTask({ pkR: [0n, 1n] }), escrow, "InvalidEncryptionKey", [
       0n,
@@ -345,24 +609,45 @@ describe("ZkLabelEscrow with complete worker proofs", () => {
       "InvalidEncryptionKey",
       [x, y + 1n],
     );
+    const fot = await viem.deployContract("FeeOnTransferToken");
+    await fot.write.mint([requester.account.address, max]);
+    await fot.write.approve([escrow.address, max], { account: requester.account });
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      createTask({ token: fot.address }),
+      escrow,
+      "UnsupportedToken",
+      [fot.address, max, max - max / 100n],
+    );
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      createTask({ token: stranger.account.address }),
+      escrow,
+      "UnsupportedToken",
+      [getAddress(stranger.account.address), 0n, 0n],
+    );
   });
 
-  it("refuses batches after the deadline and lets only the requester reclaim what is left, once", async () => {
-    const id = await newTask();
-    const proof = await proveDemoBatch(circuit.name, task(id), 0, recipient(worker.account.address), asAlice());
-    await viem.assertions.revertWithCustomError(escrow.write.reclaim([id]), escrow, "TaskStillOpen");
-    await networkHelpers.time.increase(3601);
-    const t = await escrow.read.getTask([id]);
-    await viem.assertions.revertWithCustomErrorWithArgs(submit(id, 0n, proof), escrow, "TaskExpired", [id, t.deadline]);
+  it("only the owner changes a rule's verifier, and a funded task keeps the one it was created with", async () => {
+    const id = taskIds[0];
+    const before = (await escrow.read.getTask([id])).rule;
+    const rule = {
+      verifier: getAddress(d.groups), // any contract: the registry only checks shape
+      batchSize: 32,
+      datasetDepth: 20,
+      publicInputCount: 13,
+    };
     await viem.assertions.revertWithCustomError(
-      escrow.write.reclaim([id], { account: stranger.account }),
+      escrow.write.setRuleVerifier([1, rule], { account: stranger.account }),
       escrow,
-      "NotRequester",
+      "NotOwner",
     );
-    await viem.assertions.balancesHaveChanged(escrow.write.reclaim([id], { account: requester.account }), [
-      { address: escrow.address, amount: -REWARD * 100n },
-    ]);
-    await viem.assertions.revertWithCustomError(escrow.write.reclaim([id]), escrow, "NothingToWithdraw");
+    await viem.assertions.emitWithArgs(
+      escrow.write.setRuleVerifier([1, rule], { account: requester.account }),
+      escrow,
+      "RuleVerifierSet",
+      [1, rule.verifier, 32, 20, 13],
+    );
+    assert.deepEqual((await escrow.read.getTask([id])).rule, before);
+    await escrow.write.setRuleVerifier([1, { ...before }], { account: requester.account });
   });
 });
 

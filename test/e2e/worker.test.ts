@@ -23,7 +23,7 @@ import { openWorkerBatch } from "@zklabel/core/classification";
 import { DEMO_CLASSES, demoItems } from "@zklabel/core/demo";
 import { requesterKeyFromSignature, requesterKeyMessage } from "@zklabel/core/identity";
 import { type BrowserContext, type ConsoleMessage, chromium, type Page } from "playwright-core";
-import { type Address, createPublicClient, createWalletClient, getAddress, http, parseEther } from "viem";
+import { type Address, createPublicClient, createWalletClient, getAddress, http, parseEther, zeroAddress } from "viem";
 import { describeError } from "../../apps/web/src/lib/errors.ts";
 import { escrowAbi } from "../../apps/web/src/lib/escrow-abi.ts";
 import { groupsAbi } from "../../apps/web/src/lib/groups-abi.ts";
@@ -125,7 +125,7 @@ describe("worker flow in the browser", () => {
     );
     const worker = nodeAccounts[1];
     const credits = () =>
-      client.readContract({ address: escrow, abi: escrowAbi, functionName: "credits", args: [worker] });
+      client.readContract({ address: escrow, abi: escrowAbi, functionName: "credits", args: [zeroAddress, worker] });
     assert.equal(await credits(), 0n, "the worker starts with no credits");
 
     // 1. The app loads the deployment and shows the task.
@@ -284,12 +284,12 @@ describe("worker flow in the browser", () => {
     );
     await page.locator(`[data-testid="batch-${BATCH}"][data-accepted="true"]`).waitFor();
 
-    // 8b. The requester (account #0) decrypts the batch from the BatchAccepted event alone, with the key its
+    // 8b. The requester (account #0) decrypts the batch from the BatchSubmitted event alone, with the key its
     //     wallet signature derives, and gets exactly the labels chosen in the browser.
     const [accepted] = await client.getContractEvents({
       address: escrow,
       abi: escrowAbi,
-      eventName: "BatchAccepted",
+      eventName: "BatchSubmitted",
       args: { taskId, batchIndex: BigInt(BATCH) },
       fromBlock: 0n,
     });
@@ -342,7 +342,13 @@ describe("worker flow in the browser", () => {
     // 12. A revert from the escrow is described in words with its custom error name
     //     (the same helper the page uses for submit and withdraw failures).
     const revert = await client
-      .simulateContract({ address: escrow, abi: escrowAbi, functionName: "withdraw", args: [worker], account: worker })
+      .simulateContract({
+        address: escrow,
+        abi: escrowAbi,
+        functionName: "withdraw",
+        args: [zeroAddress, worker],
+        account: worker,
+      })
       .then(
         () => undefined,
         (e: unknown) => describeError(e),

@@ -34,3 +34,20 @@ export function batchPublic(v: BatchPublic): { input: Record<string, string>; na
   };
   return { input: Object.fromEntries(Object.entries(named).map(([k, x]) => [k, x.toString()])), named };
 }
+
+/** Largest relayer fee a proof may bind, in basis points of the batch reward (100%). */
+export const MAX_RELAYER_FEE_BPS = 10_000;
+
+/**
+ * The proof's `recipient` public input: the payout address in the low 160 bits and the relayer
+ * fee (basis points of the batch reward, paid to whoever submits the proof) in the next 16. The
+ * circuit binds the whole word, so neither can be changed after proving (docs/protocol.md decision 21).
+ */
+export function recipientWord(recipient: string | bigint, relayerFeeBps = 0): bigint {
+  const address = BigInt(recipient);
+  if (address <= 0n || address >= 1n << 160n) throw new RangeError(`recipient ${recipient} is not a non-zero address`);
+  if (!Number.isInteger(relayerFeeBps) || relayerFeeBps < 0 || relayerFeeBps > MAX_RELAYER_FEE_BPS) {
+    throw new RangeError(`relayer fee must be 0..${MAX_RELAYER_FEE_BPS} basis points, got ${relayerFeeBps}`);
+  }
+  return address | (BigInt(relayerFeeBps) << 160n);
+}

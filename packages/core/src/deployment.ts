@@ -26,6 +26,7 @@ export const deploymentSchema = z.object({
   escrow: address,
   verifier: address,
   groups: address,
+  testToken: address,
   rootGracePeriod: uint,
   circuit: z.string(),
   publicInputCount: z.number().int().positive(),

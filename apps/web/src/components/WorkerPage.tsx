@@ -2,7 +2,7 @@
 
 import { checkClassificationLabels } from "@zklabel/core/classification";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
-import type { Address, Hash } from "viem";
+import { type Address, type Hash, zeroAddress } from "viem";
 import { useBalance, useConfig, useConnection, useReadContract, useReadContracts, useWriteContract } from "wagmi";
 import { simulateContract, waitForTransactionReceipt } from "wagmi/actions";
 import { describeError } from "@/lib/errors";
@@ -133,7 +133,7 @@ export function WorkerPage() {
     address: escrow,
     abi: escrowAbi,
     functionName: "credits",
-    args: [address ?? "0x0000000000000000000000000000000000000000"],
+    args: [zeroAddress, address ?? zeroAddress],
     chainId: d.chainId,
     query: { enabled: !!address },
   });
@@ -530,7 +530,7 @@ function EarningsPanel(props: {
         address: props.escrow,
         abi: escrowAbi,
         functionName: "withdraw",
-        args: [props.account],
+        args: [zeroAddress, props.account],
         account: props.account,
         chainId: props.chainId,
       } as const;

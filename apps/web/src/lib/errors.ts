@@ -7,36 +7,54 @@ import type { groupsAbi } from "./groups-abi.ts";
  * Typed by the generated ABI: a new error in the contract fails the type check until it is described here.
  */
 const ESCROW_ERRORS: Record<ContractErrorName<typeof escrowAbi>, string> = {
+  NotOwner: "Only the escrow's owner may change the rule verifiers.",
+  InvalidRuleVerifier:
+    "That verifier entry is not usable (no code, or a batch size or depth the escrow cannot handle).",
+  RuleNotSupported: "The escrow has no verifier for this rule type yet.",
   TaskNotFound: "This task does not exist on-chain.",
-  TaskExpired: "The task's deadline has passed, so it accepts no more batches.",
-  BatchOutOfRange: "This batch number is outside the task's dataset.",
-  BatchAlreadyAccepted: "This batch has already been accepted and paid; pick another batch.",
-  WrongTask: "The proof was made for different task data than the task on-chain.",
-  WrongBatchIndex: "The proof is for a different batch than the one submitted.",
-  WrongCount: "The proof covers a different number of items than this batch has.",
-  InvalidRecipient: "The proof's recipient is not a valid address.",
-  InvalidProof: "The contract's verifier rejected the proof.",
-  NotInField: "A public input is not a valid field element.",
-  InvalidEncryptionKey:
-    "The task's label-encryption key is not a valid BabyJubJub key, so nobody could read the labels.",
-  NothingToWithdraw: "There is nothing to withdraw for this account.",
-  TransferFailed: "The payout transfer to the destination address failed.",
-  Reentrancy: "The call re-entered the escrow and was refused.",
-  NotRequester: "Only the task's requester may do this.",
-  TaskStillOpen: "The task is still open, so its funds cannot be reclaimed yet.",
-  WrongFunding: "The funding sent does not match the task's total reward.",
   EmptyDataset: "A task needs at least one item.",
   DatasetTooLarge: "The dataset has more items than the circuit's tree can hold.",
   ZeroReward: "The reward per item must be more than zero.",
   DeadlineInPast: "The task's deadline is already in the past.",
-  InvalidClassCount: "The task's number of classes is outside what the circuit supports.",
-  InvalidClassMask: "The task's allowed-class mask does not fit its number of classes.",
-  UnusedRuleParamNotZero: "An unused rule parameter of the task is not zero.",
+  InvalidFunding:
+    "The amount is zero or more than the task can still use (items × reward, minus what it already holds).",
+  WrongEthAmount: "The ETH sent does not match the funding amount.",
+  EthSentWithToken: "This task is paid in a token: send no ETH with the call.",
+  UnsupportedToken:
+    "The token did not arrive in full (a fee-on-transfer or rebasing token, or not a token at all): use a plain ERC-20.",
+  NotInField: "A value is not a valid field element.",
+  InvalidEncryptionKey:
+    "The task's label-encryption key is not a valid BabyJubJub key, so nobody could read the labels.",
+  InvalidRuleParams: "A rule parameter of the task is outside what the rule's circuit accepts.",
+  InvalidGoldSettings:
+    "Gold settings do not fit together: a task with gold items needs a challenge window (up to 30 days) and a minimum accuracy of at most 100%; a task without them has neither.",
   UnknownWorkerGroup: "The task names a worker group that does not exist.",
-  WrongPublicInputCount: "The proof has a different number of public inputs than the escrow's verifier takes.",
+  WrongPublicInputCount: "The proof has a different number of public inputs than the task's verifier takes.",
+  TaskCancelledAlready: "The requester cancelled this task, so it accepts no more batches or funds.",
+  TaskExpired: "The task's deadline has passed, so it accepts no more batches.",
+  BatchOutOfRange: "This batch number is outside the task's dataset.",
+  BatchAlreadyAccepted: "This batch has already been accepted and paid; pick another batch.",
+  BatchIsPending: "This batch was already submitted and waits out its challenge window; pick another batch.",
   UnknownGroupRoot:
     "The proof was made against a worker-group root that is not the group's current one, nor one replaced within the grace period: reload the page and prove again.",
-  NullifierAlreadyUsed: "This identity has already submitted this batch of this task.",
+  NullifierAlreadyUsed:
+    "This identity's earlier submission of this batch was rejected; it cannot submit the batch again.",
+  WrongTask: "The proof was made for different task data than the task on-chain.",
+  WrongBatchIndex: "The proof is for a different batch than the one submitted.",
+  WrongCount: "The proof covers a different number of items than this batch has.",
+  InvalidRecipient: "The proof's recipient is not a valid address.",
+  InvalidRelayerFee: "The proof's relayer fee is above 100%.",
+  InsufficientTaskBalance: "The task does not hold enough funds to pay this batch; the requester must top it up.",
+  InvalidProof: "The contract's verifier rejected the proof.",
+  BatchNotPending: "This batch is not waiting to be finalized.",
+  ChallengeWindowOpen: "The batch's challenge window has not ended yet.",
+  NotRequester: "Only the task's requester may do this.",
+  TaskStillOpen: "The task is still open, so its funds cannot be refunded yet.",
+  NothingToWithdraw: "There is nothing to withdraw.",
+  TransferFailed: "The payout transfer to the destination address failed.",
+  ZeroAddress: "The destination address is empty.",
+  ReentrancyGuardReentrantCall: "The call re-entered the escrow and was refused.",
+  SafeERC20FailedOperation: "The token transfer failed.",
 };
 
 /** Every custom error of WorkerGroups (and the LeanIMT library it uses) in words. */

@@ -3,29 +3,9 @@ export const escrowAbi = [
   {
     "inputs": [
       {
-        "internalType": "address",
-        "name": "verifier_",
-        "type": "address"
-      },
-      {
-        "internalType": "uint256",
-        "name": "publicInputCount_",
-        "type": "uint256"
-      },
-      {
         "internalType": "contract IWorkerGroups",
         "name": "groups_",
         "type": "address"
-      },
-      {
-        "internalType": "uint256",
-        "name": "batchSize_",
-        "type": "uint256"
-      },
-      {
-        "internalType": "uint256",
-        "name": "datasetDepth_",
-        "type": "uint256"
       }
     ],
     "stateMutability": "nonpayable",
@@ -51,6 +31,38 @@ export const escrowAbi = [
     "inputs": [
       {
         "internalType": "uint256",
+        "name": "taskId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "batchIndex",
+        "type": "uint256"
+      }
+    ],
+    "name": "BatchIsPending",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "taskId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "batchIndex",
+        "type": "uint256"
+      }
+    ],
+    "name": "BatchNotPending",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
         "name": "batchIndex",
         "type": "uint256"
       },
@@ -61,6 +73,27 @@ export const escrowAbi = [
       }
     ],
     "name": "BatchOutOfRange",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "taskId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "batchIndex",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "endsAt",
+        "type": "uint256"
+      }
+    ],
+    "name": "ChallengeWindowOpen",
     "type": "error"
   },
   {
@@ -104,27 +137,32 @@ export const escrowAbi = [
     "inputs": [
       {
         "internalType": "uint256",
-        "name": "numClasses",
+        "name": "sent",
         "type": "uint256"
       }
     ],
-    "name": "InvalidClassCount",
+    "name": "EthSentWithToken",
     "type": "error"
   },
   {
     "inputs": [
       {
         "internalType": "uint256",
-        "name": "allowedMask",
+        "name": "taskId",
         "type": "uint256"
       },
       {
         "internalType": "uint256",
-        "name": "numClasses",
+        "name": "needed",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "available",
         "type": "uint256"
       }
     ],
-    "name": "InvalidClassMask",
+    "name": "InsufficientTaskBalance",
     "type": "error"
   },
   {
@@ -144,6 +182,43 @@ export const escrowAbi = [
     "type": "error"
   },
   {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "funding",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "maximum",
+        "type": "uint256"
+      }
+    ],
+    "name": "InvalidFunding",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "goldRoot",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint8",
+        "name": "minAccuracy",
+        "type": "uint8"
+      },
+      {
+        "internalType": "uint32",
+        "name": "challengeWindow",
+        "type": "uint32"
+      }
+    ],
+    "name": "InvalidGoldSettings",
+    "type": "error"
+  },
+  {
     "inputs": [],
     "name": "InvalidProof",
     "type": "error"
@@ -152,11 +227,54 @@ export const escrowAbi = [
     "inputs": [
       {
         "internalType": "uint256",
-        "name": "recipient",
+        "name": "recipientWord",
         "type": "uint256"
       }
     ],
     "name": "InvalidRecipient",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "feeBps",
+        "type": "uint256"
+      }
+    ],
+    "name": "InvalidRelayerFee",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint8",
+        "name": "ruleId",
+        "type": "uint8"
+      },
+      {
+        "internalType": "uint256",
+        "name": "slot",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "value",
+        "type": "uint256"
+      }
+    ],
+    "name": "InvalidRuleParams",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint8",
+        "name": "ruleId",
+        "type": "uint8"
+      }
+    ],
+    "name": "InvalidRuleVerifier",
     "type": "error"
   },
   {
@@ -168,6 +286,17 @@ export const escrowAbi = [
       }
     ],
     "name": "NotInField",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "caller",
+        "type": "address"
+      }
+    ],
+    "name": "NotOwner",
     "type": "error"
   },
   {
@@ -190,6 +319,11 @@ export const escrowAbi = [
     "inputs": [
       {
         "internalType": "address",
+        "name": "token",
+        "type": "address"
+      },
+      {
+        "internalType": "address",
         "name": "account",
         "type": "address"
       }
@@ -210,7 +344,40 @@ export const escrowAbi = [
   },
   {
     "inputs": [],
-    "name": "Reentrancy",
+    "name": "ReentrancyGuardReentrantCall",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint8",
+        "name": "ruleId",
+        "type": "uint8"
+      }
+    ],
+    "name": "RuleNotSupported",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "token",
+        "type": "address"
+      }
+    ],
+    "name": "SafeERC20FailedOperation",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "taskId",
+        "type": "uint256"
+      }
+    ],
+    "name": "TaskCancelledAlready",
     "type": "error"
   },
   {
@@ -302,12 +469,22 @@ export const escrowAbi = [
   {
     "inputs": [
       {
+        "internalType": "address",
+        "name": "token",
+        "type": "address"
+      },
+      {
         "internalType": "uint256",
-        "name": "slot",
+        "name": "expected",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "received",
         "type": "uint256"
       }
     ],
-    "name": "UnusedRuleParamNotZero",
+    "name": "UnsupportedToken",
     "type": "error"
   },
   {
@@ -355,7 +532,7 @@ export const escrowAbi = [
         "type": "uint256"
       }
     ],
-    "name": "WrongFunding",
+    "name": "WrongEthAmount",
     "type": "error"
   },
   {
@@ -392,6 +569,11 @@ export const escrowAbi = [
   },
   {
     "inputs": [],
+    "name": "ZeroAddress",
+    "type": "error"
+  },
+  {
+    "inputs": [],
     "name": "ZeroReward",
     "type": "error"
   },
@@ -418,6 +600,12 @@ export const escrowAbi = [
       },
       {
         "indexed": false,
+        "internalType": "address",
+        "name": "relayer",
+        "type": "address"
+      },
+      {
+        "indexed": false,
         "internalType": "uint256",
         "name": "count",
         "type": "uint256"
@@ -426,6 +614,18 @@ export const escrowAbi = [
         "indexed": false,
         "internalType": "uint256",
         "name": "reward",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "relayerFee",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "finalizesAt",
         "type": "uint256"
       },
       {
@@ -459,7 +659,106 @@ export const escrowAbi = [
         "type": "uint256[]"
       }
     ],
-    "name": "BatchAccepted",
+    "name": "BatchSubmitted",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "uint256",
+        "name": "taskId",
+        "type": "uint256"
+      },
+      {
+        "indexed": true,
+        "internalType": "uint256",
+        "name": "batchIndex",
+        "type": "uint256"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "recipient",
+        "type": "address"
+      },
+      {
+        "indexed": false,
+        "internalType": "address",
+        "name": "relayer",
+        "type": "address"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "recipientAmount",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "relayerAmount",
+        "type": "uint256"
+      }
+    ],
+    "name": "BatchVerified",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "uint8",
+        "name": "ruleId",
+        "type": "uint8"
+      },
+      {
+        "indexed": false,
+        "internalType": "address",
+        "name": "verifier",
+        "type": "address"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint16",
+        "name": "batchSize",
+        "type": "uint16"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint8",
+        "name": "datasetDepth",
+        "type": "uint8"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint8",
+        "name": "publicInputCount",
+        "type": "uint8"
+      }
+    ],
+    "name": "RuleVerifierSet",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "uint256",
+        "name": "taskId",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "refunded",
+        "type": "uint256"
+      }
+    ],
+    "name": "TaskCancelled",
     "type": "event"
   },
   {
@@ -479,72 +778,160 @@ export const escrowAbi = [
       },
       {
         "indexed": true,
-        "internalType": "uint256",
-        "name": "workerGroupId",
-        "type": "uint256"
+        "internalType": "address",
+        "name": "token",
+        "type": "address"
       },
       {
+        "components": [
+          {
+            "internalType": "address",
+            "name": "token",
+            "type": "address"
+          },
+          {
+            "internalType": "uint8",
+            "name": "ruleId",
+            "type": "uint8"
+          },
+          {
+            "internalType": "uint256[4]",
+            "name": "ruleParams",
+            "type": "uint256[4]"
+          },
+          {
+            "internalType": "uint256",
+            "name": "datasetRoot",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint32",
+            "name": "itemCount",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint256[2]",
+            "name": "pkR",
+            "type": "uint256[2]"
+          },
+          {
+            "internalType": "uint256",
+            "name": "goldRoot",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint8",
+            "name": "minAccuracy",
+            "type": "uint8"
+          },
+          {
+            "internalType": "uint32",
+            "name": "challengeWindow",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint64",
+            "name": "workerGroupId",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint128",
+            "name": "rewardPerItem",
+            "type": "uint128"
+          },
+          {
+            "internalType": "uint64",
+            "name": "deadline",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint256",
+            "name": "funding",
+            "type": "uint256"
+          },
+          {
+            "internalType": "string",
+            "name": "metadataURI",
+            "type": "string"
+          },
+          {
+            "internalType": "bytes32",
+            "name": "metadataHash",
+            "type": "bytes32"
+          }
+        ],
         "indexed": false,
-        "internalType": "uint256",
-        "name": "datasetRoot",
-        "type": "uint256"
+        "internalType": "struct IZkLabelEscrow.TaskParams",
+        "name": "params",
+        "type": "tuple"
       },
       {
+        "components": [
+          {
+            "internalType": "address",
+            "name": "verifier",
+            "type": "address"
+          },
+          {
+            "internalType": "uint16",
+            "name": "batchSize",
+            "type": "uint16"
+          },
+          {
+            "internalType": "uint8",
+            "name": "datasetDepth",
+            "type": "uint8"
+          },
+          {
+            "internalType": "uint8",
+            "name": "publicInputCount",
+            "type": "uint8"
+          }
+        ],
         "indexed": false,
-        "internalType": "uint32",
-        "name": "itemCount",
-        "type": "uint32"
-      },
-      {
-        "indexed": false,
-        "internalType": "uint256",
-        "name": "ruleId",
-        "type": "uint256"
-      },
-      {
-        "indexed": false,
-        "internalType": "uint256[4]",
-        "name": "ruleParams",
-        "type": "uint256[4]"
-      },
-      {
-        "indexed": false,
-        "internalType": "uint256[2]",
-        "name": "pkR",
-        "type": "uint256[2]"
-      },
-      {
-        "indexed": false,
-        "internalType": "uint256",
-        "name": "goldRoot",
-        "type": "uint256"
-      },
-      {
-        "indexed": false,
-        "internalType": "uint128",
-        "name": "rewardPerItem",
-        "type": "uint128"
-      },
-      {
-        "indexed": false,
-        "internalType": "uint64",
-        "name": "deadline",
-        "type": "uint64"
+        "internalType": "struct IZkLabelEscrow.RuleVerifier",
+        "name": "rule",
+        "type": "tuple"
       },
       {
         "indexed": false,
         "internalType": "uint256",
         "name": "taskHash",
         "type": "uint256"
+      }
+    ],
+    "name": "TaskCreated",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "uint256",
+        "name": "taskId",
+        "type": "uint256"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "from",
+        "type": "address"
       },
       {
         "indexed": false,
         "internalType": "uint256",
-        "name": "funded",
+        "name": "amount",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "balance",
         "type": "uint256"
       }
     ],
-    "name": "TaskCreated",
+    "name": "TaskFunded",
     "type": "event"
   },
   {
@@ -569,12 +956,18 @@ export const escrowAbi = [
         "type": "uint256"
       }
     ],
-    "name": "TaskReclaimed",
+    "name": "TaskRefunded",
     "type": "event"
   },
   {
     "anonymous": false,
     "inputs": [
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "token",
+        "type": "address"
+      },
       {
         "indexed": true,
         "internalType": "address",
@@ -599,12 +992,51 @@ export const escrowAbi = [
   },
   {
     "inputs": [],
+    "name": "MAX_CHALLENGE_WINDOW",
+    "outputs": [
+      {
+        "internalType": "uint32",
+        "name": "",
+        "type": "uint32"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "RULE_BOUNDING_BOX",
+    "outputs": [
+      {
+        "internalType": "uint8",
+        "name": "",
+        "type": "uint8"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
     "name": "RULE_CLASSIFICATION",
     "outputs": [
       {
-        "internalType": "uint256",
+        "internalType": "uint8",
         "name": "",
-        "type": "uint256"
+        "type": "uint8"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "RULE_SENSOR_RANGE",
+    "outputs": [
+      {
+        "internalType": "uint8",
+        "name": "",
+        "type": "uint8"
       }
     ],
     "stateMutability": "view",
@@ -630,13 +1062,51 @@ export const escrowAbi = [
     "type": "function"
   },
   {
-    "inputs": [],
-    "name": "batchSize",
-    "outputs": [
+    "inputs": [
       {
         "internalType": "uint256",
-        "name": "",
+        "name": "taskId",
         "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "batchIndex",
+        "type": "uint256"
+      }
+    ],
+    "name": "batchState",
+    "outputs": [
+      {
+        "internalType": "enum IZkLabelEscrow.BatchState",
+        "name": "state",
+        "type": "uint8"
+      },
+      {
+        "components": [
+          {
+            "internalType": "address",
+            "name": "recipient",
+            "type": "address"
+          },
+          {
+            "internalType": "uint16",
+            "name": "relayerFeeBps",
+            "type": "uint16"
+          },
+          {
+            "internalType": "uint40",
+            "name": "submittedAt",
+            "type": "uint40"
+          },
+          {
+            "internalType": "uint16",
+            "name": "count",
+            "type": "uint16"
+          }
+        ],
+        "internalType": "struct IZkLabelEscrow.PendingBatch",
+        "name": "pending",
+        "type": "tuple"
       }
     ],
     "stateMutability": "view",
@@ -645,16 +1115,44 @@ export const escrowAbi = [
   {
     "inputs": [
       {
+        "internalType": "uint256",
+        "name": "taskId",
+        "type": "uint256"
+      }
+    ],
+    "name": "cancel",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
         "components": [
+          {
+            "internalType": "address",
+            "name": "token",
+            "type": "address"
+          },
+          {
+            "internalType": "uint8",
+            "name": "ruleId",
+            "type": "uint8"
+          },
+          {
+            "internalType": "uint256[4]",
+            "name": "ruleParams",
+            "type": "uint256[4]"
+          },
           {
             "internalType": "uint256",
             "name": "datasetRoot",
             "type": "uint256"
           },
           {
-            "internalType": "uint256[4]",
-            "name": "ruleParams",
-            "type": "uint256[4]"
+            "internalType": "uint32",
+            "name": "itemCount",
+            "type": "uint32"
           },
           {
             "internalType": "uint256[2]",
@@ -667,9 +1165,19 @@ export const escrowAbi = [
             "type": "uint256"
           },
           {
-            "internalType": "uint256",
+            "internalType": "uint8",
+            "name": "minAccuracy",
+            "type": "uint8"
+          },
+          {
+            "internalType": "uint32",
+            "name": "challengeWindow",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint64",
             "name": "workerGroupId",
-            "type": "uint256"
+            "type": "uint64"
           },
           {
             "internalType": "uint128",
@@ -682,9 +1190,19 @@ export const escrowAbi = [
             "type": "uint64"
           },
           {
-            "internalType": "uint32",
-            "name": "itemCount",
-            "type": "uint32"
+            "internalType": "uint256",
+            "name": "funding",
+            "type": "uint256"
+          },
+          {
+            "internalType": "string",
+            "name": "metadataURI",
+            "type": "string"
+          },
+          {
+            "internalType": "bytes32",
+            "name": "metadataHash",
+            "type": "bytes32"
           }
         ],
         "internalType": "struct IZkLabelEscrow.TaskParams",
@@ -707,6 +1225,11 @@ export const escrowAbi = [
     "inputs": [
       {
         "internalType": "address",
+        "name": "token",
+        "type": "address"
+      },
+      {
+        "internalType": "address",
         "name": "account",
         "type": "address"
       }
@@ -723,16 +1246,21 @@ export const escrowAbi = [
     "type": "function"
   },
   {
-    "inputs": [],
-    "name": "datasetDepth",
-    "outputs": [
+    "inputs": [
       {
         "internalType": "uint256",
-        "name": "",
+        "name": "taskId",
         "type": "uint256"
+      },
+      {
+        "internalType": "uint256[]",
+        "name": "batchIndexes",
+        "type": "uint256[]"
       }
     ],
-    "stateMutability": "view",
+    "name": "finalize",
+    "outputs": [],
+    "stateMutability": "nonpayable",
     "type": "function"
   },
   {
@@ -753,13 +1281,38 @@ export const escrowAbi = [
             "type": "address"
           },
           {
-            "internalType": "uint64",
+            "internalType": "uint40",
             "name": "deadline",
-            "type": "uint64"
+            "type": "uint40"
           },
           {
             "internalType": "uint32",
             "name": "itemCount",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint8",
+            "name": "minAccuracy",
+            "type": "uint8"
+          },
+          {
+            "internalType": "bool",
+            "name": "cancelled",
+            "type": "bool"
+          },
+          {
+            "internalType": "address",
+            "name": "token",
+            "type": "address"
+          },
+          {
+            "internalType": "uint64",
+            "name": "workerGroupId",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint32",
+            "name": "challengeWindow",
             "type": "uint32"
           },
           {
@@ -773,19 +1326,61 @@ export const escrowAbi = [
             "type": "uint128"
           },
           {
+            "internalType": "uint128",
+            "name": "reserved",
+            "type": "uint128"
+          },
+          {
+            "internalType": "uint8",
+            "name": "ruleId",
+            "type": "uint8"
+          },
+          {
+            "components": [
+              {
+                "internalType": "address",
+                "name": "verifier",
+                "type": "address"
+              },
+              {
+                "internalType": "uint16",
+                "name": "batchSize",
+                "type": "uint16"
+              },
+              {
+                "internalType": "uint8",
+                "name": "datasetDepth",
+                "type": "uint8"
+              },
+              {
+                "internalType": "uint8",
+                "name": "publicInputCount",
+                "type": "uint8"
+              }
+            ],
+            "internalType": "struct IZkLabelEscrow.RuleVerifier",
+            "name": "rule",
+            "type": "tuple"
+          },
+          {
             "internalType": "uint256",
             "name": "taskHash",
             "type": "uint256"
           },
           {
             "internalType": "uint256",
-            "name": "workerGroupId",
+            "name": "goldRoot",
             "type": "uint256"
           },
           {
             "internalType": "uint256[2]",
             "name": "pkR",
             "type": "uint256[2]"
+          },
+          {
+            "internalType": "bytes32",
+            "name": "metadataHash",
+            "type": "bytes32"
           }
         ],
         "internalType": "struct IZkLabelEscrow.Task",
@@ -854,12 +1449,12 @@ export const escrowAbi = [
   },
   {
     "inputs": [],
-    "name": "publicInputCount",
+    "name": "owner",
     "outputs": [
       {
-        "internalType": "uint256",
+        "internalType": "address",
         "name": "",
-        "type": "uint256"
+        "type": "address"
       }
     ],
     "stateMutability": "view",
@@ -873,7 +1468,88 @@ export const escrowAbi = [
         "type": "uint256"
       }
     ],
-    "name": "reclaim",
+    "name": "refund",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint8",
+        "name": "ruleId",
+        "type": "uint8"
+      }
+    ],
+    "name": "ruleVerifier",
+    "outputs": [
+      {
+        "components": [
+          {
+            "internalType": "address",
+            "name": "verifier",
+            "type": "address"
+          },
+          {
+            "internalType": "uint16",
+            "name": "batchSize",
+            "type": "uint16"
+          },
+          {
+            "internalType": "uint8",
+            "name": "datasetDepth",
+            "type": "uint8"
+          },
+          {
+            "internalType": "uint8",
+            "name": "publicInputCount",
+            "type": "uint8"
+          }
+        ],
+        "internalType": "struct IZkLabelEscrow.RuleVerifier",
+        "name": "",
+        "type": "tuple"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint8",
+        "name": "ruleId",
+        "type": "uint8"
+      },
+      {
+        "components": [
+          {
+            "internalType": "address",
+            "name": "verifier",
+            "type": "address"
+          },
+          {
+            "internalType": "uint16",
+            "name": "batchSize",
+            "type": "uint16"
+          },
+          {
+            "internalType": "uint8",
+            "name": "datasetDepth",
+            "type": "uint8"
+          },
+          {
+            "internalType": "uint8",
+            "name": "publicInputCount",
+            "type": "uint8"
+          }
+        ],
+        "internalType": "struct IZkLabelEscrow.RuleVerifier",
+        "name": "rule",
+        "type": "tuple"
+      }
+    ],
+    "name": "setRuleVerifier",
     "outputs": [],
     "stateMutability": "nonpayable",
     "type": "function"
@@ -920,22 +1596,45 @@ export const escrowAbi = [
     "type": "function"
   },
   {
-    "inputs": [],
-    "name": "verifier",
-    "outputs": [
+    "inputs": [
       {
-        "internalType": "address",
-        "name": "",
-        "type": "address"
+        "internalType": "uint256",
+        "name": "taskId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "amount",
+        "type": "uint256"
       }
     ],
-    "stateMutability": "view",
+    "name": "topUp",
+    "outputs": [],
+    "stateMutability": "payable",
     "type": "function"
   },
   {
     "inputs": [
       {
-        "internalType": "address payable",
+        "internalType": "address",
+        "name": "newOwner",
+        "type": "address"
+      }
+    ],
+    "name": "transferOwnership",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "token",
+        "type": "address"
+      },
+      {
+        "internalType": "address",
         "name": "to",
         "type": "address"
       }
