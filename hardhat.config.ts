@@ -26,6 +26,13 @@ export default defineConfig({
       evmVersion: "cancun",
     },
   },
+  test: {
+    solidity: {
+      // test/contracts/EscrowInvariants.t.sol gets real proofs from scripts/fixtures/invariant-proofs.ts.
+      ffi: true,
+      invariant: { runs: 48, depth: 24 },
+    },
+  },
   paths: {
     sources: "contracts",
     tests: { solidity: "test/contracts", nodejs: "test/contracts" },

@@ -99,7 +99,10 @@ if (built && compiled) {
   await nodeSuite("contracts (TypeScript)", "test/contracts/*.test.ts");
   const start = Date.now();
   log("contracts (Solidity)");
-  const { code, output } = await stream(HARDHAT[0], [HARDHAT[1], "test", "solidity"]);
+  // The invariant test runs scripts/fixtures/invariant-proofs.ts through ffi: with this Node (24), whatever `node` is on PATH.
+  const { code, output } = await stream(HARDHAT[0], [HARDHAT[1], "test", "solidity"], {
+    ZKLABEL_NODE: process.execPath,
+  });
   const passed = Number(/(\d+) passing/.exec(output)?.[1] ?? 0);
   let failed = Number(/(\d+) failing/.exec(output)?.[1] ?? 0);
   if (code !== 0 && failed === 0) failed = 1;

@@ -9,12 +9,19 @@ interface Vm {
     function expectRevert(bytes calldata revertData) external;
     function expectRevert(bytes4 selector) external;
     function assume(bool condition) external;
+    function ffi(string[] calldata command) external returns (bytes memory);
+    function envOr(string calldata name, string calldata defaultValue) external view returns (string memory);
+    function toString(address value) external pure returns (string memory);
+    function toString(uint256 value) external pure returns (string memory);
 }
 
-/// @notice Base with the cheatcode handle at its standard address.
-abstract contract TestBase {
+/// @notice The cheatcode handle at its standard address.
+abstract contract WithVm {
     Vm internal constant vm = Vm(address(uint160(uint256(keccak256("hevm cheat code")))));
+}
 
+/// @notice Base of the test contracts: the cheatcodes and two assertions.
+abstract contract TestBase is WithVm {
     function assertEq(uint256 a, uint256 b, string memory what) internal pure {
         require(a == b, what);
     }

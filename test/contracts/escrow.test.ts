@@ -408,7 +408,7 @@ describe("ZkLabelEscrow: a token task with gold items, challenge window and fina
   });
 
   it("keeps a submitted batch pending (reserved) through the challenge window, then anyone finalizes it", async () => {
-    await mined(submit(id, 0n, p0));
+    gasUsed.submitBatchPending = (await mined(submit(id, 0n, p0))).gasUsed;
     await mined(submit(id, 1n, p1, curator));
     const t = await escrow.read.getTask([id]);
     assert.equal(t.reserved, REWARD * 100n);
@@ -429,7 +429,7 @@ describe("ZkLabelEscrow: a token task with gold items, challenge window and fina
     await assertSolvent();
     await networkHelpers.time.increase(WINDOW);
     const receipt = await mined(escrow.write.finalize([id, [0n, 1n]], { account: stranger.account }));
-    gasUsed.finalize2 = receipt.gasUsed;
+    gasUsed.finalize2Batches = receipt.gasUsed;
     const reward1 = REWARD * 36n;
     const fee1 = reward1 / 100n;
     assert.equal(await escrow.read.credits([d.testToken, worker.account.address]), REWARD * 100n - fee1);

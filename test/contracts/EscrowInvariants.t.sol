@@ -1,0 +1,260 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+import {ZkLabelEscrow} from "../../contracts/ZkLabelEscrow.sol";
+import {WorkerGroups} from "../../contracts/WorkerGroups.sol";
+import {IZkLabelEscrow} from "../../contracts/interfaces/IZkLabelEscrow.sol";
+import {IWorkerGroups} from "../../contracts/interfaces/IWorkerGroups.sol";
+import {TestToken} from "../../contracts/test/TestTokens.sol";
+import {ClassificationWorkerN64D20G20Verifier} from "../../contracts/verifiers/ClassificationWorkerN64D20G20Verifier.sol";
+import {TestBase, WithVm} from "./Vm.sol";
+
+/// @notice Real proofs from scripts/fixtures/invariant-proofs.ts (through the ffi cheatcode).
+struct FixtureProof {
+    uint256 taskId;
+    uint256 batchIndex;
+    uint256[8] proof;
+    uint256[] publicInputs;
+}
+
+struct Fixture {
+    uint256[] commitments;
+    uint256 datasetRoot;
+    uint256[2] pkR;
+    FixtureProof[] proofs;
+}
+
+/// @notice What the invariant fuzzer calls: every money-moving action of the escrow, with ghost
+/// accounting of what each account must have been credited.
+contract EscrowHandler is WithVm {
+    ZkLabelEscrow internal immutable escrow;
+    TestToken internal immutable token;
+    address internal immutable requester;
+    uint256 internal constant TASKS = 3;
+    uint256 internal constant REWARD = 1 gwei;
+
+    FixtureProof[] internal proofs;
+    address[] public accounts;
+    /// @notice token => account => credited by verified batches (independent of the escrow's books).
+    mapping(address => mapping(address => uint256)) public ghostCredited;
+    mapping(address => mapping(address => uint256)) public ghostWithdrawn;
+    /// @notice Successful submissions per fixture proof.
+    mapping(uint256 => uint256) public accepted;
+    mapping(uint256 => address) internal pendingRelayer;
+
+    constructor(ZkLabelEscrow escrow_, TestToken token_, address requester_, FixtureProof[] memory proofs_) {
+        escrow = escrow_;
+        token = token_;
+        requester = requester_;
+        for (uint256 i = 0; i < proofs_.length; i++) proofs.push(proofs_[i]);
+        accounts.push(0x000000000000000000000000000000000000bEEF);
+        accounts.push(0x000000000000000000000000000000000000cafE);
+        accounts.push(address(this));
+    }
+
+    receive() external payable {}
+
+    function proofCount() external view returns (uint256) {
+        return proofs.length;
+    }
+
+    function accountCount() external view returns (uint256) {
+        return accounts.length;
+    }
+
+    function proofAt(uint256 i) external view returns (uint256 taskId, uint256 batchIndex) {
+        return (proofs[i].taskId, proofs[i].batchIndex);
+    }
+
+    function submit(uint256 seed) external {
+        uint256 i = seed % proofs.length;
+        FixtureProof storage p = proofs[i];
+        try escrow.submitBatch(p.taskId, p.batchIndex, p.proof, p.publicInputs) {
+            accepted[i]++;
+            IZkLabelEscrow.Task memory t = escrow.getTask(p.taskId);
+            if (t.challengeWindow == 0) _credit(i, t.token, address(this));
+            else pendingRelayer[i] = address(this);
+        } catch {}
+    }
+
+    function finalize(uint256 seed) external {
+        uint256 i = seed % proofs.length;
+        FixtureProof storage p = proofs[i];
+        uint256[] memory batches = new uint256[](1);
+        batches[0] = p.batchIndex;
+        try escrow.finalize(p.taskId, batches) {
+            _credit(i, escrow.getTask(p.taskId).token, pendingRelayer[i]);
+        } catch {}
+    }
+
+    function warp(uint256 seconds_) external {
+        vm.warp(block.timestamp + (seconds_ % 1 days));
+    }
+
+    function topUp(uint256 seed, uint256 amount) external {
+        uint256 taskId = 1 + (seed % TASKS);
+        amount = 1 + (amount % (100 * REWARD));
+        IZkLabelEscrow.Task memory t = escrow.getTask(taskId);
+        if (t.token == address(0)) {
+            vm.deal(requester, requester.balance + amount);
+            vm.prank(requester);
+            try escrow.topUp{value: amount}(taskId, amount) {} catch {}
+        } else {
+            token.mint(requester, amount);
+            vm.prank(requester);
+            try escrow.topUp(taskId, amount) {} catch {}
+        }
+    }
+
+    function cancel(uint256 seed) external {
+        vm.prank(requester);
+        try escrow.cancel(1 + (seed % TASKS)) {} catch {}
+    }
+
+    function refund(uint256 seed) external {
+        vm.prank(requester);
+        try escrow.refund(1 + (seed % TASKS)) {} catch {}
+    }
+
+    function withdraw(uint256 seed, bool useToken) external {
+        address account = accounts[seed % accounts.length];
+        address tok = useToken ? address(token) : address(0);
+        uint256 credit = escrow.credits(tok, account);
+        vm.prank(account);
+        try escrow.withdraw(tok, account) {
+            ghostWithdrawn[tok][account] += credit;
+        } catch {}
+    }
+
+    /// @dev What a verified batch must credit: reward minus fee to the recipient, the fee to the relayer.
+    function _credit(uint256 i, address tok, address relayer) internal {
+        uint256[] storage inputs = proofs[i].publicInputs;
+        uint256 reward = inputs[4] * REWARD;
+        uint256 fee = (reward * (inputs[5] >> 160)) / 10_000;
+        ghostCredited[tok][address(uint160(inputs[5]))] += reward - fee;
+        if (fee != 0) ghostCredited[tok][relayer] += fee;
+    }
+}
+
+/// @notice Invariants of the escrow's accounting under random sequences of submissions (real proofs),
+/// finalizations, time, top-ups, cancels, refunds and withdrawals.
+contract EscrowInvariantsTest is TestBase {
+    ZkLabelEscrow internal escrow;
+    TestToken internal token;
+    EscrowHandler internal handler;
+    address internal constant REQUESTER = address(0xA11CE);
+    address[] internal targets;
+
+    function setUp() public {
+        WorkerGroups groups = new WorkerGroups(1 hours);
+        escrow = new ZkLabelEscrow(IWorkerGroups(address(groups)));
+        escrow.setRuleVerifier(
+            1,
+            IZkLabelEscrow.RuleVerifier({
+                verifier: address(new ClassificationWorkerN64D20G20Verifier()),
+                batchSize: 64,
+                datasetDepth: 20,
+                publicInputCount: 16
+            })
+        );
+        token = new TestToken();
+        string[] memory cmd = new string[](4);
+        cmd[0] = vm.envOr("ZKLABEL_NODE", string("node"));
+        cmd[1] = "scripts/fixtures/invariant-proofs.ts";
+        cmd[2] = vm.toString(address(escrow));
+        cmd[3] = vm.toString(block.chainid);
+        Fixture memory f = abi.decode(vm.ffi(cmd), (Fixture));
+        for (uint256 i = 0; i < f.commitments.length; i++) groups.joinOpenGroup(f.commitments[i]);
+
+        // Tasks 1..3 as the fixture proved them: ETH without gold, ETH with gold, token without gold;
+        // each funded for one full batch, so top-ups matter.
+        vm.deal(REQUESTER, 1 ether);
+        token.mint(REQUESTER, 1 ether);
+        vm.prank(REQUESTER);
+        token.approve(address(escrow), type(uint256).max);
+        uint256[3] memory gold = [uint256(0), 4242, 0];
+        for (uint256 t = 0; t < 3; t++) {
+            IZkLabelEscrow.TaskParams memory p;
+            p.token = t == 2 ? address(token) : address(0);
+            p.ruleId = 1;
+            p.ruleParams = [uint256(4), 7, 0, 0];
+            p.datasetRoot = f.datasetRoot;
+            p.itemCount = 100;
+            p.pkR = f.pkR;
+            p.goldRoot = gold[t];
+            p.minAccuracy = gold[t] == 0 ? 0 : 80;
+            p.challengeWindow = gold[t] == 0 ? 0 : 600;
+            p.rewardPerItem = 1 gwei;
+            p.deadline = uint64(block.timestamp + 30 days);
+            p.funding = 64 gwei;
+            vm.prank(REQUESTER);
+            escrow.createTask{value: p.token == address(0) ? p.funding : 0}(p);
+        }
+        handler = new EscrowHandler(escrow, token, REQUESTER, f.proofs);
+        targets.push(address(handler));
+    }
+
+    /// The fixture's proofs are real and verify against this escrow (so the fuzzed submissions can
+    /// succeed), gold batches finalize after the window, and every account can withdraw its credit.
+    function test_fixtureProofsVerifyAndEveryPathPays() public {
+        for (uint256 t = 0; t < 3; t++) handler.topUp(t, 36 gwei - 1);
+        for (uint256 i = 0; i < handler.proofCount(); i++) handler.submit(i);
+        for (uint256 i = 0; i < handler.proofCount(); i++) assertEq(handler.accepted(i), 1, "fixture proof accepted");
+        handler.warp(601);
+        for (uint256 i = 2; i < 4; i++) handler.finalize(i); // task 2 has gold items: batches 2 and 3
+        for (uint256 a = 0; a < handler.accountCount(); a++) {
+            handler.withdraw(a, false);
+            handler.withdraw(a, true);
+        }
+        invariant_solvent();
+        invariant_creditsMatchVerifiedRewards();
+        invariant_batchAcceptedAtMostOnce();
+        assertEq(address(escrow).balance, 0, "every ETH task is spent and every credit withdrawn");
+        assertEq(token.balanceOf(address(escrow)), 0, "every token task is spent and every credit withdrawn");
+    }
+
+    function targetContracts() public view returns (address[] memory) {
+        return targets;
+    }
+
+    /// Per token, the escrow holds exactly the task balances, the reservations and the credits.
+    function invariant_solvent() public view {
+        for (uint256 k = 0; k < 2; k++) {
+            address tok = k == 0 ? address(0) : address(token);
+            uint256 owed;
+            for (uint256 id = 1; id <= 3; id++) {
+                IZkLabelEscrow.Task memory t = escrow.getTask(id);
+                if (t.token == tok) owed += uint256(t.balance) + t.reserved;
+            }
+            for (uint256 a = 0; a < handler.accountCount(); a++) owed += escrow.credits(tok, handler.accounts(a));
+            uint256 held = tok == address(0) ? address(escrow).balance : token.balanceOf(address(escrow));
+            assertEq(held, owed, "escrow balance = task balances + reservations + credits");
+        }
+    }
+
+    /// No account can withdraw more than its verified batches credited: credit + withdrawn = credited.
+    function invariant_creditsMatchVerifiedRewards() public view {
+        for (uint256 k = 0; k < 2; k++) {
+            address tok = k == 0 ? address(0) : address(token);
+            for (uint256 a = 0; a < handler.accountCount(); a++) {
+                address acct = handler.accounts(a);
+                assertEq(
+                    escrow.credits(tok, acct) + handler.ghostWithdrawn(tok, acct),
+                    handler.ghostCredited(tok, acct),
+                    "credits + withdrawals = rewards of verified batches"
+                );
+            }
+        }
+    }
+
+    /// A batch index is accepted at most once per task, and the escrow's state agrees.
+    function invariant_batchAcceptedAtMostOnce() public view {
+        for (uint256 i = 0; i < handler.proofCount(); i++) {
+            uint256 n = handler.accepted(i);
+            assertTrue(n <= 1, "a batch was accepted twice");
+            (uint256 taskId, uint256 batchIndex) = handler.proofAt(i);
+            (IZkLabelEscrow.BatchState state, ) = escrow.batchState(taskId, batchIndex);
+            assertEq(state == IZkLabelEscrow.BatchState.Open ? 0 : 1, n, "batch state matches the submissions");
+        }
+    }
+}
