@@ -55,8 +55,6 @@ contract ZkLabelEscrow is IZkLabelEscrow, ReentrancyGuard {
     mapping(uint256 taskId => mapping(uint256 batchIndex => address relayer)) internal _pendingRelayer;
     /// @dev keccak256(nullifier, labelsCommitment) of a pending batch: what a rejection must present.
     mapping(uint256 taskId => mapping(uint256 batchIndex => bytes32 seal)) internal _pendingSeal;
-    /// @notice Nullifiers spent by rejected batches: their identity may not submit that batch again.
-    mapping(uint256 nullifier => bool used) public isNullifierUsed;
     /// @inheritdoc IZkLabelEscrow
     mapping(address token => mapping(address account => uint256 amount)) public credits;
 
@@ -272,7 +270,6 @@ contract ZkLabelEscrow is IZkLabelEscrow, ReentrancyGuard {
         if (!groups.isValidRoot(t.workerGroupId, publicInputs[IN_GROUP_ROOT])) {
             revert UnknownGroupRoot(t.workerGroupId, publicInputs[IN_GROUP_ROOT]);
         }
-        if (isNullifierUsed[publicInputs[IN_NULLIFIER]]) revert NullifierAlreadyUsed(publicInputs[IN_NULLIFIER]);
         for (uint256 i = 0; i < publicInputs.length; i++) {
             if (publicInputs[i] >= SNARK_SCALAR_FIELD) revert NotInField(publicInputs[i]);
         }

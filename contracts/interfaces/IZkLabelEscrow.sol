@@ -165,7 +165,6 @@ interface IZkLabelEscrow {
     error BatchAlreadyAccepted(uint256 taskId, uint256 batchIndex);
     error BatchIsPending(uint256 taskId, uint256 batchIndex);
     error UnknownGroupRoot(uint256 groupId, uint256 groupRoot);
-    error NullifierAlreadyUsed(uint256 nullifier);
     error WrongTask(uint256 expectedTaskHash, uint256 provenTaskHash);
     error WrongBatchIndex(uint256 expected, uint256 proven);
     error WrongCount(uint256 expected, uint256 proven);
@@ -194,7 +193,7 @@ interface IZkLabelEscrow {
     /// @notice Submits one batch with its proof. The sender is the relayer: it earns the proof's relayer fee.
     /// On a task without gold items the batch is verified and paid at once; otherwise it is pending
     /// until `finalize` after the challenge window. Checks, in order: input count, task open, batch in
-    /// range and neither accepted nor pending, group root, nullifier, field range, taskHash, batchIndex,
+    /// range and neither accepted nor pending, group root, field range, taskHash, batchIndex,
     /// count, recipient and fee, task balance, proof.
     /// @param proof Groth16 proof as [A.x, A.y, B.x1, B.x0, B.y1, B.y0, C.x, C.y].
     /// @param publicInputs [taskHash, groupRoot, nullifier, batchIndex, count, recipientWord, epk.x,

@@ -64,6 +64,7 @@ interface TaskOverrides {
   minAccuracy: number;
   challengeWindow: number;
   itemCount: number;
+  reward: bigint;
 }
 
 async function createTask(o: Partial<TaskOverrides> = {}) {
@@ -87,7 +88,7 @@ async function createTask(o: Partial<TaskOverrides> = {}) {
     minAccuracy: o.minAccuracy ?? (gold ? 80 : 0),
     challengeWindow: o.challengeWindow ?? (gold ? WINDOW : 0),
     workerGroupId: o.workerGroupId ?? 0n,
-    rewardPerItem: REWARD,
+    rewardPerItem: o.reward ?? REWARD,
     deadline: o.deadline ?? BigInt(await networkHelpers.time.latest()) + 3600n,
     funding,
     metadataURI: "ipfs://demo-task",
@@ -544,6 +545,21 @@ describe("ZkLabelEscrow: withdrawals", () => {
     await assertSolvent();
   });
 
+  it("a payout to an address that refuses ETH fails with TransferFailed and keeps the credit", async () => {
+    const id = await newTask();
+    const p = await proveDemoBatch(circuit.name, task(id), 1, toWorker(), asAlice());
+    await mined(submit(id, 1n, p));
+    const credit = await escrow.read.credits([ETH, worker.account.address]);
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      escrow.write.withdraw([ETH, d.testToken], { account: worker.account }), // a token contract has no receive()
+      escrow,
+      "TransferFailed",
+      [getAddress(d.testToken), credit],
+    );
+    assert.equal(await escrow.read.credits([ETH, worker.account.address]), credit, "nothing lost");
+    await assertSolvent();
+  });
+
   it("a malicious recipient contract cannot withdraw twice by re-entering", async () => {
     const attacker = await viem.deployContract("ReentrantRecipient", [escrow.address]);
     reentrant = attacker.address;
@@ -598,6 +614,13 @@ describe("ZkLabelEscrow: task creation is validated", () => {
     );
     await viem.assertions.revertWithCustomError(createTask({ deadline: 1n }), escrow, "DeadlineInPast");
     await viem.assertions.revertWithCustomError(createTask({ itemCount: 0 }), escrow, "EmptyDataset");
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      createTask({ itemCount: 2 ** 20 + 1, funding: 1n }),
+      escrow,
+      "DatasetTooLarge",
+      [BigInt(2 ** 20 + 1), BigInt(2 ** 20)],
+    );
+    await viem.assertions.revertWithCustomError(createTask({ reward: 0n }), escrow, "ZeroReward");
     const [x, y] = DEMO_REQUESTER_KEY.pkR;
     await viem.assertions.revertWithCustomErrorWithArgs(createTask({ pkR: [0n, 1n] }), escrow, "InvalidEncryptionKey", [
       0n,
@@ -648,6 +671,38 @@ describe("ZkLabelEscrow: task creation is validated", () => {
     );
     assert.deepEqual((await escrow.read.getTask([id])).rule, before);
     await escrow.write.setRuleVerifier([1, { ...before }], { account: requester.account });
+    for (const bad of [
+      { ...rule, verifier: getAddress(stranger.account.address) }, // no code
+      { ...rule, batchSize: 48 }, // not a power of two
+      { ...rule, datasetDepth: 4 }, // tree smaller than a batch
+      { ...rule, publicInputCount: 9 }, // no ciphertext
+    ]) {
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        escrow.write.setRuleVerifier([1, bad], { account: requester.account }),
+        escrow,
+        "InvalidRuleVerifier",
+        [1],
+      );
+    }
+    await viem.assertions.revertWithCustomError(
+      escrow.write.transferOwnership([zeroAddress], { account: requester.account }),
+      escrow,
+      "ZeroAddress",
+    );
+  });
+
+  it("refuses unknown tasks everywhere", async () => {
+    const none = 999n;
+    const noProof = Array(8).fill(0n) as never;
+    for (const call of [
+      escrow.write.submitBatch([none, 0n, noProof, []]),
+      escrow.write.finalize([none, [0n]]),
+      escrow.write.topUp([none, 1n], { value: 1n }),
+      escrow.write.cancel([none]),
+      escrow.write.refund([none]),
+    ]) {
+      await viem.assertions.revertWithCustomErrorWithArgs(call, escrow, "TaskNotFound", [none]);
+    }
   });
 });
 

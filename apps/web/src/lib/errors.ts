@@ -37,8 +37,6 @@ const ESCROW_ERRORS: Record<ContractErrorName<typeof escrowAbi>, string> = {
   BatchIsPending: "This batch was already submitted and waits out its challenge window; pick another batch.",
   UnknownGroupRoot:
     "The proof was made against a worker-group root that is not the group's current one, nor one replaced within the grace period: reload the page and prove again.",
-  NullifierAlreadyUsed:
-    "This identity's earlier submission of this batch was rejected; it cannot submit the batch again.",
   WrongTask: "The proof was made for different task data than the task on-chain.",
   WrongBatchIndex: "The proof is for a different batch than the one submitted.",
   WrongCount: "The proof covers a different number of items than this batch has.",

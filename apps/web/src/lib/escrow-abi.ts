@@ -332,17 +332,6 @@ export const escrowAbi = [
     "type": "error"
   },
   {
-    "inputs": [
-      {
-        "internalType": "uint256",
-        "name": "nullifier",
-        "type": "uint256"
-      }
-    ],
-    "name": "NullifierAlreadyUsed",
-    "type": "error"
-  },
-  {
     "inputs": [],
     "name": "ReentrancyGuardReentrantCall",
     "type": "error"
@@ -1422,25 +1411,6 @@ export const escrowAbi = [
       {
         "internalType": "bool",
         "name": "",
-        "type": "bool"
-      }
-    ],
-    "stateMutability": "view",
-    "type": "function"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "uint256",
-        "name": "nullifier",
-        "type": "uint256"
-      }
-    ],
-    "name": "isNullifierUsed",
-    "outputs": [
-      {
-        "internalType": "bool",
-        "name": "used",
         "type": "bool"
       }
     ],
