@@ -7,6 +7,7 @@ import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol
 import {PoseidonT3} from "poseidon-solidity/PoseidonT3.sol";
 import {PoseidonT5} from "poseidon-solidity/PoseidonT5.sol";
 import {PoseidonT6} from "poseidon-solidity/PoseidonT6.sol";
+import {Groth16BatchVerifier} from "./Groth16BatchVerifier.sol";
 import {IWorkerGroups} from "./interfaces/IWorkerGroups.sol";
 import {IZkLabelEscrow} from "./interfaces/IZkLabelEscrow.sol";
 
@@ -78,10 +79,18 @@ contract ZkLabelEscrow is IZkLabelEscrow, ReentrancyGuard {
             rule.batchSize & (rule.batchSize - 1) != 0 ||
             rule.datasetDepth > 32 ||
             (uint256(1) << rule.datasetDepth) < rule.batchSize ||
-            rule.publicInputCount <= IN_CIPHERTEXT
+            rule.publicInputCount <= IN_CIPHERTEXT ||
+            (rule.batchVerifier != address(0) && rule.batchVerifier.code.length == 0)
         ) revert InvalidRuleVerifier(ruleId);
         _rules[ruleId] = rule;
-        emit RuleVerifierSet(ruleId, rule.verifier, rule.batchSize, rule.datasetDepth, rule.publicInputCount);
+        emit RuleVerifierSet(
+            ruleId,
+            rule.verifier,
+            rule.batchSize,
+            rule.datasetDepth,
+            rule.publicInputCount,
+            rule.batchVerifier
+        );
     }
 
     /// @notice The verifier currently registered for a rule (verifier 0 when none).
@@ -137,13 +146,29 @@ contract ZkLabelEscrow is IZkLabelEscrow, ReentrancyGuard {
         uint256[] calldata publicInputs
     ) external nonReentrant {
         Task storage t = _task(taskId);
-        uint256 count = _checkBatch(t, taskId, batchIndex, publicInputs);
-        uint256 reward = count * t.rewardPerItem;
-        if (t.balance < reward) revert InsufficientTaskBalance(taskId, reward, t.balance);
+        _submitChecked(t, taskId, batchIndex, publicInputs);
+        // Effects above are undone by this revert if the proof is false.
         if (!_verify(t.rule, proof, publicInputs)) revert InvalidProof();
-        t.balance -= uint128(reward);
-        uint256 fee = _accept(t, taskId, batchIndex, count, reward, publicInputs);
-        _emitSubmitted(t, taskId, batchIndex, count, reward, fee, publicInputs);
+    }
+
+    /// @inheritdoc IZkLabelEscrow
+    function submitBatches(
+        uint256 taskId,
+        uint256[] calldata batchIndexes,
+        uint256[8][] calldata proofs,
+        uint256[] calldata publicInputs
+    ) external nonReentrant {
+        Task storage t = _task(taskId);
+        uint256 k = batchIndexes.length;
+        uint256 n = t.rule.publicInputCount;
+        if (k == 0 || proofs.length != k) revert BatchListMismatch(k, proofs.length);
+        if (publicInputs.length != k * n) revert WrongPublicInputCount(k * n, publicInputs.length);
+        if (t.rule.batchVerifier == address(0)) revert BatchVerificationUnavailable(t.ruleId);
+        for (uint256 i = 0; i < k; i++) {
+            _submitChecked(t, taskId, batchIndexes[i], publicInputs[i * n:(i + 1) * n]);
+        }
+        // Effects above are undone by this revert if any proof is false.
+        if (!_verifyBatch(t.rule.batchVerifier, proofs, publicInputs)) revert InvalidProof();
     }
 
     /// @inheritdoc IZkLabelEscrow
@@ -303,6 +328,33 @@ contract ZkLabelEscrow is IZkLabelEscrow, ReentrancyGuard {
         );
         (bool ok, bytes memory ret) = rule.verifier.staticcall(abi.encodePacked(selector, proof, publicInputs));
         return ok && ret.length == 32 && abi.decode(ret, (bool));
+    }
+
+    /// @dev submitBatch without the proof check: checks, funds, acceptance, event.
+    function _submitChecked(
+        Task storage t,
+        uint256 taskId,
+        uint256 batchIndex,
+        uint256[] calldata publicInputs
+    ) internal {
+        uint256 count = _checkBatch(t, taskId, batchIndex, publicInputs);
+        uint256 reward = count * t.rewardPerItem;
+        if (t.balance < reward) revert InsufficientTaskBalance(taskId, reward, t.balance);
+        t.balance -= uint128(reward);
+        uint256 fee = _accept(t, taskId, batchIndex, count, reward, publicInputs);
+        _emitSubmitted(t, taskId, batchIndex, count, reward, fee, publicInputs);
+    }
+
+    function _verifyBatch(
+        address batchVerifier,
+        uint256[8][] calldata proofs,
+        uint256[] calldata publicInputs
+    ) internal view returns (bool) {
+        try Groth16BatchVerifier(batchVerifier).verifyBatch(proofs, publicInputs) returns (bool ok) {
+            return ok;
+        } catch {
+            return false;
+        }
     }
 
     /// @dev Records an accepted batch: verified and paid at once without gold items, else pending

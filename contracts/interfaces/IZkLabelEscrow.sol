@@ -17,6 +17,8 @@ interface IZkLabelEscrow {
         uint8 datasetDepth;
         /// Number of public inputs of the circuit (9 + ciphertext length).
         uint8 publicInputCount;
+        /// Groth16BatchVerifier of the same circuit, for submitBatches (0 = none).
+        address batchVerifier;
     }
 
     /// @notice What a requester fixes when creating a task (docs/protocol.md, "Task"). Only ever in
@@ -98,7 +100,8 @@ interface IZkLabelEscrow {
         address verifier,
         uint16 batchSize,
         uint8 datasetDepth,
-        uint8 publicInputCount
+        uint8 publicInputCount,
+        address batchVerifier
     );
     event TaskCreated(
         uint256 indexed taskId,
@@ -172,6 +175,8 @@ interface IZkLabelEscrow {
     error InvalidRelayerFee(uint256 feeBps);
     error InsufficientTaskBalance(uint256 taskId, uint256 needed, uint256 available);
     error InvalidProof();
+    error BatchListMismatch(uint256 batches, uint256 proofs);
+    error BatchVerificationUnavailable(uint8 ruleId);
     error BatchNotPending(uint256 taskId, uint256 batchIndex);
     error ChallengeWindowOpen(uint256 taskId, uint256 batchIndex, uint256 endsAt);
     error NotRequester(uint256 taskId, address caller);
@@ -202,6 +207,18 @@ interface IZkLabelEscrow {
         uint256 taskId,
         uint256 batchIndex,
         uint256[8] calldata proof,
+        uint256[] calldata publicInputs
+    ) external;
+
+    /// @notice Submits several batches of one task with one batch-verified check of all their proofs
+    /// (k + 3 pairings instead of 4k): what a relayer does with the proofs it collected. Each batch is
+    /// checked and accepted as by submitBatch; if any proof is false, the whole call reverts.
+    /// @param proofs One proof per batch, in the order of `batchIndexes`.
+    /// @param publicInputs The public inputs of all batches, batch after batch.
+    function submitBatches(
+        uint256 taskId,
+        uint256[] calldata batchIndexes,
+        uint256[8][] calldata proofs,
         uint256[] calldata publicInputs
     ) external;
 

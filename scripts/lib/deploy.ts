@@ -4,7 +4,7 @@
  */
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { deployedCircuit, verifierName } from "@zklabel/core/registry";
+import { batchVerifierName, deployedCircuit, verifierName } from "@zklabel/core/registry";
 import type { Address } from "viem";
 import { ROOT } from "./process.ts";
 
@@ -19,6 +19,7 @@ export interface Deployment {
   chainId: number;
   escrow: Address;
   verifier: Address;
+  batchVerifier: Address;
   groups: Address;
   /** A mintable ERC-20 for trying token-funded tasks on the local chain. */
   testToken: Address;
@@ -68,6 +69,7 @@ export async function deployZkLabel(viem: ViemHelpers): Promise<Deployment> {
     nPublic: number;
   };
   const verifier = await viem.deployContract(verifierName(circuit.name));
+  const batchVerifier = await viem.deployContract(batchVerifierName(circuit.name));
   const groups = await viem.deployContract("WorkerGroups", [ROOT_GRACE_PERIOD], {
     libraries: { PoseidonT3: t3.address },
   });
@@ -83,6 +85,7 @@ export async function deployZkLabel(viem: ViemHelpers): Promise<Deployment> {
       batchSize: circuit.params.N,
       datasetDepth: circuit.params.DEPTH,
       publicInputCount: vkey.nPublic,
+      batchVerifier: batchVerifier.address,
     },
   ]);
   if ((await client.waitForTransactionReceipt({ hash })).status !== "success") {
@@ -93,6 +96,7 @@ export async function deployZkLabel(viem: ViemHelpers): Promise<Deployment> {
     chainId,
     escrow: escrow.address,
     verifier: verifier.address,
+    batchVerifier: batchVerifier.address,
     groups: groups.address,
     testToken: testToken.address,
     rootGracePeriod: ROOT_GRACE_PERIOD.toString(),

@@ -7,6 +7,7 @@ import {IZkLabelEscrow} from "../../contracts/interfaces/IZkLabelEscrow.sol";
 import {IWorkerGroups} from "../../contracts/interfaces/IWorkerGroups.sol";
 import {TestToken} from "../../contracts/test/TestTokens.sol";
 import {ClassificationWorkerN64D20G20Verifier} from "../../contracts/verifiers/ClassificationWorkerN64D20G20Verifier.sol";
+import {ClassificationWorkerN64D20G20BatchVerifier} from "../../contracts/verifiers/ClassificationWorkerN64D20G20BatchVerifier.sol";
 import {TestBase, WithVm} from "./Vm.sol";
 
 /// @notice Real proofs from scripts/fixtures/invariant-proofs.ts (through the ffi cheatcode).
@@ -74,6 +75,33 @@ contract EscrowHandler is WithVm {
             IZkLabelEscrow.Task memory t = escrow.getTask(p.taskId);
             if (t.challengeWindow == 0) _credit(i, t.token, address(this));
             else pendingRelayer[i] = address(this);
+        } catch {}
+    }
+
+    /// @notice Both batches of one task in one submitBatches call (batch verification).
+    function submitBoth(uint256 seed) external {
+        uint256 t = seed % (proofs.length / 2);
+        FixtureProof storage a = proofs[2 * t];
+        FixtureProof storage b = proofs[2 * t + 1];
+        uint256[] memory indexes = new uint256[](2);
+        indexes[0] = a.batchIndex;
+        indexes[1] = b.batchIndex;
+        uint256[8][] memory ps = new uint256[8][](2);
+        ps[0] = a.proof;
+        ps[1] = b.proof;
+        uint256 n = a.publicInputs.length;
+        uint256[] memory inputs = new uint256[](2 * n);
+        for (uint256 j = 0; j < n; j++) {
+            inputs[j] = a.publicInputs[j];
+            inputs[n + j] = b.publicInputs[j];
+        }
+        try escrow.submitBatches(a.taskId, indexes, ps, inputs) {
+            for (uint256 i = 2 * t; i < 2 * t + 2; i++) {
+                accepted[i]++;
+                IZkLabelEscrow.Task memory task = escrow.getTask(proofs[i].taskId);
+                if (task.challengeWindow == 0) _credit(i, task.token, address(this));
+                else pendingRelayer[i] = address(this);
+            }
         } catch {}
     }
 
@@ -154,7 +182,8 @@ contract EscrowInvariantsTest is TestBase {
                 verifier: address(new ClassificationWorkerN64D20G20Verifier()),
                 batchSize: 64,
                 datasetDepth: 20,
-                publicInputCount: 16
+                publicInputCount: 16,
+                batchVerifier: address(new ClassificationWorkerN64D20G20BatchVerifier())
             })
         );
         token = new TestToken();
@@ -198,7 +227,8 @@ contract EscrowInvariantsTest is TestBase {
     /// succeed), gold batches finalize after the window, and every account can withdraw its credit.
     function test_fixtureProofsVerifyAndEveryPathPays() public {
         for (uint256 t = 0; t < 3; t++) handler.topUp(t, 36 gwei - 1);
-        for (uint256 i = 0; i < handler.proofCount(); i++) handler.submit(i);
+        handler.submitBoth(0); // task 1: both batches under one batch-verified check
+        for (uint256 i = 2; i < handler.proofCount(); i++) handler.submit(i);
         for (uint256 i = 0; i < handler.proofCount(); i++) assertEq(handler.accepted(i), 1, "fixture proof accepted");
         handler.warp(601);
         for (uint256 i = 2; i < 4; i++) handler.finalize(i); // task 2 has gold items: batches 2 and 3

@@ -26,7 +26,8 @@ contract ZkLabelEscrowTest is TestBase {
                 verifier: address(new ClassificationWorkerN64D20G20Verifier()),
                 batchSize: 64,
                 datasetDepth: 20,
-                publicInputCount: INPUTS
+                publicInputCount: INPUTS,
+                batchVerifier: address(0)
             })
         );
         token = new TestToken();

@@ -68,8 +68,9 @@ interface TaskOverrides {
 }
 
 async function createTask(o: Partial<TaskOverrides> = {}) {
-  const { tree } = demoDataset(circuit, ITEMS);
   const itemCount = o.itemCount ?? ITEMS;
+  // The demo dataset of that many items (a placeholder root for the sizes only validation tests use).
+  const { tree } = demoDataset(circuit, itemCount > 0 && itemCount <= 4096 ? itemCount : ITEMS);
   const funding = o.funding ?? REWARD * BigInt(itemCount);
   const gold = o.goldRoot ?? 0n;
   const args = {
@@ -305,6 +306,75 @@ describe("ZkLabelEscrow: a task without gold items (ETH), batches verified on su
     assert.equal((await escrow.read.credits([ETH, curator.account.address])) - r0, fee);
     const [v] = await escrow.getEvents.BatchVerified({}, { blockHash: receipt.blockHash });
     assert.equal((v.args.recipientAmount ?? 0n) + (v.args.relayerAmount ?? 0n), reward);
+    await assertSolvent();
+  });
+});
+
+describe("ZkLabelEscrow: submitBatches (one batch-verified check for several proofs)", () => {
+  const BIG = 256; // four full batches
+
+  it("a relayer submits four batches of a task in one call; all verify and pay", async () => {
+    const id = await newTask({ itemCount: BIG });
+    const proofs: Proven[] = [];
+    for (let b = 0; b < 4; b++) {
+      proofs.push(await proveDemoBatch(circuit.name, task(id), b, toWorker(), asAlice(), { n: BIG }));
+    }
+    const before = await escrow.read.credits([ETH, worker.account.address]);
+    const receipt = await mined(
+      escrow.write.submitBatches(
+        [id, [0n, 1n, 2n, 3n], proofs.map((p) => p.proof) as never, proofs.flatMap((p) => p.publicSignals)],
+        { account: stranger.account },
+      ),
+    );
+    gasUsed.submitBatches4 = receipt.gasUsed;
+    assert.equal((await escrow.read.credits([ETH, worker.account.address])) - before, REWARD * BigInt(BIG));
+    for (let b = 0n; b < 4n; b++) assert.equal(await escrow.read.isBatchAccepted([id, b]), true);
+    assert.equal((await escrow.getEvents.BatchSubmitted({ taskId: id }, { blockHash: receipt.blockHash })).length, 4);
+    await assertSolvent();
+  });
+
+  it("one false proof among them reverts the whole call; list and availability errors", async () => {
+    const id = await newTask({ itemCount: BIG });
+    const ps: Proven[] = [];
+    for (let b = 0; b < 2; b++)
+      ps.push(await proveDemoBatch(circuit.name, task(id), b, toWorker(), asAlice(), { n: BIG }));
+    const inputs = ps.flatMap((p) => p.publicSignals);
+    const swapped = [ps[1].proof, ps[0].proof]; // each proof valid, but for the other batch
+    await viem.assertions.revertWithCustomError(
+      escrow.write.submitBatches([id, [0n, 1n], swapped as never, inputs]),
+      escrow,
+      "InvalidProof",
+    );
+    assert.equal(await escrow.read.isBatchAccepted([id, 0n]), false, "nothing was accepted");
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      escrow.write.submitBatches([id, [0n, 1n], [ps[0].proof] as never, inputs]),
+      escrow,
+      "BatchListMismatch",
+      [2n, 1n],
+    );
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      escrow.write.submitBatches([
+        id,
+        [0n, 0n],
+        [ps[0].proof, ps[0].proof] as never,
+        [...ps[0].publicSignals, ...ps[0].publicSignals],
+      ]),
+      escrow,
+      "BatchAlreadyAccepted",
+      [id, 0n],
+    );
+    // A rule registered without a batch verifier: tasks created then cannot use submitBatches.
+    const rule = await escrow.read.ruleVerifier([1]);
+    await escrow.write.setRuleVerifier([1, { ...rule, batchVerifier: zeroAddress }], { account: requester.account });
+    const plain = await newTask({ itemCount: BIG });
+    await escrow.write.setRuleVerifier([1, rule], { account: requester.account });
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      escrow.write.submitBatches([plain, [0n], [ps[0].proof] as never, ps[0].publicSignals]),
+      escrow,
+      "BatchVerificationUnavailable",
+      [1],
+    );
+    await mined(escrow.write.submitBatches([id, [0n, 1n], ps.map((p) => p.proof) as never, inputs]));
     await assertSolvent();
   });
 });
@@ -657,6 +727,7 @@ describe("ZkLabelEscrow: task creation is validated", () => {
       batchSize: 32,
       datasetDepth: 20,
       publicInputCount: 13,
+      batchVerifier: zeroAddress,
     };
     await viem.assertions.revertWithCustomError(
       escrow.write.setRuleVerifier([1, rule], { account: stranger.account }),
@@ -667,7 +738,7 @@ describe("ZkLabelEscrow: task creation is validated", () => {
       escrow.write.setRuleVerifier([1, rule], { account: requester.account }),
       escrow,
       "RuleVerifierSet",
-      [1, rule.verifier, 32, 20, 13],
+      [1, rule.verifier, 32, 20, 13, zeroAddress],
     );
     assert.deepEqual((await escrow.read.getTask([id])).rule, before);
     await escrow.write.setRuleVerifier([1, { ...before }], { account: requester.account });
@@ -676,6 +747,7 @@ describe("ZkLabelEscrow: task creation is validated", () => {
       { ...rule, batchSize: 48 }, // not a power of two
       { ...rule, datasetDepth: 4 }, // tree smaller than a batch
       { ...rule, publicInputCount: 9 }, // no ciphertext
+      { ...rule, batchVerifier: getAddress(stranger.account.address) }, // batch verifier without code
     ]) {
       await viem.assertions.revertWithCustomErrorWithArgs(
         escrow.write.setRuleVerifier([1, bad], { account: requester.account }),

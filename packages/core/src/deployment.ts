@@ -25,6 +25,7 @@ export const deploymentSchema = z.object({
   rpcUrl: z.url(),
   escrow: address,
   verifier: address,
+  batchVerifier: address,
   groups: address,
   testToken: address,
   rootGracePeriod: uint,

@@ -50,6 +50,11 @@ export function verifierName(circuit: string): string {
     .join("")}Verifier`;
 }
 
+/** The contract name of a deployed circuit's batch verifier: ...Verifier -> ...BatchVerifier. */
+export function batchVerifierName(circuit: string): string {
+  return verifierName(circuit).replace(/Verifier$/, "BatchVerifier");
+}
+
 /** The circuit the contracts and the app use for a rule (the registry entry marked deploy). */
 export function deployedCircuit(rule: string): CircuitInfo {
   const c = circuits.find((x) => x.rule === rule && x.deploy);

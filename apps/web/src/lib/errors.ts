@@ -44,6 +44,8 @@ const ESCROW_ERRORS: Record<ContractErrorName<typeof escrowAbi>, string> = {
   InvalidRelayerFee: "The proof's relayer fee is above 100%.",
   InsufficientTaskBalance: "The task does not hold enough funds to pay this batch; the requester must top it up.",
   InvalidProof: "The contract's verifier rejected the proof.",
+  BatchListMismatch: "The call gives a different number of proofs than batches.",
+  BatchVerificationUnavailable: "This task's rule has no batch verifier: submit its batches one by one.",
   BatchNotPending: "This batch is not waiting to be finalized.",
   ChallengeWindowOpen: "The batch's challenge window has not ended yet.",
   NotRequester: "Only the task's requester may do this.",

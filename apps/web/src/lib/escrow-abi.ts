@@ -47,6 +47,22 @@ export const escrowAbi = [
     "inputs": [
       {
         "internalType": "uint256",
+        "name": "batches",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "proofs",
+        "type": "uint256"
+      }
+    ],
+    "name": "BatchListMismatch",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
         "name": "taskId",
         "type": "uint256"
       },
@@ -73,6 +89,17 @@ export const escrowAbi = [
       }
     ],
     "name": "BatchOutOfRange",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint8",
+        "name": "ruleId",
+        "type": "uint8"
+      }
+    ],
+    "name": "BatchVerificationUnavailable",
     "type": "error"
   },
   {
@@ -726,6 +753,12 @@ export const escrowAbi = [
         "internalType": "uint8",
         "name": "publicInputCount",
         "type": "uint8"
+      },
+      {
+        "indexed": false,
+        "internalType": "address",
+        "name": "batchVerifier",
+        "type": "address"
       }
     ],
     "name": "RuleVerifierSet",
@@ -875,6 +908,11 @@ export const escrowAbi = [
             "internalType": "uint8",
             "name": "publicInputCount",
             "type": "uint8"
+          },
+          {
+            "internalType": "address",
+            "name": "batchVerifier",
+            "type": "address"
           }
         ],
         "indexed": false,
@@ -1345,6 +1383,11 @@ export const escrowAbi = [
                 "internalType": "uint8",
                 "name": "publicInputCount",
                 "type": "uint8"
+              },
+              {
+                "internalType": "address",
+                "name": "batchVerifier",
+                "type": "address"
               }
             ],
             "internalType": "struct IZkLabelEscrow.RuleVerifier",
@@ -1474,6 +1517,11 @@ export const escrowAbi = [
             "internalType": "uint8",
             "name": "publicInputCount",
             "type": "uint8"
+          },
+          {
+            "internalType": "address",
+            "name": "batchVerifier",
+            "type": "address"
           }
         ],
         "internalType": "struct IZkLabelEscrow.RuleVerifier",
@@ -1512,6 +1560,11 @@ export const escrowAbi = [
             "internalType": "uint8",
             "name": "publicInputCount",
             "type": "uint8"
+          },
+          {
+            "internalType": "address",
+            "name": "batchVerifier",
+            "type": "address"
           }
         ],
         "internalType": "struct IZkLabelEscrow.RuleVerifier",
@@ -1548,6 +1601,34 @@ export const escrowAbi = [
       }
     ],
     "name": "submitBatch",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "taskId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256[]",
+        "name": "batchIndexes",
+        "type": "uint256[]"
+      },
+      {
+        "internalType": "uint256[8][]",
+        "name": "proofs",
+        "type": "uint256[8][]"
+      },
+      {
+        "internalType": "uint256[]",
+        "name": "publicInputs",
+        "type": "uint256[]"
+      }
+    ],
+    "name": "submitBatches",
     "outputs": [],
     "stateMutability": "nonpayable",
     "type": "function"
