@@ -6,6 +6,12 @@ include "lib/batch.circom";
 include "lib/labels.circom";
 include "lib/worker.circom";
 
+// Bits per packed label: classes are < 32 (CLASS_BITS), so 5 bits keep the packing
+// injective; 49 labels per field element (docs/protocol.md decision 5).
+function classLabelBits() {
+    return 5;
+}
+
 // ClassificationRule (PROTOCOL constraint 4, classification): every present
 // label is < numClasses and its bit is set in allowedMask. numClasses is 1..32.
 //
@@ -67,7 +73,7 @@ template ClassificationRule(N) {
 // salt) (constraint 5). Outputs the packed labels for encryption.
 template ClassificationCore(N, DEPTH) {
     var RULE_ID = 1;
-    var LABEL_BITS = 8;
+    var LABEL_BITS = classLabelBits();
     var M = (N + (248 \ LABEL_BITS) - 1) \ (248 \ LABEL_BITS);
 
     signal input batchIndex;
@@ -155,7 +161,8 @@ template ClassificationBatch(N, DEPTH) {
 // the packed labels and salt encrypted to the requester's key pkR (epk,
 // ciphertext), all public so the escrow can store and emit them.
 template ClassificationWorkerBatch(N, DEPTH, GROUP_DEPTH) {
-    var M = (N + 30) \ 31;
+    var PER = 248 \ classLabelBits();
+    var M = (N + PER - 1) \ PER;
     var PADDED = ((M + 1 + 2) \ 3) * 3;
     signal input taskHash;
     signal input groupRoot;

@@ -55,7 +55,8 @@ abstract contract Groth16BatchVerifier {
             if (!_addProof(vk, proofs[i], inputs[i * n:(i + 1) * n], r, pairing, 6 * i, acc)) return false;
         }
         uint256 b = 6 * k;
-        _put(pairing, b, _mul(vk.alpha1, acc.sumR), vk.beta2);
+        _mulInPlace(vk.alpha1, acc.sumR);
+        _put(pairing, b, vk.alpha1, vk.beta2);
         _put(pairing, b + 6, acc.vkx, vk.gamma2);
         _put(pairing, b + 12, acc.c, vk.delta2);
         (bool ok, bytes memory out) = address(8).staticcall(abi.encodePacked(pairing));
@@ -63,6 +64,7 @@ abstract contract Groth16BatchVerifier {
     }
 
     /// @dev Adds proof i: the pair (-(r A), B) at `o`, and r vk_x, r C, r to the accumulator.
+    /// Precompile calls write into preallocated points, so the loop allocates no memory.
     function _addProof(
         VerifyingKey memory vk,
         uint256[8] calldata p,
@@ -75,21 +77,73 @@ abstract contract Groth16BatchVerifier {
         for (uint256 c = 0; c < 8; c++) {
             if (p[c] >= Q) return false;
         }
-        uint256[2] memory ra = _mul([p[0], p[1]], r);
-        pairing[o] = ra[0];
-        pairing[o + 1] = ra[1] == 0 ? 0 : Q - ra[1];
+        uint256[2] memory point = [p[0], p[1]];
+        _mulInPlace(point, r);
+        pairing[o] = point[0];
+        pairing[o + 1] = point[1] == 0 ? 0 : Q - point[1];
         pairing[o + 2] = p[2];
         pairing[o + 3] = p[3];
         pairing[o + 4] = p[4];
         pairing[o + 5] = p[5];
-        uint256[2] memory vkx = vk.ic[0];
+        uint256[2] memory vkx = [vk.ic[0][0], vk.ic[0][1]];
         for (uint256 j = 0; j < x.length; j++) {
-            if (x[j] != 0) vkx = _add(vkx, _mul(vk.ic[j + 1], x[j]));
+            if (x[j] != 0) _mulAdd(vkx, vk.ic[j + 1], x[j], point);
         }
-        acc.vkx = _add(acc.vkx, _mul(vkx, r));
-        acc.c = _add(acc.c, _mul([p[6], p[7]], r));
+        _mulInPlace(vkx, r);
+        _addInPlace(acc.vkx, vkx);
+        point[0] = p[6];
+        point[1] = p[7];
+        _mulInPlace(point, r);
+        _addInPlace(acc.c, point);
         acc.sumR = addmod(acc.sumR, r, R);
         return true;
+    }
+
+    /// @dev acc += s * base, using `tmp` as scratch.
+    function _mulAdd(uint256[2] memory acc, uint256[2] memory base, uint256 s, uint256[2] memory tmp) private view {
+        bool ok;
+        assembly ("memory-safe") {
+            let m := mload(0x40)
+            mstore(m, mload(base))
+            mstore(add(m, 0x20), mload(add(base, 0x20)))
+            mstore(add(m, 0x40), s)
+            ok := staticcall(gas(), 7, m, 0x60, tmp, 0x40)
+            if ok {
+                mstore(m, mload(acc))
+                mstore(add(m, 0x20), mload(add(acc, 0x20)))
+                mstore(add(m, 0x40), mload(tmp))
+                mstore(add(m, 0x60), mload(add(tmp, 0x20)))
+                ok := staticcall(gas(), 6, m, 0x80, acc, 0x40)
+            }
+        }
+        if (!ok) revert PrecompileFailed(7);
+    }
+
+    /// @dev a = s * a.
+    function _mulInPlace(uint256[2] memory a, uint256 s) private view {
+        bool ok;
+        assembly ("memory-safe") {
+            let m := mload(0x40)
+            mstore(m, mload(a))
+            mstore(add(m, 0x20), mload(add(a, 0x20)))
+            mstore(add(m, 0x40), s)
+            ok := staticcall(gas(), 7, m, 0x60, a, 0x40)
+        }
+        if (!ok) revert PrecompileFailed(7);
+    }
+
+    /// @dev a = a + b.
+    function _addInPlace(uint256[2] memory a, uint256[2] memory b) private view {
+        bool ok;
+        assembly ("memory-safe") {
+            let m := mload(0x40)
+            mstore(m, mload(a))
+            mstore(add(m, 0x20), mload(add(a, 0x20)))
+            mstore(add(m, 0x40), mload(b))
+            mstore(add(m, 0x60), mload(add(b, 0x20)))
+            ok := staticcall(gas(), 6, m, 0x80, a, 0x40)
+        }
+        if (!ok) revert PrecompileFailed(6);
     }
 
     function _put(uint256[] memory pairing, uint256 o, uint256[2] memory g1, uint256[4] memory g2) private pure {
@@ -99,17 +153,5 @@ abstract contract Groth16BatchVerifier {
         pairing[o + 3] = g2[1];
         pairing[o + 4] = g2[2];
         pairing[o + 5] = g2[3];
-    }
-
-    function _add(uint256[2] memory a, uint256[2] memory b) private view returns (uint256[2] memory c) {
-        (bool ok, bytes memory out) = address(6).staticcall(abi.encode(a[0], a[1], b[0], b[1]));
-        if (!ok) revert PrecompileFailed(6);
-        c = abi.decode(out, (uint256[2]));
-    }
-
-    function _mul(uint256[2] memory a, uint256 s) private view returns (uint256[2] memory c) {
-        (bool ok, bytes memory out) = address(7).staticcall(abi.encode(a[0], a[1], s));
-        if (!ok) revert PrecompileFailed(7);
-        c = abi.decode(out, (uint256[2]));
     }
 }

@@ -96,7 +96,7 @@ const perLabel = Math.round((gas.submitBatch + gas.withdraw) / N);
 const perLabelGold = Math.round((gas.submitBatchPending + gas.finalize2Batches / 2 + gas.withdraw) / N);
 // A relayer's submitBatches of four batches (k + 3 pairings), one withdraw for them.
 const perLabelBatched = Math.round((gas.submitBatches4 + gas.withdraw) / (4 * N));
-const perLabelBatchedGold = Math.round((gas.submitBatches4Pending + gas.finalize4Batches + gas.withdraw) / (4 * N));
+const perLabelBatchedGold = Math.round((gas.submitBatches8Pending + gas.finalize8Batches + gas.withdraw) / (8 * N));
 
 console.log(
   `\ncircuit                            constraints  labels  per label  prove ms  verify ms  zkey MB   (median of ${RUNS}, ${availableParallelism()} cores)`,
@@ -112,7 +112,7 @@ console.log(`  per accepted label, no gold items (submit + withdraw), N = ${N}: 
 console.log(`  per accepted label, gold items (submit + finalize + withdraw), N = ${N}: ${perLabelGold}`);
 console.log(`  per accepted label, four batches per submitBatches + one withdraw, N = ${N}: ${perLabelBatched}`);
 console.log(
-  `  per accepted label, gold items, four batches per submitBatches and per finalize + one withdraw, N = ${N}: ${perLabelBatchedGold}`,
+  `  per accepted label, gold items, eight batches per submitBatches and per finalize + one withdraw, N = ${N}: ${perLabelBatchedGold}`,
 );
 await mkdir(join(ROOT, "build/bench"), { recursive: true });
 const out = join(ROOT, "build/bench/results.json");

@@ -182,7 +182,7 @@ contract EscrowInvariantsTest is TestBase {
                 verifier: address(new ClassificationWorkerN64D20G20Verifier()),
                 batchSize: 64,
                 datasetDepth: 20,
-                publicInputCount: 16,
+                publicInputCount: 13,
                 batchVerifier: address(new ClassificationWorkerN64D20G20BatchVerifier())
             })
         );

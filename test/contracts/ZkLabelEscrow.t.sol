@@ -15,7 +15,7 @@ contract ZkLabelEscrowTest is TestBase {
     TestToken internal token;
     address internal constant REQUESTER = address(0xA11CE);
     uint256 internal constant FIELD = 21888242871839275222246405745257275088548364400416034343698204186575808495617;
-    uint8 internal constant INPUTS = 16;
+    uint8 internal constant INPUTS = 13;
 
     function setUp() public {
         groups = new WorkerGroups(1 hours);

@@ -333,25 +333,27 @@ describe("ZkLabelEscrow: submitBatches (one batch-verified check for several pro
     await assertSolvent();
   });
 
-  it("on a task with gold items the four batches pend together and one finalize pays them", async () => {
-    const id = await newTask({ itemCount: BIG, goldRoot: GOLD_ROOT });
+  it("on a task with gold items eight batches pend together and one finalize pays them", async () => {
+    const items = 8 * N;
+    const id = await newTask({ itemCount: items, goldRoot: GOLD_ROOT });
     const proofs: Proven[] = [];
-    for (let b = 0; b < 4; b++) {
-      proofs.push(await proveDemoBatch(circuit.name, task(id, GOLD_ROOT), b, toWorker(), asAlice(), { n: BIG }));
+    for (let b = 0; b < 8; b++) {
+      proofs.push(await proveDemoBatch(circuit.name, task(id, GOLD_ROOT), b, toWorker(), asAlice(), { n: items }));
     }
+    const indexes = proofs.map((_, b) => BigInt(b));
     const submitted = await mined(
       escrow.write.submitBatches(
-        [id, [0n, 1n, 2n, 3n], proofs.map((p) => p.proof) as never, proofs.flatMap((p) => p.publicSignals)],
+        [id, indexes, proofs.map((p) => p.proof) as never, proofs.flatMap((p) => p.publicSignals)],
         { account: stranger.account },
       ),
     );
-    gasUsed.submitBatches4Pending = submitted.gasUsed;
-    assert.equal((await escrow.read.getTask([id])).reserved, REWARD * BigInt(BIG));
+    gasUsed.submitBatches8Pending = submitted.gasUsed;
+    assert.equal((await escrow.read.getTask([id])).reserved, REWARD * BigInt(items));
     await networkHelpers.time.increase(WINDOW);
     const before = await escrow.read.credits([ETH, worker.account.address]);
-    const finalized = await mined(escrow.write.finalize([id, [0n, 1n, 2n, 3n]], { account: stranger.account }));
-    gasUsed.finalize4Batches = finalized.gasUsed;
-    assert.equal((await escrow.read.credits([ETH, worker.account.address])) - before, REWARD * BigInt(BIG));
+    const finalized = await mined(escrow.write.finalize([id, indexes], { account: stranger.account }));
+    gasUsed.finalize8Batches = finalized.gasUsed;
+    assert.equal((await escrow.read.credits([ETH, worker.account.address])) - before, REWARD * BigInt(items));
     await assertSolvent();
   });
 

@@ -7,6 +7,9 @@ import { type CircuitInfo, orderPublicSignals } from "./registry.ts";
 import { RULE_IDS, type RuleParams, ruleParamsHash, type TaskBinding, taskHash } from "./task.ts";
 import { taskFieldsInput, type WorkerContext, workerEnvelope } from "./worker.ts";
 
+/** Bits per packed classification label (LABEL_BITS in circuits/classification.circom): classes are < 32. */
+export const CLASS_LABEL_BITS = 5;
+
 /** Largest class count the classification circuit supports (CLASS_BITS = 5). */
 export const MAX_CLASSES = 32;
 
@@ -155,7 +158,7 @@ export function openWorkerBatch(
   batchIndex: bigint,
   n: number,
   labelsCommitmentValue: bigint,
-  labelBits = 8,
+  labelBits = CLASS_LABEL_BITS,
 ): { labels: bigint[]; salt: bigint } {
   const m = Math.ceil(n / labelsPerElement(labelBits));
   const plain = decryptFromWorker(e, skR, batchIndex, m + 1);
