@@ -101,22 +101,10 @@ abstract contract Groth16BatchVerifier {
 
     /// @dev acc += s * base, using `tmp` as scratch.
     function _mulAdd(uint256[2] memory acc, uint256[2] memory base, uint256 s, uint256[2] memory tmp) private view {
-        bool ok;
-        assembly ("memory-safe") {
-            let m := mload(0x40)
-            mstore(m, mload(base))
-            mstore(add(m, 0x20), mload(add(base, 0x20)))
-            mstore(add(m, 0x40), s)
-            ok := staticcall(gas(), 7, m, 0x60, tmp, 0x40)
-            if ok {
-                mstore(m, mload(acc))
-                mstore(add(m, 0x20), mload(add(acc, 0x20)))
-                mstore(add(m, 0x40), mload(tmp))
-                mstore(add(m, 0x60), mload(add(tmp, 0x20)))
-                ok := staticcall(gas(), 6, m, 0x80, acc, 0x40)
-            }
-        }
-        if (!ok) revert PrecompileFailed(7);
+        tmp[0] = base[0];
+        tmp[1] = base[1];
+        _mulInPlace(tmp, s);
+        _addInPlace(acc, tmp);
     }
 
     /// @dev a = s * a.
