@@ -9,7 +9,11 @@ const checks: [string, string, string[], string?][] = [
   ["solhint (Solidity lint)", bin("solhint"), ["--max-warnings", "0", "contracts/**/*.sol"]],
   ["tsc (scripts, tests, packages)", bin("tsc"), ["--noEmit", "-p", "."]],
   ["tsc (web app)", bin("tsc"), ["--noEmit", "-p", "apps/web"]],
-  ["escrow ABI of the app is up to date", process.execPath, [join(ROOT, "apps/web/scripts/gen-abi.mjs"), "--check"]],
+  [
+    "contract ABIs of the SDK are up to date",
+    process.execPath,
+    [join(ROOT, "apps/web/scripts/gen-abi.mjs"), "--check"],
+  ],
 ];
 let failed = 0;
 for (const [name, cmd, args] of checks) {

@@ -1,8 +1,8 @@
 import type { NextConfig } from "next";
 
 const nextConfig: NextConfig = {
-  // @zklabel/core ships TypeScript sources that import each other with `.ts` extensions.
-  transpilePackages: ["@zklabel/core"],
+  // @zklabel/core and @zklabel/sdk ship TypeScript sources that import each other with `.ts` extensions.
+  transpilePackages: ["@zklabel/core", "@zklabel/sdk"],
   reactStrictMode: true,
   // Do not write AGENTS.md files into the app when `next dev` runs.
   agentRules: false,

@@ -22,11 +22,11 @@ import { after, before, describe, it } from "node:test";
 import { openWorkerBatch } from "@zklabel/core/classification";
 import { DEMO_CLASSES, demoItems } from "@zklabel/core/demo";
 import { requesterKeyFromSignature, requesterKeyMessage } from "@zklabel/core/identity";
+import { escrowAbi } from "@zklabel/sdk/abi-escrow";
+import { groupsAbi } from "@zklabel/sdk/abi-groups";
+import { describeError } from "@zklabel/sdk/errors";
 import { type BrowserContext, type ConsoleMessage, chromium, type Page } from "playwright-core";
 import { type Address, createPublicClient, createWalletClient, getAddress, http, parseEther, zeroAddress } from "viem";
-import { describeError } from "../../apps/web/src/lib/errors.ts";
-import { escrowAbi } from "../../apps/web/src/lib/escrow-abi.ts";
-import { groupsAbi } from "../../apps/web/src/lib/groups-abi.ts";
 import { ROOT } from "../../scripts/lib/process.ts";
 import { type Stack, startStack } from "../../scripts/lib/stack.ts";
 

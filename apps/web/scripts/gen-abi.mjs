@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Writes src/lib/escrow-abi.ts and src/lib/groups-abi.ts from the compiled Hardhat artifacts.
+// Writes packages/sdk/src/abi-escrow.ts and abi-groups.ts from the compiled Hardhat artifacts.
 // Run after `npx hardhat compile` at the repository root:
 //   node apps/web/scripts/gen-abi.mjs          (write)
 //   node apps/web/scripts/gen-abi.mjs --check  (fail if a checked-in file is stale)
@@ -10,15 +10,15 @@ import { fileURLToPath } from "node:url";
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, "..", "..", "..");
 const targets = [
-  { contract: "ZkLabelEscrow", name: "escrowAbi", file: "escrow-abi.ts" },
-  { contract: "WorkerGroups", name: "groupsAbi", file: "groups-abi.ts" },
+  { contract: "ZkLabelEscrow", name: "escrowAbi", file: "abi-escrow.ts" },
+  { contract: "WorkerGroups", name: "groupsAbi", file: "abi-groups.ts" },
 ];
 const check = process.argv.includes("--check");
 let failed = false;
 
 for (const t of targets) {
   const artifactPath = join(root, "artifacts", "contracts", `${t.contract}.sol`, `${t.contract}.json`);
-  const outPath = join(here, "..", "src", "lib", t.file);
+  const outPath = join(root, "packages", "sdk", "src", t.file);
   let artifact;
   try {
     artifact = JSON.parse(await readFile(artifactPath, "utf8"));

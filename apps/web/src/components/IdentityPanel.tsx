@@ -1,13 +1,13 @@
 "use client";
 
 import type { Identity } from "@zklabel/core/identity";
+import { groupsAbi } from "@zklabel/sdk/abi-groups";
+import { describeError } from "@zklabel/sdk/errors";
 import { useState } from "react";
 import type { Address, Hash } from "viem";
 import { useConfig, useWriteContract } from "wagmi";
 import { simulateContract, waitForTransactionReceipt } from "wagmi/actions";
-import { describeError } from "@/lib/errors";
 import { shortAddress } from "@/lib/format";
-import { groupsAbi } from "@/lib/groups-abi";
 import type { useWorkerIdentity } from "@/lib/identity";
 
 const short = (x: bigint) => {

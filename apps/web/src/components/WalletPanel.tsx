@@ -1,10 +1,10 @@
 "use client";
 
+import { describeError } from "@zklabel/sdk/errors";
 import { useEffect, useState } from "react";
 import type { Address } from "viem";
 import { useConnect, useConnection, useConnectors, useDisconnect, useSwitchChain } from "wagmi";
 import { DEFAULT_DEV_ACCOUNT, isDevWallet } from "@/lib/dev-wallet";
-import { describeError } from "@/lib/errors";
 import { shortAddress } from "@/lib/format";
 import { useDeployment } from "./AppShell";
 

@@ -1,12 +1,12 @@
 "use client";
 
 import { checkClassificationLabels } from "@zklabel/core/classification";
+import { escrowAbi } from "@zklabel/sdk/abi-escrow";
+import { describeError } from "@zklabel/sdk/errors";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { type Address, type Hash, zeroAddress } from "viem";
 import { useBalance, useConfig, useConnection, useReadContract, useReadContracts, useWriteContract } from "wagmi";
 import { simulateContract, waitForTransactionReceipt } from "wagmi/actions";
-import { describeError } from "@/lib/errors";
-import { escrowAbi } from "@/lib/escrow-abi";
 import { duration, eth, ethRounded, megabytes, shortAddress } from "@/lib/format";
 import { useWorkerGroup } from "@/lib/group";
 import { useWorkerIdentity } from "@/lib/identity";

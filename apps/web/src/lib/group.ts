@@ -1,10 +1,11 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import { type GroupEvent, groupFromEvents } from "@zklabel/core/group";
+import { groupsAbi } from "@zklabel/sdk/abi-groups";
+import { readWorkerGroup, workerGroupsReader } from "@zklabel/sdk/events";
+import { useMemo } from "react";
 import type { Address } from "viem";
 import { usePublicClient, useReadContract } from "wagmi";
-import { groupsAbi } from "./groups-abi";
 
 /**
  * A worker group rebuilt in the browser from the WorkerGroups events since the
@@ -13,6 +14,10 @@ import { groupsAbi } from "./groups-abi";
  */
 export function useWorkerGroup(groups: Address, groupId: bigint, fromBlock: bigint, chainId: number) {
   const client = usePublicClient({ chainId });
+  const reader = useMemo(
+    () => (client ? workerGroupsReader({ client, address: groups, fromBlock }) : undefined),
+    [client, groups, fromBlock],
+  );
   const root = useReadContract({
     address: groups,
     abi: groupsAbi,
@@ -22,36 +27,11 @@ export function useWorkerGroup(groups: Address, groupId: bigint, fromBlock: bigi
   });
   const tree = useQuery({
     queryKey: ["worker-group", chainId, groups, groupId.toString(), root.data?.toString()],
-    enabled: client !== undefined && root.data !== undefined,
+    enabled: reader !== undefined && root.data !== undefined,
     queryFn: async () => {
-      if (!client) throw new Error("no connection to the chain");
-      const [added, updated, removed] = await Promise.all(
-        (["MemberAdded", "MemberUpdated", "MemberRemoved"] as const).map((eventName) =>
-          client.getContractEvents({ address: groups, abi: groupsAbi, eventName, args: { groupId }, fromBlock }),
-        ),
-      );
-      const order = (e: { blockNumber: bigint; logIndex: number }) => e.blockNumber * 1_000_000n + BigInt(e.logIndex);
-      const events: { at: bigint; e: GroupEvent }[] = [];
-      for (const x of added) {
-        const a = x.args as { index: bigint; identityCommitment: bigint; root: bigint };
-        events.push({
-          at: order(x),
-          e: { kind: "added", index: a.index, commitment: a.identityCommitment, root: a.root },
-        });
-      }
-      for (const x of updated) {
-        const a = x.args as { index: bigint; newCommitment: bigint; root: bigint };
-        events.push({
-          at: order(x),
-          e: { kind: "updated", index: a.index, newCommitment: a.newCommitment, root: a.root },
-        });
-      }
-      for (const x of removed) {
-        const a = x.args as { index: bigint; root: bigint };
-        events.push({ at: order(x), e: { kind: "removed", index: a.index, root: a.root } });
-      }
-      events.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
-      const group = groupFromEvents(events.map((x) => x.e));
+      if (!reader) throw new Error("no connection to the chain");
+      // The reader keeps what it read: a refetch after joining asks only for the new blocks.
+      const group = await readWorkerGroup(reader, groupId);
       const chainRoot = root.data ?? 0n;
       if (group.size > 0 && group.root !== chainRoot) {
         throw new Error(

@@ -1,6 +1,6 @@
 import { BaseError, type ContractErrorName, ContractFunctionRevertedError, UserRejectedRequestError } from "viem";
-import type { escrowAbi } from "./escrow-abi.ts";
-import type { groupsAbi } from "./groups-abi.ts";
+import type { escrowAbi } from "./abi-escrow.ts";
+import type { groupsAbi } from "./abi-groups.ts";
 
 /**
  * Every custom error of the escrow (contracts/interfaces/IZkLabelEscrow.sol) in words.

@@ -1,0 +1,105 @@
+/**
+ * Reading the contracts' events (browser and Node): pages through block ranges (halving a range
+ * the node refuses as too large), keeps what it read, and on the next call asks only for the
+ * blocks after the last one it saw.
+ */
+import { type GroupEvent, groupFromEvents } from "@zklabel/core/group";
+import type { Abi, Address, Log, PublicClient } from "viem";
+import { groupsAbi } from "./abi-groups.ts";
+
+/** A decoded event with its place in the chain. */
+export type DecodedLog = Log<bigint, number, false> & { eventName: string; args: Record<string, unknown> };
+
+export interface EventReaderOptions {
+  client: Pick<PublicClient, "getBlockNumber" | "getContractEvents">;
+  address: Address;
+  abi: Abi;
+  /** The contract's deployment block: nothing before it is read. */
+  fromBlock: bigint;
+  /** Largest block range per request (nodes commonly refuse more than a few thousand). */
+  maxRange?: bigint;
+}
+
+/** Reads all events of a contract, incrementally: each read() returns every event so far, in chain order. */
+export class EventReader {
+  private readonly opts: Required<EventReaderOptions>;
+  private readonly logs: DecodedLog[] = [];
+  private next: bigint;
+  /** Requests made so far (for progress reports and tests). */
+  requests = 0;
+
+  constructor(opts: EventReaderOptions) {
+    this.opts = { maxRange: 5_000n, ...opts };
+    this.next = opts.fromBlock;
+  }
+
+  private queue: Promise<unknown> = Promise.resolve();
+
+  /** Every event from the deployment block up to the latest block (or `toBlock`); concurrent calls run one after another. */
+  read(toBlock?: bigint, onProgress?: (doneBlock: bigint, lastBlock: bigint) => void): Promise<DecodedLog[]> {
+    const run = this.queue.then(() => this.readNow(toBlock, onProgress));
+    this.queue = run.catch(() => {});
+    return run;
+  }
+
+  private async readNow(
+    toBlock?: bigint,
+    onProgress?: (doneBlock: bigint, lastBlock: bigint) => void,
+  ): Promise<DecodedLog[]> {
+    const last = toBlock ?? (await this.opts.client.getBlockNumber());
+    let range = this.opts.maxRange;
+    while (this.next <= last) {
+      const end = this.next + range - 1n < last ? this.next + range - 1n : last;
+      let page: DecodedLog[];
+      try {
+        this.requests++;
+        page = (await this.opts.client.getContractEvents({
+          address: this.opts.address,
+          abi: this.opts.abi,
+          fromBlock: this.next,
+          toBlock: end,
+        })) as unknown as DecodedLog[];
+      } catch (e) {
+        if (range > 1n && /range|too many|limit|exceed/i.test(e instanceof Error ? e.message : String(e))) {
+          range /= 2n; // the node refuses this span: ask for less
+          continue;
+        }
+        throw e;
+      }
+      page.sort((a, b) =>
+        a.blockNumber === b.blockNumber ? a.logIndex - b.logIndex : a.blockNumber < b.blockNumber ? -1 : 1,
+      );
+      this.logs.push(...page);
+      this.next = end + 1n;
+      onProgress?.(end, last);
+    }
+    return this.logs;
+  }
+}
+
+/** The membership changes of one group, from WorkerGroups' events, for groupFromEvents. */
+export function groupEventsOf(logs: readonly DecodedLog[], groupId: bigint): GroupEvent[] {
+  const out: GroupEvent[] = [];
+  for (const log of logs) {
+    const a = log.args as Record<string, bigint>;
+    if (a.groupId !== groupId) continue;
+    if (log.eventName === "MemberAdded") {
+      out.push({ kind: "added", index: a.index, commitment: a.identityCommitment, root: a.root });
+    } else if (log.eventName === "MemberUpdated") {
+      out.push({ kind: "updated", index: a.index, newCommitment: a.newCommitment, root: a.root });
+    } else if (log.eventName === "MemberRemoved") {
+      out.push({ kind: "removed", index: a.index, root: a.root });
+    }
+  }
+  return out;
+}
+
+/** A reader of WorkerGroups and the tree of one of its groups, rebuilt and checked root by root. */
+export async function readWorkerGroup(reader: EventReader, groupId: bigint) {
+  return groupFromEvents(groupEventsOf(await reader.read(), groupId));
+}
+
+/** An EventReader for a WorkerGroups contract. */
+export function workerGroupsReader(opts: Omit<EventReaderOptions, "abi">): EventReader {
+  return new EventReader({ ...opts, abi: groupsAbi as unknown as Abi });
+}
