@@ -1,0 +1,85 @@
+import assert from "node:assert/strict";
+import { after, describe, it } from "node:test";
+import { recipientWord } from "@zklabel/core/batch";
+import { demoItems } from "@zklabel/core/demo";
+import { workerGroup } from "@zklabel/core/group";
+import { Identity } from "@zklabel/core/identity";
+import { deployedCircuit } from "@zklabel/core/registry";
+import { network } from "hardhat";
+import { deployZkLabel } from "../../../scripts/lib/deploy.ts";
+import { DEMO_REQUESTER_KEY, proveDemoBatch, releaseSnarkjs } from "../../../test/helpers/classification.ts";
+import { ZkLabelClient, ZkLabelError } from "../src/client.ts";
+import { buildDataset } from "../src/dataset.ts";
+import { resolveTaskSpec } from "../src/spec.ts";
+
+after(releaseSnarkjs);
+
+const { viem } = await network.create();
+const publicClient = await viem.getPublicClient();
+const [requesterWallet, workerWallet] = await viem.getWalletClients();
+const circuit = deployedCircuit("classification");
+
+describe("ZkLabelClient", () => {
+  it("creates a task from a spec and a dataset, joins, submits, and turns every revert into words", async () => {
+    const d = await deployZkLabel(viem);
+    const contracts = { escrow: d.escrow, groups: d.groups, chainId: d.chainId };
+    const requester = new ZkLabelClient({
+      publicClient: publicClient as never,
+      wallet: requesterWallet as never,
+      contracts,
+    });
+    const worker = new ZkLabelClient({ publicClient: publicClient as never, wallet: workerWallet as never, contracts });
+
+    const texts = demoItems(100).map((x) => x.text);
+    const { manifest } = buildDataset(
+      texts.map((t, i) => ({ name: `review ${i + 1}`, bytes: new TextEncoder().encode(t) })),
+      { depth: circuit.params.DEPTH, batchSize: circuit.params.N },
+    );
+    const block = await publicClient.getBlock();
+    const spec = resolveTaskSpec(
+      {
+        title: "Product review sentiment",
+        instructions: "Pick the sentiment.",
+        rule: {
+          type: "classification",
+          classes: ["negative", "neutral", "positive", "off-topic"],
+          allowed: ["negative", "neutral", "positive"],
+        },
+        reward: { perItem: "0.001" },
+        deadline: "7d",
+      },
+      Number(block.timestamp),
+    );
+    const { taskId } = await requester.createTask({ spec, manifest, pkR: DEMO_REQUESTER_KEY.pkR });
+    assert.equal(taskId, 1n);
+    assert.equal((await requester.getTask(taskId)).balance, spec.rewardPerItem * 100n);
+
+    const me = new Identity("sdk client worker");
+    await worker.joinOpenGroup(me.commitment);
+    const proof = await proveDemoBatch(
+      circuit.name,
+      { taskId, chainId: BigInt(d.chainId), contract: BigInt(d.escrow) },
+      1,
+      recipientWord(workerWallet.account.address),
+      { identity: me, group: workerGroup([me.commitment]) },
+    );
+    await worker.submitBatch(taskId, 1, proof);
+    assert.equal(await worker.credits(workerWallet.account.address), spec.rewardPerItem * 36n);
+
+    await assert.rejects(worker.submitBatch(taskId, 1, proof), (e: unknown) => {
+      assert.ok(e instanceof ZkLabelError);
+      assert.equal(e.errorName, "BatchAlreadyAccepted");
+      assert.match(e.message, /^could not submit batch 1: This batch has already been accepted and paid/);
+      return true;
+    });
+    await assert.rejects(
+      requester.withdraw(requesterWallet.account.address),
+      /could not withdraw: There is nothing to withdraw/,
+    );
+    await assert.rejects(requester.refund(taskId), /TaskStillOpen/);
+    const reader = new ZkLabelClient({ publicClient: publicClient as never, contracts });
+    await assert.rejects(reader.cancel(taskId), /this client has no wallet/);
+    await worker.withdraw(workerWallet.account.address);
+    assert.equal(await worker.credits(workerWallet.account.address), 0n);
+  });
+});
