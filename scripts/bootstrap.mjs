@@ -21,10 +21,13 @@ const COMMANDS = {
   bench: "scripts/bench.ts",
   circuits: "scripts/circuits/build.ts",
   lint: "scripts/lint.ts",
+  zklabel: "packages/cli/src/main.ts",
 };
 
 const t0 = Date.now();
-const log = (msg) => console.log(`[bootstrap ${((Date.now() - t0) / 1000).toFixed(1).padStart(5)}s] ${msg}`);
+// The CLI's stdout is its output (--json): bootstrap progress goes to stderr there.
+const out = process.argv[2] === "zklabel" ? console.error : console.log;
+const log = (msg) => out(`[bootstrap ${((Date.now() - t0) / 1000).toFixed(1).padStart(5)}s] ${msg}`);
 function fail(msg) {
   console.error(`\n[bootstrap] ${msg}`);
   process.exit(1);

@@ -1,0 +1,427 @@
+#!/usr/bin/env node
+/**
+ * `zklabel`: zkLabel from the command line (`npm run -s zklabel -- <command>`).
+ *
+ * Exit codes: 0 done; 1 the chain or a contract refused (the message says why);
+ * 2 wrong usage; 3 invalid input (spec, dataset, identity key, file).
+ */
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { homedir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { deploymentSchema } from "@zklabel/core/deployment";
+import { Identity } from "@zklabel/core/identity";
+import { ZkLabelClient, ZkLabelError } from "@zklabel/sdk/client";
+import { buildDataset, checkManifest, DatasetError, type DatasetItem, findItem } from "@zklabel/sdk/dataset";
+import { itemsFromCsv, itemsFromDirectory, itemsFromJsonl } from "@zklabel/sdk/dataset-fs";
+import { resolveTaskSpec, SpecError } from "@zklabel/sdk/spec";
+import {
+  type Address,
+  createPublicClient,
+  createWalletClient,
+  defineChain,
+  formatEther,
+  http,
+  isAddress,
+  zeroAddress,
+} from "viem";
+import { privateKeyToAccount } from "viem/accounts";
+
+const ROOT = resolve(import.meta.dirname, "..", "..", "..");
+
+/** Exit codes (documented in --help). */
+export const EXIT = { ok: 0, failed: 1, usage: 2, input: 3 } as const;
+
+class UsageError extends Error {}
+class InputError extends Error {}
+
+const HELP: Record<string, string> = {
+  "": `zklabel: post, label, prove and audit zkLabel tasks from the command line.
+
+Usage: zklabel <command> [options]     (in this repository: npm run -s zklabel -- <command>)
+
+Commands:
+  identity new|show|export|import   your anonymous worker identity (a file in ~/.zklabel)
+  dataset build                     hash items (folder, JSONL or CSV) into a manifest
+  dataset find FILE                 is this file in a dataset? (index, batch, inclusion proof)
+  spec check FILE                   validate a task spec file
+  task create                       create and fund a task from a spec and a manifest
+  task status ID                    a task's funds, batches and state
+  group join                        join the open worker group with your identity
+  withdraw                          withdraw your credits
+
+Every command takes --help and --json (machine-readable output on stdout).
+Chain commands read the deployment from --deployment (default apps/web/public/deployment.json,
+written by npm run dev) and sign with ZKLABEL_PRIVATE_KEY, or with --account N, an unlocked
+account of a local development node.
+
+Exit codes: 0 done, 1 the chain or a contract refused, 2 wrong usage, 3 invalid input.`,
+  identity: `zklabel identity new [--force] | show | export | import KEY   [--identity-file F]
+
+  new     create an identity (refuses to overwrite one unless --force: losing it loses your group memberships)
+  show    your public commitment (what a group admin adds)
+  export  print the secret key (back it up; anyone with it can prove as you)
+  import  store an exported key`,
+  dataset: `zklabel dataset build (--from DIR [--ext .png,.jpg] | --jsonl FILE [--field text] | --csv FILE --column C)
+                      --out MANIFEST [--batch-size 64] [--depth 20]
+zklabel dataset find FILE --manifest MANIFEST`,
+  spec: `zklabel spec check FILE      validate a task spec (JSON) and print what it resolves to`,
+  task: `zklabel task create --spec FILE --manifest MANIFEST [--funding AMOUNT_WEI]
+zklabel task status ID`,
+  group: `zklabel group join     add your identity's commitment to the open worker group`,
+  withdraw: `zklabel withdraw [--to ADDRESS] [--token ADDRESS]   (ETH when --token is absent)`,
+};
+
+interface Ctx {
+  json: boolean;
+  out(human: string, data: unknown): void;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      help: { type: "boolean", short: "h" },
+      json: { type: "boolean" },
+      force: { type: "boolean" },
+      "identity-file": { type: "string" },
+      from: { type: "string" },
+      ext: { type: "string" },
+      jsonl: { type: "string" },
+      field: { type: "string" },
+      csv: { type: "string" },
+      column: { type: "string" },
+      out: { type: "string" },
+      "batch-size": { type: "string" },
+      depth: { type: "string" },
+      manifest: { type: "string" },
+      spec: { type: "string" },
+      funding: { type: "string" },
+      deployment: { type: "string" },
+      rpc: { type: "string" },
+      account: { type: "string" },
+      to: { type: "string" },
+      token: { type: "string" },
+    },
+  });
+  const [command = "", sub, ...rest] = positionals;
+  const ctx: Ctx = {
+    json: values.json === true,
+    out(human, data) {
+      console.log(this.json ? JSON.stringify(data, (_, v) => (typeof v === "bigint" ? v.toString() : v), 2) : human);
+    },
+  };
+  if (values.help || command === "" || command === "help") {
+    console.log(HELP[command === "help" ? (sub ?? "") : command] ?? HELP[""]);
+    return EXIT.ok;
+  }
+  if (!(command in HELP)) throw new UsageError(`unknown command "${command}": run zklabel --help`);
+
+  switch (command) {
+    case "identity":
+      return identity(ctx, sub, rest, values);
+    case "dataset":
+      return dataset(ctx, sub, rest, values);
+    case "spec": {
+      if (sub !== "check" || !rest[0]) throw new UsageError("usage: zklabel spec check FILE");
+      const r = resolveTaskSpec(await readJson(rest[0]));
+      ctx.out(
+        `ok: rule ${r.spec.rule.type} (id ${r.ruleId}), params [${r.ruleParams.join(", ")}], reward ${r.rewardPerItem} per item, deadline ${new Date(Number(r.deadline) * 1000).toISOString()}`,
+        { ok: true, ruleId: r.ruleId, ruleParams: r.ruleParams, rewardPerItem: r.rewardPerItem, deadline: r.deadline },
+      );
+      return EXIT.ok;
+    }
+    case "task":
+      return task(ctx, sub, rest, values);
+    case "group": {
+      if (sub !== "join") throw new UsageError("usage: zklabel group join");
+      const id = await loadIdentity(values["identity-file"]);
+      const { client } = await connect(values);
+      const hash = await client.joinOpenGroup(id.commitment);
+      ctx.out(`joined the open group (tx ${hash})`, { ok: true, commitment: id.commitment, hash });
+      return EXIT.ok;
+    }
+    case "withdraw": {
+      const { client, account } = await connect(values);
+      const to = (values.to ?? account) as Address;
+      const token = (values.token ?? zeroAddress) as Address;
+      if (!isAddress(to) || !isAddress(token)) throw new InputError("--to and --token must be 0x addresses");
+      const amount = await client.credits(account, token);
+      const hash = await client.withdraw(to, token);
+      ctx.out(
+        `withdrew ${token === zeroAddress ? `${formatEther(amount)} ETH` : `${amount} units`} to ${to} (tx ${hash})`,
+        {
+          ok: true,
+          amount,
+          to,
+          hash,
+        },
+      );
+      return EXIT.ok;
+    }
+  }
+  return EXIT.usage;
+}
+
+type Values = Record<string, string | boolean | undefined>;
+
+function identityPath(file: string | boolean | undefined): string {
+  return typeof file === "string" ? resolve(file) : join(homedir(), ".zklabel", "identity.key");
+}
+
+async function loadIdentity(file: string | boolean | undefined): Promise<Identity> {
+  const path = identityPath(file);
+  const key = await readFile(path, "utf8").catch(() => null);
+  if (key === null) throw new InputError(`no identity at ${path}: create one with \`zklabel identity new\``);
+  try {
+    return Identity.import(key.trim());
+  } catch {
+    throw new InputError(`${path} does not hold an exported identity key`);
+  }
+}
+
+async function identity(ctx: Ctx, sub: string | undefined, rest: string[], values: Values): Promise<number> {
+  const path = identityPath(values["identity-file"]);
+  const save = async (id: Identity) => {
+    await mkdir(dirname(path), { recursive: true });
+    await writeFile(path, `${id.export()}\n`, { mode: 0o600 });
+  };
+  switch (sub) {
+    case "new": {
+      if (!values.force && (await readFile(path, "utf8").catch(() => null)) !== null) {
+        throw new InputError(
+          `an identity already exists at ${path}; back it up (zklabel identity export) and pass --force to replace it`,
+        );
+      }
+      const id = new Identity();
+      await save(id);
+      ctx.out(
+        `created ${path}\ncommitment ${id.commitment}\nBack it up with \`zklabel identity export\`: losing it loses your group memberships.`,
+        {
+          path,
+          commitment: id.commitment,
+        },
+      );
+      return EXIT.ok;
+    }
+    case "show": {
+      const id = await loadIdentity(values["identity-file"]);
+      ctx.out(`commitment ${id.commitment}`, { commitment: id.commitment });
+      return EXIT.ok;
+    }
+    case "export": {
+      const id = await loadIdentity(values["identity-file"]);
+      ctx.out(id.export(), { key: id.export() });
+      return EXIT.ok;
+    }
+    case "import": {
+      const key = rest[0];
+      if (!key) throw new UsageError("usage: zklabel identity import KEY");
+      let id: Identity;
+      try {
+        if (!/^[A-Za-z0-9+/]+={0,2}$/.test(key)) throw new Error();
+        id = Identity.import(key);
+      } catch {
+        throw new InputError(
+          "that is not an exported identity key (one line of base64 from `zklabel identity export`)",
+        );
+      }
+      if (!values.force && (await readFile(path, "utf8").catch(() => null)) !== null) {
+        throw new InputError(`an identity already exists at ${path}; pass --force to replace it`);
+      }
+      await save(id);
+      ctx.out(`imported into ${path}\ncommitment ${id.commitment}`, { path, commitment: id.commitment });
+      return EXIT.ok;
+    }
+  }
+  throw new UsageError(HELP.identity);
+}
+
+async function dataset(ctx: Ctx, sub: string | undefined, rest: string[], values: Values): Promise<number> {
+  if (sub === "build") {
+    const out = values.out;
+    if (typeof out !== "string") throw new UsageError("dataset build needs --out MANIFEST");
+    const sources = [values.from, values.jsonl, values.csv].filter((x) => typeof x === "string");
+    if (sources.length !== 1) throw new UsageError("give exactly one of --from DIR, --jsonl FILE, --csv FILE");
+    let items: DatasetItem[];
+    if (typeof values.from === "string") {
+      items = await itemsFromDirectory(values.from, typeof values.ext === "string" ? values.ext.split(",") : undefined);
+    } else if (typeof values.jsonl === "string") {
+      items = await itemsFromJsonl(values.jsonl, typeof values.field === "string" ? values.field : "text");
+    } else {
+      if (typeof values.column !== "string") throw new UsageError("--csv needs --column NAME");
+      items = await itemsFromCsv(values.csv as string, values.column);
+    }
+    const batchSize = positiveInt(values["batch-size"], 64, "--batch-size");
+    const depth = positiveInt(values.depth, 20, "--depth");
+    const { manifest } = buildDataset(items, { depth, batchSize });
+    await writeFile(out, `${JSON.stringify(manifest, null, 2)}\n`);
+    ctx.out(`${manifest.count} items, root ${manifest.root}, wrote ${out}`, {
+      count: manifest.count,
+      root: manifest.root,
+      manifest: out,
+    });
+    return EXIT.ok;
+  }
+  if (sub === "find") {
+    const file = rest[0];
+    if (!file || typeof values.manifest !== "string")
+      throw new UsageError("usage: zklabel dataset find FILE --manifest MANIFEST");
+    const { manifest, tree } = checkManifest(await readJson(values.manifest));
+    const bytes = await readFile(file).catch(() => {
+      throw new InputError(`cannot read ${file}`);
+    });
+    const hit = findItem(manifest, tree, new Uint8Array(bytes));
+    if (!hit) {
+      ctx.out(`${file} is not in the dataset (root ${manifest.root})`, { found: false, root: manifest.root });
+      return EXIT.failed;
+    }
+    ctx.out(`${file} is item ${hit.index} ("${hit.name}"), batch ${hit.batch}, under root ${manifest.root}`, {
+      found: true,
+      ...hit,
+      root: manifest.root,
+    });
+    return EXIT.ok;
+  }
+  throw new UsageError(HELP.dataset);
+}
+
+async function task(ctx: Ctx, sub: string | undefined, rest: string[], values: Values): Promise<number> {
+  if (sub === "create") {
+    if (typeof values.spec !== "string" || typeof values.manifest !== "string") {
+      throw new UsageError("usage: zklabel task create --spec FILE --manifest MANIFEST");
+    }
+    const spec = resolveTaskSpec(await readJson(values.spec));
+    const { manifest } = checkManifest(await readJson(values.manifest));
+    const { client, wallet, deployment } = await connect(values);
+    // The requester's label-encryption key comes from its wallet signature (docs/protocol.md).
+    const { requesterKeyFromSignature, requesterKeyMessage } = await import("@zklabel/core/identity");
+    const nonce = BigInt(Date.now());
+    const signature = await wallet.signMessage({
+      account: wallet.account,
+      message: requesterKeyMessage(BigInt(deployment.chainId), deployment.escrow, nonce),
+    });
+    const { pkR } = requesterKeyFromSignature(signature);
+    const funding = typeof values.funding === "string" ? BigInt(values.funding) : undefined;
+    const { taskId, hash } = await client.createTask({ spec, manifest, pkR, funding });
+    ctx.out(`created task ${taskId} (tx ${hash}); your decryption key is derived with key nonce ${nonce}: keep it`, {
+      taskId,
+      hash,
+      keyNonce: nonce,
+    });
+    return EXIT.ok;
+  }
+  if (sub === "status") {
+    const id = rest[0];
+    if (!id || !/^\d+$/.test(id)) throw new UsageError("usage: zklabel task status ID");
+    const { client } = await connect(values, false);
+    const t = await client.getTask(BigInt(id));
+    const batches = Math.ceil(t.itemCount / t.rule.batchSize);
+    const states: string[] = [];
+    for (let b = 0; b < batches; b++) {
+      const [state] = await client.publicClient.readContract({
+        address: client.escrow,
+        abi: (await import("@zklabel/sdk/abi-escrow")).escrowAbi,
+        functionName: "batchState",
+        args: [BigInt(id), BigInt(b)],
+      });
+      states.push(["open", "pending", "verified"][state] ?? "unknown");
+    }
+    ctx.out(
+      `task ${id}: ${t.itemCount} items in ${batches} batches of ${t.rule.batchSize}; ${t.cancelled ? "cancelled" : `deadline ${new Date(Number(t.deadline) * 1000).toISOString()}`}\n` +
+        `balance ${t.balance}, reserved ${t.reserved} (${t.token === zeroAddress ? "wei" : `token ${t.token}`})\n` +
+        states.map((s, b) => `  batch ${b}: ${s}`).join("\n"),
+      { taskId: id, ...t, batches: states },
+    );
+    return EXIT.ok;
+  }
+  throw new UsageError(HELP.task);
+}
+
+async function connect(values: Values, needWallet = true) {
+  const path =
+    typeof values.deployment === "string" ? values.deployment : join(ROOT, "apps/web/public/deployment.json");
+  const raw = await readJson(path).catch((e: unknown) => {
+    throw new InputError(
+      `${e instanceof Error ? e.message : String(e)}: start the product with \`npm run dev\` or pass --deployment FILE`,
+    );
+  });
+  const parsed = deploymentSchema.safeParse(raw);
+  if (!parsed.success) throw new InputError(`${path} is not a zkLabel deployment file`);
+  const deployment = parsed.data;
+  const rpc = typeof values.rpc === "string" ? values.rpc : deployment.rpcUrl;
+  const chain = defineChain({
+    id: deployment.chainId,
+    name: `chain ${deployment.chainId}`,
+    nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
+    rpcUrls: { default: { http: [rpc] } },
+  });
+  const publicClient = createPublicClient({ chain, transport: http(rpc) });
+  let account: Address = zeroAddress;
+  let wallet: ReturnType<typeof createWalletClient> | undefined;
+  if (needWallet) {
+    const key = process.env.ZKLABEL_PRIVATE_KEY;
+    if (key) {
+      if (!/^0x[0-9a-fA-F]{64}$/.test(key))
+        throw new InputError("ZKLABEL_PRIVATE_KEY must be a 0x-prefixed 32-byte hex key");
+      const a = privateKeyToAccount(key as `0x${string}`);
+      account = a.address;
+      wallet = createWalletClient({ account: a, chain, transport: http(rpc) });
+    } else if (typeof values.account === "string") {
+      const addresses = await createWalletClient({ transport: http(rpc) }).getAddresses();
+      const picked = addresses[Number(values.account)];
+      if (!picked) throw new InputError(`the node at ${rpc} has no unlocked account #${values.account}`);
+      account = picked;
+      wallet = createWalletClient({ account: picked, chain, transport: http(rpc) });
+    } else {
+      throw new UsageError(
+        "this command signs: set ZKLABEL_PRIVATE_KEY, or pass --account N on a local development node",
+      );
+    }
+  }
+  const client = new ZkLabelClient({
+    publicClient: publicClient as never,
+    wallet: wallet as never,
+    contracts: { escrow: deployment.escrow, groups: deployment.groups, chainId: deployment.chainId },
+  });
+  return { client, account, wallet: wallet as NonNullable<typeof wallet> & { account: never }, deployment };
+}
+
+function positiveInt(v: string | boolean | undefined, fallback: number, what: string): number {
+  if (v === undefined) return fallback;
+  const n = Number(v);
+  if (typeof v !== "string" || !Number.isInteger(n) || n <= 0)
+    throw new UsageError(`${what} must be a positive whole number`);
+  return n;
+}
+
+async function readJson(path: string): Promise<unknown> {
+  const text = await readFile(path, "utf8").catch(() => {
+    throw new InputError(`cannot read ${path}`);
+  });
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new InputError(`${path} is not valid JSON`);
+  }
+}
+
+if (process.argv[1] === import.meta.filename) {
+  const code = await main(process.argv.slice(2)).catch((e: unknown) => {
+    const input = e instanceof InputError || e instanceof SpecError || e instanceof DatasetError;
+    const usage =
+      e instanceof UsageError || (e instanceof TypeError && "code" in e && String(e.code).startsWith("ERR_PARSE_ARGS"));
+    const message = e instanceof Error ? e.message : String(e);
+    if (process.argv.includes("--json")) {
+      console.log(
+        JSON.stringify({ ok: false, error: message, errorName: e instanceof ZkLabelError ? e.errorName : undefined }),
+      );
+    } else {
+      console.error(`zklabel: ${message}`);
+    }
+    return usage ? EXIT.usage : input ? EXIT.input : EXIT.failed;
+  });
+  process.exitCode = code;
+}

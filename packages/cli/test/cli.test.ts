@@ -1,0 +1,228 @@
+/**
+ * The zklabel CLI as a person runs it: a subprocess, its stdout (text and --json), its exit
+ * codes; chain commands against a real Hardhat node with the contracts deployed.
+ */
+import assert from "node:assert/strict";
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { demoItems } from "@zklabel/core/demo";
+import { deploymentSchema } from "@zklabel/core/deployment";
+import { deployZkLabel } from "../../../scripts/lib/deploy.ts";
+import { ROOT } from "../../../scripts/lib/process.ts";
+import { HARDHAT } from "../../../scripts/lib/stack.ts";
+
+const CLI = join(ROOT, "packages/cli/src/main.ts");
+
+function zklabel(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const p = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env: { ...process.env, ...env } });
+    let stdout = "";
+    let stderr = "";
+    p.stdout.on("data", (d) => (stdout += d));
+    p.stderr.on("data", (d) => (stderr += d));
+    p.on("close", (code) => resolve({ code: code ?? 1, stdout, stderr }));
+  });
+}
+
+let dir: string;
+before(async () => {
+  dir = await mkdtemp(join(tmpdir(), "zklabel-cli-"));
+});
+after(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe("zklabel offline commands", () => {
+  it("--help everywhere, and usage errors exit 2", async () => {
+    const top = await zklabel(["--help"]);
+    assert.equal(top.code, 0);
+    assert.match(top.stdout, /Exit codes: 0 done, 1 the chain or a contract refused, 2 wrong usage, 3 invalid input/);
+    for (const c of ["identity", "dataset", "spec", "task", "group", "withdraw"]) {
+      const r = await zklabel([c, "--help"]);
+      assert.equal(r.code, 0, c);
+      assert.match(r.stdout, new RegExp(`zklabel ${c}`));
+    }
+    const bad = await zklabel(["fly"]);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /unknown command "fly": run zklabel --help/);
+    assert.equal((await zklabel(["dataset", "build", "--nope"])).code, 2);
+  });
+
+  it("identity new / show / export / import, refusing to overwrite and bad keys", async () => {
+    const file = join(dir, "id.key");
+    const made = await zklabel(["identity", "new", "--identity-file", file, "--json"]);
+    assert.equal(made.code, 0, made.stderr);
+    const { commitment } = JSON.parse(made.stdout) as { commitment: string };
+    assert.match(commitment, /^\d+$/);
+    const again = await zklabel(["identity", "new", "--identity-file", file]);
+    assert.equal(again.code, 3);
+    assert.match(again.stderr, /already exists .* pass --force/);
+    const key = (await zklabel(["identity", "export", "--identity-file", file])).stdout.trim();
+    const other = join(dir, "other.key");
+    assert.equal((await zklabel(["identity", "import", "garbage!", "--identity-file", other])).code, 3);
+    const imported = await zklabel(["identity", "import", key, "--identity-file", other, "--json"]);
+    assert.equal(JSON.parse(imported.stdout).commitment, commitment);
+    assert.equal((await zklabel(["identity", "show", "--identity-file", join(dir, "none.key")])).code, 3);
+  });
+
+  it("dataset build and find, spec check", async () => {
+    const items = join(dir, "items");
+    await mkdir(items);
+    for (const [i, x] of demoItems(20).entries())
+      await writeFile(join(items, `${String(i).padStart(3, "0")}.txt`), x.text);
+    const manifest = join(dir, "manifest.json");
+    const built = await zklabel(["dataset", "build", "--from", items, "--out", manifest, "--json"]);
+    assert.equal(built.code, 0, built.stderr);
+    assert.equal(JSON.parse(built.stdout).count, 20);
+    const found = await zklabel(["dataset", "find", join(items, "007.txt"), "--manifest", manifest]);
+    assert.equal(found.code, 0);
+    assert.match(found.stdout, /is item 7 \("007\.txt"\), batch 0/);
+    await writeFile(join(dir, "stranger.txt"), "not in it");
+    assert.equal((await zklabel(["dataset", "find", join(dir, "stranger.txt"), "--manifest", manifest])).code, 1);
+    const dup = join(dir, "dup");
+    await mkdir(dup);
+    await writeFile(join(dup, "a.txt"), "same");
+    await writeFile(join(dup, "b.txt"), "same");
+    const dupRun = await zklabel(["dataset", "build", "--from", dup, "--out", join(dir, "x.json")]);
+    assert.equal(dupRun.code, 3);
+    assert.match(dupRun.stderr, /item "b\.txt" has the same content as "a\.txt"/);
+
+    const spec = join(dir, "spec.json");
+    await writeFile(
+      spec,
+      JSON.stringify({
+        title: "t",
+        instructions: "i",
+        rule: { type: "sensor", lo: 5, hi: 1 },
+        reward: { perItem: "0.001" },
+        deadline: "7d",
+      }),
+    );
+    const badSpec = await zklabel(["spec", "check", spec]);
+    assert.equal(badSpec.code, 3);
+    assert.match(badSpec.stderr, /rule\.hi: lo must not be above hi/);
+  });
+});
+
+describe("zklabel chain commands (Hardhat node)", () => {
+  let node: ChildProcess | undefined;
+  const port = 18_545 + Math.floor(Math.random() * 1000);
+  const rpc = `http://127.0.0.1:${port}`;
+  let deploymentFile: string;
+
+  before(
+    async () => {
+      node = spawn(HARDHAT[0], [HARDHAT[1], "node", "--hostname", "127.0.0.1", "--port", String(port)], {
+        cwd: ROOT,
+        stdio: "ignore",
+        detached: true,
+      });
+      for (let i = 0; i < 240; i++) {
+        const up = await fetch(rpc, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] }),
+        }).then(
+          (r) => r.ok,
+          () => false,
+        );
+        if (up) break;
+        await new Promise((r) => setTimeout(r, 250));
+      }
+      const { network } = await import("hardhat");
+      const { viem } = await network.create({ network: "localhost", override: { url: rpc } });
+      const d = await deployZkLabel(viem);
+      deploymentFile = join(dir, "deployment.json");
+      await writeFile(
+        deploymentFile,
+        JSON.stringify(
+          deploymentSchema.parse({
+            ...d,
+            rpcUrl: rpc,
+            demoTask: {
+              taskId: "1",
+              title: "-",
+              instructions: "-",
+              classes: ["a", "b"],
+              numClasses: 2,
+              allowedMask: "3",
+              items: ["x"],
+              pkR: ["1", "2"],
+              goldRoot: "0",
+              workerGroupId: "0",
+              rewardPerItem: "1",
+              deadline: "1",
+            },
+          }),
+        ),
+      );
+    },
+    { timeout: 120_000 },
+  );
+  after(() => {
+    if (node?.pid) process.kill(-node.pid, "SIGTERM");
+  });
+
+  it("creates a task from a spec and a manifest, shows its status, joins the group, and explains refusals", async () => {
+    const items = join(dir, "chain-items.jsonl");
+    await writeFile(
+      items,
+      demoItems(100)
+        .map((x) => JSON.stringify({ text: x.text }))
+        .join("\n"),
+    );
+    const manifest = join(dir, "chain-manifest.json");
+    assert.equal((await zklabel(["dataset", "build", "--jsonl", items, "--out", manifest])).code, 0);
+    const spec = join(dir, "chain-spec.json");
+    await writeFile(
+      spec,
+      JSON.stringify({
+        title: "Sentiment",
+        instructions: "Pick one.",
+        rule: { type: "classification", classes: ["negative", "neutral", "positive"] },
+        reward: { perItem: "0.001" },
+        deadline: "7d",
+      }),
+    );
+    const common = ["--deployment", deploymentFile];
+    const unsigned = await zklabel(["task", "create", "--spec", spec, "--manifest", manifest, ...common]);
+    assert.equal(unsigned.code, 2);
+    assert.match(unsigned.stderr, /set ZKLABEL_PRIVATE_KEY, or pass --account N/);
+
+    const created = await zklabel([
+      "task",
+      "create",
+      "--spec",
+      spec,
+      "--manifest",
+      manifest,
+      "--account",
+      "0",
+      "--json",
+      ...common,
+    ]);
+    assert.equal(created.code, 0, created.stdout + created.stderr);
+    assert.equal(JSON.parse(created.stdout).taskId, "1");
+    const status = await zklabel(["task", "status", "1", ...common]);
+    assert.equal(status.code, 0, status.stderr);
+    assert.match(status.stdout, /task 1: 100 items in 2 batches of 64/);
+    assert.match(status.stdout, /batch 1: open/);
+
+    const idFile = join(dir, "chain.key");
+    await zklabel(["identity", "new", "--identity-file", idFile]);
+    const joined = await zklabel(["group", "join", "--identity-file", idFile, "--account", "1", ...common]);
+    assert.equal(joined.code, 0, joined.stderr);
+    const twice = await zklabel(["group", "join", "--identity-file", idFile, "--account", "1", ...common]);
+    assert.equal(twice.code, 1);
+    assert.match(twice.stderr, /already a member of the group/);
+    const nothing = await zklabel(["withdraw", "--account", "1", "--json", ...common]);
+    assert.equal(nothing.code, 1);
+    assert.equal(JSON.parse(nothing.stdout).errorName, "NothingToWithdraw");
+  });
+});
