@@ -47,6 +47,9 @@ Commands:
   spec check FILE                   validate a task spec file
   task create                       create and fund a task from a spec and a manifest
   task status ID                    a task's funds, batches and state
+  batch prove                       prove a batch of labels with your identity (rule checked first)
+  batch submit PROOF                submit a proof file (you relay it: any account with gas)
+  labels export                     requester: decrypt a task's submitted batches to JSONL or CSV
   group join                        join the open worker group with your identity
   withdraw                          withdraw your credits
 
@@ -68,6 +71,13 @@ zklabel dataset find FILE --manifest MANIFEST`,
   spec: `zklabel spec check FILE      validate a task spec (JSON) and print what it resolves to`,
   task: `zklabel task create --spec FILE --manifest MANIFEST [--funding AMOUNT_WEI]
 zklabel task status ID`,
+  batch: `zklabel batch prove --task ID --batch B --manifest MANIFEST --labels LABELS.json --out PROOF.json
+                      [--to ADDRESS] [--relayer-fee BPS] [--identity-file F]
+    LABELS.json: the class numbers of the batch's items, in order, e.g. [0, 2, 1, ...]
+    The payout goes to --to (default: the signing account); a relayer who submits earns BPS/100 %.
+zklabel batch submit PROOF.json`,
+  labels: `zklabel labels export --task ID --key-nonce N --manifest MANIFEST --out FILE [--format jsonl|csv]
+    N: the key nonce \`task create\` printed (it derives your decryption key from your wallet's signature).`,
   group: `zklabel group join     add your identity's commitment to the open worker group`,
   withdraw: `zklabel withdraw [--to ADDRESS] [--token ADDRESS]   (ETH when --token is absent)`,
 };
@@ -104,6 +114,12 @@ export async function main(argv: string[]): Promise<number> {
       account: { type: "string" },
       to: { type: "string" },
       token: { type: "string" },
+      task: { type: "string" },
+      batch: { type: "string" },
+      labels: { type: "string" },
+      "relayer-fee": { type: "string" },
+      "key-nonce": { type: "string" },
+      format: { type: "string" },
     },
   });
   const [command = "", sub, ...rest] = positionals;
@@ -135,6 +151,10 @@ export async function main(argv: string[]): Promise<number> {
     }
     case "task":
       return task(ctx, sub, rest, values);
+    case "batch":
+      return batch(ctx, sub, rest, values);
+    case "labels":
+      return labels(ctx, sub, values);
     case "group": {
       if (sub !== "join") throw new UsageError("usage: zklabel group join");
       const id = await loadIdentity(values["identity-file"]);
@@ -340,6 +360,169 @@ async function task(ctx: Ctx, sub: string | undefined, rest: string[], values: V
   throw new UsageError(HELP.task);
 }
 
+async function batch(ctx: Ctx, sub: string | undefined, rest: string[], values: Values): Promise<number> {
+  if (sub === "prove") {
+    for (const k of ["task", "batch", "manifest", "labels", "out"]) {
+      if (typeof values[k] !== "string") throw new UsageError(`batch prove needs --${k}; see zklabel batch --help`);
+    }
+    const taskId = BigInt(wholeNumber(values.task, "--task"));
+    const batchIndex = wholeNumber(values.batch, "--batch");
+    const { manifest } = checkManifest(await readJson(values.manifest as string));
+    const labelsJson = await readJson(values.labels as string);
+    if (!Array.isArray(labelsJson) || !labelsJson.every((x) => Number.isInteger(x) && x >= 0)) {
+      throw new InputError(`${values.labels} must be a JSON list of class numbers, e.g. [0, 2, 1]`);
+    }
+    const id = await loadIdentity(values["identity-file"]);
+    const { client, account, deployment } = await connect(values, typeof values.to !== "string");
+    const to = (typeof values.to === "string" ? values.to : account) as Address;
+    if (!isAddress(to) || to === zeroAddress) throw new InputError("--to must be a non-zero 0x address");
+    const { escrowReader, proveClassificationBatch, readTaskInfo } = await import("@zklabel/sdk/work");
+    const { readWorkerGroup, workerGroupsReader } = await import("@zklabel/sdk/events");
+    const info = await readTaskInfo(
+      escrowReader({ client: client.publicClient, address: client.escrow, fromBlock: BigInt(deployment.deployBlock) }),
+      taskId,
+    );
+    const count = Math.min(info.batchSize, info.itemCount - batchIndex * info.batchSize);
+    if (count <= 0) throw new InputError(`task ${taskId} has no batch ${batchIndex}`);
+    if (labelsJson.length !== count) {
+      throw new InputError(`batch ${batchIndex} has ${count} items; ${values.labels} has ${labelsJson.length} labels`);
+    }
+    const stored = await client.getTask(taskId);
+    const group = await readWorkerGroup(
+      workerGroupsReader({
+        client: client.publicClient,
+        address: client.groups,
+        fromBlock: BigInt(deployment.deployBlock),
+      }),
+      stored.workerGroupId,
+    );
+    if (group.indexOf(id.commitment) < 0) {
+      throw new InputError(
+        `your identity is not in worker group ${stored.workerGroupId}: run \`zklabel group join\` first`,
+      );
+    }
+    const { randomField } = await import("@zklabel/core/field");
+    const { deployedCircuit } = await import("@zklabel/core/registry");
+    const dir = join(ROOT, "build/circuits", deployedCircuit("classification").name);
+    const started = Date.now();
+    const proof = await proveClassificationBatch({
+      task: info,
+      chainId: BigInt(deployment.chainId),
+      escrow: client.escrow,
+      manifest,
+      batchIndex,
+      labels: labelsJson as number[],
+      identity: id,
+      group,
+      recipient: to,
+      relayerFeeBps:
+        typeof values["relayer-fee"] === "string" ? wholeNumber(values["relayer-fee"], "--relayer-fee") : 0,
+      salt: randomField(),
+      artifacts: { wasm: join(dir, "main.wasm"), zkey: join(dir, "main.zkey") },
+    });
+    const { releaseSnarkjs } = await import("@zklabel/core/prove");
+    await releaseSnarkjs();
+    const file = { taskId, batchIndex, proof: proof.proof, publicSignals: proof.publicSignals };
+    await writeFile(
+      values.out as string,
+      `${JSON.stringify(file, (_, v) => (typeof v === "bigint" ? v.toString() : v), 2)}\n`,
+    );
+    ctx.out(
+      `proved batch ${batchIndex} of task ${taskId} in ${((Date.now() - started) / 1000).toFixed(1)} s; wrote ${values.out}`,
+      {
+        ok: true,
+        out: values.out,
+      },
+    );
+    return EXIT.ok;
+  }
+  if (sub === "submit") {
+    const path = rest[0];
+    if (!path) throw new UsageError("usage: zklabel batch submit PROOF.json");
+    const f = (await readJson(path)) as {
+      taskId?: string;
+      batchIndex?: number;
+      proof?: string[];
+      publicSignals?: string[];
+    };
+    if (!f.taskId || f.batchIndex === undefined || f.proof?.length !== 8 || !Array.isArray(f.publicSignals)) {
+      throw new InputError(`${path} is not a proof file written by \`zklabel batch prove\``);
+    }
+    const { client } = await connect(values);
+    const hash = await client.submitBatch(BigInt(f.taskId), f.batchIndex, {
+      proof: f.proof.map(BigInt),
+      publicSignals: f.publicSignals.map(BigInt),
+    });
+    ctx.out(`submitted batch ${f.batchIndex} of task ${f.taskId} (tx ${hash})`, { ok: true, hash });
+    return EXIT.ok;
+  }
+  throw new UsageError(HELP.batch);
+}
+
+async function labels(ctx: Ctx, sub: string | undefined, values: Values): Promise<number> {
+  if (sub !== "export") throw new UsageError(HELP.labels);
+  for (const k of ["task", "key-nonce", "manifest", "out"]) {
+    if (typeof values[k] !== "string") throw new UsageError(`labels export needs --${k}; see zklabel labels --help`);
+  }
+  const format = typeof values.format === "string" ? values.format : "jsonl";
+  if (format !== "jsonl" && format !== "csv") throw new UsageError("--format is jsonl or csv");
+  const taskId = BigInt(wholeNumber(values.task, "--task"));
+  const { manifest } = checkManifest(await readJson(values.manifest as string));
+  const { client, wallet, deployment } = await connect(values);
+  const { requesterKeyFromSignature, requesterKeyMessage } = await import("@zklabel/core/identity");
+  const signature = await wallet.signMessage({
+    account: wallet.account,
+    message: requesterKeyMessage(BigInt(deployment.chainId), deployment.escrow, BigInt(values["key-nonce"] as string)),
+  });
+  const { skR, pkR } = requesterKeyFromSignature(signature);
+  const stored = await client.getTask(taskId);
+  if (stored.pkR[0] !== pkR[0] || stored.pkR[1] !== pkR[1]) {
+    throw new InputError(
+      `this account and key nonce do not give task ${taskId}'s encryption key: check --account and --key-nonce`,
+    );
+  }
+  const { escrowReader, openSubmittedBatches } = await import("@zklabel/sdk/work");
+  const reader = escrowReader({
+    client: client.publicClient,
+    address: client.escrow,
+    fromBlock: BigInt(deployment.deployBlock),
+  });
+  const batches = openSubmittedBatches(await reader.read(), taskId, skR, stored.rule.batchSize);
+  const rows = batches.flatMap((b) =>
+    b.labels.map((label, i) => {
+      const index = b.batchIndex * stored.rule.batchSize + i;
+      return {
+        index,
+        name: manifest.items[index]?.name ?? "",
+        contentHash: manifest.items[index]?.contentHash ?? "",
+        label,
+      };
+    }),
+  );
+  const csvField = (x: string | number) =>
+    /[",\n]/.test(String(x)) ? `"${String(x).replaceAll('"', '""')}"` : String(x);
+  const text =
+    format === "jsonl"
+      ? rows.map((r) => JSON.stringify(r)).join("\n")
+      : [
+          "index,name,contentHash,label",
+          ...rows.map((r) => [r.index, r.name, r.contentHash, r.label].map(csvField).join(",")),
+        ].join("\n");
+  await writeFile(values.out as string, `${text}\n`);
+  ctx.out(`${rows.length} labels from ${batches.length} batches written to ${values.out}`, {
+    ok: true,
+    labels: rows.length,
+    batches: batches.length,
+    out: values.out,
+  });
+  return EXIT.ok;
+}
+
+function wholeNumber(v: string | boolean | undefined, what: string): number {
+  if (typeof v !== "string" || !/^\d+$/.test(v)) throw new UsageError(`${what} must be a whole number`);
+  return Number(v);
+}
+
 async function connect(values: Values, needWallet = true) {
   const path =
     typeof values.deployment === "string" ? values.deployment : join(ROOT, "apps/web/public/deployment.json");
@@ -410,7 +593,9 @@ async function readJson(path: string): Promise<unknown> {
 
 if (process.argv[1] === import.meta.filename) {
   const code = await main(process.argv.slice(2)).catch((e: unknown) => {
-    const input = e instanceof InputError || e instanceof SpecError || e instanceof DatasetError;
+    // RangeError: the SDK's refusal of labels that break the rule, or of out-of-range values.
+    const input =
+      e instanceof InputError || e instanceof SpecError || e instanceof DatasetError || e instanceof RangeError;
     const usage =
       e instanceof UsageError || (e instanceof TypeError && "code" in e && String(e.code).startsWith("ERR_PARSE_ARGS"));
     const message = e instanceof Error ? e.message : String(e);

@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -43,7 +43,7 @@ describe("zklabel offline commands", () => {
     const top = await zklabel(["--help"]);
     assert.equal(top.code, 0);
     assert.match(top.stdout, /Exit codes: 0 done, 1 the chain or a contract refused, 2 wrong usage, 3 invalid input/);
-    for (const c of ["identity", "dataset", "spec", "task", "group", "withdraw"]) {
+    for (const c of ["identity", "dataset", "spec", "task", "batch", "labels", "group", "withdraw"]) {
       const r = await zklabel([c, "--help"]);
       assert.equal(r.code, 0, c);
       assert.match(r.stdout, new RegExp(`zklabel ${c}`));
@@ -221,7 +221,111 @@ describe("zklabel chain commands (Hardhat node)", () => {
     const twice = await zklabel(["group", "join", "--identity-file", idFile, "--account", "1", ...common]);
     assert.equal(twice.code, 1);
     assert.match(twice.stderr, /already a member of the group/);
-    const nothing = await zklabel(["withdraw", "--account", "1", "--json", ...common]);
+    // Prove batch 1 (36 items) as that identity, paid to account #1; account #2 relays it.
+    const batchLabels = demoItems(100)
+      .slice(64)
+      .map((x) => x.sentiment);
+    const labelsFile = join(dir, "labels.json");
+    const proofFile = join(dir, "proof.json");
+    await writeFile(labelsFile, JSON.stringify(batchLabels.map((l, i) => (i === 0 ? 7 : l))));
+    const broken = await zklabel([
+      "batch",
+      "prove",
+      "--task",
+      "1",
+      "--batch",
+      "1",
+      "--manifest",
+      manifest,
+      "--labels",
+      labelsFile,
+      "--out",
+      proofFile,
+      "--identity-file",
+      idFile,
+      "--account",
+      "1",
+      ...common,
+    ]);
+    assert.equal(broken.code, 3);
+    assert.match(broken.stderr, /item 64: class 7 >= number of classes 3/);
+    await writeFile(labelsFile, JSON.stringify(batchLabels));
+    const proved = await zklabel([
+      "batch",
+      "prove",
+      "--task",
+      "1",
+      "--batch",
+      "1",
+      "--manifest",
+      manifest,
+      "--labels",
+      labelsFile,
+      "--out",
+      proofFile,
+      "--identity-file",
+      idFile,
+      "--account",
+      "1",
+      "--relayer-fee",
+      "100",
+      ...common,
+    ]);
+    assert.equal(proved.code, 0, proved.stderr);
+    const submitted = await zklabel(["batch", "submit", proofFile, "--account", "2", ...common]);
+    assert.equal(submitted.code, 0, submitted.stderr);
+    assert.match((await zklabel(["task", "status", "1", ...common])).stdout, /batch 1: verified/);
+    const replay = await zklabel(["batch", "submit", proofFile, "--account", "2", ...common]);
+    assert.equal(replay.code, 1);
+    assert.match(replay.stderr, /already been accepted and paid/);
+
+    // The requester exports exactly those labels.
+    const exported = join(dir, "labels.jsonl");
+    const keyNonce = JSON.parse(created.stdout).keyNonce as string;
+    const wrongKey = await zklabel([
+      "labels",
+      "export",
+      "--task",
+      "1",
+      "--key-nonce",
+      "1",
+      "--manifest",
+      manifest,
+      "--out",
+      exported,
+      "--account",
+      "0",
+      ...common,
+    ]);
+    assert.equal(wrongKey.code, 3);
+    const exportRun = await zklabel([
+      "labels",
+      "export",
+      "--task",
+      "1",
+      "--key-nonce",
+      keyNonce,
+      "--manifest",
+      manifest,
+      "--out",
+      exported,
+      "--account",
+      "0",
+      ...common,
+    ]);
+    assert.equal(exportRun.code, 0, exportRun.stderr);
+    const rows = (await readFile(exported, "utf8"))
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { index: number; name: string; label: number });
+    assert.deepEqual(
+      rows.map((r) => r.label),
+      batchLabels,
+    );
+    assert.equal(rows[0].index, 64);
+    assert.equal(rows[0].name, "line 65");
+
+    const nothing = await zklabel(["withdraw", "--account", "3", "--json", ...common]);
     assert.equal(nothing.code, 1);
     assert.equal(JSON.parse(nothing.stdout).errorName, "NothingToWithdraw");
   });

@@ -1,16 +1,17 @@
 import assert from "node:assert/strict";
+import { join } from "node:path";
 import { after, describe, it } from "node:test";
-import { recipientWord } from "@zklabel/core/batch";
 import { demoItems } from "@zklabel/core/demo";
 import { workerGroup } from "@zklabel/core/group";
 import { Identity } from "@zklabel/core/identity";
 import { deployedCircuit } from "@zklabel/core/registry";
 import { network } from "hardhat";
 import { deployZkLabel } from "../../../scripts/lib/deploy.ts";
-import { DEMO_REQUESTER_KEY, proveDemoBatch, releaseSnarkjs } from "../../../test/helpers/classification.ts";
+import { DEMO_REQUESTER_KEY, releaseSnarkjs } from "../../../test/helpers/classification.ts";
 import { ZkLabelClient, ZkLabelError } from "../src/client.ts";
 import { buildDataset } from "../src/dataset.ts";
 import { resolveTaskSpec } from "../src/spec.ts";
+import { escrowReader, openSubmittedBatches, proveClassificationBatch, readTaskInfo } from "../src/work.ts";
 
 after(releaseSnarkjs);
 
@@ -18,6 +19,7 @@ const { viem } = await network.create();
 const publicClient = await viem.getPublicClient();
 const [requesterWallet, workerWallet] = await viem.getWalletClients();
 const circuit = deployedCircuit("classification");
+const dir = join(import.meta.dirname, "..", "..", "..", "build", "circuits", circuit.name);
 
 describe("ZkLabelClient", () => {
   it("creates a task from a spec and a dataset, joins, submits, and turns every revert into words", async () => {
@@ -56,13 +58,35 @@ describe("ZkLabelClient", () => {
 
     const me = new Identity("sdk client worker");
     await worker.joinOpenGroup(me.commitment);
-    const proof = await proveDemoBatch(
-      circuit.name,
-      { taskId, chainId: BigInt(d.chainId), contract: BigInt(d.escrow) },
-      1,
-      recipientWord(workerWallet.account.address),
-      { identity: me, group: workerGroup([me.commitment]) },
+    const reader = escrowReader({ client: publicClient as never, address: d.escrow, fromBlock: 0n });
+    const info = await readTaskInfo(reader, taskId);
+    assert.equal(info.itemCount, 100);
+    assert.equal(info.batchSize, 64);
+    const labels = demoItems(100)
+      .slice(64)
+      .map((x) => x.sentiment);
+    const common = {
+      task: info,
+      chainId: BigInt(d.chainId),
+      escrow: d.escrow as `0x${string}`,
+      manifest,
+      batchIndex: 1,
+      identity: me,
+      group: workerGroup([me.commitment]),
+      recipient: workerWallet.account.address,
+      salt: 99n,
+      artifacts: { wasm: join(dir, "main.wasm"), zkey: join(dir, "main.zkey") },
+    };
+    await assert.rejects(
+      proveClassificationBatch({ ...common, labels: labels.map((l, i) => (i === 2 ? 3 : l)) }),
+      /item 66: class 3 is not allowed in this task/,
     );
+    const otherManifest = { ...manifest, items: manifest.items.slice(1), count: 99 };
+    await assert.rejects(
+      proveClassificationBatch({ ...common, manifest: otherManifest, labels }),
+      /not task 1's dataset root/,
+    );
+    const proof = await proveClassificationBatch({ ...common, labels });
     await worker.submitBatch(taskId, 1, proof);
     assert.equal(await worker.credits(workerWallet.account.address), spec.rewardPerItem * 36n);
 
@@ -77,8 +101,14 @@ describe("ZkLabelClient", () => {
       /could not withdraw: There is nothing to withdraw/,
     );
     await assert.rejects(requester.refund(taskId), /TaskStillOpen/);
-    const reader = new ZkLabelClient({ publicClient: publicClient as never, contracts });
-    await assert.rejects(reader.cancel(taskId), /this client has no wallet/);
+    const readOnly = new ZkLabelClient({ publicClient: publicClient as never, contracts });
+    await assert.rejects(readOnly.cancel(taskId), /this client has no wallet/);
+    const opened = openSubmittedBatches(await reader.read(), taskId, DEMO_REQUESTER_KEY.skR, info.batchSize);
+    assert.deepEqual(
+      opened.map((b) => b.batchIndex),
+      [1],
+    );
+    assert.deepEqual(opened[0].labels, labels, "the requester reads exactly the labels the worker proved");
     await worker.withdraw(workerWallet.account.address);
     assert.equal(await worker.credits(workerWallet.account.address), 0n);
   });

@@ -1,0 +1,168 @@
+/**
+ * The worker's and the requester's side of a batch, in Node or the browser: a task's full
+ * parameters from its TaskCreated event, proving a classification batch from a manifest and
+ * labels, and decrypting accepted batches from their BatchSubmitted events.
+ */
+import { recipientWord } from "@zklabel/core/batch";
+import {
+  CLASS_LABEL_BITS,
+  checkClassificationLabels,
+  classificationWorkerInput,
+  openWorkerBatch,
+} from "@zklabel/core/classification";
+import type { workerGroup } from "@zklabel/core/group";
+import { type Identity, workerSecret } from "@zklabel/core/identity";
+import { DatasetTree } from "@zklabel/core/merkle";
+import { type BatchProof, type ProvingArtifacts, proveBatch } from "@zklabel/core/prove";
+import { deployedCircuit } from "@zklabel/core/registry";
+import type { Abi, Address } from "viem";
+import { escrowAbi } from "./abi-escrow.ts";
+import type { Manifest } from "./dataset.ts";
+import { type DecodedLog, EventReader, type EventReaderOptions } from "./events.ts";
+
+/** What a worker needs of a task that is not in `getTask`: the rule parameters and the dataset root. */
+export interface TaskInfo {
+  taskId: bigint;
+  ruleId: number;
+  ruleParams: readonly [bigint, bigint, bigint, bigint];
+  datasetRoot: bigint;
+  itemCount: number;
+  pkR: readonly [bigint, bigint];
+  goldRoot: bigint;
+  rewardPerItem: bigint;
+  taskHash: bigint;
+  batchSize: number;
+  datasetDepth: number;
+}
+
+/** An EventReader for the escrow. */
+export function escrowReader(opts: Omit<EventReaderOptions, "abi">): EventReader {
+  return new EventReader({ ...opts, abi: escrowAbi as unknown as Abi });
+}
+
+/** The task's parameters from its TaskCreated event. */
+export async function readTaskInfo(reader: EventReader, taskId: bigint): Promise<TaskInfo> {
+  const log = (await reader.read()).find((l) => l.eventName === "TaskCreated" && l.args.taskId === taskId);
+  if (!log) throw new Error(`task ${taskId} has no TaskCreated event: is the task id right, and the deployment block?`);
+  const p = log.args.params as {
+    ruleId: number;
+    ruleParams: readonly [bigint, bigint, bigint, bigint];
+    datasetRoot: bigint;
+    itemCount: number;
+    pkR: readonly [bigint, bigint];
+    goldRoot: bigint;
+    rewardPerItem: bigint;
+  };
+  const rule = log.args.rule as { batchSize: number; datasetDepth: number };
+  return {
+    taskId,
+    ruleId: p.ruleId,
+    ruleParams: p.ruleParams,
+    datasetRoot: p.datasetRoot,
+    itemCount: p.itemCount,
+    pkR: p.pkR,
+    goldRoot: p.goldRoot,
+    rewardPerItem: p.rewardPerItem,
+    taskHash: log.args.taskHash as bigint,
+    batchSize: rule.batchSize,
+    datasetDepth: rule.datasetDepth,
+  };
+}
+
+/**
+ * Proves one classification batch: checks the labels against the rule first (each problem in
+ * words, before any proving), checks the manifest is the task's dataset, then proves.
+ */
+export async function proveClassificationBatch(args: {
+  task: TaskInfo;
+  chainId: bigint;
+  escrow: Address;
+  manifest: Manifest;
+  batchIndex: number;
+  labels: readonly number[];
+  identity: Identity;
+  group: ReturnType<typeof workerGroup>;
+  recipient: Address;
+  relayerFeeBps?: number;
+  salt: bigint;
+  artifacts: ProvingArtifacts;
+}): Promise<BatchProof> {
+  const circuit = deployedCircuit("classification");
+  const t = args.task;
+  if (t.ruleId !== 1) throw new Error(`task ${t.taskId} is not a classification task (rule ${t.ruleId})`);
+  const params = { numClasses: Number(t.ruleParams[0]), allowedMask: t.ruleParams[1] };
+  const problems = checkClassificationLabels(args.labels, params, args.batchIndex * t.batchSize);
+  if (problems.length)
+    throw new RangeError(`the labels break the task's rule, so no proof exists:\n- ${problems.join("\n- ")}`);
+  const tree = new DatasetTree(
+    t.datasetDepth,
+    args.manifest.items.map((x) => BigInt(x.contentHash)),
+    args.manifest.chunk,
+  );
+  if (tree.root !== t.datasetRoot) {
+    throw new Error(
+      `the manifest's root ${args.manifest.root} is not task ${t.taskId}'s dataset root: use the task's manifest`,
+    );
+  }
+  const { input, publicSignals } = classificationWorkerInput({
+    circuit,
+    tree,
+    task: { pkR: t.pkR, goldRoot: t.goldRoot, taskId: t.taskId, chainId: args.chainId, contract: BigInt(args.escrow) },
+    params,
+    batchIndex: args.batchIndex,
+    labels: args.labels,
+    salt: args.salt,
+    recipient: recipientWord(args.recipient, args.relayerFeeBps ?? 0),
+    identity: workerSecret(args.identity),
+    group: args.group,
+  });
+  if (publicSignals[0] !== t.taskHash) {
+    throw new Error("the task data does not reproduce the task's on-chain taskHash: wrong chain, escrow or task");
+  }
+  return proveBatch(input, publicSignals, args.artifacts);
+}
+
+/** An accepted (or pending) batch's labels, decrypted by the requester and checked against its commitment. */
+export interface OpenedBatch {
+  batchIndex: number;
+  labels: number[];
+  recipient: Address;
+  labelsCommitment: bigint;
+}
+
+/** Decrypts every submitted batch of a task with the requester's key skR (batchSize = the task's N). */
+export function openSubmittedBatches(
+  logs: readonly DecodedLog[],
+  taskId: bigint,
+  skR: bigint,
+  batchSize: number,
+): OpenedBatch[] {
+  const out: OpenedBatch[] = [];
+  for (const l of logs) {
+    if (l.eventName !== "BatchSubmitted" || l.args.taskId !== taskId) continue;
+    const a = l.args as {
+      batchIndex: bigint;
+      count: bigint;
+      recipient: Address;
+      labelsCommitment: bigint;
+      epk: readonly [bigint, bigint];
+      ciphertext: readonly bigint[];
+    };
+    // The proof commits to all N label slots (zero past count); openWorkerBatch checks the commitment.
+    const opened = openWorkerBatch(
+      { epk: [a.epk[0], a.epk[1]], ciphertext: [...a.ciphertext] },
+      skR,
+      a.batchIndex,
+      batchSize,
+      a.labelsCommitment,
+      CLASS_LABEL_BITS,
+    );
+    out.push({
+      batchIndex: Number(a.batchIndex),
+      labels: opened.labels.slice(0, Number(a.count)).map(Number),
+      recipient: a.recipient,
+      labelsCommitment: a.labelsCommitment,
+    });
+  }
+  return out.sort((x, y) => x.batchIndex - y.batchIndex);
+}
