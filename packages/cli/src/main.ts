@@ -47,6 +47,7 @@ Commands:
   spec check FILE                   validate a task spec file
   task create                       create and fund a task from a spec and a manifest
   task status ID                    a task's funds, batches and state
+  task cancel ID | task refund ID   requester: stop a task and take back what is not reserved
   batch prove                       prove a batch of labels with your identity (rule checked first)
   batch submit PROOF                submit a proof file (you relay it: any account with gas)
   labels export                     requester: decrypt a task's submitted batches to JSONL or CSV
@@ -70,7 +71,9 @@ Exit codes: 0 done, 1 the chain or a contract refused, 2 wrong usage, 3 invalid 
 zklabel dataset find FILE --manifest MANIFEST`,
   spec: `zklabel spec check FILE      validate a task spec (JSON) and print what it resolves to`,
   task: `zklabel task create --spec FILE --manifest MANIFEST [--funding AMOUNT_WEI]
-zklabel task status ID`,
+zklabel task status ID
+zklabel task cancel ID     stop the task; unreserved funds return at once (pending batches still pay)
+zklabel task refund ID     after cancel or the deadline: take back what rejections released`,
   batch: `zklabel batch prove --task ID --batch B --manifest MANIFEST --labels LABELS.json --out PROOF.json
                       [--to ADDRESS] [--relayer-fee BPS] [--identity-file F]
     LABELS.json: the class numbers of the batch's items, in order, e.g. [0, 2, 1, ...]
@@ -330,6 +333,19 @@ async function task(ctx: Ctx, sub: string | undefined, rest: string[], values: V
       taskId,
       hash,
       keyNonce: nonce,
+    });
+    return EXIT.ok;
+  }
+  if (sub === "cancel" || sub === "refund") {
+    const id = rest[0];
+    if (!id || !/^\d+$/.test(id)) throw new UsageError(`usage: zklabel task ${sub} ID`);
+    const { client } = await connect(values);
+    const before = (await client.getTask(BigInt(id))).balance;
+    const hash = sub === "cancel" ? await client.cancel(BigInt(id)) : await client.refund(BigInt(id));
+    ctx.out(`${sub === "cancel" ? "cancelled" : "refunded"} task ${id}: ${before} returned (tx ${hash})`, {
+      ok: true,
+      returned: before,
+      hash,
     });
     return EXIT.ok;
   }

@@ -325,6 +325,14 @@ describe("zklabel chain commands (Hardhat node)", () => {
     assert.equal(rows[0].index, 64);
     assert.equal(rows[0].name, "line 65");
 
+    const notYours = await zklabel(["task", "cancel", "1", "--account", "3", ...common]);
+    assert.equal(notYours.code, 1);
+    assert.match(notYours.stderr, /Only the task's requester may do this/);
+    const cancelled = await zklabel(["task", "cancel", "1", "--account", "0", ...common]);
+    assert.equal(cancelled.code, 0, cancelled.stderr);
+    assert.match(cancelled.stdout, /cancelled task 1: 64000000000000000 returned/);
+    assert.match((await zklabel(["task", "status", "1", ...common])).stdout, /cancelled/);
+
     const nothing = await zklabel(["withdraw", "--account", "3", "--json", ...common]);
     assert.equal(nothing.code, 1);
     assert.equal(JSON.parse(nothing.stdout).errorName, "NothingToWithdraw");
