@@ -51,6 +51,8 @@ Commands:
   batch prove                       prove a batch of labels with your identity (rule checked first)
   batch submit PROOF                submit a proof file (you relay it: any account with gas)
   labels export                     requester: decrypt a task's submitted batches to JSONL or CSV
+  audit task ID                     re-verify every submitted proof locally, check events against storage
+  audit item FILE --manifest M      is this file in the dataset, at which index
   group join                        join the open worker group with your identity
   withdraw                          withdraw your credits
 
@@ -81,6 +83,8 @@ zklabel task refund ID     after cancel or the deadline: take back what rejectio
 zklabel batch submit PROOF.json`,
   labels: `zklabel labels export --task ID --key-nonce N --manifest MANIFEST --out FILE [--format jsonl|csv]
     N: the key nonce \`task create\` printed (it derives your decryption key from your wallet's signature).`,
+  audit: `zklabel audit task ID [--vkey FILE]   (default: the deployed circuit's vkey.json from the build)
+zklabel audit item FILE --manifest MANIFEST`,
   group: `zklabel group join     add your identity's commitment to the open worker group`,
   withdraw: `zklabel withdraw [--to ADDRESS] [--token ADDRESS]   (ETH when --token is absent)`,
 };
@@ -123,6 +127,7 @@ export async function main(argv: string[]): Promise<number> {
       "relayer-fee": { type: "string" },
       "key-nonce": { type: "string" },
       format: { type: "string" },
+      vkey: { type: "string" },
     },
   });
   const [command = "", sub, ...rest] = positionals;
@@ -158,6 +163,9 @@ export async function main(argv: string[]): Promise<number> {
       return batch(ctx, sub, rest, values);
     case "labels":
       return labels(ctx, sub, values);
+    case "audit":
+      if (sub === "item") return dataset(ctx, "find", rest, values);
+      return audit(ctx, sub, rest, values);
     case "group": {
       if (sub !== "join") throw new UsageError("usage: zklabel group join");
       const id = await loadIdentity(values["identity-file"]);
@@ -532,6 +540,40 @@ async function labels(ctx: Ctx, sub: string | undefined, values: Values): Promis
     out: values.out,
   });
   return EXIT.ok;
+}
+
+async function audit(ctx: Ctx, sub: string | undefined, rest: string[], values: Values): Promise<number> {
+  if (sub !== "task" || !rest[0] || !/^\d+$/.test(rest[0])) throw new UsageError(HELP.audit);
+  const taskId = BigInt(rest[0]);
+  const { client, deployment } = await connect(values, false);
+  const { deployedCircuit } = await import("@zklabel/core/registry");
+  const vkeyPath =
+    typeof values.vkey === "string"
+      ? values.vkey
+      : join(ROOT, "build/circuits", deployedCircuit("classification").name, "vkey.json");
+  const vkey = await readJson(vkeyPath);
+  const { escrowReader } = await import("@zklabel/sdk/work");
+  const { auditTask } = await import("@zklabel/sdk/audit");
+  const logs = await escrowReader({
+    client: client.publicClient,
+    address: client.escrow,
+    fromBlock: BigInt(deployment.deployBlock),
+  }).read();
+  const report = await auditTask({ client: client.publicClient, escrow: client.escrow, taskId, logs, vkey });
+  const { releaseSnarkjs } = await import("@zklabel/core/prove");
+  await releaseSnarkjs();
+  const yes = (b: boolean) => (b ? "yes" : "NO");
+  ctx.out(
+    [
+      `task ${taskId}: ${report.batches.length} submitted batch${report.batches.length === 1 ? "" : "es"}, ${report.ok ? "all verify" : "PROBLEMS FOUND"}`,
+      ...report.batches.map(
+        (b) =>
+          `  batch ${b.batchIndex} (${b.state}, tx ${b.transaction.slice(0, 10)}…): proof valid ${yes(b.proofValid)}, event = inputs ${yes(b.eventMatchesInputs)}, storage agrees ${yes(b.storageAgrees)}`,
+      ),
+    ].join("\n"),
+    report,
+  );
+  return report.ok ? EXIT.ok : EXIT.failed;
 }
 
 function wholeNumber(v: string | boolean | undefined, what: string): number {

@@ -43,7 +43,7 @@ describe("zklabel offline commands", () => {
     const top = await zklabel(["--help"]);
     assert.equal(top.code, 0);
     assert.match(top.stdout, /Exit codes: 0 done, 1 the chain or a contract refused, 2 wrong usage, 3 invalid input/);
-    for (const c of ["identity", "dataset", "spec", "task", "batch", "labels", "group", "withdraw"]) {
+    for (const c of ["identity", "dataset", "spec", "task", "batch", "labels", "audit", "group", "withdraw"]) {
       const r = await zklabel([c, "--help"]);
       assert.equal(r.code, 0, c);
       assert.match(r.stdout, new RegExp(`zklabel ${c}`));
@@ -324,6 +324,18 @@ describe("zklabel chain commands (Hardhat node)", () => {
     );
     assert.equal(rows[0].index, 64);
     assert.equal(rows[0].name, "line 65");
+
+    // An auditor re-verifies the proof from its transaction, and finds the item.
+    const audited = await zklabel(["audit", "task", "1", ...common]);
+    assert.equal(audited.code, 0, audited.stdout + audited.stderr);
+    assert.match(audited.stdout, /task 1: 1 submitted batch, all verify/);
+    assert.match(audited.stdout, /batch 1 \(verified, .*proof valid yes, event = inputs yes, storage agrees yes/);
+    const otherVkey = join(dir, "other-vkey.json");
+    const vk = JSON.parse(await readFile(join(ROOT, "build/circuits/classification_n4_d4/vkey.json"), "utf8"));
+    await writeFile(otherVkey, JSON.stringify({ ...vk, nPublic: 13, IC: Array(14).fill(vk.IC[0]) }));
+    const wrongKey2 = await zklabel(["audit", "task", "1", "--vkey", otherVkey, ...common]);
+    assert.equal(wrongKey2.code, 1, "a proof checked against another circuit's key does not verify");
+    assert.match(wrongKey2.stdout, /PROBLEMS FOUND/);
 
     const notYours = await zklabel(["task", "cancel", "1", "--account", "3", ...common]);
     assert.equal(notYours.code, 1);
