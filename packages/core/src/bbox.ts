@@ -1,13 +1,12 @@
-import { batchCount, batchPublic } from "./batch.ts";
+import { batchCount } from "./batch.ts";
 import { checkClassificationLabels, checkClassificationParams } from "./classification.ts";
 import type { Encrypted } from "./encryption.ts";
 import { assertField } from "./field.ts";
-import { labelsCommitment, packLabels } from "./labels.ts";
 import { DatasetTree, datasetChunk, log2Exact, MAX_CHUNK } from "./merkle.ts";
 import { poseidon } from "./poseidon.ts";
-import { type CircuitInfo, orderPublicSignals } from "./registry.ts";
-import { type RuleParams, ruleParamsHash, type TaskBinding, taskHash } from "./task.ts";
-import { taskFieldsInput, type WorkerContext, workerEnvelope } from "./worker.ts";
+import type { CircuitInfo } from "./registry.ts";
+import type { RuleParams, TaskBinding } from "./task.ts";
+import { ruleWorkerInput, type WorkerContext } from "./worker.ts";
 
 /** Rule id of bounding boxes (RULE_ID in circuits/bounding_box.circom). */
 export const BOX_RULE_ID = 2;
@@ -150,27 +149,24 @@ export function boxWorkerInput(r: BoxWorkerRequest): {
   assertField(r.salt, "salt");
 
   const tree = boxDatasetTree(DEPTH, r.items, datasetChunk(N / 2));
-  const ruleParams = boxRuleParams(r.params);
-  const th = taskHash({ ...r.task, datasetRoot: tree.root, ruleParamsHash: ruleParamsHash(BOX_RULE_ID, ruleParams) });
   const pad = <T>(xs: readonly T[], zero: T) => Array.from({ length: N }, (_, i) => xs[i] ?? zero);
-  const values = pad(r.labels.map(boxLabelValue), 0n);
-  const commitment = labelsCommitment(values, BOX_LABEL_BITS, r.salt);
-  const pub = batchPublic({
-    taskHash: th,
+  const s = (x: bigint | number) => x.toString();
+  const shared = ruleWorkerInput({
+    circuit: r.circuit,
+    worker: r,
+    task: r.task,
+    datasetRoot: tree.root,
+    ruleId: BOX_RULE_ID,
+    ruleParams: boxRuleParams(r.params),
+    labels: pad(r.labels.map(boxLabelValue), 0n),
+    labelBits: BOX_LABEL_BITS,
+    salt: r.salt,
+    recipient: r.recipient,
     batchIndex: r.batchIndex,
     count,
-    recipient: r.recipient,
-    labelsCommitment: commitment,
   });
-  const env = workerEnvelope(r.circuit, r, th, BigInt(r.batchIndex), r.task.pkR, [
-    ...packLabels(values, BOX_LABEL_BITS),
-    r.salt,
-  ]);
-  const s = (x: bigint | number) => x.toString();
   const input = {
-    ...pub.input,
-    ...taskFieldsInput(r.task, tree.root),
-    ruleParams: ruleParams.map(s),
+    ...shared.input,
     contentHash: pad(
       batchItems.map((x) => x.contentHash),
       0n,
@@ -184,10 +180,7 @@ export function boxWorkerInput(r: BoxWorkerRequest): {
       r.labels.map((b) => [b.x, b.y, b.w, b.h].map(s)),
       ["0", "0", "0", "0"],
     ),
-    salt: s(r.salt),
     pathSiblings: tree.batchPath(r.batchIndex, N / 2).map(s),
-    ...env.input,
   };
-  const publicSignals = orderPublicSignals(r.circuit, { ...pub.named, ...env.named });
-  return { input, publicSignals, encrypted: env.encrypted };
+  return { input, publicSignals: shared.publicSignals, encrypted: shared.encrypted };
 }

@@ -1,12 +1,11 @@
-import { batchCount, batchPublic } from "./batch.ts";
+import { batchCount } from "./batch.ts";
 import type { Encrypted } from "./encryption.ts";
 import { assertField } from "./field.ts";
-import { labelsCommitment, packLabels } from "./labels.ts";
 import { DatasetTree, datasetChunk, log2Exact, MAX_CHUNK } from "./merkle.ts";
 import { poseidon } from "./poseidon.ts";
-import { type CircuitInfo, orderPublicSignals } from "./registry.ts";
-import { type RuleParams, ruleParamsHash, type TaskBinding, taskHash } from "./task.ts";
-import { taskFieldsInput, type WorkerContext, workerEnvelope } from "./worker.ts";
+import type { CircuitInfo } from "./registry.ts";
+import type { RuleParams, TaskBinding } from "./task.ts";
+import { ruleWorkerInput, type WorkerContext } from "./worker.ts";
 
 /** Rule id of sensor range (RULE_ID in circuits/sensor_range.circom). */
 export const SENSOR_RULE_ID = 3;
@@ -103,36 +102,27 @@ export function sensorWorkerInput(r: SensorWorkerRequest): {
   assertField(r.salt, "salt");
 
   const tree = sensorDatasetTree(DEPTH, r.windows, datasetChunk(N));
-  const ruleParams = sensorRuleParams(r.params);
-  const th = taskHash({
-    ...r.task,
-    datasetRoot: tree.root,
-    ruleParamsHash: ruleParamsHash(SENSOR_RULE_ID, ruleParams),
-  });
   const labels = Array.from({ length: N }, (_, i) => BigInt(r.labels[i] ?? 0));
-  const commitment = labelsCommitment(labels, SENSOR_LABEL_BITS, r.salt);
-  const pub = batchPublic({
-    taskHash: th,
+  const s = (x: bigint | number) => x.toString();
+  const shared = ruleWorkerInput({
+    circuit: r.circuit,
+    worker: r,
+    task: r.task,
+    datasetRoot: tree.root,
+    ruleId: SENSOR_RULE_ID,
+    ruleParams: sensorRuleParams(r.params),
+    labels,
+    labelBits: SENSOR_LABEL_BITS,
+    salt: r.salt,
+    recipient: r.recipient,
     batchIndex: r.batchIndex,
     count,
-    recipient: r.recipient,
-    labelsCommitment: commitment,
   });
-  const env = workerEnvelope(r.circuit, r, th, BigInt(r.batchIndex), r.task.pkR, [
-    ...packLabels(labels, SENSOR_LABEL_BITS),
-    r.salt,
-  ]);
-  const s = (x: bigint | number) => x.toString();
   const input = {
-    ...pub.input,
-    ...taskFieldsInput(r.task, tree.root),
-    ruleParams: ruleParams.map(s),
+    ...shared.input,
     readings: Array.from({ length: N }, (_, i) => (batch[i] ?? Array(T).fill(0)).map(s)),
     labels: labels.map(s),
-    salt: s(r.salt),
     pathSiblings: tree.batchPath(r.batchIndex, N).map(s),
-    ...env.input,
   };
-  const publicSignals = orderPublicSignals(r.circuit, { ...pub.named, ...env.named });
-  return { input, publicSignals, encrypted: env.encrypted };
+  return { input, publicSignals: shared.publicSignals, encrypted: shared.encrypted };
 }

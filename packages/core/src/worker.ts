@@ -1,9 +1,11 @@
 import type { LeanIMT } from "@zk-kit/lean-imt";
+import { batchPublic } from "./batch.ts";
 import { type Encrypted, encryptToRequester } from "./encryption.ts";
 import { membershipWitness } from "./group.ts";
 import { batchNullifier, type WorkerSecret } from "./identity.ts";
-import type { CircuitInfo } from "./registry.ts";
-import type { TaskBinding } from "./task.ts";
+import { labelsCommitment, packLabels } from "./labels.ts";
+import { type CircuitInfo, orderPublicSignals } from "./registry.ts";
+import { type RuleParams, ruleParamsHash, type TaskBinding, taskHash } from "./task.ts";
 
 /** Who proves a batch (anonymously, as a group member) and for whom the labels are encrypted. */
 export interface WorkerContext {
@@ -64,5 +66,54 @@ export function taskFieldsInput(task: Omit<TaskBinding, "ruleParamsHash" | "data
     taskId: s(task.taskId),
     chainId: s(task.chainId),
     contractAddress: s(task.contract),
+  };
+}
+
+/**
+ * Everything of a worker proof's input that is not the rule's own data: taskHash from the
+ * task and rule parameters, labelsCommitment, the shared public values, the task fields and
+ * the worker envelope (membership, nullifier, labels and salt encrypted to pkR), plus the public
+ * signals in the circuit's order. `labels` are the N label values, zero past count.
+ */
+export function ruleWorkerInput(r: {
+  circuit: CircuitInfo;
+  worker: WorkerContext;
+  task: Omit<TaskBinding, "ruleParamsHash" | "datasetRoot">;
+  datasetRoot: bigint;
+  ruleId: number;
+  ruleParams: RuleParams;
+  labels: readonly bigint[];
+  labelBits: number;
+  salt: bigint;
+  recipient: bigint;
+  batchIndex: number;
+  count: number;
+}): { input: Record<string, string | string[]>; publicSignals: bigint[]; encrypted: Encrypted } {
+  const th = taskHash({
+    ...r.task,
+    datasetRoot: r.datasetRoot,
+    ruleParamsHash: ruleParamsHash(r.ruleId, r.ruleParams),
+  });
+  const pub = batchPublic({
+    taskHash: th,
+    batchIndex: r.batchIndex,
+    count: r.count,
+    recipient: r.recipient,
+    labelsCommitment: labelsCommitment(r.labels, r.labelBits, r.salt),
+  });
+  const env = workerEnvelope(r.circuit, r.worker, th, BigInt(r.batchIndex), r.task.pkR, [
+    ...packLabels(r.labels, r.labelBits),
+    r.salt,
+  ]);
+  return {
+    input: {
+      ...pub.input,
+      ...taskFieldsInput(r.task, r.datasetRoot),
+      ruleParams: r.ruleParams.map(s),
+      salt: s(r.salt),
+      ...env.input,
+    },
+    publicSignals: orderPublicSignals(r.circuit, { ...pub.named, ...env.named }),
+    encrypted: env.encrypted,
   };
 }
