@@ -10,7 +10,7 @@ import { homedir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { deploymentSchema } from "@zklabel/core/deployment";
-import { Identity } from "@zklabel/core/identity";
+import { Identity, parseIdentityKey, requesterKeyFromSignature, requesterKeyMessage } from "@zklabel/core/identity";
 import { ZkLabelClient, ZkLabelError } from "@zklabel/sdk/client";
 import { buildDataset, checkManifest, DatasetError, type DatasetItem, findItem } from "@zklabel/sdk/dataset";
 import { itemsFromCsv, itemsFromDirectory, itemsFromJsonl } from "@zklabel/sdk/dataset-fs";
@@ -207,9 +207,9 @@ async function loadIdentity(file: string | boolean | undefined): Promise<Identit
   const key = await readFile(path, "utf8").catch(() => null);
   if (key === null) throw new InputError(`no identity at ${path}: create one with \`zklabel identity new\``);
   try {
-    return Identity.import(key.trim());
-  } catch {
-    throw new InputError(`${path} does not hold an exported identity key`);
+    return parseIdentityKey(key);
+  } catch (e) {
+    throw new InputError(`${path}: ${e instanceof Error ? e.message : String(e)}`);
   }
 }
 
@@ -252,11 +252,10 @@ async function identity(ctx: Ctx, sub: string | undefined, rest: string[], value
       if (!key) throw new UsageError("usage: zklabel identity import KEY");
       let id: Identity;
       try {
-        if (!/^[A-Za-z0-9+/]+={0,2}$/.test(key)) throw new Error();
-        id = Identity.import(key);
-      } catch {
+        id = parseIdentityKey(key);
+      } catch (e) {
         throw new InputError(
-          "that is not an exported identity key (one line of base64 from `zklabel identity export`)",
+          `${e instanceof Error ? e.message : String(e)} Use a key from \`zklabel identity export\`.`,
         );
       }
       if (!values.force && (await readFile(path, "utf8").catch(() => null)) !== null) {
@@ -327,14 +326,8 @@ async function task(ctx: Ctx, sub: string | undefined, rest: string[], values: V
     const spec = resolveTaskSpec(await readJson(values.spec));
     const { manifest } = checkManifest(await readJson(values.manifest));
     const { client, wallet, deployment } = await connect(values);
-    // The requester's label-encryption key comes from its wallet signature (docs/protocol.md).
-    const { requesterKeyFromSignature, requesterKeyMessage } = await import("@zklabel/core/identity");
     const nonce = BigInt(Date.now());
-    const signature = await wallet.signMessage({
-      account: wallet.account,
-      message: requesterKeyMessage(BigInt(deployment.chainId), deployment.escrow, nonce),
-    });
-    const { pkR } = requesterKeyFromSignature(signature);
+    const { pkR } = await requesterKey(wallet, deployment, nonce);
     const funding = typeof values.funding === "string" ? BigInt(values.funding) : undefined;
     const { taskId, hash } = await client.createTask({ spec, manifest, pkR, funding });
     ctx.out(`created task ${taskId} (tx ${hash}); your decryption key is derived with key nonce ${nonce}: keep it`, {
@@ -493,12 +486,7 @@ async function labels(ctx: Ctx, sub: string | undefined, values: Values): Promis
   const taskId = BigInt(wholeNumber(values.task, "--task"));
   const { manifest } = checkManifest(await readJson(values.manifest as string));
   const { client, wallet, deployment } = await connect(values);
-  const { requesterKeyFromSignature, requesterKeyMessage } = await import("@zklabel/core/identity");
-  const signature = await wallet.signMessage({
-    account: wallet.account,
-    message: requesterKeyMessage(BigInt(deployment.chainId), deployment.escrow, BigInt(values["key-nonce"] as string)),
-  });
-  const { skR, pkR } = requesterKeyFromSignature(signature);
+  const { skR, pkR } = await requesterKey(wallet, deployment, BigInt(values["key-nonce"] as string));
   const stored = await client.getTask(taskId);
   if (stored.pkR[0] !== pkR[0] || stored.pkR[1] !== pkR[1]) {
     throw new InputError(
@@ -559,7 +547,8 @@ async function audit(ctx: Ctx, sub: string | undefined, rest: string[], values: 
     address: client.escrow,
     fromBlock: BigInt(deployment.deployBlock),
   }).read();
-  const report = await auditTask({ client: client.publicClient, escrow: client.escrow, taskId, logs, vkey });
+  const circuit = deployedCircuit("classification");
+  const report = await auditTask({ client: client.publicClient, escrow: client.escrow, taskId, logs, circuit, vkey });
   const { releaseSnarkjs } = await import("@zklabel/core/prove");
   await releaseSnarkjs();
   const yes = (b: boolean) => (b ? "yes" : "NO");
@@ -574,6 +563,19 @@ async function audit(ctx: Ctx, sub: string | undefined, rest: string[], values: 
     report,
   );
   return report.ok ? EXIT.ok : EXIT.failed;
+}
+
+/** The requester's label-encryption key pair: derived from the wallet's signature of a task-scoped message (docs/protocol.md). */
+async function requesterKey(
+  wallet: Awaited<ReturnType<typeof connect>>["wallet"],
+  deployment: { chainId: number; escrow: string },
+  nonce: bigint,
+) {
+  const signature = await wallet.signMessage({
+    account: wallet.account,
+    message: requesterKeyMessage(BigInt(deployment.chainId), deployment.escrow, nonce),
+  });
+  return requesterKeyFromSignature(signature);
 }
 
 function wholeNumber(v: string | boolean | undefined, what: string): number {

@@ -3,6 +3,25 @@ import { poseidon2 } from "poseidon-lite";
 
 export { Identity };
 
+/**
+ * An identity from its exported key (`Identity.export()`: one line of base64), or an Error that
+ * says what is wrong, for people pasting or loading keys.
+ */
+export function parseIdentityKey(text: string): Identity {
+  const key = text.trim();
+  if (key === "") throw new Error("Paste the identity key you exported earlier.");
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(key)) {
+    throw new Error(
+      "That is not an exported identity key: it should be one line of base64 text (letters, digits, + and /).",
+    );
+  }
+  try {
+    return Identity.import(key);
+  } catch (e) {
+    throw new Error(`That identity key cannot be read (${e instanceof Error ? e.message : String(e)}).`);
+  }
+}
+
 /** A worker's anonymous identity as the circuits see it. */
 export interface WorkerSecret {
   /** BabyJubJub secret scalar (< subgroup order). */

@@ -117,3 +117,36 @@ export function ruleWorkerInput(r: {
     encrypted: env.encrypted,
   };
 }
+
+/** A worker proof's public values by name, from its signal vector in the circuit's order. */
+export interface WorkerPublicValues {
+  taskHash: bigint;
+  groupRoot: bigint;
+  nullifier: bigint;
+  batchIndex: bigint;
+  count: bigint;
+  recipient: bigint;
+  epk: readonly [bigint, bigint];
+  labelsCommitment: bigint;
+  ciphertext: readonly bigint[];
+}
+
+/** Names a worker proof's public signals (epk takes two, the ciphertext the rest): the inverse of orderPublicSignals. */
+export function workerPublicValues(circuit: CircuitInfo, signals: readonly bigint[]): WorkerPublicValues {
+  const widthOf = (name: string) => (name === "epk" ? 2 : 1);
+  const fixed = circuit.publicInputs.filter((n) => n !== "ciphertext").reduce((sum, n) => sum + widthOf(n), 0);
+  const ciphertextWidth = signals.length - fixed;
+  if (!circuit.publicInputs.includes("ciphertext") || ciphertextWidth < 1) {
+    throw new Error(
+      `${circuit.name}: ${signals.length} public signals do not fit its public inputs (${circuit.publicInputs.join(", ")})`,
+    );
+  }
+  const out: Record<string, bigint | readonly bigint[]> = {};
+  let i = 0;
+  for (const name of circuit.publicInputs) {
+    const width = name === "ciphertext" ? ciphertextWidth : widthOf(name);
+    out[name] = name === "ciphertext" || name === "epk" ? signals.slice(i, i + width) : signals[i];
+    i += width;
+  }
+  return out as unknown as WorkerPublicValues;
+}

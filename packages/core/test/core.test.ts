@@ -7,6 +7,7 @@ import { DatasetTree, datasetChunk, rootFromItemProof, rootFromPath, zeroLadder 
 import { hash2, poseidon } from "../src/poseidon.ts";
 import { proofToWords, wordsToProof } from "../src/proof.ts";
 import { circuitInfo, namePublicSignals, orderPublicSignals } from "../src/registry.ts";
+import { workerPublicValues } from "../src/worker.ts";
 
 describe("field", () => {
   it("content hashes are sha256 >> 8 and always fit the field", () => {
@@ -56,6 +57,25 @@ describe("merkle", () => {
       Array.from({ length: 100_000 }, (_, i) => BigInt(i) * 7919n + 1n),
     );
     assert.equal(rootFromItemProof(big.node(0, 99_999), big.itemProof(99_999)), big.root);
+  });
+});
+
+describe("worker public values", () => {
+  it("names a worker proof's signals back exactly as orderPublicSignals laid them out", () => {
+    const c = circuitInfo("classification_worker_n64_d20_g20");
+    const named = {
+      taskHash: 1n,
+      groupRoot: 2n,
+      nullifier: 3n,
+      batchIndex: 4n,
+      count: 5n,
+      recipient: 6n,
+      epk: [7n, 8n] as const,
+      labelsCommitment: 9n,
+      ciphertext: [10n, 11n, 12n, 13n],
+    };
+    assert.deepEqual(workerPublicValues(c, orderPublicSignals(c, named)), named);
+    assert.throws(() => workerPublicValues(c, [1n, 2n]), /do not fit its public inputs/);
   });
 });
 

@@ -5,6 +5,8 @@
  */
 import type { ProofWords } from "@zklabel/core/proof";
 import { wordsToProof } from "@zklabel/core/proof";
+import type { CircuitInfo } from "@zklabel/core/registry";
+import { workerPublicValues } from "@zklabel/core/worker";
 import * as snarkjs from "snarkjs";
 import { decodeFunctionData, type PublicClient } from "viem";
 import { escrowAbi } from "./abi-escrow.ts";
@@ -31,14 +33,15 @@ export interface TaskAudit {
 }
 
 /**
- * Re-verifies every submitted batch of `taskId`. `vkey` is the circuit's verification key
- * (snarkjs JSON); `logs` come from an escrow EventReader.
+ * Re-verifies every submitted batch of `taskId`; `logs` come from an escrow EventReader.
  */
 export async function auditTask(args: {
   client: Pick<PublicClient, "getTransaction" | "readContract">;
   escrow: `0x${string}`;
   taskId: bigint;
   logs: readonly DecodedLog[];
+  /** The task's circuit (its public-input order) and verification key (snarkjs JSON). */
+  circuit: CircuitInfo;
   vkey: unknown;
 }): Promise<TaskAudit> {
   const batches: BatchAudit[] = [];
@@ -73,8 +76,9 @@ export async function auditTask(args: {
       inputs.map(String),
       wordsToProof(proof as unknown as ProofWords) as never,
     );
+    const v = workerPublicValues(args.circuit, inputs);
     const expected = [a.groupRoot, a.nullifier, a.batchIndex, a.count, a.labelsCommitment, ...a.epk, ...a.ciphertext];
-    const proven = [inputs[1], inputs[2], inputs[3], inputs[4], inputs[8], inputs[6], inputs[7], ...inputs.slice(9)];
+    const proven = [v.groupRoot, v.nullifier, v.batchIndex, v.count, v.labelsCommitment, ...v.epk, ...v.ciphertext];
     const eventMatchesInputs = expected.length === proven.length && expected.every((x, k) => x === proven[k]);
     const [stateCode] = (await args.client.readContract({
       address: args.escrow,

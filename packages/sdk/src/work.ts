@@ -4,17 +4,13 @@
  * labels, and decrypting accepted batches from their BatchSubmitted events.
  */
 import { recipientWord } from "@zklabel/core/batch";
-import {
-  CLASS_LABEL_BITS,
-  checkClassificationLabels,
-  classificationWorkerInput,
-  openWorkerBatch,
-} from "@zklabel/core/classification";
+import { CLASS_LABEL_BITS, classificationWorkerInput, openWorkerBatch } from "@zklabel/core/classification";
 import type { workerGroup } from "@zklabel/core/group";
 import { type Identity, workerSecret } from "@zklabel/core/identity";
 import { DatasetTree } from "@zklabel/core/merkle";
 import { type BatchProof, type ProvingArtifacts, proveBatch } from "@zklabel/core/prove";
 import { deployedCircuit } from "@zklabel/core/registry";
+import { RULE_IDS } from "@zklabel/core/task";
 import type { Abi, Address } from "viem";
 import { escrowAbi } from "./abi-escrow.ts";
 import type { Manifest } from "./dataset.ts";
@@ -70,8 +66,8 @@ export async function readTaskInfo(reader: EventReader, taskId: bigint): Promise
 }
 
 /**
- * Proves one classification batch: checks the labels against the rule first (each problem in
- * words, before any proving), checks the manifest is the task's dataset, then proves.
+ * Proves one classification batch: checks the manifest is the task's dataset, then builds the
+ * input (which refuses labels that break the rule, naming each, before any proving) and proves.
  */
 export async function proveClassificationBatch(args: {
   task: TaskInfo;
@@ -89,11 +85,9 @@ export async function proveClassificationBatch(args: {
 }): Promise<BatchProof> {
   const circuit = deployedCircuit("classification");
   const t = args.task;
-  if (t.ruleId !== 1) throw new Error(`task ${t.taskId} is not a classification task (rule ${t.ruleId})`);
+  if (t.ruleId !== RULE_IDS.classification)
+    throw new Error(`task ${t.taskId} is not a classification task (rule ${t.ruleId})`);
   const params = { numClasses: Number(t.ruleParams[0]), allowedMask: t.ruleParams[1] };
-  const problems = checkClassificationLabels(args.labels, params, args.batchIndex * t.batchSize);
-  if (problems.length)
-    throw new RangeError(`the labels break the task's rule, so no proof exists:\n- ${problems.join("\n- ")}`);
   const tree = new DatasetTree(
     t.datasetDepth,
     args.manifest.items.map((x) => BigInt(x.contentHash)),

@@ -1,26 +1,10 @@
 "use client";
 
-import { Identity } from "@zklabel/core/identity";
+import { Identity, parseIdentityKey } from "@zklabel/core/identity";
 import { useCallback, useEffect, useState } from "react";
 
 /** Where the worker's anonymous identity lives in this browser. */
 export const IDENTITY_STORAGE_KEY = "zklabel.identity.v1";
-
-/** Parses an exported identity key, or says what is wrong with it. */
-export function parseIdentityKey(text: string): Identity {
-  const key = text.trim();
-  if (key === "") throw new Error("Paste the identity key you exported earlier.");
-  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(key)) {
-    throw new Error(
-      "That is not an exported identity key: it should be one line of base64 text (letters, digits, + and /).",
-    );
-  }
-  try {
-    return Identity.import(key);
-  } catch (e) {
-    throw new Error(`That identity key cannot be read (${e instanceof Error ? e.message : String(e)}).`);
-  }
-}
 
 /**
  * The worker's Semaphore identity, kept in localStorage. It is created only on
