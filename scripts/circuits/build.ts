@@ -37,6 +37,10 @@ interface Entry {
   deploy: boolean;
   /** false: compile only (library tests); no keys, no verifier. */
   setup?: boolean;
+  /** true: keys copied to the app (apps/web/public/circuits) though no contract verifies them. */
+  serve?: boolean;
+  /** false: no Solidity verifier (verified off-chain only, like the vault's access proof). */
+  solidity?: boolean;
 }
 
 export interface BuiltCircuit {
@@ -214,15 +218,19 @@ export async function buildCircuits(only: string[] = []): Promise<BuiltCircuit[]
     }
     for (const f of ["main.r1cs", "main.wasm", "main.sym", "main.zkey", "vkey.json"])
       await copyIfChanged(join(cacheDir, f), join(out, f));
-    await writeIfChanged(
-      join(verifierDir, `${verifierName(entry.name)}.sol`),
-      await solidityVerifier(entry, join(cacheDir, "main.zkey")),
-    );
+    if (entry.solidity !== false) {
+      await writeIfChanged(
+        join(verifierDir, `${verifierName(entry.name)}.sol`),
+        await solidityVerifier(entry, join(cacheDir, "main.zkey")),
+      );
+    }
     if (entry.deploy) {
       await writeIfChanged(
         join(verifierDir, `${batchVerifierName(entry.name)}.sol`),
         batchVerifier(entry, JSON.parse(await readFile(join(cacheDir, "vkey.json"), "utf8")) as VerificationKey),
       );
+    }
+    if (entry.deploy || entry.serve) {
       await copyIfChanged(join(cacheDir, "main.wasm"), join(webDir, `${entry.name}.wasm`));
       await copyIfChanged(join(cacheDir, "main.zkey"), join(webDir, `${entry.name}.zkey`));
       await copyIfChanged(join(cacheDir, "vkey.json"), join(webDir, `${entry.name}.vkey.json`));
@@ -233,7 +241,9 @@ export async function buildCircuits(only: string[] = []): Promise<BuiltCircuit[]
   if (only.length === 0) {
     // A verifier whose circuit lost its keys (or left the registry) must not stay compilable.
     const keep = new Set([
-      ...plans.filter((p) => p.entry.setup !== false).map((p) => `${verifierName(p.entry.name)}.sol`),
+      ...plans
+        .filter((p) => p.entry.setup !== false && p.entry.solidity !== false)
+        .map((p) => `${verifierName(p.entry.name)}.sol`),
       ...plans.filter((p) => p.entry.deploy).map((p) => `${batchVerifierName(p.entry.name)}.sol`),
     ]);
     for (const f of await readdir(verifierDir)) {
@@ -242,7 +252,7 @@ export async function buildCircuits(only: string[] = []): Promise<BuiltCircuit[]
         log(`removed stale verifier contracts/verifiers/${f}`);
       }
     }
-    const served = new Set(plans.filter((p) => p.entry.deploy).map((p) => p.entry.name));
+    const served = new Set(plans.filter((p) => p.entry.deploy || p.entry.serve).map((p) => p.entry.name));
     for (const f of await readdir(webDir)) {
       const name = f.split(".")[0];
       if (/\.(wasm|zkey|vkey\.json)$/.test(f) && !served.has(name)) {

@@ -4,8 +4,8 @@ import type { RuleName } from "./task.ts";
 /** One entry of circuits/circuits.json: a compiled rule circuit variant. */
 export interface CircuitInfo {
   name: string;
-  /** The rule it proves, or "core" for the rule-independent library harness. */
-  rule: RuleName | "core";
+  /** The rule it proves, "core" for the rule-independent library harness, "access" for the vault's download ticket. */
+  rule: RuleName | "core" | "access";
   ruleId?: number;
   template: string;
   params: Record<string, number> & { N: number; DEPTH: number };
@@ -13,6 +13,8 @@ export interface CircuitInfo {
   publicInputs: readonly string[];
   deploy: boolean;
   setup?: boolean;
+  serve?: boolean;
+  solidity?: boolean;
 }
 
 /** All registered circuits, in registry order. */
