@@ -6,34 +6,30 @@
  * 2 wrong usage; 3 invalid input (spec, dataset, identity key, file).
  */
 import { mkdir, readFile, writeFile } from "node:fs/promises";
-import { homedir } from "node:os";
-import { dirname, join, resolve } from "node:path";
+import { dirname, join } from "node:path";
 import { parseArgs } from "node:util";
-import { deploymentSchema } from "@zklabel/core/deployment";
-import { Identity, parseIdentityKey, requesterKeyFromSignature, requesterKeyMessage } from "@zklabel/core/identity";
-import { ZkLabelClient, ZkLabelError } from "@zklabel/sdk/client";
+import { Identity, parseIdentityKey } from "@zklabel/core/identity";
+import { ZkLabelError } from "@zklabel/sdk/client";
 import { buildDataset, checkManifest, DatasetError, type DatasetItem, findItem } from "@zklabel/sdk/dataset";
 import { itemsFromCsv, itemsFromDirectory, itemsFromJsonl } from "@zklabel/sdk/dataset-fs";
 import { resolveTaskSpec, SpecError } from "@zklabel/sdk/spec";
+import { VaultError } from "@zklabel/sdk/vault";
+import { type Address, formatEther, isAddress, zeroAddress } from "viem";
 import {
-  type Address,
-  createPublicClient,
-  createWalletClient,
-  defineChain,
-  formatEther,
-  http,
-  isAddress,
-  zeroAddress,
-} from "viem";
-import { privateKeyToAccount } from "viem/accounts";
-
-const ROOT = resolve(import.meta.dirname, "..", "..", "..");
-
-/** Exit codes (documented in --help). */
-export const EXIT = { ok: 0, failed: 1, usage: 2, input: 3 } as const;
-
-class UsageError extends Error {}
-class InputError extends Error {}
+  type Ctx,
+  connect,
+  EXIT,
+  InputError,
+  identityPath,
+  loadIdentity,
+  positiveInt,
+  ROOT,
+  readJson,
+  requesterKey,
+  UsageError,
+  type Values,
+  wholeNumber,
+} from "./common.ts";
 
 const HELP: Record<string, string> = {
   "": `zklabel: post, label, prove and audit zkLabel tasks from the command line.
@@ -44,13 +40,18 @@ Commands:
   identity new|show|export|import   your anonymous worker identity (a file in ~/.zklabel)
   dataset build                     hash items (folder, JSONL or CSV) into a manifest
   dataset find FILE                 is this file in a dataset? (index, batch, inclusion proof)
+  dataset upload                    send a dataset's items to a vault (resumes after an interruption)
+  vault serve                       run a data vault (stores items, serves batches to group members)
   spec check FILE                   validate a task spec file
   task create                       create and fund a task from a spec and a manifest
   task status ID                    a task's funds, batches and state
   task cancel ID | task refund ID   requester: stop a task and take back what is not reserved
+  task finalize ID                  anyone: accept the batches whose challenge window has passed
+  batch fetch                       download a batch from the vault as an anonymous group member
   batch prove                       prove a batch of labels with your identity (rule checked first)
   batch submit PROOF                submit a proof file (you relay it: any account with gas)
-  labels export                     requester: decrypt a task's submitted batches to JSONL or CSV
+  labels export                     requester: decrypt a task's submitted batches to JSONL, CSV or COCO
+  work --task ID --labeler FILE     the labeling agent: fetch, label, prove and submit every open batch
   audit task ID                     re-verify every submitted proof locally, check events against storage
   audit item FILE --manifest M      is this file in the dataset, at which index
   group join                        join the open worker group with your identity
@@ -70,29 +71,46 @@ Exit codes: 0 done, 1 the chain or a contract refused, 2 wrong usage, 3 invalid 
   import  store an exported key`,
   dataset: `zklabel dataset build (--from DIR [--ext .png,.jpg] | --jsonl FILE [--field text] | --csv FILE --column C)
                       --out MANIFEST [--batch-size 64] [--depth 20]
-zklabel dataset find FILE --manifest MANIFEST`,
+zklabel dataset find FILE --manifest MANIFEST
+zklabel dataset upload --manifest MANIFEST (--from DIR | --jsonl FILE | --csv FILE --column C)
+                      [--vault URL (default http://127.0.0.1:8787)] [--upload-token T (or ZKLABEL_VAULT_TOKEN)]
+    Interrupted? Run the same command again: only the missing items are sent. Nothing is
+    registered in the vault until every item has arrived and matched the manifest.`,
+  vault: `zklabel vault serve [--port 8787] [--host 127.0.0.1] [--dir ~/.zklabel/vault] [--upload-token T]
+    Stores datasets (files + SQLite in --dir) and serves a task's batch only to a caller with a
+    zero-knowledge proof of membership in the task's worker group for that batch. With an upload
+    token (or ZKLABEL_VAULT_TOKEN) only its holder may upload.`,
+  work: `zklabel work --task ID --labeler ./agent.mjs [--max-batches K] [--to ADDRESS] [--vault URL] [--identity-file F]
+    Loops over the task's open batches: downloads each from the vault (anonymously), calls the
+    labeler, proves the labels follow the task's rule and submits. The labeler module exports
+      label(item, task)         -> a class name or number, per item, or
+      labelBatch(items, task)   -> a list of them, per batch (or a default function like label).
+    item = { index, name, type, bytes, text }, task = { taskId, batchIndex, title, instructions, classes }.
+    A label that breaks the rule stops the loop before proving: nothing is submitted for that batch.`,
   spec: `zklabel spec check FILE      validate a task spec (JSON) and print what it resolves to`,
-  task: `zklabel task create --spec FILE --manifest MANIFEST [--funding AMOUNT_WEI]
+  task: `zklabel task create --spec FILE --manifest MANIFEST [--vault URL] [--gold GOLD.json] [--funding AMOUNT_WEI]
+    --vault: where workers download the items (default http://127.0.0.1:8787), stored in the task's metadata
+    --gold: [{"item": name or index, "label": class name}, ...] (needs "gold" in the spec); the secret
+            openings are written next to it as GOLD.openings.json: keep them
 zklabel task status ID
 zklabel task cancel ID     stop the task; unreserved funds return at once (pending batches still pay)
-zklabel task refund ID     after cancel or the deadline: take back what rejections released`,
-  batch: `zklabel batch prove --task ID --batch B --manifest MANIFEST --labels LABELS.json --out PROOF.json
+zklabel task refund ID     after cancel or the deadline: take back what rejections released
+zklabel task finalize ID [--batches 0,1,...]   accept pending batches past their window (default: all that are)`,
+  batch: `zklabel batch fetch --task ID --batch B --out DIR [--vault URL]
+    DIR/items/* and DIR/batch.json, checked against the task's on-chain dataset root
+zklabel batch prove --task ID --batch B (--manifest MANIFEST | --batch-dir DIR) --labels LABELS.json --out PROOF.json
                       [--to ADDRESS] [--relayer-fee BPS] [--identity-file F]
     LABELS.json: the class numbers of the batch's items, in order, e.g. [0, 2, 1, ...]
     The payout goes to --to (default: the signing account); a relayer who submits earns BPS/100 %.
 zklabel batch submit PROOF.json`,
-  labels: `zklabel labels export --task ID --key-nonce N --manifest MANIFEST --out FILE [--format jsonl|csv]
+  labels: `zklabel labels export --task ID --key-nonce N --manifest MANIFEST --out FILE [--format jsonl|csv|coco]
+    coco: COCO instances JSON, for bounding-box tasks only.
     N: the key nonce \`task create\` printed (it derives your decryption key from your wallet's signature).`,
   audit: `zklabel audit task ID [--vkey FILE]   (default: the deployed circuit's vkey.json from the build)
 zklabel audit item FILE --manifest MANIFEST`,
   group: `zklabel group join     add your identity's commitment to the open worker group`,
   withdraw: `zklabel withdraw [--to ADDRESS] [--token ADDRESS]   (ETH when --token is absent)`,
 };
-
-interface Ctx {
-  json: boolean;
-  out(human: string, data: unknown): void;
-}
 
 export async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -128,6 +146,16 @@ export async function main(argv: string[]): Promise<number> {
       "key-nonce": { type: "string" },
       format: { type: "string" },
       vkey: { type: "string" },
+      vault: { type: "string" },
+      "upload-token": { type: "string" },
+      port: { type: "string" },
+      host: { type: "string" },
+      dir: { type: "string" },
+      "batch-dir": { type: "string" },
+      labeler: { type: "string" },
+      "max-batches": { type: "string" },
+      gold: { type: "string" },
+      batches: { type: "string" },
     },
   });
   const [command = "", sub, ...rest] = positionals;
@@ -160,7 +188,13 @@ export async function main(argv: string[]): Promise<number> {
     case "task":
       return task(ctx, sub, rest, values);
     case "batch":
+      if (sub === "fetch") return (await import("./worker.ts")).batchFetch(ctx, values);
       return batch(ctx, sub, rest, values);
+    case "work":
+      return (await import("./worker.ts")).work(ctx, values);
+    case "vault":
+      if (sub !== "serve") throw new UsageError(HELP.vault);
+      return (await import("./vault.ts")).vaultServe(ctx, values);
     case "labels":
       return labels(ctx, sub, values);
     case "audit":
@@ -194,23 +228,6 @@ export async function main(argv: string[]): Promise<number> {
     }
   }
   return EXIT.usage;
-}
-
-type Values = Record<string, string | boolean | undefined>;
-
-function identityPath(file: string | boolean | undefined): string {
-  return typeof file === "string" ? resolve(file) : join(homedir(), ".zklabel", "identity.key");
-}
-
-async function loadIdentity(file: string | boolean | undefined): Promise<Identity> {
-  const path = identityPath(file);
-  const key = await readFile(path, "utf8").catch(() => null);
-  if (key === null) throw new InputError(`no identity at ${path}: create one with \`zklabel identity new\``);
-  try {
-    return parseIdentityKey(key);
-  } catch (e) {
-    throw new InputError(`${path}: ${e instanceof Error ? e.message : String(e)}`);
-  }
 }
 
 async function identity(ctx: Ctx, sub: string | undefined, rest: string[], values: Values): Promise<number> {
@@ -295,6 +312,7 @@ async function dataset(ctx: Ctx, sub: string | undefined, rest: string[], values
     });
     return EXIT.ok;
   }
+  if (sub === "upload") return (await import("./vault.ts")).datasetUpload(ctx, values);
   if (sub === "find") {
     const file = rest[0];
     if (!file || typeof values.manifest !== "string")
@@ -325,16 +343,55 @@ async function task(ctx: Ctx, sub: string | undefined, rest: string[], values: V
     }
     const spec = resolveTaskSpec(await readJson(values.spec));
     const { manifest } = checkManifest(await readJson(values.manifest));
+    if (manifest.batchSize !== 64 || manifest.depth !== 20) {
+      // The deployed classification circuit's N and depth (circuits/circuits.json).
+      const c = (await import("@zklabel/core/registry")).deployedCircuit(spec.spec.rule.type);
+      if (manifest.batchSize !== c.params.N || manifest.depth !== c.params.DEPTH) {
+        throw new InputError(
+          `the manifest was built for batches of ${manifest.batchSize} at depth ${manifest.depth}; this rule's circuit takes ${c.params.N} and ${c.params.DEPTH}: rebuild it with --batch-size ${c.params.N} --depth ${c.params.DEPTH}`,
+        );
+      }
+    }
+    let goldRoot: bigint | undefined;
+    let goldOut: string | undefined;
+    if (spec.spec.gold && typeof values.gold !== "string") {
+      throw new UsageError('the spec has "gold": pass --gold GOLD.json with the gold items and their answers');
+    }
+    if (typeof values.gold === "string") {
+      if (!spec.spec.gold)
+        throw new InputError('--gold needs a "gold" section (minAccuracy, challengeWindow) in the spec');
+      const { buildGold } = await import("@zklabel/sdk/gold");
+      const r = spec.spec.rule;
+      const built = buildGold(manifest, "classes" in r ? r.classes : [], await readJson(values.gold));
+      goldRoot = built.goldRoot;
+      goldOut = values.gold.replace(/(\.json)?$/, ".openings.json");
+      await writeFile(goldOut, `${JSON.stringify(built.openings, null, 2)}\n`, { mode: 0o600 });
+    }
+    const { metadataFromSpec, encodeTaskMetadata } = await import("@zklabel/sdk/metadata");
+    const { DEFAULT_VAULT_URL } = await import("./vault.ts");
+    const vault = typeof values.vault === "string" ? values.vault : DEFAULT_VAULT_URL;
+    const meta = spec.spec.metadataURI ? undefined : encodeTaskMetadata(metadataFromSpec(spec.spec, vault));
     const { client, wallet, deployment } = await connect(values);
     const nonce = BigInt(Date.now());
     const { pkR } = await requesterKey(wallet, deployment, nonce);
     const funding = typeof values.funding === "string" ? BigInt(values.funding) : undefined;
-    const { taskId, hash } = await client.createTask({ spec, manifest, pkR, funding });
-    ctx.out(`created task ${taskId} (tx ${hash}); your decryption key is derived with key nonce ${nonce}: keep it`, {
-      taskId,
-      hash,
-      keyNonce: nonce,
+    const { taskId, hash } = await client.createTask({
+      spec: meta ? { ...spec, spec: { ...spec.spec, metadataURI: meta.uri } } : spec,
+      manifest,
+      pkR,
+      funding,
+      goldRoot,
+      metadataHash: meta?.hash,
     });
+    ctx.out(
+      `created task ${taskId} (tx ${hash}); your decryption key is derived with key nonce ${nonce}: keep it${goldOut ? `\ngold openings (secret, keep them): ${goldOut}` : ""}`,
+      {
+        taskId,
+        hash,
+        keyNonce: nonce,
+        goldOpenings: goldOut,
+      },
+    );
     return EXIT.ok;
   }
   if (sub === "cancel" || sub === "refund") {
@@ -346,6 +403,40 @@ async function task(ctx: Ctx, sub: string | undefined, rest: string[], values: V
     ctx.out(`${sub === "cancel" ? "cancelled" : "refunded"} task ${id}: ${before} returned (tx ${hash})`, {
       ok: true,
       returned: before,
+      hash,
+    });
+    return EXIT.ok;
+  }
+  if (sub === "finalize") {
+    const id = rest[0];
+    if (!id || !/^\d+$/.test(id)) throw new UsageError("usage: zklabel task finalize ID [--batches 0,1,...]");
+    const { client } = await connect(values);
+    const t = await client.getTask(BigInt(id));
+    const { escrowAbi } = await import("@zklabel/sdk/abi-escrow");
+    let wanted: number[];
+    if (typeof values.batches === "string") {
+      wanted = values.batches.split(",").map((x) => wholeNumber(x.trim(), "--batches"));
+    } else {
+      const now = (await client.publicClient.getBlock()).timestamp;
+      wanted = [];
+      for (let b = 0; b < Math.ceil(t.itemCount / t.rule.batchSize); b++) {
+        const [state, pending] = await client.publicClient.readContract({
+          address: client.escrow,
+          abi: escrowAbi,
+          functionName: "batchState",
+          args: [BigInt(id), BigInt(b)],
+        });
+        if (state === 1 && BigInt(pending.submittedAt) + BigInt(t.challengeWindow) <= now) wanted.push(b);
+      }
+      if (wanted.length === 0) {
+        ctx.out(`task ${id} has no pending batch past its challenge window`, { ok: true, finalized: [] });
+        return EXIT.ok;
+      }
+    }
+    const hash = await client.finalize(BigInt(id), wanted);
+    ctx.out(`finalized batch${wanted.length === 1 ? "" : "es"} ${wanted.join(", ")} of task ${id} (tx ${hash})`, {
+      ok: true,
+      finalized: wanted,
       hash,
     });
     return EXIT.ok;
@@ -379,12 +470,15 @@ async function task(ctx: Ctx, sub: string | undefined, rest: string[], values: V
 
 async function batch(ctx: Ctx, sub: string | undefined, rest: string[], values: Values): Promise<number> {
   if (sub === "prove") {
-    for (const k of ["task", "batch", "manifest", "labels", "out"]) {
+    for (const k of ["task", "batch", "labels", "out"]) {
       if (typeof values[k] !== "string") throw new UsageError(`batch prove needs --${k}; see zklabel batch --help`);
+    }
+    if ((typeof values.manifest === "string") === (typeof values["batch-dir"] === "string")) {
+      throw new UsageError("batch prove needs one of --manifest MANIFEST or --batch-dir DIR (from batch fetch)");
     }
     const taskId = BigInt(wholeNumber(values.task, "--task"));
     const batchIndex = wholeNumber(values.batch, "--batch");
-    const { manifest } = checkManifest(await readJson(values.manifest as string));
+    const dataset = await proofDataset(values, batchIndex);
     const labelsJson = await readJson(values.labels as string);
     if (!Array.isArray(labelsJson) || !labelsJson.every((x) => Number.isInteger(x) && x >= 0)) {
       throw new InputError(`${values.labels} must be a JSON list of class numbers, e.g. [0, 2, 1]`);
@@ -426,7 +520,7 @@ async function batch(ctx: Ctx, sub: string | undefined, rest: string[], values: 
       task: info,
       chainId: BigInt(deployment.chainId),
       escrow: client.escrow,
-      manifest,
+      dataset,
       batchIndex,
       labels: labelsJson as number[],
       identity: id,
@@ -436,6 +530,7 @@ async function batch(ctx: Ctx, sub: string | undefined, rest: string[], values: 
         typeof values["relayer-fee"] === "string" ? wholeNumber(values["relayer-fee"], "--relayer-fee") : 0,
       salt: randomField(),
       artifacts: { wasm: join(dir, "main.wasm"), zkey: join(dir, "main.zkey") },
+      onProgress: (await import("./worker.ts")).stageReporter(`batch ${batchIndex} proof`),
     });
     const { releaseSnarkjs } = await import("@zklabel/core/prove");
     await releaseSnarkjs();
@@ -476,13 +571,46 @@ async function batch(ctx: Ctx, sub: string | undefined, rest: string[], values: 
   throw new UsageError(HELP.batch);
 }
 
+/** The dataset a proof is built on: the whole manifest, or the slice `batch fetch` saved. */
+async function proofDataset(values: Values, batchIndex: number) {
+  if (typeof values.manifest === "string") return checkManifest(await readJson(values.manifest)).manifest;
+  const file = join(values["batch-dir"] as string, "batch.json");
+  const b = (await readJson(file)) as {
+    batchIndex?: number;
+    datasetRoot?: string;
+    depth?: number;
+    chunk?: number;
+    itemCount?: number;
+    leaves?: string[];
+    path?: string[];
+  };
+  if (b.batchIndex !== batchIndex || !b.datasetRoot || !Array.isArray(b.leaves) || !Array.isArray(b.path)) {
+    throw new InputError(`${file} is not batch ${batchIndex} as \`zklabel batch fetch\` writes it`);
+  }
+  const { BatchSlice } = await import("@zklabel/core/merkle");
+  try {
+    return new BatchSlice({
+      depth: Number(b.depth),
+      chunk: Number(b.chunk),
+      size: Number(b.itemCount),
+      root: BigInt(b.datasetRoot),
+      batchIndex,
+      leaves: b.leaves.map(BigInt),
+      path: b.path.map(BigInt),
+    });
+  } catch (e) {
+    throw new InputError(`${file}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
 async function labels(ctx: Ctx, sub: string | undefined, values: Values): Promise<number> {
   if (sub !== "export") throw new UsageError(HELP.labels);
   for (const k of ["task", "key-nonce", "manifest", "out"]) {
     if (typeof values[k] !== "string") throw new UsageError(`labels export needs --${k}; see zklabel labels --help`);
   }
   const format = typeof values.format === "string" ? values.format : "jsonl";
-  if (format !== "jsonl" && format !== "csv") throw new UsageError("--format is jsonl or csv");
+  if (format !== "jsonl" && format !== "csv" && format !== "coco")
+    throw new UsageError("--format is jsonl, csv or coco");
   const taskId = BigInt(wholeNumber(values.task, "--task"));
   const { manifest } = checkManifest(await readJson(values.manifest as string));
   const { client, wallet, deployment } = await connect(values);
@@ -499,28 +627,21 @@ async function labels(ctx: Ctx, sub: string | undefined, values: Values): Promis
     address: client.escrow,
     fromBlock: BigInt(deployment.deployBlock),
   });
-  const batches = openSubmittedBatches(await reader.read(), taskId, skR, stored.rule.batchSize);
-  const rows = batches.flatMap((b) =>
-    b.labels.map((label, i) => {
-      const index = b.batchIndex * stored.rule.batchSize + i;
-      return {
-        index,
-        name: manifest.items[index]?.name ?? "",
-        contentHash: manifest.items[index]?.contentHash ?? "",
-        label,
-      };
-    }),
-  );
-  const csvField = (x: string | number) =>
-    /[",\n]/.test(String(x)) ? `"${String(x).replaceAll('"', '""')}"` : String(x);
-  const text =
-    format === "jsonl"
-      ? rows.map((r) => JSON.stringify(r)).join("\n")
-      : [
-          "index,name,contentHash,label",
-          ...rows.map((r) => [r.index, r.name, r.contentHash, r.label].map(csvField).join(",")),
-        ].join("\n");
-  await writeFile(values.out as string, `${text}\n`);
+  const logs = await reader.read();
+  if (format === "coco") {
+    throw new InputError(
+      stored.ruleId === 2
+        ? "this CLI cannot decrypt bounding-box batches yet (no bounding-box verifier is deployed); toCoco in @zklabel/sdk/export writes COCO from decrypted boxes"
+        : `COCO holds bounding boxes; task ${taskId} is a ${stored.ruleId === 1 ? "classification" : "sensor-range"} task: use --format jsonl or csv`,
+    );
+  }
+  const { readTaskInfo, taskMetadata } = await import("@zklabel/sdk/work");
+  const classes = taskMetadata(await readTaskInfo(reader, taskId))?.rule.classes;
+  const batches = openSubmittedBatches(logs, taskId, skR, stored.rule.batchSize);
+  const { labelRows, toCsv, toJsonl } = await import("@zklabel/sdk/export");
+  const rows = labelRows(batches, stored.rule.batchSize, manifest, classes);
+  const text = format === "jsonl" ? toJsonl(rows) : toCsv(rows);
+  await writeFile(values.out as string, text);
   ctx.out(`${rows.length} labels from ${batches.length} batches written to ${values.out}`, {
     ok: true,
     labels: rows.length,
@@ -565,94 +686,12 @@ async function audit(ctx: Ctx, sub: string | undefined, rest: string[], values: 
   return report.ok ? EXIT.ok : EXIT.failed;
 }
 
-/** The requester's label-encryption key pair: derived from the wallet's signature of a task-scoped message (docs/protocol.md). */
-async function requesterKey(
-  wallet: Awaited<ReturnType<typeof connect>>["wallet"],
-  deployment: { chainId: number; escrow: string },
-  nonce: bigint,
-) {
-  const signature = await wallet.signMessage({
-    account: wallet.account,
-    message: requesterKeyMessage(BigInt(deployment.chainId), deployment.escrow, nonce),
-  });
-  return requesterKeyFromSignature(signature);
-}
-
-function wholeNumber(v: string | boolean | undefined, what: string): number {
-  if (typeof v !== "string" || !/^\d+$/.test(v)) throw new UsageError(`${what} must be a whole number`);
-  return Number(v);
-}
-
-async function connect(values: Values, needWallet = true) {
-  const path =
-    typeof values.deployment === "string" ? values.deployment : join(ROOT, "apps/web/public/deployment.json");
-  const raw = await readJson(path).catch((e: unknown) => {
-    throw new InputError(
-      `${e instanceof Error ? e.message : String(e)}: start the product with \`npm run dev\` or pass --deployment FILE`,
-    );
-  });
-  const parsed = deploymentSchema.safeParse(raw);
-  if (!parsed.success) throw new InputError(`${path} is not a zkLabel deployment file`);
-  const deployment = parsed.data;
-  const rpc = typeof values.rpc === "string" ? values.rpc : deployment.rpcUrl;
-  const chain = defineChain({
-    id: deployment.chainId,
-    name: `chain ${deployment.chainId}`,
-    nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
-    rpcUrls: { default: { http: [rpc] } },
-  });
-  const publicClient = createPublicClient({ chain, transport: http(rpc) });
-  let account: Address = zeroAddress;
-  let wallet: ReturnType<typeof createWalletClient> | undefined;
-  if (needWallet) {
-    const key = process.env.ZKLABEL_PRIVATE_KEY;
-    if (key) {
-      if (!/^0x[0-9a-fA-F]{64}$/.test(key))
-        throw new InputError("ZKLABEL_PRIVATE_KEY must be a 0x-prefixed 32-byte hex key");
-      const a = privateKeyToAccount(key as `0x${string}`);
-      account = a.address;
-      wallet = createWalletClient({ account: a, chain, transport: http(rpc) });
-    } else if (typeof values.account === "string") {
-      const addresses = await createWalletClient({ transport: http(rpc) }).getAddresses();
-      const picked = addresses[Number(values.account)];
-      if (!picked) throw new InputError(`the node at ${rpc} has no unlocked account #${values.account}`);
-      account = picked;
-      wallet = createWalletClient({ account: picked, chain, transport: http(rpc) });
-    } else {
-      throw new UsageError(
-        "this command signs: set ZKLABEL_PRIVATE_KEY, or pass --account N on a local development node",
-      );
-    }
-  }
-  const client = new ZkLabelClient({
-    publicClient: publicClient as never,
-    wallet: wallet as never,
-    contracts: { escrow: deployment.escrow, groups: deployment.groups, chainId: deployment.chainId },
-  });
-  return { client, account, wallet: wallet as NonNullable<typeof wallet> & { account: never }, deployment };
-}
-
-function positiveInt(v: string | boolean | undefined, fallback: number, what: string): number {
-  if (v === undefined) return fallback;
-  const n = Number(v);
-  if (typeof v !== "string" || !Number.isInteger(n) || n <= 0)
-    throw new UsageError(`${what} must be a positive whole number`);
-  return n;
-}
-
-async function readJson(path: string): Promise<unknown> {
-  const text = await readFile(path, "utf8").catch(() => {
-    throw new InputError(`cannot read ${path}`);
-  });
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new InputError(`${path} is not valid JSON`);
-  }
-}
-
 if (process.argv[1] === import.meta.filename) {
   const code = await main(process.argv.slice(2)).catch((e: unknown) => {
+    if (e instanceof VaultError && e.status === 0 && e.code !== "unreachable") {
+      // The vault sent something that does not check out against the chain: not the user's input.
+      e.message = `the vault's answer failed a check: ${e.message}`;
+    }
     // RangeError: the SDK's refusal of labels that break the rule, or of out-of-range values.
     const input =
       e instanceof InputError || e instanceof SpecError || e instanceof DatasetError || e instanceof RangeError;

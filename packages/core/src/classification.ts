@@ -2,7 +2,7 @@ import { batchCount, batchPublic } from "./batch.ts";
 import { decryptFromWorker, type Encrypted } from "./encryption.ts";
 import { assertField } from "./field.ts";
 import { labelsCommitment, labelsPerElement, packLabels, unpackLabels } from "./labels.ts";
-import { type DatasetTree, datasetChunk } from "./merkle.ts";
+import { type BatchSource, datasetChunk } from "./merkle.ts";
 import { type CircuitInfo, orderPublicSignals } from "./registry.ts";
 import { RULE_IDS, type RuleParams, ruleParamsHash, type TaskBinding, taskHash } from "./task.ts";
 import { taskFieldsInput, type WorkerContext, workerEnvelope } from "./worker.ts";
@@ -58,7 +58,7 @@ export function checkClassificationLabels(labels: readonly number[], p: Classifi
 /** Everything a worker needs to prove one classification batch. */
 export interface ClassificationBatchRequest {
   circuit: CircuitInfo;
-  tree: DatasetTree;
+  tree: BatchSource;
   task: Omit<TaskBinding, "ruleParamsHash" | "datasetRoot">;
   params: ClassificationParams;
   batchIndex: number;

@@ -156,3 +156,82 @@ export function log2Exact(n: number): number {
   if (!Number.isInteger(l)) throw new RangeError(`batch size must be a power of two, got ${n}`);
   return l;
 }
+
+/** What a batch proof needs of a dataset tree: a whole DatasetTree, or one batch of it (BatchSlice). */
+export interface BatchSource {
+  readonly depth: number;
+  readonly chunk: number;
+  /** Number of items in the whole dataset. */
+  readonly size: number;
+  readonly root: bigint;
+  batchLeaves(batchIndex: number, n: number): bigint[];
+  batchPath(batchIndex: number, n: number): bigint[];
+}
+
+/**
+ * One batch of a dataset without the rest of it (what a worker gets from a vault): its leaves
+ * and the path of its subtree to the root. The constructor recomputes the root from them and
+ * throws when it is not `root`, so a slice that exists is one of the dataset's batches.
+ */
+export class BatchSlice implements BatchSource {
+  readonly depth: number;
+  readonly chunk: number;
+  readonly size: number;
+  readonly root: bigint;
+  readonly batchIndex: number;
+  readonly leaves: readonly bigint[];
+  readonly path: readonly bigint[];
+
+  constructor(args: {
+    depth: number;
+    chunk: number;
+    size: number;
+    root: bigint;
+    batchIndex: number;
+    /** The batch's N leaves, zero past the last item. */
+    leaves: readonly bigint[];
+    path: readonly bigint[];
+  }) {
+    const n = args.leaves.length;
+    const h = log2Exact(n);
+    if (args.path.length !== args.depth - h) {
+      throw new RangeError(
+        `a batch of ${n} in a tree of depth ${args.depth} has ${args.depth - h} path nodes, got ${args.path.length}`,
+      );
+    }
+    const sub = new DatasetTree(h, args.leaves, args.chunk).root;
+    const root = rootFromPath(sub, args.batchIndex, args.path);
+    if (root !== args.root) {
+      throw new Error(
+        `batch ${args.batchIndex}: its leaves and path lead to root ${root}, not the dataset root ${args.root}`,
+      );
+    }
+    this.depth = args.depth;
+    this.chunk = args.chunk;
+    this.size = args.size;
+    this.root = args.root;
+    this.batchIndex = args.batchIndex;
+    this.leaves = args.leaves;
+    this.path = args.path;
+  }
+
+  /** The slice's leaves; any other batch is an error. */
+  batchLeaves(batchIndex: number, n: number): bigint[] {
+    this.check(batchIndex, n);
+    return [...this.leaves];
+  }
+
+  /** The slice's path; any other batch is an error. */
+  batchPath(batchIndex: number, n: number): bigint[] {
+    this.check(batchIndex, n);
+    return [...this.path];
+  }
+
+  private check(batchIndex: number, n: number): void {
+    if (batchIndex !== this.batchIndex || n !== this.leaves.length) {
+      throw new RangeError(
+        `this slice holds batch ${this.batchIndex} of ${this.leaves.length}, not batch ${batchIndex} of ${n}`,
+      );
+    }
+  }
+}

@@ -21,18 +21,20 @@ export class UnprovableBatchError extends Error {
 
 const asInput = (a: string | Uint8Array) => (typeof a === "string" ? a : { type: "mem" as const, data: a });
 
+/** A computed witness (snarkjs's in-memory .wtns), between computeWitness and proveWitness. */
+export type Witness = { type: "mem"; data?: Uint8Array };
+
 /**
- * Proves a batch with snarkjs (same call in Node and the browser) and checks the
- * circuit produced exactly the public signals the caller expects.
+ * Runs the circuit's witness generator: this is where every constraint is checked, so labels
+ * that break the rule fail here with an UnprovableBatchError, before the (longer) proof.
  */
-export async function proveBatch(
+export async function computeWitness(
   input: Record<string, string | string[]>,
-  expectedPublic: readonly bigint[],
-  artifacts: ProvingArtifacts,
-): Promise<BatchProof> {
-  let res: { proof: SnarkjsProof; publicSignals: string[] };
+  wasm: string | Uint8Array,
+): Promise<Witness> {
+  const wtns: Witness = { type: "mem" };
   try {
-    res = await snarkjs.groth16.fullProve(input, asInput(artifacts.wasm), asInput(artifacts.zkey));
+    await snarkjs.wtns.calculate(input, asInput(wasm), wtns);
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
     if (/Assert Failed|Error in template/i.test(msg)) {
@@ -42,6 +44,16 @@ export async function proveBatch(
     }
     throw e;
   }
+  return wtns;
+}
+
+/** Proves a computed witness and checks the circuit produced exactly the public signals the caller expects. */
+export async function proveWitness(
+  wtns: Witness,
+  expectedPublic: readonly bigint[],
+  zkey: string | Uint8Array,
+): Promise<BatchProof> {
+  const res = (await snarkjs.groth16.prove(asInput(zkey), wtns)) as { proof: SnarkjsProof; publicSignals: string[] };
   const publicSignals = res.publicSignals.map((x) => BigInt(x));
   if (publicSignals.length !== expectedPublic.length || publicSignals.some((x, i) => x !== expectedPublic[i])) {
     throw new Error(
@@ -49,6 +61,18 @@ export async function proveBatch(
     );
   }
   return { proof: proofToWords(res.proof), publicSignals, raw: res.proof };
+}
+
+/**
+ * Proves a batch with snarkjs (same call in Node and the browser): witness, then proof, with
+ * the checks of both.
+ */
+export async function proveBatch(
+  input: Record<string, string | string[]>,
+  expectedPublic: readonly bigint[],
+  artifacts: ProvingArtifacts,
+): Promise<BatchProof> {
+  return proveWitness(await computeWitness(input, artifacts.wasm), expectedPublic, artifacts.zkey);
 }
 
 /** snarkjs keeps a multi-threaded curve (worker threads) alive between calls; Node processes release it when done. */

@@ -7,14 +7,22 @@ import { recipientWord } from "@zklabel/core/batch";
 import { CLASS_LABEL_BITS, classificationWorkerInput, openWorkerBatch } from "@zklabel/core/classification";
 import type { workerGroup } from "@zklabel/core/group";
 import { type Identity, workerSecret } from "@zklabel/core/identity";
-import { DatasetTree } from "@zklabel/core/merkle";
-import { type BatchProof, type ProvingArtifacts, proveBatch } from "@zklabel/core/prove";
+import { type BatchSource, DatasetTree } from "@zklabel/core/merkle";
+import {
+  type BatchProof,
+  computeWitness,
+  type ProvingArtifacts,
+  proveWitness,
+  type Witness,
+} from "@zklabel/core/prove";
 import { deployedCircuit } from "@zklabel/core/registry";
 import { RULE_IDS } from "@zklabel/core/task";
 import type { Abi, Address } from "viem";
 import { escrowAbi } from "./abi-escrow.ts";
 import type { Manifest } from "./dataset.ts";
 import { type DecodedLog, EventReader, type EventReaderOptions } from "./events.ts";
+import { decodeTaskMetadata, type TaskMetadata } from "./metadata.ts";
+import { runStages, type StageOptions } from "./progress.ts";
 
 /** What a worker needs of a task that is not in `getTask`: the rule parameters and the dataset root. */
 export interface TaskInfo {
@@ -29,6 +37,13 @@ export interface TaskInfo {
   taskHash: bigint;
   batchSize: number;
   datasetDepth: number;
+  metadataURI: string;
+  metadataHash: `0x${string}`;
+}
+
+/** The task's metadata (title, instructions, class names, vault), checked against its hash; null when it has none. */
+export function taskMetadata(t: TaskInfo): TaskMetadata | null {
+  return decodeTaskMetadata(t.metadataURI, t.metadataHash);
 }
 
 /** An EventReader for the escrow. */
@@ -48,6 +63,8 @@ export async function readTaskInfo(reader: EventReader, taskId: bigint): Promise
     pkR: readonly [bigint, bigint];
     goldRoot: bigint;
     rewardPerItem: bigint;
+    metadataURI: string;
+    metadataHash: `0x${string}`;
   };
   const rule = log.args.rule as { batchSize: number; datasetDepth: number };
   return {
@@ -62,58 +79,93 @@ export async function readTaskInfo(reader: EventReader, taskId: bigint): Promise
     taskHash: log.args.taskHash as bigint,
     batchSize: rule.batchSize,
     datasetDepth: rule.datasetDepth,
+    metadataURI: p.metadataURI,
+    metadataHash: p.metadataHash,
   };
 }
 
 /**
- * Proves one classification batch: checks the manifest is the task's dataset, then builds the
- * input (which refuses labels that break the rule, naming each, before any proving) and proves.
+ * Proves one classification batch: checks the dataset (a whole manifest, or the batch's slice a
+ * vault served) is the task's, builds the input (which refuses labels that break the rule,
+ * naming each, before any proving) and proves. Stages, reported to `onProgress`: "input",
+ * "witness", "proof"; `signal` cancels between them.
  */
-export async function proveClassificationBatch(args: {
-  task: TaskInfo;
-  chainId: bigint;
-  escrow: Address;
-  manifest: Manifest;
-  batchIndex: number;
-  labels: readonly number[];
-  identity: Identity;
-  group: ReturnType<typeof workerGroup>;
-  recipient: Address;
-  relayerFeeBps?: number;
-  salt: bigint;
-  artifacts: ProvingArtifacts;
-}): Promise<BatchProof> {
+export async function proveClassificationBatch(
+  args: StageOptions & {
+    task: TaskInfo;
+    chainId: bigint;
+    escrow: Address;
+    /** The task's manifest, or the batch's slice of the dataset tree (from VaultClient.fetchBatch). */
+    dataset: Manifest | BatchSource;
+    batchIndex: number;
+    labels: readonly number[];
+    identity: Identity;
+    group: ReturnType<typeof workerGroup>;
+    recipient: Address;
+    relayerFeeBps?: number;
+    salt: bigint;
+    artifacts: ProvingArtifacts;
+  },
+): Promise<BatchProof> {
   const circuit = deployedCircuit("classification");
   const t = args.task;
   if (t.ruleId !== RULE_IDS.classification)
     throw new Error(`task ${t.taskId} is not a classification task (rule ${t.ruleId})`);
   const params = { numClasses: Number(t.ruleParams[0]), allowedMask: t.ruleParams[1] };
-  const tree = new DatasetTree(
-    t.datasetDepth,
-    args.manifest.items.map((x) => BigInt(x.contentHash)),
-    args.manifest.chunk,
-  );
+  const d = args.dataset;
+  const tree: BatchSource =
+    "items" in d
+      ? new DatasetTree(
+          t.datasetDepth,
+          d.items.map((x) => BigInt(x.contentHash)),
+          d.chunk,
+        )
+      : d;
   if (tree.root !== t.datasetRoot) {
     throw new Error(
-      `the manifest's root ${args.manifest.root} is not task ${t.taskId}'s dataset root: use the task's manifest`,
+      `the dataset's root 0x${tree.root.toString(16)} is not task ${t.taskId}'s dataset root: use the task's manifest or batch`,
     );
   }
-  const { input, publicSignals } = classificationWorkerInput({
-    circuit,
-    tree,
-    task: { pkR: t.pkR, goldRoot: t.goldRoot, taskId: t.taskId, chainId: args.chainId, contract: BigInt(args.escrow) },
-    params,
-    batchIndex: args.batchIndex,
-    labels: args.labels,
-    salt: args.salt,
-    recipient: recipientWord(args.recipient, args.relayerFeeBps ?? 0),
-    identity: workerSecret(args.identity),
-    group: args.group,
-  });
-  if (publicSignals[0] !== t.taskHash) {
-    throw new Error("the task data does not reproduce the task's on-chain taskHash: wrong chain, escrow or task");
-  }
-  return proveBatch(input, publicSignals, args.artifacts);
+  return runStages<BatchProof>(
+    [
+      [
+        "input",
+        () => {
+          const built = classificationWorkerInput({
+            circuit,
+            tree,
+            task: {
+              pkR: t.pkR,
+              goldRoot: t.goldRoot,
+              taskId: t.taskId,
+              chainId: args.chainId,
+              contract: BigInt(args.escrow),
+            },
+            params,
+            batchIndex: args.batchIndex,
+            labels: args.labels,
+            salt: args.salt,
+            recipient: recipientWord(args.recipient, args.relayerFeeBps ?? 0),
+            identity: workerSecret(args.identity),
+            group: args.group,
+          });
+          if (built.publicSignals[0] !== t.taskHash) {
+            throw new Error(
+              "the task data does not reproduce the task's on-chain taskHash: wrong chain, escrow or task",
+            );
+          }
+          return built;
+        },
+      ],
+      [
+        "witness",
+        (built: { input: Record<string, string | string[]>; publicSignals: bigint[] }) =>
+          computeWitness(built.input, args.artifacts.wasm).then((w) => ({ w, expected: built.publicSignals })),
+      ],
+      ["proof", (x: { w: Witness; expected: bigint[] }) => proveWitness(x.w, x.expected, args.artifacts.zkey)],
+    ],
+    args,
+  );
 }
 
 /** An accepted (or pending) batch's labels, decrypted by the requester and checked against its commitment. */

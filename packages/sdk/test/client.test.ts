@@ -69,7 +69,7 @@ describe("ZkLabelClient", () => {
       task: info,
       chainId: BigInt(d.chainId),
       escrow: d.escrow as `0x${string}`,
-      manifest,
+      dataset: manifest,
       batchIndex: 1,
       identity: me,
       group: workerGroup([me.commitment]),
@@ -83,10 +83,28 @@ describe("ZkLabelClient", () => {
     );
     const otherManifest = { ...manifest, items: manifest.items.slice(1), count: 99 };
     await assert.rejects(
-      proveClassificationBatch({ ...common, manifest: otherManifest, labels }),
+      proveClassificationBatch({ ...common, dataset: otherManifest, labels }),
       /not task 1's dataset root/,
     );
-    const proof = await proveClassificationBatch({ ...common, labels });
+    const cancelled = new AbortController();
+    cancelled.abort();
+    await assert.rejects(proveClassificationBatch({ ...common, labels, signal: cancelled.signal }), {
+      name: "AbortError",
+    });
+    const stages: string[] = [];
+    const proof = await proveClassificationBatch({
+      ...common,
+      labels,
+      onProgress: (p) => stages.push(`${p.stage}:${p.phase}`),
+    });
+    assert.deepEqual(stages, [
+      "input:start",
+      "input:done",
+      "witness:start",
+      "witness:done",
+      "proof:start",
+      "proof:done",
+    ]);
     await worker.submitBatch(taskId, 1, proof);
     assert.equal(await worker.credits(workerWallet.account.address), spec.rewardPerItem * 36n);
 

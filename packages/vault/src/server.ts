@@ -1,0 +1,484 @@
+/**
+ * The data vault's HTTP server (docs/protocol.md "Data vault"). Requesters upload datasets
+ * (validated, resumable, registered all at once); workers download one batch at a time with a
+ * zero-knowledge proof of membership in the task's worker group for that (task, batch), bound
+ * to a single-use challenge. Before serving, the vault checks the batch against the task's
+ * on-chain dataset root: the stored bytes hash to the leaves, the leaves and path to the root.
+ */
+import { randomBytes, timingSafeEqual } from "node:crypto";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { accessPublicOf } from "@zklabel/core/access";
+import { contentHash, SNARK_SCALAR_FIELD } from "@zklabel/core/field";
+import { DatasetTree } from "@zklabel/core/merkle";
+import { checkManifest, DatasetError } from "@zklabel/sdk/dataset";
+import {
+  b64encode,
+  batchRequestSchema,
+  contentTypeProblem,
+  DEFAULT_ITEM_TYPES,
+  type UploadStatus,
+  uploadStartSchema,
+} from "@zklabel/sdk/vault";
+import * as snarkjs from "snarkjs";
+import type { StoredUpload, VaultStorage } from "./storage.ts";
+
+/** What the vault needs to know about a task, from the chain. */
+export interface VaultTask {
+  taskId: bigint;
+  taskHash: bigint;
+  datasetRoot: bigint;
+  itemCount: number;
+  batchSize: number;
+  datasetDepth: number;
+  workerGroupId: bigint;
+  cancelled: boolean;
+  deadline: bigint;
+}
+
+/** The vault's view of the chain (see ./chain.ts for the escrow-backed one). */
+export interface VaultChain {
+  /** The task, or null when the escrow has no such task. */
+  task(taskId: bigint): Promise<VaultTask | null>;
+  /** "open", "pending" or "verified". */
+  batchState(taskId: bigint, batchIndex: number): Promise<string>;
+  /** Whether `root` is a current (or recently replaced) root of the group. */
+  isValidRoot(groupId: bigint, root: bigint): Promise<boolean>;
+  /** The chain's current time (block timestamp), seconds. */
+  now(): Promise<bigint>;
+}
+
+/** Upload limits; each refusal names the limit. */
+export interface VaultLimits {
+  maxItemBytes: number;
+  maxItems: number;
+  types: readonly string[];
+}
+
+/** How a vault is set up. */
+export interface VaultOptions {
+  storage: VaultStorage;
+  chain: VaultChain;
+  /** Verification key of the access circuit (vault_access_g20). */
+  accessVkey: unknown;
+  /** When set, uploads need `Authorization: Bearer <token>`. */
+  uploadToken?: string;
+  limits?: Partial<VaultLimits>;
+  challengeTtlMs?: number;
+  /** An upload untouched this long is rolled back. */
+  uploadTtlMs?: number;
+  log?: (line: string) => void;
+}
+
+export const DEFAULT_LIMITS: VaultLimits = {
+  maxItemBytes: 20 * 1024 * 1024,
+  maxItems: 1 << 20,
+  types: DEFAULT_ITEM_TYPES,
+};
+
+/** A refusal with its HTTP status and stable code. */
+class Refusal extends Error {
+  readonly status: number;
+  readonly code: string;
+  constructor(status: number, code: string, message: string) {
+    super(message);
+    this.status = status;
+    this.code = code;
+  }
+}
+
+const toHex = (x: bigint) => `0x${x.toString(16)}`;
+const MAX_JSON_BYTES = 256 * 1024 * 1024;
+
+async function readBody(req: IncomingMessage, limit: number, what: string): Promise<Buffer> {
+  const declared = Number(req.headers["content-length"] ?? 0);
+  if (declared > limit) throw new Refusal(413, "too_large", `${what} is ${declared} bytes; the limit is ${limit}`);
+  const parts: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > limit) throw new Refusal(413, "too_large", `${what} is larger than the limit of ${limit} bytes`);
+    parts.push(chunk as Buffer);
+  }
+  return Buffer.concat(parts);
+}
+
+async function readJsonBody(req: IncomingMessage): Promise<unknown> {
+  const body = await readBody(req, MAX_JSON_BYTES, "the request");
+  try {
+    return JSON.parse(body.toString("utf8") || "{}");
+  } catch {
+    throw new Refusal(400, "bad_json", "the request body is not valid JSON");
+  }
+}
+
+/** The vault's request handler and its housekeeping. */
+export function createVault(opts: VaultOptions) {
+  const limits: VaultLimits = { ...DEFAULT_LIMITS, ...opts.limits };
+  const challengeTtl = opts.challengeTtlMs ?? 5 * 60_000;
+  const uploadTtl = opts.uploadTtlMs ?? 24 * 3600_000;
+  const log = opts.log ?? (() => {});
+  const challenges = new Map<string, number>();
+  const trees = new Map<string, DatasetTree>();
+  const storage = opts.storage;
+
+  function requireToken(req: IncomingMessage) {
+    if (!opts.uploadToken) return;
+    const given = Buffer.from(String(req.headers.authorization ?? "").replace(/^Bearer\s+/i, ""));
+    const want = Buffer.from(opts.uploadToken);
+    if (given.length !== want.length || !timingSafeEqual(given, want)) {
+      throw new Refusal(401, "unauthorized", "uploads to this vault need its upload token (Authorization: Bearer …)");
+    }
+  }
+
+  const status = (up: StoredUpload): UploadStatus => {
+    const missing = up.items.map((it) => it.index).filter((i) => !up.received.has(i));
+    return {
+      uploadId: up.id,
+      root: up.dataset.root,
+      count: up.dataset.count,
+      received: up.received.size,
+      missing,
+      complete: false,
+    };
+  };
+
+  async function startUpload(body: unknown): Promise<UploadStatus> {
+    const parsed = uploadStartSchema.safeParse(body);
+    if (!parsed.success)
+      throw new Refusal(400, "bad_request", "an upload starts with {manifest, items: [{type, size}]}");
+    let manifest: ReturnType<typeof checkManifest>["manifest"];
+    try {
+      manifest = checkManifest(parsed.data.manifest).manifest;
+    } catch (e) {
+      throw new Refusal(400, "bad_manifest", e instanceof DatasetError ? e.message : String(e));
+    }
+    const meta = parsed.data.items;
+    const problems: string[] = [];
+    if (meta.length !== manifest.count) {
+      problems.push(`the manifest lists ${manifest.count} items but ${meta.length} sizes and types were sent`);
+    }
+    if (manifest.count > limits.maxItems) {
+      problems.push(`the dataset has ${manifest.count} items; this vault takes at most ${limits.maxItems}`);
+    }
+    const seen = new Map<string, string>();
+    for (const [i, it] of manifest.items.entries()) {
+      const m = meta[i];
+      if (m && !limits.types.includes(m.type)) {
+        problems.push(`item ${i} ("${it.name}") is ${m.type}; this vault stores ${limits.types.join(", ")}`);
+      }
+      if (m && m.size > limits.maxItemBytes) {
+        problems.push(`item ${i} ("${it.name}") is ${m.size} bytes; the limit is ${limits.maxItemBytes}`);
+      }
+      if (m && m.size === 0) problems.push(`item ${i} ("${it.name}") is empty`);
+      const first = seen.get(it.contentHash);
+      if (first !== undefined) problems.push(`item ${i} ("${it.name}") has the same content as "${first}": remove one`);
+      seen.set(it.contentHash, it.name);
+      if (problems.length >= 10) break;
+    }
+    if (problems.length) {
+      throw new Refusal(400, "invalid_dataset", `the dataset cannot be stored:\n- ${problems.join("\n- ")}`);
+    }
+    const root = manifest.root;
+    if (await storage.getDataset(root)) {
+      return { uploadId: "", root, count: manifest.count, received: manifest.count, missing: [], complete: true };
+    }
+    const items = manifest.items.map((it, index) => ({
+      index,
+      name: it.name,
+      contentHash: it.contentHash,
+      type: meta[index].type,
+      size: meta[index].size,
+    }));
+    const existing = await storage.findUpload(root);
+    if (existing) {
+      const same = existing.items.every((it, i) => it.type === items[i].type && it.size === items[i].size);
+      if (same) {
+        log(`upload ${existing.id} of ${root} resumed (${existing.received.size}/${manifest.count})`);
+        return status(existing);
+      }
+      await storage.abortUpload(existing.id);
+    }
+    const up = await storage.createUpload(
+      {
+        root,
+        depth: manifest.depth,
+        chunk: manifest.chunk,
+        batchSize: manifest.batchSize,
+        count: manifest.count,
+      },
+      items,
+    );
+    log(`upload ${up.id} of ${root} started (${manifest.count} items)`);
+    return status(up);
+  }
+
+  async function getUploadOr404(id: string): Promise<StoredUpload> {
+    const up = await storage.getUpload(id);
+    if (!up) {
+      throw new Refusal(
+        404,
+        "no_upload",
+        `there is no upload ${id}: it was committed, aborted or expired; start it again with the same manifest`,
+      );
+    }
+    return up;
+  }
+
+  async function putItem(req: IncomingMessage, id: string, index: number): Promise<{ ok: true }> {
+    const up = await getUploadOr404(id);
+    const it = up.items[index];
+    if (!it) throw new Refusal(404, "no_item", `upload ${id} has items 0..${up.items.length - 1}, not ${index}`);
+    const bytes = new Uint8Array(await readBody(req, limits.maxItemBytes, `item ${index} ("${it.name}")`));
+    if (bytes.length !== it.size) {
+      throw new Refusal(
+        400,
+        "wrong_size",
+        `item ${index} ("${it.name}") is ${bytes.length} bytes, ${it.size} were declared`,
+      );
+    }
+    if (toHex(contentHash(bytes)) !== it.contentHash) {
+      throw new Refusal(
+        400,
+        "wrong_content",
+        `item ${index} ("${it.name}") does not hash to the manifest's contentHash: the file changed since the manifest was built`,
+      );
+    }
+    const problem = contentTypeProblem(bytes, it.type);
+    if (problem) throw new Refusal(400, "wrong_type", `item ${index} ("${it.name}") ${problem}`);
+    await storage.putUploadItem(id, index, it.contentHash, bytes);
+    return { ok: true };
+  }
+
+  async function commit(id: string): Promise<UploadStatus> {
+    const up = await getUploadOr404(id);
+    const s = status(up);
+    if (s.missing.length) {
+      throw new Refusal(
+        409,
+        "incomplete",
+        `${s.missing.length} of ${s.count} items have not arrived (first missing: ${s.missing.slice(0, 5).join(", ")}); send them, then commit`,
+      );
+    }
+    const d = await storage.commitUpload(id);
+    log(`dataset ${d.root} registered (${d.count} items)`);
+    return { ...s, uploadId: id, complete: true };
+  }
+
+  function newChallenge() {
+    const now = Date.now();
+    for (const [c, exp] of challenges) if (exp < now) challenges.delete(c);
+    if (challenges.size > 100_000) throw new Refusal(503, "busy", "too many open challenges; try again in a minute");
+    const challenge = (BigInt(`0x${randomBytes(32).toString("hex")}`) % SNARK_SCALAR_FIELD).toString();
+    const expiresAt = now + challengeTtl;
+    challenges.set(challenge, expiresAt);
+    return { challenge, expiresAt };
+  }
+
+  async function datasetTree(root: string): Promise<DatasetTree> {
+    const cached = trees.get(root);
+    if (cached) return cached;
+    const d = await storage.getDataset(root);
+    if (!d) throw new Error(`dataset ${root} vanished`);
+    const tree = new DatasetTree(d.depth, (await storage.getLeaves(root)).map(BigInt), d.chunk);
+    if (toHex(tree.root) !== root)
+      throw new Refusal(500, "corrupt", `the stored dataset ${root} no longer hashes to its root`);
+    if (trees.size > 16) trees.delete(trees.keys().next().value as string);
+    trees.set(root, tree);
+    return tree;
+  }
+
+  async function serveBatch(body: unknown, taskId: bigint, batchIndex: number) {
+    const parsed = batchRequestSchema.safeParse(body);
+    if (!parsed.success)
+      throw new Refusal(400, "bad_request", "a batch request is {proof, publicSignals} from the access circuit");
+    let pub: ReturnType<typeof accessPublicOf>;
+    try {
+      pub = accessPublicOf(parsed.data.publicSignals.map(BigInt));
+    } catch (e) {
+      throw new Refusal(400, "bad_request", String((e as Error).message));
+    }
+    const key = pub.challenge.toString();
+    const exp = challenges.get(key);
+    challenges.delete(key);
+    if (exp === undefined || exp < Date.now()) {
+      throw new Refusal(
+        403,
+        "bad_challenge",
+        "the proof's challenge was not issued by this vault, was used already or expired: ask for a new one",
+      );
+    }
+    if (pub.batchIndex !== BigInt(batchIndex)) {
+      throw new Refusal(403, "wrong_scope", `the proof is for batch ${pub.batchIndex}, not batch ${batchIndex}`);
+    }
+    const task = await opts.chain.task(taskId);
+    if (!task) throw new Refusal(404, "no_task", `the escrow has no task ${taskId}`);
+    if (pub.taskHash !== task.taskHash) throw new Refusal(403, "wrong_scope", `the proof is not for task ${taskId}`);
+    const batches = Math.ceil(task.itemCount / task.batchSize);
+    if (batchIndex >= batches) throw new Refusal(404, "no_batch", `task ${taskId} has batches 0..${batches - 1}`);
+    if (task.cancelled) throw new Refusal(410, "task_closed", `task ${taskId} is cancelled`);
+    if (task.deadline <= (await opts.chain.now()))
+      throw new Refusal(410, "task_closed", `task ${taskId} is past its deadline`);
+    const state = await opts.chain.batchState(taskId, batchIndex);
+    if (state !== "open") {
+      throw new Refusal(
+        409,
+        "batch_taken",
+        `batch ${batchIndex} of task ${taskId} is already submitted (${state}): pick an open batch`,
+      );
+    }
+    if (!(await opts.chain.isValidRoot(task.workerGroupId, pub.groupRoot))) {
+      throw new Refusal(
+        403,
+        "not_member",
+        `the proof's group root is not a current root of worker group ${task.workerGroupId}: join the group, or rebuild it from the chain`,
+      );
+    }
+    const valid = await snarkjs.groth16.verify(
+      opts.accessVkey as never,
+      parsed.data.publicSignals,
+      parsed.data.proof as never,
+    );
+    if (!valid) throw new Refusal(403, "bad_proof", "the access proof does not verify");
+
+    const root = toHex(task.datasetRoot);
+    const d = await storage.getDataset(root);
+    if (!d) {
+      throw new Refusal(
+        404,
+        "no_dataset",
+        `task ${taskId}'s dataset (root ${root}) is not in this vault: the requester has to upload it`,
+      );
+    }
+    if (d.batchSize !== task.batchSize || d.depth !== task.datasetDepth || d.count !== task.itemCount) {
+      throw new Refusal(500, "mismatch", `the stored dataset ${root} has a shape that differs from task ${taskId}'s`);
+    }
+    const tree = await datasetTree(root);
+    const from = batchIndex * task.batchSize;
+    const records = await storage.getItems(root, from, Math.min(from + task.batchSize, task.itemCount));
+    const leaves = tree.batchLeaves(batchIndex, task.batchSize);
+    const items = [];
+    for (const r of records) {
+      const bytes = await storage.readBlob(r.contentHash);
+      if (contentHash(bytes) !== leaves[r.index - from]) {
+        log(`ALERT item ${r.index} of ${root} does not match its leaf: storage is corrupt`);
+        throw new Refusal(500, "corrupt", `item ${r.index} of the stored dataset is damaged; tell the requester`);
+      }
+      items.push({ index: r.index, name: r.name, type: r.type, data: b64encode(bytes) });
+    }
+    log(`served batch ${batchIndex} of task ${taskId} (access tag ${toHex(pub.accessTag).slice(0, 12)}…)`);
+    return {
+      taskId: taskId.toString(),
+      batchIndex,
+      datasetRoot: root,
+      depth: d.depth,
+      chunk: d.chunk,
+      itemCount: d.count,
+      leaves: leaves.map(toHex),
+      path: tree.batchPath(batchIndex, task.batchSize).map(toHex),
+      items,
+    };
+  }
+
+  async function route(req: IncomingMessage): Promise<unknown> {
+    const url = new URL(req.url ?? "/", "http://vault");
+    const p = url.pathname.replace(/\/+$/, "");
+    const m = req.method ?? "GET";
+    let g: RegExpMatchArray | null;
+    if (m === "GET" && p === "/v1/health") return { ok: true, datasets: await storage.countDatasets() };
+    if (m === "POST" && p === "/v1/uploads") {
+      requireToken(req);
+      return startUpload(await readJsonBody(req));
+    }
+    if ((g = p.match(/^\/v1\/uploads\/([\w-]+)$/))) {
+      requireToken(req);
+      if (m === "GET") return status(await getUploadOr404(g[1]));
+      if (m === "DELETE") {
+        await getUploadOr404(g[1]);
+        await storage.abortUpload(g[1]);
+        log(`upload ${g[1]} aborted`);
+        return { ok: true };
+      }
+    }
+    if (m === "PUT" && (g = p.match(/^\/v1\/uploads\/([\w-]+)\/items\/(\d+)$/))) {
+      requireToken(req);
+      return putItem(req, g[1], Number(g[2]));
+    }
+    if (m === "POST" && (g = p.match(/^\/v1\/uploads\/([\w-]+)\/commit$/))) {
+      requireToken(req);
+      return commit(g[1]);
+    }
+    if (m === "POST" && p === "/v1/challenges") return newChallenge();
+    if (m === "POST" && (g = p.match(/^\/v1\/tasks\/(\d+)\/batches\/(\d+)$/))) {
+      return serveBatch(await readJsonBody(req), BigInt(g[1]), Number(g[2]));
+    }
+    throw new Refusal(404, "not_found", `no ${m} ${p} on a zkLabel vault (see docs/protocol.md "Data vault")`);
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    res.setHeader("access-control-allow-origin", "*");
+    res.setHeader("access-control-allow-headers", "content-type, authorization");
+    res.setHeader("access-control-allow-methods", "GET, POST, PUT, DELETE, OPTIONS");
+    if (req.method === "OPTIONS") {
+      res.writeHead(204).end();
+      return;
+    }
+    let code = 200;
+    let body: unknown;
+    try {
+      body = await route(req);
+    } catch (e) {
+      if (e instanceof Refusal) {
+        code = e.status;
+        body = { error: e.message, code: e.code };
+      } else {
+        code = 500;
+        body = { error: "the vault failed on this request; its log says why", code: "internal" };
+        log(`error on ${req.method} ${req.url}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+      }
+      // Drain what the client still sends so it reads the answer instead of a reset connection.
+      req.resume();
+    }
+    res.writeHead(code, { "content-type": "application/json" }).end(JSON.stringify(body));
+  }
+
+  /** Rolls back uploads untouched for longer than the upload TTL. */
+  async function sweep(): Promise<number> {
+    const stale = await storage.staleUploads(Date.now() - uploadTtl);
+    for (const id of stale) {
+      await storage.abortUpload(id);
+      log(`upload ${id} expired and was rolled back`);
+    }
+    return stale.length;
+  }
+
+  return { handle, sweep };
+}
+
+/** Starts a vault on `port` (0: any free port); resolves with its URL and a close function. */
+export async function startVault(
+  opts: VaultOptions & { port?: number; host?: string },
+): Promise<{ url: string; server: Server; close(): Promise<void> }> {
+  const vault = createVault(opts);
+  await vault.sweep();
+  const timer = setInterval(() => void vault.sweep(), 10 * 60_000);
+  timer.unref();
+  const server = createServer((req, res) => void vault.handle(req, res));
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(opts.port ?? 0, opts.host ?? "127.0.0.1", () => resolve());
+  });
+  const addr = server.address();
+  const port = typeof addr === "object" && addr ? addr.port : opts.port;
+  return {
+    url: `http://${opts.host ?? "127.0.0.1"}:${port}`,
+    server,
+    async close() {
+      clearInterval(timer);
+      const closed = new Promise<void>((r) => server.close(() => r()));
+      // Idle keep-alive connections would hold close() open.
+      server.closeAllConnections();
+      await closed;
+      opts.storage.close();
+    },
+  };
+}

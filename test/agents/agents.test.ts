@@ -1,0 +1,306 @@
+/**
+ * The whole marketplace without a browser, as issue 5 describes it: on a real Hardhat node and a
+ * real vault (`zklabel vault serve`), a requester posts a 256-item task from a folder of files
+ * with gold items; two anonymous workers run labeling agents (`zklabel work`) that download
+ * their batches with membership proofs, prove and submit; anyone finalizes after the challenge
+ * window; the workers withdraw; the requester exports exactly the agents' labels; an auditor's
+ * report says every batch verifies. Then a worker whose agent breaks the rule gets the clear
+ * error and nothing is submitted.
+ */
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { demoItems } from "@zklabel/core/demo";
+import { ROOT } from "../../scripts/lib/process.ts";
+import { CLI, rpcCall, startTestChain, startVaultProcess, zklabel } from "../helpers/chain.ts";
+
+let dir: string;
+let chain: Awaited<ReturnType<typeof startTestChain>>;
+let vault: Awaited<ReturnType<typeof startVaultProcess>>;
+let common: string[];
+
+before(
+  async () => {
+    dir = await mkdtemp(join(tmpdir(), "zklabel-agents-"));
+    chain = await startTestChain(dir);
+    vault = await startVaultProcess(chain.deploymentFile, join(dir, "vault"));
+    common = ["--deployment", chain.deploymentFile];
+  },
+  { timeout: 180_000 },
+);
+after(async () => {
+  vault?.stop();
+  chain?.stop();
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** `zklabel work` as a background process (two run at once). */
+function agent(args: string[], env: NodeJS.ProcessEnv) {
+  return new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+    const p = spawn(process.execPath, [CLI, "work", ...args], { cwd: ROOT, env: { ...process.env, ...env } });
+    let stdout = "";
+    let stderr = "";
+    p.stdout.on("data", (d) => (stdout += d));
+    p.stderr.on("data", (d) => (stderr += d));
+    p.on("close", (code) => resolve({ code: code ?? 1, stdout, stderr }));
+  });
+}
+
+const ok = (r: { code: number; stdout: string; stderr: string }, what: string) => {
+  assert.equal(r.code, 0, `${what} failed:\n${r.stderr}\n${r.stdout}`);
+  return r;
+};
+
+describe("headless marketplace: requester, two agent workers, auditor", { timeout: 900_000 }, () => {
+  let manifest: string;
+  let items: string;
+  const spec = (title: string) => ({
+    title,
+    instructions: "Pick the sentiment of each product review.",
+    rule: {
+      type: "classification",
+      classes: ["negative", "neutral", "positive", "off-topic"],
+      allowed: ["negative", "neutral", "positive"],
+    },
+    reward: { perItem: "0.001" },
+    deadline: "7d",
+    gold: { minAccuracy: 70, challengeWindow: "1h" },
+  });
+
+  it("the requester builds a 256-item dataset from files, uploads it to the vault and posts a funded task with gold items", async () => {
+    items = join(dir, "reviews");
+    await mkdir(items);
+    for (const [i, x] of demoItems(256).entries()) {
+      await writeFile(join(items, `review-${String(i).padStart(3, "0")}.txt`), x.text);
+    }
+    manifest = join(dir, "manifest.json");
+    const built = JSON.parse(
+      ok(await zklabel(["dataset", "build", "--from", items, "--out", manifest, "--json"]), "dataset build").stdout,
+    );
+    assert.equal(built.count, 256);
+    const up = ok(
+      await zklabel(["dataset", "upload", "--manifest", manifest, "--from", items, "--vault", vault.url, "--json"]),
+      "dataset upload",
+    );
+    assert.equal(JSON.parse(up.stdout).count, 256);
+    // Uploading again is a no-op: the vault already holds the dataset.
+    ok(
+      await zklabel(["dataset", "upload", "--manifest", manifest, "--from", items, "--vault", vault.url]),
+      "re-upload",
+    );
+
+    await writeFile(join(dir, "spec.json"), JSON.stringify(spec("Review sentiment (agents)")));
+    await writeFile(
+      join(dir, "gold.json"),
+      JSON.stringify([
+        { item: "review-000.txt", label: "positive" },
+        { item: "review-070.txt", label: "negative" },
+        { item: 200, label: "neutral" },
+      ]),
+    );
+    const created = JSON.parse(
+      ok(
+        await zklabel([
+          "task",
+          "create",
+          "--spec",
+          join(dir, "spec.json"),
+          "--manifest",
+          manifest,
+          "--gold",
+          join(dir, "gold.json"),
+          "--vault",
+          vault.url,
+          "--account",
+          "0",
+          "--json",
+          ...common,
+        ]),
+        "task create",
+      ).stdout,
+    );
+    assert.equal(created.taskId, "1");
+    await writeFile(join(dir, "key-nonce"), String(created.keyNonce));
+    const openings = JSON.parse(await readFile(created.goldOpenings, "utf8"));
+    assert.equal(openings.items.filter((x: { isGold: number }) => x.isGold === 1).length, 3);
+  });
+
+  it("two anonymous workers join the open group and their agents label, prove and submit all four batches", async () => {
+    for (const w of ["a", "b"]) {
+      ok(await zklabel(["identity", "new", "--identity-file", join(dir, `${w}.key`)]), "identity new");
+      ok(
+        await zklabel([
+          "group",
+          "join",
+          "--identity-file",
+          join(dir, `${w}.key`),
+          "--account",
+          w === "a" ? "1" : "2",
+          ...common,
+        ]),
+        "group join",
+      );
+    }
+    const labeler = join(ROOT, "test/agents/labeler-sentiment.mjs");
+    const env = { AGENT_LOG: join(dir, "agent-choices.jsonl") };
+    const [a, b] = await Promise.all([
+      agent(
+        [
+          "--task",
+          "1",
+          "--labeler",
+          labeler,
+          "--identity-file",
+          join(dir, "a.key"),
+          "--account",
+          "1",
+          "--json",
+          ...common,
+        ],
+        env,
+      ),
+      agent(
+        [
+          "--task",
+          "1",
+          "--labeler",
+          labeler,
+          "--identity-file",
+          join(dir, "b.key"),
+          "--account",
+          "2",
+          "--json",
+          ...common,
+        ],
+        env,
+      ),
+    ]);
+    ok(a, "worker a");
+    ok(b, "worker b");
+    const submitted = [...JSON.parse(a.stdout).submitted, ...JSON.parse(b.stdout).submitted];
+    assert.deepEqual(submitted.map((s: { batchIndex: number }) => s.batchIndex).sort(), [0, 1, 2, 3]);
+    assert.match(vault.log(), /served batch \d of task 1/);
+
+    const status = JSON.parse(ok(await zklabel(["task", "status", "1", "--json", ...common]), "status").stdout);
+    assert.deepEqual(status.batches, ["pending", "pending", "pending", "pending"]);
+  });
+
+  it("after the challenge window anyone finalizes, and both workers withdraw what they earned", async () => {
+    const early = JSON.parse(
+      ok(await zklabel(["task", "finalize", "1", "--account", "3", "--json", ...common]), "finalize").stdout,
+    );
+    assert.deepEqual(early.finalized, []);
+    await rpcCall(chain.rpc, "evm_increaseTime", [3601]);
+    await rpcCall(chain.rpc, "evm_mine");
+    const fin = JSON.parse(
+      ok(await zklabel(["task", "finalize", "1", "--account", "3", "--json", ...common]), "finalize").stdout,
+    );
+    assert.deepEqual(fin.finalized, [0, 1, 2, 3]);
+    const status = JSON.parse(ok(await zklabel(["task", "status", "1", "--json", ...common]), "status").stdout);
+    assert.deepEqual(status.batches, ["verified", "verified", "verified", "verified"]);
+    let total = 0n;
+    for (const account of ["1", "2"]) {
+      const w = JSON.parse(
+        ok(await zklabel(["withdraw", "--account", account, "--json", ...common]), "withdraw").stdout,
+      );
+      total += BigInt(w.amount);
+    }
+    assert.equal(total, 256n * 10n ** 15n);
+  });
+
+  it("the requester's export equals the agents' choices, item by item", async () => {
+    const out = join(dir, "labels.jsonl");
+    const nonce = await readFile(join(dir, "key-nonce"), "utf8");
+    ok(
+      await zklabel([
+        "labels",
+        "export",
+        "--task",
+        "1",
+        "--key-nonce",
+        nonce,
+        "--manifest",
+        manifest,
+        "--out",
+        out,
+        "--account",
+        "0",
+        ...common,
+      ]),
+      "labels export",
+    );
+    const exported = (await readFile(out, "utf8"))
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
+    const chosen = new Map(
+      (await readFile(join(dir, "agent-choices.jsonl"), "utf8"))
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l))
+        .map((c: { name: string; label: string }) => [c.name, c.label]),
+    );
+    assert.equal(exported.length, 256);
+    assert.equal(chosen.size, 256);
+    for (const row of exported) assert.equal(row.className, chosen.get(row.name), row.name);
+  });
+
+  it("an auditor's report says every batch verifies", async () => {
+    const r = ok(await zklabel(["audit", "task", "1", "--json", ...common]), "audit");
+    const report = JSON.parse(r.stdout);
+    assert.equal(report.ok, true);
+    assert.equal(report.batches.length, 4);
+    for (const b of report.batches) assert.equal(b.proofValid && b.eventMatchesInputs && b.storageAgrees, true);
+  });
+
+  it("a worker whose agent breaks the rule gets a clear error and nothing is submitted", async () => {
+    await writeFile(
+      join(dir, "spec2.json"),
+      JSON.stringify({ ...spec("Review sentiment, second run"), gold: undefined }),
+    );
+    const created = JSON.parse(
+      ok(
+        await zklabel([
+          "task",
+          "create",
+          "--spec",
+          join(dir, "spec2.json"),
+          "--manifest",
+          manifest,
+          "--vault",
+          vault.url,
+          "--account",
+          "0",
+          "--json",
+          ...common,
+        ]),
+        "task create",
+      ).stdout,
+    );
+    const r = await agent(
+      [
+        "--task",
+        created.taskId,
+        "--labeler",
+        join(ROOT, "test/agents/labeler-off-topic.mjs"),
+        "--identity-file",
+        join(dir, "a.key"),
+        "--account",
+        "1",
+        ...common,
+      ],
+      {},
+    );
+    assert.equal(r.code, 3, r.stderr);
+    assert.match(r.stderr, /your labeler broke the task's rules, so no proof can exist and nothing was submitted/);
+    assert.match(r.stderr, /item \d+: class 3 is not allowed in this task/);
+    assert.doesNotMatch(r.stderr, /\n\s+at /, "no stack trace");
+    const status = JSON.parse(
+      ok(await zklabel(["task", "status", created.taskId, "--json", ...common]), "status").stdout,
+    );
+    assert.deepEqual(status.batches, ["open", "open", "open", "open"]);
+  });
+});
