@@ -6,6 +6,7 @@ const log = (m: string) => console.log(`[dev ${((Date.now() - t0) / 1000).toFixe
 const stack = await startStack({
   rpcPort: Number(process.env.ZKLABEL_RPC_PORT ?? 8545),
   webPort: Number(process.env.ZKLABEL_WEB_PORT ?? 3000),
+  vaultPort: Number(process.env.ZKLABEL_VAULT_PORT ?? 8787),
   log,
   verbose: process.env.ZKLABEL_VERBOSE === "1",
 }).catch((e: Error) => {
@@ -17,6 +18,7 @@ console.log(`
 zkLabel is running (INSECURE development keys, local chain only)
   app      ${stack.appUrl}
   chain    ${stack.rpcUrl} (chain id ${stack.deployment.chainId})
+  vault    ${stack.vaultUrl}
   escrow   ${stack.deployment.escrow}
   demo     task ${stack.deployment.demoTask.taskId}: ${stack.deployment.demoTask.items.length} items
 Press Ctrl-C to stop everything.`);
@@ -26,7 +28,7 @@ for (const sig of ["SIGINT", "SIGTERM"] as const) {
   process.on(sig, async () => {
     if (stopping) return;
     stopping = true;
-    console.log("\nstopping the app and the chain...");
+    console.log("\nstopping the app, the vault and the chain...");
     await stack.stop();
     process.exit(0);
   });

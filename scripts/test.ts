@@ -107,6 +107,7 @@ if (built && compiled) {
   let failed = Number(/(\d+) failing/.exec(output)?.[1] ?? 0);
   if (code !== 0 && failed === 0) failed = 1;
   results.push({ suite: "contracts (Solidity)", passed, failed, seconds: (Date.now() - start) / 1000 });
+  await nodeSuite("headless end-to-end (CLI, vault, agents)", "test/agents/*.test.ts");
   await nodeSuite("browser end-to-end", "test/e2e/*.test.ts");
 }
 

@@ -1,20 +1,26 @@
 /**
- * The whole product on this machine: Hardhat node, contracts, demo task, web app.
+ * The whole product on this machine: Hardhat node, contracts, data vault, demo task, web app.
  * `npm run dev` and the browser end-to-end tests start it the same way.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { writeFile } from "node:fs/promises";
+import { rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { classificationRuleParams } from "@zklabel/core/classification";
-import { DEMO_CLASSES, DEMO_PARAMS, demoItems, textLeaf } from "@zklabel/core/demo";
+import { DEMO_CLASSES, DEMO_PARAMS, demoItems } from "@zklabel/core/demo";
 import { type DeploymentFile, deploymentSchema } from "@zklabel/core/deployment";
 import { requesterKeyFromSignature, requesterKeyMessage } from "@zklabel/core/identity";
-import { DatasetTree, datasetChunk } from "@zklabel/core/merkle";
 import { RULE_IDS } from "@zklabel/core/task";
-import { parseEther, zeroAddress, zeroHash } from "viem";
+import { buildDataset } from "@zklabel/sdk/dataset";
+import { encodeTaskMetadata } from "@zklabel/sdk/metadata";
+import { VaultClient } from "@zklabel/sdk/vault";
+import { parseEther, zeroAddress } from "viem";
 import { buildCircuits } from "../circuits/build.ts";
 import { deployZkLabel } from "./deploy.ts";
 import { ROOT, run } from "./process.ts";
+
+const DEMO_TITLE = "Product review sentiment";
+const DEMO_INSTRUCTIONS =
+  "Pick the sentiment of each review. Off-topic exists as a class but this task does not accept it.";
 
 /** Hardhat's and Next's command-line entry points, run under this Node (24), whatever `node` is on PATH. */
 export const HARDHAT = [process.execPath, join(ROOT, "node_modules/hardhat/dist/src/cli.js")] as const;
@@ -23,6 +29,7 @@ const NEXT = [process.execPath, join(ROOT, "apps/web/node_modules/next/dist/bin/
 export interface StackOptions {
   rpcPort?: number;
   webPort?: number;
+  vaultPort?: number;
   log?: (msg: string) => void;
   /** Forward child output (the Hardhat node and Next.js) to this process's stdout. */
   verbose?: boolean;
@@ -31,6 +38,7 @@ export interface StackOptions {
 export interface Stack {
   rpcUrl: string;
   appUrl: string;
+  vaultUrl: string;
   deployment: DeploymentFile;
   stop(): Promise<void>;
 }
@@ -101,6 +109,8 @@ function kill(child: ChildProcess): Promise<void> {
 export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const rpcPort = opts.rpcPort ?? 8545;
   const webPort = opts.webPort ?? 3000;
+  const vaultPort = opts.vaultPort ?? 8787;
+  const vaultUrl = `http://127.0.0.1:${vaultPort}`;
   const log = opts.log ?? (() => {});
   const rpcUrl = `http://127.0.0.1:${rpcPort}`;
   const appUrl = `http://127.0.0.1:${webPort}`;
@@ -108,6 +118,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   for (const [port, what, env] of [
     [rpcPort, "the Hardhat node", "ZKLABEL_RPC_PORT"],
     [webPort, "the web app", "ZKLABEL_WEB_PORT"],
+    [vaultPort, "the data vault", "ZKLABEL_VAULT_PORT"],
   ] as const) {
     if (!(await portFree(port))) {
       throw new Error(
@@ -152,8 +163,42 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     });
 
     log("contracts: deploying and seeding the demo task");
-    const deployment = await deployAndSeed(rpcUrl);
-    await writeFile(join(ROOT, "apps/web/public/deployment.json"), `${JSON.stringify(deployment, null, 2)}\n`);
+    const deployment = await deployAndSeed(rpcUrl, vaultUrl);
+    const deploymentFile = join(ROOT, "apps/web/public/deployment.json");
+    await writeFile(deploymentFile, `${JSON.stringify(deployment, null, 2)}\n`);
+
+    // A fresh store per chain: the dev chain starts empty, so does its vault.
+    const vaultDir = join(ROOT, "build/dev-vault");
+    await rm(vaultDir, { recursive: true, force: true });
+    log(`vault: starting on ${vaultUrl} (store ${vaultDir})`);
+    const vault = startChild(
+      process.execPath,
+      [
+        join(ROOT, "packages/cli/src/main.ts"),
+        "vault",
+        "serve",
+        "--deployment",
+        deploymentFile,
+        "--dir",
+        vaultDir,
+        "--port",
+        String(vaultPort),
+      ],
+      { name: "vault", verbose: opts.verbose },
+    );
+    children.push(vault.child);
+    await waitFor("the data vault", async () => (await fetch(`${vaultUrl}/v1/health`)).ok, vault.child, 60_000).catch(
+      (e) => {
+        throw new Error(`${e.message}\n${vault.tail()}`);
+      },
+    );
+    log("vault: uploading the demo task's items");
+    const demo = demoDataset(deployment.datasetDepth, deployment.batchSize);
+    await new VaultClient(vaultUrl).uploadDataset({
+      manifest: demo.manifest,
+      bytesOf: (i) => demo.items[i].bytes,
+      sizes: demo.items.map((x) => x.bytes.length),
+    });
 
     log(`app: starting Next.js on ${appUrl}`);
     const web = startChild(NEXT[0], [NEXT[1], "dev", "--hostname", "127.0.0.1", "--port", String(webPort)], {
@@ -171,26 +216,38 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     log("app: compiling the page (first request to next dev)");
     const page = await fetch(appUrl);
     if (!page.ok) throw new Error(`the web app answered ${page.status} for /\n${web.tail()}`);
-    return { rpcUrl, appUrl, deployment, stop };
+    return { rpcUrl, appUrl, vaultUrl, deployment, stop };
   } catch (e) {
     await stop();
     throw e;
   }
 }
 
-/** Deploys to the node at rpcUrl and creates the demo task from account #0. */
-async function deployAndSeed(rpcUrl: string): Promise<DeploymentFile> {
+/** The demo task's items as files (demo-001.txt, ...) and their manifest. */
+function demoDataset(depth: number, batchSize: number) {
+  const items = demoItems().map((x, i) => ({
+    name: `demo-${String(i + 1).padStart(3, "0")}.txt`,
+    bytes: new TextEncoder().encode(x.text),
+  }));
+  return { items, ...buildDataset(items, { depth, batchSize }) };
+}
+
+/** Deploys to the node at rpcUrl and creates the demo task from account #0 (its items in the vault at vaultUrl). */
+async function deployAndSeed(rpcUrl: string, vaultUrl: string): Promise<DeploymentFile> {
   const { network } = await import("hardhat");
   const { viem } = await network.create({ network: "localhost", override: { url: rpcUrl } });
   const d = await deployZkLabel(viem);
   const escrow = await viem.getContractAt("ZkLabelEscrow", d.escrow);
   const items = demoItems();
-  const tree = new DatasetTree(
-    d.datasetDepth,
-    items.map((x) => textLeaf(x.text)),
-    datasetChunk(d.batchSize),
-  );
+  const { tree } = demoDataset(d.datasetDepth, d.batchSize);
   const rewardPerItem = parseEther("0.001");
+  const metadata = encodeTaskMetadata({
+    version: 1,
+    title: DEMO_TITLE,
+    instructions: DEMO_INSTRUCTIONS,
+    rule: { type: "classification", classes: [...DEMO_CLASSES] },
+    vault: vaultUrl,
+  });
   const deadline = BigInt(Math.floor(Date.now() / 1000) + 30 * 24 * 3600);
   // The requester's label-encryption key comes from its wallet signature (docs/protocol.md, "Actors and keys").
   const [requester] = await viem.getWalletClients();
@@ -212,8 +269,8 @@ async function deployAndSeed(rpcUrl: string): Promise<DeploymentFile> {
         rewardPerItem,
         deadline,
         funding: rewardPerItem * BigInt(items.length),
-        metadataURI: "",
-        metadataHash: zeroHash,
+        metadataURI: metadata.uri,
+        metadataHash: metadata.hash,
       },
     ],
     { value: rewardPerItem * BigInt(items.length) },
@@ -226,8 +283,8 @@ async function deployAndSeed(rpcUrl: string): Promise<DeploymentFile> {
     rpcUrl,
     demoTask: {
       taskId: taskId.toString(),
-      title: "Product review sentiment",
-      instructions: "Pick the sentiment of each review. Off-topic exists as a class but this task does not accept it.",
+      title: DEMO_TITLE,
+      instructions: DEMO_INSTRUCTIONS,
       classes: [...DEMO_CLASSES],
       numClasses: DEMO_PARAMS.numClasses,
       allowedMask: DEMO_PARAMS.allowedMask.toString(),
