@@ -144,8 +144,8 @@ describe("headless marketplace: requester, two agent workers, auditor", { timeou
         "group join",
       );
     }
-    const labeler = join(ROOT, "test/agents/labeler-sentiment.mjs");
-    const env = { AGENT_LOG: join(dir, "agent-choices.jsonl") };
+    const labeler = join(ROOT, "packages/cli/examples/sentiment-agent.mjs");
+    const env = {};
     const [a, b] = await Promise.all([
       agent(
         [
@@ -236,13 +236,13 @@ describe("headless marketplace: requester, two agent workers, auditor", { timeou
       .trim()
       .split("\n")
       .map((l) => JSON.parse(l));
-    const chosen = new Map(
-      (await readFile(join(dir, "agent-choices.jsonl"), "utf8"))
-        .trim()
-        .split("\n")
-        .map((l) => JSON.parse(l))
-        .map((c: { name: string; label: string }) => [c.name, c.label]),
-    );
+    // What the agent chooses for each file, asked directly.
+    const { label } = await import(join(ROOT, "packages/cli/examples/sentiment-agent.mjs"));
+    const task = { classes: ["negative", "neutral", "positive", "off-topic"] };
+    const chosen = new Map<string, string>();
+    for (const [i, x] of demoItems(256).entries())
+      chosen.set(`review-${String(i).padStart(3, "0")}.txt`, label({ text: x.text }, task));
+    assert.deepEqual(new Set(chosen.values()), new Set(["negative", "neutral", "positive"]));
     assert.equal(exported.length, 256);
     assert.equal(chosen.size, 256);
     for (const row of exported) assert.equal(row.className, chosen.get(row.name), row.name);

@@ -3,32 +3,13 @@
  * codes; chain commands against a real Hardhat node with the contracts deployed.
  */
 import assert from "node:assert/strict";
-import { type ChildProcess, spawn } from "node:child_process";
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { demoItems } from "@zklabel/core/demo";
-import { deploymentSchema } from "@zklabel/core/deployment";
-import { deployZkLabel } from "../../../scripts/lib/deploy.ts";
 import { ROOT } from "../../../scripts/lib/process.ts";
-import { HARDHAT } from "../../../scripts/lib/stack.ts";
-
-const CLI = join(ROOT, "packages/cli/src/main.ts");
-
-function zklabel(
-  args: string[],
-  env: NodeJS.ProcessEnv = {},
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const p = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env: { ...process.env, ...env } });
-    let stdout = "";
-    let stderr = "";
-    p.stdout.on("data", (d) => (stdout += d));
-    p.stderr.on("data", (d) => (stderr += d));
-    p.on("close", (code) => resolve({ code: code ?? 1, stdout, stderr }));
-  });
-}
+import { startTestChain, zklabel } from "../../../test/helpers/chain.ts";
 
 let dir: string;
 before(async () => {
@@ -43,7 +24,19 @@ describe("zklabel offline commands", () => {
     const top = await zklabel(["--help"]);
     assert.equal(top.code, 0);
     assert.match(top.stdout, /Exit codes: 0 done, 1 the chain or a contract refused, 2 wrong usage, 3 invalid input/);
-    for (const c of ["identity", "dataset", "spec", "task", "batch", "labels", "audit", "group", "withdraw"]) {
+    for (const c of [
+      "identity",
+      "dataset",
+      "spec",
+      "task",
+      "batch",
+      "labels",
+      "audit",
+      "group",
+      "withdraw",
+      "vault",
+      "work",
+    ]) {
       const r = await zklabel([c, "--help"]);
       assert.equal(r.code, 0, c);
       assert.match(r.stdout, new RegExp(`zklabel ${c}`));
@@ -111,63 +104,17 @@ describe("zklabel offline commands", () => {
 });
 
 describe("zklabel chain commands (Hardhat node)", () => {
-  let node: ChildProcess | undefined;
-  const port = 18_545 + Math.floor(Math.random() * 1000);
-  const rpc = `http://127.0.0.1:${port}`;
+  let chain: Awaited<ReturnType<typeof startTestChain>>;
   let deploymentFile: string;
 
   before(
     async () => {
-      node = spawn(HARDHAT[0], [HARDHAT[1], "node", "--hostname", "127.0.0.1", "--port", String(port)], {
-        cwd: ROOT,
-        stdio: "ignore",
-        detached: true,
-      });
-      for (let i = 0; i < 240; i++) {
-        const up = await fetch(rpc, {
-          method: "POST",
-          headers: { "content-type": "application/json" },
-          body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] }),
-        }).then(
-          (r) => r.ok,
-          () => false,
-        );
-        if (up) break;
-        await new Promise((r) => setTimeout(r, 250));
-      }
-      const { network } = await import("hardhat");
-      const { viem } = await network.create({ network: "localhost", override: { url: rpc } });
-      const d = await deployZkLabel(viem);
-      deploymentFile = join(dir, "deployment.json");
-      await writeFile(
-        deploymentFile,
-        JSON.stringify(
-          deploymentSchema.parse({
-            ...d,
-            rpcUrl: rpc,
-            demoTask: {
-              taskId: "1",
-              title: "-",
-              instructions: "-",
-              classes: ["a", "b"],
-              numClasses: 2,
-              allowedMask: "3",
-              items: ["x"],
-              pkR: ["1", "2"],
-              goldRoot: "0",
-              workerGroupId: "0",
-              rewardPerItem: "1",
-              deadline: "1",
-            },
-          }),
-        ),
-      );
+      chain = await startTestChain(dir);
+      deploymentFile = chain.deploymentFile;
     },
     { timeout: 120_000 },
   );
-  after(() => {
-    if (node?.pid) process.kill(-node.pid, "SIGTERM");
-  });
+  after(() => chain?.stop());
 
   it("creates a task from a spec and a manifest, shows its status, joins the group, and explains refusals", async () => {
     const items = join(dir, "chain-items.jsonl");

@@ -34,6 +34,7 @@ export interface SubmittableProof {
   publicSignals: readonly bigint[];
 }
 
+/** zkLabel's contracts on viem: every write simulated first, every failure a ZkLabelError in words. */
 export class ZkLabelClient {
   readonly publicClient: PublicClient;
   readonly wallet: Wallet | undefined;

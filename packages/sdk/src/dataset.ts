@@ -15,6 +15,7 @@ export interface DatasetItem {
 
 const hex32 = z.string().regex(/^0x[0-9a-f]{1,64}$/, "must be a 0x-prefixed hex field element");
 
+/** A dataset manifest: every item's name and content hash, the tree's shape and the root a task commits to. */
 export const manifestSchema = z.object({
   version: z.literal(1),
   /** Depth of the dataset tree (the rule verifier's datasetDepth). */
@@ -27,6 +28,7 @@ export const manifestSchema = z.object({
   root: hex32,
   items: z.array(z.object({ name: z.string(), contentHash: hex32 })),
 });
+/** A parsed manifest. */
 export type Manifest = z.infer<typeof manifestSchema>;
 
 /** A dataset problem in words: which item, what is wrong, what to do. */

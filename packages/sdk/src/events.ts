@@ -10,6 +10,7 @@ import { groupsAbi } from "./abi-groups.ts";
 /** A decoded event with its place in the chain. */
 export type DecodedLog = Log<bigint, number, false> & { eventName: string; args: Record<string, unknown> };
 
+/** Where an EventReader reads: the client, the contract and its ABI, from its deployment block. */
 export interface EventReaderOptions {
   client: Pick<PublicClient, "getBlockNumber" | "getContractEvents">;
   address: Address;

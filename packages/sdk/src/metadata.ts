@@ -8,6 +8,7 @@ import { keccak256, stringToBytes } from "viem";
 import { z } from "zod";
 import type { TaskSpec } from "./spec.ts";
 
+/** Task metadata, version 1. */
 export const taskMetadataSchema = z.object({
   version: z.literal(1),
   title: z.string(),
@@ -19,6 +20,7 @@ export const taskMetadataSchema = z.object({
   /** Base URL of the vault that serves the items. */
   vault: z.string().url().optional(),
 });
+/** Parsed task metadata. */
 export type TaskMetadata = z.infer<typeof taskMetadataSchema>;
 
 const PREFIX = "data:application/json;base64,";

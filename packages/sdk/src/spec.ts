@@ -105,6 +105,7 @@ export const taskSpecSchema = z
     }
   });
 
+/** A parsed task spec. */
 export type TaskSpec = z.infer<typeof taskSpecSchema>;
 
 /** A spec checked and turned into what the escrow takes (dataset fields come from the manifest). */

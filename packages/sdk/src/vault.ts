@@ -88,6 +88,7 @@ export const uploadStartSchema = z.object({
   /** Per item, in manifest order: its MIME type and size in bytes. */
   items: z.array(z.object({ type: z.string(), size: z.number().int().min(0) })),
 });
+/** An upload's opening request. */
 export type UploadStart = z.infer<typeof uploadStartSchema>;
 
 /** An upload's state: which items the vault already holds. */
@@ -101,6 +102,7 @@ export const uploadStatusSchema = z.object({
   /** True once the dataset is registered (then nothing is missing). */
   complete: z.boolean(),
 });
+/** An upload's state, parsed. */
 export type UploadStatus = z.infer<typeof uploadStatusSchema>;
 
 /** POST /v1/challenges: a single-use nonce for one access proof. */
@@ -117,6 +119,7 @@ export const batchRequestSchema = z.object({
   }),
   publicSignals: z.array(dec),
 });
+/** A batch request, parsed. */
 export type BatchRequest = z.infer<typeof batchRequestSchema>;
 
 /** The vault's answer: the batch's items and what proves they are the dataset's. */
@@ -133,6 +136,7 @@ export const batchResponseSchema = z.object({
   path: z.array(hex),
   items: z.array(z.object({ index: z.number().int(), name: z.string(), type: z.string(), data: z.string() })),
 });
+/** A batch response, parsed. */
 export type BatchResponse = z.infer<typeof batchResponseSchema>;
 
 /** An error body: what is wrong, in words, and a stable code. */

@@ -69,6 +69,7 @@ export interface VaultOptions {
   log?: (line: string) => void;
 }
 
+/** 20 MB per item, 2^20 items (a depth-20 tree), the usual image and text types. */
 export const DEFAULT_LIMITS: VaultLimits = {
   maxItemBytes: 20 * 1024 * 1024,
   maxItems: 1 << 20,
