@@ -28,6 +28,11 @@ const t0 = Date.now();
 // The CLI's stdout is its output (--json): bootstrap progress goes to stderr there.
 const out = process.argv[2] === "zklabel" ? console.error : console.log;
 const log = (msg) => out(`[bootstrap ${((Date.now() - t0) / 1000).toFixed(1).padStart(5)}s] ${msg}`);
+// Routine lines (versions, nothing to install) are left out for the CLI, which runs per command;
+// anything bootstrap installs is still reported.
+const note = (msg) => {
+  if (process.argv[2] !== "zklabel") log(msg);
+};
 function fail(msg) {
   console.error(`\n[bootstrap] ${msg}`);
   process.exit(1);
@@ -89,7 +94,7 @@ if (versionOf(pnpmBin) !== PNPM_VERSION) {
     "installing pnpm with npm",
   );
 }
-log(`Node ${versionOf(node)}, pnpm ${PNPM_VERSION}`);
+note(`Node ${versionOf(node)}, pnpm ${PNPM_VERSION}`);
 
 // 2. Workspace dependencies, reinstalled only when a manifest or the lockfile changed.
 const manifests = ["pnpm-lock.yaml", "pnpm-workspace.yaml", "package.json"];
@@ -107,7 +112,7 @@ if (!existsSync(stamp) || readFileSync(stamp, "utf8") !== key) {
   sh(pnpmBin, ["install", "--frozen-lockfile", "--reporter=append-only"], "pnpm install");
   writeFileSync(stamp, key);
 } else {
-  log("dependencies up to date");
+  note("dependencies up to date");
 }
 
 // 3. Chromium for the browser tests.
@@ -127,7 +132,7 @@ if (command === "test" && !process.env.CHROME_PATH && !existsSync("/usr/bin/chro
 }
 
 // 4. Hand over to the command under Node 24; Ctrl-C reaches the child, which cleans up.
-log(`running ${COMMANDS[command]}`);
+note(`running ${COMMANDS[command]}`);
 const child = spawn(node, [join(ROOT, COMMANDS[command]), ...process.argv.slice(3)], {
   cwd: ROOT,
   env,

@@ -99,7 +99,9 @@ export async function batchFetch(ctx: Ctx, values: Values): Promise<number> {
   const batchIndex = wholeNumber(values.batch, "--batch");
   const identity = await loadIdentity(values["identity-file"]);
   const w = await workerContext(values, taskId, identity, false);
-  const fetched = await fetchOne(w, identity, batchIndex);
+  const fetched = await fetchOne(w, identity, batchIndex).finally(async () => {
+    await (await import("@zklabel/core/prove")).releaseSnarkjs();
+  });
   const out = resolve(values.out as string);
   await mkdir(join(out, "items"), { recursive: true });
   const files: string[] = [];
@@ -303,8 +305,11 @@ export async function work(ctx: Ctx, values: Values): Promise<number> {
     }
   } catch (e) {
     if (e instanceof RangeError) {
+      const problems = e.message.split("; ");
+      const shown =
+        problems.length > 5 ? `${problems.slice(0, 5).join("; ")}; and ${problems.length - 5} more` : e.message;
       throw new InputError(
-        `your labeler broke the task's rules, so no proof can exist and nothing was submitted for this batch (${done.length} earlier batch${done.length === 1 ? "" : "es"} were): ${e.message}`,
+        `your labeler broke the task's rules, so no proof can exist and nothing was submitted for this batch (${done.length} earlier batch${done.length === 1 ? "" : "es"} were): ${shown}`,
       );
     }
     throw e;
