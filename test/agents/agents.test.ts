@@ -32,7 +32,7 @@ before(
   { timeout: 180_000 },
 );
 after(async () => {
-  vault?.stop();
+  await vault?.stop();
   chain?.stop();
   await rm(dir, { recursive: true, force: true });
 });

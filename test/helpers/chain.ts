@@ -111,7 +111,7 @@ export async function startVaultProcess(
   deploymentFile: string,
   dir: string,
   extra: string[] = [],
-): Promise<{ url: string; stop(): void; log(): string }> {
+): Promise<{ url: string; stop(): Promise<void>; log(): string }> {
   const port = await freePort();
   const p = spawn(
     process.execPath,
@@ -131,12 +131,12 @@ export async function startVaultProcess(
     if (i > 120 || p.exitCode !== null) throw new Error(`the vault did not start:\n${out}`);
     await new Promise((r) => setTimeout(r, 250));
   }
-  const stop = () => {
-    p.kill("SIGTERM");
-    setTimeout(() => p.exitCode === null && p.kill("SIGKILL"), 5000).unref();
-    p.stdout.destroy();
-    p.stderr.destroy();
-    p.unref();
-  };
+  const stop = () =>
+    new Promise<void>((resolve) => {
+      if (p.exitCode !== null) return resolve();
+      p.once("exit", () => resolve());
+      p.kill("SIGTERM");
+      setTimeout(() => p.exitCode === null && p.kill("SIGKILL"), 5000);
+    });
   return { url, stop, log: () => out };
 }

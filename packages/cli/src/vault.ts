@@ -112,5 +112,7 @@ export async function vaultServe(ctx: Ctx, values: Values): Promise<number> {
   await vault.close();
   // snarkjs keeps verifier worker threads alive.
   await (await import("@zklabel/core/prove")).releaseSnarkjs();
+  // Served: whatever else still holds the event loop must not keep a stopped server running.
+  setTimeout(() => process.exit(EXIT.ok), 1000).unref();
   return EXIT.ok;
 }
