@@ -9,7 +9,11 @@ declare module "snarkjs" {
       zkey: Input,
       logger?: Logger,
     ): Promise<{ proof: any; publicSignals: string[] }>;
-    prove(zkey: Input, wtns: { type: "mem"; data?: Uint8Array } | string, logger?: Logger): Promise<{ proof: any; publicSignals: string[] }>;
+    prove(
+      zkey: Input,
+      wtns: { type: "mem"; data?: Uint8Array } | string,
+      logger?: Logger,
+    ): Promise<{ proof: any; publicSignals: string[] }>;
     verify(vkey: unknown, publicSignals: readonly string[], proof: unknown, logger?: Logger): Promise<boolean>;
   };
   export const zKey: {

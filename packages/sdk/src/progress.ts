@@ -21,7 +21,6 @@ export interface StageOptions {
   signal?: AbortSignal;
 }
 
-// biome-ignore lint/suspicious/noExplicitAny: each stage takes the previous stage's result
 type Stage = readonly [string, (prev: any) => Promise<unknown> | unknown];
 
 /**

@@ -384,34 +384,34 @@ export function createVault(opts: VaultOptions) {
     const url = new URL(req.url ?? "/", "http://vault");
     const p = url.pathname.replace(/\/+$/, "");
     const m = req.method ?? "GET";
-    let g: RegExpMatchArray | null;
+    const upload = p.match(/^\/v1\/uploads\/([\w-]+)$/);
+    const item = p.match(/^\/v1\/uploads\/([\w-]+)\/items\/(\d+)$/);
+    const commitPath = p.match(/^\/v1\/uploads\/([\w-]+)\/commit$/);
+    const batchPath = p.match(/^\/v1\/tasks\/(\d+)\/batches\/(\d+)$/);
     if (m === "GET" && p === "/v1/health") return { ok: true, datasets: await storage.countDatasets() };
     if (m === "POST" && p === "/v1/uploads") {
       requireToken(req);
       return startUpload(await readJsonBody(req));
     }
-    if ((g = p.match(/^\/v1\/uploads\/([\w-]+)$/))) {
+    if (upload && (m === "GET" || m === "DELETE")) {
       requireToken(req);
-      if (m === "GET") return status(await getUploadOr404(g[1]));
-      if (m === "DELETE") {
-        await getUploadOr404(g[1]);
-        await storage.abortUpload(g[1]);
-        log(`upload ${g[1]} aborted`);
-        return { ok: true };
-      }
+      const up = await getUploadOr404(upload[1]);
+      if (m === "GET") return status(up);
+      await storage.abortUpload(up.id);
+      log(`upload ${up.id} aborted`);
+      return { ok: true };
     }
-    if (m === "PUT" && (g = p.match(/^\/v1\/uploads\/([\w-]+)\/items\/(\d+)$/))) {
+    if (m === "PUT" && item) {
       requireToken(req);
-      return putItem(req, g[1], Number(g[2]));
+      return putItem(req, item[1], Number(item[2]));
     }
-    if (m === "POST" && (g = p.match(/^\/v1\/uploads\/([\w-]+)\/commit$/))) {
+    if (m === "POST" && commitPath) {
       requireToken(req);
-      return commit(g[1]);
+      return commit(commitPath[1]);
     }
     if (m === "POST" && p === "/v1/challenges") return newChallenge();
-    if (m === "POST" && (g = p.match(/^\/v1\/tasks\/(\d+)\/batches\/(\d+)$/))) {
-      return serveBatch(await readJsonBody(req), BigInt(g[1]), Number(g[2]));
-    }
+    if (m === "POST" && batchPath)
+      return serveBatch(await readJsonBody(req), BigInt(batchPath[1]), Number(batchPath[2]));
     throw new Refusal(404, "not_found", `no ${m} ${p} on a zkLabel vault (see docs/protocol.md "Data vault")`);
   }
 
