@@ -126,45 +126,58 @@ export async function proveClassificationBatch(
       `the dataset's root 0x${tree.root.toString(16)} is not task ${t.taskId}'s dataset root: use the task's manifest or batch`,
     );
   }
+  return proveStaged(
+    () => {
+      const built = classificationWorkerInput({
+        circuit,
+        tree,
+        task: {
+          pkR: t.pkR,
+          goldRoot: t.goldRoot,
+          taskId: t.taskId,
+          chainId: args.chainId,
+          contract: BigInt(args.escrow),
+        },
+        params,
+        batchIndex: args.batchIndex,
+        labels: args.labels,
+        salt: args.salt,
+        recipient: recipientWord(args.recipient, args.relayerFeeBps ?? 0),
+        identity: workerSecret(args.identity),
+        group: args.group,
+      });
+      if (built.publicSignals[0] !== t.taskHash) {
+        throw new Error("the task data does not reproduce the task's on-chain taskHash: wrong chain, escrow or task");
+      }
+      return built;
+    },
+    args.artifacts,
+    args,
+  );
+}
+
+/**
+ * Proves any rule's batch in three reported, cancellable stages: "input" (`build` makes the
+ * witness input and the expected public signals, e.g. a core bounding-box or sensor input
+ * builder, which refuses labels that break the rule), "witness" (the circuit checks every
+ * constraint), "proof". The same call works in Node and the browser.
+ */
+export function proveStaged(
+  build: () => { input: Record<string, string | string[]>; publicSignals: bigint[] },
+  artifacts: ProvingArtifacts,
+  opts: StageOptions = {},
+): Promise<BatchProof> {
   return runStages<BatchProof>(
     [
-      [
-        "input",
-        () => {
-          const built = classificationWorkerInput({
-            circuit,
-            tree,
-            task: {
-              pkR: t.pkR,
-              goldRoot: t.goldRoot,
-              taskId: t.taskId,
-              chainId: args.chainId,
-              contract: BigInt(args.escrow),
-            },
-            params,
-            batchIndex: args.batchIndex,
-            labels: args.labels,
-            salt: args.salt,
-            recipient: recipientWord(args.recipient, args.relayerFeeBps ?? 0),
-            identity: workerSecret(args.identity),
-            group: args.group,
-          });
-          if (built.publicSignals[0] !== t.taskHash) {
-            throw new Error(
-              "the task data does not reproduce the task's on-chain taskHash: wrong chain, escrow or task",
-            );
-          }
-          return built;
-        },
-      ],
+      ["input", build],
       [
         "witness",
         (built: { input: Record<string, string | string[]>; publicSignals: bigint[] }) =>
-          computeWitness(built.input, args.artifacts.wasm).then((w) => ({ w, expected: built.publicSignals })),
+          computeWitness(built.input, artifacts.wasm).then((w) => ({ w, expected: built.publicSignals })),
       ],
-      ["proof", (x: { w: Witness; expected: bigint[] }) => proveWitness(x.w, x.expected, args.artifacts.zkey)],
+      ["proof", (x: { w: Witness; expected: bigint[] }) => proveWitness(x.w, x.expected, artifacts.zkey)],
     ],
-    args,
+    opts,
   );
 }
 
