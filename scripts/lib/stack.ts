@@ -247,6 +247,7 @@ async function deployAndSeed(rpcUrl: string, vaultUrl: string): Promise<Deployme
     instructions: DEMO_INSTRUCTIONS,
     rule: { type: "classification", classes: [...DEMO_CLASSES] },
     vault: vaultUrl,
+    keyNonce: "1",
   });
   const deadline = BigInt(Math.floor(Date.now() / 1000) + 30 * 24 * 3600);
   // The requester's label-encryption key comes from its wallet signature (docs/protocol.md, "Actors and keys").
@@ -281,6 +282,7 @@ async function deployAndSeed(rpcUrl: string, vaultUrl: string): Promise<Deployme
   return deploymentSchema.parse({
     ...d,
     rpcUrl,
+    vaultUrl,
     demoTask: {
       taskId: taskId.toString(),
       title: DEMO_TITLE,

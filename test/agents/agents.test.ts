@@ -123,7 +123,6 @@ describe("headless marketplace: requester, two agent workers, auditor", { timeou
       ).stdout,
     );
     assert.equal(created.taskId, "1");
-    await writeFile(join(dir, "key-nonce"), String(created.keyNonce));
     const openings = JSON.parse(await readFile(created.goldOpenings, "utf8"));
     assert.equal(openings.items.filter((x: { isGold: number }) => x.isGold === 1).length, 3);
   });
@@ -213,15 +212,12 @@ describe("headless marketplace: requester, two agent workers, auditor", { timeou
 
   it("the requester's export equals the agents' choices, item by item", async () => {
     const out = join(dir, "labels.jsonl");
-    const nonce = await readFile(join(dir, "key-nonce"), "utf8");
     ok(
       await zklabel([
         "labels",
         "export",
         "--task",
         "1",
-        "--key-nonce",
-        nonce,
         "--manifest",
         manifest,
         "--out",

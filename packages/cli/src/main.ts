@@ -103,9 +103,10 @@ zklabel batch prove --task ID --batch B (--manifest MANIFEST | --batch-dir DIR) 
     LABELS.json: the class numbers of the batch's items, in order, e.g. [0, 2, 1, ...]
     The payout goes to --to (default: the signing account); a relayer who submits earns BPS/100 %.
 zklabel batch submit PROOF.json`,
-  labels: `zklabel labels export --task ID --key-nonce N --manifest MANIFEST --out FILE [--format jsonl|csv|coco]
+  labels: `zklabel labels export --task ID --manifest MANIFEST --out FILE [--format jsonl|csv|coco] [--key-nonce N]
     coco: COCO instances JSON, for bounding-box tasks only.
-    N: the key nonce \`task create\` printed (it derives your decryption key from your wallet's signature).`,
+    Your decryption key is derived from your wallet's signature of a message with the task's key
+    nonce, which the task's metadata carries; --key-nonce N overrides it (tasks made elsewhere).`,
   audit: `zklabel audit task ID [--vkey FILE]   (default: the deployed circuit's vkey.json from the build)
 zklabel audit item FILE --manifest MANIFEST`,
   group: `zklabel group join     add your identity's commitment to the open worker group`,
@@ -370,9 +371,11 @@ async function task(ctx: Ctx, sub: string | undefined, rest: string[], values: V
     const { metadataFromSpec, encodeTaskMetadata } = await import("@zklabel/sdk/metadata");
     const { DEFAULT_VAULT_URL } = await import("./vault.ts");
     const vault = typeof values.vault === "string" ? values.vault : DEFAULT_VAULT_URL;
-    const meta = spec.spec.metadataURI ? undefined : encodeTaskMetadata(metadataFromSpec(spec.spec, vault));
-    const { client, wallet, deployment } = await connect(values);
     const nonce = BigInt(Date.now());
+    // The key nonce is public (it names the message to sign again); inline metadata carries it, so
+    // `labels export` needs only the wallet.
+    const meta = spec.spec.metadataURI ? undefined : encodeTaskMetadata(metadataFromSpec(spec.spec, vault, nonce));
+    const { client, wallet, deployment } = await connect(values);
     const { pkR } = await requesterKey(wallet, deployment, nonce);
     const funding = typeof values.funding === "string" ? BigInt(values.funding) : undefined;
     const { taskId, hash } = await client.createTask({
@@ -384,7 +387,7 @@ async function task(ctx: Ctx, sub: string | undefined, rest: string[], values: V
       metadataHash: meta?.hash,
     });
     ctx.out(
-      `created task ${taskId} (tx ${hash}); your decryption key is derived with key nonce ${nonce}: keep it${goldOut ? `\ngold openings (secret, keep them): ${goldOut}` : ""}`,
+      `created task ${taskId} (tx ${hash}); your decryption key is derived from your wallet's signature with key nonce ${nonce} (kept in the task's metadata)${goldOut ? `\ngold openings (secret, keep them): ${goldOut}` : ""}`,
       {
         taskId,
         hash,
@@ -611,7 +614,7 @@ async function proofDataset(values: Values, batchIndex: number) {
 
 async function labels(ctx: Ctx, sub: string | undefined, values: Values): Promise<number> {
   if (sub !== "export") throw new UsageError(HELP.labels);
-  for (const k of ["task", "key-nonce", "manifest", "out"]) {
+  for (const k of ["task", "manifest", "out"]) {
     if (typeof values[k] !== "string") throw new UsageError(`labels export needs --${k}; see zklabel labels --help`);
   }
   const format = typeof values.format === "string" ? values.format : "jsonl";
@@ -620,8 +623,22 @@ async function labels(ctx: Ctx, sub: string | undefined, values: Values): Promis
   const taskId = BigInt(wholeNumber(values.task, "--task"));
   const { manifest } = checkManifest(await readJson(values.manifest as string));
   const { client, wallet, deployment } = await connect(values);
-  const { skR, pkR } = await requesterKey(wallet, deployment, BigInt(values["key-nonce"] as string));
   const stored = await client.getTask(taskId);
+  let keyNonce = values["key-nonce"];
+  if (typeof keyNonce !== "string") {
+    const { escrowReader: reader0, readTaskInfo, taskMetadata } = await import("@zklabel/sdk/work");
+    const info = await readTaskInfo(
+      reader0({ client: client.publicClient, address: client.escrow, fromBlock: BigInt(deployment.deployBlock) }),
+      taskId,
+    );
+    keyNonce = taskMetadata(info)?.keyNonce;
+    if (keyNonce === undefined)
+      throw new UsageError(
+        `task ${taskId}'s metadata names no key nonce: pass the one \`task create\` printed with --key-nonce`,
+      );
+  }
+  if (!/^\d+$/.test(keyNonce)) throw new UsageError("--key-nonce must be a whole number");
+  const { skR, pkR } = await requesterKey(wallet, deployment, BigInt(keyNonce));
   if (stored.pkR[0] !== pkR[0] || stored.pkR[1] !== pkR[1]) {
     throw new InputError(
       `this account and key nonce do not give task ${taskId}'s encryption key: check --account and --key-nonce`,

@@ -35,6 +35,8 @@ export const deploymentSchema = z.object({
   datasetDepth: z.number().int().positive(),
   deployBlock: uint,
   insecureDevKeys: z.literal(true),
+  /** The data vault the app uploads datasets to (the dev stack runs one). */
+  vaultUrl: z.url().optional(),
   demoTask: demoTaskSchema,
 });
 

@@ -19,6 +19,11 @@ export const taskMetadataSchema = z.object({
   }),
   /** Base URL of the vault that serves the items. */
   vault: z.string().url().optional(),
+  /**
+   * The nonce of the message the requester signed to derive the task's encryption key
+   * (requesterKeyMessage): public, it only names which signature to ask the wallet for again.
+   */
+  keyNonce: z.string().regex(/^\d+$/).optional(),
 });
 /** Parsed task metadata. */
 export type TaskMetadata = z.infer<typeof taskMetadataSchema>;
@@ -26,7 +31,7 @@ export type TaskMetadata = z.infer<typeof taskMetadataSchema>;
 const PREFIX = "data:application/json;base64,";
 
 /** The metadata of a task spec (and its vault URL). */
-export function metadataFromSpec(spec: TaskSpec, vault?: string): TaskMetadata {
+export function metadataFromSpec(spec: TaskSpec, vault?: string, keyNonce?: bigint): TaskMetadata {
   const r = spec.rule;
   return {
     version: 1,
@@ -34,6 +39,7 @@ export function metadataFromSpec(spec: TaskSpec, vault?: string): TaskMetadata {
     instructions: spec.instructions,
     rule: { type: r.type, classes: "classes" in r ? r.classes : undefined },
     vault,
+    keyNonce: keyNonce?.toString(),
   };
 }
 

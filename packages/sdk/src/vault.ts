@@ -10,10 +10,10 @@ import { ACCESS_CIRCUIT, accessInput } from "@zklabel/core/access";
 import { contentHash } from "@zklabel/core/field";
 import type { workerGroup } from "@zklabel/core/group";
 import { type Identity, workerSecret } from "@zklabel/core/identity";
-import { BatchSlice } from "@zklabel/core/merkle";
+import { BatchSlice, type DatasetTree } from "@zklabel/core/merkle";
 import { type ProvingArtifacts, proveBatch } from "@zklabel/core/prove";
 import { z } from "zod";
-import type { Manifest } from "./dataset.ts";
+import { checkManifest, type Manifest } from "./dataset.ts";
 import { type ProveProgress, runStages } from "./progress.ts";
 
 /** MIME types a vault stores by default; anything else is refused at upload. */
@@ -243,6 +243,22 @@ export class VaultClient {
     await Promise.all(Array.from({ length: Math.min(args.concurrency ?? 4, queue.length) }, worker));
     status = uploadStatusSchema.parse(await this.call("POST", `/v1/uploads/${status.uploadId}/commit`));
     return status;
+  }
+
+  /**
+   * The public manifest of a dataset the vault holds (items named "#1", "#2", ...: file names
+   * stay with the requester), checked: its items must hash to `root`.
+   */
+  async manifest(root: bigint): Promise<{ manifest: Manifest; tree: DatasetTree }> {
+    const json = await this.call("GET", `/v1/datasets/0x${root.toString(16)}/manifest`);
+    const checked = checkManifest(json);
+    if (checked.tree.root !== root)
+      throw new VaultError(
+        `the vault's manifest is for root ${checked.manifest.root}, not 0x${root.toString(16)}`,
+        0,
+        "wrong_root",
+      );
+    return checked;
   }
 
   /** An upload's state (for resuming by hand). */

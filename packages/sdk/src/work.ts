@@ -55,6 +55,11 @@ export function escrowReader(opts: Omit<EventReaderOptions, "abi">): EventReader
 export async function readTaskInfo(reader: EventReader, taskId: bigint): Promise<TaskInfo> {
   const log = (await reader.read()).find((l) => l.eventName === "TaskCreated" && l.args.taskId === taskId);
   if (!log) throw new Error(`task ${taskId} has no TaskCreated event: is the task id right, and the deployment block?`);
+  return taskInfoFromLog(log);
+}
+
+/** A task's parameters from its decoded TaskCreated event. */
+export function taskInfoFromLog(log: DecodedLog): TaskInfo {
   const p = log.args.params as {
     ruleId: number;
     ruleParams: readonly [bigint, bigint, bigint, bigint];
@@ -68,7 +73,7 @@ export async function readTaskInfo(reader: EventReader, taskId: bigint): Promise
   };
   const rule = log.args.rule as { batchSize: number; datasetDepth: number };
   return {
-    taskId,
+    taskId: log.args.taskId as bigint,
     ruleId: p.ruleId,
     ruleParams: p.ruleParams,
     datasetRoot: p.datasetRoot,

@@ -380,6 +380,27 @@ export function createVault(opts: VaultOptions) {
     };
   }
 
+  /**
+   * A registered dataset's public manifest: the tree's shape and every item's content hash (the
+   * leaves, commitments like the root), with items named by position: file names stay private.
+   * Auditors use it to check the root and to find a file in the dataset.
+   */
+  async function publicManifest(rootHex: string) {
+    const root = `0x${BigInt(rootHex).toString(16)}`;
+    const d = await storage.getDataset(root);
+    if (!d) throw new Refusal(404, "unknown_dataset", `this vault holds no dataset with root ${root}`);
+    const leaves = await storage.getLeaves(root);
+    return {
+      version: 1,
+      depth: d.depth,
+      chunk: d.chunk,
+      batchSize: d.batchSize,
+      count: d.count,
+      root,
+      items: leaves.map((contentHash, i) => ({ name: `#${i + 1}`, contentHash })),
+    };
+  }
+
   async function route(req: IncomingMessage): Promise<unknown> {
     const url = new URL(req.url ?? "/", "http://vault");
     const p = url.pathname.replace(/\/+$/, "");
@@ -388,6 +409,7 @@ export function createVault(opts: VaultOptions) {
     const item = p.match(/^\/v1\/uploads\/([\w-]+)\/items\/(\d+)$/);
     const commitPath = p.match(/^\/v1\/uploads\/([\w-]+)\/commit$/);
     const batchPath = p.match(/^\/v1\/tasks\/(\d+)\/batches\/(\d+)$/);
+    const manifestPath = p.match(/^\/v1\/datasets\/(0x[0-9a-fA-F]{1,64})\/manifest$/);
     if (m === "GET" && p === "/v1/health") return { ok: true, datasets: await storage.countDatasets() };
     if (m === "POST" && p === "/v1/uploads") {
       requireToken(req);
@@ -410,6 +432,7 @@ export function createVault(opts: VaultOptions) {
       return commit(commitPath[1]);
     }
     if (m === "POST" && p === "/v1/challenges") return newChallenge();
+    if (m === "GET" && manifestPath) return publicManifest(manifestPath[1]);
     if (m === "POST" && batchPath)
       return serveBatch(await readJsonBody(req), BigInt(batchPath[1]), Number(batchPath[2]));
     throw new Refusal(404, "not_found", `no ${m} ${p} on a zkLabel vault (see docs/protocol.md "Data vault")`);

@@ -2,6 +2,8 @@
 
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import type { DeploymentFile } from "@zklabel/core/deployment";
+import Link from "next/link";
+import { usePathname } from "next/navigation";
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from "react";
 import { WagmiProvider } from "wagmi";
 import { DeploymentProblem, loadDeployment } from "@/lib/deployment";
@@ -85,7 +87,7 @@ function Providers({ deployment, children }: { deployment: DeploymentFile; child
     <WagmiProvider config={config}>
       <QueryClientProvider client={queryClient}>
         <DeploymentContext.Provider value={deployment}>
-          <TopBar>
+          <TopBar nav>
             <WalletPanel />
           </TopBar>
           <main className="container">{children}</main>
@@ -95,11 +97,31 @@ function Providers({ deployment, children }: { deployment: DeploymentFile; child
   );
 }
 
-function TopBar({ children }: { children?: ReactNode }) {
+const NAV: { href: string; label: string; match: RegExp }[] = [
+  { href: "/work", label: "Work", match: /^\/work/ },
+  { href: "/requester/new", label: "Post a task", match: /^\/requester\/new/ },
+  { href: "/requester", label: "My tasks", match: /^\/requester(\/(?!new)|$)/ },
+  { href: "/audit", label: "Audit", match: /^\/audit/ },
+];
+
+function Nav() {
+  const path = usePathname() ?? "/";
+  return (
+    <nav aria-label="Main" className="mainnav">
+      {NAV.map((n) => (
+        <Link key={n.href} href={n.href} aria-current={n.match.test(path) ? "page" : undefined}>
+          {n.label}
+        </Link>
+      ))}
+    </nav>
+  );
+}
+
+function TopBar({ children, nav }: { children?: ReactNode; nav?: boolean }) {
   return (
     <header className="topbar">
       <div className="topbar-inner">
-        <a className="brand" href="/">
+        <Link className="brand" href="/">
           <svg aria-hidden="true" viewBox="0 0 64 64" width="28" height="28">
             <rect width="64" height="64" rx="14" fill="#1f3a5f" />
             <path
@@ -113,7 +135,8 @@ function TopBar({ children }: { children?: ReactNode }) {
             <circle cx="47" cy="20" r="5" fill="#5ad1a4" />
           </svg>
           <span>zkLabel</span>
-        </a>
+        </Link>
+        {nav && <Nav />}
         {children}
       </div>
     </header>

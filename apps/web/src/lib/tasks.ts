@@ -1,0 +1,223 @@
+"use client";
+/**
+ * Every task of the escrow, rebuilt in the browser from its events (one incremental reader per
+ * page load, polled every two seconds): parameters, metadata (checked against its on-chain
+ * hash), funding, and each batch's state. Shared by the worker, requester and auditor pages.
+ */
+import { useQuery } from "@tanstack/react-query";
+import { deployedCircuit } from "@zklabel/core/registry";
+import { RULE_IDS, type RuleName } from "@zklabel/core/task";
+import type { DecodedLog, EventReader } from "@zklabel/sdk/events";
+import type { TaskMetadata } from "@zklabel/sdk/metadata";
+import { escrowReader, type TaskInfo, taskInfoFromLog, taskMetadata } from "@zklabel/sdk/work";
+import { useMemo } from "react";
+import type { Address } from "viem";
+import { usePublicClient } from "wagmi";
+import { useDeployment } from "@/components/AppShell";
+
+export type BatchStatus = "open" | "pending" | "verified";
+
+/** One batch of a task: items [first, first + count). */
+export interface BatchView {
+  index: number;
+  first: number;
+  count: number;
+  status: BatchStatus;
+  /** The BatchSubmitted event (proof accepted; pending or verified). */
+  submitted?: DecodedLog;
+  /** The BatchVerified event (credited). */
+  verified?: DecodedLog;
+  /** End of the challenge window (unix seconds), for a submitted batch. */
+  finalizesAt?: bigint;
+}
+
+/** A task as the events tell it. */
+export interface TaskView {
+  id: bigint;
+  info: TaskInfo;
+  rule: RuleName | "unknown";
+  metadata: TaskMetadata | null;
+  /** Why the metadata could not be read, when it could not. */
+  metadataProblem?: string;
+  title: string;
+  requester: Address;
+  token: Address;
+  created: DecodedLog;
+  /** TaskFunded amounts added up (creation and top-ups). */
+  funded: bigint;
+  cancelled: boolean;
+  /** Paid out so far (BatchVerified amounts). */
+  spent: bigint;
+  batches: BatchView[];
+  verifiedBatches: number;
+  pendingBatches: number;
+  verifiedItems: number;
+  /** Every event of this task, in chain order. */
+  events: DecodedLog[];
+}
+
+const RULE_BY_ID = Object.fromEntries(Object.entries(RULE_IDS).map(([k, v]) => [v, k as RuleName])) as Record<
+  number,
+  RuleName
+>;
+
+/** The rule name of a rule id. */
+export const ruleName = (ruleId: number): RuleName | "unknown" => RULE_BY_ID[ruleId] ?? "unknown";
+
+/** Human names of the rules. */
+export const RULE_LABELS: Record<RuleName | "unknown", string> = {
+  classification: "Classification",
+  bbox: "Bounding box",
+  sensor: "Sensor range",
+  unknown: "Unknown rule",
+};
+
+/** Builds every task from the escrow's events. */
+export function tasksFromLogs(logs: readonly DecodedLog[]): TaskView[] {
+  const tasks = new Map<bigint, TaskView>();
+  for (const log of logs) {
+    const taskId = log.args.taskId as bigint | undefined;
+    if (taskId === undefined) continue;
+    if (log.eventName === "TaskCreated") {
+      const info = taskInfoFromLog(log);
+      let metadata: TaskMetadata | null = null;
+      let metadataProblem: string | undefined;
+      try {
+        metadata = taskMetadata(info);
+      } catch (e) {
+        metadataProblem = e instanceof Error ? e.message : String(e);
+      }
+      const batchCount = Math.ceil(info.itemCount / info.batchSize);
+      tasks.set(taskId, {
+        id: taskId,
+        info,
+        rule: ruleName(info.ruleId),
+        metadata,
+        metadataProblem,
+        title: metadata?.title || `Task #${taskId}`,
+        requester: log.args.requester as Address,
+        token: log.args.token as Address,
+        created: log,
+        funded: 0n,
+        cancelled: false,
+        spent: 0n,
+        batches: Array.from({ length: batchCount }, (_, b) => ({
+          index: b,
+          first: b * info.batchSize,
+          count: Math.min(info.batchSize, info.itemCount - b * info.batchSize),
+          status: "open" as BatchStatus,
+        })),
+        verifiedBatches: 0,
+        pendingBatches: 0,
+        verifiedItems: 0,
+        events: [log],
+      });
+      continue;
+    }
+    const t = tasks.get(taskId);
+    if (!t) continue;
+    t.events.push(log);
+    const b = log.args.batchIndex !== undefined ? t.batches[Number(log.args.batchIndex as bigint)] : undefined;
+    switch (log.eventName) {
+      case "TaskFunded":
+        t.funded += log.args.amount as bigint;
+        break;
+      case "TaskCancelled":
+        t.cancelled = true;
+        break;
+      case "BatchSubmitted":
+        if (b) {
+          b.submitted = log;
+          b.finalizesAt = log.args.finalizesAt as bigint;
+          if (b.status === "open") b.status = "pending";
+        }
+        break;
+      case "BatchVerified":
+        if (b) {
+          b.verified = log;
+          b.status = "verified";
+        }
+        t.spent += (log.args.recipientAmount as bigint) + (log.args.relayerAmount as bigint);
+        break;
+    }
+  }
+  for (const t of tasks.values()) {
+    t.verifiedBatches = t.batches.filter((b) => b.status === "verified").length;
+    t.pendingBatches = t.batches.filter((b) => b.status === "pending").length;
+    t.verifiedItems = t.batches.reduce((n, b) => n + (b.status === "verified" ? b.count : 0), 0);
+  }
+  return [...tasks.values()].sort((a, b) => (a.id < b.id ? 1 : -1));
+}
+
+const readers = new Map<string, EventReader>();
+
+/** All escrow events since the deployment block, re-read (incrementally) every two seconds. */
+export function useEscrowLogs() {
+  const d = useDeployment();
+  const client = usePublicClient({ chainId: d.chainId });
+  return useQuery({
+    queryKey: ["escrow-logs", d.chainId, d.escrow, d.deployBlock],
+    enabled: client !== undefined,
+    refetchInterval: 2000,
+    queryFn: async () => {
+      if (!client) throw new Error("no connection to the chain");
+      const key = `${d.chainId}:${d.escrow}:${d.deployBlock}`;
+      let reader = readers.get(key);
+      if (!reader) {
+        reader = escrowReader({ client, address: d.escrow as Address, fromBlock: BigInt(d.deployBlock) });
+        readers.set(key, reader);
+      }
+      // A copy: the reader appends to its own array, and React Query compares by reference.
+      return [...(await reader.read())];
+    },
+  });
+}
+
+/** Every task, newest first. */
+export function useTasks() {
+  const logs = useEscrowLogs();
+  const tasks = useMemo(() => (logs.data ? tasksFromLogs(logs.data) : undefined), [logs.data]);
+  return {
+    tasks,
+    loading: logs.isLoading,
+    error: logs.error ? `Reading the escrow's events failed: ${logs.error.message}` : undefined,
+    refetch: logs.refetch,
+  };
+}
+
+/** One task by id (undefined while loading; null when it does not exist). */
+export function useTask(id: bigint | null) {
+  const all = useTasks();
+  const task = all.tasks && id !== null ? (all.tasks.find((t) => t.id === id) ?? null) : undefined;
+  return { ...all, task };
+}
+
+/** The circuit registry entry the deployment proves `rule` with, if the rule is deployed. */
+export function circuitForRule(rule: RuleName | "unknown") {
+  if (rule === "unknown") return undefined;
+  try {
+    return deployedCircuit(rule);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Parses a route segment as a task id or batch index (null when it is not a whole number). */
+export function parseIndex(v: string | string[] | undefined): bigint | null {
+  return typeof v === "string" && /^\d{1,30}$/.test(v) ? BigInt(v) : null;
+}
+
+/** "3 h 20 min" / "12 min" / "40 s" until (positive) or since a unix time. */
+export function timeLeft(unixSeconds: bigint, nowMs = Date.now()): string {
+  const s = Math.round(Number(unixSeconds) - nowMs / 1000);
+  const a = Math.abs(s);
+  const text =
+    a >= 86400
+      ? `${Math.floor(a / 86400)} d ${Math.floor((a % 86400) / 3600)} h`
+      : a >= 3600
+        ? `${Math.floor(a / 3600)} h ${Math.floor((a % 3600) / 60)} min`
+        : a >= 60
+          ? `${Math.floor(a / 60)} min`
+          : `${a} s`;
+  return s >= 0 ? `in ${text}` : `${text} ago`;
+}
