@@ -6,6 +6,8 @@ const nextConfig: NextConfig = {
   reactStrictMode: true,
   // Do not write AGENTS.md files into the app when `next dev` runs.
   agentRules: false,
+  // No development-tools badge over the pages (and their screenshots).
+  devIndicators: false,
 };
 
 export default nextConfig;

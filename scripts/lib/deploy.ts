@@ -30,6 +30,20 @@ export interface Deployment {
   datasetDepth: number;
   deployBlock: string;
   insecureDevKeys: true;
+  /** Every rule the escrow has a verifier for (classification first). */
+  rules: DeployedRule[];
+}
+
+/** One rule's verifiers as the escrow's registry holds them. */
+export interface DeployedRule {
+  rule: string;
+  ruleId: number;
+  circuit: string;
+  verifier: Address;
+  batchVerifier: Address;
+  batchSize: number;
+  datasetDepth: number;
+  publicInputCount: number;
 }
 
 // Typed loosely on purpose: hardhat-viem's helper types are generic over the
@@ -47,7 +61,10 @@ interface ViemHelpers {
   }>;
 }
 
-/** Deploys the Poseidon libraries, the worker-group registry, the classification worker verifier and the escrow. */
+/** The rules deployed behind the escrow, each with its worker circuit's verifiers (circuits.json "deploy"). */
+const RULES = ["classification", "bbox", "sensor"] as const;
+
+/** Deploys the Poseidon libraries, the worker-group registry, the escrow and every rule's verifiers. */
 export async function deployZkLabel(viem: ViemHelpers): Promise<Deployment> {
   const client = await viem.getPublicClient();
   const chainId = await client.getChainId();
@@ -58,53 +75,69 @@ export async function deployZkLabel(viem: ViemHelpers): Promise<Deployment> {
     );
   }
   const deployBlock = await client.getBlockNumber();
-  const circuit = deployedCircuit("classification");
   const [t3, t5, t6] = [
     await viem.deployContract("PoseidonT3"),
     await viem.deployContract("PoseidonT5"),
     await viem.deployContract("PoseidonT6"),
   ];
-  // The verifier's public-input count comes from the keys it was generated from.
-  const vkey = JSON.parse(await readFile(join(ROOT, "build/circuits", circuit.name, "vkey.json"), "utf8")) as {
-    nPublic: number;
-  };
-  const verifier = await viem.deployContract(verifierName(circuit.name));
-  const batchVerifier = await viem.deployContract(batchVerifierName(circuit.name));
   const groups = await viem.deployContract("WorkerGroups", [ROOT_GRACE_PERIOD], {
     libraries: { PoseidonT3: t3.address },
   });
   const escrow = await viem.deployContract("ZkLabelEscrow", [groups.address], {
     libraries: { PoseidonT3: t3.address, PoseidonT5: t5.address, PoseidonT6: t6.address },
   });
-  const ruleId = circuit.ruleId;
-  if (ruleId === undefined) throw new Error(`${circuit.name} has no ruleId in circuits/circuits.json`);
-  const hash = await escrow.write.setRuleVerifier([
-    ruleId,
-    {
+  const rules: DeployedRule[] = [];
+  for (const rule of RULES) {
+    const circuit = deployedCircuit(rule);
+    const ruleId = circuit.ruleId;
+    if (ruleId === undefined) throw new Error(`${circuit.name} has no ruleId in circuits/circuits.json`);
+    // The verifier's public-input count comes from the keys it was generated from.
+    const vkey = JSON.parse(await readFile(join(ROOT, "build/circuits", circuit.name, "vkey.json"), "utf8")) as {
+      nPublic: number;
+    };
+    const verifier = await viem.deployContract(verifierName(circuit.name));
+    const batchVerifier = await viem.deployContract(batchVerifierName(circuit.name));
+    const entry: DeployedRule = {
+      rule,
+      ruleId,
+      circuit: circuit.name,
       verifier: verifier.address,
+      batchVerifier: batchVerifier.address,
       batchSize: circuit.params.N,
       datasetDepth: circuit.params.DEPTH,
       publicInputCount: vkey.nPublic,
-      batchVerifier: batchVerifier.address,
-    },
-  ]);
-  if ((await client.waitForTransactionReceipt({ hash })).status !== "success") {
-    throw new Error("registering the classification verifier with the escrow failed");
+    };
+    const hash = await escrow.write.setRuleVerifier([
+      ruleId,
+      {
+        verifier: entry.verifier,
+        batchSize: entry.batchSize,
+        datasetDepth: entry.datasetDepth,
+        publicInputCount: entry.publicInputCount,
+        batchVerifier: entry.batchVerifier,
+      },
+    ]);
+    if ((await client.waitForTransactionReceipt({ hash })).status !== "success") {
+      throw new Error(`registering the ${rule} verifier with the escrow failed`);
+    }
+    rules.push(entry);
   }
+  const [classification] = rules;
   const testToken = await viem.deployContract("TestToken");
   return {
     chainId,
     escrow: escrow.address,
-    verifier: verifier.address,
-    batchVerifier: batchVerifier.address,
+    verifier: classification.verifier,
+    batchVerifier: classification.batchVerifier,
     groups: groups.address,
     testToken: testToken.address,
     rootGracePeriod: ROOT_GRACE_PERIOD.toString(),
-    circuit: circuit.name,
-    publicInputCount: vkey.nPublic,
-    batchSize: circuit.params.N,
-    datasetDepth: circuit.params.DEPTH,
+    circuit: classification.circuit,
+    publicInputCount: classification.publicInputCount,
+    batchSize: classification.batchSize,
+    datasetDepth: classification.datasetDepth,
     deployBlock: deployBlock.toString(),
     insecureDevKeys: true,
+    rules,
   };
 }

@@ -2,7 +2,7 @@ import { batchCount } from "./batch.ts";
 import { checkClassificationLabels, checkClassificationParams } from "./classification.ts";
 import type { Encrypted } from "./encryption.ts";
 import { assertField } from "./field.ts";
-import { DatasetTree, datasetChunk, log2Exact, MAX_CHUNK } from "./merkle.ts";
+import { type BatchSource, DatasetTree, datasetChunk, log2Exact, MAX_CHUNK } from "./merkle.ts";
 import { poseidon } from "./poseidon.ts";
 import type { CircuitInfo } from "./registry.ts";
 import type { RuleParams, TaskBinding } from "./task.ts";
@@ -63,12 +63,17 @@ export function boxMeta(item: BoxItem): bigint {
  * in items, like every dataset tree.
  */
 export function boxDatasetTree(depth: number, items: readonly BoxItem[], chunk: number = MAX_CHUNK): DatasetTree {
+  return new DatasetTree(depth - 1, boxPairNodes(items), chunk);
+}
+
+/** The bottom nodes of a box dataset tree: Poseidon(contentHash, meta) of items 2j and 2j+1 (0s for a missing one). */
+export function boxPairNodes(items: readonly BoxItem[]): bigint[] {
   const nodes: bigint[] = [];
   for (let i = 0; i < items.length; i += 2) {
     const b = items[i + 1];
     nodes.push(poseidon([items[i].contentHash, boxMeta(items[i]), b?.contentHash ?? 0n, b ? boxMeta(b) : 0n]));
   }
-  return new DatasetTree(depth - 1, nodes, chunk);
+  return nodes;
 }
 
 /** Each box label that breaks the rule, in words, numbered by dataset item. */
@@ -123,7 +128,10 @@ export function boxFromValue(v: bigint): Box {
 /** Everything a worker needs to prove one bounding-box batch with BoxWorkerBatch. */
 export interface BoxWorkerRequest extends WorkerContext {
   circuit: CircuitInfo;
+  /** Every item of the dataset; or, with `slice`, only the items of batch `batchIndex`. */
   items: readonly BoxItem[];
+  /** The batch's slice of the pair-node tree (what a vault serves) and the dataset's item count. */
+  slice?: { source: BatchSource; itemCount: number };
   task: Omit<TaskBinding, "ruleParamsHash" | "datasetRoot">;
   params: BoxParams;
   batchIndex: number;
@@ -142,13 +150,26 @@ export function boxWorkerInput(r: BoxWorkerRequest): {
   log2Exact(N);
   const paramErrors = checkBoxParams(r.params);
   if (paramErrors.length) throw new RangeError(paramErrors.join("; "));
-  const count = batchCount(r.items.length, N, r.batchIndex, r.labels.length);
-  const batchItems = r.items.slice(r.batchIndex * N, r.batchIndex * N + count);
+  const count = batchCount(r.slice?.itemCount ?? r.items.length, N, r.batchIndex, r.labels.length);
+  const batchItems = r.slice ? r.items.slice(0, count) : r.items.slice(r.batchIndex * N, r.batchIndex * N + count);
+  if (batchItems.length !== count)
+    throw new RangeError(`batch ${r.batchIndex} has ${count} items, got ${batchItems.length}`);
   const violations = checkBoxLabels(r.labels, batchItems, r.params, r.batchIndex * N);
   if (violations.length) throw new RangeError(violations.join("; "));
   assertField(r.salt, "salt");
 
-  const tree = boxDatasetTree(DEPTH, r.items, datasetChunk(N / 2));
+  const tree: BatchSource = r.slice?.source ?? boxDatasetTree(DEPTH, r.items, datasetChunk(N / 2));
+  if (r.slice) {
+    // The slice's pair nodes must be these very items (content and size): nothing else can be proven.
+    const nodes = boxPairNodes(batchItems);
+    const leaves = tree.batchLeaves(r.batchIndex, N / 2);
+    nodes.forEach((node, j) => {
+      if (node !== leaves[j])
+        throw new RangeError(
+          `items ${r.batchIndex * N + 2 * j} and ${r.batchIndex * N + 2 * j + 1} do not match the dataset`,
+        );
+    });
+  }
   const pad = <T>(xs: readonly T[], zero: T) => Array.from({ length: N }, (_, i) => xs[i] ?? zero);
   const s = (x: bigint | number) => x.toString();
   const shared = ruleWorkerInput({

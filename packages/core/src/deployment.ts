@@ -35,6 +35,21 @@ export const deploymentSchema = z.object({
   datasetDepth: z.number().int().positive(),
   deployBlock: uint,
   insecureDevKeys: z.literal(true),
+  /** Every rule with a verifier behind the escrow (classification, bbox, sensor). */
+  rules: z
+    .array(
+      z.object({
+        rule: z.enum(["classification", "bbox", "sensor"]),
+        ruleId: z.number().int().positive(),
+        circuit: z.string(),
+        verifier: address,
+        batchVerifier: address,
+        batchSize: z.number().int().positive(),
+        datasetDepth: z.number().int().positive(),
+        publicInputCount: z.number().int().positive(),
+      }),
+    )
+    .optional(),
   /** The data vault the app uploads datasets to (the dev stack runs one). */
   vaultUrl: z.url().optional(),
   demoTask: demoTaskSchema,

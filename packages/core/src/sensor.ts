@@ -1,7 +1,7 @@
 import { batchCount } from "./batch.ts";
 import type { Encrypted } from "./encryption.ts";
 import { assertField } from "./field.ts";
-import { DatasetTree, datasetChunk, log2Exact, MAX_CHUNK } from "./merkle.ts";
+import { type BatchSource, DatasetTree, datasetChunk, log2Exact, MAX_CHUNK } from "./merkle.ts";
 import { poseidon } from "./poseidon.ts";
 import type { CircuitInfo } from "./registry.ts";
 import type { RuleParams, TaskBinding } from "./task.ts";
@@ -72,7 +72,10 @@ export function checkSensorLabels(
 /** Everything a worker needs to prove one sensor batch with SensorWorkerBatch. */
 export interface SensorWorkerRequest extends WorkerContext {
   circuit: CircuitInfo;
+  /** Every window of the dataset; or, with `slice`, only the windows of batch `batchIndex`. */
   windows: readonly (readonly number[])[];
+  /** The batch's slice of the dataset tree (what a vault serves) and the dataset's item count. */
+  slice?: { source: BatchSource; itemCount: number };
   task: Omit<TaskBinding, "ruleParamsHash" | "datasetRoot">;
   params: SensorParams;
   batchIndex: number;
@@ -91,8 +94,9 @@ export function sensorWorkerInput(r: SensorWorkerRequest): {
   log2Exact(N);
   checkReading(r.params.lo, "lo");
   checkReading(r.params.hi, "hi");
-  const count = batchCount(r.windows.length, N, r.batchIndex, r.labels.length);
-  const batch = r.windows.slice(r.batchIndex * N, r.batchIndex * N + count);
+  const count = batchCount(r.slice?.itemCount ?? r.windows.length, N, r.batchIndex, r.labels.length);
+  const batch = r.slice ? r.windows.slice(0, count) : r.windows.slice(r.batchIndex * N, r.batchIndex * N + count);
+  if (batch.length !== count) throw new RangeError(`batch ${r.batchIndex} has ${count} items, got ${batch.length}`);
   for (const [i, w] of batch.entries()) {
     if (w.length !== T)
       throw new RangeError(`item ${r.batchIndex * N + i}: a window has ${T} readings, got ${w.length}`);
@@ -101,7 +105,14 @@ export function sensorWorkerInput(r: SensorWorkerRequest): {
   if (violations.length) throw new RangeError(violations.join("; "));
   assertField(r.salt, "salt");
 
-  const tree = sensorDatasetTree(DEPTH, r.windows, datasetChunk(N));
+  const tree: BatchSource = r.slice?.source ?? sensorDatasetTree(DEPTH, r.windows, datasetChunk(N));
+  if (r.slice) {
+    const leaves = tree.batchLeaves(r.batchIndex, N);
+    batch.forEach((w, i) => {
+      if (sensorLeaf(w) !== leaves[i])
+        throw new RangeError(`item ${r.batchIndex * N + i}: its readings do not match the dataset`);
+    });
+  }
   const labels = Array.from({ length: N }, (_, i) => BigInt(r.labels[i] ?? 0));
   const s = (x: bigint | number) => x.toString();
   const shared = ruleWorkerInput({

@@ -1,16 +1,110 @@
 /**
- * Datasets and manifests (browser and Node): items become leaves (their content hash), the
- * leaves a dataset tree, and the manifest records every item's name and hash with the root
+ * Datasets and manifests (browser and Node): items become leaves, the leaves a dataset tree, and
+ * the manifest records every item's name and hash (and what the rule reads of it) with the root
  * the task commits to. A manifest lets anyone re-check the root and find an item by its bytes.
+ * Three kinds of dataset, one per rule (docs/protocol.md, "Task"):
+ *  - "content" (classification): leaf = the item's content hash;
+ *  - "box" (bounding boxes): items are images; pairs of (content hash, width·2^16 + height) hash
+ *    into the tree's bottom nodes;
+ *  - "sensor" (sensor range): items are windows of 16 readings; leaf = Poseidon(readings).
  */
+import { boxDatasetTree } from "@zklabel/core/bbox";
 import { contentHash } from "@zklabel/core/field";
 import { DatasetTree, datasetChunk } from "@zklabel/core/merkle";
+import { sensorLeaf } from "@zklabel/core/sensor";
 import { z } from "zod";
+import { imageSize, parseSensorWindow } from "./items.ts";
+
+/** The kinds of dataset, one per rule. */
+export const DATASET_KINDS = ["content", "box", "sensor"] as const;
+/** A dataset kind. */
+export type DatasetKind = (typeof DATASET_KINDS)[number];
+
+/** The dataset kind a rule reads (rule ids: 1 classification, 2 bounding box, 3 sensor range). */
+export const kindOfRule = (ruleId: number): DatasetKind => (ruleId === 2 ? "box" : ruleId === 3 ? "sensor" : "content");
+
+/** What the tree needs of one item. */
+export interface ItemFacts {
+  contentHash: bigint;
+  /** Sensor windows: Poseidon of the readings. */
+  leaf?: bigint;
+  /** Box images: pixel size. */
+  width?: number;
+  height?: number;
+  /** Sensor windows: the readings. */
+  readings?: number[];
+}
+
+/** Reads what a dataset of `kind` needs of an item's bytes; throws a DatasetError naming the item. */
+export function itemFacts(kind: DatasetKind, name: string, bytes: Uint8Array, type?: string): ItemFacts {
+  const facts: ItemFacts = { contentHash: contentHash(bytes) };
+  try {
+    if (kind === "sensor") {
+      facts.readings = parseSensorWindow(bytes, name);
+      facts.leaf = sensorLeaf(facts.readings);
+    } else if (kind === "box") {
+      const size = imageSize(bytes, type ?? "");
+      facts.width = size.width;
+      facts.height = size.height;
+    }
+  } catch (e) {
+    const m = e instanceof Error ? e.message : String(e);
+    throw new DatasetError(m.includes(name) ? m : `${name}: ${m}`);
+  }
+  return facts;
+}
+
+/** The dataset tree of `kind` over the items' facts. */
+export function datasetTree(
+  kind: DatasetKind,
+  depth: number,
+  batchSize: number,
+  items: readonly ItemFacts[],
+): DatasetTree {
+  if (kind === "box") {
+    return boxDatasetTree(
+      depth,
+      items.map((x) => ({ contentHash: x.contentHash, width: x.width ?? 0, height: x.height ?? 0 })),
+      datasetChunk(batchSize / 2),
+    );
+  }
+  if (kind === "sensor") {
+    return new DatasetTree(
+      depth,
+      items.map((x) => {
+        if (x.leaf === undefined) throw new DatasetError("a sensor item has no leaf (Poseidon of its readings)");
+        return x.leaf;
+      }),
+      datasetChunk(batchSize),
+    );
+  }
+  return new DatasetTree(
+    depth,
+    items.map((x) => x.contentHash),
+    datasetChunk(batchSize),
+  );
+}
+
+/** Where a batch sits in a tree of `kind`: its leaves per batch, the tree's depth and bottom chunk. */
+export function batchShape(kind: DatasetKind, depth: number, batchSize: number) {
+  return kind === "box"
+    ? { leaves: batchSize / 2, depth: depth - 1, chunk: datasetChunk(batchSize / 2) }
+    : { leaves: batchSize, depth, chunk: datasetChunk(batchSize) };
+}
+
+const manifestFacts = (x: Manifest["items"][number]): ItemFacts => ({
+  contentHash: BigInt(x.contentHash),
+  leaf: x.leaf === undefined ? undefined : BigInt(x.leaf),
+  width: x.width,
+  height: x.height,
+});
 
 /** One item before hashing: a name people recognise and its bytes. */
 export interface DatasetItem {
   name: string;
   bytes: Uint8Array;
+  /** MIME type (box images: which header to read); from the name when absent. */
+  type?: string;
 }
 
 const hex32 = z.string().regex(/^0x[0-9a-f]{1,64}$/, "must be a 0x-prefixed hex field element");
@@ -26,7 +120,19 @@ export const manifestSchema = z.object({
   count: z.number().int().min(1),
   /** datasetRoot, hex. */
   root: hex32,
-  items: z.array(z.object({ name: z.string(), contentHash: hex32 })),
+  /** The dataset's kind (absent: "content", classification). */
+  kind: z.enum(DATASET_KINDS).optional(),
+  items: z.array(
+    z.object({
+      name: z.string(),
+      contentHash: hex32,
+      /** Sensor windows: Poseidon of the readings, hex. */
+      leaf: hex32.optional(),
+      /** Box images: pixel size. */
+      width: z.number().int().min(1).max(65535).optional(),
+      height: z.number().int().min(1).max(65535).optional(),
+    }),
+  ),
 });
 /** A parsed manifest. */
 export type Manifest = z.infer<typeof manifestSchema>;
@@ -44,43 +150,58 @@ const toHex = (x: bigint) => `0x${x.toString(16)}`;
  */
 export function buildDataset(
   items: Iterable<DatasetItem>,
-  opts: { depth: number; batchSize: number },
+  opts: { depth: number; batchSize: number; kind?: DatasetKind },
 ): { manifest: Manifest; tree: DatasetTree } {
+  const kind = opts.kind ?? "content";
   const seen = new Map<bigint, string>();
   const entries: Manifest["items"] = [];
-  const leaves: bigint[] = [];
+  const facts: ItemFacts[] = [];
   for (const item of items) {
-    const h = contentHash(item.bytes);
-    const first = seen.get(h);
+    const f = itemFacts(kind, item.name, item.bytes, item.type ?? typeFromExtension(item.name));
+    const first = seen.get(f.contentHash);
     if (first !== undefined) {
       throw new DatasetError(`item "${item.name}" has the same content as "${first}": remove one of them`);
     }
-    seen.set(h, item.name);
-    leaves.push(h);
-    entries.push({ name: item.name, contentHash: toHex(h) });
+    seen.set(f.contentHash, item.name);
+    facts.push(f);
+    entries.push({
+      name: item.name,
+      contentHash: toHex(f.contentHash),
+      ...(f.leaf !== undefined ? { leaf: toHex(f.leaf) } : {}),
+      ...(f.width !== undefined ? { width: f.width, height: f.height } : {}),
+    });
   }
-  if (leaves.length === 0) throw new DatasetError("the dataset has no items");
+  if (facts.length === 0) throw new DatasetError("the dataset has no items");
   const capacity = 2 ** opts.depth;
-  if (leaves.length > capacity) {
+  if (facts.length > capacity) {
     throw new DatasetError(
-      `the dataset has ${leaves.length} items, more than a tree of depth ${opts.depth} holds (${capacity}): split it into several tasks`,
+      `the dataset has ${facts.length} items, more than a tree of depth ${opts.depth} holds (${capacity}): split it into several tasks`,
     );
   }
-  const chunk = datasetChunk(opts.batchSize);
-  const tree = new DatasetTree(opts.depth, leaves, chunk);
+  const tree = datasetTree(kind, opts.depth, opts.batchSize, facts);
   return {
     tree,
     manifest: {
       version: 1,
       depth: opts.depth,
-      chunk,
+      chunk: batchShape(kind, opts.depth, opts.batchSize).chunk,
       batchSize: opts.batchSize,
-      count: leaves.length,
+      count: facts.length,
       root: toHex(tree.root),
+      ...(kind === "content" ? {} : { kind }),
       items: entries,
     },
   };
 }
+
+const EXTENSION_TYPES: Record<string, string> = {
+  png: "image/png",
+  jpg: "image/jpeg",
+  jpeg: "image/jpeg",
+  gif: "image/gif",
+  webp: "image/webp",
+};
+const typeFromExtension = (name: string) => EXTENSION_TYPES[name.split(".").pop()?.toLowerCase() ?? ""];
 
 /**
  * Parses a manifest and recomputes its root from the listed hashes; throws a DatasetError that
@@ -97,11 +218,21 @@ export function checkManifest(json: unknown): { manifest: Manifest; tree: Datase
   if (m.items.length !== m.count) {
     throw new DatasetError(`the manifest says ${m.count} items but lists ${m.items.length}`);
   }
-  const tree = new DatasetTree(
-    m.depth,
-    m.items.map((x) => BigInt(x.contentHash)),
-    m.chunk,
+  const kind = m.kind ?? "content";
+  if (m.chunk !== batchShape(kind, m.depth, m.batchSize).chunk) {
+    throw new DatasetError(
+      `the manifest's chunk ${m.chunk} does not fit a ${kind} dataset with batches of ${m.batchSize}`,
+    );
+  }
+  const missing = m.items.findIndex((x) =>
+    kind === "sensor" ? x.leaf === undefined : kind === "box" ? x.width === undefined || x.height === undefined : false,
   );
+  if (missing >= 0) {
+    throw new DatasetError(
+      `item ${missing} ("${m.items[missing].name}") lacks ${kind === "sensor" ? "its leaf" : "its width and height"}, which a ${kind} dataset needs`,
+    );
+  }
+  const tree = datasetTree(kind, m.depth, m.batchSize, m.items.map(manifestFacts));
   if (tree.root !== BigInt(m.root)) {
     throw new DatasetError(
       `the manifest's items hash to root ${toHex(tree.root)}, not to the root it states (${m.root})`,
@@ -119,6 +250,7 @@ export function findItem(manifest: Manifest, tree: DatasetTree, bytes: Uint8Arra
     index,
     name: manifest.items[index].name,
     batch: Math.floor(index / manifest.batchSize),
-    proof: tree.itemProof(index),
+    /** The item's inclusion proof (classification datasets, whose leaves are the items themselves). */
+    proof: (manifest.kind ?? "content") === "content" ? tree.itemProof(index) : undefined,
   };
 }

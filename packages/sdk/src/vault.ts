@@ -7,13 +7,22 @@
  * The client re-checks every item it receives against the task's on-chain dataset root.
  */
 import { ACCESS_CIRCUIT, accessInput } from "@zklabel/core/access";
+import { boxPairNodes } from "@zklabel/core/bbox";
 import { contentHash } from "@zklabel/core/field";
 import type { workerGroup } from "@zklabel/core/group";
 import { type Identity, workerSecret } from "@zklabel/core/identity";
 import { BatchSlice, type DatasetTree } from "@zklabel/core/merkle";
 import { type ProvingArtifacts, proveBatch } from "@zklabel/core/prove";
 import { z } from "zod";
-import { checkManifest, type Manifest } from "./dataset.ts";
+import {
+  batchShape,
+  checkManifest,
+  DATASET_KINDS,
+  type ItemFacts,
+  itemFacts,
+  kindOfRule,
+  type Manifest,
+} from "./dataset.ts";
 import { type ProveProgress, runStages } from "./progress.ts";
 
 /** MIME types a vault stores by default; anything else is refused at upload. */
@@ -127,6 +136,8 @@ export const batchResponseSchema = z.object({
   taskId: dec,
   batchIndex: z.number().int(),
   datasetRoot: hex,
+  /** The dataset's kind (absent: "content"). */
+  kind: z.enum(DATASET_KINDS).optional(),
   depth: z.number().int(),
   chunk: z.number().int(),
   itemCount: z.number().int(),
@@ -154,8 +165,8 @@ export class VaultError extends Error {
   }
 }
 
-/** One downloaded item, checked against its leaf. */
-export interface FetchedItem {
+/** One downloaded item, checked against its leaf, with what the rule reads of it (readings, image size). */
+export interface FetchedItem extends ItemFacts {
   index: number;
   name: string;
   type: string;
@@ -277,7 +288,8 @@ export class VaultClient {
    * and checks every item and the batch's path against `task.datasetRoot` (the chain's).
    */
   async fetchBatch(args: {
-    task: { taskId: bigint; taskHash: bigint; datasetRoot: bigint; batchSize: number };
+    /** The task as the chain has it; `ruleId` says how the items become leaves (classification when absent). */
+    task: { taskId: bigint; taskHash: bigint; datasetRoot: bigint; batchSize: number; ruleId?: number };
     batchIndex: number;
     identity: Identity;
     group: ReturnType<typeof workerGroup>;
@@ -321,30 +333,56 @@ export class VaultClient {
         "wrong_dataset",
       );
     }
-    if (body.leaves.length !== task.batchSize) {
+    const kind = kindOfRule(task.ruleId ?? 1);
+    if ((body.kind ?? "content") !== kind) {
       throw new VaultError(
-        `the vault sent ${body.leaves.length} leaves for a batch of ${task.batchSize}`,
+        `the vault holds a ${body.kind ?? "content"} dataset; this task's rule reads a ${kind} dataset`,
+        0,
+        "wrong_dataset",
+      );
+    }
+    const shape = batchShape(kind, body.depth, task.batchSize);
+    if (body.leaves.length !== shape.leaves) {
+      throw new VaultError(
+        `the vault sent ${body.leaves.length} leaves for a batch of ${task.batchSize} (${shape.leaves} expected)`,
         0,
         "bad_batch",
       );
     }
+    // The slice recomputes the dataset root from the leaves and the path: the chain's root, or an error.
     const slice = new BatchSlice({
-      depth: body.depth,
-      chunk: body.chunk,
-      size: body.itemCount,
+      depth: shape.depth,
+      chunk: shape.chunk,
+      size: kind === "box" ? Math.ceil(body.itemCount / 2) : body.itemCount,
       root: task.datasetRoot,
       batchIndex,
       leaves: body.leaves.map(BigInt),
       path: body.path.map(BigInt),
     });
-    const items = body.items.map((it) => {
+    const items: FetchedItem[] = body.items.map((it) => {
       const bytes = b64decode(it.data);
       const slot = it.index - batchIndex * task.batchSize;
-      if (slot < 0 || slot >= task.batchSize || contentHash(bytes) !== slice.leaves[slot]) {
-        throw new VaultError(`item ${it.index} from the vault is not the dataset's item ${it.index}`, 0, "bad_item");
+      const bad = () =>
+        new VaultError(`item ${it.index} from the vault is not the dataset's item ${it.index}`, 0, "bad_item");
+      if (slot < 0 || slot >= task.batchSize) throw bad();
+      let facts: ItemFacts;
+      try {
+        facts = itemFacts(kind, it.name, bytes, it.type);
+      } catch {
+        throw bad();
       }
-      return { index: it.index, name: it.name, type: it.type, bytes };
+      if (kind === "content" && facts.contentHash !== slice.leaves[slot]) throw bad();
+      if (kind === "sensor" && facts.leaf !== slice.leaves[slot]) throw bad();
+      return { index: it.index, name: it.name, type: it.type, bytes, ...facts };
     });
+    if (kind === "box") {
+      // Items 2j and 2j+1 (with their sizes) hash into leaf j.
+      const nodes = boxPairNodes(
+        items.map((x) => ({ contentHash: x.contentHash, width: x.width ?? 0, height: x.height ?? 0 })),
+      );
+      if (nodes.some((n, j) => n !== slice.leaves[j]))
+        throw new VaultError("the vault's images do not match the dataset's leaves", 0, "bad_item");
+    }
     const expected = Math.min(task.batchSize, body.itemCount - batchIndex * task.batchSize);
     if (items.length !== expected) {
       throw new VaultError(`the vault sent ${items.length} items; batch ${batchIndex} has ${expected}`, 0, "bad_batch");

@@ -4,6 +4,7 @@
  * labels, and decrypting accepted batches from their BatchSubmitted events.
  */
 import { recipientWord } from "@zklabel/core/batch";
+import { BOX_LABEL_BITS, type Box, type BoxItem, boxFromValue, boxWorkerInput } from "@zklabel/core/bbox";
 import { CLASS_LABEL_BITS, classificationWorkerInput, openWorkerBatch } from "@zklabel/core/classification";
 import type { workerGroup } from "@zklabel/core/group";
 import { type Identity, workerSecret } from "@zklabel/core/identity";
@@ -16,6 +17,7 @@ import {
   type Witness,
 } from "@zklabel/core/prove";
 import { deployedCircuit } from "@zklabel/core/registry";
+import { SENSOR_LABEL_BITS, sensorWorkerInput } from "@zklabel/core/sensor";
 import { RULE_IDS } from "@zklabel/core/task";
 import type { Abi, Address } from "viem";
 import { escrowAbi } from "./abi-escrow.ts";
@@ -161,6 +163,101 @@ export async function proveClassificationBatch(
   );
 }
 
+/** What proving a batch of any rule needs besides the rule's own data. */
+interface ProveCommon extends StageOptions {
+  task: TaskInfo;
+  chainId: bigint;
+  escrow: Address;
+  batchIndex: number;
+  identity: Identity;
+  group: ReturnType<typeof workerGroup>;
+  recipient: Address;
+  relayerFeeBps?: number;
+  salt: bigint;
+  artifacts: ProvingArtifacts;
+}
+
+const binding = (a: ProveCommon) => ({
+  pkR: a.task.pkR,
+  goldRoot: a.task.goldRoot,
+  taskId: a.task.taskId,
+  chainId: a.chainId,
+  contract: BigInt(a.escrow),
+});
+
+function checkTaskHash<T extends { publicSignals: bigint[] }>(t: TaskInfo, built: T): T {
+  if (built.publicSignals[0] !== t.taskHash) {
+    throw new Error("the task data does not reproduce the task's on-chain taskHash: wrong chain, escrow or task");
+  }
+  return built;
+}
+
+/**
+ * Proves one bounding-box batch from the batch's slice (VaultClient.fetchBatch) and its images'
+ * sizes: one box per image, each inside its image, at least the task's minimum size, of an
+ * allowed class (the input builder names every box that is not, before any proving).
+ */
+export function proveBoxBatch(
+  args: ProveCommon & { slice: BatchSource; items: readonly BoxItem[]; boxes: readonly Box[] },
+): Promise<BatchProof> {
+  const t = args.task;
+  if (t.ruleId !== RULE_IDS.bbox) throw new Error(`task ${t.taskId} is not a bounding-box task (rule ${t.ruleId})`);
+  const p = t.ruleParams;
+  return proveStaged(
+    () =>
+      checkTaskHash(
+        t,
+        boxWorkerInput({
+          circuit: deployedCircuit("bbox"),
+          items: args.items,
+          slice: { source: args.slice, itemCount: t.itemCount },
+          task: binding(args),
+          params: { numClasses: Number(p[0]), allowedMask: p[1], minWidth: Number(p[2]), minHeight: Number(p[3]) },
+          batchIndex: args.batchIndex,
+          labels: args.boxes,
+          salt: args.salt,
+          recipient: recipientWord(args.recipient, args.relayerFeeBps ?? 0),
+          identity: workerSecret(args.identity),
+          group: args.group,
+        }),
+      ) as { input: Record<string, string | string[]>; publicSignals: bigint[] },
+    args.artifacts,
+    args,
+  );
+}
+
+/**
+ * Proves one sensor-range batch from the batch's slice and its windows' readings: each label
+ * must be the rule applied to the readings (1 = some reading outside [lo, hi]).
+ */
+export function proveSensorBatch(
+  args: ProveCommon & { slice: BatchSource; windows: readonly (readonly number[])[]; labels: readonly number[] },
+): Promise<BatchProof> {
+  const t = args.task;
+  if (t.ruleId !== RULE_IDS.sensor) throw new Error(`task ${t.taskId} is not a sensor-range task (rule ${t.ruleId})`);
+  return proveStaged(
+    () =>
+      checkTaskHash(
+        t,
+        sensorWorkerInput({
+          circuit: deployedCircuit("sensor"),
+          windows: args.windows,
+          slice: { source: args.slice, itemCount: t.itemCount },
+          task: binding(args),
+          params: { lo: Number(t.ruleParams[0]), hi: Number(t.ruleParams[1]) },
+          batchIndex: args.batchIndex,
+          labels: args.labels,
+          salt: args.salt,
+          recipient: recipientWord(args.recipient, args.relayerFeeBps ?? 0),
+          identity: workerSecret(args.identity),
+          group: args.group,
+        }),
+      ) as { input: Record<string, string | string[]>; publicSignals: bigint[] },
+    args.artifacts,
+    args,
+  );
+}
+
 /**
  * Proves any rule's batch in three reported, cancellable stages: "input" (`build` makes the
  * witness input and the expected public signals, e.g. a core bounding-box or sensor input
@@ -189,18 +286,24 @@ export function proveStaged(
 /** An accepted (or pending) batch's labels, decrypted by the requester and checked against its commitment. */
 export interface OpenedBatch {
   batchIndex: number;
+  /** Class numbers (boxes: each box's class; sensor: 1 = anomaly). */
   labels: number[];
+  /** Bounding-box tasks: the boxes. */
+  boxes?: Box[];
   recipient: Address;
   labelsCommitment: bigint;
 }
 
-/** Decrypts every submitted batch of a task with the requester's key skR (batchSize = the task's N). */
+/** Decrypts every submitted batch of a task with the requester's key skR (batchSize = the task's N; ruleId: 1 classification, 2 boxes, 3 sensor). */
 export function openSubmittedBatches(
   logs: readonly DecodedLog[],
   taskId: bigint,
   skR: bigint,
   batchSize: number,
+  ruleId: number = RULE_IDS.classification,
 ): OpenedBatch[] {
+  const labelBits =
+    ruleId === RULE_IDS.bbox ? BOX_LABEL_BITS : ruleId === RULE_IDS.sensor ? SENSOR_LABEL_BITS : CLASS_LABEL_BITS;
   const out: OpenedBatch[] = [];
   for (const l of logs) {
     if (l.eventName !== "BatchSubmitted" || l.args.taskId !== taskId) continue;
@@ -219,11 +322,14 @@ export function openSubmittedBatches(
       a.batchIndex,
       batchSize,
       a.labelsCommitment,
-      CLASS_LABEL_BITS,
+      labelBits,
     );
+    const values = opened.labels.slice(0, Number(a.count));
+    const boxes = ruleId === RULE_IDS.bbox ? values.map(boxFromValue) : undefined;
     out.push({
       batchIndex: Number(a.batchIndex),
-      labels: opened.labels.slice(0, Number(a.count)).map(Number),
+      labels: boxes ? boxes.map((b) => b.cls) : values.map(Number),
+      ...(boxes ? { boxes } : {}),
       recipient: a.recipient,
       labelsCommitment: a.labelsCommitment,
     });

@@ -120,6 +120,7 @@ describe("datasets and manifests", () => {
     assert.ok(found);
     assert.equal(found.index, 70);
     assert.equal(found.batch, 1);
+    assert.ok(found.proof);
     assert.equal(rootFromItemProof(textLeaf(texts[70]), found.proof), tree.root);
     assert.equal(findItem(manifest, tree, enc.encode("not in the dataset")), null);
     const tampered = { ...manifest, items: [...manifest.items] };

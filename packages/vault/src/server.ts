@@ -9,8 +9,8 @@ import { randomBytes, timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { accessPublicOf } from "@zklabel/core/access";
 import { contentHash, SNARK_SCALAR_FIELD } from "@zklabel/core/field";
-import { DatasetTree } from "@zklabel/core/merkle";
-import { checkManifest, DatasetError } from "@zklabel/sdk/dataset";
+import type { DatasetTree } from "@zklabel/core/merkle";
+import { batchShape, checkManifest, DatasetError, datasetTree, itemFacts } from "@zklabel/sdk/dataset";
 import {
   b64encode,
   batchRequestSchema,
@@ -189,6 +189,8 @@ export function createVault(opts: VaultOptions) {
       contentHash: it.contentHash,
       type: meta[index].type,
       size: meta[index].size,
+      ...(it.leaf !== undefined ? { leaf: it.leaf } : {}),
+      ...(it.width !== undefined ? { width: it.width, height: it.height } : {}),
     }));
     const existing = await storage.findUpload(root);
     if (existing) {
@@ -206,6 +208,7 @@ export function createVault(opts: VaultOptions) {
         chunk: manifest.chunk,
         batchSize: manifest.batchSize,
         count: manifest.count,
+        kind: manifest.kind ?? "content",
       },
       items,
     );
@@ -246,6 +249,28 @@ export function createVault(opts: VaultOptions) {
     }
     const problem = contentTypeProblem(bytes, it.type);
     if (problem) throw new Refusal(400, "wrong_type", `item ${index} ("${it.name}") ${problem}`);
+    const kind = up.dataset.kind ?? "content";
+    if (kind !== "content") {
+      // What the rule reads of the item (readings, image size) must be what the manifest committed to.
+      let facts: ReturnType<typeof itemFacts>;
+      try {
+        facts = itemFacts(kind, it.name, bytes, it.type);
+      } catch (e) {
+        throw new Refusal(400, "unreadable_item", `item ${index}: ${(e as Error).message}`);
+      }
+      if (kind === "sensor" && (facts.leaf === undefined || toHex(facts.leaf) !== it.leaf))
+        throw new Refusal(
+          400,
+          "wrong_content",
+          `item ${index} ("${it.name}"): its readings do not match the manifest's leaf`,
+        );
+      if (kind === "box" && (facts.width !== it.width || facts.height !== it.height))
+        throw new Refusal(
+          400,
+          "wrong_content",
+          `item ${index} ("${it.name}") is ${facts.width}×${facts.height} pixels, the manifest says ${it.width}×${it.height}`,
+        );
+    }
     await storage.putUploadItem(id, index, it.contentHash, bytes);
     return { ok: true };
   }
@@ -275,12 +300,23 @@ export function createVault(opts: VaultOptions) {
     return { challenge, expiresAt };
   }
 
-  async function datasetTree(root: string): Promise<DatasetTree> {
+  async function treeOf(root: string): Promise<DatasetTree> {
     const cached = trees.get(root);
     if (cached) return cached;
     const d = await storage.getDataset(root);
     if (!d) throw new Error(`dataset ${root} vanished`);
-    const tree = new DatasetTree(d.depth, (await storage.getLeaves(root)).map(BigInt), d.chunk);
+    const records = await storage.getItems(root, 0, d.count);
+    const tree = datasetTree(
+      d.kind ?? "content",
+      d.depth,
+      d.batchSize,
+      records.map((r) => ({
+        contentHash: BigInt(r.contentHash),
+        leaf: r.leaf === undefined ? undefined : BigInt(r.leaf),
+        width: r.width,
+        height: r.height,
+      })),
+    );
     if (toHex(tree.root) !== root)
       throw new Refusal(500, "corrupt", `the stored dataset ${root} no longer hashes to its root`);
     if (trees.size > 16) trees.delete(trees.keys().next().value as string);
@@ -353,14 +389,17 @@ export function createVault(opts: VaultOptions) {
     if (d.batchSize !== task.batchSize || d.depth !== task.datasetDepth || d.count !== task.itemCount) {
       throw new Refusal(500, "mismatch", `the stored dataset ${root} has a shape that differs from task ${taskId}'s`);
     }
-    const tree = await datasetTree(root);
+    const tree = await treeOf(root);
+    const kind = d.kind ?? "content";
+    const shape = batchShape(kind, d.depth, d.batchSize);
     const from = batchIndex * task.batchSize;
     const records = await storage.getItems(root, from, Math.min(from + task.batchSize, task.itemCount));
-    const leaves = tree.batchLeaves(batchIndex, task.batchSize);
+    const leaves = tree.batchLeaves(batchIndex, shape.leaves);
     const items = [];
     for (const r of records) {
       const bytes = await storage.readBlob(r.contentHash);
-      if (contentHash(bytes) !== leaves[r.index - from]) {
+      // The tree was rebuilt from these records and checked against the root: the bytes must be the record's.
+      if (toHex(contentHash(bytes)) !== r.contentHash) {
         log(`ALERT item ${r.index} of ${root} does not match its leaf: storage is corrupt`);
         throw new Refusal(500, "corrupt", `item ${r.index} of the stored dataset is damaged; tell the requester`);
       }
@@ -371,11 +410,12 @@ export function createVault(opts: VaultOptions) {
       taskId: taskId.toString(),
       batchIndex,
       datasetRoot: root,
+      kind,
       depth: d.depth,
       chunk: d.chunk,
       itemCount: d.count,
       leaves: leaves.map(toHex),
-      path: tree.batchPath(batchIndex, task.batchSize).map(toHex),
+      path: tree.batchPath(batchIndex, shape.leaves).map(toHex),
       items,
     };
   }
@@ -389,7 +429,8 @@ export function createVault(opts: VaultOptions) {
     const root = `0x${BigInt(rootHex).toString(16)}`;
     const d = await storage.getDataset(root);
     if (!d) throw new Refusal(404, "unknown_dataset", `this vault holds no dataset with root ${root}`);
-    const leaves = await storage.getLeaves(root);
+    const records = await storage.getItems(root, 0, d.count);
+    const kind = d.kind ?? "content";
     return {
       version: 1,
       depth: d.depth,
@@ -397,7 +438,13 @@ export function createVault(opts: VaultOptions) {
       batchSize: d.batchSize,
       count: d.count,
       root,
-      items: leaves.map((contentHash, i) => ({ name: `#${i + 1}`, contentHash })),
+      ...(kind === "content" ? {} : { kind }),
+      items: records.map((r, i) => ({
+        name: `#${i + 1}`,
+        contentHash: r.contentHash,
+        ...(r.leaf !== undefined ? { leaf: r.leaf } : {}),
+        ...(r.width !== undefined ? { width: r.width, height: r.height } : {}),
+      })),
     };
   }
 

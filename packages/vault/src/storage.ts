@@ -9,10 +9,13 @@ import { randomUUID } from "node:crypto";
 import { mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
+import type { DatasetKind } from "@zklabel/sdk/dataset";
 
 /** A dataset as the vault registered it. */
 export interface StoredDataset {
   root: string;
+  /** What the leaves are made of (absent: "content", classification). */
+  kind?: DatasetKind;
   depth: number;
   chunk: number;
   batchSize: number;
@@ -27,6 +30,11 @@ export interface StoredItem {
   contentHash: string;
   type: string;
   size: number;
+  /** Sensor windows: Poseidon of the readings (hex). */
+  leaf?: string;
+  /** Box images: pixel size. */
+  width?: number;
+  height?: number;
 }
 
 /** An unfinished upload: the dataset it will register and which items have arrived. */
@@ -97,6 +105,20 @@ export class EmbeddedStorage implements VaultStorage {
         content_hash TEXT NOT NULL, PRIMARY KEY (upload_id, idx));
       CREATE INDEX IF NOT EXISTS upload_items_hash ON upload_items(content_hash);
     `);
+    // Stores made before datasets had kinds: add the columns (existing datasets are "content").
+    const has = (table: string, column: string) =>
+      db
+        .prepare(`PRAGMA table_info(${table})`)
+        .all()
+        .some((r) => r.name === column);
+    if (!has("datasets", "kind")) db.exec("ALTER TABLE datasets ADD COLUMN kind TEXT NOT NULL DEFAULT 'content'");
+    for (const [c, t] of [
+      ["leaf", "TEXT"],
+      ["width", "INTEGER"],
+      ["height", "INTEGER"],
+    ] as const) {
+      if (!has("items", c)) db.exec(`ALTER TABLE items ADD COLUMN ${c} ${t}`);
+    }
     // Temporary files of writes cut short by a crash.
     await rm(join(dir, "tmp"), { recursive: true, force: true });
     await mkdir(join(dir, "tmp"), { recursive: true });
@@ -169,12 +191,25 @@ export class EmbeddedStorage implements VaultStorage {
     this.db.exec("BEGIN IMMEDIATE");
     try {
       this.db
-        .prepare("INSERT INTO datasets (root, depth, chunk, batch_size, count, created_at) VALUES (?, ?, ?, ?, ?, ?)")
-        .run(d.root, d.depth, d.chunk, d.batchSize, d.count, createdAt);
+        .prepare(
+          "INSERT INTO datasets (root, depth, chunk, batch_size, count, created_at, kind) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        )
+        .run(d.root, d.depth, d.chunk, d.batchSize, d.count, createdAt, d.kind ?? "content");
       const ins = this.db.prepare(
-        "INSERT INTO items (root, idx, name, content_hash, type, size) VALUES (?, ?, ?, ?, ?, ?)",
+        "INSERT INTO items (root, idx, name, content_hash, type, size, leaf, width, height) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
       );
-      for (const it of up.items) ins.run(d.root, it.index, it.name, it.contentHash, it.type, it.size);
+      for (const it of up.items)
+        ins.run(
+          d.root,
+          it.index,
+          it.name,
+          it.contentHash,
+          it.type,
+          it.size,
+          it.leaf ?? null,
+          it.width ?? null,
+          it.height ?? null,
+        );
       this.db.prepare("DELETE FROM uploads WHERE id = ?").run(id);
       this.db.exec("COMMIT");
     } catch (e) {
@@ -215,6 +250,7 @@ export class EmbeddedStorage implements VaultStorage {
       batchSize: Number(r.batch_size),
       count: Number(r.count),
       createdAt: Number(r.created_at),
+      kind: (r.kind as DatasetKind | null) ?? "content",
     };
   }
 
@@ -232,6 +268,8 @@ export class EmbeddedStorage implements VaultStorage {
         contentHash: r.content_hash as string,
         type: r.type as string,
         size: Number(r.size),
+        ...(r.leaf !== null && r.leaf !== undefined ? { leaf: r.leaf as string } : {}),
+        ...(r.width !== null && r.width !== undefined ? { width: Number(r.width), height: Number(r.height) } : {}),
       }));
   }
 

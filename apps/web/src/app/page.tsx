@@ -1,10 +1,10 @@
 import { AppShell } from "@/components/AppShell";
-import { WorkerPage } from "@/components/WorkerPage";
+import { Home } from "@/components/Home";
 
-export default function Home() {
+export default function Page() {
   return (
     <AppShell>
-      <WorkerPage />
+      <Home />
     </AppShell>
   );
 }

@@ -1,38 +1,31 @@
-import type { ProveEvent, ProveRequest, ProveResult } from "./prove-protocol";
+import type { FetchResult, ProveResult, WorkerEvent, WorkerRequest } from "./prove-protocol";
 
-/** Thrown by a proving run the worker cancelled. */
-export class ProveCancelledError extends Error {
-  override name = "ProveCancelledError";
+/** Thrown by a job the page cancelled. */
+export class JobCancelledError extends Error {
+  override name = "JobCancelledError";
   constructor() {
-    super("proving was cancelled");
+    super("cancelled");
   }
 }
 
-/** Thrown when the worker reports a failure (unprovable = the labels break a circuit rule). */
-export class ProveFailedError extends Error {
-  override name = "ProveFailedError";
-  constructor(
-    message: string,
-    readonly unprovable: boolean,
-  ) {
-    super(message);
-  }
+/** Thrown when the worker reports a failure (its message is a sentence). */
+export class JobFailedError extends Error {
+  override name = "JobFailedError";
 }
 
-export interface ProvingRun {
-  result: Promise<ProveResult>;
-  /** Stops the worker (and the snarkjs threads it started) at once. */
+/** A running job: its result and a cancel that stops the worker (and snarkjs's threads) at once. */
+export interface WorkerJob<T> {
+  result: Promise<T>;
   cancel(): void;
 }
 
-/** Proves one batch in a fresh Web Worker, reporting stage and download progress. */
-export function startProving(
-  req: ProveRequest,
-  onEvent: (e: Exclude<ProveEvent, { type: "done" | "error" }>) => void,
-): ProvingRun {
+type Progress = Extract<WorkerEvent, { type: "stage" | "download" }>;
+
+/** Runs one request in a fresh Web Worker, reporting stages and circuit download progress. */
+function start<T>(req: WorkerRequest, done: WorkerEvent["type"], onEvent: (e: Progress) => void): WorkerJob<T> {
   const worker = new Worker(new URL("./prove.worker.ts", import.meta.url), { type: "module", name: "zklabel-prover" });
-  let settle: { resolve(r: ProveResult): void; reject(e: Error): void } | undefined;
-  const result = new Promise<ProveResult>((resolve, reject) => {
+  let settle: { resolve(r: T): void; reject(e: Error): void } | undefined;
+  const result = new Promise<T>((resolve, reject) => {
     settle = { resolve, reject };
   });
   const finish = (f: (s: NonNullable<typeof settle>) => void) => {
@@ -41,18 +34,26 @@ export function startProving(
     worker.terminate();
     if (s) f(s);
   };
-  worker.onmessage = (e: MessageEvent<ProveEvent>) => {
+  worker.onmessage = (e: MessageEvent<WorkerEvent>) => {
     const m = e.data;
-    if (m.type === "done") finish((s) => s.resolve(m));
-    else if (m.type === "error") finish((s) => s.reject(new ProveFailedError(m.message, m.unprovable)));
-    else if (settle) onEvent(m);
+    if (m.type === done) finish((s) => s.resolve(m as T));
+    else if (m.type === "error") finish((s) => s.reject(new JobFailedError(m.message)));
+    else if (settle && (m.type === "stage" || m.type === "download")) onEvent(m);
   };
   worker.onerror = (e) => {
     e.preventDefault();
-    finish((s) => s.reject(new ProveFailedError(`the proving worker crashed: ${e.message || "unknown error"}`, false)));
+    finish((s) => s.reject(new JobFailedError(`the proving worker crashed: ${e.message || "unknown error"}`)));
   };
   worker.onmessageerror = () =>
-    finish((s) => s.reject(new ProveFailedError("the proving worker sent a message that could not be read", false)));
+    finish((s) => s.reject(new JobFailedError("the proving worker sent a message that could not be read")));
   worker.postMessage(req);
-  return { result, cancel: () => finish((s) => s.reject(new ProveCancelledError())) };
+  return { result, cancel: () => finish((s) => s.reject(new JobCancelledError())) };
 }
+
+/** Downloads a batch's items from the vault with an anonymous access proof. */
+export const startFetch = (req: Extract<WorkerRequest, { kind: "fetch" }>, onEvent: (e: Progress) => void) =>
+  start<FetchResult>(req, "fetched", onEvent);
+
+/** Proves a labeled batch. */
+export const startProving = (req: Extract<WorkerRequest, { kind: "prove" }>, onEvent: (e: Progress) => void) =>
+  start<ProveResult>(req, "proved", onEvent);

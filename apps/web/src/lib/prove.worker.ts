@@ -1,98 +1,130 @@
 /**
- * The proving worker: downloads the circuit (cached with the Cache API), builds the
- * witness input with the shared encodings and proves with snarkjs, off the main thread.
- * snarkjs starts its own sub-workers (blob: URLs) for the multi-threaded curve.
+ * The proving worker, off the main thread: downloads a batch from the vault (proving
+ * anonymous membership with the access circuit) or proves a batch with the rule circuit.
+ * Circuit files are cached with the Cache API; snarkjs starts its own sub-workers.
  */
-import { classificationWorkerInput } from "@zklabel/core/classification";
-import { textLeaf } from "@zklabel/core/demo";
+
 import { randomField } from "@zklabel/core/field";
 import { workerGroup } from "@zklabel/core/group";
-import { Identity, workerSecret } from "@zklabel/core/identity";
-import { DatasetTree, datasetChunk } from "@zklabel/core/merkle";
-import { proveBatch, UnprovableBatchError } from "@zklabel/core/prove";
-import { circuitInfo } from "@zklabel/core/registry";
-import type { ProveEvent, ProveRequest } from "./prove-protocol";
+import { Identity } from "@zklabel/core/identity";
+import { BatchSlice } from "@zklabel/core/merkle";
+import { deployedCircuit } from "@zklabel/core/registry";
+import { batchShape, kindOfRule } from "@zklabel/sdk/dataset";
+import { describeError } from "@zklabel/sdk/errors";
+import { VAULT_ACCESS_CIRCUIT, VaultClient } from "@zklabel/sdk/vault";
+import { proveBoxBatch, proveClassificationBatch, proveSensorBatch } from "@zklabel/sdk/work";
+import type { WorkerEvent, WorkerRequest, WorkerStage } from "./prove-protocol";
 
 const scope = globalThis as unknown as {
-  postMessage(message: ProveEvent): void;
-  addEventListener(type: "message", listener: (e: MessageEvent<ProveRequest>) => void): void;
+  postMessage(message: WorkerEvent, transfer?: Transferable[]): void;
+  addEventListener(type: "message", listener: (e: MessageEvent<WorkerRequest>) => void): void;
   location: { origin: string };
 };
 
-const post = (m: ProveEvent) => scope.postMessage(m);
+const post = (m: WorkerEvent, transfer?: Transferable[]) => scope.postMessage(m, transfer);
+const stage = (s: WorkerStage) => post({ type: "stage", stage: s });
 
 scope.addEventListener("message", (e) => {
-  void prove(e.data);
+  void run(e.data);
 });
 
-async function prove(req: ProveRequest): Promise<void> {
+const ruleOf = (ruleId: number) => (ruleId === 2 ? "bbox" : ruleId === 3 ? "sensor" : "classification");
+
+async function run(req: WorkerRequest): Promise<void> {
   try {
-    const d = req.deployment;
-    const circuit = circuitInfo(d.circuit);
-    if (circuit.params.N !== d.batchSize || circuit.params.DEPTH !== d.datasetDepth) {
-      throw new Error(
-        `circuit ${circuit.name} (N ${circuit.params.N}, depth ${circuit.params.DEPTH}) does not match the deployment (batch ${d.batchSize}, depth ${d.datasetDepth})`,
+    const identity = Identity.import(req.identityKey);
+    const group = workerGroup(req.groupLeaves);
+    if (req.kind === "fetch") {
+      stage("circuit");
+      const artifacts = await loadCircuit(VAULT_ACCESS_CIRCUIT);
+      const t0 = performance.now();
+      const batch = await new VaultClient(req.vaultUrl).fetchBatch({
+        task: req.task,
+        batchIndex: req.batchIndex,
+        identity,
+        group,
+        artifacts,
+        onProgress: (p) => {
+          if (p.phase === "start") stage(p.stage as WorkerStage);
+        },
+      });
+      const items = batch.items.map((x) => ({
+        index: x.index,
+        name: x.name,
+        type: x.type,
+        bytes: x.bytes,
+        contentHash: x.contentHash,
+        width: x.width,
+        height: x.height,
+        readings: x.readings,
+      }));
+      const s = batch.slice;
+      post(
+        {
+          type: "fetched",
+          items,
+          slice: {
+            depth: s.depth,
+            chunk: s.chunk,
+            size: s.size,
+            batchIndex: s.batchIndex,
+            leaves: [...s.leaves],
+            path: [...s.path],
+          },
+          ms: performance.now() - t0,
+        },
+        items.map((x) => x.bytes.buffer as ArrayBuffer),
       );
+      return;
     }
-
-    post({ type: "stage", stage: "download" });
-    const t0 = performance.now();
+    const rule = ruleOf(req.task.ruleId);
+    const circuit = deployedCircuit(rule);
+    stage("circuit");
+    const c0 = performance.now();
     const artifacts = await loadCircuit(circuit.name);
-    const t1 = performance.now();
-
-    post({ type: "stage", stage: "prepare", detail: "building the witness input" });
-    const task = d.demoTask;
-    const tree = new DatasetTree(
-      d.datasetDepth,
-      task.items.map((text) => textLeaf(text)),
-      datasetChunk(d.batchSize),
-    );
-    const { input, publicSignals } = classificationWorkerInput({
-      circuit,
-      tree,
-      task: {
-        pkR: [BigInt(task.pkR[0]), BigInt(task.pkR[1])],
-        goldRoot: BigInt(task.goldRoot),
-        taskId: BigInt(task.taskId),
-        chainId: BigInt(d.chainId),
-        contract: BigInt(d.escrow),
-      },
-      params: { numClasses: task.numClasses, allowedMask: BigInt(task.allowedMask) },
+    const c1 = performance.now();
+    const shape = batchShape(kindOfRule(req.task.ruleId), req.task.datasetDepth, req.task.batchSize);
+    const slice = new BatchSlice({ ...req.slice, root: req.task.datasetRoot });
+    if (slice.leaves.length !== shape.leaves) throw new Error("the batch's slice does not fit the task's rule");
+    const common = {
+      task: req.task,
+      chainId: BigInt(req.chainId),
+      escrow: req.escrow,
       batchIndex: req.batchIndex,
-      labels: req.labels,
+      identity,
+      group,
+      recipient: req.recipient,
       salt: randomField(),
-      recipient: BigInt(req.recipient),
-      identity: workerSecret(Identity.import(req.identityKey)),
-      group: workerGroup(req.groupLeaves.map(BigInt)),
-    });
-    if (publicSignals.length !== d.publicInputCount) {
-      throw new Error(
-        `circuit ${circuit.name} has ${publicSignals.length} public inputs, the deployed escrow takes ${d.publicInputCount}: restart the product with \`npm run dev\``,
-      );
-    }
-    if (req.expectedTaskHash !== undefined && publicSignals[0] !== BigInt(req.expectedTaskHash)) {
-      throw new Error(
-        "the task data in deployment.json does not match the task on-chain (taskHash differs); restart the product with `npm run dev`",
-      );
-    }
-    const t2 = performance.now();
-
-    post({ type: "stage", stage: "proving" });
-    const res = await proveBatch(input, publicSignals, artifacts);
-    const t3 = performance.now();
+      artifacts,
+      onProgress: (p: { stage: string; phase: string }) => {
+        if (p.phase === "start") stage(p.stage as WorkerStage);
+      },
+    };
+    const res =
+      rule === "bbox"
+        ? await proveBoxBatch({
+            ...common,
+            slice,
+            items: req.items.map((x) => ({ contentHash: x.contentHash, width: x.width ?? 0, height: x.height ?? 0 })),
+            boxes: req.boxes ?? [],
+          })
+        : rule === "sensor"
+          ? await proveSensorBatch({
+              ...common,
+              slice,
+              windows: req.items.map((x) => x.readings ?? []),
+              labels: req.labels,
+            })
+          : await proveClassificationBatch({ ...common, dataset: slice, labels: req.labels });
     post({
-      type: "done",
+      type: "proved",
       proof: res.proof,
       publicSignals: res.publicSignals,
-      timings: { downloadMs: t1 - t0, prepareMs: t2 - t1, provingMs: t3 - t2 },
+      timings: { circuitMs: c1 - c0, provingMs: performance.now() - c1 },
       fromCache: artifacts.fromCache,
     });
   } catch (e) {
-    post({
-      type: "error",
-      message: e instanceof Error ? e.message : String(e),
-      unprovable: e instanceof UnprovableBatchError,
-    });
+    post({ type: "error", message: describeError(e).message });
   }
 }
 

@@ -40,6 +40,12 @@ export interface TaskView {
   /** Why the metadata could not be read, when it could not. */
   metadataProblem?: string;
   title: string;
+  workerGroupId: bigint;
+  /** Unix seconds. */
+  deadline: bigint;
+  /** Seconds a batch stays pending (0: paid at submission, no gold items). */
+  challengeWindow: number;
+  minAccuracy: number;
   requester: Address;
   token: Address;
   created: DecodedLog;
@@ -88,6 +94,12 @@ export function tasksFromLogs(logs: readonly DecodedLog[]): TaskView[] {
         metadataProblem = e instanceof Error ? e.message : String(e);
       }
       const batchCount = Math.ceil(info.itemCount / info.batchSize);
+      const raw = log.args.params as {
+        workerGroupId: bigint;
+        deadline: bigint | number;
+        challengeWindow: number;
+        minAccuracy: number;
+      };
       tasks.set(taskId, {
         id: taskId,
         info,
@@ -95,6 +107,10 @@ export function tasksFromLogs(logs: readonly DecodedLog[]): TaskView[] {
         metadata,
         metadataProblem,
         title: metadata?.title || `Task #${taskId}`,
+        workerGroupId: BigInt(raw.workerGroupId),
+        deadline: BigInt(raw.deadline),
+        challengeWindow: Number(raw.challengeWindow),
+        minAccuracy: Number(raw.minAccuracy),
         requester: log.args.requester as Address,
         token: log.args.token as Address,
         created: log,
@@ -200,6 +216,20 @@ export function circuitForRule(rule: RuleName | "unknown") {
   } catch {
     return undefined;
   }
+}
+
+/** The chain's clock (unix seconds): the latest block's time or the wall clock, whichever is later. */
+export function useChainNow(): bigint {
+  const d = useDeployment();
+  const client = usePublicClient({ chainId: d.chainId });
+  const q = useQuery({
+    queryKey: ["chain-now", d.chainId],
+    enabled: client !== undefined,
+    refetchInterval: 2000,
+    queryFn: async () => (client ? (await client.getBlock()).timestamp : 0n),
+  });
+  const wall = BigInt(Math.floor(Date.now() / 1000));
+  return q.data !== undefined && q.data > wall ? q.data : wall;
 }
 
 /** Parses a route segment as a task id or batch index (null when it is not a whole number). */

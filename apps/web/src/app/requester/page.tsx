@@ -1,0 +1,11 @@
+import { AppShell } from "@/components/AppShell";
+import { RequesterDashboard } from "@/components/requester/RequesterDashboard";
+
+/** /requester: the connected account's tasks. */
+export default function Page() {
+  return (
+    <AppShell>
+      <RequesterDashboard />
+    </AppShell>
+  );
+}

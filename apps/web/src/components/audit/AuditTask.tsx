@@ -1,0 +1,77 @@
+"use client";
+/** /audit/<taskId>: one task's commitments, batches, charts, timeline and dataset tools. */
+import Link from "next/link";
+import { useMemo } from "react";
+import { taskStatus } from "@/lib/audit";
+import { RULE_LABELS, type TaskView } from "@/lib/tasks";
+import { AuditCharts } from "./AuditCharts";
+import { BatchGrid } from "./BatchGrid";
+import { Crumbs, Loading, Problem } from "./Common";
+import { DatasetTools } from "./DatasetTools";
+import { useBlockTimes, useNowSeconds, useRouteTask } from "./hooks";
+import { TaskFacts } from "./TaskFacts";
+import { Timeline } from "./Timeline";
+import "./audit.css";
+
+/** The auditor's page of one task. */
+export function AuditTask() {
+  const { id, rawId, task, loading, error, refetch } = useRouteTask();
+  if (id === null) {
+    return (
+      <Problem title="This is not a task id">
+        <p>
+          &ldquo;{rawId}&rdquo; is not a task number. Pick a task from the <Link href="/audit">list of all tasks</Link>.
+        </p>
+      </Problem>
+    );
+  }
+  if (error) {
+    return (
+      <Problem title={`Task ${id} could not be read`}>
+        <p>{error}. Check that the chain is running, then try again.</p>
+        <button type="button" className="btn small" onClick={() => refetch()}>
+          Try again
+        </button>
+      </Problem>
+    );
+  }
+  if (loading || task === undefined) return <Loading what={`task ${id}`} />;
+  if (task === null) {
+    return (
+      <Problem title={`There is no task ${id} on this chain`}>
+        <p>
+          No TaskCreated event has this id. Pick a task from the <Link href="/audit">list of all tasks</Link>.
+        </p>
+      </Problem>
+    );
+  }
+  return <TaskAudit task={task} />;
+}
+
+function TaskAudit({ task: t }: { task: TaskView }) {
+  const now = useNowSeconds();
+  const blocks = useMemo(() => t.events.map((e) => e.blockNumber), [t.events]);
+  const times = useBlockTimes(blocks);
+  const status = taskStatus(t, now);
+  return (
+    <>
+      <Crumbs items={[{ href: "/audit", label: "Audit" }, { label: `Task #${t.id}` }]} />
+      <header className="audit-head">
+        <p className="eyebrow">
+          Task #{t.id.toString()} · {RULE_LABELS[t.rule]} · {t.info.itemCount} items
+        </p>
+        <h1>{t.title}</h1>
+        <p className="muted">
+          {t.verifiedBatches} of {t.batches.length} batches verified, {t.pendingBatches} pending ·{" "}
+          <span className={`badge audit-status-${status}`}>{status}</span>
+        </p>
+        {t.metadata?.instructions && <p className="instructions small">{t.metadata.instructions}</p>}
+      </header>
+      <TaskFacts task={t} />
+      <BatchGrid task={t} />
+      <AuditCharts task={t} blockTime={times.times} now={now} timeError={times.error} />
+      <Timeline task={t} blockTime={times.times} />
+      <DatasetTools task={t} />
+    </>
+  );
+}

@@ -1,0 +1,117 @@
+"use client";
+/** Small pieces shared by the auditor pages: hex values with a copy button, token amounts, page states, breadcrumbs. */
+import Link from "next/link";
+import { type ReactNode, useEffect, useState } from "react";
+import { type Address, formatUnits } from "viem";
+import { shortHex } from "@/lib/audit";
+import { useTokenUnit } from "./hooks";
+import "./audit.css";
+
+/** A long hex value shown shortened (the full value in its title and for screen readers), with an optional copy button. */
+export function Hex({
+  value,
+  keep = 6,
+  copy = false,
+  label,
+}: {
+  value: string;
+  keep?: number;
+  copy?: boolean;
+  label?: string;
+}) {
+  const short = shortHex(value, keep);
+  return (
+    <span className="audit-hex">
+      <code title={value}>
+        {short === value ? (
+          value
+        ) : (
+          <>
+            <span aria-hidden="true">{short}</span>
+            <span className="visually-hidden">{value}</span>
+          </>
+        )}
+      </code>
+      {copy && <CopyButton value={value} label={label ?? "value"} />}
+    </span>
+  );
+}
+
+/** Copies `value` to the clipboard and says so. */
+export function CopyButton({ value, label }: { value: string; label: string }) {
+  const [state, setState] = useState<"idle" | "copied" | "failed">("idle");
+  useEffect(() => {
+    if (state === "idle") return;
+    const id = setTimeout(() => setState("idle"), 1800);
+    return () => clearTimeout(id);
+  }, [state]);
+  return (
+    <button
+      type="button"
+      className="btn ghost small audit-copy"
+      aria-label={`Copy ${label}`}
+      onClick={() =>
+        navigator.clipboard?.writeText(value).then(
+          () => setState("copied"),
+          () => setState("failed"),
+        ) ?? setState("failed")
+      }
+    >
+      <span aria-live="polite">{state === "copied" ? "Copied" : state === "failed" ? "Copy failed" : "Copy"}</span>
+    </button>
+  );
+}
+
+/** An amount of a task's token (ETH or an ERC-20's units). */
+export function Amount({ value, token }: { value: bigint; token: Address }) {
+  const unit = useTokenUnit(token);
+  return (
+    <span className="audit-amount">
+      {formatUnits(value, unit.decimals)} {unit.symbol}
+    </span>
+  );
+}
+
+/** "Loading…" for a part of a page. */
+export function Loading({ what }: { what: string }) {
+  return (
+    <p className="muted" role="status">
+      Loading {what}…
+    </p>
+  );
+}
+
+/** A problem the page cannot get past, in a card, with what to do. */
+export function Problem({ title, children }: { title: string; children: ReactNode }) {
+  return (
+    <section className="card audit-problem" role="alert">
+      <h1>{title}</h1>
+      <div>{children}</div>
+    </section>
+  );
+}
+
+/** The trail back to the audit list (and the task, on a batch page). */
+export function Crumbs({ items }: { items: { href?: string; label: string }[] }) {
+  return (
+    <nav aria-label="Breadcrumb" className="audit-crumbs">
+      <ol>
+        {items.map((it) => (
+          <li key={it.label}>
+            {it.href ? <Link href={it.href}>{it.label}</Link> : <span aria-current="page">{it.label}</span>}
+          </li>
+        ))}
+      </ol>
+    </nav>
+  );
+}
+
+/** One fact of a `dl.facts` list. */
+export function Fact({ term, children, wide }: { term: string; children: ReactNode; wide?: boolean }) {
+  return (
+    <div className={wide ? "audit-fact-wide" : undefined}>
+      <dt>{term}</dt>
+      <dd>{children}</dd>
+    </div>
+  );
+}

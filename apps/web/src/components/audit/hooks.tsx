@@ -1,0 +1,88 @@
+"use client";
+/**
+ * Data hooks of the auditor pages: the task of the route, the escrow's live view of it, block
+ * times for the timeline and the chart, and token units.
+ */
+import { useQuery } from "@tanstack/react-query";
+import { escrowAbi } from "@zklabel/sdk/abi-escrow";
+import { describeError } from "@zklabel/sdk/errors";
+import { useParams } from "next/navigation";
+import { useMemo } from "react";
+import { type Address, erc20Abi, zeroAddress } from "viem";
+import { usePublicClient, useReadContract, useReadContracts } from "wagmi";
+import { useDeployment } from "@/components/AppShell";
+import { parseIndex, useChainNow, useTask } from "@/lib/tasks";
+
+/** The chain's clock in unix seconds (the latest block's time, or the wall clock when later). */
+export function useNowSeconds(): number {
+  return Number(useChainNow());
+}
+
+/** The task named by the route's `taskId` segment (and the raw id, null when it is not a number). */
+export function useRouteTask() {
+  const params = useParams<{ taskId?: string; batch?: string }>();
+  const id = parseIndex(params?.taskId);
+  const batch = parseIndex(params?.batch);
+  return { id, rawId: params?.taskId ?? "", batch, rawBatch: params?.batch ?? "", ...useTask(id) };
+}
+
+/** The escrow's getTask(taskId): live balance, reservation, cancellation and the rule's verifiers. */
+export function useEscrowTask(taskId: bigint) {
+  const d = useDeployment();
+  return useReadContract({
+    address: d.escrow as Address,
+    abi: escrowAbi,
+    functionName: "getTask",
+    args: [taskId],
+    chainId: d.chainId,
+    query: { refetchInterval: 4000 },
+  });
+}
+
+const blockTimes = new Map<string, number>();
+
+/** Unix timestamps of `blocks` (fetched once each and kept for the page's life). */
+export function useBlockTimes(blocks: readonly bigint[]) {
+  const d = useDeployment();
+  const client = usePublicClient({ chainId: d.chainId });
+  const wanted = useMemo(() => [...new Set(blocks.map(String))].sort(), [blocks]);
+  const q = useQuery({
+    queryKey: ["audit-block-times", d.chainId, wanted],
+    enabled: client !== undefined && wanted.length > 0,
+    placeholderData: (prev) => prev,
+    queryFn: async () => {
+      if (!client) throw new Error("no connection to the chain");
+      const missing = wanted.filter((b) => !blockTimes.has(`${d.chainId}:${b}`));
+      const got = await Promise.all(missing.map((b) => client.getBlock({ blockNumber: BigInt(b) })));
+      for (const block of got) blockTimes.set(`${d.chainId}:${block.number}`, Number(block.timestamp));
+      const out = new Map<bigint, number>();
+      for (const b of wanted) {
+        const t = blockTimes.get(`${d.chainId}:${b}`);
+        if (t !== undefined) out.set(BigInt(b), t);
+      }
+      return out;
+    },
+  });
+  return {
+    times: q.data ?? new Map<bigint, number>(),
+    error: q.error ? `Reading block times failed: ${describeError(q.error).message}` : undefined,
+  };
+}
+
+/** A task's token as a symbol and decimals (ETH for the zero address; read from the ERC-20 otherwise). */
+export function useTokenUnit(token: Address): { symbol: string; decimals: number } {
+  const d = useDeployment();
+  const isEth = token === zeroAddress;
+  const r = useReadContracts({
+    allowFailure: true,
+    contracts: [
+      { address: token, abi: erc20Abi, functionName: "symbol", chainId: d.chainId },
+      { address: token, abi: erc20Abi, functionName: "decimals", chainId: d.chainId },
+    ],
+    query: { enabled: !isEth, staleTime: Number.POSITIVE_INFINITY },
+  });
+  if (isEth) return { symbol: "ETH", decimals: 18 };
+  const symbol = r.data?.[0]?.status === "success" ? String(r.data[0].result) : "tokens";
+  const decimals = r.data?.[1]?.status === "success" ? Number(r.data[1].result) : 18;
+  return { symbol, decimals };
+}

@@ -1,0 +1,105 @@
+"use client";
+
+import { escrowAbi } from "@zklabel/sdk/abi-escrow";
+import { useState } from "react";
+import { type Address, zeroAddress } from "viem";
+import { useConfig, useReadContracts } from "wagmi";
+import { simulateContract, writeContract } from "wagmi/actions";
+import { useDeployment } from "@/components/AppShell";
+import { confirmTx, errorText, formatAmount, useTokenInfo } from "@/lib/requester";
+import "./requester.css";
+
+/** The requester's unwithdrawn escrow credits (ETH and the test token), each with a Withdraw button. */
+export function CreditsPanel({ account }: { account: Address }) {
+  const d = useDeployment();
+  const tokens = [zeroAddress, d.testToken as Address];
+  const credits = useReadContracts({
+    contracts: tokens.map((token) => ({
+      address: d.escrow as Address,
+      abi: escrowAbi,
+      functionName: "credits" as const,
+      args: [token, account] as const,
+      chainId: d.chainId,
+    })),
+    query: { refetchInterval: 5000 },
+  });
+  const amounts = tokens.map((_, i) => {
+    const r = credits.data?.[i];
+    return r?.status === "success" ? (r.result as bigint) : 0n;
+  });
+  if (amounts.every((a) => a === 0n)) return null;
+  return (
+    <section className="card" aria-labelledby="credits-heading" data-testid="requester-credits">
+      <h2 id="credits-heading">Credits in the escrow</h2>
+      <p className="muted small">Money the escrow holds for this account; withdraw it to your wallet.</p>
+      {tokens.map((token, i) =>
+        amounts[i] > 0n ? (
+          <WithdrawRow
+            key={token}
+            token={token}
+            amount={amounts[i]}
+            account={account}
+            onDone={() => void credits.refetch()}
+          />
+        ) : null,
+      )}
+    </section>
+  );
+}
+
+function WithdrawRow(props: { token: Address; amount: bigint; account: Address; onDone(): void }) {
+  const d = useDeployment();
+  const config = useConfig();
+  const info = useTokenInfo(props.token, d.chainId);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [done, setDone] = useState<string | null>(null);
+
+  async function withdraw() {
+    setBusy(true);
+    setError(null);
+    try {
+      const { request } = await simulateContract(config, {
+        address: d.escrow as Address,
+        abi: escrowAbi,
+        functionName: "withdraw",
+        args: [props.token, props.account],
+        account: props.account,
+        chainId: d.chainId,
+      });
+      await confirmTx(config, await writeContract(config, request), d.chainId);
+      setDone(`Withdrew ${formatAmount(props.amount, info)} to your wallet.`);
+      props.onDone();
+    } catch (e) {
+      setError(errorText(e));
+    } finally {
+      setBusy(false);
+    }
+  }
+  return (
+    <div className="rq-row">
+      <span>
+        <strong>{formatAmount(props.amount, info)}</strong>
+      </span>
+      <button
+        type="button"
+        className="btn small"
+        data-testid={`withdraw-${info?.symbol ?? props.token}`}
+        disabled={busy}
+        onClick={() => void withdraw()}
+      >
+        {busy ? "Withdrawing…" : "Withdraw"}
+      </button>
+      {done && (
+        <p className="ok small" role="status">
+          {done}
+        </p>
+      )}
+      {error && (
+        <p className="error small" role="alert">
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,298 @@
+"use client";
+
+import { goldFileSchema } from "@zklabel/sdk/gold";
+import { contentTypeProblem, DEFAULT_ITEM_TYPES } from "@zklabel/sdk/vault";
+import { type DragEvent, useId, useState } from "react";
+import { errorText, itemType } from "@/lib/requester";
+import "./requester.css";
+
+/** The vault's per-item size limit the app checks before uploading (the CLI's limit too). */
+const MAX_ITEM_BYTES = 50 * 1024 * 1024;
+const PAGE = 100;
+
+/** One chosen file: its bytes (kept in memory until the upload), type and any problem. */
+export interface PickedFile {
+  name: string;
+  size: number;
+  type: string;
+  bytes: Uint8Array;
+  /** Why the vault would refuse it, or null. */
+  problem: string | null;
+}
+
+/** Reads files into PickedFiles, checking each one's type against its content. */
+export async function readFiles(list: readonly File[]): Promise<PickedFile[]> {
+  return Promise.all(
+    list.map(async (f) => {
+      const { type, problem: typeProblem } = itemType(f.name, f.type);
+      if (f.size > MAX_ITEM_BYTES)
+        return { name: f.name, size: f.size, type, bytes: new Uint8Array(), problem: "is larger than 50 MB" };
+      const bytes = new Uint8Array(await f.arrayBuffer());
+      const problem =
+        bytes.length === 0 ? "is empty" : (typeProblem ?? contentTypeProblem(bytes, type)?.replace(/\.$/, "") ?? null);
+      return { name: f.name, size: f.size, type, bytes, problem };
+    }),
+  );
+}
+
+/** Adds files to the list (sorted by name in code-point order, as the CLI sorts a folder); refuses repeated names. */
+export function mergeFiles(current: readonly PickedFile[], added: readonly PickedFile[]) {
+  const names = new Set(current.map((f) => f.name));
+  const refused: string[] = [];
+  const next = [...current];
+  for (const f of added) {
+    if (names.has(f.name)) {
+      refused.push(f.name);
+      continue;
+    }
+    names.add(f.name);
+    next.push(f);
+  }
+  next.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return { files: next, refused };
+}
+
+const size = (n: number) =>
+  n >= 1_000_000 ? `${(n / 1_000_000).toFixed(1)} MB` : n >= 1000 ? `${(n / 1000).toFixed(1)} kB` : `${n} B`;
+
+/** The dataset section: file input and drop zone, the file list with problems, and the gold marks per file. */
+export function DatasetFiles(props: {
+  files: readonly PickedFile[];
+  onAdd(files: File[]): void;
+  onRemove(name: string | null): void;
+  reading: boolean;
+  notes: string | null;
+  error: string | undefined;
+  itemCount: number | null;
+  batchSize: number;
+  disabled: boolean;
+  gold: {
+    on: boolean;
+    marks: Record<string, string>;
+    classes: readonly string[];
+    disallowed: readonly string[];
+    onMark(name: string, label: string): void;
+    onImport(marks: Record<string, string>): void;
+  };
+}) {
+  const id = useId();
+  const [shown, setShown] = useState(PAGE);
+  const [dragging, setDragging] = useState(false);
+  const [importNote, setImportNote] = useState<{ ok: boolean; text: string } | null>(null);
+  const { files, gold } = props;
+  const bad = files.filter((f) => f.problem);
+
+  const onDrop = (e: DragEvent<HTMLElement>) => {
+    e.preventDefault();
+    setDragging(false);
+    if (props.disabled) return;
+    const list = [...e.dataTransfer.files];
+    if (list.length) props.onAdd(list);
+  };
+
+  async function importGold(file: File) {
+    setImportNote(null);
+    try {
+      const parsed = goldFileSchema.safeParse(JSON.parse(await file.text()));
+      if (!parsed.success) throw new Error(parsed.error.issues[0]?.message ?? "not a gold file");
+      const marks: Record<string, string> = {};
+      const problems: string[] = [];
+      for (const g of parsed.data) {
+        const f = typeof g.item === "number" ? files[g.item] : files.find((x) => x.name === g.item);
+        if (!f) problems.push(`item ${JSON.stringify(g.item)} is not one of the chosen files`);
+        else if (!gold.classes.includes(g.label))
+          problems.push(`item ${JSON.stringify(g.item)}: "${g.label}" is not one of the classes`);
+        else marks[f.name] = g.label;
+      }
+      if (problems.length)
+        throw new Error(
+          `${problems.slice(0, 5).join("; ")}${problems.length > 5 ? ` (and ${problems.length - 5} more)` : ""}`,
+        );
+      props.gold.onImport(marks);
+      setImportNote({ ok: true, text: `Marked ${Object.keys(marks).length} gold items from ${file.name}.` });
+    } catch (e) {
+      setImportNote({
+        ok: false,
+        text: `${file.name} was not imported: ${errorText(e).replace(/^./, (c) => c.toLowerCase())} A gold file is a JSON list of {"item": file name or index, "label": class name}.`,
+      });
+    }
+  }
+
+  const inputId = "post-files";
+  const errorId = "post-files-error";
+  return (
+    <>
+      <label
+        htmlFor={inputId}
+        className={`rq-drop ${dragging ? "dragging" : ""} ${props.error ? "invalid" : ""}`}
+        onDragOver={(e) => {
+          e.preventDefault();
+          setDragging(true);
+        }}
+        onDragLeave={() => setDragging(false)}
+        onDrop={onDrop}
+      >
+        <span className="rq-drop-title">Dataset files</span>
+        <span className="muted small">
+          Drop files here or choose them ({DEFAULT_ITEM_TYPES.join(", ")}; up to 50 MB each). Items are ordered by file
+          name.
+        </span>
+        <input
+          id={inputId}
+          type="file"
+          multiple
+          accept={[...DEFAULT_ITEM_TYPES, ".txt", ".md", ".csv", ".json", ".jsonl", ".png", ".jpg", ".jpeg"].join(",")}
+          data-testid="post-files"
+          disabled={props.disabled}
+          aria-invalid={props.error ? true : undefined}
+          aria-describedby={props.error ? errorId : undefined}
+          onChange={(e) => {
+            const list = [...(e.target.files ?? [])];
+            e.target.value = "";
+            if (list.length) props.onAdd(list);
+          }}
+        />
+      </label>
+      {props.reading && (
+        <p className="muted small" role="status">
+          Reading and checking the files…
+        </p>
+      )}
+      {props.notes && (
+        <p className="error small" role="alert">
+          {props.notes}
+        </p>
+      )}
+      {props.error && (
+        <p id={errorId} className="error small">
+          {props.error}
+        </p>
+      )}
+      {files.length > 0 && (
+        <>
+          <div className="section-head rq-files-head">
+            <p className="small" data-testid="dataset-count" data-count={files.length}>
+              <strong>{files.length}</strong> file{files.length === 1 ? "" : "s"}
+              {props.itemCount !== null &&
+                ` · ${Math.ceil(props.itemCount / props.batchSize)} batch${Math.ceil(props.itemCount / props.batchSize) === 1 ? "" : "es"} of up to ${props.batchSize}`}
+              {bad.length > 0 && <span className="bad"> · {bad.length} the vault would refuse</span>}
+            </p>
+            <span className="rq-actions">
+              {bad.length > 0 && (
+                <button
+                  type="button"
+                  className="btn small"
+                  disabled={props.disabled}
+                  onClick={() => {
+                    for (const f of bad) props.onRemove(f.name);
+                  }}
+                >
+                  Remove the {bad.length} refused
+                </button>
+              )}
+              <button
+                type="button"
+                className="btn ghost small"
+                disabled={props.disabled}
+                onClick={() => props.onRemove(null)}
+              >
+                Remove all
+              </button>
+            </span>
+          </div>
+          {gold.on && (
+            <div className="rq-gold-import">
+              <label className="field" htmlFor={`${id}-gold-file`}>
+                <span>Import gold answers (JSON file)</span>
+                <input
+                  id={`${id}-gold-file`}
+                  type="file"
+                  accept=".json,application/json"
+                  data-testid="post-gold-file"
+                  disabled={props.disabled || gold.classes.length === 0}
+                  onChange={(e) => {
+                    const f = e.target.files?.[0];
+                    e.target.value = "";
+                    if (f) void importGold(f);
+                  }}
+                />
+              </label>
+              {importNote && (
+                <p className={`small ${importNote.ok ? "ok" : "error"}`} role={importNote.ok ? "status" : "alert"}>
+                  {importNote.text}
+                </p>
+              )}
+            </div>
+          )}
+          <div className="rq-table-wrap">
+            <table className="rq-table" aria-label="Dataset files">
+              <thead>
+                <tr>
+                  <th scope="col">Item</th>
+                  <th scope="col">File</th>
+                  <th scope="col">Type</th>
+                  <th scope="col">Size</th>
+                  {gold.on && <th scope="col">Gold answer</th>}
+                  <th scope="col">
+                    <span className="visually-hidden">Remove</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {files.slice(0, shown).map((f, i) => (
+                  <tr key={f.name} className={f.problem ? "rq-bad-row" : undefined}>
+                    <td className="rq-num">{i}</td>
+                    <td>
+                      <span className="rq-name">{f.name}</span>
+                      {f.problem && <span className="bad small"> {f.problem}</span>}
+                    </td>
+                    <td className="small muted">{f.type}</td>
+                    <td className="small muted rq-num">{size(f.size)}</td>
+                    {gold.on && (
+                      <td>
+                        <label className="visually-hidden" htmlFor={`${id}-gold-${i}`}>
+                          Gold answer for {f.name}
+                        </label>
+                        <select
+                          id={`${id}-gold-${i}`}
+                          data-testid={`post-gold-item-${i}`}
+                          value={gold.classes.includes(gold.marks[f.name] ?? "") ? gold.marks[f.name] : ""}
+                          disabled={props.disabled}
+                          onChange={(e) => gold.onMark(f.name, e.target.value)}
+                        >
+                          <option value="">not gold</option>
+                          {[...new Set(gold.classes)].map((c) => (
+                            <option key={c} value={c} disabled={gold.disallowed.includes(c)}>
+                              {c}
+                              {gold.disallowed.includes(c) ? " (not allowed)" : ""}
+                            </option>
+                          ))}
+                        </select>
+                      </td>
+                    )}
+                    <td>
+                      <button
+                        type="button"
+                        className="btn ghost small"
+                        aria-label={`Remove ${f.name}`}
+                        disabled={props.disabled}
+                        onClick={() => props.onRemove(f.name)}
+                      >
+                        Remove
+                      </button>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          {files.length > shown && (
+            <button type="button" className="btn small" onClick={() => setShown((s) => s + PAGE)}>
+              Show {Math.min(PAGE, files.length - shown)} more of {files.length - shown}
+            </button>
+          )}
+        </>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,147 @@
+"use client";
+
+import { escrowAbi } from "@zklabel/sdk/abi-escrow";
+import { useState } from "react";
+import type { Address } from "viem";
+import { useConfig } from "wagmi";
+import { simulateContract, writeContract } from "wagmi/actions";
+import { useDeployment } from "@/components/AppShell";
+import { bringDevClockToNow, confirmTx, errorText, formatAmount, type TokenInfo, useNow } from "@/lib/requester";
+import { type TaskView, timeLeft } from "@/lib/tasks";
+import "./requester.css";
+
+/**
+ * A task's pending batches (submitted, waiting out the challenge window) with a countdown each,
+ * and a Finalize button once the window has passed (anyone may finalize; it pays the worker).
+ */
+export function PendingBatches(props: {
+  task: TaskView;
+  token: TokenInfo | undefined;
+  account: Address | undefined;
+  /** Why the wallet cannot send (null when it can). */
+  blocked: string | null;
+  onChanged(): void;
+  /** Test ids per batch ("finalize-<batch>") or per task ("finalize-ready-<task>") only. */
+  compact?: boolean;
+}) {
+  const d = useDeployment();
+  const config = useConfig();
+  const now = useNow(1000);
+  const [busy, setBusy] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [done, setDone] = useState<string | null>(null);
+  const t = props.task;
+  const pending = t.batches.filter((b) => b.status === "pending");
+  if (pending.length === 0) return null;
+  const nowS = BigInt(Math.floor(now / 1000));
+  const ready = pending.filter((b) => b.finalizesAt !== undefined && b.finalizesAt <= nowS);
+
+  async function finalize(indexes: number[], key: string) {
+    if (!props.account || props.blocked) return;
+    setBusy(key);
+    setError(null);
+    setDone(null);
+    try {
+      await bringDevClockToNow(config, d.chainId);
+      const { request } = await simulateContract(config, {
+        address: d.escrow as Address,
+        abi: escrowAbi,
+        functionName: "finalize",
+        args: [t.id, indexes.map(BigInt)],
+        account: props.account,
+        chainId: d.chainId,
+      });
+      const hash = await writeContract(config, request);
+      await confirmTx(config, hash, d.chainId);
+      setDone(`Finalized batch${indexes.length === 1 ? "" : "es"} ${indexes.join(", ")}: the workers are credited.`);
+      props.onChanged();
+    } catch (e) {
+      setError(errorText(e));
+    } finally {
+      setBusy(null);
+    }
+  }
+
+  const reward = (count: number) => formatAmount(BigInt(count) * t.info.rewardPerItem, props.token);
+  return (
+    <div className="rq-pending" data-testid={`pending-${t.id}`}>
+      <div className="section-head">
+        <h3 className="rq-h3">
+          Pending batches <span className="badge">{pending.length}</span>
+        </h3>
+        {ready.length > 1 || (props.compact && ready.length > 0) ? (
+          <button
+            type="button"
+            className="btn small"
+            data-testid={`finalize-ready-${t.id}`}
+            disabled={busy !== null || props.blocked !== null}
+            title={props.blocked ?? undefined}
+            onClick={() =>
+              void finalize(
+                ready.map((b) => b.index),
+                "ready",
+              )
+            }
+          >
+            {busy === "ready" ? "Finalizing…" : `Finalize ${ready.length} ready`}
+          </button>
+        ) : null}
+      </div>
+      {!props.compact && (
+        <ul className="rq-pending-list">
+          {pending.map((b) => {
+            const open = b.finalizesAt === undefined || b.finalizesAt > nowS;
+            return (
+              <li key={b.index} className="rq-pending-row">
+                <span>
+                  <strong>Batch {b.index}</strong> · {b.count} items · {reward(b.count)} reserved
+                </span>
+                <span className="muted small" data-testid={`window-${b.index}`}>
+                  {b.finalizesAt === undefined
+                    ? ""
+                    : open
+                      ? `challenge window ends ${timeLeft(b.finalizesAt, now)}`
+                      : `challenge window ended ${timeLeft(b.finalizesAt, now)}`}
+                </span>
+                <button
+                  type="button"
+                  className="btn small"
+                  data-testid={`finalize-${b.index}`}
+                  disabled={open || busy !== null || props.blocked !== null}
+                  title={open ? "The challenge window is still open" : (props.blocked ?? undefined)}
+                  onClick={() => void finalize([b.index], `b${b.index}`)}
+                >
+                  {busy === `b${b.index}` ? "Finalizing…" : "Finalize"}
+                </button>
+              </li>
+            );
+          })}
+        </ul>
+      )}
+      {props.compact && (
+        <p className="small muted">
+          {ready.length > 0
+            ? `${ready.length} of ${pending.length} past the challenge window, ready to finalize.`
+            : `Next window ends ${timeLeft(
+                pending.reduce(
+                  (m, b) => (b.finalizesAt !== undefined && b.finalizesAt < m ? b.finalizesAt : m),
+                  pending[0].finalizesAt ?? 0n,
+                ),
+                now,
+              )}.`}
+        </p>
+      )}
+      {props.blocked && ready.length > 0 && <p className="small muted">{props.blocked}</p>}
+      {done && (
+        <p className="ok small" role="status">
+          {done}
+        </p>
+      )}
+      {error && (
+        <p className="error small" role="alert">
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}

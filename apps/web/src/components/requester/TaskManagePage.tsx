@@ -1,0 +1,458 @@
+"use client";
+
+import { escrowAbi } from "@zklabel/sdk/abi-escrow";
+import Link from "next/link";
+import { useParams } from "next/navigation";
+import { useEffect, useRef, useState } from "react";
+import type { Address } from "viem";
+import { useConfig, useReadContract } from "wagmi";
+import { simulateContract, writeContract } from "wagmi/actions";
+import { useDeployment } from "@/components/AppShell";
+import { shortAddress } from "@/lib/format";
+import {
+  confirmTx,
+  downloadText,
+  errorText,
+  formatAmount,
+  seconds,
+  type TokenInfo,
+  taskStatus,
+  useNow,
+  useTokenInfo,
+  useWalletState,
+} from "@/lib/requester";
+import { type GoldRecord, loadGold } from "@/lib/requester-store";
+import { parseIndex, RULE_LABELS, type TaskView, timeLeft, useTask } from "@/lib/tasks";
+import { BatchStrip } from "./BatchStrip";
+import { LabelsPanel } from "./LabelsPanel";
+import { PendingBatches } from "./PendingBatches";
+import { WalletNotice } from "./WalletNotice";
+import "./requester.css";
+
+/** /requester/<id>: one task's facts, batches, decrypted labels and export, cancel and refund. */
+export function TaskManagePage() {
+  const params = useParams<{ taskId: string }>();
+  const id = parseIndex(params?.taskId);
+  const { task, loading, error, refetch } = useTask(id);
+
+  if (id === null)
+    return (
+      <section className="card" role="alert">
+        <h1>No such task</h1>
+        <p>“{String(params?.taskId)}” is not a task number.</p>
+        <Link href="/requester">Back to my tasks</Link>
+      </section>
+    );
+  if (error)
+    return (
+      <section className="card" role="alert">
+        <p className="error">{error}</p>
+        <button type="button" className="btn small" onClick={() => void refetch()}>
+          Try again
+        </button>
+      </section>
+    );
+  if (loading || task === undefined)
+    return (
+      <p className="muted" role="status">
+        Reading task #{id.toString()}…
+      </p>
+    );
+  if (task === null)
+    return (
+      <section className="card" role="alert" data-testid="task-not-found">
+        <h1>Task #{id.toString()} does not exist</h1>
+        <p>This escrow has no task with that number (yet).</p>
+        <Link href="/requester">Back to my tasks</Link>
+      </section>
+    );
+  return <TaskManage task={task} onChanged={() => void refetch()} />;
+}
+
+function TaskManage({ task: t, onChanged }: { task: TaskView; onChanged(): void }) {
+  const d = useDeployment();
+  const { address, problem } = useWalletState(d);
+  const now = useNow(1000);
+  const token = useTokenInfo(t.token, d.chainId);
+  const onchain = useReadContract({
+    address: d.escrow as Address,
+    abi: escrowAbi,
+    functionName: "getTask",
+    args: [t.id],
+    chainId: d.chainId,
+    query: { refetchInterval: 3000 },
+  });
+  const status = taskStatus(t, t.deadline, now);
+  const isRequester = !!address && address.toLowerCase() === t.requester.toLowerCase();
+  const blocked =
+    problem === "wrong-chain"
+      ? `Switch the wallet to chain ${d.chainId} first.`
+      : problem
+        ? "Connect a wallet first (top right)."
+        : null;
+  const changed = () => {
+    onChanged();
+    void onchain.refetch();
+  };
+
+  return (
+    <>
+      <div className="section-head rq-page-head">
+        <div>
+          <p className="eyebrow">
+            Task #{t.id.toString()} · {RULE_LABELS[t.rule]} ·{" "}
+            <span className={`badge rq-status ${status}`} data-testid="task-status">
+              {status}
+            </span>
+          </p>
+          <h1 data-testid="task-title">{t.title}</h1>
+        </div>
+        <span className="rq-actions">
+          <Link className="btn ghost" href="/requester">
+            My tasks
+          </Link>
+          <Link className="btn" href={`/audit/${t.id}`}>
+            Audit view
+          </Link>
+        </span>
+      </div>
+      <WalletNotice problem={problem} what="decrypt labels and manage this task" />
+      {address && problem === null && !isRequester && (
+        <p className="banner" role="note" data-testid="not-requester">
+          This task was posted by {shortAddress(t.requester)}; you are connected as {shortAddress(address)}. You can
+          finalize batches, but only the posting account can decrypt its labels or cancel it.
+        </p>
+      )}
+      {t.metadataProblem && (
+        <p className="banner" role="note">
+          The task's metadata could not be read: {t.metadataProblem}
+        </p>
+      )}
+
+      <div className="rq-manage">
+        <div className="rq-manage-main">
+          <section className="card" aria-labelledby="facts-heading">
+            <h2 id="facts-heading">Task</h2>
+            {t.metadata?.instructions && <p className="instructions">{t.metadata.instructions}</p>}
+            {t.metadata?.rule.classes && (
+              <ul className="classes" aria-label="Classes">
+                {t.metadata.rule.classes.map((c, i) => {
+                  const ok = ((t.info.ruleParams[1] >> BigInt(i)) & 1n) === 1n;
+                  return (
+                    // biome-ignore lint/suspicious/noArrayIndexKey: the class number is the class's identity
+                    <li key={i} className={`class-chip ${ok ? "" : "forbidden"}`}>
+                      <kbd>{i}</kbd> {c}
+                      {!ok && <span className="small"> · not allowed</span>}
+                    </li>
+                  );
+                })}
+              </ul>
+            )}
+            <dl className="facts">
+              <div>
+                <dt>Items</dt>
+                <dd>{t.info.itemCount}</dd>
+              </div>
+              <div>
+                <dt>Batches</dt>
+                <dd>
+                  {t.batches.length} × {t.info.batchSize}
+                </dd>
+              </div>
+              <div>
+                <dt>Reward per item</dt>
+                <dd>{formatAmount(t.info.rewardPerItem, token)}</dd>
+              </div>
+              <div>
+                <dt>Deadline</dt>
+                <dd title={new Date(Number(t.deadline) * 1000).toLocaleString()}>{timeLeft(t.deadline, now)}</dd>
+              </div>
+              <div>
+                <dt>Gold items</dt>
+                <dd>
+                  {t.info.goldRoot === 0n
+                    ? "none (paid on acceptance)"
+                    : `min ${t.minAccuracy}% · ${seconds(t.challengeWindow)} window`}
+                </dd>
+              </div>
+              <div>
+                <dt>Worker group</dt>
+                <dd>{t.workerGroupId === 0n ? "0 (open)" : t.workerGroupId.toString()}</dd>
+              </div>
+              <div>
+                <dt>Requester</dt>
+                <dd title={t.requester}>{shortAddress(t.requester)}</dd>
+              </div>
+              <div>
+                <dt>Dataset root</dt>
+                <dd title={`0x${t.info.datasetRoot.toString(16)}`}>
+                  <code>{`0x${t.info.datasetRoot.toString(16).slice(0, 10)}…`}</code>
+                </dd>
+              </div>
+              {t.metadata?.vault && (
+                <div>
+                  <dt>Vault</dt>
+                  <dd>
+                    <code>{t.metadata.vault}</code>
+                  </dd>
+                </div>
+              )}
+            </dl>
+          </section>
+
+          <section className="card" aria-labelledby="batches-heading">
+            <div className="section-head">
+              <h2 id="batches-heading">Progress</h2>
+              <span className="small" data-testid="verified-items" data-count={t.verifiedItems}>
+                <strong>{t.verifiedItems}</strong> of {t.info.itemCount} items verified
+              </span>
+            </div>
+            <meter
+              className="rq-meter"
+              min={0}
+              max={t.info.itemCount}
+              value={t.verifiedItems}
+              aria-label="Items verified"
+            />
+            <BatchStrip batches={t.batches} testId="batch-strip" />
+            <PendingBatches task={t} token={token} account={address} blocked={blocked} onChanged={changed} />
+          </section>
+
+          <LabelsPanel task={t} account={address} problem={problem} />
+        </div>
+
+        <aside className="rq-manage-side">
+          <MoneyCard
+            task={t}
+            token={token}
+            balance={onchain.data?.balance}
+            reserved={onchain.data?.reserved}
+            account={address}
+            isRequester={isRequester}
+            blocked={blocked}
+            expired={t.deadline < BigInt(Math.floor(now / 1000))}
+            onChanged={changed}
+          />
+          {t.info.goldRoot !== 0n && <GoldCard task={t} />}
+        </aside>
+      </div>
+    </>
+  );
+}
+
+function MoneyCard(props: {
+  task: TaskView;
+  token: TokenInfo | undefined;
+  balance: bigint | undefined;
+  reserved: bigint | undefined;
+  account: Address | undefined;
+  isRequester: boolean;
+  blocked: string | null;
+  expired: boolean;
+  onChanged(): void;
+}) {
+  const d = useDeployment();
+  const config = useConfig();
+  const t = props.task;
+  const dialog = useRef<HTMLDialogElement>(null);
+  const [busy, setBusy] = useState<"cancel" | "refund" | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [done, setDone] = useState<string | null>(null);
+  const [confirming, setConfirming] = useState(false);
+  useEffect(() => {
+    const dl = dialog.current;
+    if (!dl) return;
+    if (confirming && !dl.open) dl.showModal();
+    if (!confirming && dl.open) dl.close();
+  }, [confirming]);
+  const pending = t.batches.filter((b) => b.status === "pending").length;
+  const fmt = (x: bigint | undefined) => (x === undefined ? "…" : formatAmount(x, props.token));
+
+  async function send(kind: "cancel" | "refund") {
+    if (!props.account) return;
+    const amount = props.balance ?? 0n;
+    setBusy(kind);
+    setError(null);
+    setDone(null);
+    try {
+      const { request } = await simulateContract(config, {
+        address: d.escrow as Address,
+        abi: escrowAbi,
+        functionName: kind,
+        args: [t.id],
+        account: props.account,
+        chainId: d.chainId,
+      });
+      await confirmTx(config, await writeContract(config, request), d.chainId);
+      setConfirming(false);
+      setDone(
+        kind === "cancel"
+          ? `Task cancelled: ${formatAmount(amount, props.token)} went back to your wallet.`
+          : `Refunded ${formatAmount(amount, props.token)} to your wallet.`,
+      );
+      props.onChanged();
+    } catch (e) {
+      setError(errorText(e));
+    } finally {
+      setBusy(null);
+    }
+  }
+
+  const cannot = props.blocked ?? (props.isRequester ? null : "Only the account that posted the task can do this.");
+  const canRefund = (t.cancelled || props.expired) && (props.balance ?? 0n) > 0n;
+  return (
+    <section className="card" aria-labelledby="money-heading">
+      <h2 id="money-heading">Money</h2>
+      <dl className="facts rq-facts-col">
+        <div>
+          <dt>Funded</dt>
+          <dd>{fmt(t.funded)}</dd>
+        </div>
+        <div>
+          <dt>Spent (paid to workers)</dt>
+          <dd data-testid="task-spent" data-wei={t.spent.toString()}>
+            {fmt(t.spent)}
+          </dd>
+        </div>
+        <div>
+          <dt>Reserved for pending batches</dt>
+          <dd>{fmt(props.reserved)}</dd>
+        </div>
+        <div>
+          <dt>Balance (unreserved)</dt>
+          <dd className="big" data-testid="task-balance" data-wei={props.balance?.toString() ?? ""}>
+            {fmt(props.balance)}
+          </dd>
+        </div>
+      </dl>
+      {!t.cancelled && (
+        <button
+          type="button"
+          className="btn wide"
+          data-testid="cancel-task"
+          disabled={busy !== null || cannot !== null}
+          aria-describedby={cannot ? "cancel-why" : undefined}
+          onClick={() => {
+            setError(null);
+            setConfirming(true);
+          }}
+        >
+          Cancel task…
+        </button>
+      )}
+      {canRefund && (
+        <button
+          type="button"
+          className="btn wide"
+          data-testid="refund-task"
+          disabled={busy !== null || cannot !== null}
+          onClick={() => void send("refund")}
+        >
+          {busy === "refund" ? "Refunding…" : `Refund ${fmt(props.balance)}`}
+        </button>
+      )}
+      {cannot && !t.cancelled && (
+        <p id="cancel-why" className="small muted">
+          {cannot}
+        </p>
+      )}
+      {t.cancelled && !done && <p className="small muted">This task is cancelled: it accepts no more batches.</p>}
+      {done && (
+        <p className="ok small" role="status" data-testid="money-done">
+          {done}
+        </p>
+      )}
+      {error && !confirming && (
+        <p className="error small" role="alert" data-testid="money-error">
+          {error}
+        </p>
+      )}
+      <dialog
+        ref={dialog}
+        className="rq-dialog"
+        aria-labelledby="cancel-heading"
+        data-testid="cancel-dialog"
+        onClose={() => setConfirming(false)}
+      >
+        <h2 id="cancel-heading">Cancel task #{t.id.toString()}?</h2>
+        <p>
+          The task stops at once: no more batches are accepted.{" "}
+          <strong data-testid="cancel-refund" data-wei={props.balance?.toString() ?? ""}>
+            {fmt(props.balance)}
+          </strong>{" "}
+          (the unreserved balance) comes back to your wallet in the same transaction.
+        </p>
+        {pending > 0 && (
+          <p>
+            {fmt(props.reserved)} stays reserved for {pending} pending batch{pending === 1 ? "" : "es"} until{" "}
+            {pending === 1 ? "it is" : "they are"} finalized and paid to the workers.
+          </p>
+        )}
+        <p className="small muted">Labels already submitted stay yours to decrypt. This cannot be undone.</p>
+        {error && (
+          <p className="error small" role="alert">
+            {error}
+          </p>
+        )}
+        <div className="rq-actions rq-dialog-actions">
+          <button type="button" className="btn" onClick={() => setConfirming(false)}>
+            Keep the task
+          </button>
+          <button
+            type="button"
+            className="btn primary rq-danger"
+            data-testid="cancel-confirm"
+            disabled={busy !== null}
+            onClick={() => void send("cancel")}
+          >
+            {busy === "cancel" ? "Cancelling…" : `Cancel and refund ${fmt(props.balance)}`}
+          </button>
+        </div>
+      </dialog>
+    </section>
+  );
+}
+
+function GoldCard({ task: t }: { task: TaskView }) {
+  const d = useDeployment();
+  const [gold, setGold] = useState<GoldRecord | null | undefined>(undefined);
+  useEffect(() => {
+    let live = true;
+    loadGold(d.chainId, d.escrow, t.id, t.info.goldRoot)
+      .then((g) => live && setGold(g))
+      .catch(() => live && setGold(null));
+    return () => {
+      live = false;
+    };
+  }, [d.chainId, d.escrow, t.id, t.info.goldRoot]);
+  const count = gold ? gold.openings.items.filter((x) => x.isGold === 1).length : 0;
+  return (
+    <section className="card" aria-labelledby="gold-heading">
+      <h2 id="gold-heading">Gold openings</h2>
+      {gold === undefined ? (
+        <p className="muted small">Looking in this browser…</p>
+      ) : gold === null ? (
+        <p className="small muted" data-testid="gold-missing">
+          The gold answers and salts of this task are not in this browser. Keep the file you downloaded when posting:
+          rejecting a bad batch needs it.
+        </p>
+      ) : (
+        <>
+          <p className="small">
+            {count} gold item{count === 1 ? "" : "s"}, kept in this browser. They are secret: share them with nobody.
+          </p>
+          <button
+            type="button"
+            className="btn small"
+            data-testid="download-gold"
+            onClick={() =>
+              downloadText(`task-${t.id}-gold-openings.json`, `${JSON.stringify(gold, null, 2)}\n`, "application/json")
+            }
+          >
+            Download gold openings
+          </button>
+        </>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,361 @@
+"use client";
+
+import { useCallback, useEffect, useId, useState } from "react";
+import type { ItemWire } from "@/lib/prove-protocol";
+import "./work.css";
+import "./labelers.css";
+
+export interface SensorLabelerProps {
+  items: readonly ItemWire[];
+  /** Per item: its T readings (16-bit fixed point), as parseSensorWindow read them. */
+  windows: readonly (readonly number[])[];
+  /** The task's band: a window is an anomaly iff some reading is outside [lo, hi]. */
+  lo: number;
+  hi: number;
+  /** Per item: 0 = normal, 1 = anomaly, or null. */
+  labels: readonly (number | null)[];
+  /** Per item: the rule violation in words, or null. */
+  problems: readonly (string | null)[];
+  current: number;
+  readOnly: boolean;
+  onCurrent(i: number): void;
+  onLabel(i: number, label: 0 | 1 | null): void;
+}
+
+const LABELS = ["Normal", "Anomaly"] as const;
+const CHART_H = 320;
+const PAD = { left: 64, right: 78, top: 16, bottom: 44 };
+
+/** About `count` round tick values (1, 2 or 5 × 10^k apart) covering [lo, hi]. */
+function ticks(lo: number, hi: number, count = 5): number[] {
+  const span = Math.max(hi - lo, 1);
+  const raw = span / count;
+  const mag = 10 ** Math.floor(Math.log10(raw));
+  const step = ([1, 2, 5, 10].find((m) => m * mag >= raw) ?? 10) * mag;
+  const out: number[] = [];
+  for (let v = Math.ceil(lo / step) * step; v <= hi; v += step) out.push(v);
+  return out;
+}
+
+/**
+ * One sensor window at a time, drawn as a line chart with the task's band [lo, hi] shaded, and
+ * two buttons: Normal (1 or N) and Anomaly (2 or A) label the item and move on, arrows (or J/K)
+ * move, Backspace clears. A strip below shows every item's state.
+ */
+export function SensorLabeler(p: SensorLabelerProps) {
+  const { items, windows, lo, hi, labels, problems, current, readOnly, onCurrent, onLabel } = p;
+  const item = items[current];
+  const readings = windows[current];
+  const label = labels[current] ?? null;
+  const problem = problems[current] ?? null;
+  const ids = useId();
+
+  const onKey = useCallback(
+    (e: KeyboardEvent) => {
+      if (e.altKey || e.ctrlKey || e.metaKey) return;
+      const target = e.target as HTMLElement | null;
+      if (
+        target &&
+        (target.tagName === "INPUT" ||
+          target.tagName === "TEXTAREA" ||
+          target.tagName === "SELECT" ||
+          target.isContentEditable)
+      )
+        return;
+      const key = e.key.toLowerCase();
+      const choice = key === "1" || key === "n" ? 0 : key === "2" || key === "a" ? 1 : null;
+      if (!readOnly && choice !== null) {
+        e.preventDefault();
+        onLabel(current, choice);
+        if (current < items.length - 1) onCurrent(current + 1);
+      } else if (!readOnly && (e.key === "Backspace" || e.key === "Delete")) {
+        e.preventDefault();
+        onLabel(current, null);
+      } else if (e.key === "ArrowRight" || key === "j") {
+        e.preventDefault();
+        onCurrent(Math.min(current + 1, items.length - 1));
+      } else if (e.key === "ArrowLeft" || key === "k") {
+        e.preventDefault();
+        onCurrent(Math.max(current - 1, 0));
+      }
+    },
+    [current, items.length, onCurrent, onLabel, readOnly],
+  );
+  useEffect(() => {
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, [onKey]);
+
+  // The chart is drawn in CSS pixels at the width of its box.
+  const [box, setBox] = useState<HTMLDivElement | null>(null);
+  const [width, setWidth] = useState(800);
+  useEffect(() => {
+    if (!box) return;
+    const ro = new ResizeObserver(() => setWidth(Math.max(box.clientWidth, 280)));
+    ro.observe(box);
+    setWidth(Math.max(box.clientWidth, 280));
+    return () => ro.disconnect();
+  }, [box]);
+
+  const done = labels.filter((l) => l !== null && l !== undefined).length;
+  if (!item) return null;
+
+  const outside = readings ? readings.map((r) => r < lo || r > hi) : [];
+  const nOut = outside.filter(Boolean).length;
+  const T = readings?.length ?? 0;
+  const summary = readings
+    ? `${nOut} of ${T} readings ${nOut === 1 ? "is" : "are"} outside [${lo}, ${hi}]`
+    : "This item's readings could not be read";
+
+  let problemWords = problem;
+  if (problem && readings && label === 0 && nOut > 0) {
+    const j = outside.indexOf(true);
+    problemWords = `reading ${j} is ${readings[j]}, outside [${lo}, ${hi}], so this window is an anomaly.`;
+  } else if (problem && readings && label === 1 && nOut === 0)
+    problemWords = `every reading is inside [${lo}, ${hi}], so this window is normal.`;
+
+  return (
+    <div className="labeler sensor-labeler" data-testid="labeler">
+      <div className="labeler-head">
+        <span data-testid="item-position">
+          Item <strong>{current + 1}</strong> of {items.length}
+          <span className="muted"> · dataset item #{item.index + 1}</span>
+          <span className="muted small"> · {item.name}</span>
+        </span>
+        <span className="muted small" data-testid="batch-progress">
+          {done} of {items.length} labeled
+        </span>
+      </div>
+      <div
+        className={`item-stage sensor-stage ${problem ? "invalid" : label !== null ? "labeled" : ""}`}
+        data-testid="item-stage"
+        data-item={item.index}
+        data-label={label ?? ""}
+      >
+        <p className={`sensor-summary ${nOut > 0 ? "has-outside" : ""}`} id={`${ids}-summary`}>
+          {summary}
+        </p>
+        <div ref={setBox} className="sensor-chart-box">
+          {readings && (
+            <Chart
+              readings={readings}
+              lo={lo}
+              hi={hi}
+              width={width}
+              titleId={`${ids}-title`}
+              descId={`${ids}-summary`}
+              name={`Readings of item ${current + 1} (${item.name})`}
+            />
+          )}
+        </div>
+        {readings && (
+          <table className="visually-hidden">
+            <caption>
+              Readings of item {current + 1} ({item.name}); band [{lo}, {hi}]
+            </caption>
+            <thead>
+              <tr>
+                <th scope="col">Reading</th>
+                <th scope="col">Value</th>
+                <th scope="col">Band</th>
+              </tr>
+            </thead>
+            <tbody>
+              {readings.map((r, j) => (
+                // biome-ignore lint/suspicious/noArrayIndexKey: readings are positional
+                <tr key={j}>
+                  <th scope="row">{j}</th>
+                  <td>{r}</td>
+                  <td>{r < lo ? "below lo" : r > hi ? "above hi" : "inside"}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </div>
+      {problem && (
+        <p className="item-problem" role="alert" data-testid="item-problem">
+          Rule: {problemWords}
+        </p>
+      )}
+      <fieldset className="class-buttons">
+        <legend className="visually-hidden">Label of item {current + 1}</legend>
+        {LABELS.map((name, k) => (
+          <button
+            type="button"
+            key={name}
+            className={`choice ${label === k ? "selected" : ""}`}
+            aria-pressed={label === k}
+            aria-keyshortcuts={k === 0 ? "1 N" : "2 A"}
+            data-testid={k === 0 ? "label-normal" : "label-anomaly"}
+            disabled={readOnly}
+            onClick={() => {
+              onLabel(current, k as 0 | 1);
+              if (current < items.length - 1) onCurrent(current + 1);
+            }}
+          >
+            <kbd>{k + 1}</kbd>
+            {name}
+          </button>
+        ))}
+      </fieldset>
+      {!readOnly && (
+        <p className="labeler-keys muted small" data-testid="keyboard-hint">
+          Keys: <kbd>1</kbd> or <kbd>N</kbd> normal · <kbd>2</kbd> or <kbd>A</kbd> anomaly · <kbd>Backspace</kbd> clear
+          · <kbd>←</kbd>/<kbd>→</kbd> previous or next item
+        </p>
+      )}
+      <div className="labeler-nav">
+        <button
+          type="button"
+          className="btn small"
+          data-testid="prev-item"
+          disabled={current === 0}
+          onClick={() => onCurrent(current - 1)}
+          aria-keyshortcuts="ArrowLeft"
+        >
+          ← Previous
+        </button>
+        <ol className="item-strip" aria-label="Items of this batch">
+          {items.map((it, i) => {
+            const l = labels[i] ?? null;
+            const state = problems[i] ? "invalid" : l !== null ? "labeled" : "open";
+            return (
+              <li key={it.index}>
+                <button
+                  type="button"
+                  className={`dot ${state} ${i === current ? "current" : ""}`}
+                  aria-label={`Item ${i + 1}: ${state === "open" ? "not labeled" : state === "invalid" ? "breaks the rule" : (LABELS[l as number] ?? String(l)).toLowerCase()}`}
+                  aria-current={i === current ? "true" : undefined}
+                  data-testid={`dot-${i}`}
+                  data-state={state}
+                  onClick={() => onCurrent(i)}
+                />
+              </li>
+            );
+          })}
+        </ol>
+        <button
+          type="button"
+          className="btn small"
+          data-testid="next-item"
+          disabled={current === items.length - 1}
+          onClick={() => onCurrent(current + 1)}
+          aria-keyshortcuts="ArrowRight"
+        >
+          Next →
+        </button>
+      </div>
+    </div>
+  );
+}
+
+/** The line chart of one window: readings, the band [lo, hi] shaded, readings outside it marked. */
+function Chart(props: {
+  readings: readonly number[];
+  lo: number;
+  hi: number;
+  width: number;
+  titleId: string;
+  descId: string;
+  name: string;
+}) {
+  const { readings, lo, hi, width, titleId, descId, name } = props;
+  const T = readings.length;
+  const values = [...readings, lo, hi];
+  const min = Math.min(...values);
+  const max = Math.max(...values);
+  const pad = Math.max((max - min) * 0.08, 1);
+  const y0 = Math.max(0, min - pad);
+  const y1 = Math.min(0xffff, max + pad);
+  const plotW = width - PAD.left - PAD.right;
+  const plotH = CHART_H - PAD.top - PAD.bottom;
+  const sx = (j: number) => PAD.left + (T > 1 ? (j / (T - 1)) * plotW : plotW / 2);
+  const sy = (v: number) => PAD.top + (1 - (v - y0) / Math.max(y1 - y0, 1)) * plotH;
+  const yTicks = ticks(y0, y1);
+  const xEvery = plotW / Math.max(T - 1, 1) < 22 ? 2 : 1;
+  const bandTop = sy(Math.min(hi, y1));
+  const bandBottom = sy(Math.max(lo, y0));
+  const path = readings.map((r, j) => `${j === 0 ? "M" : "L"}${sx(j).toFixed(1)},${sy(r).toFixed(1)}`).join(" ");
+  // Keep the lo and hi labels apart when the band is thin.
+  const hiLabelY = Math.min(sy(hi), sy(lo) - 14);
+  const loLabelY = Math.max(sy(lo), hiLabelY + 14);
+
+  return (
+    <svg
+      className="sensor-chart"
+      data-testid="sensor-chart"
+      width={width}
+      height={CHART_H}
+      viewBox={`0 0 ${width} ${CHART_H}`}
+      role="img"
+      aria-labelledby={titleId}
+      aria-describedby={descId}
+    >
+      <title id={titleId}>{name}</title>
+      <rect className="sensor-band" x={PAD.left} y={bandTop} width={plotW} height={Math.max(bandBottom - bandTop, 0)} />
+      <g className="sensor-grid">
+        {yTicks.map((v) => (
+          <g key={v}>
+            <line x1={PAD.left} x2={PAD.left + plotW} y1={sy(v)} y2={sy(v)} />
+            <text className="tick" x={PAD.left - 8} y={sy(v)} dy="0.32em" textAnchor="end">
+              {v}
+            </text>
+          </g>
+        ))}
+      </g>
+      <g className="sensor-axis">
+        <line x1={PAD.left} x2={PAD.left} y1={PAD.top} y2={PAD.top + plotH} />
+        <line x1={PAD.left} x2={PAD.left + plotW} y1={PAD.top + plotH} y2={PAD.top + plotH} />
+        {readings.map((_, j) =>
+          j % xEvery === 0 ? (
+            // biome-ignore lint/suspicious/noArrayIndexKey: readings are positional
+            <g key={j}>
+              <line x1={sx(j)} x2={sx(j)} y1={PAD.top + plotH} y2={PAD.top + plotH + 5} />
+              <text className="tick" x={sx(j)} y={PAD.top + plotH + 18} textAnchor="middle">
+                {j}
+              </text>
+            </g>
+          ) : null,
+        )}
+        <text className="axis-title" x={PAD.left + plotW / 2} y={CHART_H - 6} textAnchor="middle">
+          reading
+        </text>
+      </g>
+      <g className="sensor-threshold">
+        <line x1={PAD.left} x2={PAD.left + plotW} y1={sy(hi)} y2={sy(hi)} />
+        <line x1={PAD.left} x2={PAD.left + plotW} y1={sy(lo)} y2={sy(lo)} />
+        <text x={PAD.left + plotW + 6} y={hiLabelY} dy="0.32em">
+          hi {hi}
+        </text>
+        <text x={PAD.left + plotW + 6} y={loLabelY} dy="0.32em">
+          lo {lo}
+        </text>
+      </g>
+      <path className="sensor-line" d={path} />
+      <g className="sensor-points">
+        {readings.map((r, j) => {
+          const x = sx(j);
+          const y = sy(r);
+          const out = r < lo || r > hi;
+          const tip = `reading ${j}: ${r}${r > hi ? ` (above hi ${hi})` : r < lo ? ` (below lo ${lo})` : ""}`;
+          return out ? (
+            // biome-ignore lint/suspicious/noArrayIndexKey: readings are positional
+            <g key={j} className="sensor-point outside" data-testid={`reading-${j}`} data-outside="true">
+              <title>{tip}</title>
+              <circle cx={x} cy={y} r={11} className="hit" />
+              <path d={`M${x},${y - 7} L${x + 7},${y} L${x},${y + 7} L${x - 7},${y} Z`} />
+            </g>
+          ) : (
+            // biome-ignore lint/suspicious/noArrayIndexKey: readings are positional
+            <g key={j} className="sensor-point" data-testid={`reading-${j}`} data-outside="false">
+              <title>{tip}</title>
+              <circle cx={x} cy={y} r={11} className="hit" />
+              <circle cx={x} cy={y} r={4.5} />
+            </g>
+          );
+        })}
+      </g>
+    </svg>
+  );
+}

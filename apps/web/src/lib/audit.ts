@@ -1,0 +1,229 @@
+/**
+ * Pure helpers of the auditor pages: task status, batch counts, the progress series, the
+ * calldata of a batch submission, the checks that tie a proof's public inputs to its event, and
+ * the words of the timeline. No React, no network.
+ */
+import type { ProofWords } from "@zklabel/core/proof";
+import type { CircuitInfo } from "@zklabel/core/registry";
+import { type WorkerPublicValues, workerPublicValues } from "@zklabel/core/worker";
+import { escrowAbi } from "@zklabel/sdk/abi-escrow";
+import type { DecodedLog } from "@zklabel/sdk/events";
+import { decodeFunctionData, type Hex } from "viem";
+import type { TaskView } from "./tasks";
+
+/** A field element or hash as 0x-prefixed hex. */
+export const hex = (x: bigint): string => `0x${x.toString(16)}`;
+
+/** A long hex value shortened to its first and last characters: 0x1f3a…9b2c. */
+export function shortHex(value: string, keep = 6): string {
+  return value.length <= keep * 2 + 3 ? value : `${value.slice(0, keep + 2)}…${value.slice(-keep)}`;
+}
+
+/** What a task accepts now: open, cancelled by its requester, or past its deadline. */
+export type TaskStatus = "open" | "cancelled" | "expired";
+
+/** Whether a task is open, cancelled or expired at `nowSeconds`. */
+export function taskStatus(t: TaskView, nowSeconds: number): TaskStatus {
+  if (t.cancelled) return "cancelled";
+  return Number(t.deadline) <= nowSeconds ? "expired" : "open";
+}
+
+/** The verifiers a task was created with (its copy of the rule registry entry), from its TaskCreated event. */
+export function createdVerifiers(t: TaskView) {
+  const rule = t.created.args.rule as {
+    verifier: `0x${string}`;
+    batchVerifier: `0x${string}`;
+    publicInputCount: number;
+  };
+  return { verifier: rule.verifier, batchVerifier: rule.batchVerifier, publicInputCount: rule.publicInputCount };
+}
+
+/** Batches per state; rejected is always 0 until the escrow can reject batches (protocol decision 8). */
+export function batchCounts(t: TaskView): { verified: number; pending: number; open: number; rejected: number } {
+  const verified = t.verifiedBatches;
+  const pending = t.pendingBatches;
+  return { verified, pending, open: t.batches.length - verified - pending, rejected: 0 };
+}
+
+/** One step of the progress chart: at `time` (unix seconds), `items` items were verified. */
+export interface ProgressPoint {
+  time: number;
+  items: number;
+  /** The batch whose verification this step is. */
+  batch?: number;
+}
+
+/**
+ * Verified items over time, a step series starting at 0 when the task was created: one point per
+ * BatchVerified event whose block time is known (`blockTime` maps block number to unix seconds).
+ */
+export function progressSeries(t: TaskView, blockTime: ReadonlyMap<bigint, number>): ProgressPoint[] | null {
+  const start = blockTime.get(t.created.blockNumber);
+  if (start === undefined) return null;
+  const points: ProgressPoint[] = [{ time: start, items: 0 }];
+  let items = 0;
+  for (const e of t.events) {
+    if (e.eventName !== "BatchVerified") continue;
+    const time = blockTime.get(e.blockNumber);
+    if (time === undefined) return null;
+    const batch = Number(e.args.batchIndex as bigint);
+    items += t.batches[batch]?.count ?? 0;
+    points.push({ time, items, batch });
+  }
+  return points;
+}
+
+/** A batch's proof and public inputs as the transaction that submitted it carried them. */
+export interface SubmittedProof {
+  /** submitBatch (one proof) or submitBatches (several, verified together). */
+  functionName: "submitBatch" | "submitBatches";
+  /** How many batches the transaction submitted. */
+  batchesInCall: number;
+  proof: ProofWords;
+  inputs: readonly bigint[];
+}
+
+/** Takes batch `batchIndex`'s proof and public inputs out of a submitBatch or submitBatches calldata. */
+export function proofFromCalldata(input: Hex, batchIndex: bigint): SubmittedProof {
+  let call: ReturnType<typeof decodeFunctionData<typeof escrowAbi>>;
+  try {
+    call = decodeFunctionData({ abi: escrowAbi, data: input });
+  } catch {
+    throw new Error("the transaction's calldata is not a call to the escrow, so it holds no proof to check");
+  }
+  if (call.functionName === "submitBatch") {
+    return { functionName: "submitBatch", batchesInCall: 1, proof: call.args[2] as ProofWords, inputs: call.args[3] };
+  }
+  if (call.functionName === "submitBatches") {
+    const [, indexes, proofs, inputs] = call.args;
+    const i = indexes.indexOf(batchIndex);
+    if (i < 0) throw new Error(`the transaction submitted batches ${indexes.join(", ")}, not batch ${batchIndex}`);
+    const n = inputs.length / indexes.length;
+    return {
+      functionName: "submitBatches",
+      batchesInCall: indexes.length,
+      proof: proofs[i] as ProofWords,
+      inputs: inputs.slice(i * n, (i + 1) * n),
+    };
+  }
+  throw new Error(`the transaction calls ${call.functionName}, not a batch submission`);
+}
+
+/** One public input of a proof, with the value the chain's records say it must have. */
+export interface NamedInput {
+  /** "taskHash", "epk[0]", "ciphertext[3]"... */
+  name: string;
+  value: bigint;
+  /** Where the expected value comes from, when something on-chain fixes it. */
+  source?: string;
+  expected?: bigint;
+  matches?: boolean;
+}
+
+const ADDRESS_MASK = (1n << 160n) - 1n;
+
+/**
+ * Names a batch proof's public inputs (arrays flattened as epk[0], ciphertext[3]...) and sets
+ * each against its BatchSubmitted event and the task (taskHash from TaskCreated); the recipient
+ * word is compared on its low 160 bits, the address (the high bits carry the relayer fee).
+ */
+export function namedInputs(
+  circuit: CircuitInfo,
+  inputs: readonly bigint[],
+  submitted: DecodedLog,
+  taskHash: bigint,
+): NamedInput[] {
+  const v: WorkerPublicValues = workerPublicValues(circuit, inputs);
+  const a = submitted.args as {
+    batchIndex: bigint;
+    recipient: string;
+    count: bigint;
+    groupRoot: bigint;
+    nullifier: bigint;
+    labelsCommitment: bigint;
+    epk: readonly bigint[];
+    ciphertext: readonly bigint[];
+  };
+  const ev = "BatchSubmitted event";
+  const expected: Record<string, { value: bigint; source: string } | undefined> = {
+    taskHash: { value: taskHash, source: "TaskCreated event" },
+    groupRoot: { value: a.groupRoot, source: ev },
+    nullifier: { value: a.nullifier, source: ev },
+    batchIndex: { value: a.batchIndex, source: ev },
+    count: { value: a.count, source: ev },
+    recipient: { value: BigInt(a.recipient), source: `${ev} (address bits)` },
+    labelsCommitment: { value: a.labelsCommitment, source: ev },
+  };
+  const out: NamedInput[] = [];
+  const push = (name: string, value: bigint, exp?: { value: bigint; source: string }, mask?: bigint) =>
+    out.push({
+      name,
+      value,
+      source: exp?.source,
+      expected: exp?.value,
+      matches: exp ? (mask === undefined ? value : value & mask) === exp.value : undefined,
+    });
+  for (const name of circuit.publicInputs) {
+    const value = (v as unknown as Record<string, bigint | readonly bigint[]>)[name];
+    if (typeof value === "bigint") {
+      push(name, value, expected[name], name === "recipient" ? ADDRESS_MASK : undefined);
+    } else {
+      const eventArray = name === "epk" ? a.epk : name === "ciphertext" ? a.ciphertext : undefined;
+      value.forEach((x, k) => {
+        const e = eventArray?.[k];
+        push(`${name}[${k}]`, x, e === undefined ? undefined : { value: e, source: ev });
+      });
+      if (eventArray && eventArray.length !== value.length) {
+        out.push({
+          name: `${name} (length)`,
+          value: BigInt(value.length),
+          expected: BigInt(eventArray.length),
+          source: ev,
+          matches: false,
+        });
+      }
+    }
+  }
+  return out;
+}
+
+/** Seconds as "2 d 3 h", "1 h 20 min", "5 min", "40 s" (0 gives "none"). */
+export function seconds(s: number): string {
+  if (s <= 0) return "none";
+  if (s >= 86400) return `${Math.floor(s / 86400)} d${s % 86400 >= 3600 ? ` ${Math.floor((s % 86400) / 3600)} h` : ""}`;
+  if (s >= 3600) return `${Math.floor(s / 3600)} h${s % 3600 >= 60 ? ` ${Math.floor((s % 3600) / 60)} min` : ""}`;
+  if (s >= 60) return `${Math.floor(s / 60)} min`;
+  return `${s} s`;
+}
+
+/** Unix seconds as a local date and time. */
+export const dateTime = (unix: number | bigint): string =>
+  new Date(Number(unix) * 1000).toLocaleString(undefined, {
+    year: "numeric",
+    month: "short",
+    day: "numeric",
+    hour: "2-digit",
+    minute: "2-digit",
+    second: "2-digit",
+  });
+
+/** A stable React key for an event: its transaction and log index. */
+export const eventKey = (e: DecodedLog): string => `${e.transactionHash}:${e.logIndex}`;
+
+/** The batch an event is about, if any. */
+export const eventBatch = (e: DecodedLog): number | undefined =>
+  e.args.batchIndex === undefined ? undefined : Number(e.args.batchIndex as bigint);
+
+/** Names of classification rule parameters: numClasses = p0, allowedMask = p1; the classes the mask accepts. */
+export function classificationParams(params: readonly bigint[], classNames: readonly string[] | undefined) {
+  const numClasses = Number(params[0]);
+  const allowedMask = params[1];
+  const allowed: string[] = [];
+  for (let c = 0; c < numClasses; c++) {
+    if (((allowedMask >> BigInt(c)) & 1n) === 1n) allowed.push(classNames?.[c] ?? `class ${c}`);
+  }
+  return { numClasses, allowedMask, allowed };
+}
+
+/** A file name for a task's manifest download. */
+export const manifestFileName = (taskId: bigint): string => `zklabel-task-${taskId}-manifest.json`;

@@ -1,0 +1,264 @@
+/**
+ * The vault with datasets of every rule, against the real contracts: a sensor-range task (windows
+ * of readings) and a bounding-box task (images, paired with their sizes in the tree). Uploads check
+ * what the rule reads of each item (the readings' leaf, the image's size) against the manifest; a
+ * member downloads a batch with an access proof, the client re-checks it against the on-chain
+ * root, and the slice proves and is accepted by the escrow.
+ */
+import assert from "node:assert/strict";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { ACCESS_CIRCUIT } from "@zklabel/core/access";
+import { workerGroup } from "@zklabel/core/group";
+import { Identity } from "@zklabel/core/identity";
+import { sensorLeaf, sensorRule } from "@zklabel/core/sensor";
+import { ZkLabelClient } from "@zklabel/sdk/client";
+import { buildDataset, datasetTree, type Manifest } from "@zklabel/sdk/dataset";
+import { resolveTaskSpec, type TaskSpec } from "@zklabel/sdk/spec";
+import { VaultClient, VaultError } from "@zklabel/sdk/vault";
+import {
+  escrowReader,
+  openSubmittedBatches,
+  proveBoxBatch,
+  proveSensorBatch,
+  readTaskInfo,
+  type TaskInfo,
+} from "@zklabel/sdk/work";
+import { network } from "hardhat";
+import type { PublicClient } from "viem";
+import { deployZkLabel } from "../../../scripts/lib/deploy.ts";
+import { artifacts, DEMO_REQUESTER_KEY, releaseSnarkjs } from "../../../test/helpers/classification.ts";
+import { escrowChain } from "../src/chain.ts";
+import { startVault } from "../src/server.ts";
+import { EmbeddedStorage } from "../src/storage.ts";
+
+after(releaseSnarkjs);
+
+const { viem } = await network.create();
+const publicClient = (await viem.getPublicClient()) as unknown as PublicClient;
+const [requesterWallet, workerWallet] = await viem.getWalletClients();
+const enc = new TextEncoder();
+const accessVkey = JSON.parse(await readFile(artifacts(ACCESS_CIRCUIT).vkey, "utf8"));
+const me = new Identity("kinds test worker");
+
+/** A PNG header saying width x height (what the vault and the tree read of an image). */
+function png(width: number, height: number, salt: number): Uint8Array {
+  const b = new Uint8Array(37);
+  b.set([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13], 0);
+  b.set(enc.encode("IHDR"), 12);
+  const v = new DataView(b.buffer);
+  v.setUint32(16, width);
+  v.setUint32(20, height);
+  b.set([8, 6, 0, 0, 0], 24);
+  v.setUint32(33, salt);
+  return b;
+}
+
+const LO = 1000;
+const HI = 50000;
+const windows = Array.from({ length: 40 }, (_, i) =>
+  Array.from({ length: 16 }, (_, j) => (i % 3 === 0 && j === 7 ? 60000 : 2000 + ((i * 131 + j * 17) % 40000))),
+);
+const sensorItems = windows.map((w, i) => ({ name: `w${i}.json`, bytes: enc.encode(JSON.stringify(w)) }));
+const boxSizes = Array.from({ length: 70 }, (_, i) => ({ width: 64 + (i % 5), height: 48 + (i % 3) }));
+const boxItems = boxSizes.map((s, i) => ({ name: `img${i}.png`, bytes: png(s.width, s.height, i) }));
+const sensorSet = buildDataset(sensorItems, { depth: 20, batchSize: 32, kind: "sensor" });
+const boxSet = buildDataset(boxItems, { depth: 20, batchSize: 64, kind: "box" });
+
+let dir: string;
+let vault: Awaited<ReturnType<typeof startVault>>;
+let client: VaultClient;
+let worker: ZkLabelClient;
+let sensorTask: TaskInfo;
+let boxTask: TaskInfo;
+let reader: ReturnType<typeof escrowReader>;
+
+before(async () => {
+  dir = await mkdtemp(join(tmpdir(), "zklabel-vault-kinds-"));
+  const d = await deployZkLabel(viem);
+  const contracts = { escrow: d.escrow, groups: d.groups, chainId: d.chainId };
+  const requester = new ZkLabelClient({
+    publicClient: publicClient as never,
+    wallet: requesterWallet as never,
+    contracts,
+  });
+  worker = new ZkLabelClient({ publicClient: publicClient as never, wallet: workerWallet as never, contracts });
+  await worker.joinOpenGroup(me.commitment);
+  const now = Number((await publicClient.getBlock()).timestamp);
+  const spec = (rule: TaskSpec["rule"]) =>
+    resolveTaskSpec({ title: "t", instructions: "i", rule, reward: { perItem: "0.0001" }, deadline: "7d" }, now);
+  reader = escrowReader({ client: publicClient as never, address: d.escrow, fromBlock: 0n });
+  const s = await requester.createTask({
+    spec: spec({ type: "sensor", lo: LO, hi: HI }),
+    manifest: sensorSet.manifest,
+    pkR: DEMO_REQUESTER_KEY.pkR,
+  });
+  sensorTask = await readTaskInfo(reader, s.taskId);
+  const b = await requester.createTask({
+    spec: spec({ type: "bbox", classes: ["car", "bike", "bus"], allowed: ["car", "bike"], minWidth: 8, minHeight: 6 }),
+    manifest: boxSet.manifest,
+    pkR: DEMO_REQUESTER_KEY.pkR,
+  });
+  boxTask = await readTaskInfo(reader, b.taskId);
+  vault = await startVault({
+    storage: await EmbeddedStorage.open(join(dir, "store")),
+    chain: escrowChain({ client: publicClient, escrow: d.escrow, groups: d.groups, deployBlock: 0n }),
+    accessVkey,
+  });
+  client = new VaultClient(vault.url);
+});
+after(async () => {
+  await vault?.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+const refused = (p: Promise<unknown>, message: RegExp) =>
+  assert.rejects(p, (e: unknown) => {
+    assert.ok(e instanceof VaultError, String(e));
+    assert.equal(e.status, 400, e.message);
+    assert.match(e.message, message);
+    return true;
+  });
+
+/** A manifest that lists the right bytes but commits to something else the rule reads (and a root to match). */
+function lying(m: Manifest, change: (items: Manifest["items"]) => void): Manifest {
+  const items = structuredClone(m.items);
+  change(items);
+  const tree = datasetTree(
+    m.kind ?? "content",
+    m.depth,
+    m.batchSize,
+    items.map((x) => ({
+      contentHash: BigInt(x.contentHash),
+      leaf: x.leaf ? BigInt(x.leaf) : undefined,
+      width: x.width,
+      height: x.height,
+    })),
+  );
+  return { ...m, items, root: `0x${tree.root.toString(16)}` };
+}
+
+describe("vault datasets of every rule", () => {
+  it("refuses a sensor item whose readings are not the manifest's leaf, and an image whose size is not the manifest's", async () => {
+    const wrongLeaf = lying(sensorSet.manifest, (items) => {
+      items[4].leaf = `0x${sensorLeaf(windows[5]).toString(16)}`;
+    });
+    await refused(
+      client.uploadDataset({
+        manifest: wrongLeaf,
+        bytesOf: (i) => sensorItems[i].bytes,
+        sizes: sensorItems.map((x) => x.bytes.length),
+      }),
+      /item 4 \("w4.json"\): its readings do not match the manifest's leaf/,
+    );
+    const wrongSize = lying(boxSet.manifest, (items) => {
+      items[2].width = 999;
+    });
+    await refused(
+      client.uploadDataset({
+        manifest: wrongSize,
+        bytesOf: (i) => boxItems[i].bytes,
+        sizes: boxItems.map((x) => x.bytes.length),
+      }),
+      /item 2 \("img2.png"\) is 66×50 pixels, the manifest says 999×50/,
+    );
+  });
+
+  it("stores both datasets and publishes their manifests with what the rule reads", async () => {
+    for (const [set, items] of [
+      [sensorSet, sensorItems],
+      [boxSet, boxItems],
+    ] as const) {
+      const done = await client.uploadDataset({
+        manifest: set.manifest,
+        bytesOf: (i) => items[i].bytes,
+        sizes: items.map((x) => x.bytes.length),
+      });
+      assert.equal(done.complete, true);
+      const pub = await client.manifest(BigInt(set.manifest.root));
+      assert.equal(pub.tree.root, set.tree.root);
+      assert.equal(pub.manifest.kind, set.manifest.kind);
+      assert.equal(pub.manifest.items[1].name, "#2", "file names stay with the requester");
+    }
+  });
+
+  it("serves a sensor batch whose readings prove the rule; the escrow accepts it and the requester reads it", async () => {
+    const group = workerGroup([me.commitment]);
+    const got = await client.fetchBatch({
+      task: sensorTask,
+      batchIndex: 1,
+      identity: me,
+      group,
+      artifacts: artifacts(ACCESS_CIRCUIT),
+    });
+    assert.equal(got.items.length, 8);
+    assert.deepEqual(got.items[0].readings, windows[32]);
+    const labels = got.items.map((x) => sensorRule(x.readings ?? [], { lo: LO, hi: HI }));
+    const common = {
+      task: sensorTask,
+      chainId: 31337n,
+      escrow: worker.escrow,
+      batchIndex: 1,
+      identity: me,
+      group,
+      recipient: workerWallet.account.address,
+      salt: 11n,
+      artifacts: artifacts("sensor_worker_n32_d20_t16_g20"),
+    };
+    assert.equal(labels[1], 1, "item 33 has a reading above the band");
+    const wrong = labels.map((l, i) => (i === 1 ? 0 : l));
+    await assert.rejects(
+      proveSensorBatch({ ...common, slice: got.slice, windows: got.items.map((x) => x.readings ?? []), labels: wrong }),
+      /item 33: labeled normal but reading 7 = 60000 is outside \[1000, 50000\]/,
+    );
+    const proof = await proveSensorBatch({
+      ...common,
+      slice: got.slice,
+      windows: got.items.map((x) => x.readings ?? []),
+      labels,
+    });
+    await worker.submitBatch(sensorTask.taskId, 1, proof);
+    const [opened] = openSubmittedBatches(await reader.read(), sensorTask.taskId, DEMO_REQUESTER_KEY.skR, 32, 3);
+    assert.deepEqual(opened.labels, labels);
+  });
+
+  it("serves a box batch with the images' sizes; a box inside each image proves and is accepted", async () => {
+    const group = workerGroup([me.commitment]);
+    const got = await client.fetchBatch({
+      task: boxTask,
+      batchIndex: 1,
+      identity: me,
+      group,
+      artifacts: artifacts(ACCESS_CIRCUIT),
+    });
+    assert.equal(got.items.length, 6);
+    assert.deepEqual(
+      got.items.map((x) => [x.width, x.height]),
+      boxSizes.slice(64).map((s) => [s.width, s.height]),
+    );
+    const boxes = got.items.map((x, i) => ({ cls: i % 2, x: 2, y: 3, w: (x.width ?? 0) - 4, h: 10 }));
+    const common = {
+      task: boxTask,
+      chainId: 31337n,
+      escrow: worker.escrow,
+      batchIndex: 1,
+      identity: me,
+      group,
+      recipient: workerWallet.account.address,
+      salt: 12n,
+      artifacts: artifacts("bbox_worker_n64_d20_g20"),
+      slice: got.slice,
+      items: got.items.map((x) => ({ contentHash: x.contentHash, width: x.width ?? 0, height: x.height ?? 0 })),
+    };
+    await assert.rejects(
+      proveBoxBatch({ ...common, boxes: boxes.map((b, i) => (i === 2 ? { ...b, cls: 2 } : b)) }),
+      /item 66: class 2 is not allowed in this task/,
+    );
+    const proof = await proveBoxBatch({ ...common, boxes });
+    await worker.submitBatch(boxTask.taskId, 1, proof);
+    const [opened] = openSubmittedBatches(await reader.read(), boxTask.taskId, DEMO_REQUESTER_KEY.skR, 64, 2);
+    assert.deepEqual(opened.boxes, boxes);
+  });
+});
