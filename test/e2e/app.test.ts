@@ -20,6 +20,7 @@ import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
+import zlib from "node:zlib";
 import { demoItems } from "@zklabel/core/demo";
 import { escrowAbi } from "@zklabel/sdk/abi-escrow";
 import { type BrowserContext, type ConsoleMessage, chromium, type Page } from "playwright-core";
@@ -48,6 +49,43 @@ const BATCH = 1; // items 65..70: the last, partial batch
 const BATCH_ITEMS = ITEMS.slice(64);
 
 const log = (m: string) => console.log(`[e2e] ${m}`);
+
+/** A real PNG (a light background, `seed` in its blue channel, with a dark square), so the browser draws it. */
+function png(width: number, height: number, seed: number): Buffer {
+  const row = 1 + width * 3;
+  const raw = Buffer.alloc(row * height);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const inside = x > width / 4 && x < (3 * width) / 4 && y > height / 4 && y < (3 * height) / 4;
+      raw.set(inside ? [40, 60, 120] : [200, 210, seed % 256], y * row + 1 + x * 3);
+    }
+  }
+  const chunk = (type: string, data: Buffer) => {
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(data.length);
+    const body = Buffer.concat([Buffer.from(type, "ascii"), data]);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(zlib.crc32(body));
+    return Buffer.concat([len, body, crc]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr.set([8, 2, 0, 0, 0], 8);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk("IHDR", ihdr),
+    chunk("IDAT", zlib.deflateSync(raw)),
+    chunk("IEND", Buffer.alloc(0)),
+  ]);
+}
+
+const SENSOR_LO = 1000;
+const SENSOR_HI = 50000;
+/** 20 windows of 16 readings; every fourth has one reading above the band (an anomaly). */
+const WINDOWS = Array.from({ length: 20 }, (_, i) =>
+  Array.from({ length: 16 }, (_, j) => (i % 4 === 1 && j === 9 ? 61000 : 5000 + ((i * 977 + j * 613) % 40000))),
+);
 
 /** Console errors known to be harmless, each with its reason; anything else fails the test. */
 const IGNORED_CONSOLE_ERRORS: { pattern: RegExp; reason: string }[] = [];
@@ -104,6 +142,16 @@ describe("the web app, one role after another", () => {
       log(`page error ${e.message}`);
     });
     return p;
+  }
+
+  /** Waits until the proving run has ended: submitted and confirmed, or failed (then the test fails with its message). */
+  async function provedAndSubmitted() {
+    const outcome = page
+      .locator('[data-testid="run"][data-kind="prove"][data-phase="done"], [data-testid="run-error"]')
+      .first();
+    await outcome.waitFor({ timeout: PROVE_TIMEOUT });
+    if (await page.getByTestId("run-error").isVisible())
+      assert.fail(`proving or submitting failed: ${await page.getByTestId("run-error").textContent()}`);
   }
 
   async function connect(p: Page, account: number) {
@@ -256,12 +304,7 @@ describe("the web app, one role after another", () => {
       .locator('[data-testid="run"][data-kind="prove"][data-phase="proof"]')
       .waitFor({ timeout: PROVE_TIMEOUT });
     await screenshot(page, "worker-proving");
-    const outcome = page
-      .locator('[data-testid="run"][data-kind="prove"][data-phase="done"], [data-testid="run-error"]')
-      .first();
-    await outcome.waitFor({ timeout: PROVE_TIMEOUT });
-    if (await by("run-error").isVisible())
-      assert.fail(`proving or submitting failed: ${await by("run-error").textContent()}`);
+    await provedAndSubmitted();
     const provingMs = Number(await by("proving-time").getAttribute("data-ms"));
     t.diagnostic(
       `browser proof ${(provingMs / 1000).toFixed(1)} s; whole flow ${((Date.now() - started) / 1000).toFixed(1)} s`,
@@ -349,6 +392,131 @@ describe("the web app, one role after another", () => {
       );
     }
     await screenshot(page, "requester-labels");
+    assert.deepEqual(consoleErrors, [], "no errors in any browser console");
+  });
+
+  /** Posts a task from the requester form (account #0) and returns its id. */
+  async function postTask(rule: "bbox" | "sensor", fill: () => Promise<void>, paths: string[]): Promise<bigint> {
+    assert.ok(stack);
+    await page.goto(`${stack.appUrl}/requester/new`);
+    await connect(page, 0);
+    const by = (id: string) => page.getByTestId(id);
+    await by(`post-rule-${rule}`).check();
+    await fill();
+    await by("post-files").setInputFiles(paths);
+    await by("post-reward").fill("0.002");
+    await by("post-deadline-days").fill("3");
+    await by("post-submit").click();
+    await page
+      .locator('[data-testid="post-created"], [data-testid="post-error"]')
+      .first()
+      .waitFor({ timeout: 120_000 });
+    if (await by("post-error").isVisible()) {
+      const fields = await page.locator(".error").allTextContents();
+      assert.fail(`posting failed: ${await by("post-error").textContent()} (${fields.join(" | ")})`);
+    }
+    return BigInt((await by("post-created").getAttribute("data-task-id")) ?? "0");
+  }
+
+  /** As worker #1 (identity and group from the earlier test): opens batch 1 of a task from the vault. */
+  async function openBatch(id: bigint, batch: number) {
+    assert.ok(stack);
+    await page.goto(`${stack.appUrl}/work/${id}`);
+    await connect(page, 1);
+    await page.locator('[data-testid="group-status"][data-member="true"]').waitFor({ timeout: 60_000 });
+    await page.getByTestId(`batch-${batch}`).click();
+    await page.getByTestId("open-batch").click();
+    await page.getByTestId("labeler").waitFor({ timeout: PROVE_TIMEOUT });
+  }
+
+  /** Ctrl+Enter, then the proof is accepted and paid at once (no gold items). */
+  async function proveAndGetPaid(expectedWei: bigint) {
+    const by = (id: string) => page.getByTestId(id);
+    const before = BigInt((await by("credits").getAttribute("data-wei")) || "0");
+    await page.keyboard.press("Control+Enter");
+    await provedAndSubmitted();
+    await by("batch-paid").waitFor({ timeout: 30_000 });
+    await page.locator(`[data-testid="credits"][data-wei="${before + expectedWei}"]`).waitFor({ timeout: 30_000 });
+  }
+
+  it("bounding boxes: posted from images, boxes drawn with the keyboard, a forbidden class flagged, proven and paid", {
+    timeout: 600_000,
+  }, async () => {
+    const names = Array.from({ length: 68 }, (_, i) => `photo-${String(i + 1).padStart(2, "0")}.png`);
+    const sizes = names.map((_, i) => ({ width: 48 + (i % 4) * 8, height: 40 + (i % 3) * 8 }));
+    for (const [i, n] of names.entries())
+      await writeFile(join(files, n), png(sizes[i].width, sizes[i].height, 100 + i));
+    const id = await postTask(
+      "bbox",
+      async () => {
+        await page.getByTestId("post-title").fill("Find the square");
+        await page.getByTestId("post-instructions").fill("Draw one box around the dark square and pick its class.");
+        await page.getByTestId("post-classes").fill("square\nrectangle\nbackground");
+        await page.getByRole("checkbox", { name: /background/ }).uncheck();
+        await page.getByTestId("post-bbox-minw").fill("10");
+        await page.getByTestId("post-bbox-minh").fill("10");
+      },
+      names.map((n) => join(files, n)),
+    );
+    await openBatch(id, 1);
+    const by = (tid: string) => page.getByTestId(tid);
+    // Batch 2 holds items 65-68. A default box on each (b), class 1; the first gets the forbidden class 3.
+    for (let i = 0; i < 4; i++) {
+      await page.keyboard.press("b");
+      await page.keyboard.press(i === 0 ? "3" : "1");
+      if (i < 3) await page.keyboard.press("]");
+    }
+    await by("rule-violations").waitFor();
+    assert.match(
+      (await by("rule-violations").textContent()) ?? "",
+      /Item 1: “background” is not accepted in this task/,
+    );
+    for (let i = 0; i < 3; i++) await page.keyboard.press("[");
+    await by("item-problem").waitFor();
+    await screenshot(page, "bbox-rule-violation");
+    await page.keyboard.press("1");
+    await by("rule-violations").waitFor({ state: "detached" });
+    const box = (await by("item-stage").getAttribute("data-box")) ?? "";
+    const [x, y, w, h, cls] = box.split(",").map(Number);
+    assert.equal(cls, 0);
+    assert.ok(x >= 0 && y >= 0 && x + w <= sizes[64].width && y + h <= sizes[64].height && w >= 10 && h >= 10, box);
+    await proveAndGetPaid(parseEther("0.002") * 4n);
+    await screenshot(page, "bbox-paid");
+  });
+
+  it("sensor range: posted from reading windows, labeled on the chart, a wrong label flagged, proven and paid", {
+    timeout: 600_000,
+  }, async () => {
+    const names = WINDOWS.map((_, i) => `window-${String(i + 1).padStart(2, "0")}.json`);
+    for (const [i, n] of names.entries()) await writeFile(join(files, n), JSON.stringify({ readings: WINDOWS[i] }));
+    const id = await postTask(
+      "sensor",
+      async () => {
+        await page.getByTestId("post-title").fill("Spot out-of-range windows");
+        await page.getByTestId("post-instructions").fill("Anomaly when any reading leaves the band.");
+        await page.getByTestId("post-sensor-lo").fill(String(SENSOR_LO));
+        await page.getByTestId("post-sensor-hi").fill(String(SENSOR_HI));
+      },
+      names.map((n) => join(files, n)),
+    );
+    await openBatch(id, 0);
+    const by = (tid: string) => page.getByTestId(tid);
+    await by("sensor-chart").waitFor();
+    // Batch 1 of 32 holds all 20 windows; label item 2 (an anomaly) "normal" by mistake.
+    const truth = WINDOWS.map((w) => (w.some((r) => r < SENSOR_LO || r > SENSOR_HI) ? 1 : 0));
+    for (let i = 0; i < WINDOWS.length; i++) await page.keyboard.press(i === 1 ? "1" : String(truth[i] + 1));
+    await by("rule-violations").waitFor();
+    assert.match(
+      (await by("rule-violations").textContent()) ?? "",
+      /Item 2: labeled normal but reading 9 = 61000 is outside \[1000, 50000\]/,
+    );
+    await by("dot-1").click();
+    await by("item-problem").waitFor();
+    await screenshot(page, "sensor-rule-violation");
+    await page.keyboard.press("2");
+    await by("rule-violations").waitFor({ state: "detached" });
+    await proveAndGetPaid(parseEther("0.002") * 20n);
+    await screenshot(page, "sensor-paid");
     assert.deepEqual(consoleErrors, [], "no errors in any browser console");
   });
 });

@@ -10,7 +10,7 @@ import { dateTime, hex } from "@/lib/audit";
 import type { BatchView, TaskView } from "@/lib/tasks";
 import { timeLeft } from "@/lib/tasks";
 import { BatchTransaction } from "./BatchTransaction";
-import { Amount, Crumbs, Fact, Hex, Loading, Problem } from "./Common";
+import { Amount, Crumbs, Fact, Hex, Problem, TaskLoaded } from "./Common";
 import { useNowSeconds, useRouteTask } from "./hooks";
 import "./audit.css";
 
@@ -27,38 +27,24 @@ export function AuditBatch() {
       </Problem>
     );
   }
-  if (error) {
-    return (
-      <Problem title={`Task ${id} could not be read`}>
-        <p>{error}. Check that the chain is running, then try again.</p>
-        <button type="button" className="btn small" onClick={() => refetch()}>
-          Try again
-        </button>
-      </Problem>
-    );
-  }
-  if (loading || task === undefined) return <Loading what={`task ${id}`} />;
-  if (task === null) {
-    return (
-      <Problem title={`There is no task ${id} on this chain`}>
-        <p>
-          No TaskCreated event has this id. Pick a task from the <Link href="/audit">list of all tasks</Link>.
-        </p>
-      </Problem>
-    );
-  }
-  const b = task.batches[Number(batch)];
-  if (!b) {
-    return (
-      <Problem title={`Task ${id} has no batch ${batch}`}>
-        <p>
-          Its batches are numbered 0 to {task.batches.length - 1}. Back to{" "}
-          <Link href={`/audit/${id}`}>task {id.toString()}</Link>.
-        </p>
-      </Problem>
-    );
-  }
-  return <BatchAudit task={task} batch={b} />;
+  return (
+    <TaskLoaded id={id} task={task} loading={loading} error={error} refetch={refetch}>
+      {(t) => {
+        const b = t.batches[Number(batch)];
+        if (!b) {
+          return (
+            <Problem title={`Task ${id} has no batch ${batch}`}>
+              <p>
+                Its batches are numbered 0 to {t.batches.length - 1}. Back to{" "}
+                <Link href={`/audit/${id}`}>task {id.toString()}</Link>.
+              </p>
+            </Problem>
+          );
+        }
+        return <BatchAudit task={t} batch={b} />;
+      }}
+    </TaskLoaded>
+  );
 }
 
 function BatchAudit({ task: t, batch: b }: { task: TaskView; batch: BatchView }) {

@@ -6,7 +6,7 @@ import { taskStatus } from "@/lib/audit";
 import { RULE_LABELS, type TaskView } from "@/lib/tasks";
 import { AuditCharts } from "./AuditCharts";
 import { BatchGrid } from "./BatchGrid";
-import { Crumbs, Loading, Problem } from "./Common";
+import { Crumbs, Problem, TaskLoaded } from "./Common";
 import { DatasetTools } from "./DatasetTools";
 import { useBlockTimes, useNowSeconds, useRouteTask } from "./hooks";
 import { TaskFacts } from "./TaskFacts";
@@ -25,27 +25,11 @@ export function AuditTask() {
       </Problem>
     );
   }
-  if (error) {
-    return (
-      <Problem title={`Task ${id} could not be read`}>
-        <p>{error}. Check that the chain is running, then try again.</p>
-        <button type="button" className="btn small" onClick={() => refetch()}>
-          Try again
-        </button>
-      </Problem>
-    );
-  }
-  if (loading || task === undefined) return <Loading what={`task ${id}`} />;
-  if (task === null) {
-    return (
-      <Problem title={`There is no task ${id} on this chain`}>
-        <p>
-          No TaskCreated event has this id. Pick a task from the <Link href="/audit">list of all tasks</Link>.
-        </p>
-      </Problem>
-    );
-  }
-  return <TaskAudit task={task} />;
+  return (
+    <TaskLoaded id={id} task={task} loading={loading} error={error} refetch={refetch}>
+      {(t) => <TaskAudit task={t} />}
+    </TaskLoaded>
+  );
 }
 
 function TaskAudit({ task: t }: { task: TaskView }) {

@@ -4,6 +4,7 @@ import Link from "next/link";
 import { type ReactNode, useEffect, useState } from "react";
 import { type Address, formatUnits } from "viem";
 import { shortHex } from "@/lib/audit";
+import type { TaskView } from "@/lib/tasks";
 import { useTokenUnit } from "./hooks";
 import "./audit.css";
 
@@ -89,6 +90,45 @@ export function Problem({ title, children }: { title: string; children: ReactNod
       <div>{children}</div>
     </section>
   );
+}
+
+/** A route's task once it is read: until then its read error (with Try again), "Loading…" or "no such task". */
+export function TaskLoaded({
+  id,
+  task,
+  loading,
+  error,
+  refetch,
+  children,
+}: {
+  id: bigint;
+  task: TaskView | null | undefined;
+  loading: boolean;
+  error: string | undefined;
+  refetch(): unknown;
+  children(task: TaskView): ReactNode;
+}) {
+  if (error) {
+    return (
+      <Problem title={`Task ${id} could not be read`}>
+        <p>{error}. Check that the chain is running, then try again.</p>
+        <button type="button" className="btn small" onClick={() => refetch()}>
+          Try again
+        </button>
+      </Problem>
+    );
+  }
+  if (loading || task === undefined) return <Loading what={`task ${id}`} />;
+  if (task === null) {
+    return (
+      <Problem title={`There is no task ${id} on this chain`}>
+        <p>
+          No TaskCreated event has this id. Pick a task from the <Link href="/audit">list of all tasks</Link>.
+        </p>
+      </Problem>
+    );
+  }
+  return children(task);
 }
 
 /** The trail back to the audit list (and the task, on a batch page). */

@@ -1,10 +1,11 @@
 "use client";
 /** The facts of one task: commitments, rule and its parameters, verifiers, gold settings, money and deadline. */
 import { describeError } from "@zklabel/sdk/errors";
+import { useEscrowTask } from "@/components/common/escrow";
 import { classificationParams, createdVerifiers, dateTime, hex, seconds, taskStatus } from "@/lib/audit";
 import { RULE_LABELS, type TaskView, timeLeft } from "@/lib/tasks";
 import { Amount, Fact, Hex } from "./Common";
-import { useEscrowTask, useNowSeconds } from "./hooks";
+import { useNowSeconds } from "./hooks";
 
 /** Everything the chain says about a task, the escrow's live balances included. */
 export function TaskFacts({ task: t }: { task: TaskView }) {

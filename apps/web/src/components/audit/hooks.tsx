@@ -4,12 +4,11 @@
  * times for the timeline and the chart, and token units.
  */
 import { useQuery } from "@tanstack/react-query";
-import { escrowAbi } from "@zklabel/sdk/abi-escrow";
 import { describeError } from "@zklabel/sdk/errors";
 import { useParams } from "next/navigation";
 import { useMemo } from "react";
 import { type Address, erc20Abi, zeroAddress } from "viem";
-import { usePublicClient, useReadContract, useReadContracts } from "wagmi";
+import { usePublicClient, useReadContracts } from "wagmi";
 import { useDeployment } from "@/components/AppShell";
 import { parseIndex, useChainNow, useTask } from "@/lib/tasks";
 
@@ -24,19 +23,6 @@ export function useRouteTask() {
   const id = parseIndex(params?.taskId);
   const batch = parseIndex(params?.batch);
   return { id, rawId: params?.taskId ?? "", batch, rawBatch: params?.batch ?? "", ...useTask(id) };
-}
-
-/** The escrow's getTask(taskId): live balance, reservation, cancellation and the rule's verifiers. */
-export function useEscrowTask(taskId: bigint) {
-  const d = useDeployment();
-  return useReadContract({
-    address: d.escrow as Address,
-    abi: escrowAbi,
-    functionName: "getTask",
-    args: [taskId],
-    chainId: d.chainId,
-    query: { refetchInterval: 4000 },
-  });
 }
 
 const blockTimes = new Map<string, number>();

@@ -1,12 +1,11 @@
 "use client";
 
 import { escrowAbi } from "@zklabel/sdk/abi-escrow";
-import { useState } from "react";
 import { type Address, zeroAddress } from "viem";
-import { useConfig, useReadContracts } from "wagmi";
-import { simulateContract, writeContract } from "wagmi/actions";
+import { useReadContracts } from "wagmi";
 import { useDeployment } from "@/components/AppShell";
-import { confirmTx, errorText, formatAmount, useTokenInfo } from "@/lib/requester";
+import { TxOutcome, useEscrowSend } from "@/components/common/escrow";
+import { formatAmount, useTokenInfo } from "@/lib/requester";
 import "./requester.css";
 
 /** The requester's unwithdrawn escrow credits (ETH and the test token), each with a Withdraw button. */
@@ -49,33 +48,15 @@ export function CreditsPanel({ account }: { account: Address }) {
 
 function WithdrawRow(props: { token: Address; amount: bigint; account: Address; onDone(): void }) {
   const d = useDeployment();
-  const config = useConfig();
   const info = useTokenInfo(props.token, d.chainId);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const [done, setDone] = useState<string | null>(null);
+  const { busy, error, done, send } = useEscrowSend<"withdraw">();
 
-  async function withdraw() {
-    setBusy(true);
-    setError(null);
-    try {
-      const { request } = await simulateContract(config, {
-        address: d.escrow as Address,
-        abi: escrowAbi,
-        functionName: "withdraw",
-        args: [props.token, props.account],
-        account: props.account,
-        chainId: d.chainId,
-      });
-      await confirmTx(config, await writeContract(config, request), d.chainId);
-      setDone(`Withdrew ${formatAmount(props.amount, info)} to your wallet.`);
-      props.onDone();
-    } catch (e) {
-      setError(errorText(e));
-    } finally {
-      setBusy(false);
-    }
-  }
+  const withdraw = () =>
+    send(
+      "withdraw",
+      { functionName: "withdraw", args: [props.token, props.account], account: props.account },
+      { done: `Withdrew ${formatAmount(props.amount, info)} to your wallet.`, onSent: props.onDone, keepDone: true },
+    );
   return (
     <div className="rq-row">
       <span>
@@ -85,21 +66,12 @@ function WithdrawRow(props: { token: Address; amount: bigint; account: Address; 
         type="button"
         className="btn small"
         data-testid={`withdraw-${info?.symbol ?? props.token}`}
-        disabled={busy}
+        disabled={busy !== null}
         onClick={() => void withdraw()}
       >
         {busy ? "Withdrawing…" : "Withdraw"}
       </button>
-      {done && (
-        <p className="ok small" role="status">
-          {done}
-        </p>
-      )}
-      {error && (
-        <p className="error small" role="alert">
-          {error}
-        </p>
-      )}
+      <TxOutcome done={done} error={error} />
     </div>
   );
 }

@@ -1,8 +1,10 @@
 "use client";
 
+import type { Box } from "@zklabel/core/bbox";
 import { requesterKeyFromSignature, requesterKeyMessage } from "@zklabel/core/identity";
 import { checkManifest, type Manifest } from "@zklabel/sdk/dataset";
-import { labelRows, toCsv, toJsonl } from "@zklabel/sdk/export";
+import { type BoxRow, labelRows, toCoco, toCsv, toJsonl } from "@zklabel/sdk/export";
+import { VaultClient } from "@zklabel/sdk/vault";
 import { type OpenedBatch, openSubmittedBatches } from "@zklabel/sdk/work";
 import { useEffect, useId, useMemo, useState } from "react";
 import type { Address } from "viem";
@@ -57,11 +59,43 @@ export function LabelsPanel({
   const opened = useMemo((): { batches: OpenedBatch[] } | { error: string } | null => {
     if (skR === null || !logs.data) return null;
     try {
-      return { batches: openSubmittedBatches(logs.data, t.id, skR, t.info.batchSize) };
+      return { batches: openSubmittedBatches(logs.data, t.id, skR, t.info.batchSize, t.info.ruleId) };
     } catch (e) {
       return { error: `A batch could not be decrypted: ${errorText(e)}` };
     }
-  }, [skR, logs.data, t.id, t.info.batchSize]);
+  }, [skR, logs.data, t.id, t.info.batchSize, t.info.ruleId]);
+  /** Bounding-box tasks: each item's box, by dataset index. */
+  const boxes = useMemo(() => {
+    const m = new Map<number, Box>();
+    if (opened && !("error" in opened))
+      for (const b of opened.batches)
+        b.boxes?.forEach((box, i) => {
+          m.set(b.batchIndex * t.info.batchSize + i, box);
+        });
+    return m;
+  }, [opened, t.info.batchSize]);
+
+  async function exportCoco() {
+    setError(null);
+    try {
+      // Image sizes: this browser's manifest, else the vault's public one (checked against the root).
+      let sized = manifest ?? null;
+      if (!sized?.items[0]?.width) {
+        if (!t.metadata?.vault) throw new Error("the task names no vault to read the images' sizes from");
+        sized = (await new VaultClient(t.metadata.vault).manifest(t.info.datasetRoot)).manifest;
+      }
+      const coco: BoxRow[] = rows.flatMap((r) => {
+        const box = boxes.get(r.index);
+        const item = sized?.items[r.index];
+        return box && item?.width && item.height
+          ? [{ index: r.index, name: r.name, width: item.width, height: item.height, box }]
+          : [];
+      });
+      downloadText(`${base}.coco.json`, toCoco(coco, classes ?? []), "application/json");
+    } catch (e) {
+      setError(`The COCO export failed: ${errorText(e)}`);
+    }
+  }
 
   const rows = useMemo(() => {
     if (!opened || "error" in opened) return [];
@@ -198,16 +232,17 @@ export function LabelsPanel({
               type="button"
               className="btn small"
               data-testid="export-coco"
-              disabled
-              aria-describedby={`${id}-coco`}
+              disabled={t.rule !== "bbox" || rows.length === 0}
+              aria-describedby={t.rule === "bbox" ? undefined : `${id}-coco`}
+              onClick={() => void exportCoco()}
             >
               Export COCO
             </button>
-            <span id={`${id}-coco`} className="small muted">
-              {t.rule === "bbox"
-                ? "COCO export of box labels is not available here yet: use the zklabel CLI."
-                : "COCO needs bounding boxes; this is a classification task."}
-            </span>
+            {t.rule !== "bbox" && (
+              <span id={`${id}-coco`} className="small muted">
+                COCO holds bounding boxes; this task's labels are not boxes.
+              </span>
+            )}
           </div>
           {manifest === null && (
             <div className="rq-manifest-note">
@@ -263,8 +298,15 @@ export function LabelsPanel({
                       <td>
                         <span className={`badge ${status(r.index) === "verified" ? "ok" : ""}`}>{status(r.index)}</span>
                       </td>
-                      <td>
+                      <td data-box={boxes.get(r.index) ? JSON.stringify(boxes.get(r.index)) : undefined}>
                         {r.className ?? `class ${r.label}`} <span className="muted small">({r.label})</span>
+                        {boxes.get(r.index) && (
+                          <span className="small muted">
+                            {" "}
+                            box {boxes.get(r.index)?.x},{boxes.get(r.index)?.y} {boxes.get(r.index)?.w}×
+                            {boxes.get(r.index)?.h}
+                          </span>
+                        )}
                       </td>
                     </tr>
                   ))}

@@ -1,12 +1,10 @@
 "use client";
 
-import { escrowAbi } from "@zklabel/sdk/abi-escrow";
-import { useState } from "react";
 import type { Address } from "viem";
 import { useConfig } from "wagmi";
-import { simulateContract, writeContract } from "wagmi/actions";
 import { useDeployment } from "@/components/AppShell";
-import { bringDevClockToNow, confirmTx, errorText, formatAmount, type TokenInfo, useNow } from "@/lib/requester";
+import { TxOutcome, useEscrowSend } from "@/components/common/escrow";
+import { bringDevClockToNow, formatAmount, type TokenInfo, useNow } from "@/lib/requester";
 import { type TaskView, timeLeft } from "@/lib/tasks";
 import "./requester.css";
 
@@ -27,9 +25,7 @@ export function PendingBatches(props: {
   const d = useDeployment();
   const config = useConfig();
   const now = useNow(1000);
-  const [busy, setBusy] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [done, setDone] = useState<string | null>(null);
+  const { busy, error, done, send } = useEscrowSend<string>();
   const t = props.task;
   const pending = t.batches.filter((b) => b.status === "pending");
   if (pending.length === 0) return null;
@@ -38,28 +34,15 @@ export function PendingBatches(props: {
 
   async function finalize(indexes: number[], key: string) {
     if (!props.account || props.blocked) return;
-    setBusy(key);
-    setError(null);
-    setDone(null);
-    try {
-      await bringDevClockToNow(config, d.chainId);
-      const { request } = await simulateContract(config, {
-        address: d.escrow as Address,
-        abi: escrowAbi,
-        functionName: "finalize",
-        args: [t.id, indexes.map(BigInt)],
-        account: props.account,
-        chainId: d.chainId,
-      });
-      const hash = await writeContract(config, request);
-      await confirmTx(config, hash, d.chainId);
-      setDone(`Finalized batch${indexes.length === 1 ? "" : "es"} ${indexes.join(", ")}: the workers are credited.`);
-      props.onChanged();
-    } catch (e) {
-      setError(errorText(e));
-    } finally {
-      setBusy(null);
-    }
+    await send(
+      key,
+      { functionName: "finalize", args: [t.id, indexes.map(BigInt)], account: props.account },
+      {
+        before: () => bringDevClockToNow(config, d.chainId),
+        done: `Finalized batch${indexes.length === 1 ? "" : "es"} ${indexes.join(", ")}: the workers are credited.`,
+        onSent: props.onChanged,
+      },
+    );
   }
 
   const reward = (count: number) => formatAmount(BigInt(count) * t.info.rewardPerItem, props.token);
@@ -132,16 +115,7 @@ export function PendingBatches(props: {
         </p>
       )}
       {props.blocked && ready.length > 0 && <p className="small muted">{props.blocked}</p>}
-      {done && (
-        <p className="ok small" role="status">
-          {done}
-        </p>
-      )}
-      {error && (
-        <p className="error small" role="alert">
-          {error}
-        </p>
-      )}
+      <TxOutcome done={done} error={error} />
     </div>
   );
 }

@@ -1,11 +1,10 @@
 "use client";
 
-import { escrowAbi } from "@zklabel/sdk/abi-escrow";
 import Link from "next/link";
 import { useMemo } from "react";
 import type { Address } from "viem";
-import { useReadContract } from "wagmi";
 import { useDeployment } from "@/components/AppShell";
+import { useEscrowTask } from "@/components/common/escrow";
 import { shortAddress } from "@/lib/format";
 import { formatAmount, taskStatus, useNow, useTokenInfo, useWalletState } from "@/lib/requester";
 import { RULE_LABELS, type TaskView, timeLeft, useTasks } from "@/lib/tasks";
@@ -89,14 +88,7 @@ function TaskRow({
   const d = useDeployment();
   const now = useNow(5000);
   const token = useTokenInfo(t.token, d.chainId);
-  const onchain = useReadContract({
-    address: d.escrow as Address,
-    abi: escrowAbi,
-    functionName: "getTask",
-    args: [t.id],
-    chainId: d.chainId,
-    query: { refetchInterval: 4000 },
-  });
+  const onchain = useEscrowTask(t.id);
   const status = taskStatus(t, t.deadline, now);
   const pct = t.info.itemCount === 0 ? 0 : Math.round((t.verifiedItems / t.info.itemCount) * 100);
   return (

@@ -1,18 +1,14 @@
 "use client";
 
-import { escrowAbi } from "@zklabel/sdk/abi-escrow";
 import Link from "next/link";
 import { useParams } from "next/navigation";
 import { useEffect, useRef, useState } from "react";
 import type { Address } from "viem";
-import { useConfig, useReadContract } from "wagmi";
-import { simulateContract, writeContract } from "wagmi/actions";
 import { useDeployment } from "@/components/AppShell";
+import { useEscrowSend, useEscrowTask } from "@/components/common/escrow";
 import { shortAddress } from "@/lib/format";
 import {
-  confirmTx,
   downloadText,
-  errorText,
   formatAmount,
   seconds,
   type TokenInfo,
@@ -74,14 +70,7 @@ function TaskManage({ task: t, onChanged }: { task: TaskView; onChanged(): void 
   const { address, problem } = useWalletState(d);
   const now = useNow(1000);
   const token = useTokenInfo(t.token, d.chainId);
-  const onchain = useReadContract({
-    address: d.escrow as Address,
-    abi: escrowAbi,
-    functionName: "getTask",
-    args: [t.id],
-    chainId: d.chainId,
-    query: { refetchInterval: 3000 },
-  });
+  const onchain = useEscrowTask(t.id, 3000);
   const status = taskStatus(t, t.deadline, now);
   const isRequester = !!address && address.toLowerCase() === t.requester.toLowerCase();
   const blocked =
@@ -251,13 +240,9 @@ function MoneyCard(props: {
   expired: boolean;
   onChanged(): void;
 }) {
-  const d = useDeployment();
-  const config = useConfig();
   const t = props.task;
   const dialog = useRef<HTMLDialogElement>(null);
-  const [busy, setBusy] = useState<"cancel" | "refund" | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [done, setDone] = useState<string | null>(null);
+  const { busy, error, done, setError, send: sendTx } = useEscrowSend<"cancel" | "refund">();
   const [confirming, setConfirming] = useState(false);
   useEffect(() => {
     const dl = dialog.current;
@@ -271,31 +256,20 @@ function MoneyCard(props: {
   async function send(kind: "cancel" | "refund") {
     if (!props.account) return;
     const amount = props.balance ?? 0n;
-    setBusy(kind);
-    setError(null);
-    setDone(null);
-    try {
-      const { request } = await simulateContract(config, {
-        address: d.escrow as Address,
-        abi: escrowAbi,
-        functionName: kind,
-        args: [t.id],
-        account: props.account,
-        chainId: d.chainId,
-      });
-      await confirmTx(config, await writeContract(config, request), d.chainId);
-      setConfirming(false);
-      setDone(
-        kind === "cancel"
-          ? `Task cancelled: ${formatAmount(amount, props.token)} went back to your wallet.`
-          : `Refunded ${formatAmount(amount, props.token)} to your wallet.`,
-      );
-      props.onChanged();
-    } catch (e) {
-      setError(errorText(e));
-    } finally {
-      setBusy(null);
-    }
+    await sendTx(
+      kind,
+      { functionName: kind, args: [t.id], account: props.account },
+      {
+        done:
+          kind === "cancel"
+            ? `Task cancelled: ${formatAmount(amount, props.token)} went back to your wallet.`
+            : `Refunded ${formatAmount(amount, props.token)} to your wallet.`,
+        onSent() {
+          setConfirming(false);
+          props.onChanged();
+        },
+      },
+    );
   }
 
   const cannot = props.blocked ?? (props.isRequester ? null : "Only the account that posted the task can do this.");

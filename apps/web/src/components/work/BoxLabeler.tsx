@@ -2,8 +2,15 @@
 
 import type { Box } from "@zklabel/core/bbox";
 import { type PointerEvent as ReactPointerEvent, useCallback, useEffect, useRef, useState } from "react";
-import type { ItemWire } from "@/lib/prove-protocol";
-import { isAllowed } from "./ClassificationLabeler";
+import {
+  ClassButtons,
+  isAllowed,
+  itemImageUrl,
+  LabelerHead,
+  LabelerNav,
+  type LabelerProps,
+  useLabelerKeys,
+} from "./LabelerParts";
 import "./work.css";
 import "./labelers.css";
 
@@ -13,8 +20,8 @@ export interface ImageSize {
   height: number;
 }
 
-export interface BoxLabelerProps {
-  items: readonly ItemWire[];
+/** `labels`: per item, its one box or null. */
+export interface BoxLabelerProps extends LabelerProps<Box> {
   classes: readonly string[];
   allowedMask: bigint;
   /** Smallest accepted box, in image pixels. */
@@ -22,14 +29,6 @@ export interface BoxLabelerProps {
   minHeight: number;
   /** Per item: its natural pixel size (the size the rule checks boxes against). */
   sizes: readonly ImageSize[];
-  /** Per item: its one box, or null. */
-  labels: readonly (Box | null)[];
-  /** Per item: the rule violation in words, or null. */
-  problems: readonly (string | null)[];
-  current: number;
-  readOnly: boolean;
-  onCurrent(i: number): void;
-  onLabel(i: number, label: Box | null): void;
 }
 
 /** Largest size of the image on screen, in CSS pixels. */
@@ -86,20 +85,13 @@ export function BoxLabeler(p: BoxLabelerProps) {
   const [draft, setDraft] = useState<Box | null>(null);
   const drag = useRef<Drag | null>(null);
 
-  // The image: a blob: URL made from the bytes, revoked when the item changes.
-  const [url, setUrl] = useState<string>();
+  const url = item ? itemImageUrl(item) : undefined;
   const [natural, setNatural] = useState<ImageSize | null>(null);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new item starts without a draft or drag
   useEffect(() => {
-    if (!item) return;
-    const u = URL.createObjectURL(new Blob([item.bytes as BlobPart], { type: item.type }));
-    setUrl(u);
     setNatural(null);
     setDraft(null);
     drag.current = null;
-    return () => {
-      URL.revokeObjectURL(u);
-      setUrl(undefined);
-    };
   }, [item]);
 
   const size = p.sizes[current] ?? natural;
@@ -150,14 +142,6 @@ export function BoxLabeler(p: BoxLabelerProps) {
     (e: KeyboardEvent) => {
       if (e.ctrlKey || e.metaKey) return;
       const target = e.target as HTMLElement | null;
-      if (
-        target &&
-        (target.tagName === "INPUT" ||
-          target.tagName === "TEXTAREA" ||
-          target.tagName === "SELECT" ||
-          target.isContentEditable)
-      )
-        return;
       const arrow = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] }[e.key];
       const step = e.shiftKey ? 10 : 1;
       const onButton = target?.tagName === "BUTTON" || target?.tagName === "A";
@@ -203,10 +187,7 @@ export function BoxLabeler(p: BoxLabelerProps) {
     },
     [H, W, box, chooseClass, classes.length, commit, current, defaultBox, items.length, onCurrent, readOnly, size],
   );
-  useEffect(() => {
-    window.addEventListener("keydown", onKey);
-    return () => window.removeEventListener("keydown", onKey);
-  }, [onKey]);
+  useLabelerKeys(onKey);
 
   // Pointer dragging, in image pixels.
   const svg = useRef<SVGSVGElement>(null);
@@ -271,7 +252,6 @@ export function BoxLabeler(p: BoxLabelerProps) {
     setDraft(null);
   };
 
-  const done = labels.filter((l) => l !== null && l !== undefined).length;
   if (!item) return null;
 
   // Overlay sizes are given in CSS px and converted to image px (the SVG's units).
@@ -305,15 +285,7 @@ export function BoxLabeler(p: BoxLabelerProps) {
 
   return (
     <div className="labeler box-labeler" data-testid="labeler">
-      <div className="labeler-head">
-        <span data-testid="item-position">
-          Item <strong>{current + 1}</strong> of {items.length}
-          <span className="muted"> · dataset item #{item.index + 1}</span>
-        </span>
-        <span className="muted small" data-testid="batch-progress">
-          {done} of {items.length} labeled
-        </span>
-      </div>
+      <LabelerHead labeler={p} />
       <div
         className={`item-stage ${problem ? "invalid" : box ? "labeled" : ""}`}
         data-testid="item-stage"
@@ -412,23 +384,14 @@ export function BoxLabeler(p: BoxLabelerProps) {
           Rule: {problemWords}
         </p>
       )}
-      <fieldset className="class-buttons">
-        <legend className="visually-hidden">Class of the box on item {current + 1}</legend>
-        {classes.map((c, j) => (
-          <button
-            type="button"
-            key={c}
-            className={`choice ${cls === j ? "selected" : ""} ${isAllowed(allowedMask, j) ? "" : "forbidden"}`}
-            aria-pressed={cls === j}
-            aria-keyshortcuts={j < 9 ? String(j + 1) : undefined}
-            data-testid={`class-${j}`}
-            disabled={readOnly}
-            onClick={() => chooseClass(j)}
-          >
-            {j < 9 && <kbd>{j + 1}</kbd>}
-            {c}
-          </button>
-        ))}
+      <ClassButtons
+        classes={classes}
+        allowedMask={allowedMask}
+        selected={cls}
+        readOnly={readOnly}
+        legend={`Class of the box on item ${current + 1}`}
+        onChoose={chooseClass}
+      >
         {!readOnly && (
           <button
             type="button"
@@ -441,7 +404,7 @@ export function BoxLabeler(p: BoxLabelerProps) {
             Remove box
           </button>
         )}
-      </fieldset>
+      </ClassButtons>
       {!readOnly && (
         <p className="labeler-keys muted small" data-testid="keyboard-hint">
           Keys: <kbd>1</kbd>–<kbd>9</kbd> class · <kbd>Enter</kbd> or <kbd>B</kbd> add a box · arrows move it (
@@ -450,47 +413,13 @@ export function BoxLabeler(p: BoxLabelerProps) {
           or next item
         </p>
       )}
-      <div className="labeler-nav">
-        <button
-          type="button"
-          className="btn small"
-          data-testid="prev-item"
-          disabled={current === 0}
-          onClick={() => onCurrent(current - 1)}
-          aria-keyshortcuts="[ PageUp"
-        >
-          ← Previous
-        </button>
-        <ol className="item-strip" aria-label="Items of this batch">
-          {items.map((it, i) => {
-            const l = labels[i] ?? null;
-            const state = problems[i] ? "invalid" : l !== null ? "labeled" : "open";
-            return (
-              <li key={it.index}>
-                <button
-                  type="button"
-                  className={`dot ${state} ${i === current ? "current" : ""}`}
-                  aria-label={`Item ${i + 1}: ${state === "open" ? "no box" : state === "invalid" ? "breaks the rule" : `${classes[(l as Box).cls]} box`}`}
-                  aria-current={i === current ? "true" : undefined}
-                  data-testid={`dot-${i}`}
-                  data-state={state}
-                  onClick={() => onCurrent(i)}
-                />
-              </li>
-            );
-          })}
-        </ol>
-        <button
-          type="button"
-          className="btn small"
-          data-testid="next-item"
-          disabled={current === items.length - 1}
-          onClick={() => onCurrent(current + 1)}
-          aria-keyshortcuts="] PageDown"
-        >
-          Next →
-        </button>
-      </div>
+      <LabelerNav
+        labeler={p}
+        openWords="no box"
+        labeledWords={(i) => `${classes[(labels[i] as Box).cls]} box`}
+        prevKeys="[ PageUp"
+        nextKeys="] PageDown"
+      />
     </div>
   );
 }

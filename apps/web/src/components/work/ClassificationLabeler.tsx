@@ -2,21 +2,13 @@
 
 import { useCallback, useEffect, useMemo, useRef } from "react";
 import type { ItemWire } from "@/lib/prove-protocol";
+import { ClassButtons, itemImageUrl, LabelerHead, LabelerNav, type LabelerProps, useLabelerKeys } from "./LabelerParts";
 
-/** Whether class `c` is allowed by the rule's mask. */
-export const isAllowed = (mask: bigint, c: number) => ((mask >> BigInt(c)) & 1n) === 1n;
+export { isAllowed } from "./LabelerParts";
 
-export interface ClassificationLabelerProps {
-  items: readonly ItemWire[];
+export interface ClassificationLabelerProps extends LabelerProps<number> {
   classes: readonly string[];
   allowedMask: bigint;
-  labels: readonly (number | null)[];
-  /** Per item: the rule violation in words, or null. */
-  problems: readonly (string | null)[];
-  current: number;
-  readOnly: boolean;
-  onCurrent(i: number): void;
-  onLabel(i: number, label: number | null): void;
 }
 
 /**
@@ -33,8 +25,6 @@ export function ClassificationLabeler(p: ClassificationLabelerProps) {
   const onKey = useCallback(
     (e: KeyboardEvent) => {
       if (e.altKey || e.ctrlKey || e.metaKey) return;
-      const target = e.target as HTMLElement | null;
-      if (target && (target.tagName === "INPUT" || target.tagName === "TEXTAREA" || target.isContentEditable)) return;
       const n = Number(e.key);
       if (!readOnly && /^[1-9]$/.test(e.key) && n <= classes.length) {
         e.preventDefault();
@@ -53,24 +43,13 @@ export function ClassificationLabeler(p: ClassificationLabelerProps) {
     },
     [classes.length, current, items.length, onCurrent, onLabel, readOnly],
   );
-  useEffect(() => {
-    window.addEventListener("keydown", onKey);
-    return () => window.removeEventListener("keydown", onKey);
-  }, [onKey]);
+  // This labeler has always taken keys pressed in a <select> too (the others leave them to it).
+  useLabelerKeys(onKey);
 
-  const done = labels.filter((l) => l !== null).length;
   if (!item) return null;
   return (
     <div className="labeler" data-testid="labeler">
-      <div className="labeler-head">
-        <span data-testid="item-position">
-          Item <strong>{current + 1}</strong> of {items.length}
-          <span className="muted"> · dataset item #{item.index + 1}</span>
-        </span>
-        <span className="muted small" data-testid="batch-progress">
-          {done} of {items.length} labeled
-        </span>
-      </div>
+      <LabelerHead labeler={p} />
       <div
         ref={stage}
         className={`item-stage ${problem ? "invalid" : label !== null ? "labeled" : ""}`}
@@ -85,81 +64,31 @@ export function ClassificationLabeler(p: ClassificationLabelerProps) {
           Rule: “{classes[label]}” is not accepted in this task. Choose another class.
         </p>
       )}
-      <fieldset className="class-buttons">
-        <legend className="visually-hidden">Class of item {current + 1}</legend>
-        {classes.map((c, k) => (
-          <button
-            type="button"
-            key={c}
-            className={`choice ${label === k ? "selected" : ""} ${isAllowed(p.allowedMask, k) ? "" : "forbidden"}`}
-            aria-pressed={label === k}
-            aria-keyshortcuts={k < 9 ? String(k + 1) : undefined}
-            data-testid={`class-${k}`}
-            disabled={readOnly}
-            onClick={() => {
-              onLabel(current, k);
-              if (current < items.length - 1) onCurrent(current + 1);
-            }}
-          >
-            {k < 9 && <kbd>{k + 1}</kbd>}
-            {c}
-          </button>
-        ))}
-      </fieldset>
-      <div className="labeler-nav">
-        <button
-          type="button"
-          className="btn small"
-          data-testid="prev-item"
-          disabled={current === 0}
-          onClick={() => onCurrent(current - 1)}
-          aria-keyshortcuts="ArrowLeft"
-        >
-          ← Previous
-        </button>
-        <ol className="item-strip" aria-label="Items of this batch">
-          {items.map((it, i) => {
-            const state = problems[i] ? "invalid" : labels[i] !== null && labels[i] !== undefined ? "labeled" : "open";
-            return (
-              <li key={it.index}>
-                <button
-                  type="button"
-                  className={`dot ${state} ${i === current ? "current" : ""}`}
-                  aria-label={`Item ${i + 1}: ${state === "open" ? "not labeled" : state === "invalid" ? "breaks the rule" : classes[labels[i] as number]}`}
-                  aria-current={i === current ? "true" : undefined}
-                  data-testid={`dot-${i}`}
-                  data-state={state}
-                  onClick={() => onCurrent(i)}
-                />
-              </li>
-            );
-          })}
-        </ol>
-        <button
-          type="button"
-          className="btn small"
-          data-testid="next-item"
-          disabled={current === items.length - 1}
-          onClick={() => onCurrent(current + 1)}
-          aria-keyshortcuts="ArrowRight"
-        >
-          Next →
-        </button>
-      </div>
+      <ClassButtons
+        classes={classes}
+        allowedMask={p.allowedMask}
+        selected={label}
+        readOnly={readOnly}
+        legend={`Class of item ${current + 1}`}
+        onChoose={(k) => {
+          onLabel(current, k);
+          if (current < items.length - 1) onCurrent(current + 1);
+        }}
+      />
+      <LabelerNav
+        labeler={p}
+        openWords="not labeled"
+        labeledWords={(i) => classes[labels[i] as number]}
+        prevKeys="ArrowLeft"
+        nextKeys="ArrowRight"
+      />
     </div>
   );
 }
 
 /** An item as the vault sent it: text shown as text, images as images. */
 function ItemView({ item }: { item: ItemWire }) {
-  const url = useMemo(
-    () =>
-      item.type.startsWith("image/")
-        ? URL.createObjectURL(new Blob([item.bytes as BlobPart], { type: item.type }))
-        : undefined,
-    [item],
-  );
-  useEffect(() => () => (url ? URL.revokeObjectURL(url) : undefined), [url]);
+  const url = itemImageUrl(item);
   const text = useMemo(
     () => (url ? "" : new TextDecoder("utf-8", { fatal: false }).decode(item.bytes)),
     [item.bytes, url],

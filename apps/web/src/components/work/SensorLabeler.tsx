@@ -1,25 +1,17 @@
 "use client";
 
 import { useCallback, useEffect, useId, useState } from "react";
-import type { ItemWire } from "@/lib/prove-protocol";
+import { LabelerHead, LabelerNav, type LabelerProps, useLabelerKeys } from "./LabelerParts";
 import "./work.css";
 import "./labelers.css";
 
-export interface SensorLabelerProps {
-  items: readonly ItemWire[];
+/** `labels`: per item, 0 = normal, 1 = anomaly, or null. */
+export interface SensorLabelerProps extends LabelerProps<number, 0 | 1> {
   /** Per item: its T readings (16-bit fixed point), as parseSensorWindow read them. */
   windows: readonly (readonly number[])[];
   /** The task's band: a window is an anomaly iff some reading is outside [lo, hi]. */
   lo: number;
   hi: number;
-  /** Per item: 0 = normal, 1 = anomaly, or null. */
-  labels: readonly (number | null)[];
-  /** Per item: the rule violation in words, or null. */
-  problems: readonly (string | null)[];
-  current: number;
-  readOnly: boolean;
-  onCurrent(i: number): void;
-  onLabel(i: number, label: 0 | 1 | null): void;
 }
 
 const LABELS = ["Normal", "Anomaly"] as const;
@@ -53,15 +45,6 @@ export function SensorLabeler(p: SensorLabelerProps) {
   const onKey = useCallback(
     (e: KeyboardEvent) => {
       if (e.altKey || e.ctrlKey || e.metaKey) return;
-      const target = e.target as HTMLElement | null;
-      if (
-        target &&
-        (target.tagName === "INPUT" ||
-          target.tagName === "TEXTAREA" ||
-          target.tagName === "SELECT" ||
-          target.isContentEditable)
-      )
-        return;
       const key = e.key.toLowerCase();
       const choice = key === "1" || key === "n" ? 0 : key === "2" || key === "a" ? 1 : null;
       if (!readOnly && choice !== null) {
@@ -81,10 +64,7 @@ export function SensorLabeler(p: SensorLabelerProps) {
     },
     [current, items.length, onCurrent, onLabel, readOnly],
   );
-  useEffect(() => {
-    window.addEventListener("keydown", onKey);
-    return () => window.removeEventListener("keydown", onKey);
-  }, [onKey]);
+  useLabelerKeys(onKey);
 
   // The chart is drawn in CSS pixels at the width of its box.
   const [box, setBox] = useState<HTMLDivElement | null>(null);
@@ -97,7 +77,6 @@ export function SensorLabeler(p: SensorLabelerProps) {
     return () => ro.disconnect();
   }, [box]);
 
-  const done = labels.filter((l) => l !== null && l !== undefined).length;
   if (!item) return null;
 
   const outside = readings ? readings.map((r) => r < lo || r > hi) : [];
@@ -116,16 +95,9 @@ export function SensorLabeler(p: SensorLabelerProps) {
 
   return (
     <div className="labeler sensor-labeler" data-testid="labeler">
-      <div className="labeler-head">
-        <span data-testid="item-position">
-          Item <strong>{current + 1}</strong> of {items.length}
-          <span className="muted"> · dataset item #{item.index + 1}</span>
-          <span className="muted small"> · {item.name}</span>
-        </span>
-        <span className="muted small" data-testid="batch-progress">
-          {done} of {items.length} labeled
-        </span>
-      </div>
+      <LabelerHead labeler={p}>
+        <span className="muted small"> · {item.name}</span>
+      </LabelerHead>
       <div
         className={`item-stage sensor-stage ${problem ? "invalid" : label !== null ? "labeled" : ""}`}
         data-testid="item-stage"
@@ -205,47 +177,13 @@ export function SensorLabeler(p: SensorLabelerProps) {
           · <kbd>←</kbd>/<kbd>→</kbd> previous or next item
         </p>
       )}
-      <div className="labeler-nav">
-        <button
-          type="button"
-          className="btn small"
-          data-testid="prev-item"
-          disabled={current === 0}
-          onClick={() => onCurrent(current - 1)}
-          aria-keyshortcuts="ArrowLeft"
-        >
-          ← Previous
-        </button>
-        <ol className="item-strip" aria-label="Items of this batch">
-          {items.map((it, i) => {
-            const l = labels[i] ?? null;
-            const state = problems[i] ? "invalid" : l !== null ? "labeled" : "open";
-            return (
-              <li key={it.index}>
-                <button
-                  type="button"
-                  className={`dot ${state} ${i === current ? "current" : ""}`}
-                  aria-label={`Item ${i + 1}: ${state === "open" ? "not labeled" : state === "invalid" ? "breaks the rule" : (LABELS[l as number] ?? String(l)).toLowerCase()}`}
-                  aria-current={i === current ? "true" : undefined}
-                  data-testid={`dot-${i}`}
-                  data-state={state}
-                  onClick={() => onCurrent(i)}
-                />
-              </li>
-            );
-          })}
-        </ol>
-        <button
-          type="button"
-          className="btn small"
-          data-testid="next-item"
-          disabled={current === items.length - 1}
-          onClick={() => onCurrent(current + 1)}
-          aria-keyshortcuts="ArrowRight"
-        >
-          Next →
-        </button>
-      </div>
+      <LabelerNav
+        labeler={p}
+        openWords="not labeled"
+        labeledWords={(i) => (LABELS[labels[i] as number] ?? String(labels[i])).toLowerCase()}
+        prevKeys="ArrowLeft"
+        nextKeys="ArrowRight"
+      />
     </div>
   );
 }

@@ -226,9 +226,12 @@ function Workspace({ task }: { task: TaskView }) {
                 ? checkSensorLabels([l as number], [windows[i]], params, at)
                 : []
               : checkClassificationLabels([l as number], params, at);
-        return found[0]?.replace(/^item \d+: /, "") ?? null;
+        const text = found[0]?.replace(/^item \d+: /, "") ?? null;
+        // Name the class rather than its number.
+        const cls = text?.match(/^class (\d+) is not allowed in this task$/)?.[1];
+        return cls !== undefined ? `“${classes[Number(cls)] ?? cls}” is not accepted in this task` : text;
       }),
-    [labels, params, bv?.first, rule, sizes, windows],
+    [labels, params, bv?.first, rule, sizes, windows, classes],
   );
   const violations = problems.filter((p) => p !== null).length;
   const unlabeled = labels.filter((l) => l === null).length;
@@ -534,9 +537,7 @@ function Workspace({ task }: { task: TaskView }) {
                     p ? (
                       // biome-ignore lint/suspicious/noArrayIndexKey: the item's position in the batch is its identity
                       <li key={i}>
-                        {rule === "classification"
-                          ? `Item ${i + 1}: “${classes[labels[i] as number]}” is not accepted in this task`
-                          : `Item ${i + 1}: ${p}`}
+                        Item {i + 1}: {p}
                       </li>
                     ) : null,
                   )}
