@@ -70,7 +70,9 @@ Exit codes: 0 done, 1 the chain or a contract refused, 2 wrong usage, 3 invalid 
   export  print the secret key (back it up; anyone with it can prove as you)
   import  store an exported key`,
   dataset: `zklabel dataset build (--from DIR [--ext .png,.jpg] | --jsonl FILE [--field text] | --csv FILE --column C)
-                      --out MANIFEST [--batch-size 64] [--depth 20]
+                      --out MANIFEST [--kind content|box|sensor] [--batch-size 64 (sensor: 32)] [--depth 20]
+    --kind: content for classification (default), box for bounding boxes (images: their sizes go
+    in the manifest), sensor for sensor ranges (each item one window of 16 readings, JSON or CSV)
 zklabel dataset find FILE --manifest MANIFEST
 zklabel dataset upload --manifest MANIFEST (--from DIR | --jsonl FILE | --csv FILE --column C)
                       [--vault URL (default http://127.0.0.1:8787)] [--upload-token T (or ZKLABEL_VAULT_TOKEN)]
@@ -104,7 +106,7 @@ zklabel batch prove --task ID --batch B (--manifest MANIFEST | --batch-dir DIR) 
     The payout goes to --to (default: the signing account); a relayer who submits earns BPS/100 %.
 zklabel batch submit PROOF.json`,
   labels: `zklabel labels export --task ID --manifest MANIFEST --out FILE [--format jsonl|csv|coco] [--key-nonce N]
-    coco: COCO instances JSON, for bounding-box tasks only.
+    coco: COCO instances JSON, for bounding-box tasks (the manifest gives each image's size).
     Your decryption key is derived from your wallet's signature of a message with the task's key
     nonce, which the task's metadata carries; --key-nonce N overrides it (tasks made elsewhere).`,
   audit: `zklabel audit task ID [--vkey FILE]   (default: the deployed circuit's vkey.json from the build)
@@ -131,6 +133,7 @@ export async function main(argv: string[]): Promise<number> {
       column: { type: "string" },
       out: { type: "string" },
       "batch-size": { type: "string" },
+      kind: { type: "string" },
       depth: { type: "string" },
       manifest: { type: "string" },
       spec: { type: "string" },
@@ -302,9 +305,17 @@ async function dataset(ctx: Ctx, sub: string | undefined, rest: string[], values
       if (typeof values.column !== "string") throw new UsageError("--csv needs --column NAME");
       items = await itemsFromCsv(values.csv as string, values.column);
     }
-    const batchSize = positiveInt(values["batch-size"], 64, "--batch-size");
+    const kind = typeof values.kind === "string" ? values.kind : "content";
+    if (kind !== "content" && kind !== "box" && kind !== "sensor")
+      throw new UsageError("--kind is content (classification), box (bounding boxes) or sensor (reading windows)");
+    const batchSize = positiveInt(values["batch-size"], kind === "sensor" ? 32 : 64, "--batch-size");
     const depth = positiveInt(values.depth, 20, "--depth");
-    const { manifest } = buildDataset(items, { depth, batchSize });
+    let manifest: ReturnType<typeof buildDataset>["manifest"];
+    try {
+      manifest = buildDataset(items, { depth, batchSize, kind }).manifest;
+    } catch (e) {
+      throw new InputError(e instanceof Error ? e.message : String(e));
+    }
     await writeFile(out, `${JSON.stringify(manifest, null, 2)}\n`);
     ctx.out(`${manifest.count} items, root ${manifest.root}, wrote ${out}`, {
       count: manifest.count,
@@ -651,19 +662,29 @@ async function labels(ctx: Ctx, sub: string | undefined, values: Values): Promis
     fromBlock: BigInt(deployment.deployBlock),
   });
   const logs = await reader.read();
-  if (format === "coco") {
+  if (format === "coco" && stored.ruleId !== 2) {
     throw new InputError(
-      stored.ruleId === 2
-        ? "this CLI cannot decrypt bounding-box batches yet (no bounding-box verifier is deployed); toCoco in @zklabel/sdk/export writes COCO from decrypted boxes"
-        : `COCO holds bounding boxes; task ${taskId} is a ${stored.ruleId === 1 ? "classification" : "sensor-range"} task: use --format jsonl or csv`,
+      `COCO holds bounding boxes; task ${taskId} is a ${stored.ruleId === 1 ? "classification" : "sensor-range"} task: use --format jsonl or csv`,
     );
   }
   const { readTaskInfo, taskMetadata } = await import("@zklabel/sdk/work");
   const classes = taskMetadata(await readTaskInfo(reader, taskId))?.rule.classes;
-  const batches = openSubmittedBatches(logs, taskId, skR, stored.rule.batchSize);
-  const { labelRows, toCsv, toJsonl } = await import("@zklabel/sdk/export");
+  const batches = openSubmittedBatches(logs, taskId, skR, stored.rule.batchSize, stored.ruleId);
+  const { labelRows, toCoco, toCsv, toJsonl } = await import("@zklabel/sdk/export");
   const rows = labelRows(batches, stored.rule.batchSize, manifest, classes);
-  const text = format === "jsonl" ? toJsonl(rows) : toCsv(rows);
+  let text: string;
+  if (format === "coco") {
+    const boxes = batches.flatMap((b) =>
+      (b.boxes ?? []).map((box, i) => {
+        const index = b.batchIndex * stored.rule.batchSize + i;
+        const item = manifest.items[index];
+        if (!item?.width || !item.height)
+          throw new InputError(`the manifest has no image size for item ${index}: use the task's box manifest`);
+        return { index, name: item.name, width: item.width, height: item.height, box };
+      }),
+    );
+    text = toCoco(boxes, classes ?? []);
+  } else text = format === "jsonl" ? toJsonl(rows) : toCsv(rows);
   await writeFile(values.out as string, text);
   ctx.out(`${rows.length} labels from ${batches.length} batches written to ${values.out}`, {
     ok: true,
@@ -679,10 +700,10 @@ async function audit(ctx: Ctx, sub: string | undefined, rest: string[], values: 
   const taskId = BigInt(rest[0]);
   const { client, deployment } = await connect(values, false);
   const { deployedCircuit } = await import("@zklabel/core/registry");
+  const stored = await client.getTask(taskId);
+  const circuit = deployedCircuit(stored.ruleId === 2 ? "bbox" : stored.ruleId === 3 ? "sensor" : "classification");
   const vkeyPath =
-    typeof values.vkey === "string"
-      ? values.vkey
-      : join(ROOT, "build/circuits", deployedCircuit("classification").name, "vkey.json");
+    typeof values.vkey === "string" ? values.vkey : join(ROOT, "build/circuits", circuit.name, "vkey.json");
   const vkey = await readJson(vkeyPath);
   const { escrowReader } = await import("@zklabel/sdk/work");
   const { auditTask } = await import("@zklabel/sdk/audit");
@@ -691,7 +712,6 @@ async function audit(ctx: Ctx, sub: string | undefined, rest: string[], values: 
     address: client.escrow,
     fromBlock: BigInt(deployment.deployBlock),
   }).read();
-  const circuit = deployedCircuit("classification");
   const report = await auditTask({ client: client.publicClient, escrow: client.escrow, taskId, logs, circuit, vkey });
   const { releaseSnarkjs } = await import("@zklabel/core/prove");
   await releaseSnarkjs();

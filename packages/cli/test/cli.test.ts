@@ -86,6 +86,26 @@ describe("zklabel offline commands", () => {
     assert.equal(dupRun.code, 3);
     assert.match(dupRun.stderr, /item "b\.txt" has the same content as "a\.txt"/);
 
+    // Sensor windows: each file one window of 16 readings; a short one is named.
+    const windows = join(dir, "windows");
+    await mkdir(windows);
+    for (let i = 0; i < 3; i++) await writeFile(join(windows, `w${i}.json`), JSON.stringify(Array(16).fill(100 * i)));
+    const sensorManifest = join(dir, "sensor.json");
+    const sensor = await zklabel(["dataset", "build", "--from", windows, "--kind", "sensor", "--out", sensorManifest]);
+    assert.equal(sensor.code, 0, sensor.stderr);
+    const sm = JSON.parse(await readFile(sensorManifest, "utf8"));
+    assert.equal(sm.kind, "sensor");
+    assert.equal(sm.batchSize, 32);
+    assert.match(sm.items[0].leaf, /^0x[0-9a-f]+$/);
+    await writeFile(join(windows, "short.csv"), "1,2,3");
+    const short = await zklabel(["dataset", "build", "--from", windows, "--kind", "sensor", "--out", sensorManifest]);
+    assert.equal(short.code, 3);
+    assert.match(short.stderr, /short\.csv: has 3 readings, expected exactly 16/);
+    assert.equal(
+      (await zklabel(["dataset", "build", "--from", windows, "--kind", "audio", "--out", sensorManifest])).code,
+      2,
+    );
+
     const spec = join(dir, "spec.json");
     await writeFile(
       spec,

@@ -195,9 +195,10 @@ export function IdentityPanel(props: {
           <details className="identity-key" onToggle={(e) => setShowKey((e.target as HTMLDetailsElement).open)}>
             <summary>Back up or replace</summary>
             <p className="warn small">
-              Keep a copy of this key somewhere safe. If this browser's storage is cleared without it, you lose your
-              group membership: you would need to join again, and a curated group's admin would have to add you again.
-              Anyone with the key can prove as you.
+              Keep a copy of this key somewhere safe. If this browser's storage is cleared without it, you lose this
+              identity and the work it has not claimed yet: its group membership (join again, or ask a curated group's
+              admin to add you again) and any labeled batches not yet proven and submitted. Batches already submitted
+              are paid to your wallet address, not to the identity. Anyone with the key can prove as you.
             </p>
             {showKey && (
               <label className="field">
