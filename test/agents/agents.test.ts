@@ -54,6 +54,13 @@ const ok = (r: { code: number; stdout: string; stderr: string }, what: string) =
   return r;
 };
 
+/** `zklabel task create` as the requester (account #0) with the test vault; its JSON answer. */
+async function createTask(spec: string, manifest: string, extra: string[] = []) {
+  const args = ["task", "create", "--spec", spec, "--manifest", manifest, ...extra];
+  const r = await zklabel([...args, "--vault", vault.url, "--account", "0", "--json", ...common]);
+  return JSON.parse(ok(r, "task create").stdout);
+}
+
 describe("headless marketplace: requester, two agent workers, auditor", { timeout: 900_000 }, () => {
   let manifest: string;
   let items: string;
@@ -101,27 +108,7 @@ describe("headless marketplace: requester, two agent workers, auditor", { timeou
         { item: 200, label: "neutral" },
       ]),
     );
-    const created = JSON.parse(
-      ok(
-        await zklabel([
-          "task",
-          "create",
-          "--spec",
-          join(dir, "spec.json"),
-          "--manifest",
-          manifest,
-          "--gold",
-          join(dir, "gold.json"),
-          "--vault",
-          vault.url,
-          "--account",
-          "0",
-          "--json",
-          ...common,
-        ]),
-        "task create",
-      ).stdout,
-    );
+    const created = await createTask(join(dir, "spec.json"), manifest, ["--gold", join(dir, "gold.json")]);
     assert.equal(created.taskId, "1");
     const openings = JSON.parse(await readFile(created.goldOpenings, "utf8"));
     assert.equal(openings.items.filter((x: { isGold: number }) => x.isGold === 1).length, 3);
@@ -257,25 +244,7 @@ describe("headless marketplace: requester, two agent workers, auditor", { timeou
       join(dir, "spec2.json"),
       JSON.stringify({ ...spec("Review sentiment, second run"), gold: undefined }),
     );
-    const created = JSON.parse(
-      ok(
-        await zklabel([
-          "task",
-          "create",
-          "--spec",
-          join(dir, "spec2.json"),
-          "--manifest",
-          manifest,
-          "--vault",
-          vault.url,
-          "--account",
-          "0",
-          "--json",
-          ...common,
-        ]),
-        "task create",
-      ).stdout,
-    );
+    const created = await createTask(join(dir, "spec2.json"), manifest);
     const r = await agent(
       [
         "--task",
@@ -298,5 +267,94 @@ describe("headless marketplace: requester, two agent workers, auditor", { timeou
       ok(await zklabel(["task", "status", created.taskId, "--json", ...common]), "status").stdout,
     );
     assert.deepEqual(status.batches, ["open", "open", "open", "open"]);
+  });
+
+  it("a sensor-range task: windows of readings uploaded, an agent labels them from the readings, the proofs are accepted", async () => {
+    const windows = join(dir, "windows");
+    await mkdir(windows);
+    const readings = Array.from({ length: 40 }, (_, i) =>
+      Array.from({ length: 16 }, (_, j) => (i % 5 === 2 && j === 3 ? 100 : 3000 + ((i * 211 + j * 97) % 30000))),
+    );
+    for (const [i, w] of readings.entries())
+      await writeFile(join(windows, `w${String(i).padStart(2, "0")}.csv`), `${w.join(",")}\n`);
+    const sensorManifest = join(dir, "sensor-manifest.json");
+    ok(await zklabel(["dataset", "build", "--from", windows, "--kind", "sensor", "--out", sensorManifest]), "build");
+    ok(
+      await zklabel(["dataset", "upload", "--manifest", sensorManifest, "--from", windows, "--vault", vault.url]),
+      "upload",
+    );
+    await writeFile(
+      join(dir, "sensor-spec.json"),
+      JSON.stringify({
+        title: "Pump pressure windows",
+        instructions: "Anomaly when a reading leaves the band.",
+        rule: { type: "sensor", lo: 1000, hi: 40000 },
+        reward: { perItem: "0.0005" },
+        deadline: "7d",
+      }),
+    );
+    // A classification manifest for a sensor task is refused before anything is sent.
+    const mismatch = await zklabel([
+      "task",
+      "create",
+      "--spec",
+      join(dir, "sensor-spec.json"),
+      "--manifest",
+      manifest,
+      "--account",
+      "0",
+      ...common,
+    ]);
+    assert.equal(mismatch.code, 3);
+    assert.match(mismatch.stderr, /a sensor task needs one built with --kind sensor/);
+    const created = await createTask(join(dir, "sensor-spec.json"), sensorManifest);
+    const r = ok(
+      await agent(
+        [
+          "--task",
+          created.taskId,
+          "--labeler",
+          join(ROOT, "test/agents/labeler-sensor.mjs"),
+          "--identity-file",
+          join(dir, "b.key"),
+          "--account",
+          "2",
+          "--json",
+          ...common,
+        ],
+        {},
+      ),
+      "sensor agent",
+    );
+    assert.equal(JSON.parse(r.stdout).items, 40);
+    const status = JSON.parse(
+      ok(await zklabel(["task", "status", created.taskId, "--json", ...common]), "status").stdout,
+    );
+    assert.deepEqual(status.batches, ["verified", "verified"]);
+    const out = join(dir, "sensor-labels.jsonl");
+    ok(
+      await zklabel([
+        "labels",
+        "export",
+        "--task",
+        created.taskId,
+        "--manifest",
+        sensorManifest,
+        "--out",
+        out,
+        "--account",
+        "0",
+        ...common,
+      ]),
+      "export",
+    );
+    const exported = (await readFile(out, "utf8"))
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
+    assert.deepEqual(
+      exported.map((x: { label: number }) => x.label),
+      readings.map((w) => (w.some((v) => v < 1000 || v > 40000) ? 1 : 0)),
+    );
   });
 });

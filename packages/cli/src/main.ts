@@ -355,14 +355,18 @@ async function task(ctx: Ctx, sub: string | undefined, rest: string[], values: V
     }
     const spec = resolveTaskSpec(await readJson(values.spec));
     const { manifest } = checkManifest(await readJson(values.manifest));
-    if (manifest.batchSize !== 64 || manifest.depth !== 20) {
-      // The deployed classification circuit's N and depth (circuits/circuits.json).
-      const c = (await import("@zklabel/core/registry")).deployedCircuit(spec.spec.rule.type);
-      if (manifest.batchSize !== c.params.N || manifest.depth !== c.params.DEPTH) {
-        throw new InputError(
-          `the manifest was built for batches of ${manifest.batchSize} at depth ${manifest.depth}; this rule's circuit takes ${c.params.N} and ${c.params.DEPTH}: rebuild it with --batch-size ${c.params.N} --depth ${c.params.DEPTH}`,
-        );
-      }
+    // The rule's deployed circuit fixes N and the depth (circuits/circuits.json); its dataset kind the leaves.
+    const c = (await import("@zklabel/core/registry")).deployedCircuit(spec.spec.rule.type);
+    const kind = { classification: "content", bbox: "box", sensor: "sensor" }[spec.spec.rule.type];
+    if ((manifest.kind ?? "content") !== kind) {
+      throw new InputError(
+        `the manifest is a ${manifest.kind ?? "content"} dataset; a ${spec.spec.rule.type} task needs one built with --kind ${kind}`,
+      );
+    }
+    if (manifest.batchSize !== c.params.N || manifest.depth !== c.params.DEPTH) {
+      throw new InputError(
+        `the manifest was built for batches of ${manifest.batchSize} at depth ${manifest.depth}; this rule's circuit takes ${c.params.N} and ${c.params.DEPTH}: rebuild it with --batch-size ${c.params.N} --depth ${c.params.DEPTH}`,
+      );
     }
     let goldRoot: bigint | undefined;
     let goldOut: string | undefined;

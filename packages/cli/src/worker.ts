@@ -3,10 +3,12 @@
  * anonymous access proof) and `work` (the labeling agent: fetch, label with a person's script or
  * a model, prove, submit, for every open batch).
  */
+
 import { mkdir, writeFile } from "node:fs/promises";
 import { basename, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { ACCESS_CIRCUIT } from "@zklabel/core/access";
+import type { Box } from "@zklabel/core/bbox";
 import type { Identity } from "@zklabel/core/identity";
 import { deployedCircuit } from "@zklabel/core/registry";
 import { ZkLabelError } from "@zklabel/sdk/client";
@@ -158,13 +160,40 @@ interface AgentItem {
   bytes: Uint8Array;
   /** The item as text, for text types. */
   text?: string;
+  /** Sensor tasks: the window's 16 readings. */
+  readings?: number[];
+  /** Bounding-box tasks: the image's size in pixels. */
+  width?: number;
+  height?: number;
 }
 interface AgentTask {
   taskId: string;
   batchIndex: number;
   title?: string;
   instructions?: string;
+  /** The rule: a class per item (classification), a box per image (bbox), normal/anomaly per window (sensor). */
+  rule: "classification" | "bbox" | "sensor";
   classes: string[];
+  /** The rule's numbers: allowedMask (classification, bbox), minWidth/minHeight (bbox), lo/hi (sensor). */
+  params: Record<string, number | string>;
+}
+
+/** A labeler's box answer: {class (name or number) or cls, x, y, w, h} in image pixels. */
+function boxAnswer(answer: unknown, classes: readonly string[], where: string): Box {
+  const a = answer as { class?: unknown; cls?: unknown; x?: unknown; y?: unknown; w?: unknown; h?: unknown } | null;
+  const whole = (v: unknown) => typeof v === "number" && Number.isInteger(v) && v >= 0;
+  if (!a || typeof a !== "object" || ![a.x, a.y, a.w, a.h].every(whole)) {
+    throw new RangeError(
+      `${where}: the labeler answered ${JSON.stringify(answer)}; answer a box {class, x, y, w, h} in whole pixels`,
+    );
+  }
+  return {
+    cls: classNumber(a.class ?? a.cls, classes, where),
+    x: a.x as number,
+    y: a.y as number,
+    w: a.w as number,
+    h: a.h as number,
+  };
 }
 
 async function loadLabeler(path: string): Promise<Labeler> {
@@ -216,8 +245,16 @@ export async function work(ctx: Ctx, values: Values): Promise<number> {
   const w = await workerContext(values, taskId, identity, true);
   const to = (typeof values.to === "string" ? values.to : w.account) as Address;
   if (!isAddress(to) || to === zeroAddress) throw new InputError("--to must be a non-zero 0x address");
-  const classes = w.meta?.rule.classes ?? [];
-  const { proveClassificationBatch } = await import("@zklabel/sdk/work");
+  const rule = w.info.ruleId === 2 ? "bbox" : w.info.ruleId === 3 ? "sensor" : "classification";
+  const p4 = w.info.ruleParams;
+  const classes = rule === "sensor" ? ["normal", "anomaly"] : (w.meta?.rule.classes ?? []);
+  const params: AgentTask["params"] =
+    rule === "sensor"
+      ? { lo: Number(p4[0]), hi: Number(p4[1]) }
+      : rule === "bbox"
+        ? { allowedMask: p4[1].toString(), minWidth: Number(p4[2]), minHeight: Number(p4[3]) }
+        : { allowedMask: p4[1].toString() };
+  const { proveBoxBatch, proveClassificationBatch, proveSensorBatch } = await import("@zklabel/sdk/work");
   const { randomField } = await import("@zklabel/core/field");
   const { releaseSnarkjs } = await import("@zklabel/core/prove");
   const { escrowAbi } = await import("@zklabel/sdk/abi-escrow");
@@ -257,10 +294,18 @@ export async function work(ctx: Ctx, values: Values): Promise<number> {
         batchIndex: b,
         title: w.meta?.title,
         instructions: w.meta?.instructions,
+        rule,
         classes,
+        params,
       };
       const items: AgentItem[] = fetched.items.map((it) => ({
-        ...it,
+        index: it.index,
+        name: it.name,
+        type: it.type,
+        bytes: it.bytes,
+        readings: it.readings,
+        width: it.width,
+        height: it.height,
         text:
           it.type.startsWith("text/") || it.type === "application/json"
             ? new TextDecoder().decode(it.bytes)
@@ -274,22 +319,41 @@ export async function work(ctx: Ctx, values: Values): Promise<number> {
           `the labeler returned ${Array.isArray(answers) ? answers.length : "no"} labels for the ${items.length} items of batch ${b}`,
         );
       }
-      const labels = answers.map((a, i) => classNumber(a, classes, `item ${items[i].index} ("${items[i].name}")`));
+      const where = (i: number) => `item ${items[i].index} ("${items[i].name}")`;
+      const boxes = rule === "bbox" ? answers.map((a, i) => boxAnswer(a, classes, where(i))) : undefined;
+      const labels = boxes ? boxes.map((x) => x.cls) : answers.map((a, i) => classNumber(a, classes, where(i)));
       log(`batch ${b}: labeled ${labels.length} items`);
-      const proof = await proveClassificationBatch({
+      const common = {
         task: w.info,
         chainId: BigInt(w.deployment.chainId),
         escrow: w.client.escrow,
-        dataset: fetched.slice,
         batchIndex: b,
-        labels,
         identity,
         group: w.group,
         recipient: to,
         salt: randomField(),
-        artifacts: artifactsOf(deployedCircuit("classification").name),
+        artifacts: artifactsOf(deployedCircuit(rule).name),
         onProgress: stageReporter(`batch ${b} proof`),
-      });
+      };
+      const proof = boxes
+        ? await proveBoxBatch({
+            ...common,
+            slice: fetched.slice,
+            items: fetched.items.map((x) => ({
+              contentHash: x.contentHash,
+              width: x.width ?? 0,
+              height: x.height ?? 0,
+            })),
+            boxes,
+          })
+        : rule === "sensor"
+          ? await proveSensorBatch({
+              ...common,
+              slice: fetched.slice,
+              windows: fetched.items.map((x) => x.readings ?? []),
+              labels,
+            })
+          : await proveClassificationBatch({ ...common, dataset: fetched.slice, labels });
       try {
         const hash = await w.client.submitBatch(taskId, b, proof);
         done.push({ batchIndex: b, items: labels.length, hash });
