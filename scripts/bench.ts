@@ -6,24 +6,62 @@
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { availableParallelism, cpus } from "node:os";
 import { join } from "node:path";
+import { boxWorkerInput } from "@zklabel/core/bbox";
 import { classificationInput, classificationWorkerInput } from "@zklabel/core/classification";
 import { DEMO_PARAMS, DEMO_REQUESTER_KEY, demoItems, textLeaf } from "@zklabel/core/demo";
 import { workerGroup } from "@zklabel/core/group";
 import { Identity, workerSecret } from "@zklabel/core/identity";
 import { DatasetTree, datasetChunk } from "@zklabel/core/merkle";
 import { proveBatch, releaseSnarkjs } from "@zklabel/core/prove";
-import { circuitInfo, deployedCircuit } from "@zklabel/core/registry";
+import { type CircuitInfo, circuitInfo, deployedCircuit } from "@zklabel/core/registry";
+import { sensorRule, sensorWorkerInput } from "@zklabel/core/sensor";
 import * as snarkjs from "snarkjs";
 import { buildCircuits } from "./circuits/build.ts";
 import { ROOT } from "./lib/process.ts";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const task = { pkR: DEMO_REQUESTER_KEY.pkR, goldRoot: 0n, taskId: 1n, chainId: 31337n, contract: 1n };
+
+type BenchInput = { input: Record<string, string | string[]>; publicSignals: bigint[] };
+
+/** A full batch's witness input for any keyed circuit: demo reviews, boxes on 640x480 images, or sensor windows. */
+function benchInput(
+  circuit: CircuitInfo,
+  tree: DatasetTree,
+  items: { text: string; sentiment: number }[],
+  worker: { identity: ReturnType<typeof workerSecret>; group: ReturnType<typeof workerGroup> },
+  salt: bigint,
+): BenchInput {
+  const N = circuit.params.N;
+  const common = { ...worker, circuit, task, batchIndex: 0, salt, recipient: 1n };
+  if (circuit.rule === "bbox") {
+    const images = Array.from({ length: N }, (_, i) => ({ contentHash: BigInt(i + 1), width: 640, height: 480 }));
+    const boxes = images.map((_, i) => ({ cls: i % 2, x: 10 + i, y: 20, w: 100, h: 80 }));
+    const params = { numClasses: 3, allowedMask: 3n, minWidth: 8, minHeight: 8 };
+    return boxWorkerInput({ ...common, items: images, params, labels: boxes }) as BenchInput;
+  }
+  if (circuit.rule === "sensor") {
+    const T = circuit.params.T ?? 16;
+    const windows = Array.from({ length: N }, (_, i) =>
+      Array.from({ length: T }, (_, j) => 1000 + ((i * 37 + j * 11) % 60000)),
+    );
+    const params = { lo: 500, hi: 50000 };
+    return sensorWorkerInput({
+      ...common,
+      windows,
+      params,
+      labels: windows.map((w) => sensorRule(w, params)),
+    }) as BenchInput;
+  }
+  const build = circuit.params.GROUP_DEPTH === undefined ? classificationInput : classificationWorkerInput;
+  return build({ ...common, tree, params: DEMO_PARAMS, labels: items.map((x) => x.sentiment) });
+}
 const built = await buildCircuits();
 const rows = [];
 // Proving needs keys: compile-only circuits (setup: false) are reported by the pipeline's budget table instead.
 const keyed = built.filter((b) => {
   const c = circuitInfo(b.name);
-  return c.setup !== false && c.rule === "classification";
+  return c.setup !== false && (c.rule === "classification" || c.deploy === true);
 });
 for (const b of keyed) {
   const circuit = circuitInfo(b.name);
@@ -42,24 +80,7 @@ for (const b of keyed) {
   const members = Array.from({ length: 100 }, (_, i) => new Identity(`bench member ${i}`));
   const worker = { identity: workerSecret(members[42]), group: workerGroup(members.map((m) => m.commitment)) };
   for (let r = 0; r < RUNS; r++) {
-    const build = circuit.params.GROUP_DEPTH === undefined ? classificationInput : classificationWorkerInput;
-    const { input, publicSignals } = build({
-      ...worker,
-      circuit,
-      tree,
-      task: {
-        pkR: DEMO_REQUESTER_KEY.pkR,
-        goldRoot: 0n,
-        taskId: 1n,
-        chainId: 31337n,
-        contract: 1n,
-      },
-      params: DEMO_PARAMS,
-      batchIndex: 0,
-      labels: items.map((x) => x.sentiment),
-      salt: BigInt(r + 1),
-      recipient: 1n,
-    });
+    const { input, publicSignals } = benchInput(circuit, tree, items, worker, BigInt(r + 1));
     let t = performance.now();
     const p = await proveBatch(input, publicSignals, { wasm: join(dir, "main.wasm"), zkey: join(dir, "main.zkey") });
     prove.push(performance.now() - t);
@@ -114,10 +135,16 @@ console.log(`  per accepted label, four batches per submitBatches + one withdraw
 console.log(
   `  per accepted label, gold items, eight batches per submitBatches and per finalize + one withdraw, N = ${N}: ${perLabelBatchedGold}`,
 );
+const perLabelBox = Math.round((gas.submitBatchBox + gas.withdraw) / deployedCircuit("bbox").params.N);
+const perLabelSensor = Math.round((gas.submitBatchSensor + gas.withdraw) / deployedCircuit("sensor").params.N);
+console.log(`  per accepted box label (submit + withdraw), N = ${deployedCircuit("bbox").params.N}: ${perLabelBox}`);
+console.log(
+  `  per accepted sensor label (submit + withdraw), N = ${deployedCircuit("sensor").params.N}: ${perLabelSensor}`,
+);
 await mkdir(join(ROOT, "build/bench"), { recursive: true });
 const out = join(ROOT, "build/bench/results.json");
 await writeFile(
   out,
-  `${JSON.stringify({ date: new Date().toISOString(), cpu: cpus()[0]?.model, runs: RUNS, circuits: rows, gas, gasPerLabel: perLabel, gasPerLabelGold: perLabelGold, gasPerLabelBatched: perLabelBatched, gasPerLabelBatchedGold: perLabelBatchedGold }, null, 2)}\n`,
+  `${JSON.stringify({ date: new Date().toISOString(), cpu: cpus()[0]?.model, runs: RUNS, circuits: rows, gas, gasPerLabel: perLabel, gasPerLabelGold: perLabelGold, gasPerLabelBatched: perLabelBatched, gasPerLabelBatchedGold: perLabelBatchedGold, gasPerLabelBox: perLabelBox, gasPerLabelSensor: perLabelSensor }, null, 2)}\n`,
 );
 console.log(`\nwrote ${out}`);

@@ -30,11 +30,15 @@ import { network } from "hardhat";
 import type { PublicClient } from "viem";
 import { deployZkLabel } from "../../../scripts/lib/deploy.ts";
 import { artifacts, DEMO_REQUESTER_KEY, releaseSnarkjs } from "../../../test/helpers/classification.ts";
+import { checkGasSnapshot } from "../../../test/helpers/gas.ts";
 import { escrowChain } from "../src/chain.ts";
 import { startVault } from "../src/server.ts";
 import { EmbeddedStorage } from "../src/storage.ts";
 
 after(releaseSnarkjs);
+
+/** Gas of one verified batch per rule (13 public inputs for sensor, 34 for boxes), into the snapshot. */
+const gas: Record<string, bigint> = {};
 
 const { viem } = await network.create();
 const publicClient = (await viem.getPublicClient()) as unknown as PublicClient;
@@ -219,7 +223,8 @@ describe("vault datasets of every rule", () => {
       windows: got.items.map((x) => x.readings ?? []),
       labels,
     });
-    await worker.submitBatch(sensorTask.taskId, 1, proof);
+    const hash = await worker.submitBatch(sensorTask.taskId, 1, proof);
+    gas.submitBatchSensor = (await publicClient.waitForTransactionReceipt({ hash })).gasUsed;
     const [opened] = openSubmittedBatches(await reader.read(), sensorTask.taskId, DEMO_REQUESTER_KEY.skR, 32, 3);
     assert.deepEqual(opened.labels, labels);
   });
@@ -257,8 +262,11 @@ describe("vault datasets of every rule", () => {
       /item 66: class 2 is not allowed in this task/,
     );
     const proof = await proveBoxBatch({ ...common, boxes });
-    await worker.submitBatch(boxTask.taskId, 1, proof);
+    const hash = await worker.submitBatch(boxTask.taskId, 1, proof);
+    gas.submitBatchBox = (await publicClient.waitForTransactionReceipt({ hash })).gasUsed;
     const [opened] = openSubmittedBatches(await reader.read(), boxTask.taskId, DEMO_REQUESTER_KEY.skR, 64, 2);
     assert.deepEqual(opened.boxes, boxes);
+    assert.ok(gas.submitBatchSensor, "the sensor batch was submitted first");
+    await checkGasSnapshot(gas);
   });
 });
