@@ -297,12 +297,26 @@ describe("the web app, one role after another", () => {
     }
     assert.match((await by("labeled-count").textContent()) ?? "", /6 of 6 labeled/);
 
-    // Ctrl+Enter: prove in a Web Worker, submit, confirm.
+    // A first proving run, cancelled: the Web Worker stops and the labels stay.
+    await page.keyboard.press("Control+Enter");
+    await page
+      .locator(
+        '[data-testid="run"][data-kind="prove"][data-phase="witness"], [data-testid="run"][data-kind="prove"][data-phase="proof"]',
+      )
+      .first()
+      .waitFor({ timeout: PROVE_TIMEOUT });
+    assert.equal(await by("run").getAttribute("data-from-cache"), "false", "the first run downloads the circuit");
+    await by("run-cancel").click();
+    await page.locator('[data-testid="run"][data-phase="cancelled"]').waitFor();
+    assert.equal(await by("dot-0").getAttribute("data-state"), "labeled", "the labels are kept");
+
+    // Ctrl+Enter: prove in a Web Worker (the circuit now from the browser's cache), submit, confirm.
     const started = Date.now();
     await page.keyboard.press("Control+Enter");
     await page
       .locator('[data-testid="run"][data-kind="prove"][data-phase="proof"]')
       .waitFor({ timeout: PROVE_TIMEOUT });
+    assert.equal(await by("run").getAttribute("data-from-cache"), "true", "the second run reads the cached circuit");
     await screenshot(page, "worker-proving");
     await provedAndSubmitted();
     const provingMs = Number(await by("proving-time").getAttribute("data-ms"));

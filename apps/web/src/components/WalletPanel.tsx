@@ -50,9 +50,10 @@ export function WalletPanel() {
 
   const picker = dev && accounts.length > 0 && (
     <label className="field inline">
-      <span>Dev account</span>
+      <span className={status === "connected" ? "visually-hidden" : undefined}>Dev account</span>
       <select
         data-testid="dev-account-select"
+        title="Dev wallet: the local node's funded accounts"
         value={accountIndex}
         onChange={(e) => pick(Number(e.target.value))}
         disabled={status === "connected" && !usingDev}
@@ -81,7 +82,7 @@ export function WalletPanel() {
           >
             {chain?.name ?? "Unknown chain"} · {chainId}
           </span>
-          <span className="muted small">{usingDev ? "dev wallet" : connector?.name}</span>
+          {!usingDev && <span className="muted small">{connector?.name}</span>}
         </div>
         {wrongChain && (
           <button

@@ -565,6 +565,7 @@ function Workspace({ task }: { task: TaskView }) {
                 data-testid="run"
                 data-kind={run.kind}
                 data-phase={run.phase}
+                data-from-cache={run.download?.fromCache ?? ""}
                 aria-live="polite"
               >
                 <ol className="steps">
