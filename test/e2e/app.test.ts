@@ -3,7 +3,7 @@
  * node, deployed escrow, data vault, `next dev`) in Debian chromium:
  *  1. requester: posts a 70-item classification task with a gold item from files, uploads them
  *     to the vault with a progress bar, funds it in one transaction;
- *  2. worker: anonymous identity (export, import), joins the group, opens batch 2 from the vault
+ *  2. worker: anonymous identity (export, import), joins the group, opens batch 1 (the last 6 items) from the vault
  *     with an access proof, labels it with the keyboard, sees a rule violation flagged, fixes it,
  *     proves in the browser (Ctrl+Enter) and submits; after the challenge window the batch is
  *     finalized and paid, and the worker withdraws to another address;
@@ -17,6 +17,7 @@
  */
 import assert from "node:assert/strict";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -34,6 +35,7 @@ const WEB_PORT = Number(process.env.ZKLABEL_WEB_PORT ?? 3000);
 const VAULT_PORT = Number(process.env.ZKLABEL_VAULT_PORT ?? 8787);
 const CHROME = process.env.CHROME_PATH ?? "/usr/bin/chromium";
 const SHOTS = join(ROOT, "test-results", "e2e");
+const AXE = createRequire(import.meta.url).resolve("axe-core");
 const PROVE_TIMEOUT = 240_000;
 
 const CLASSES = ["negative", "neutral", "positive", "off-topic"];
@@ -116,6 +118,18 @@ describe("the web app, one role after another", () => {
   const screenshot = async (p: Page, name: string) => {
     await p.screenshot({ path: join(SHOTS, `${String(++shot).padStart(2, "0")}-${name}.png`), fullPage: false });
   };
+
+  /** axe-core's WCAG 2.1 A and AA rules on the page as it is now: any violation fails the test, named. */
+  async function accessible(p: Page, what: string) {
+    await p.addScriptTag({ path: AXE });
+    const result = (await p.evaluate(() =>
+      (globalThis as unknown as { axe: { run(o: unknown): Promise<unknown> } }).axe.run({
+        runOnly: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"],
+      }),
+    )) as { violations: { id: string; help: string; nodes: { target: string[] }[] }[] };
+    const found = result.violations.flatMap((v) => v.nodes.map((n) => `${v.id} (${v.help}): ${n.target.join(" ")}`));
+    assert.deepEqual(found, [], `accessibility of ${what}`);
+  }
 
   async function browser(): Promise<Page> {
     const dir = await mkdtemp(join(tmpdir(), "zklabel-e2e-chrome-"));
@@ -208,6 +222,7 @@ describe("the web app, one role after another", () => {
     const total = REWARD * BigInt(ITEMS.length);
     await page.locator(`[data-testid="post-summary"][data-total-wei="${total}"]`).waitFor();
     await screenshot(page, "requester-post-form");
+    await accessible(page, "the post form");
 
     await by("post-submit").click();
     const created = page.locator('[data-testid="post-created"], [data-testid="post-error"]').first();
@@ -272,7 +287,7 @@ describe("the web app, one role after another", () => {
     await by("join-group").click();
     await page.locator('[data-testid="group-status"][data-member="true"]').waitFor({ timeout: 60_000 });
 
-    // Batch 2 (items 65-70) from the vault, with an anonymous access proof made in the browser.
+    // Batch 1 (items 65-70) from the vault, with an anonymous access proof made in the browser.
     await by(`batch-${BATCH}`).click();
     await by("open-batch").click();
     await by("labeler").waitFor({ timeout: PROVE_TIMEOUT });
@@ -290,6 +305,7 @@ describe("the web app, one role after another", () => {
     for (let i = 0; i < BATCH_ITEMS.length; i++) await page.keyboard.press("ArrowLeft");
     await by("item-problem").waitFor();
     await screenshot(page, "worker-rule-violation");
+    await accessible(page, "the labeling screen with a rule violation");
     await page.keyboard.press(String(BATCH_ITEMS[0].sentiment + 1));
     await by("rule-violations").waitFor({ state: "detached" });
     for (let i = 0; i < BATCH_ITEMS.length; i++) {
@@ -391,6 +407,7 @@ describe("the web app, one role after another", () => {
     await by("verify-in-browser").click();
     await auditor.locator('[data-testid="verify-result"][data-valid="true"]').waitFor({ timeout: 60_000 });
     await screenshot(auditor, "auditor-verified");
+    await accessible(auditor, "the verified batch page");
   });
 
   it("requester: decrypts the batch's labels in the browser; they are the worker's", { timeout: 120_000 }, async () => {
@@ -406,6 +423,7 @@ describe("the web app, one role after another", () => {
       );
     }
     await screenshot(page, "requester-labels");
+    await accessible(page, "the decrypted labels");
     assert.deepEqual(consoleErrors, [], "no errors in any browser console");
   });
 
@@ -474,7 +492,7 @@ describe("the web app, one role after another", () => {
     );
     await openBatch(id, 1);
     const by = (tid: string) => page.getByTestId(tid);
-    // Batch 2 holds items 65-68. A default box on each (b), class 1; the first gets the forbidden class 3.
+    // Batch 1 holds items 65-68. A default box on each (b), class 1; the first gets the forbidden class 3.
     for (let i = 0; i < 4; i++) {
       await page.keyboard.press("b");
       await page.keyboard.press(i === 0 ? "3" : "1");
@@ -488,6 +506,7 @@ describe("the web app, one role after another", () => {
     for (let i = 0; i < 3; i++) await page.keyboard.press("[");
     await by("item-problem").waitFor();
     await screenshot(page, "bbox-rule-violation");
+    await accessible(page, "the box labeler");
     await page.keyboard.press("1");
     await by("rule-violations").waitFor({ state: "detached" });
     const box = (await by("item-stage").getAttribute("data-box")) ?? "";
@@ -527,6 +546,7 @@ describe("the web app, one role after another", () => {
     await by("dot-1").click();
     await by("item-problem").waitFor();
     await screenshot(page, "sensor-rule-violation");
+    await accessible(page, "the sensor chart");
     await page.keyboard.press("2");
     await by("rule-violations").waitFor({ state: "detached" });
     await proveAndGetPaid(parseEther("0.002") * 20n);

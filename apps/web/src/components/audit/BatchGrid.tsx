@@ -35,7 +35,6 @@ export function BatchGrid({ task: t }: { task: TaskView }) {
               className={`audit-batch audit-${b.status}`}
               data-testid={`audit-batch-${b.index}`}
               data-status={b.status}
-              aria-label={`Batch ${b.index}: items ${b.first + 1} to ${b.first + b.count}, ${STATE_TEXT[b.status]}`}
             >
               <span className="audit-batch-name">Batch {b.index}</span>
               <span className="small">

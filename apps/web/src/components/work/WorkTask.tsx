@@ -458,7 +458,7 @@ function Workspace({ task }: { task: TaskView }) {
           {bv?.status === "open" && !items && (
             <div className="open-batch">
               <p>
-                Batch {batch + 1} holds items {bv.first + 1}–{bv.first + bv.count}. The vault sends them once you prove,
+                Batch {batch} holds items {bv.first + 1}–{bv.first + bv.count}. The vault sends them once you prove,
                 anonymously, that you are a member of the worker group: it never learns which member you are.
               </p>
               <button
@@ -468,7 +468,7 @@ function Workspace({ task }: { task: TaskView }) {
                 disabled={fetchBlocker !== null || busy || closed}
                 onClick={() => void openBatch()}
               >
-                Open batch {batch + 1}
+                Open batch {batch}
               </button>
               {fetchBlocker && (
                 <p className="muted small" data-testid="open-blocker">
@@ -552,7 +552,7 @@ function Workspace({ task }: { task: TaskView }) {
               onClick={() => void proveAndSubmit()}
               aria-keyshortcuts="Control+Enter"
             >
-              {busy && run?.kind === "prove" ? "Working…" : `Prove and submit batch ${batch + 1}`}
+              {busy && run?.kind === "prove" ? "Working…" : `Prove and submit batch ${batch}`}
             </button>
             {proveBlocker && !busy && (
               <p className="muted small" data-testid="prove-blocker">
@@ -726,7 +726,7 @@ function BatchPicker(props: {
             disabled={props.busy}
             onClick={() => props.onSelect(b.index)}
           >
-            <span className="batch-name">Batch {b.index + 1}</span>
+            <span className="batch-name">Batch {b.index}</span>
             <span className="small">
               items {b.first + 1}–{b.first + b.count}
             </span>
@@ -775,7 +775,7 @@ function SubmittedBatch({ task, bv, chainNow }: { task: TaskView; bv: BatchView;
   if (bv.status === "verified") {
     return (
       <p className="note ok" data-testid="batch-paid">
-        Batch {bv.index + 1} is verified and its reward credited.{" "}
+        Batch {bv.index} is verified and its reward credited.{" "}
         <Link href={`/audit/${task.id}/batch/${bv.index}`}>See its proof</Link>
       </p>
     );
@@ -783,8 +783,8 @@ function SubmittedBatch({ task, bv, chainNow }: { task: TaskView; bv: BatchView;
   return (
     <div className="note" data-testid="batch-pending">
       <p>
-        Batch {bv.index + 1}'s proof was accepted. It is pending while the requester may check it against gold items:
-        the challenge window {due ? "has ended" : `ends ${timeLeft(ends, Number(chainNow) * 1000)}`} (
+        Batch {bv.index}'s proof was accepted. It is pending while the requester may check it against gold items: the
+        challenge window {due ? "has ended" : `ends ${timeLeft(ends, Number(chainNow) * 1000)}`} (
         {new Date(Number(ends) * 1000).toLocaleString()}).
       </p>
       {due && (
