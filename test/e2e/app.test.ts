@@ -373,6 +373,7 @@ describe("the web app, one role after another", () => {
     );
     await page.locator('[data-testid="credits"][data-wei="0"]').waitFor();
     await screenshot(page, "worker-paid");
+    assert.match((await by("next-open-batch").textContent()) ?? "", /batch 0 \(64 items\)/);
   });
 
   it("auditor: opens the batch without a wallet and verifies its proof in the browser", {

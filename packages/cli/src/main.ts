@@ -103,6 +103,7 @@ zklabel task finalize ID [--batches 0,1,...]   accept pending batches past their
 zklabel batch prove --task ID --batch B (--manifest MANIFEST | --batch-dir DIR) --labels LABELS.json --out PROOF.json
                       [--to ADDRESS] [--relayer-fee BPS] [--identity-file F]
     LABELS.json: the class numbers of the batch's items, in order, e.g. [0, 2, 1, ...]
+    (classification tasks; \`work\` labels tasks of every rule)
     The payout goes to --to (default: the signing account); a relayer who submits earns BPS/100 %.
 zklabel batch submit PROOF.json`,
   labels: `zklabel labels export --task ID --manifest MANIFEST --out FILE [--format jsonl|csv|coco] [--key-nonce N]
@@ -517,6 +518,11 @@ async function batch(ctx: Ctx, sub: string | undefined, rest: string[], values: 
       escrowReader({ client: client.publicClient, address: client.escrow, fromBlock: BigInt(deployment.deployBlock) }),
       taskId,
     );
+    if (info.ruleId !== 1) {
+      throw new InputError(
+        `task ${taskId} is a ${info.ruleId === 2 ? "bounding-box" : "sensor-range"} task; batch prove takes class labels only: label it with \`zklabel work --labeler\` (every rule), or prove with proveBoxBatch / proveSensorBatch from @zklabel/sdk`,
+      );
+    }
     const count = Math.min(info.batchSize, info.itemCount - batchIndex * info.batchSize);
     if (count <= 0) throw new InputError(`task ${taskId} has no batch ${batchIndex}`);
     if (labelsJson.length !== count) {

@@ -454,7 +454,12 @@ function Workspace({ task }: { task: TaskView }) {
             chainNow={chainNow}
             onSelect={selectBatch}
           />
-          {bv && bv.status !== "open" && <SubmittedBatch task={task} bv={bv} chainNow={chainNow} />}
+          {bv && bv.status !== "open" && (
+            <>
+              <SubmittedBatch task={task} bv={bv} chainNow={chainNow} />
+              <NextBatch task={task} after={batch} busy={busy} onSelect={selectBatch} />
+            </>
+          )}
           {bv?.status === "open" && !items && (
             <div className="open-batch">
               <p>
@@ -737,6 +742,24 @@ function BatchPicker(props: {
         );
       })}
     </fieldset>
+  );
+}
+
+/** A button to the next open batch after `after` (wrapping around), when there is one. */
+function NextBatch(props: { task: TaskView; after: number; busy: boolean; onSelect(b: number): void }) {
+  const open = props.task.batches.filter((b) => b.status === "open");
+  const next = open.find((b) => b.index > props.after) ?? open[0];
+  if (!next) return <p className="muted small">Every batch of this task has a proof: nothing is left to label.</p>;
+  return (
+    <button
+      type="button"
+      className="btn small"
+      data-testid="next-open-batch"
+      disabled={props.busy}
+      onClick={() => props.onSelect(next.index)}
+    >
+      Next open batch: batch {next.index} ({next.count} items)
+    </button>
   );
 }
 
