@@ -79,9 +79,11 @@ zklabel dataset upload --manifest MANIFEST (--from DIR | --jsonl FILE | --csv FI
     Interrupted? Run the same command again: only the missing items are sent. Nothing is
     registered in the vault until every item has arrived and matched the manifest.`,
   vault: `zklabel vault serve [--port 8787] [--host 127.0.0.1] [--dir ~/.zklabel/vault] [--upload-token T]
+                    [--downloads-per-hour 20]
     Stores datasets (files + SQLite in --dir) and serves a task's batch only to a caller with a
     zero-knowledge proof of membership in the task's worker group for that batch. With an upload
-    token (or ZKLABEL_VAULT_TOKEN) only its holder may upload.`,
+    token (or ZKLABEL_VAULT_TOKEN) only its holder may upload. A member may download the same
+    batch --downloads-per-hour times an hour (counted by its anonymous access tag).`,
   work: `zklabel work --task ID --labeler ./agent.mjs [--max-batches K] [--to ADDRESS] [--vault URL] [--identity-file F]
     Loops over the task's open batches: downloads each from the vault (anonymously), calls the
     labeler, proves the labels follow the task's rule and submits. The labeler module exports
@@ -135,6 +137,7 @@ export async function main(argv: string[]): Promise<number> {
       out: { type: "string" },
       "batch-size": { type: "string" },
       kind: { type: "string" },
+      "downloads-per-hour": { type: "string" },
       depth: { type: "string" },
       manifest: { type: "string" },
       spec: { type: "string" },

@@ -95,6 +95,7 @@ export async function vaultServe(ctx: Ctx, values: Values): Promise<number> {
     }),
     accessVkey,
     uploadToken: token,
+    limits: { downloadsPerHour: positiveInt(values["downloads-per-hour"], 20, "--downloads-per-hour") },
     port,
     host,
     log: (line) => console.error(`[vault] ${line}`),

@@ -52,6 +52,11 @@ export interface VaultLimits {
   maxItemBytes: number;
   maxItems: number;
   types: readonly string[];
+  /**
+   * Downloads of one batch by one member per hour. The access tag is fixed per (member, batch)
+   * and says nothing else about the member, so this limits re-downloads without identifying anyone.
+   */
+  downloadsPerHour: number;
 }
 
 /** How a vault is set up. */
@@ -69,11 +74,12 @@ export interface VaultOptions {
   log?: (line: string) => void;
 }
 
-/** 20 MB per item, 2^20 items (a depth-20 tree), the usual image and text types. */
+/** 20 MB per item, 2^20 items (a depth-20 tree), the usual image and text types, 20 downloads of a batch per member per hour. */
 export const DEFAULT_LIMITS: VaultLimits = {
   maxItemBytes: 20 * 1024 * 1024,
   maxItems: 1 << 20,
   types: DEFAULT_ITEM_TYPES,
+  downloadsPerHour: 20,
 };
 
 /** A refusal with its HTTP status and stable code. */
@@ -116,6 +122,28 @@ async function readJsonBody(req: IncomingMessage): Promise<unknown> {
 export function createVault(opts: VaultOptions) {
   const limits: VaultLimits = { ...DEFAULT_LIMITS, ...opts.limits };
   const challengeTtl = opts.challengeTtlMs ?? 5 * 60_000;
+  /** Download times (ms) per access tag, for the last hour. */
+  const downloads = new Map<string, number[]>();
+  const HOUR = 3_600_000;
+
+  /** Refuses a member's download of a batch past the hourly limit; returns what counts it once served. */
+  function allowDownload(tag: bigint, taskId: bigint, batchIndex: number): () => void {
+    const now = Date.now();
+    if (downloads.size > 100_000) {
+      for (const [k, ts] of downloads) if (ts[ts.length - 1] < now - HOUR) downloads.delete(k);
+    }
+    const key = tag.toString();
+    const recent = (downloads.get(key) ?? []).filter((t) => t > now - HOUR);
+    if (recent.length >= limits.downloadsPerHour) {
+      const wait = Math.ceil((recent[0] + HOUR - now) / 60_000);
+      throw new Refusal(
+        429,
+        "rate_limited",
+        `this member has downloaded batch ${batchIndex} of task ${taskId} ${recent.length} time${recent.length === 1 ? "" : "s"} in the last hour (the limit is ${limits.downloadsPerHour}): keep the items you have, or try again in ${wait} minute${wait === 1 ? "" : "s"}`,
+      );
+    }
+    return () => downloads.set(key, [...recent, Date.now()]);
+  }
   const uploadTtl = opts.uploadTtlMs ?? 24 * 3600_000;
   const log = opts.log ?? (() => {});
   const challenges = new Map<string, number>();
@@ -376,6 +404,7 @@ export function createVault(opts: VaultOptions) {
       parsed.data.proof as never,
     );
     if (!valid) throw new Refusal(403, "bad_proof", "the access proof does not verify");
+    const served = allowDownload(pub.accessTag, taskId, batchIndex);
 
     const root = toHex(task.datasetRoot);
     const d = await storage.getDataset(root);
@@ -405,6 +434,7 @@ export function createVault(opts: VaultOptions) {
       }
       items.push({ index: r.index, name: r.name, type: r.type, data: b64encode(bytes) });
     }
+    served();
     log(`served batch ${batchIndex} of task ${taskId} (access tag ${toHex(pub.accessTag).slice(0, 12)}…)`);
     return {
       taskId: taskId.toString(),

@@ -269,4 +269,32 @@ describe("vault datasets of every rule", () => {
     assert.ok(gas.submitBatchSensor, "the sensor batch was submitted first");
     await checkGasSnapshot(gas);
   });
+
+  it("limits how often one member downloads one batch, by its anonymous access tag, with a sentence", async () => {
+    const strict = await startVault({
+      storage: await EmbeddedStorage.open(join(dir, "store")),
+      chain: escrowChain({ client: publicClient, escrow: worker.escrow, groups: worker.groups, deployBlock: 0n }),
+      accessVkey,
+      limits: { downloadsPerHour: 1 },
+    });
+    try {
+      const get = () =>
+        new VaultClient(strict.url).fetchBatch({
+          task: sensorTask,
+          batchIndex: 0,
+          identity: me,
+          group: workerGroup([me.commitment]),
+          artifacts: artifacts(ACCESS_CIRCUIT),
+        });
+      assert.equal((await get()).items.length, 32);
+      await assert.rejects(get(), (e: unknown) => {
+        assert.ok(e instanceof VaultError);
+        assert.equal(e.status, 429);
+        assert.match(e.message, /downloaded batch 0 of task \d+ 1 time in the last hour \(the limit is 1\)/);
+        return true;
+      });
+    } finally {
+      await strict.close();
+    }
+  });
 });
