@@ -313,6 +313,14 @@ describe("the web app, one role after another", () => {
     }
     assert.match((await by("labeled-count").textContent()) ?? "", /6 of 6 labeled/);
 
+    // A reload keeps the downloaded batch (IndexedDB: no new access proof) and the labels.
+    await page.reload();
+    await page.locator('[data-testid="group-status"][data-member="true"]').waitFor({ timeout: 60_000 });
+    await by(`batch-${BATCH}`).click();
+    await by("labeler").waitFor({ timeout: 30_000 });
+    assert.equal(await by("open-batch").count(), 0, "the batch comes back without downloading it again");
+    assert.match((await by("labeled-count").textContent()) ?? "", /6 of 6 labeled/);
+
     // A first proving run, cancelled: the Web Worker stops and the labels stay.
     await page.keyboard.press("Control+Enter");
     await page

@@ -1,6 +1,6 @@
 "use client";
 
-import { useCallback, useEffect, useMemo, useRef } from "react";
+import { useCallback, useMemo, useRef } from "react";
 import type { ItemWire } from "@/lib/prove-protocol";
 import { ClassButtons, itemImageUrl, LabelerHead, LabelerNav, type LabelerProps, useLabelerKeys } from "./LabelerParts";
 

@@ -18,6 +18,7 @@ import { useWorkerGroup } from "@/lib/group";
 import { useWorkerIdentity } from "@/lib/identity";
 import { JobCancelledError, startFetch, startProving, type WorkerJob } from "@/lib/prove-client";
 import type { FetchResult, ItemWire, WorkerStage } from "@/lib/prove-protocol";
+import { storeGet, storePut } from "@/lib/requester-store";
 import { type BatchView, circuitForRule, parseIndex, type TaskView, timeLeft, useChainNow, useTask } from "@/lib/tasks";
 import { recordProvingTime } from "@/lib/work";
 import { BoxLabeler } from "./BoxLabeler";
@@ -202,6 +203,22 @@ function Workspace({ task }: { task: TaskView }) {
   const [batch, setBatch] = useState<number>(() => task.batches.find((b) => b.status === "open")?.index ?? 0);
   const bv: BatchView | undefined = task.batches[batch];
   const [fetched, setFetched] = useState<Record<number, FetchResult>>({});
+  // A batch downloaded before (this browser, this task) is kept in IndexedDB: a reload does not
+  // need a new access proof or download.
+  const fetchedKey = (b: number) => `zklabel.batch.${d.chainId}.${escrow}.${task.id}.${b}`;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: fetchedKey depends only on what is listed
+  useEffect(() => {
+    if (fetched[batch]) return;
+    let live = true;
+    storeGet<FetchResult>(fetchedKey(batch))
+      .then((saved) => {
+        if (live && saved?.items) setFetched((f) => (f[batch] ? f : { ...f, [batch]: saved }));
+      })
+      .catch(() => {}); // no storage: download again
+    return () => {
+      live = false;
+    };
+  }, [batch, d.chainId, escrow, task.id]);
   const items = fetched[batch]?.items;
   const [current, setCurrent] = useState(0);
   const [allLabels, setAllLabels] = useStoredLabels(`zklabel.labels.${d.chainId}.${escrow}.${task.id}`);
@@ -316,6 +333,7 @@ function Workspace({ task }: { task: TaskView }) {
     try {
       const res = await j.result;
       setFetched((f) => ({ ...f, [b]: res }));
+      storePut(fetchedKey(b), res).catch(() => {}); // kept if the browser lets us; fetched again otherwise
       update(startedAt, { phase: "done", endedAt: Date.now() });
     } catch (e) {
       if (e instanceof JobCancelledError) update(startedAt, { phase: "cancelled", endedAt: Date.now() });
