@@ -20,7 +20,7 @@ zkLabel is running (INSECURE development keys, local chain only)
   chain    ${stack.rpcUrl} (chain id ${stack.deployment.chainId})
   vault    ${stack.vaultUrl}
   escrow   ${stack.deployment.escrow}
-  demo     task ${stack.deployment.demoTask.taskId}: ${stack.deployment.demoTask.items.length} items
+  demo     task ${stack.deployment.demoTask?.taskId}: ${stack.deployment.demoTask?.itemCount} items
 Press Ctrl-C to stop everything.`);
 
 let stopping = false;

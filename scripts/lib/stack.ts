@@ -283,19 +283,6 @@ async function deployAndSeed(rpcUrl: string, vaultUrl: string): Promise<Deployme
     ...d,
     rpcUrl,
     vaultUrl,
-    demoTask: {
-      taskId: taskId.toString(),
-      title: DEMO_TITLE,
-      instructions: DEMO_INSTRUCTIONS,
-      classes: [...DEMO_CLASSES],
-      numClasses: DEMO_PARAMS.numClasses,
-      allowedMask: DEMO_PARAMS.allowedMask.toString(),
-      items: items.map((x) => x.text),
-      pkR: pkR.map(String),
-      goldRoot: "0",
-      workerGroupId: "0",
-      rewardPerItem: rewardPerItem.toString(),
-      deadline: deadline.toString(),
-    },
+    demoTask: { taskId: taskId.toString(), title: DEMO_TITLE, itemCount: items.length },
   });
 }

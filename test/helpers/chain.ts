@@ -67,20 +67,6 @@ export async function startTestChain(dir: string): Promise<{ rpc: string; deploy
         deploymentSchema.parse({
           ...d,
           rpcUrl: rpc,
-          demoTask: {
-            taskId: "0",
-            title: "-",
-            instructions: "-",
-            classes: ["a", "b"],
-            numClasses: 2,
-            allowedMask: "3",
-            items: ["x"],
-            pkR: ["1", "2"],
-            goldRoot: "0",
-            workerGroupId: "0",
-            rewardPerItem: "1",
-            deadline: "1",
-          },
         }),
       ),
     );

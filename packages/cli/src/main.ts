@@ -714,7 +714,8 @@ async function audit(ctx: Ctx, sub: string | undefined, rest: string[], values: 
   const { client, deployment } = await connect(values, false);
   const { deployedCircuit } = await import("@zklabel/core/registry");
   const stored = await client.getTask(taskId);
-  const circuit = deployedCircuit(stored.ruleId === 2 ? "bbox" : stored.ruleId === 3 ? "sensor" : "classification");
+  const { ruleNameOf } = await import("@zklabel/core/task");
+  const circuit = deployedCircuit(ruleNameOf(stored.ruleId) ?? "classification");
   const vkeyPath =
     typeof values.vkey === "string" ? values.vkey : join(ROOT, "build/circuits", circuit.name, "vkey.json");
   const vkey = await readJson(vkeyPath);

@@ -11,6 +11,7 @@ import { ACCESS_CIRCUIT } from "@zklabel/core/access";
 import type { Box } from "@zklabel/core/bbox";
 import type { Identity } from "@zklabel/core/identity";
 import { deployedCircuit } from "@zklabel/core/registry";
+import { ruleNameOf } from "@zklabel/core/task";
 import { ZkLabelError } from "@zklabel/sdk/client";
 import { readWorkerGroup, workerGroupsReader } from "@zklabel/sdk/events";
 import type { ProveProgress } from "@zklabel/sdk/progress";
@@ -245,7 +246,7 @@ export async function work(ctx: Ctx, values: Values): Promise<number> {
   const w = await workerContext(values, taskId, identity, true);
   const to = (typeof values.to === "string" ? values.to : w.account) as Address;
   if (!isAddress(to) || to === zeroAddress) throw new InputError("--to must be a non-zero 0x address");
-  const rule = w.info.ruleId === 2 ? "bbox" : w.info.ruleId === 3 ? "sensor" : "classification";
+  const rule = ruleNameOf(w.info.ruleId) ?? "classification";
   const p4 = w.info.ruleParams;
   const classes = rule === "sensor" ? ["normal", "anomaly"] : (w.meta?.rule.classes ?? []);
   const params: AgentTask["params"] =

@@ -12,8 +12,9 @@ import { boxDatasetTree } from "@zklabel/core/bbox";
 import { contentHash } from "@zklabel/core/field";
 import { DatasetTree, datasetChunk } from "@zklabel/core/merkle";
 import { sensorLeaf } from "@zklabel/core/sensor";
+import { RULE_IDS } from "@zklabel/core/task";
 import { z } from "zod";
-import { imageSize, parseSensorWindow } from "./items.ts";
+import { imageSize, parseSensorWindow, typeFromName } from "./items.ts";
 
 /** The kinds of dataset, one per rule. */
 export const DATASET_KINDS = ["content", "box", "sensor"] as const;
@@ -21,7 +22,8 @@ export const DATASET_KINDS = ["content", "box", "sensor"] as const;
 export type DatasetKind = (typeof DATASET_KINDS)[number];
 
 /** The dataset kind a rule reads (rule ids: 1 classification, 2 bounding box, 3 sensor range). */
-export const kindOfRule = (ruleId: number): DatasetKind => (ruleId === 2 ? "box" : ruleId === 3 ? "sensor" : "content");
+export const kindOfRule = (ruleId: number): DatasetKind =>
+  ruleId === RULE_IDS.bbox ? "box" : ruleId === RULE_IDS.sensor ? "sensor" : "content";
 
 /** What the tree needs of one item. */
 export interface ItemFacts {
@@ -157,7 +159,7 @@ export function buildDataset(
   const entries: Manifest["items"] = [];
   const facts: ItemFacts[] = [];
   for (const item of items) {
-    const f = itemFacts(kind, item.name, item.bytes, item.type ?? typeFromExtension(item.name));
+    const f = itemFacts(kind, item.name, item.bytes, item.type ?? typeFromName(item.name));
     const first = seen.get(f.contentHash);
     if (first !== undefined) {
       throw new DatasetError(`item "${item.name}" has the same content as "${first}": remove one of them`);
@@ -193,15 +195,6 @@ export function buildDataset(
     },
   };
 }
-
-const EXTENSION_TYPES: Record<string, string> = {
-  png: "image/png",
-  jpg: "image/jpeg",
-  jpeg: "image/jpeg",
-  gif: "image/gif",
-  webp: "image/webp",
-};
-const typeFromExtension = (name: string) => EXTENSION_TYPES[name.split(".").pop()?.toLowerCase() ?? ""];
 
 /**
  * Parses a manifest and recomputes its root from the listed hashes; throws a DatasetError that

@@ -1,6 +1,6 @@
 /**
  * Reading vault items without a DOM (browser and Node): a sensor window's readings, an image's
- * pixel size from its header.
+ * pixel size from its header, the MIME type a file name suggests.
  */
 
 /** Largest 16-bit fixed-point reading. */
@@ -130,4 +130,23 @@ export function imageSize(bytes: Uint8Array, type: string): { width: number; hei
   throw new Error(
     `${type || "this item"}: not a PNG, JPEG, GIF or WebP image (its header is not recognized): convert it to one of those`,
   );
+}
+
+const EXTENSIONS: Record<string, string> = {
+  png: "image/png",
+  jpg: "image/jpeg",
+  jpeg: "image/jpeg",
+  webp: "image/webp",
+  gif: "image/gif",
+  txt: "text/plain",
+  md: "text/plain",
+  csv: "text/csv",
+  json: "application/json",
+  jsonl: "text/plain",
+};
+
+/** The type an item's name suggests (its extension); text/plain when it has none known. */
+export function typeFromName(name: string): string {
+  const ext = name.toLowerCase().split(".").pop() ?? "";
+  return EXTENSIONS[ext] ?? "text/plain";
 }

@@ -23,6 +23,7 @@ import {
   kindOfRule,
   type Manifest,
 } from "./dataset.ts";
+import { typeFromName } from "./items.ts";
 import { type ProveProgress, runStages } from "./progress.ts";
 
 /** MIME types a vault stores by default; anything else is refused at upload. */
@@ -36,24 +37,8 @@ export const DEFAULT_ITEM_TYPES = [
   "application/json",
 ] as const;
 
-const EXTENSIONS: Record<string, string> = {
-  png: "image/png",
-  jpg: "image/jpeg",
-  jpeg: "image/jpeg",
-  webp: "image/webp",
-  gif: "image/gif",
-  txt: "text/plain",
-  md: "text/plain",
-  csv: "text/csv",
-  json: "application/json",
-  jsonl: "text/plain",
-};
-
-/** The type an item's name suggests (its extension); text/plain when it has none known. */
-export function typeFromName(name: string): string {
-  const ext = name.toLowerCase().split(".").pop() ?? "";
-  return EXTENSIONS[ext] ?? "text/plain";
-}
+/** The type an item's name suggests (re-exported from ./items.ts). */
+export { typeFromName };
 
 const startsWith = (b: Uint8Array, sig: readonly number[], at = 0) => sig.every((x, i) => b[at + i] === x);
 

@@ -18,7 +18,7 @@ import {
 } from "@zklabel/core/prove";
 import { deployedCircuit } from "@zklabel/core/registry";
 import { SENSOR_LABEL_BITS, sensorWorkerInput } from "@zklabel/core/sensor";
-import { RULE_IDS } from "@zklabel/core/task";
+import { RULE_IDS, type RuleName } from "@zklabel/core/task";
 import type { Abi, Address } from "viem";
 import { escrowAbi } from "./abi-escrow.ts";
 import type { Manifest } from "./dataset.ts";
@@ -98,27 +98,14 @@ export function taskInfoFromLog(log: DecodedLog): TaskInfo {
  * "witness", "proof"; `signal` cancels between them.
  */
 export async function proveClassificationBatch(
-  args: StageOptions & {
-    task: TaskInfo;
-    chainId: bigint;
-    escrow: Address;
+  args: ProveCommon & {
     /** The task's manifest, or the batch's slice of the dataset tree (from VaultClient.fetchBatch). */
     dataset: Manifest | BatchSource;
-    batchIndex: number;
     labels: readonly number[];
-    identity: Identity;
-    group: ReturnType<typeof workerGroup>;
-    recipient: Address;
-    relayerFeeBps?: number;
-    salt: bigint;
-    artifacts: ProvingArtifacts;
   },
 ): Promise<BatchProof> {
-  const circuit = deployedCircuit("classification");
   const t = args.task;
-  if (t.ruleId !== RULE_IDS.classification)
-    throw new Error(`task ${t.taskId} is not a classification task (rule ${t.ruleId})`);
-  const params = { numClasses: Number(t.ruleParams[0]), allowedMask: t.ruleParams[1] };
+  const fields = workerFields(args, "classification");
   const d = args.dataset;
   const tree: BatchSource =
     "items" in d
@@ -133,38 +120,12 @@ export async function proveClassificationBatch(
       `the dataset's root 0x${tree.root.toString(16)} is not task ${t.taskId}'s dataset root: use the task's manifest or batch`,
     );
   }
-  return proveStaged(
-    () => {
-      const built = classificationWorkerInput({
-        circuit,
-        tree,
-        task: {
-          pkR: t.pkR,
-          goldRoot: t.goldRoot,
-          taskId: t.taskId,
-          chainId: args.chainId,
-          contract: BigInt(args.escrow),
-        },
-        params,
-        batchIndex: args.batchIndex,
-        labels: args.labels,
-        salt: args.salt,
-        recipient: recipientWord(args.recipient, args.relayerFeeBps ?? 0),
-        identity: workerSecret(args.identity),
-        group: args.group,
-      });
-      if (built.publicSignals[0] !== t.taskHash) {
-        throw new Error("the task data does not reproduce the task's on-chain taskHash: wrong chain, escrow or task");
-      }
-      return built;
-    },
-    args.artifacts,
-    args,
-  );
+  const params = { numClasses: Number(t.ruleParams[0]), allowedMask: t.ruleParams[1] };
+  return proveChecked(args, () => classificationWorkerInput({ ...fields, tree, params, labels: args.labels }));
 }
 
 /** What proving a batch of any rule needs besides the rule's own data. */
-interface ProveCommon extends StageOptions {
+export interface ProveCommon extends StageOptions {
   task: TaskInfo;
   chainId: bigint;
   escrow: Address;
@@ -177,19 +138,44 @@ interface ProveCommon extends StageOptions {
   artifacts: ProvingArtifacts;
 }
 
-const binding = (a: ProveCommon) => ({
-  pkR: a.task.pkR,
-  goldRoot: a.task.goldRoot,
-  taskId: a.task.taskId,
-  chainId: a.chainId,
-  contract: BigInt(a.escrow),
-});
+const RULE_NOUNS: Record<RuleName, string> = {
+  classification: "classification",
+  bbox: "bounding-box",
+  sensor: "sensor-range",
+};
 
-function checkTaskHash<T extends { publicSignals: bigint[] }>(t: TaskInfo, built: T): T {
-  if (built.publicSignals[0] !== t.taskHash) {
-    throw new Error("the task data does not reproduce the task's on-chain taskHash: wrong chain, escrow or task");
-  }
-  return built;
+/** What every rule's input builder takes of a proving request, once the task is checked to be of `rule`. */
+function workerFields(a: ProveCommon, rule: RuleName) {
+  const t = a.task;
+  if (t.ruleId !== RULE_IDS[rule])
+    throw new Error(`task ${t.taskId} is not a ${RULE_NOUNS[rule]} task (rule ${t.ruleId})`);
+  return {
+    circuit: deployedCircuit(rule),
+    task: { pkR: t.pkR, goldRoot: t.goldRoot, taskId: t.taskId, chainId: a.chainId, contract: BigInt(a.escrow) },
+    batchIndex: a.batchIndex,
+    salt: a.salt,
+    recipient: recipientWord(a.recipient, a.relayerFeeBps ?? 0),
+    identity: workerSecret(a.identity),
+    group: a.group,
+  };
+}
+
+/** proveStaged, after checking the built input reproduces the task's on-chain taskHash. */
+function proveChecked(
+  a: ProveCommon,
+  build: () => { input: Record<string, string | string[] | string[][]>; publicSignals: bigint[] },
+): Promise<BatchProof> {
+  return proveStaged(
+    () => {
+      const built = build();
+      if (built.publicSignals[0] !== a.task.taskHash) {
+        throw new Error("the task data does not reproduce the task's on-chain taskHash: wrong chain, escrow or task");
+      }
+      return built as { input: Record<string, string | string[]>; publicSignals: bigint[] };
+    },
+    a.artifacts,
+    a,
+  );
 }
 
 /**
@@ -200,30 +186,11 @@ function checkTaskHash<T extends { publicSignals: bigint[] }>(t: TaskInfo, built
 export function proveBoxBatch(
   args: ProveCommon & { slice: BatchSource; items: readonly BoxItem[]; boxes: readonly Box[] },
 ): Promise<BatchProof> {
-  const t = args.task;
-  if (t.ruleId !== RULE_IDS.bbox) throw new Error(`task ${t.taskId} is not a bounding-box task (rule ${t.ruleId})`);
-  const p = t.ruleParams;
-  return proveStaged(
-    () =>
-      checkTaskHash(
-        t,
-        boxWorkerInput({
-          circuit: deployedCircuit("bbox"),
-          items: args.items,
-          slice: { source: args.slice, itemCount: t.itemCount },
-          task: binding(args),
-          params: { numClasses: Number(p[0]), allowedMask: p[1], minWidth: Number(p[2]), minHeight: Number(p[3]) },
-          batchIndex: args.batchIndex,
-          labels: args.boxes,
-          salt: args.salt,
-          recipient: recipientWord(args.recipient, args.relayerFeeBps ?? 0),
-          identity: workerSecret(args.identity),
-          group: args.group,
-        }),
-      ) as { input: Record<string, string | string[]>; publicSignals: bigint[] },
-    args.artifacts,
-    args,
-  );
+  const fields = workerFields(args, "bbox");
+  const p = args.task.ruleParams;
+  const params = { numClasses: Number(p[0]), allowedMask: p[1], minWidth: Number(p[2]), minHeight: Number(p[3]) };
+  const slice = { source: args.slice, itemCount: args.task.itemCount };
+  return proveChecked(args, () => boxWorkerInput({ ...fields, items: args.items, slice, params, labels: args.boxes }));
 }
 
 /**
@@ -233,28 +200,11 @@ export function proveBoxBatch(
 export function proveSensorBatch(
   args: ProveCommon & { slice: BatchSource; windows: readonly (readonly number[])[]; labels: readonly number[] },
 ): Promise<BatchProof> {
-  const t = args.task;
-  if (t.ruleId !== RULE_IDS.sensor) throw new Error(`task ${t.taskId} is not a sensor-range task (rule ${t.ruleId})`);
-  return proveStaged(
-    () =>
-      checkTaskHash(
-        t,
-        sensorWorkerInput({
-          circuit: deployedCircuit("sensor"),
-          windows: args.windows,
-          slice: { source: args.slice, itemCount: t.itemCount },
-          task: binding(args),
-          params: { lo: Number(t.ruleParams[0]), hi: Number(t.ruleParams[1]) },
-          batchIndex: args.batchIndex,
-          labels: args.labels,
-          salt: args.salt,
-          recipient: recipientWord(args.recipient, args.relayerFeeBps ?? 0),
-          identity: workerSecret(args.identity),
-          group: args.group,
-        }),
-      ) as { input: Record<string, string | string[]>; publicSignals: bigint[] },
-    args.artifacts,
-    args,
+  const fields = workerFields(args, "sensor");
+  const params = { lo: Number(args.task.ruleParams[0]), hi: Number(args.task.ruleParams[1]) };
+  const slice = { source: args.slice, itemCount: args.task.itemCount };
+  return proveChecked(args, () =>
+    sensorWorkerInput({ ...fields, windows: args.windows, slice, params, labels: args.labels }),
   );
 }
 

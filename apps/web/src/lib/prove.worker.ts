@@ -9,6 +9,7 @@ import { workerGroup } from "@zklabel/core/group";
 import { Identity } from "@zklabel/core/identity";
 import { BatchSlice } from "@zklabel/core/merkle";
 import { deployedCircuit } from "@zklabel/core/registry";
+import { ruleNameOf } from "@zklabel/core/task";
 import { batchShape, kindOfRule } from "@zklabel/sdk/dataset";
 import { describeError } from "@zklabel/sdk/errors";
 import { VAULT_ACCESS_CIRCUIT, VaultClient } from "@zklabel/sdk/vault";
@@ -27,8 +28,6 @@ const stage = (s: WorkerStage) => post({ type: "stage", stage: s });
 scope.addEventListener("message", (e) => {
   void run(e.data);
 });
-
-const ruleOf = (ruleId: number) => (ruleId === 2 ? "bbox" : ruleId === 3 ? "sensor" : "classification");
 
 async function run(req: WorkerRequest): Promise<void> {
   try {
@@ -77,7 +76,7 @@ async function run(req: WorkerRequest): Promise<void> {
       );
       return;
     }
-    const rule = ruleOf(req.task.ruleId);
+    const rule = ruleNameOf(req.task.ruleId) ?? "classification";
     const circuit = deployedCircuit(rule);
     stage("circuit");
     const c0 = performance.now();

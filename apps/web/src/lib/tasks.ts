@@ -6,7 +6,7 @@
  */
 import { useQuery } from "@tanstack/react-query";
 import { deployedCircuit } from "@zklabel/core/registry";
-import { RULE_IDS, type RuleName } from "@zklabel/core/task";
+import { type RuleName, ruleNameOf } from "@zklabel/core/task";
 import type { DecodedLog, EventReader } from "@zklabel/sdk/events";
 import type { TaskMetadata } from "@zklabel/sdk/metadata";
 import { escrowReader, type TaskInfo, taskInfoFromLog, taskMetadata } from "@zklabel/sdk/work";
@@ -62,13 +62,8 @@ export interface TaskView {
   events: DecodedLog[];
 }
 
-const RULE_BY_ID = Object.fromEntries(Object.entries(RULE_IDS).map(([k, v]) => [v, k as RuleName])) as Record<
-  number,
-  RuleName
->;
-
 /** The rule name of a rule id. */
-export const ruleName = (ruleId: number): RuleName | "unknown" => RULE_BY_ID[ruleId] ?? "unknown";
+export const ruleName = (ruleId: number): RuleName | "unknown" => ruleNameOf(ruleId) ?? "unknown";
 
 /** Human names of the rules. */
 export const RULE_LABELS: Record<RuleName | "unknown", string> = {

@@ -993,45 +993,45 @@ interface ParamsProps {
   described: string | undefined;
 }
 
-function BboxParams({ form, set, error, described }: ParamsProps) {
+/** A whole-number field of the rule's parameters, labelled and linked to the group's error. */
+function ParamField(props: ParamsProps & { field: "minWidth" | "minHeight" | "lo" | "hi"; id: string; label: string }) {
+  return (
+    <label className="field" htmlFor={props.id}>
+      <span>{props.label}</span>
+      <input
+        id={props.id}
+        data-testid={props.id}
+        inputMode="numeric"
+        value={props.form[props.field]}
+        aria-invalid={props.error ? true : undefined}
+        aria-describedby={props.described}
+        onChange={(e) => props.set(props.field, e.target.value)}
+      />
+    </label>
+  );
+}
+
+function ParamsError({ id, error }: { id: string; error: string | undefined }) {
+  return error ? (
+    <p id={id} className="error small">
+      {error}
+    </p>
+  ) : null;
+}
+
+function BboxParams(p: ParamsProps) {
   return (
     <div>
       <div className="rq-grid2">
-        <label className="field" htmlFor="post-bbox-minw">
-          <span>Minimum box width (pixels)</span>
-          <input
-            id="post-bbox-minw"
-            data-testid="post-bbox-minw"
-            inputMode="numeric"
-            value={form.minWidth}
-            aria-invalid={error ? true : undefined}
-            aria-describedby={described}
-            onChange={(e) => set("minWidth", e.target.value)}
-          />
-        </label>
-        <label className="field" htmlFor="post-bbox-minh">
-          <span>Minimum box height (pixels)</span>
-          <input
-            id="post-bbox-minh"
-            data-testid="post-bbox-minh"
-            inputMode="numeric"
-            value={form.minHeight}
-            aria-invalid={error ? true : undefined}
-            aria-describedby={described}
-            onChange={(e) => set("minHeight", e.target.value)}
-          />
-        </label>
+        <ParamField {...p} field="minWidth" id="post-bbox-minw" label="Minimum box width (pixels)" />
+        <ParamField {...p} field="minHeight" id="post-bbox-minh" label="Minimum box height (pixels)" />
       </div>
-      {error && (
-        <p id="post-bbox-minw-error" className="error small">
-          {error}
-        </p>
-      )}
+      <ParamsError id="post-bbox-minw-error" error={p.error} />
     </div>
   );
 }
 
-function SensorParams({ form, set, error, described }: ParamsProps) {
+function SensorParams(p: ParamsProps) {
   return (
     <div>
       <p className="small muted">
@@ -1039,36 +1039,10 @@ function SensorParams({ form, set, error, described }: ParamsProps) {
         label agrees with the readings.
       </p>
       <div className="rq-grid2">
-        <label className="field" htmlFor="post-sensor-lo">
-          <span>Low threshold (0–65535)</span>
-          <input
-            id="post-sensor-lo"
-            data-testid="post-sensor-lo"
-            inputMode="numeric"
-            value={form.lo}
-            aria-invalid={error ? true : undefined}
-            aria-describedby={described}
-            onChange={(e) => set("lo", e.target.value)}
-          />
-        </label>
-        <label className="field" htmlFor="post-sensor-hi">
-          <span>High threshold (0–65535)</span>
-          <input
-            id="post-sensor-hi"
-            data-testid="post-sensor-hi"
-            inputMode="numeric"
-            value={form.hi}
-            aria-invalid={error ? true : undefined}
-            aria-describedby={described}
-            onChange={(e) => set("hi", e.target.value)}
-          />
-        </label>
+        <ParamField {...p} field="lo" id="post-sensor-lo" label="Low threshold (0–65535)" />
+        <ParamField {...p} field="hi" id="post-sensor-hi" label="High threshold (0–65535)" />
       </div>
-      {error && (
-        <p id="post-sensor-lo-error" className="error small">
-          {error}
-        </p>
-      )}
+      <ParamsError id="post-sensor-lo-error" error={p.error} />
     </div>
   );
 }

@@ -18,6 +18,7 @@ import { useWorkerGroup } from "@/lib/group";
 import { useWorkerIdentity } from "@/lib/identity";
 import { JobCancelledError, startFetch, startProving, type WorkerJob } from "@/lib/prove-client";
 import type { FetchResult, ItemWire, WorkerStage } from "@/lib/prove-protocol";
+import { useNow } from "@/lib/requester";
 import { storeGet, storePut } from "@/lib/requester-store";
 import { type BatchView, circuitForRule, parseIndex, type TaskView, timeLeft, useChainNow, useTask } from "@/lib/tasks";
 import { recordProvingTime } from "@/lib/work";
@@ -128,17 +129,6 @@ function stageText(r: Run): string {
     case "cancelled":
       return "Cancelled";
   }
-}
-
-function useNow(active: boolean, ms = 100): number {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    if (!active) return;
-    setNow(Date.now());
-    const id = setInterval(() => setNow(Date.now()), ms);
-    return () => clearInterval(id);
-  }, [active, ms]);
-  return now;
 }
 
 /** A label: a class number (sensor: 1 = anomaly) or, for bounding-box tasks, a box. */
@@ -257,7 +247,7 @@ function Workspace({ task }: { task: TaskView }) {
   const job = useRef<WorkerJob<unknown> | null>(null);
   useEffect(() => () => job.current?.cancel(), []);
   const busy = run !== null && WORKING.includes(run.phase);
-  const now = useNow(busy);
+  const now = useNow(100, busy);
 
   const onLabel = useCallback(
     (i: number, label: Label | null) => {
