@@ -8,23 +8,10 @@ import { describe, it } from "node:test";
 import { boxDatasetTree } from "@zklabel/core/bbox";
 import { contentHash } from "@zklabel/core/field";
 import { sensorDatasetTree } from "@zklabel/core/sensor";
+import { pngHeader as png } from "../../../test/helpers/images.ts";
 import { batchShape, buildDataset, checkManifest, findItem, itemFacts, kindOfRule } from "../src/dataset.ts";
 
 const enc = new TextEncoder();
-
-/** A PNG whose header says width x height (signature + IHDR; enough for the size and the type check). */
-function png(width: number, height: number, salt: number): Uint8Array {
-  const b = new Uint8Array(33 + 4);
-  b.set([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], 0);
-  b.set([0, 0, 0, 13], 8);
-  b.set(enc.encode("IHDR"), 12);
-  const v = new DataView(b.buffer);
-  v.setUint32(16, width);
-  v.setUint32(20, height);
-  b.set([8, 6, 0, 0, 0], 24);
-  v.setUint32(33, salt); // makes each file's bytes (and content hash) different
-  return b;
-}
 
 const windows = Array.from({ length: 40 }, (_, i) => Array.from({ length: 16 }, (_, j) => (i * 997 + j * 131) % 65536));
 

@@ -31,6 +31,7 @@ import type { PublicClient } from "viem";
 import { deployZkLabel } from "../../../scripts/lib/deploy.ts";
 import { artifacts, DEMO_REQUESTER_KEY, releaseSnarkjs } from "../../../test/helpers/classification.ts";
 import { checkGasSnapshot } from "../../../test/helpers/gas.ts";
+import { pngHeader as png } from "../../../test/helpers/images.ts";
 import { escrowChain } from "../src/chain.ts";
 import { startVault } from "../src/server.ts";
 import { EmbeddedStorage } from "../src/storage.ts";
@@ -46,19 +47,6 @@ const [requesterWallet, workerWallet] = await viem.getWalletClients();
 const enc = new TextEncoder();
 const accessVkey = JSON.parse(await readFile(artifacts(ACCESS_CIRCUIT).vkey, "utf8"));
 const me = new Identity("kinds test worker");
-
-/** A PNG header saying width x height (what the vault and the tree read of an image). */
-function png(width: number, height: number, salt: number): Uint8Array {
-  const b = new Uint8Array(37);
-  b.set([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13], 0);
-  b.set(enc.encode("IHDR"), 12);
-  const v = new DataView(b.buffer);
-  v.setUint32(16, width);
-  v.setUint32(20, height);
-  b.set([8, 6, 0, 0, 0], 24);
-  v.setUint32(33, salt);
-  return b;
-}
 
 const LO = 1000;
 const HI = 50000;
