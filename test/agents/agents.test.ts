@@ -132,6 +132,7 @@ describe("headless marketplace: requester, two agent workers, auditor", { timeou
     }
     const labeler = join(ROOT, "packages/cli/examples/sentiment-agent.mjs");
     const env = {};
+    // Two batches each: both workers earn, whichever agent starts first (they share the batches).
     const [a, b] = await Promise.all([
       agent(
         [
@@ -143,6 +144,8 @@ describe("headless marketplace: requester, two agent workers, auditor", { timeou
           join(dir, "a.key"),
           "--account",
           "1",
+          "--max-batches",
+          "2",
           "--json",
           ...common,
         ],
@@ -157,6 +160,8 @@ describe("headless marketplace: requester, two agent workers, auditor", { timeou
           "--identity-file",
           join(dir, "b.key"),
           "--account",
+          "2",
+          "--max-batches",
           "2",
           "--json",
           ...common,
