@@ -360,7 +360,7 @@ export async function work(ctx: Ctx, values: Values): Promise<number> {
         done.push({ batchIndex: b, items: labels.length, hash });
         log(`batch ${b}: submitted (tx ${hash})`);
       } catch (e) {
-        if (e instanceof ZkLabelError && /BatchAlready|BatchPending|already/i.test(`${e.errorName} ${e.message}`)) {
+        if (e instanceof ZkLabelError && (e.errorName === "BatchAlreadyAccepted" || e.errorName === "BatchIsPending")) {
           skipped.push({ batchIndex: b, reason: "submitted by another worker first" });
           log(`batch ${b}: another worker submitted it first; moving on`);
           continue;

@@ -1,6 +1,12 @@
-import { BaseError, type ContractErrorName, ContractFunctionRevertedError, UserRejectedRequestError } from "viem";
-import type { escrowAbi } from "./abi-escrow.ts";
-import type { groupsAbi } from "./abi-groups.ts";
+import {
+  BaseError,
+  type ContractErrorName,
+  ContractFunctionRevertedError,
+  decodeErrorResult,
+  UserRejectedRequestError,
+} from "viem";
+import { escrowAbi } from "./abi-escrow.ts";
+import { groupsAbi } from "./abi-groups.ts";
 
 /**
  * Every custom error of the escrow (contracts/interfaces/IZkLabelEscrow.sol) in words.
@@ -76,9 +82,17 @@ export function describeError(e: unknown): { message: string; errorName?: string
   if (e instanceof BaseError) {
     const reverted = e.walk((x) => x instanceof ContractFunctionRevertedError);
     if (reverted instanceof ContractFunctionRevertedError) {
-      const name = reverted.data?.errorName;
+      // A call made with a trimmed ABI (viem's simulate returns a request with the function only)
+      // cannot decode the contract's errors: decode the raw revert data against the full ABIs.
+      let decoded = reverted.data;
+      if (!decoded && reverted.raw) {
+        try {
+          decoded = decodeErrorResult({ abi: [...escrowAbi, ...groupsAbi], data: reverted.raw });
+        } catch {}
+      }
+      const name = decoded?.errorName;
       if (name) {
-        const args = reverted.data?.args?.length ? `(${reverted.data.args.map(String).join(", ")})` : "";
+        const args = decoded?.args?.length ? `(${decoded.args.map(String).join(", ")})` : "";
         return {
           errorName: name,
           message: `${isKnownError(name) ? WORDS[name] : "The contract refused the call."} [${name}${args}]`,

@@ -8,7 +8,10 @@ import { readFile } from "node:fs/promises";
 import { describe, it } from "node:test";
 import { demoItems } from "@zklabel/core/demo";
 import { BatchSlice } from "@zklabel/core/merkle";
+import { ContractFunctionExecutionError, ContractFunctionRevertedError, encodeErrorResult } from "viem";
+import { escrowAbi } from "../src/abi-escrow.ts";
 import { buildDataset } from "../src/dataset.ts";
+import { describeError } from "../src/errors.ts";
 import { labelRows, toCoco, toCsv, toJsonl } from "../src/export.ts";
 import { buildGold, goldLeaf } from "../src/gold.ts";
 import { decodeTaskMetadata, encodeTaskMetadata } from "../src/metadata.ts";
@@ -241,5 +244,16 @@ describe("package exports", () => {
     };
     await visit("index.browser.ts");
     assert.ok(seen.size > 10);
+  });
+});
+
+describe("contract errors in words", () => {
+  it("decodes a revert that viem could not (a call made with a trimmed ABI) against the escrow's errors", () => {
+    const data = encodeErrorResult({ abi: escrowAbi, errorName: "BatchIsPending", args: [1n, 3n] });
+    const raw = new ContractFunctionRevertedError({ abi: [], data, functionName: "submitBatch" });
+    assert.equal(raw.data, undefined, "viem alone cannot name it");
+    const d = describeError(new ContractFunctionExecutionError(raw, { abi: [], functionName: "submitBatch" }));
+    assert.equal(d.errorName, "BatchIsPending");
+    assert.match(d.message, /already submitted and waits out its challenge window.*\[BatchIsPending\(1, 3\)\]/);
   });
 });
