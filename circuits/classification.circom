@@ -6,23 +6,32 @@ include "lib/batch.circom";
 include "lib/labels.circom";
 include "lib/worker.circom";
 
-// Bits per packed label: classes are < 32 (CLASS_BITS), so 5 bits keep the packing
-// injective; 49 labels per field element (docs/protocol.md decision 5).
+// The one definition of the class width, CLASS_BITS: a class is < 2^CLASS_BITS
+// (32), ClassificationRule range-checks every label to CLASS_BITS bits and
+// selects its mask bit with a CLASS_BITS-level multiplexer, and the labels are
+// packed CLASS_BITS bits each (49 per field element, docs/protocol.md
+// decision 5), which is injective because of that range check. Every template
+// reads the width from this function, never from a literal. Its TypeScript
+// twins are CLASS_LABEL_BITS in packages/core/src/classification.ts and the
+// "labelBits" of the classification entries of circuits.json
+// (test/circuits/classification.test.ts checks that all three agree).
+// bounding_box.circom packs the class into 8 bits: keep it <= 8.
 function classLabelBits() {
     return 5;
 }
 
 // ClassificationRule (PROTOCOL constraint 4, classification): every present
-// label is < numClasses and its bit is set in allowedMask. numClasses is 1..32.
+// label is < numClasses and its bit is set in allowedMask. numClasses is
+// 1..2^CLASS_BITS (1..32).
 //
 // The effective mask e[j] = mask[j] * (j < numClasses) is built once per batch
 // (the j < numClasses flags are a prefix of ones summing to numClasses, which
 // also range-checks numClasses), then each label selects its bit with a binary
-// multiplexer tree over its own five bits. Num2Bits(5) range-checks the label,
-// so a label that wraps around the field cannot pass.
+// multiplexer tree over its own CLASS_BITS bits. Num2Bits(CLASS_BITS)
+// range-checks the label, so a label that wraps around the field cannot pass.
 // Cost: 6 + 31 + 1 = 38 constraints per label, plus about 130 once.
 template ClassificationRule(N) {
-    var CLASS_BITS = 5;
+    var CLASS_BITS = classLabelBits();
     var MAX_CLASSES = 1 << CLASS_BITS;
     signal input labels[N];
     signal input present[N];

@@ -1,6 +1,7 @@
 pragma circom 2.1.0;
 
 include "circomlib/circuits/bitify.circom";
+include "circomlib/circuits/comparators.circom";
 include "lib/task.circom";
 include "lib/batch.circom";
 include "lib/labels.circom";
@@ -10,11 +11,25 @@ include "lib/worker.circom";
 // readings, 16-bit fixed-point values committed in its leaf; its label must be
 // 1 ("anomaly") iff some reading is outside [lo, hi], else 0. The readings are
 // private: the proof shows the label follows from data that nobody else sees.
-// r >= lo is bit 16 of r - lo + 2^16 and r <= hi is bit 16 of hi - r + 2^16
-// (Num2Bits(17) of each); lo and hi are range-checked to 16 bits, and a
-// committed reading of 2^16 or more makes both decompositions impossible, so
-// no label can be proven for such an item. Readings of absent items are 0.
-// Cost: 36 per reading + 3 per item.
+//
+// lo and hi are range-checked to 16 bits. For each reading r, bit 16 of the
+// 17-bit decomposition of r - lo + 2^16 is r >= lo, and bit 16 of that of
+// hi - r + 2^16 is r <= hi. `outside` counts the false ones of these 2T
+// booleans, so it is 0..2T (no wrap-around) and 0 iff every reading is in
+// [lo, hi]; IsZero turns that into the label. Every 16-bit reading decomposes.
+// The readings themselves are not range-checked (16 more constraints each,
+// which the budget does not allow), so for a committed field element r that is
+// not a 16-bit value the decompositions exist iff lo - 2^16 <= r < lo + 2^16
+// and hi - 2^16 < r <= hi + 2^16, reading r as a signed integer (p - k as -k):
+// such an r is outside [lo, hi], so the proof forces label 1, the rule's label;
+// any other r leaves no label provable for its item. provenSensorLabel in
+// packages/core/src/sensor.ts is the exact TypeScript twin.
+//
+// Items past count need nothing here: their label is forced to 0 (present is
+// 0) and their leaf is 0 whatever their readings are (SensorCore), so those
+// readings are free witness values that reach no public signal (they still
+// have to decompose, as 0 does).
+// Cost: 34 per reading (two Num2Bits(17) after O2) + 3 per item (IsZero, label).
 template SensorRule(N, T) {
     signal input readings[N][T];
     signal input labels[N];
@@ -29,29 +44,28 @@ template SensorRule(N, T) {
 
     component aboveLo[N][T];
     component belowHi[N][T];
-    signal inRange[N][T];
-    signal allIn[N][T];
+    component allIn[N];
     for (var i = 0; i < N; i++) {
+        var outside = 0;
         for (var j = 0; j < T; j++) {
-            readings[i][j] * (1 - present[i]) === 0;
             aboveLo[i][j] = Num2Bits(17);
             aboveLo[i][j].in <== readings[i][j] - lo + (1 << 16);
             belowHi[i][j] = Num2Bits(17);
             belowHi[i][j].in <== hi - readings[i][j] + (1 << 16);
-            inRange[i][j] <== aboveLo[i][j].out[16] * belowHi[i][j].out[16];
-            if (j == 0) {
-                allIn[i][0] <== inRange[i][0];
-            } else {
-                allIn[i][j] <== allIn[i][j - 1] * inRange[i][j];
-            }
+            outside += 2 - aboveLo[i][j].out[16] - belowHi[i][j].out[16];
         }
+        allIn[i] = IsZero();
+        allIn[i].in <== outside;
         // label = present ? 1 - allIn : 0
-        labels[i] === present[i] - present[i] * allIn[i][T - 1];
+        labels[i] === present[i] - present[i] * allIn[i].out;
     }
 }
 
 // SensorCore(N, DEPTH, T): rule core of the sensor-range proof. Leaf i is
-// Poseidon(readings[i]) (0 past count); labels are 1 bit each, 248 per field
+// present[i] * Poseidon(readings[i]), so 0 past count by construction, and the
+// N leaves must hash to the subtree at batchIndex under datasetRoot (PROTOCOL
+// constraint 3: BatchInclusion without its leaf-is-0-past-count check, which
+// these leaves satisfy already). Labels are 1 bit each, 248 per field
 // element. Rule parameters: [lo, hi, 0, 0], rule id 3.
 template SensorCore(N, DEPTH, T) {
     var RULE_ID = 3;
@@ -78,18 +92,17 @@ template SensorCore(N, DEPTH, T) {
     prefix.count <== count;
 
     component h[N];
-    signal leaves[N];
+    component sub = MerkleSubtreeRoot(N);
     for (var i = 0; i < N; i++) {
         h[i] = Poseidon(T);
         h[i].inputs <== readings[i];
-        leaves[i] <== prefix.present[i] * h[i].out;
+        sub.leaves[i] <== prefix.present[i] * h[i].out;
     }
-    component inclusion = BatchInclusion(N, DEPTH);
-    inclusion.leaves <== leaves;
-    inclusion.present <== prefix.present;
-    inclusion.batchIndex <== batchIndex;
-    inclusion.pathSiblings <== pathSiblings;
-    inclusion.datasetRoot <== datasetRoot;
+    component path = MerkleRootFromPath(DEPTH - log2ceil(N));
+    path.node <== sub.root;
+    path.index <== batchIndex;
+    path.siblings <== pathSiblings;
+    path.root === datasetRoot;
 
     component rule = SensorRule(N, T);
     rule.readings <== readings;

@@ -33,6 +33,9 @@ abstract contract Groth16BatchVerifier {
         uint256[2][] ic;
     }
 
+    /// @dev Reverts where the keys must not be trusted (development keys off the local chain).
+    function _checkChain() internal view virtual;
+
     /// @dev The circuit's verifying key.
     function _verifyingKey() internal pure virtual returns (VerifyingKey memory);
 
@@ -40,6 +43,7 @@ abstract contract Groth16BatchVerifier {
     /// @param proofs Each as [A.x, A.y, B.x1, B.x0, B.y1, B.y0, C.x, C.y] (the escrow's proof words).
     /// @param inputs The public inputs of all proofs, proof after proof (k * publicInputCount words).
     function verifyBatch(uint256[8][] calldata proofs, uint256[] calldata inputs) external view returns (bool) {
+        _checkChain();
         VerifyingKey memory vk = _verifyingKey();
         uint256 k = proofs.length;
         uint256 n = vk.ic.length - 1;

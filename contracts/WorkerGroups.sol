@@ -14,17 +14,31 @@ contract WorkerGroups is IWorkerGroups {
     uint256 public constant OPEN_GROUP = 0;
     /// @notice How long a replaced root stays valid, in seconds.
     uint256 public immutable rootGracePeriod;
+    /// @inheritdoc IWorkerGroups
+    uint256 public immutable groupCapacity;
     /// @notice Number of groups; ids are 0 .. groupCount - 1.
     uint256 public groupCount = 1;
-    /// @notice Admin of each curated group (none for the open group).
+    /// @inheritdoc IWorkerGroups
+    uint256 public openGeneration;
+    /// @notice Admin of each curated group (none for the open group, nor for a renounced one).
     mapping(uint256 groupId => address admin) public admins;
+    /// @notice Who may accept a curated group's admin role (see transferGroupAdmin).
+    mapping(uint256 groupId => address pendingAdmin) public pendingAdmins;
 
-    mapping(uint256 groupId => LeanIMTData tree) internal _trees;
+    /// @dev Curated group g's tree is _trees[g]; the open group's generation n is _trees[OPEN_TREES - n].
+    mapping(uint256 treeKey => LeanIMTData tree) internal _trees;
     mapping(uint256 groupId => mapping(uint256 root => uint256 replacedAt)) internal _replacedAt;
+    /// @dev Final roots of full open-group generations: they never change again, so they stay valid.
+    mapping(uint256 root => bool) internal _fullOpenRoots;
+    uint256 internal constant OPEN_TREES = type(uint256).max;
 
     /// @param rootGracePeriod_ Seconds a replaced root stays valid.
-    constructor(uint256 rootGracePeriod_) {
+    /// @param maxDepth Depth of the largest tree the circuits accept (their GROUP_DEPTH): a tree holds
+    /// at most 2^maxDepth members.
+    constructor(uint256 rootGracePeriod_, uint8 maxDepth) {
+        if (maxDepth == 0 || maxDepth > 32) revert GroupFull(OPEN_GROUP, 0);
         rootGracePeriod = rootGracePeriod_;
+        groupCapacity = uint256(1) << maxDepth;
         emit GroupCreated(OPEN_GROUP, address(0));
     }
 
@@ -32,6 +46,31 @@ contract WorkerGroups is IWorkerGroups {
         if (groupId >= groupCount) revert GroupNotFound(groupId);
         if (admins[groupId] != msg.sender || groupId == OPEN_GROUP) revert NotGroupAdmin(groupId, msg.sender);
         _;
+    }
+
+    /// @inheritdoc IWorkerGroups
+    function transferGroupAdmin(uint256 groupId, address newAdmin) external onlyAdmin(groupId) {
+        pendingAdmins[groupId] = newAdmin;
+        emit GroupAdminTransferStarted(groupId, msg.sender, newAdmin);
+    }
+
+    /// @inheritdoc IWorkerGroups
+    function acceptGroupAdmin(uint256 groupId) external {
+        if (groupId >= groupCount) revert GroupNotFound(groupId);
+        if (groupId == OPEN_GROUP || pendingAdmins[groupId] != msg.sender || msg.sender == address(0)) {
+            revert NotPendingGroupAdmin(groupId, msg.sender);
+        }
+        address previous = admins[groupId];
+        admins[groupId] = msg.sender;
+        delete pendingAdmins[groupId];
+        emit GroupAdminChanged(groupId, previous, msg.sender);
+    }
+
+    /// @inheritdoc IWorkerGroups
+    function renounceGroupAdmin(uint256 groupId) external onlyAdmin(groupId) {
+        delete admins[groupId];
+        delete pendingAdmins[groupId];
+        emit GroupAdminChanged(groupId, msg.sender, address(0));
     }
 
     /// @inheritdoc IWorkerGroups
@@ -43,11 +82,17 @@ contract WorkerGroups is IWorkerGroups {
 
     /// @inheritdoc IWorkerGroups
     function joinOpenGroup(uint256 identityCommitment) external {
+        if (_trees[_treeKey(OPEN_GROUP)].size == groupCapacity) {
+            uint256 previousRoot = _trees[_treeKey(OPEN_GROUP)]._root();
+            uint256 generation = ++openGeneration;
+            emit OpenGroupRolledOver(generation, previousRoot);
+        }
         _add(OPEN_GROUP, identityCommitment);
     }
 
     /// @inheritdoc IWorkerGroups
     function addMember(uint256 groupId, uint256 identityCommitment) external onlyAdmin(groupId) {
+        if (_trees[groupId].size == groupCapacity) revert GroupFull(groupId, groupCapacity);
         _add(groupId, identityCommitment);
     }
 
@@ -83,27 +128,33 @@ contract WorkerGroups is IWorkerGroups {
     /// @inheritdoc IWorkerGroups
     function isValidRoot(uint256 groupId, uint256 root) external view returns (bool) {
         if (root == 0) return false;
-        if (root == _trees[groupId]._root()) return true;
+        if (root == _trees[_treeKey(groupId)]._root()) return true;
+        if (groupId == OPEN_GROUP && _fullOpenRoots[root]) return true;
         uint256 replacedAt = _replacedAt[groupId][root];
         return replacedAt != 0 && block.timestamp <= replacedAt + rootGracePeriod;
     }
 
     /// @inheritdoc IWorkerGroups
     function groupRoot(uint256 groupId) external view returns (uint256) {
-        return _trees[groupId]._root();
+        return _trees[_treeKey(groupId)]._root();
     }
 
     /// @inheritdoc IWorkerGroups
     function groupSize(uint256 groupId) external view returns (uint256) {
-        return _trees[groupId].size;
+        return _trees[_treeKey(groupId)].size;
+    }
+
+    function _treeKey(uint256 groupId) internal view returns (uint256) {
+        return groupId == OPEN_GROUP ? OPEN_TREES - openGeneration : groupId;
     }
 
     function _add(uint256 groupId, uint256 identityCommitment) internal {
-        LeanIMTData storage tree = _trees[groupId];
+        LeanIMTData storage tree = _trees[_treeKey(groupId)];
         uint256 index = tree.size;
         uint256 oldRoot = tree._root();
         uint256 root = tree._insert(identityCommitment);
         _replaced(groupId, oldRoot, root);
+        if (groupId == OPEN_GROUP && index + 1 == groupCapacity) _fullOpenRoots[root] = true;
         emit MemberAdded(groupId, index, identityCommitment, root);
     }
 

@@ -3,6 +3,8 @@ pragma solidity ^0.8.28;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
+import {Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
 import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
 import {PoseidonT3} from "poseidon-solidity/PoseidonT3.sol";
 import {PoseidonT5} from "poseidon-solidity/PoseidonT5.sol";
@@ -14,7 +16,7 @@ import {IZkLabelEscrow} from "./interfaces/IZkLabelEscrow.sol";
 /// @title zkLabel escrow
 /// @notice Task lifecycle, anonymous batch submission against the worker groups, challenge window,
 /// pull payments in ETH and ERC-20 tokens. See {IZkLabelEscrow} and docs/protocol.md.
-contract ZkLabelEscrow is IZkLabelEscrow, ReentrancyGuard {
+contract ZkLabelEscrow is IZkLabelEscrow, Ownable2Step, ReentrancyGuard {
     using SafeERC20 for IERC20;
 
     uint256 internal constant SNARK_SCALAR_FIELD =
@@ -26,6 +28,9 @@ contract ZkLabelEscrow is IZkLabelEscrow, ReentrancyGuard {
     /// @notice Longest challenge window a task may set.
     uint32 public constant MAX_CHALLENGE_WINDOW = 30 days;
     uint256 internal constant FEE_DENOMINATOR = 10_000;
+    /// @notice Seconds between a cancel and the end of submissions (docs/protocol.md decision 31): longer
+    /// than any submission can be kept out of blocks, so cancelling cannot beat one already in flight.
+    uint256 public constant CANCEL_NOTICE = 1 hours;
 
     // Positions in the public input vector (circuits/circuits.json order); the ciphertext follows.
     uint256 internal constant IN_TASK_HASH = 0;
@@ -41,12 +46,14 @@ contract ZkLabelEscrow is IZkLabelEscrow, ReentrancyGuard {
 
     /// @notice Registry of worker groups whose roots proofs are checked against.
     IWorkerGroups public immutable groups;
-    /// @notice May change the rule verifiers (tasks keep the entry they were created with).
-    address public owner;
+    /// @notice Seconds between the announcement of a rule verifier's replacement and its effect.
+    uint256 public immutable ruleChangeDelay;
     /// @notice Number of tasks created; the latest task's id.
     uint256 public taskCount;
 
     mapping(uint8 ruleId => RuleVerifier) internal _rules;
+    mapping(uint8 ruleId => RuleVerifier) internal _scheduledRules;
+    mapping(uint8 ruleId => uint256 effectiveAt) internal _ruleEffectiveAt;
     mapping(uint256 taskId => Task) internal _tasks;
     /// @dev One bit per verified batch: taskId => word index => bits.
     mapping(uint256 taskId => mapping(uint256 word => uint256 bits)) internal _verified;
@@ -59,15 +66,12 @@ contract ZkLabelEscrow is IZkLabelEscrow, ReentrancyGuard {
     /// @inheritdoc IZkLabelEscrow
     mapping(address token => mapping(address account => uint256 amount)) public credits;
 
-    modifier onlyOwner() {
-        if (msg.sender != owner) revert NotOwner(msg.sender);
-        _;
-    }
-
     /// @param groups_ The worker group registry.
-    constructor(IWorkerGroups groups_) {
+    /// @param ruleChangeDelay_ Seconds a replacement of a rule verifier is announced before it takes effect.
+    /// The deployer owns the registry; ownership moves in two steps (transferOwnership, acceptOwnership).
+    constructor(IWorkerGroups groups_, uint256 ruleChangeDelay_) Ownable(msg.sender) {
         groups = groups_;
-        owner = msg.sender;
+        ruleChangeDelay = ruleChangeDelay_;
     }
 
     /// @inheritdoc IZkLabelEscrow
@@ -82,15 +86,41 @@ contract ZkLabelEscrow is IZkLabelEscrow, ReentrancyGuard {
             rule.publicInputCount <= IN_CIPHERTEXT ||
             (rule.batchVerifier != address(0) && rule.batchVerifier.code.length == 0)
         ) revert InvalidRuleVerifier(ruleId);
-        _rules[ruleId] = rule;
-        emit RuleVerifierSet(
+        if (_rules[ruleId].verifier == address(0)) {
+            _setRule(ruleId, rule);
+            return;
+        }
+        uint256 effectiveAt = block.timestamp + ruleChangeDelay;
+        _scheduledRules[ruleId] = rule;
+        _ruleEffectiveAt[ruleId] = effectiveAt;
+        emit RuleVerifierScheduled(
             ruleId,
             rule.verifier,
             rule.batchSize,
             rule.datasetDepth,
             rule.publicInputCount,
-            rule.batchVerifier
+            rule.batchVerifier,
+            effectiveAt
         );
+    }
+
+    /// @inheritdoc IZkLabelEscrow
+    function applyRuleVerifier(uint8 ruleId) external {
+        uint256 effectiveAt = _ruleEffectiveAt[ruleId];
+        if (effectiveAt == 0) revert NoRuleChangeScheduled(ruleId);
+        if (block.timestamp < effectiveAt) revert RuleChangeNotDue(ruleId, effectiveAt);
+        RuleVerifier memory rule = _scheduledRules[ruleId];
+        delete _scheduledRules[ruleId];
+        delete _ruleEffectiveAt[ruleId];
+        _setRule(ruleId, rule);
+    }
+
+    /// @inheritdoc IZkLabelEscrow
+    function cancelRuleVerifierChange(uint8 ruleId) external onlyOwner {
+        if (_ruleEffectiveAt[ruleId] == 0) revert NoRuleChangeScheduled(ruleId);
+        delete _scheduledRules[ruleId];
+        delete _ruleEffectiveAt[ruleId];
+        emit RuleVerifierChangeCancelled(ruleId);
     }
 
     /// @notice The verifier currently registered for a rule (verifier 0 when none).
@@ -98,16 +128,21 @@ contract ZkLabelEscrow is IZkLabelEscrow, ReentrancyGuard {
         return _rules[ruleId];
     }
 
-    /// @notice Hands the verifier registry to another owner.
-    function transferOwnership(address newOwner) external onlyOwner {
-        if (newOwner == address(0)) revert ZeroAddress();
-        owner = newOwner;
+    /// @notice A scheduled replacement of a rule's verifier and when it may take effect (0: none).
+    function scheduledRuleVerifier(uint8 ruleId) external view returns (RuleVerifier memory rule, uint256 effectiveAt) {
+        return (_scheduledRules[ruleId], _ruleEffectiveAt[ruleId]);
     }
 
     /// @inheritdoc IZkLabelEscrow
-    function createTask(TaskParams calldata p) external payable nonReentrant returns (uint256 taskId) {
+    function createTask(
+        TaskParams calldata p,
+        RuleVerifier calldata expectedRule
+    ) external payable nonReentrant returns (uint256 taskId) {
         RuleVerifier memory rule = _rules[p.ruleId];
         if (rule.verifier == address(0)) revert RuleNotSupported(p.ruleId);
+        if (keccak256(abi.encode(rule)) != keccak256(abi.encode(expectedRule))) {
+            revert RuleVerifierMismatch(p.ruleId, rule.verifier, expectedRule.verifier);
+        }
         _checkTaskParams(p, rule);
         taskId = ++taskCount;
         uint256 th = _taskHash(p, taskId);
@@ -121,6 +156,7 @@ contract ZkLabelEscrow is IZkLabelEscrow, ReentrancyGuard {
         t.challengeWindow = p.challengeWindow;
         t.rewardPerItem = p.rewardPerItem;
         t.ruleId = p.ruleId;
+        t.closesAt = uint40(p.deadline);
         t.rule = rule;
         t.taskHash = th;
         t.goldRoot = p.goldRoot;
@@ -133,6 +169,7 @@ contract ZkLabelEscrow is IZkLabelEscrow, ReentrancyGuard {
     /// @inheritdoc IZkLabelEscrow
     function topUp(uint256 taskId, uint256 amount) external payable nonReentrant {
         Task storage t = _task(taskId);
+        if (t.cancelled) revert TaskCancelledAlready(taskId);
         _checkOpen(taskId, t);
         if (amount == 0) revert InvalidFunding(0, _maxFunding(t));
         _fund(taskId, t, amount);
@@ -164,11 +201,26 @@ contract ZkLabelEscrow is IZkLabelEscrow, ReentrancyGuard {
         if (k == 0 || proofs.length != k) revert BatchListMismatch(k, proofs.length);
         if (publicInputs.length != k * n) revert WrongPublicInputCount(k * n, publicInputs.length);
         if (t.rule.batchVerifier == address(0)) revert BatchVerificationUnavailable(t.ruleId);
+        // A batch accepted by an earlier transaction is skipped, not made to revert the others.
+        bool[] memory skipped = new bool[](k);
+        uint256 kept;
         for (uint256 i = 0; i < k; i++) {
-            _submitChecked(t, taskId, batchIndexes[i], publicInputs[i * n:(i + 1) * n]);
+            uint256 b = batchIndexes[i];
+            if (_isVerified(taskId, b) || _pending[taskId][b] != 0) {
+                skipped[i] = true;
+                emit BatchSkipped(taskId, b);
+                continue;
+            }
+            kept++;
+            _submitChecked(t, taskId, b, publicInputs[i * n:(i + 1) * n]);
         }
-        // Effects above are undone by this revert if any proof is false.
-        if (!_verifyBatch(t.rule.batchVerifier, proofs, publicInputs)) revert InvalidProof();
+        // Effects above are undone by these reverts if any proof is false.
+        if (kept == k) {
+            if (!_verifyBatch(t.rule.batchVerifier, proofs, publicInputs)) revert InvalidProof();
+        } else if (kept != 0) {
+            (uint256[8][] memory ps, uint256[] memory ins) = _without(skipped, kept, n, proofs, publicInputs);
+            if (!_verifyBatch(t.rule.batchVerifier, ps, ins)) revert InvalidProof();
+        }
     }
 
     /// @inheritdoc IZkLabelEscrow
@@ -185,19 +237,20 @@ contract ZkLabelEscrow is IZkLabelEscrow, ReentrancyGuard {
     function cancel(uint256 taskId) external nonReentrant {
         Task storage t = _task(taskId);
         if (msg.sender != t.requester) revert NotRequester(taskId, msg.sender);
+        if (t.cancelled) revert TaskCancelledAlready(taskId);
         _checkOpen(taskId, t);
+        uint256 closesAt = block.timestamp + CANCEL_NOTICE;
+        if (closesAt > t.closesAt) closesAt = t.closesAt;
         t.cancelled = true;
-        uint256 amount = t.balance;
-        t.balance = 0;
-        emit TaskCancelled(taskId, amount);
-        if (amount != 0) _send(t.token, msg.sender, amount);
+        t.closesAt = uint40(closesAt);
+        emit TaskCancelled(taskId, closesAt);
     }
 
     /// @inheritdoc IZkLabelEscrow
     function refund(uint256 taskId) external nonReentrant {
         Task storage t = _task(taskId);
         if (msg.sender != t.requester) revert NotRequester(taskId, msg.sender);
-        if (!t.cancelled && block.timestamp <= t.deadline) revert TaskStillOpen(taskId, t.deadline);
+        if (block.timestamp <= t.closesAt) revert TaskStillOpen(taskId, t.closesAt);
         uint256 amount = t.balance;
         if (amount == 0) revert NothingToWithdraw(t.token, msg.sender);
         t.balance = 0;
@@ -253,6 +306,18 @@ contract ZkLabelEscrow is IZkLabelEscrow, ReentrancyGuard {
 
     // ---------------------------------------------------------------- internals
 
+    function _setRule(uint8 ruleId, RuleVerifier memory rule) internal {
+        _rules[ruleId] = rule;
+        emit RuleVerifierSet(
+            ruleId,
+            rule.verifier,
+            rule.batchSize,
+            rule.datasetDepth,
+            rule.publicInputCount,
+            rule.batchVerifier
+        );
+    }
+
     function _task(uint256 taskId) internal view returns (Task storage t) {
         t = _tasks[taskId];
         if (t.requester == address(0)) revert TaskNotFound(taskId);
@@ -266,13 +331,19 @@ contract ZkLabelEscrow is IZkLabelEscrow, ReentrancyGuard {
         return (itemCount + batchSize - 1) / batchSize;
     }
 
+    /// @dev What the task may still need: the reward of every item not yet in an accepted batch, less
+    /// what it holds unreserved (reserved funds already cover the pending batches' items).
     function _maxFunding(Task storage t) internal view returns (uint256) {
-        return uint256(t.itemCount) * t.rewardPerItem;
+        uint256 unclaimed = uint256(t.itemCount - t.acceptedItems) * t.rewardPerItem;
+        return unclaimed > t.balance ? unclaimed - t.balance : 0;
     }
 
+    /// @dev Open: not past `closesAt` (the deadline, or the end of a cancel's notice period).
     function _checkOpen(uint256 taskId, Task storage t) internal view {
-        if (t.cancelled) revert TaskCancelledAlready(taskId);
-        if (block.timestamp > t.deadline) revert TaskExpired(taskId, t.deadline);
+        if (block.timestamp > t.closesAt) {
+            if (t.cancelled) revert TaskCancelledAlready(taskId);
+            revert TaskExpired(taskId, t.deadline);
+        }
     }
 
     /// @dev Every check of submitBatch before the balance and the proof, in the documented order;
@@ -286,6 +357,9 @@ contract ZkLabelEscrow is IZkLabelEscrow, ReentrancyGuard {
         if (publicInputs.length != t.rule.publicInputCount) {
             revert WrongPublicInputCount(t.rule.publicInputCount, publicInputs.length);
         }
+        for (uint256 i = 0; i < publicInputs.length; i++) {
+            if (publicInputs[i] >= SNARK_SCALAR_FIELD) revert NotInField(publicInputs[i]);
+        }
         _checkOpen(taskId, t);
         uint256 n = t.rule.batchSize;
         uint256 batches = _batchCount(t.itemCount, n);
@@ -294,9 +368,6 @@ contract ZkLabelEscrow is IZkLabelEscrow, ReentrancyGuard {
         if (_pending[taskId][batchIndex] != 0) revert BatchIsPending(taskId, batchIndex);
         if (!groups.isValidRoot(t.workerGroupId, publicInputs[IN_GROUP_ROOT])) {
             revert UnknownGroupRoot(t.workerGroupId, publicInputs[IN_GROUP_ROOT]);
-        }
-        for (uint256 i = 0; i < publicInputs.length; i++) {
-            if (publicInputs[i] >= SNARK_SCALAR_FIELD) revert NotInField(publicInputs[i]);
         }
         if (publicInputs[IN_TASK_HASH] != t.taskHash) revert WrongTask(t.taskHash, publicInputs[IN_TASK_HASH]);
         if (publicInputs[IN_BATCH_INDEX] != batchIndex)
@@ -341,19 +412,39 @@ contract ZkLabelEscrow is IZkLabelEscrow, ReentrancyGuard {
         uint256 reward = count * t.rewardPerItem;
         if (t.balance < reward) revert InsufficientTaskBalance(taskId, reward, t.balance);
         t.balance -= uint128(reward);
+        t.acceptedItems += uint32(count);
         uint256 fee = _accept(t, taskId, batchIndex, count, reward, publicInputs);
         _emitSubmitted(t, taskId, batchIndex, count, reward, fee, publicInputs);
     }
 
     function _verifyBatch(
         address batchVerifier,
-        uint256[8][] calldata proofs,
-        uint256[] calldata publicInputs
+        uint256[8][] memory proofs,
+        uint256[] memory publicInputs
     ) internal view returns (bool) {
         try Groth16BatchVerifier(batchVerifier).verifyBatch(proofs, publicInputs) returns (bool ok) {
             return ok;
         } catch {
             return false;
+        }
+    }
+
+    /// @dev The proofs and public inputs of the batches not skipped (`kept` of them), in order.
+    function _without(
+        bool[] memory skipped,
+        uint256 kept,
+        uint256 n,
+        uint256[8][] calldata proofs,
+        uint256[] calldata publicInputs
+    ) internal pure returns (uint256[8][] memory ps, uint256[] memory ins) {
+        ps = new uint256[8][](kept);
+        ins = new uint256[](kept * n);
+        uint256 j;
+        for (uint256 i = 0; i < skipped.length; i++) {
+            if (skipped[i]) continue;
+            ps[j] = proofs[i];
+            for (uint256 w = 0; w < n; w++) ins[j * n + w] = publicInputs[i * n + w];
+            j++;
         }
     }
 
@@ -444,7 +535,7 @@ contract ZkLabelEscrow is IZkLabelEscrow, ReentrancyGuard {
 
     /// @dev Pulls `amount` of the task's token (ETH: checks msg.value) and adds it to the task's balance.
     function _fund(uint256 taskId, Task storage t, uint256 amount) internal {
-        uint256 maximum = _maxFunding(t) - t.balance - t.reserved;
+        uint256 maximum = _maxFunding(t);
         if (amount == 0 || amount > maximum) revert InvalidFunding(amount, maximum);
         if (t.token == address(0)) {
             if (msg.value != amount) revert WrongEthAmount(amount, msg.value);
@@ -491,7 +582,7 @@ contract ZkLabelEscrow is IZkLabelEscrow, ReentrancyGuard {
             p.minAccuracy > 100 ||
             (!gold && p.minAccuracy != 0)
         ) revert InvalidGoldSettings(p.goldRoot, p.minAccuracy, p.challengeWindow);
-        _checkEncryptionKey(p.pkR[0], p.pkR[1]);
+        _checkEncryptionKey(p.pkR, p.pkRDiv8);
         _checkRuleParams(p.ruleId, p.ruleParams);
         if (p.workerGroupId >= groups.groupCount()) revert UnknownWorkerGroup(p.workerGroupId);
     }
@@ -511,20 +602,45 @@ contract ZkLabelEscrow is IZkLabelEscrow, ReentrancyGuard {
             );
     }
 
-    /// @dev pkR must be a BabyJubJub point (a x^2 + y^2 = 1 + d x^2 y^2) other than one with x = 0:
-    /// with x = 0 the circuit's ECDH yields (0, 1) and anyone could decrypt the labels.
-    /// The subgroup check (l * pkR = O) is too costly here; the SDK refuses such tasks.
-    function _checkEncryptionKey(uint256 x, uint256 y) internal pure {
-        if (x == 0 || x >= SNARK_SCALAR_FIELD || y >= SNARK_SCALAR_FIELD) revert InvalidEncryptionKey(x, y);
-        uint256 x2 = mulmod(x, x, SNARK_SCALAR_FIELD);
-        uint256 y2 = mulmod(y, y, SNARK_SCALAR_FIELD);
-        uint256 lhs = addmod(mulmod(168700, x2, SNARK_SCALAR_FIELD), y2, SNARK_SCALAR_FIELD);
-        uint256 rhs = addmod(
-            1,
-            mulmod(mulmod(168696, x2, SNARK_SCALAR_FIELD), y2, SNARK_SCALAR_FIELD),
-            SNARK_SCALAR_FIELD
-        );
-        if (lhs != rhs) revert InvalidEncryptionKey(x, y);
+    /// @dev pkR must lie in BabyJubJub's prime-order subgroup and not be the identity (x = 0: the
+    /// circuit's ECDH would yield (0, 1) and anyone could decrypt). A key with a small-order part
+    /// (skR * Base8 + T, T of order 2, 4 or 8) would let a worker prove a ciphertext the requester can
+    /// decrypt only one time in eight. The whole curve group has order 8 * l, so 8 * Q lies in the
+    /// subgroup for every curve point Q: the requester supplies Q = pkRDiv8 and the check is three
+    /// doublings (projective, no inversion) instead of a 251-bit multiplication by l.
+    function _checkEncryptionKey(uint256[2] calldata pkR, uint256[2] calldata q) internal pure {
+        uint256 x = pkR[0];
+        uint256 y = pkR[1];
+        if (x == 0 || x >= SNARK_SCALAR_FIELD || y >= SNARK_SCALAR_FIELD || !_onCurve(q[0], q[1])) {
+            revert InvalidEncryptionKey(x, y);
+        }
+        uint256 p = SNARK_SCALAR_FIELD;
+        (uint256 qx, uint256 qy, uint256 qz) = (q[0], q[1], 1);
+        for (uint256 i = 0; i < 3; i++) (qx, qy, qz) = _double(qx, qy, qz);
+        if (mulmod(x, qz, p) != qx || mulmod(y, qz, p) != qy) revert InvalidEncryptionKey(x, y);
+    }
+
+    /// @dev a x^2 + y^2 = 1 + d x^2 y^2 with BabyJubJub's a = 168700, d = 168696 (coordinates below p).
+    function _onCurve(uint256 x, uint256 y) internal pure returns (bool) {
+        uint256 p = SNARK_SCALAR_FIELD;
+        if (x >= p || y >= p) return false;
+        uint256 x2 = mulmod(x, x, p);
+        uint256 y2 = mulmod(y, y, p);
+        return addmod(mulmod(168700, x2, p), y2, p) == addmod(1, mulmod(mulmod(168696, x2, p), y2, p), p);
+    }
+
+    /// @dev Projective doubling on a twisted Edwards curve (dbl-2008-bbjlp, a = 168700). Complete on
+    /// BabyJubJub (d is not a square), so Z never becomes 0 for a point on the curve.
+    function _double(uint256 x, uint256 y, uint256 z) internal pure returns (uint256, uint256, uint256) {
+        uint256 p = SNARK_SCALAR_FIELD;
+        uint256 b = mulmod(addmod(x, y, p), addmod(x, y, p), p);
+        uint256 c = mulmod(x, x, p);
+        uint256 d = mulmod(y, y, p);
+        uint256 e = mulmod(168700, c, p);
+        uint256 f = addmod(e, d, p);
+        uint256 j = addmod(f, p - mulmod(2, mulmod(z, z, p), p), p);
+        uint256 x3 = mulmod(addmod(b, p - addmod(c, d, p), p), j, p);
+        return (x3, mulmod(f, addmod(e, p - d, p), p), mulmod(f, j, p));
     }
 
     /// @dev The parameter ranges each rule circuit assumes (docs/protocol.md decisions 5, 14, 15).

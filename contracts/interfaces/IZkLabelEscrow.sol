@@ -7,7 +7,9 @@ pragma solidity ^0.8.28;
 /// the batch's items by the task's rule and encrypted the labels to the requester. See docs/protocol.md.
 interface IZkLabelEscrow {
     /// @notice A rule's verifier as registered by the owner; every task keeps a copy of the entry it was
-    /// created with, so a later change of the registry never changes a funded task.
+    /// created with, so a later change of the registry never changes a funded task. A replacement takes
+    /// effect only `ruleChangeDelay` seconds after it was announced (RuleVerifierScheduled), and
+    /// createTask takes the entry the requester expects, so a change cannot slip under a task.
     struct RuleVerifier {
         /// snarkjs Groth16 verifier of the rule's worker circuit.
         address verifier;
@@ -36,8 +38,11 @@ interface IZkLabelEscrow {
         uint256 datasetRoot;
         /// Number of items; batch b covers items [b*N, (b+1)*N).
         uint32 itemCount;
-        /// Requester's BabyJubJub label-encryption key (on the curve, x != 0).
+        /// Requester's BabyJubJub label-encryption key (in the prime-order subgroup, x != 0).
         uint256[2] pkR;
+        /// A curve point Q with 8 * Q = pkR: shows that pkR has no small-order part (the SDK computes it
+        /// as (skR / 8 mod l) * Base8). Not stored.
+        uint256[2] pkRDiv8;
         /// Root of the gold-item commitments; 0 for a task without gold items.
         uint256 goldRoot;
         /// Minimum accuracy on a batch's gold items, in percent (0 without gold items).
@@ -64,6 +69,7 @@ interface IZkLabelEscrow {
         uint40 deadline;
         uint32 itemCount;
         uint8 minAccuracy;
+        /// Set by cancel: the task closes at `closesAt` (at most CANCEL_NOTICE later).
         bool cancelled;
         address token;
         uint64 workerGroupId;
@@ -74,6 +80,10 @@ interface IZkLabelEscrow {
         /// Funds reserved by pending batches.
         uint128 reserved;
         uint8 ruleId;
+        /// Last second at which a batch is accepted: the deadline, or cancel time + CANCEL_NOTICE if earlier.
+        uint40 closesAt;
+        /// Items of accepted batches (pending or verified): no top-up may fund more than the rest.
+        uint32 acceptedItems;
         RuleVerifier rule;
         uint256 taskHash;
         uint256 goldRoot;
@@ -95,6 +105,19 @@ interface IZkLabelEscrow {
         Verified
     }
 
+    /// @notice A replacement of a rule's verifier, which `applyRuleVerifier` can make effective from `effectiveAt`.
+    event RuleVerifierScheduled(
+        uint8 indexed ruleId,
+        address verifier,
+        uint16 batchSize,
+        uint8 datasetDepth,
+        uint8 publicInputCount,
+        address batchVerifier,
+        uint256 effectiveAt
+    );
+    /// @notice The owner withdrew a scheduled replacement.
+    event RuleVerifierChangeCancelled(uint8 indexed ruleId);
+    /// @notice The entry new tasks of the rule now copy.
     event RuleVerifierSet(
         uint8 indexed ruleId,
         address verifier,
@@ -140,12 +163,19 @@ interface IZkLabelEscrow {
         uint256 recipientAmount,
         uint256 relayerAmount
     );
-    event TaskCancelled(uint256 indexed taskId, uint256 refunded);
+    /// @notice The requester cancelled: batches are still accepted and paid until `closesAt`, then the
+    /// unreserved funds can be refunded.
+    event TaskCancelled(uint256 indexed taskId, uint256 closesAt);
+    /// @notice A batch of a submitBatches call was accepted by an earlier transaction (a copied proof, or
+    /// another relayer): it is skipped and the other batches go on.
+    event BatchSkipped(uint256 indexed taskId, uint256 indexed batchIndex);
     event TaskRefunded(uint256 indexed taskId, address indexed requester, uint256 amount);
     event Withdrawal(address indexed token, address indexed account, address indexed to, uint256 amount);
 
-    error NotOwner(address caller);
     error InvalidRuleVerifier(uint8 ruleId);
+    error RuleVerifierMismatch(uint8 ruleId, address registeredVerifier, address expectedVerifier);
+    error NoRuleChangeScheduled(uint8 ruleId);
+    error RuleChangeNotDue(uint8 ruleId, uint256 effectiveAt);
     error RuleNotSupported(uint8 ruleId);
     error TaskNotFound(uint256 taskId);
     error EmptyDataset();
@@ -185,20 +215,33 @@ interface IZkLabelEscrow {
     error TransferFailed(address to, uint256 amount);
     error ZeroAddress();
 
-    /// @notice Registers (or replaces) the verifier of a rule; owner only. Existing tasks keep theirs.
+    /// @notice Owner only. The first verifier of a rule takes effect at once (no task can use the rule
+    /// before); a replacement is scheduled for `ruleChangeDelay` seconds later (RuleVerifierScheduled) and
+    /// takes effect with applyRuleVerifier. Existing tasks always keep the entry they were created with.
     function setRuleVerifier(uint8 ruleId, RuleVerifier calldata rule) external;
 
+    /// @notice Anyone, once the scheduled replacement of a rule's verifier is due: makes it effective.
+    function applyRuleVerifier(uint8 ruleId) external;
+
+    /// @notice Owner only: withdraws a scheduled replacement before it takes effect.
+    function cancelRuleVerifierChange(uint8 ruleId) external;
+
     /// @notice Creates a task and locks `params.funding` of its token for it, in one transaction.
+    /// @param expectedRule The rule entry the requester was shown (the deployment's verifiers); the call
+    /// reverts with RuleVerifierMismatch if the registry holds another one when it is mined.
     /// @return taskId The new task's id (ids start at 1).
-    function createTask(TaskParams calldata params) external payable returns (uint256 taskId);
+    function createTask(
+        TaskParams calldata params,
+        RuleVerifier calldata expectedRule
+    ) external payable returns (uint256 taskId);
 
     /// @notice Adds funds to an open task (anyone may fund it); `amount` must equal msg.value for ETH.
     function topUp(uint256 taskId, uint256 amount) external payable;
 
     /// @notice Submits one batch with its proof. The sender is the relayer: it earns the proof's relayer fee.
     /// On a task without gold items the batch is verified and paid at once; otherwise it is pending
-    /// until `finalize` after the challenge window. Checks, in order: input count, task open, batch in
-    /// range and neither accepted nor pending, group root, field range, taskHash, batchIndex,
+    /// until `finalize` after the challenge window. Checks, in order: input count, field range (every
+    /// input), task open, batch in range and neither accepted nor pending, group root, taskHash, batchIndex,
     /// count, recipient and fee, task balance, proof.
     /// @param proof Groth16 proof as [A.x, A.y, B.x1, B.x0, B.y1, B.y0, C.x, C.y].
     /// @param publicInputs [taskHash, groupRoot, nullifier, batchIndex, count, recipientWord, epk.x,
@@ -211,8 +254,10 @@ interface IZkLabelEscrow {
     ) external;
 
     /// @notice Submits several batches of one task with one batch-verified check of all their proofs
-    /// (k + 3 pairings instead of 4k): what a relayer does with the proofs it collected. Each batch is
-    /// checked and accepted as by submitBatch; if any proof is false, the whole call reverts.
+    /// (k + 3 pairings instead of 4k): what a relayer does with the proofs it collected. A batch that an
+    /// earlier transaction already accepted (verified or pending) is skipped with BatchSkipped, so a proof
+    /// copied out of this call and sent first cannot make it revert; every other batch is checked and
+    /// accepted as by submitBatch, and if any of their proofs is false, the whole call reverts.
     /// @param proofs One proof per batch, in the order of `batchIndexes`.
     /// @param publicInputs The public inputs of all batches, batch after batch.
     function submitBatches(
@@ -226,11 +271,13 @@ interface IZkLabelEscrow {
     /// anyone may call it.
     function finalize(uint256 taskId, uint256[] calldata batchIndexes) external;
 
-    /// @notice Requester only: stops the task (no more submissions) and refunds its unreserved funds.
-    /// Pending batches still finalize and pay.
+    /// @notice Requester only: closes the task after a notice period. Batches submitted until `closesAt`
+    /// (now + CANCEL_NOTICE, or the deadline if earlier) are still accepted and paid, so a cancel sent
+    /// after a worker's submission appeared in the mempool cannot beat it. Top-ups stop at once.
+    /// Pending batches still finalize and pay. The unreserved funds are refunded after `closesAt`.
     function cancel(uint256 taskId) external;
 
-    /// @notice Requester only, after cancel or the deadline: refunds the task's unreserved funds.
+    /// @notice Requester only, once the task is closed (after `closesAt`): refunds its unreserved funds.
     function refund(uint256 taskId) external;
 
     /// @notice Sends the caller's whole credit in `token` (address(0) = ETH) to `to`.

@@ -4,6 +4,7 @@
  */
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
+import { GROUP_MAX_DEPTH } from "@zklabel/core/group";
 import { batchVerifierName, deployedCircuit, verifierName } from "@zklabel/core/registry";
 import type { Address } from "viem";
 import { ROOT } from "./process.ts";
@@ -13,6 +14,9 @@ export const LOCAL_CHAIN_ID = 31337;
 
 /** Seconds a replaced worker-group root stays valid for proofs (docs/protocol.md decision 16). */
 export const ROOT_GRACE_PERIOD = 3600n;
+
+/** Seconds a replacement of a rule verifier is announced before it takes effect (decision 32). */
+export const RULE_CHANGE_DELAY = 2n * 86400n;
 
 /** Addresses of a deployment, as the app and scripts read them. */
 export interface Deployment {
@@ -65,7 +69,11 @@ interface ViemHelpers {
 const RULES = ["classification", "bbox", "sensor"] as const;
 
 /** Deploys the Poseidon libraries, the worker-group registry, the escrow and every rule's verifiers. */
-export async function deployZkLabel(viem: ViemHelpers): Promise<Deployment> {
+export async function deployZkLabel(
+  viem: ViemHelpers,
+  /** groupDepth: the worker trees' depth limit (tests fill a small open group); default the circuits'. */
+  opts: { groupDepth?: number } = {},
+): Promise<Deployment> {
   const client = await viem.getPublicClient();
   const chainId = await client.getChainId();
   if (chainId !== LOCAL_CHAIN_ID) {
@@ -80,10 +88,10 @@ export async function deployZkLabel(viem: ViemHelpers): Promise<Deployment> {
     await viem.deployContract("PoseidonT5"),
     await viem.deployContract("PoseidonT6"),
   ];
-  const groups = await viem.deployContract("WorkerGroups", [ROOT_GRACE_PERIOD], {
+  const groups = await viem.deployContract("WorkerGroups", [ROOT_GRACE_PERIOD, opts.groupDepth ?? GROUP_MAX_DEPTH], {
     libraries: { PoseidonT3: t3.address },
   });
-  const escrow = await viem.deployContract("ZkLabelEscrow", [groups.address], {
+  const escrow = await viem.deployContract("ZkLabelEscrow", [groups.address, RULE_CHANGE_DELAY], {
     libraries: { PoseidonT3: t3.address, PoseidonT5: t5.address, PoseidonT6: t6.address },
   });
   const rules: DeployedRule[] = [];

@@ -7,7 +7,7 @@ import { rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { classificationRuleParams } from "@zklabel/core/classification";
 import { DEMO_CLASSES, DEMO_PARAMS, demoItems } from "@zklabel/core/demo";
-import { type DeploymentFile, deploymentSchema } from "@zklabel/core/deployment";
+import { type DeploymentFile, deploymentSchema, expectedRuleEntry } from "@zklabel/core/deployment";
 import { requesterKeyFromSignature, requesterKeyMessage } from "@zklabel/core/identity";
 import { RULE_IDS } from "@zklabel/core/task";
 import { buildDataset } from "@zklabel/sdk/dataset";
@@ -253,7 +253,7 @@ async function deployAndSeed(rpcUrl: string, vaultUrl: string): Promise<Deployme
   // The requester's label-encryption key comes from its wallet signature (docs/protocol.md, "Actors and keys").
   const [requester] = await viem.getWalletClients();
   const signature = await requester.signMessage({ message: requesterKeyMessage(BigInt(d.chainId), d.escrow, 1n) });
-  const { pkR } = requesterKeyFromSignature(signature);
+  const { pkR, pkRDiv8 } = requesterKeyFromSignature(signature);
   const hash = await escrow.write.createTask(
     [
       {
@@ -263,6 +263,7 @@ async function deployAndSeed(rpcUrl: string, vaultUrl: string): Promise<Deployme
         itemCount: items.length,
         ruleParams: classificationRuleParams(DEMO_PARAMS) as unknown as readonly [bigint, bigint, bigint, bigint],
         pkR,
+        pkRDiv8,
         goldRoot: 0n,
         minAccuracy: 0,
         challengeWindow: 0,
@@ -273,6 +274,7 @@ async function deployAndSeed(rpcUrl: string, vaultUrl: string): Promise<Deployme
         metadataURI: metadata.uri,
         metadataHash: metadata.hash,
       },
+      expectedRuleEntry(d, RULE_IDS.classification),
     ],
     { value: rewardPerItem * BigInt(items.length) },
   );

@@ -9,6 +9,7 @@ import { labelsCommitment, unpackLabels } from "@zklabel/core/labels";
 import { circuitInfo } from "@zklabel/core/registry";
 import { artifacts, releaseSnarkjs } from "../helpers/classification.ts";
 import { firstViolated, readR1cs, witness } from "../helpers/r1cs.ts";
+import { recommit } from "../helpers/recommit.ts";
 import { assertEveryWitnessSignalConstrained, expectUnsatisfiable } from "../helpers/soundness.ts";
 
 after(releaseSnarkjs);
@@ -44,11 +45,11 @@ function valid(batchIndex: number, labels?: Box[]) {
 }
 
 type Input = ReturnType<typeof valid>["input"];
-/** The valid input with box coordinate k of item i replaced (only the rule can fail: no commitment recomputed). */
+/** The valid input with box coordinate k of item i replaced, commitment and ciphertext recomputed: only the rule can fail. */
 function withBox(input: Input, i: number, k: number, v: bigint): Input {
   const boxes = (input.boxes as string[][]).map((b) => [...b]);
   boxes[i][k] = v.toString();
-  return { ...input, boxes };
+  return recommit(NAME, { ...input, boxes });
 }
 
 describe("bounding-box worker proof", () => {
@@ -88,6 +89,7 @@ describe("bounding-box worker proof", () => {
   });
   it("each broken constraint fails in the circuit", async () => {
     const { input } = valid(0);
+    assert.deepEqual(recommit(NAME, input), input);
     await expectUnsatisfiable(NAME, withBox(input, 0, 0, 600n), "BoxRule"); // right edge past the width
     await expectUnsatisfiable(NAME, withBox(input, 0, 1, 440n), "BoxRule"); // bottom edge past the height
     await expectUnsatisfiable(NAME, withBox(input, 0, 2, 7n), "BoxRule"); // narrower than the minimum
@@ -95,7 +97,7 @@ describe("bounding-box worker proof", () => {
     await expectUnsatisfiable(NAME, withBox(input, 0, 0, SNARK_SCALAR_FIELD - 5n), "BoxRule"); // x = -5 wraps around
     const classes = [...(input.classes as string[])];
     classes[1] = "3";
-    await expectUnsatisfiable(NAME, { ...input, classes }, "ClassificationRule");
+    await expectUnsatisfiable(NAME, recommit(NAME, { ...input, classes }), "ClassificationRule");
     const meta = [...(input.meta as string[])];
     meta[0] = ((1000n << 16n) | 1000n).toString(); // a bigger image than the one committed
     await expectUnsatisfiable(NAME, { ...input, meta }, "BoxWorkerBatch|BoxCore");

@@ -7,6 +7,7 @@ import { batchNullifier, Identity, requesterKeyFromSignature, workerSecret } fro
 import { circuitInfo } from "@zklabel/core/registry";
 import { artifacts, demoDataset, releaseSnarkjs } from "../helpers/classification.ts";
 import { firstViolated, readR1cs, witness } from "../helpers/r1cs.ts";
+import { recommit } from "../helpers/recommit.ts";
 import { assertEveryWitnessSignalConstrained, expectUnsatisfiable } from "../helpers/soundness.ts";
 
 after(releaseSnarkjs);
@@ -64,9 +65,10 @@ describe("complete classification worker proof", () => {
     const ct = [...(input.ciphertext as string[])];
     ct[0] = "5";
     await expectUnsatisfiable(NAME, { ...input, ciphertext: ct }, "ClassificationWorkerBatch");
+    assert.deepEqual(recommit(NAME, input), input);
     const labels = [...(input.labels as string[])];
-    labels[0] = "3"; // off-topic: not allowed
-    await expectUnsatisfiable(NAME, { ...input, labels }, "ClassificationRule");
+    labels[0] = "3"; // off-topic: not allowed; commitment and ciphertext recomputed, so only the rule can fail
+    await expectUnsatisfiable(NAME, recommit(NAME, { ...input, labels }), "ClassificationRule");
   });
   it("changing any witness signal breaks the R1CS", async () => {
     const { input } = valid(1);

@@ -1,14 +1,23 @@
 import assert from "node:assert/strict";
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
 import { after, describe, it } from "node:test";
-import { classificationInput } from "@zklabel/core/classification";
+import { CLASS_LABEL_BITS, classificationInput, MAX_CLASSES } from "@zklabel/core/classification";
 import { DEMO_PARAMS, demoItems, textLeaf } from "@zklabel/core/demo";
 import { SNARK_SCALAR_FIELD } from "@zklabel/core/field";
 import { DatasetTree, datasetChunk } from "@zklabel/core/merkle";
-import { circuitInfo } from "@zklabel/core/registry";
+import { circuitInfo, circuits } from "@zklabel/core/registry";
 import { RULE_IDS, type RuleParams, ruleParamsHash, taskHash } from "@zklabel/core/task";
-import { artifacts, releaseSnarkjs } from "../helpers/classification.ts";
-import { firstViolated, readR1cs, witness } from "../helpers/r1cs.ts";
-import { assertEveryWitnessSignalConstrained, expectUnsatisfiable } from "../helpers/soundness.ts";
+import { artifacts, ROOT, releaseSnarkjs } from "../helpers/classification.ts";
+import { firstViolated, readR1cs, readSym, witness } from "../helpers/r1cs.ts";
+import { recommit } from "../helpers/recommit.ts";
+import { scratchCircuit } from "../helpers/scratch-circuit.ts";
+import {
+  assertEveryWitnessSignalConstrained,
+  expectR1csRejects,
+  expectUnsatisfiable,
+  expectWitnessFails,
+} from "../helpers/soundness.ts";
 
 after(releaseSnarkjs);
 
@@ -71,19 +80,38 @@ describe("classification: each kind of invalid input fails", () => {
   const full = () => valid(name, 10, 0).input;
   const partial = () => valid(name, 10, 2).input; // items 8, 9 present; 10, 11 padding
 
+  /** The full batch with label i replaced, labelsCommitment recomputed: only the rule can fail. */
+  const relabel = (input: Record<string, string | string[]>, i: number, v: bigint) =>
+    recommit(name, { ...input, labels: set(input.labels, i, v) });
+
+  it("recommit() recomputes exactly the commitment TypeScript computes for valid labels", () => {
+    assert.deepEqual(recommit(name, full()), full());
+    assert.deepEqual(recommit(name, partial()), partial());
+  });
   it("label >= number of classes (4) and outside the mask", async () => {
-    await expectUnsatisfiable(name, { ...full(), labels: set(full().labels, 1, 4n) }, "ClassificationRule");
+    await expectUnsatisfiable(name, relabel(full(), 1, 4n), "ClassificationRule");
   });
   it("label inside 0..31 but its class is outside the allowed mask", async () => {
-    await expectUnsatisfiable(name, { ...full(), labels: set(full().labels, 2, 3n) }, "ClassificationRule");
+    await expectUnsatisfiable(name, relabel(full(), 2, 3n), "ClassificationRule");
   });
   it("label wrapped around the field (p - 1, i.e. -1) or past 5 bits", async () => {
-    await expectUnsatisfiable(
-      name,
-      { ...full(), labels: set(full().labels, 0, SNARK_SCALAR_FIELD - 1n) },
-      "ClassificationRule",
+    await expectUnsatisfiable(name, relabel(full(), 0, SNARK_SCALAR_FIELD - 1n), "ClassificationRule");
+    await expectUnsatisfiable(name, relabel(full(), 0, 33n), "ClassificationRule");
+  });
+  it("that test fails if the mask rule is weakened into an assertion (which the witness generator alone cannot tell)", async () => {
+    const src = await readFile(join(ROOT, "circuits/classification.circom"), "utf8");
+    const constraint = "present[i] * (1 - mux[i][1]) === 0;";
+    assert.ok(src.includes(constraint));
+    const weakened = await scratchCircuit(
+      `${src
+        .replaceAll('include "lib/', 'include "circuits/lib/')
+        .replace(constraint, "assert(present[i] * (1 - mux[i][1]) == 0);")}
+component main {public [${circuitInfo(name).publicInputs.join(", ")}]} = ClassificationBatch(4, 4);
+`,
     );
-    await expectUnsatisfiable(name, { ...full(), labels: set(full().labels, 0, 33n) }, "ClassificationRule");
+    const bad = relabel(full(), 2, 3n);
+    await expectWitnessFails(weakened, bad, "ClassificationRule"); // the old check still passes
+    await assert.rejects(expectR1csRejects(weakened, bad, "ClassificationRule"), /an assertion, not a constraint/);
   });
   it("wrong leaf (an item that is not in the dataset)", async () => {
     await expectUnsatisfiable(name, { ...full(), leaves: set(full().leaves, 3, 12345n) }, "BatchInclusion");
@@ -94,7 +122,7 @@ describe("classification: each kind of invalid input fails", () => {
   });
   it("item past count not zero (leaf or label)", async () => {
     await expectUnsatisfiable(name, { ...partial(), leaves: set(partial().leaves, 2, 5n) }, "BatchInclusion");
-    await expectUnsatisfiable(name, { ...partial(), labels: set(partial().labels, 3, 1n) }, "ClassificationBatch");
+    await expectUnsatisfiable(name, relabel(partial(), 3, 1n), "ClassificationCore");
   });
   it("count 0 or above N, or a count below the items present", async () => {
     await expectUnsatisfiable(name, { ...full(), count: "0" }, "PresentPrefix");
@@ -181,6 +209,25 @@ describe("classification: each kind of invalid input fails", () => {
         }),
       /item 1: class 3 is not allowed in this task; item 3: class 9 >= number of classes 4/,
     );
+  });
+});
+
+describe("classification: one class width", () => {
+  it("classLabelBits() of the circuit, CLASS_LABEL_BITS, MAX_CLASSES and the registry's labelBits agree, and the compiled rule decomposes labels into that many bits", async () => {
+    const src = await readFile(join(ROOT, "circuits/classification.circom"), "utf8");
+    const m = /function classLabelBits\(\) \{\s*return (\d+);\s*\}/.exec(src);
+    assert.ok(m, "classLabelBits() returns a literal");
+    const bits = Number(m[1]);
+    // Every use reads the function: no second literal width.
+    assert.doesNotMatch(src, /(CLASS_BITS|LABEL_BITS)\s*=\s*\d/);
+    assert.equal(CLASS_LABEL_BITS, bits);
+    assert.equal(MAX_CLASSES, 2 ** bits);
+    const classification = circuits.filter((c) => c.rule === "classification");
+    assert.ok(classification.length > 0);
+    for (const c of classification) assert.equal(c.labelBits, bits, `${c.name} labelBits`);
+    const sym = await readSym(artifacts("classification_n4_d4").sym);
+    const labelBitNames = [...sym.wireOf.keys()].filter((n) => /^main\.core\.rule\.bits\[0\]\.out\[\d+\]$/.test(n));
+    assert.equal(labelBitNames.length, bits);
   });
 });
 

@@ -1,13 +1,28 @@
 import assert from "node:assert/strict";
 import { after, describe, it } from "node:test";
 import { decryptFromWorker } from "@zklabel/core/encryption";
+import { SNARK_SCALAR_FIELD as P } from "@zklabel/core/field";
 import { workerGroup } from "@zklabel/core/group";
 import { Identity, requesterKeyFromSignature, workerSecret } from "@zklabel/core/identity";
 import { labelsCommitment, unpackLabels } from "@zklabel/core/labels";
+import { DatasetTree, datasetChunk } from "@zklabel/core/merkle";
+import { poseidon } from "@zklabel/core/poseidon";
 import { circuitInfo } from "@zklabel/core/registry";
-import { checkSensorLabels, sensorLeaf, sensorRule, sensorWorkerInput } from "@zklabel/core/sensor";
+import {
+  checkSensorLabels,
+  provenSensorLabel,
+  SENSOR_LABEL_BITS,
+  SENSOR_RULE_ID,
+  type SensorReading,
+  sensorLeaf,
+  sensorRule,
+  sensorRuleParams,
+  sensorWorkerInput,
+} from "@zklabel/core/sensor";
+import { ruleWorkerInput } from "@zklabel/core/worker";
 import { artifacts, releaseSnarkjs } from "../helpers/classification.ts";
 import { firstViolated, readR1cs, witness } from "../helpers/r1cs.ts";
+import { recommit } from "../helpers/recommit.ts";
 import { assertEveryWitnessSignalConstrained, expectUnsatisfiable } from "../helpers/soundness.ts";
 
 after(releaseSnarkjs);
@@ -26,20 +41,60 @@ const windows = Array.from({ length: 50 }, (_, i) =>
   ),
 );
 
-function valid(batchIndex: number, labels?: number[]) {
-  const ls = labels ?? windows.slice(batchIndex * N, (batchIndex + 1) * N).map((w) => sensorRule(w, params));
+const task = { pkR: requester.pkR, goldRoot: 0n, taskId: 4n, chainId: 31337n, contract: 0xdddn };
+const worker = {
+  identity: workerSecret(members[2]),
+  group: workerGroup(members.map((m) => m.commitment)),
+  ephemeralSecret: 77n,
+};
+
+function valid(batchIndex: number, labels?: number[], ws: readonly (readonly SensorReading[])[] = windows) {
+  const ls = labels ?? ws.slice(batchIndex * N, (batchIndex + 1) * N).map((w) => provenSensorLabel(w, params) ?? 0);
   return sensorWorkerInput({
     circuit,
-    windows,
-    task: { pkR: requester.pkR, goldRoot: 0n, taskId: 4n, chainId: 31337n, contract: 0xdddn },
+    windows: ws,
+    task,
     params,
     batchIndex,
     labels: ls,
     salt: 31337n,
     recipient: 0x99n,
-    identity: workerSecret(members[2]),
-    group: workerGroup(members.map((m) => m.commitment)),
+    ...worker,
   });
+}
+
+/**
+ * The witness input of batch 0 of `ws` with any labels, built like
+ * sensorWorkerInput but without its label check, to hand the circuit what
+ * TypeScript refuses.
+ */
+function forced(ws: readonly (readonly SensorReading[])[], labels: number[]) {
+  const tree = new DatasetTree(
+    circuit.params.DEPTH,
+    ws.map((w) => poseidon(w.map(BigInt))),
+    datasetChunk(N),
+  );
+  const padded = Array.from({ length: N }, (_, i) => BigInt(labels[i] ?? 0));
+  const shared = ruleWorkerInput({
+    circuit,
+    worker,
+    task,
+    datasetRoot: tree.root,
+    ruleId: SENSOR_RULE_ID,
+    ruleParams: sensorRuleParams(params),
+    labels: padded,
+    labelBits: SENSOR_LABEL_BITS,
+    salt: 31337n,
+    recipient: 0x99n,
+    batchIndex: 0,
+    count: N,
+  });
+  return {
+    ...shared.input,
+    readings: ws.slice(0, N).map((w) => w.map(String)),
+    labels: padded.map(String),
+    pathSiblings: tree.batchPath(0, N).map(String),
+  };
 }
 describe("sensor-range worker proof", () => {
   for (const b of [0, 1]) {
@@ -65,30 +120,82 @@ describe("sensor-range worker proof", () => {
   });
   it("a label that disagrees with the private readings, either way, fails in the circuit", async () => {
     const { input } = valid(0);
+    assert.deepEqual(recommit(NAME, input), input);
+    // Commitment and ciphertext recomputed for the wrong labels: only the rule can fail.
+    const relabel = (i: number, v: string) => {
+      const labels = [...(input.labels as string[])];
+      labels[i] = v;
+      return recommit(NAME, { ...input, labels });
+    };
     for (const i of [0, 1, 3]) {
       // item 0 and 3 are anomalies, item 1 is normal: flip each.
-      const labels = [...(input.labels as string[])];
-      labels[i] = labels[i] === "1" ? "0" : "1";
-      await expectUnsatisfiable(NAME, { ...input, labels }, "SensorRule");
+      await expectUnsatisfiable(NAME, relabel(i, (input.labels as string[])[i] === "1" ? "0" : "1"), "SensorRule");
     }
-    const labels = [...(input.labels as string[])];
-    labels[1] = "2";
-    await expectUnsatisfiable(NAME, { ...input, labels }, "SensorRule");
+    await expectUnsatisfiable(NAME, relabel(1, "2"), "SensorRule");
   });
-  it("other readings than the committed ones, readings on an absent item, or a reading of 2^16 fail", async () => {
+  it("other readings than the committed ones fail, even a reading of 2^16 that TypeScript would not commit", async () => {
     const { input } = valid(0);
     const readings = (input.readings as string[][]).map((r) => [...r]);
     readings[1][4] = "1500"; // still in range, but not the committed value
-    await expectUnsatisfiable(NAME, { ...input, readings }, "BatchInclusion");
-    const partial = valid(1).input;
-    const pr = (partial.readings as string[][]).map((r) => [...r]);
-    pr[20][0] = "1"; // item 52 does not exist
-    await expectUnsatisfiable(NAME, { ...partial, readings: pr }, "SensorRule");
+    await expectUnsatisfiable(NAME, { ...input, readings }, "SensorCore");
     const big = (input.readings as string[][]).map((r) => [...r]);
     big[2][0] = String(1 << 16);
-    await expectUnsatisfiable(NAME, { ...input, readings: big }, "BatchInclusion");
-    // Such a reading cannot be committed in the first place.
+    await expectUnsatisfiable(NAME, { ...input, readings: big }, "SensorCore");
     assert.throws(() => sensorLeaf([1 << 16, ...Array(T - 1).fill(0)]), /reading 0 must be a 16-bit fixed-point value/);
+  });
+  it("readings of an item past count are free witness values: they change no public signal and no label", async () => {
+    const { input, publicSignals } = valid(1);
+    const r = await readR1cs(artifacts(NAME).r1cs);
+    const pr = (input.readings as string[][]).map((x) => [...x]);
+    pr[20][0] = "1"; // item 52 does not exist
+    pr[31] = pr[0]; // nor does item 63
+    const w = await witness({ ...input, readings: pr }, artifacts(NAME).wasm);
+    assert.equal(firstViolated(r, w), -1);
+    assert.deepEqual(w.slice(1, 1 + publicSignals.length), publicSignals);
+    // Their labels are still forced to 0.
+    const labels = [...(input.labels as string[])];
+    labels[20] = "1";
+    await expectUnsatisfiable(NAME, recommit(NAME, { ...input, readings: pr, labels }), "SensorRule");
+  });
+  it("a committed reading that is not a 16-bit value gets exactly the label provenSensorLabel says, or none", async () => {
+    // Dataset readings other tools could commit (sensorLeaf refuses them), on items 1, 2 (normal so far) and 4.
+    const lo = params.lo;
+    const hi = params.hi;
+    const odd: SensorReading[][] = windows.map((w) => [...w]);
+    odd[1][3] = 2 ** 16 + lo - 1; // the largest reading the circuit compares: above hi, so an anomaly
+    odd[2][0] = P - 1n; // -1: below lo, an anomaly
+    odd[4][7] = P + BigInt(hi) - 2n ** 16n + 1n; // hi - 2^16 + 1, the smallest
+    const expected = odd.slice(0, N).map((w) => sensorRule(w.map(Number), params));
+    expected[1] = expected[2] = expected[4] = 1;
+    assert.deepEqual(
+      odd.slice(0, N).map((w) => provenSensorLabel(w, params)),
+      expected,
+    );
+    const { input } = valid(0, undefined, odd);
+    assert.deepEqual(input, forced(odd, expected)); // forced() builds what sensorWorkerInput builds
+    const w = await witness(input, artifacts(NAME).wasm);
+    assert.equal(firstViolated(await readR1cs(artifacts(NAME).r1cs), w), -1);
+    for (const i of [1, 2, 4]) {
+      const labels = [...expected];
+      labels[i] = 0;
+      assert.throws(() => valid(0, labels, odd), new RegExp(`item ${i}: labeled normal but reading`));
+      await expectUnsatisfiable(NAME, forced(odd, labels), "SensorRule");
+    }
+    // One step further on either side, no label at all can be proven.
+    const far: SensorReading[][] = windows.map((w) => [...w]);
+    far[1][3] = 2 ** 16 + lo;
+    far[2][0] = P + BigInt(hi) - 2n ** 16n;
+    for (const i of [1, 2]) {
+      assert.equal(provenSensorLabel(far[i], params), null);
+      for (const label of [0, 1]) {
+        const labels = far.slice(0, N).map((x) => provenSensorLabel(x, params) ?? label);
+        assert.throws(
+          () => valid(0, labels, far),
+          new RegExp(`item ${i}: reading \\d+ = \\d+ is not a 16-bit value .*no label can be proven`),
+        );
+        await expectUnsatisfiable(NAME, forced(far, labels), "Num2Bits");
+      }
+    }
   });
   it("changing any witness signal breaks the R1CS", async () => {
     const { input } = valid(1);

@@ -6,16 +6,18 @@
  */
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
+import { addPoint, Base8, inCurve, mulPointEscalar, subOrder } from "@zk-kit/baby-jubjub";
 import { recipientWord } from "@zklabel/core/batch";
 import { classificationRuleParams, openWorkerBatch } from "@zklabel/core/classification";
 import { DEMO_PARAMS } from "@zklabel/core/demo";
+import { expectedRuleEntry, type RuleEntry } from "@zklabel/core/deployment";
 import { SNARK_SCALAR_FIELD } from "@zklabel/core/field";
 import { workerGroup } from "@zklabel/core/group";
 import { Identity } from "@zklabel/core/identity";
 import { deployedCircuit } from "@zklabel/core/registry";
 import { network } from "hardhat";
-import { type Address, getAddress, parseEther, zeroAddress } from "viem";
-import { deployZkLabel, ROOT_GRACE_PERIOD } from "../../scripts/lib/deploy.ts";
+import { type Address, encodeFunctionData, getAddress, parseEther, toFunctionSelector, zeroAddress } from "viem";
+import { deployZkLabel, ROOT_GRACE_PERIOD, RULE_CHANGE_DELAY } from "../../scripts/lib/deploy.ts";
 import { DEMO_REQUESTER_KEY, demoDataset, proveDemoBatch, releaseSnarkjs } from "../helpers/classification.ts";
 import { checkGasSnapshot } from "../helpers/gas.ts";
 
@@ -59,6 +61,9 @@ interface TaskOverrides {
   ruleId: number;
   ruleParams: readonly bigint[];
   pkR: readonly [bigint, bigint];
+  pkRDiv8: readonly [bigint, bigint];
+  /** The rule entry the requester expects (default: the registry's current one). */
+  expectedRule: RuleEntry;
   workerGroupId: bigint;
   goldRoot: bigint;
   minAccuracy: number;
@@ -67,7 +72,8 @@ interface TaskOverrides {
   reward: bigint;
 }
 
-async function createTask(o: Partial<TaskOverrides> = {}) {
+/** createTask's TaskParams for the demo dataset, with overrides. */
+async function taskArgs(o: Partial<TaskOverrides> = {}) {
   const itemCount = o.itemCount ?? ITEMS;
   // The demo dataset of that many items (a placeholder root for the sizes only validation tests use).
   const { tree } = demoDataset(circuit, itemCount > 0 && itemCount <= 4096 ? itemCount : ITEMS);
@@ -85,6 +91,7 @@ async function createTask(o: Partial<TaskOverrides> = {}) {
     datasetRoot: tree.root,
     itemCount,
     pkR: o.pkR ?? DEMO_REQUESTER_KEY.pkR,
+    pkRDiv8: o.pkRDiv8 ?? DEMO_REQUESTER_KEY.pkRDiv8,
     goldRoot: gold,
     minAccuracy: o.minAccuracy ?? (gold ? 80 : 0),
     challengeWindow: o.challengeWindow ?? (gold ? WINDOW : 0),
@@ -95,9 +102,15 @@ async function createTask(o: Partial<TaskOverrides> = {}) {
     metadataURI: "ipfs://demo-task",
     metadataHash: `0x${"ab".repeat(32)}` as const,
   };
+  return args;
+}
+
+async function createTask(o: Partial<TaskOverrides> = {}) {
+  const args = await taskArgs(o);
   const isEth = (o.token ?? ETH) === ETH;
-  return escrow.write.createTask([args], {
-    value: o.value ?? (isEth ? funding : 0n),
+  const expected = o.expectedRule ?? (await escrow.read.ruleVerifier([args.ruleId]));
+  return escrow.write.createTask([args, expected], {
+    value: o.value ?? (isEth ? args.funding : 0n),
     account: requester.account,
   });
 }
@@ -122,6 +135,13 @@ const asAlice = () => ({ identity: alice, group: openGroup });
 const submit = (id: bigint, b: bigint, p: Submittable, from = stranger) =>
   escrow.write.submitBatch([id, b, p.proof as never, p.publicSignals], { account: from.account });
 const mined = async (hash: Promise<`0x${string}`>) => publicClient.waitForTransactionReceipt({ hash: await hash });
+
+/** The owner replaces a rule's entry: announced, then applied once the delay has passed (the clock moves on). */
+async function swapRule(ruleId: number, rule: RuleEntry) {
+  await mined(escrow.write.setRuleVerifier([ruleId, rule], { account: requester.account }));
+  await networkHelpers.time.increase(RULE_CHANGE_DELAY);
+  await mined(escrow.write.applyRuleVerifier([ruleId], { account: stranger.account }));
+}
 
 /** Per token: the escrow holds exactly the task balances + reservations + unwithdrawn credits. */
 async function assertSolvent() {
@@ -376,29 +396,36 @@ describe("ZkLabelEscrow: submitBatches (one batch-verified check for several pro
       "BatchListMismatch",
       [2n, 1n],
     );
-    await viem.assertions.revertWithCustomErrorWithArgs(
-      escrow.write.submitBatches([
-        id,
-        [0n, 0n],
-        [ps[0].proof, ps[0].proof] as never,
-        [...ps[0].publicSignals, ...ps[0].publicSignals],
-      ]),
-      escrow,
-      "BatchAlreadyAccepted",
-      [id, 0n],
-    );
     // A rule registered without a batch verifier: tasks created then cannot use submitBatches.
     const rule = await escrow.read.ruleVerifier([1]);
-    await escrow.write.setRuleVerifier([1, { ...rule, batchVerifier: zeroAddress }], { account: requester.account });
+    await swapRule(1, { ...rule, batchVerifier: zeroAddress });
     const plain = await newTask({ itemCount: BIG });
-    await escrow.write.setRuleVerifier([1, rule], { account: requester.account });
+    await swapRule(1, rule);
     await viem.assertions.revertWithCustomErrorWithArgs(
       escrow.write.submitBatches([plain, [0n], [ps[0].proof] as never, ps[0].publicSignals]),
       escrow,
       "BatchVerificationUnavailable",
       [1],
     );
-    await mined(escrow.write.submitBatches([id, [0n, 1n], ps.map((p) => p.proof) as never, inputs]));
+    const fresh = await newTask({ itemCount: BIG });
+    const qs: Proven[] = [];
+    for (let b = 0; b < 2; b++)
+      qs.push(await proveDemoBatch(circuit.name, task(fresh), b, toWorker(), asAlice(), { n: BIG }));
+    // The same batch twice in one call: the second is skipped (it was accepted by the first), not paid twice.
+    const twice = await mined(
+      escrow.write.submitBatches([
+        fresh,
+        [0n, 0n, 1n],
+        [qs[0].proof, qs[0].proof, qs[1].proof] as never,
+        [...qs[0].publicSignals, ...qs[0].publicSignals, ...qs[1].publicSignals],
+      ]),
+    );
+    const skips = await escrow.getEvents.BatchSkipped({ taskId: fresh }, { blockHash: twice.blockHash });
+    assert.deepEqual(
+      skips.map((e) => e.args.batchIndex),
+      [0n],
+    );
+    assert.equal((await escrow.read.getTask([fresh])).balance, REWARD * BigInt(BIG - 2 * N));
     await assertSolvent();
   });
 });
@@ -552,11 +579,13 @@ describe("ZkLabelEscrow: a token task with gold items, challenge window and fina
 });
 
 describe("ZkLabelEscrow: requester exits", () => {
-  it("cancel refunds what is not reserved; the pending batch still finalizes and pays; nothing is left behind", async () => {
-    const id = await newTask({ goldRoot: GOLD_ROOT });
+  it("cancel closes the task after the notice period; batches until then are paid; the refund comes after; nothing is left behind", async () => {
+    const id = await newTask({
+      goldRoot: GOLD_ROOT,
+      deadline: BigInt(await networkHelpers.time.latest()) + 86400n * 10n,
+    });
     const p0 = await proveDemoBatch(circuit.name, task(id, GOLD_ROOT), 0, toWorker(), asAlice());
     const p1 = await proveDemoBatch(circuit.name, task(id, GOLD_ROOT), 1, toWorker(), asAlice());
-    await mined(submit(id, 0n, p0));
     await viem.assertions.revertWithCustomError(
       escrow.write.cancel([id], { account: stranger.account }),
       escrow,
@@ -567,16 +596,39 @@ describe("ZkLabelEscrow: requester exits", () => {
       escrow,
       "TaskStillOpen",
     );
-    await viem.assertions.balancesHaveChanged(escrow.write.cancel([id], { account: requester.account }), [
-      { address: escrow.address, amount: -REWARD * 36n },
-    ]);
-    await viem.assertions.revertWithCustomErrorWithArgs(submit(id, 1n, p1), escrow, "TaskCancelledAlready", [id]);
+    const notice = await escrow.read.CANCEL_NOTICE();
+    const cancelled = await mined(escrow.write.cancel([id], { account: requester.account }));
+    const cancelledAt = BigInt((await publicClient.getBlock({ blockHash: cancelled.blockHash })).timestamp);
+    const [c] = await escrow.getEvents.TaskCancelled({ taskId: id }, { blockHash: cancelled.blockHash });
+    assert.equal(c.args.closesAt, cancelledAt + notice);
+    const t0 = await escrow.read.getTask([id]);
+    assert.equal(t0.cancelled, true);
+    assert.equal(BigInt(t0.closesAt), cancelledAt + notice);
+    assert.equal(t0.balance, REWARD * 100n, "cancel moves no funds");
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      escrow.write.cancel([id], { account: requester.account }),
+      escrow,
+      "TaskCancelledAlready",
+      [id],
+    );
     await viem.assertions.revertWithCustomErrorWithArgs(
       escrow.write.topUp([id, 1n], { account: requester.account, value: 1n }),
       escrow,
       "TaskCancelledAlready",
       [id],
     );
+    await mined(submit(id, 0n, p0)); // within the notice period: accepted
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      escrow.write.refund([id], { account: requester.account }),
+      escrow,
+      "TaskStillOpen",
+      [id, BigInt(t0.closesAt)],
+    );
+    await networkHelpers.time.increaseTo(BigInt(t0.closesAt) + 1n);
+    await viem.assertions.revertWithCustomErrorWithArgs(submit(id, 1n, p1), escrow, "TaskCancelledAlready", [id]);
+    await viem.assertions.balancesHaveChanged(escrow.write.refund([id], { account: requester.account }), [
+      { address: escrow.address, amount: -REWARD * 36n },
+    ]);
     await viem.assertions.revertWithCustomError(
       escrow.write.refund([id], { account: requester.account }),
       escrow,
@@ -668,6 +720,73 @@ describe("ZkLabelEscrow: withdrawals", () => {
     assert.equal(await publicClient.getBalance({ address: attacker.address }), credit);
     await assertSolvent();
   });
+
+  it("during a payout, re-entry into every other entry point is refused by the re-entrancy guard (each call would succeed on its own)", async () => {
+    const attacker = await viem.deployContract("ReentrantRecipient", [escrow.address]);
+    reentrant = attacker.address;
+    const later = BigInt(await networkHelpers.time.latest()) + 86400n * 10n;
+    const to = recipientWord(attacker.address);
+    // The payout that re-enters: the attacker's ETH credit.
+    const paid = await newTask({ deadline: later });
+    await mined(submit(paid, 1n, await proveDemoBatch(circuit.name, task(paid), 1, to, asAlice())));
+    // A token credit the attacker could withdraw too.
+    await token.write.mint([requester.account.address, parseEther("1")]);
+    await token.write.approve([escrow.address, parseEther("1")], { account: requester.account });
+    const tokenTask = await newTask({ token: d.testToken, deadline: later });
+    await mined(submit(tokenTask, 1n, await proveDemoBatch(circuit.name, task(tokenTask), 1, to, asAlice())));
+    // Open batches with valid proofs, a pending batch past its window, a task to top up.
+    const single = await newTask({ deadline: later });
+    const singleProof = await proveDemoBatch(circuit.name, task(single), 1, to, asAlice());
+    const multi = await newTask({ deadline: later });
+    const multiProof = await proveDemoBatch(circuit.name, task(multi), 1, to, asAlice());
+    const gold = await newTask({ goldRoot: GOLD_ROOT, deadline: later });
+    await mined(submit(gold, 1n, await proveDemoBatch(circuit.name, task(gold, GOLD_ROOT), 1, to, asAlice())));
+    const partly = await newTask({ funding: REWARD, deadline: later });
+    // Tasks of the attacker's own as requester: one open (to cancel), one expired (to refund).
+    const now = BigInt(await networkHelpers.time.latest());
+    const own = async (deadline: bigint) =>
+      encodeFunctionData({
+        abi: escrow.abi,
+        functionName: "createTask",
+        args: [
+          await taskArgs({ itemCount: 1, reward: 1n, funding: 1n, deadline }),
+          await escrow.read.ruleVerifier([1]),
+        ],
+      });
+    await mined(attacker.write.act([await own(later)], { value: 1n }));
+    const ownOpen = await escrow.read.taskCount();
+    taskIds.push(ownOpen);
+    await mined(attacker.write.act([await own(now + 100n)], { value: 1n }));
+    const ownExpired = await escrow.read.taskCount();
+    taskIds.push(ownExpired);
+    await networkHelpers.time.increase(WINDOW + 200);
+    const call = (functionName: string, args: readonly unknown[]) =>
+      encodeFunctionData({ abi: escrow.abi, functionName, args } as never);
+    const attempts: [string, `0x${string}`, bigint][] = [
+      ["withdraw (token)", call("withdraw", [d.testToken, attacker.address]), 0n],
+      ["submitBatch", call("submitBatch", [single, 1n, singleProof.proof, singleProof.publicSignals]), 0n],
+      ["submitBatches", call("submitBatches", [multi, [1n], [multiProof.proof], multiProof.publicSignals]), 0n],
+      ["finalize", call("finalize", [gold, [1n]]), 0n],
+      ["topUp", call("topUp", [partly, 1n]), 1n],
+      ["createTask", await own(later), 1n],
+      ["cancel", call("cancel", [ownOpen]), 0n],
+      ["refund", call("refund", [ownExpired]), 0n],
+    ];
+    await mined(
+      attacker.write.setAttempts([attempts.map((a) => a[1]), attempts.map((a) => a[2])], { account: stranger.account }),
+    );
+    await mined(attacker.write.withdrawToSelf());
+    const results = await attacker.read.results();
+    const guard = toFunctionSelector("ReentrancyGuardReentrantCall()");
+    for (const [i, [name]] of attempts.entries()) {
+      assert.equal(results[i], guard, `re-entering ${name} during a payout must hit the re-entrancy guard`);
+    }
+    assert.equal(await attacker.read.reentered(), false);
+    // Outside a payout the same calls go through: the guard, not another check, refused them.
+    await mined(escrow.write.finalize([gold, [1n]]));
+    await mined(attacker.write.act([call("cancel", [ownOpen])]));
+    await assertSolvent();
+  });
 });
 
 describe("ZkLabelEscrow: task creation is validated", () => {
@@ -744,7 +863,7 @@ describe("ZkLabelEscrow: task creation is validated", () => {
     );
   });
 
-  it("only the owner changes a rule's verifier, and a funded task keeps the one it was created with", async () => {
+  it("only the owner schedules a rule's verifier, it takes effect after the delay, and a funded task keeps the one it was created with", async () => {
     const id = taskIds[0];
     const before = (await escrow.read.getTask([id])).rule;
     const rule = {
@@ -754,19 +873,33 @@ describe("ZkLabelEscrow: task creation is validated", () => {
       publicInputCount: 13,
       batchVerifier: zeroAddress,
     };
-    await viem.assertions.revertWithCustomError(
+    await viem.assertions.revertWithCustomErrorWithArgs(
       escrow.write.setRuleVerifier([1, rule], { account: stranger.account }),
       escrow,
-      "NotOwner",
+      "OwnableUnauthorizedAccount",
+      [getAddress(stranger.account.address)],
     );
-    await viem.assertions.emitWithArgs(
-      escrow.write.setRuleVerifier([1, rule], { account: requester.account }),
+    const scheduled = await mined(escrow.write.setRuleVerifier([1, rule], { account: requester.account }));
+    const at = BigInt((await publicClient.getBlock({ blockHash: scheduled.blockHash })).timestamp) + RULE_CHANGE_DELAY;
+    const [e] = await escrow.getEvents.RuleVerifierScheduled({}, { blockHash: scheduled.blockHash });
+    assert.equal(e.args.effectiveAt, at);
+    assert.deepEqual(await escrow.read.ruleVerifier([1]), before, "nothing changes before the delay");
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      escrow.write.applyRuleVerifier([1]),
       escrow,
-      "RuleVerifierSet",
-      [1, rule.verifier, 32, 20, 13, zeroAddress],
+      "RuleChangeNotDue",
+      [1, at],
     );
+    await viem.assertions.emit(
+      escrow.write.cancelRuleVerifierChange([1], { account: requester.account }),
+      escrow,
+      "RuleVerifierChangeCancelled",
+    );
+    await viem.assertions.revertWithCustomError(escrow.write.applyRuleVerifier([1]), escrow, "NoRuleChangeScheduled");
+    await swapRule(1, rule);
+    assert.deepEqual(await escrow.read.ruleVerifier([1]), rule);
     assert.deepEqual((await escrow.read.getTask([id])).rule, before);
-    await escrow.write.setRuleVerifier([1, { ...before }], { account: requester.account });
+    await swapRule(1, { ...before });
     for (const bad of [
       { ...rule, verifier: getAddress(stranger.account.address) }, // no code
       { ...rule, batchSize: 48 }, // not a power of two
@@ -781,11 +914,22 @@ describe("ZkLabelEscrow: task creation is validated", () => {
         [1],
       );
     }
+  });
+
+  it("ownership moves in two steps: the new owner must accept, and the old one keeps it until then", async () => {
+    await mined(escrow.write.transferOwnership([curator.account.address], { account: requester.account }));
+    assert.equal(await escrow.read.owner(), getAddress(requester.account.address), "not moved yet");
+    assert.equal(await escrow.read.pendingOwner(), getAddress(curator.account.address));
     await viem.assertions.revertWithCustomError(
-      escrow.write.transferOwnership([zeroAddress], { account: requester.account }),
+      escrow.write.acceptOwnership({ account: stranger.account }),
       escrow,
-      "ZeroAddress",
+      "OwnableUnauthorizedAccount",
     );
+    await mined(escrow.write.acceptOwnership({ account: curator.account }));
+    assert.equal(await escrow.read.owner(), getAddress(curator.account.address));
+    await mined(escrow.write.transferOwnership([requester.account.address], { account: curator.account }));
+    await mined(escrow.write.acceptOwnership({ account: requester.account }));
+    assert.equal(await escrow.read.owner(), getAddress(requester.account.address));
   });
 
   it("refuses unknown tasks everywhere", async () => {
@@ -800,6 +944,292 @@ describe("ZkLabelEscrow: task creation is validated", () => {
     ]) {
       await viem.assertions.revertWithCustomErrorWithArgs(call, escrow, "TaskNotFound", [none]);
     }
+  });
+});
+
+describe("ZkLabelEscrow: the people who hold power, and front-runners (issue 12)", () => {
+  const later = async () => BigInt(await networkHelpers.time.latest()) + 86400n * 10n;
+  /** Sends the calls without mining, then mines them in one block (ordered by tip, as a block builder would). */
+  async function inOneBlock(send: () => Promise<`0x${string}`[]>) {
+    await publicClient.request({ method: "evm_setAutomine", params: [false] } as never);
+    let hashes: `0x${string}`[];
+    try {
+      hashes = await send();
+      await networkHelpers.mine();
+    } finally {
+      await publicClient.request({ method: "evm_setAutomine", params: [true] } as never);
+    }
+    return Promise.all(hashes.map((hash) => publicClient.waitForTransactionReceipt({ hash })));
+  }
+  const outbid = async (hash: `0x${string}`) => {
+    const tx = await publicClient.getTransaction({ hash });
+    return {
+      maxPriorityFeePerGas: (tx.maxPriorityFeePerGas ?? 1n) * 10n + 1n,
+      maxFeePerGas: (tx.maxFeePerGas ?? 1n) * 10n + 1n,
+    };
+  };
+
+  it("a cancel the requester slips in front of a worker's pending submission does not beat it: the batch is accepted and paid", async () => {
+    const id = await newTask({ deadline: await later() });
+    const p = await proveDemoBatch(circuit.name, task(id), 0, toWorker(), asAlice());
+    const before = await escrow.read.credits([ETH, worker.account.address]);
+    const [submitted, cancelled] = await inOneBlock(async () => {
+      const s = await submit(id, 0n, p, worker);
+      // The requester reads the ciphertext from the pending transaction and outbids it with a cancel.
+      const c = await escrow.write.cancel([id], { account: requester.account, gas: 200_000n, ...(await outbid(s)) });
+      return [s, c];
+    });
+    assert.equal(cancelled.status, "success");
+    assert.ok(cancelled.transactionIndex < submitted.transactionIndex, "the cancel was mined first");
+    assert.equal(submitted.status, "success", "the submission in flight is still accepted");
+    assert.equal((await escrow.read.credits([ETH, worker.account.address])) - before, REWARD * 64n, "and paid");
+    await assertSolvent();
+  });
+
+  it("a registry owner who front-runs createTask with an always-yes verifier gains nothing; a registry that did change makes createTask revert", async () => {
+    const honest = expectedRuleEntry(d, 1);
+    const evil = await viem.deployContract("AlwaysTrueVerifier");
+    const forgedEntry = { ...honest, verifier: evil.address, batchVerifier: evil.address };
+    // The registry's owner is another account than the requester here.
+    await mined(escrow.write.transferOwnership([curator.account.address], { account: requester.account }));
+    await mined(escrow.write.acceptOwnership({ account: curator.account }));
+    const [created, scheduled] = await inOneBlock(async () => {
+      const c = await createTask({ expectedRule: honest, deadline: await later() });
+      const o = await escrow.write.setRuleVerifier([1, forgedEntry], {
+        account: curator.account,
+        gas: 300_000n,
+        ...(await outbid(c)),
+      });
+      return [c, o];
+    });
+    await mined(escrow.write.transferOwnership([requester.account.address], { account: curator.account }));
+    await mined(escrow.write.acceptOwnership({ account: requester.account }));
+    assert.equal(scheduled.status, "success");
+    assert.ok(scheduled.transactionIndex < created.transactionIndex, "the owner's call was mined first");
+    assert.equal(created.status, "success");
+    const id = await escrow.read.taskCount();
+    taskIds.push(id);
+    assert.equal(
+      (await escrow.read.getTask([id])).rule.verifier,
+      getAddress(honest.verifier),
+      "the task has the honest verifier",
+    );
+    // A forged proof (any words) for the task is refused: its verifier is still the real one.
+    const real = await proveDemoBatch(circuit.name, task(id), 0, toWorker(), asAlice());
+    await viem.assertions.revertWithCustomError(
+      submit(id, 0n, { proof: Array(8).fill(1n), publicSignals: real.publicSignals }),
+      escrow,
+      "InvalidProof",
+    );
+    // Once the swap is due and applied, a requester who was shown the deployment's verifier cannot post.
+    await networkHelpers.time.increase(RULE_CHANGE_DELAY);
+    await mined(escrow.write.applyRuleVerifier([1], { account: stranger.account }));
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      createTask({ expectedRule: honest }),
+      escrow,
+      "RuleVerifierMismatch",
+      [1, evil.address, getAddress(honest.verifier)],
+    );
+    await swapRule(1, honest);
+  });
+
+  it("a proof copied out of a pending submitBatches and sent alone first is skipped; the other batches go through", async () => {
+    const items = 3 * N;
+    const id = await newTask({ itemCount: items, deadline: await later() });
+    const fee = 200;
+    const proofs: Proven[] = [];
+    for (let b = 0; b < 3; b++) {
+      proofs.push(
+        await proveDemoBatch(circuit.name, task(id), b, recipientWord(worker.account.address, fee), asAlice(), {
+          n: items,
+        }),
+      );
+    }
+    const relayerBefore = await escrow.read.credits([ETH, curator.account.address]);
+    const [batched, copied] = await inOneBlock(async () => {
+      const r = await escrow.write.submitBatches(
+        [id, [0n, 1n, 2n], proofs.map((p) => p.proof) as never, proofs.flatMap((p) => p.publicSignals)],
+        { account: curator.account, gas: 3_000_000n },
+      );
+      const c = await escrow.write.submitBatch([id, 1n, proofs[1].proof as never, proofs[1].publicSignals], {
+        account: stranger.account,
+        gas: 1_000_000n,
+        ...(await outbid(r)),
+      });
+      return [r, c];
+    });
+    assert.ok(copied.transactionIndex < batched.transactionIndex, "the copy was mined first");
+    assert.equal(copied.status, "success");
+    assert.equal(batched.status, "success", "the relayer's call did not revert");
+    const skipped = await escrow.getEvents.BatchSkipped({ taskId: id }, { blockHash: batched.blockHash });
+    assert.deepEqual(
+      skipped.map((e) => e.args.batchIndex),
+      [1n],
+    );
+    for (let b = 0n; b < 3n; b++) assert.equal(await escrow.read.isBatchAccepted([id, b]), true);
+    const reward = REWARD * BigInt(N);
+    assert.equal(
+      (await escrow.read.credits([ETH, curator.account.address])) - relayerBefore,
+      2n * ((reward * BigInt(fee)) / 10_000n),
+      "the relayer earns the fees of the batches it landed",
+    );
+    await assertSolvent();
+  });
+
+  it("topUp is capped by what can still be paid, not by what was ever funded", async () => {
+    const id = await newTask({ funding: REWARD * 40n, deadline: await later() });
+    await mined(submit(id, 1n, await proveDemoBatch(circuit.name, task(id), 1, toWorker(), asAlice()))); // 36 items paid
+    // 64 items are left and the task holds 4 items' reward: 60 more can ever be claimed.
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      escrow.write.topUp([id, REWARD * 60n + 1n], { account: requester.account, value: REWARD * 60n + 1n }),
+      escrow,
+      "InvalidFunding",
+      [REWARD * 60n + 1n, REWARD * 60n],
+    );
+    await mined(escrow.write.topUp([id, REWARD * 60n], { account: requester.account, value: REWARD * 60n }));
+    await mined(submit(id, 0n, await proveDemoBatch(circuit.name, task(id), 0, toWorker(), asAlice())));
+    const t = await escrow.read.getTask([id]);
+    assert.equal(t.balance, 0n, "every unit funded was claimable and was paid");
+    assert.equal(t.acceptedItems, 100);
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      escrow.write.topUp([id, 1n], { account: requester.account, value: 1n }),
+      escrow,
+      "InvalidFunding",
+      [1n, 0n],
+    );
+    await assertSolvent();
+  });
+
+  it("a requester key with a small-order part is refused (order 2 and order 8), and so is a pkRDiv8 that does not triple-double to the key", async () => {
+    const p = SNARK_SCALAR_FIELD;
+    const [x, y] = DEMO_REQUESTER_KEY.pkR;
+    // The full curve group's generator: 8 * G = Base8, and l * G has order 8.
+    const G: [bigint, bigint] = [
+      995203441582195749578291179787384436505546430278305826713579947235728471134n,
+      5472060717959818805561601436314318772137091100104008585924551046643952123905n,
+    ];
+    assert.ok(inCurve(G));
+    assert.deepEqual(mulPointEscalar(G, 8n), Base8);
+    const t8 = mulPointEscalar(G, subOrder);
+    assert.notDeepEqual(mulPointEscalar(t8, 4n), [0n, 1n], "t8 has order 8");
+    const keys: [string, readonly [bigint, bigint]][] = [
+      ["skR * Base8 + (0, -1), order-2 part", [p - x, p - y]],
+      ["skR * Base8 + T8, order-8 part", addPoint([x, y], t8) as [bigint, bigint]],
+    ];
+    for (const [what, pkR] of keys) {
+      assert.ok(inCurve(pkR as [bigint, bigint]), `${what} is on the curve`);
+      // Whatever point is offered as pkR / 8, its triple doubling lies in the prime-order subgroup.
+      for (const q of [DEMO_REQUESTER_KEY.pkRDiv8, pkR, mulPointEscalar(pkR as [bigint, bigint], 4n)]) {
+        await viem.assertions.revertWithCustomErrorWithArgs(
+          createTask({ pkR, pkRDiv8: q as readonly [bigint, bigint] }),
+          escrow,
+          "InvalidEncryptionKey",
+          [pkR[0], pkR[1]],
+        );
+      }
+    }
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      createTask({ pkRDiv8: [Base8[0], Base8[1]] }),
+      escrow,
+      "InvalidEncryptionKey",
+      [x, y],
+    );
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      createTask({ pkRDiv8: [1n, 2n] }), // off the curve
+      escrow,
+      "InvalidEncryptionKey",
+      [x, y],
+    );
+  });
+
+  it("the development verifiers' runtime code copied onto another chain refuses to verify", async () => {
+    const id = await newTask({ deadline: await later() });
+    const p = await proveDemoBatch(circuit.name, task(id), 0, toWorker(), asAlice());
+    const verifier = await viem.getContractAt("ClassificationWorkerN64D20G20Verifier", d.verifier);
+    const batchVerifier = await viem.getContractAt("ClassificationWorkerN64D20G20BatchVerifier", d.batchVerifier);
+    const w = p.proof;
+    const args = [
+      [w[0], w[1]],
+      [
+        [w[2], w[3]],
+        [w[4], w[5]],
+      ],
+      [w[6], w[7]],
+      p.publicSignals,
+    ] as never;
+    assert.equal(await verifier.read.verifyProof(args), true, "the proof verifies on the local chain");
+    assert.equal(await batchVerifier.read.verifyBatch([[w] as never, p.publicSignals]), true);
+    const { viem: elsewhere } = await network.create({ override: { chainId: 1 } });
+    const other = await elsewhere.getPublicClient();
+    for (const address of [d.verifier, d.batchVerifier]) {
+      const code = await publicClient.getCode({ address: address as Address });
+      await other.request({ method: "hardhat_setCode", params: [address, code] } as never);
+    }
+    const copied = await elsewhere.getContractAt("ClassificationWorkerN64D20G20Verifier", d.verifier);
+    await assert.rejects(copied.read.verifyProof(args), /InsecureDevelopmentVerifier/);
+    const copiedBatch = await elsewhere.getContractAt("ClassificationWorkerN64D20G20BatchVerifier", d.batchVerifier);
+    await assert.rejects(copiedBatch.read.verifyBatch([[w] as never, p.publicSignals]), /InsecureDevelopmentVerifier/);
+  });
+
+  it("a full open group rolls over: members of the full generation keep proving, newcomers prove in the next one", async () => {
+    // A system whose trees hold 2 members, so the open group fills up after two joins.
+    const small = await deployZkLabel(viem, { groupDepth: 1 });
+    const e2 = await viem.getContractAt("ZkLabelEscrow", small.escrow);
+    const g2 = await viem.getContractAt("WorkerGroups", small.groups);
+    const carol = new Identity("escrow test carol (second generation)");
+    for (const id of [alice, bob]) await mined(g2.write.joinOpenGroup([id.commitment], { account: worker.account }));
+    const full = workerGroup([alice.commitment, bob.commitment]);
+    assert.equal(await g2.read.groupRoot([0n]), full.root);
+    const joined = await mined(g2.write.joinOpenGroup([carol.commitment], { account: stranger.account }));
+    const [rolled] = await g2.getEvents.OpenGroupRolledOver({ blockHash: joined.blockHash });
+    assert.equal(rolled.args.generation, 1n);
+    assert.equal(rolled.args.previousRoot, full.root);
+    const next = workerGroup([carol.commitment]);
+    assert.equal(await g2.read.groupRoot([0n]), next.root);
+    assert.equal(await g2.read.openGeneration(), 1n);
+    await networkHelpers.time.increase(ROOT_GRACE_PERIOD * 2n);
+    assert.equal(await g2.read.isValidRoot([0n, full.root]), true, "a full generation's root stays valid for good");
+    const params = await taskArgs({ deadline: await later() });
+    await mined(e2.write.createTask([params, expectedRuleEntry(small, 1)], { value: params.funding }));
+    const t2 = { taskId: 1n, chainId, contract: BigInt(e2.address), goldRoot: 0n };
+    const fromFull = await proveDemoBatch(circuit.name, t2, 0, toWorker(), { identity: alice, group: full });
+    const fromNext = await proveDemoBatch(circuit.name, t2, 1, toWorker(), { identity: carol, group: next });
+    await mined(e2.write.submitBatch([1n, 0n, fromFull.proof as never, fromFull.publicSignals]));
+    await mined(e2.write.submitBatch([1n, 1n, fromNext.proof as never, fromNext.publicSignals]));
+    assert.equal(await e2.read.isBatchAccepted([1n, 0n]), true);
+    assert.equal(await e2.read.isBatchAccepted([1n, 1n]), true);
+    // A curated group refuses members past the circuits' depth instead of locking everyone out.
+    await mined(g2.write.createGroup({ account: curator.account }));
+    await mined(g2.write.addMember([1n, alice.commitment], { account: curator.account }));
+    await mined(g2.write.addMember([1n, bob.commitment], { account: curator.account }));
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      g2.write.addMember([1n, carol.commitment], { account: curator.account }),
+      g2,
+      "GroupFull",
+      [1n, 2n],
+    );
+  });
+
+  it("refuses an input outside the field at every position, on both submit paths", async () => {
+    const id = await newTask({ deadline: await later() });
+    const p = await proveDemoBatch(circuit.name, task(id), 0, toWorker(), asAlice());
+    for (let i = 0; i < p.publicSignals.length; i++) {
+      const wrapped = [...p.publicSignals];
+      wrapped[i] += SNARK_SCALAR_FIELD;
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        submit(id, 0n, { proof: p.proof, publicSignals: wrapped }),
+        escrow,
+        "NotInField",
+        [wrapped[i]],
+      );
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        escrow.write.submitBatches([id, [0n], [p.proof] as never, wrapped]),
+        escrow,
+        "NotInField",
+        [wrapped[i]],
+      );
+    }
+    await mined(submit(id, 0n, p));
   });
 });
 

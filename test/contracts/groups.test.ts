@@ -18,7 +18,7 @@ describe("WorkerGroups", () => {
 
   before(async () => {
     const t3 = await viem.deployContract("PoseidonT3");
-    groups = await viem.deployContract("WorkerGroups", [GRACE], { libraries: { PoseidonT3: t3.address } });
+    groups = await viem.deployContract("WorkerGroups", [GRACE, 20], { libraries: { PoseidonT3: t3.address } });
   });
 
   it("anyone joins the open group, and the on-chain root is the TypeScript LeanIMT's root", async () => {
@@ -125,6 +125,63 @@ describe("WorkerGroups", () => {
     const events = await readGroupEvents(g);
     assert.throws(() => groupFromEvents(events.slice(1)), /events are missing or out of order/);
     assert.throws(() => groupFromEvents([events[0], events[2], events[1]]), /events are missing or out of order/);
+  });
+
+  it("a curated group's admin role moves in two steps and can be renounced, which freezes the group", async () => {
+    await groups.write.createGroup({ account: admin.account });
+    const g = (await groups.read.groupCount()) - 1n;
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      groups.write.transferGroupAdmin([g, stranger.account.address], { account: stranger.account }),
+      groups,
+      "NotGroupAdmin",
+      [g, stranger.account.address],
+    );
+    await viem.assertions.emitWithArgs(
+      groups.write.transferGroupAdmin([g, deployer.account.address], { account: admin.account }),
+      groups,
+      "GroupAdminTransferStarted",
+      [g, admin.account.address, deployer.account.address],
+    );
+    assert.equal((await groups.read.admins([g])).toLowerCase(), admin.account.address.toLowerCase(), "not moved yet");
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      groups.write.acceptGroupAdmin([g], { account: stranger.account }),
+      groups,
+      "NotPendingGroupAdmin",
+      [g, stranger.account.address],
+    );
+    await viem.assertions.emitWithArgs(
+      groups.write.acceptGroupAdmin([g], { account: deployer.account }),
+      groups,
+      "GroupAdminChanged",
+      [g, admin.account.address, deployer.account.address],
+    );
+    await viem.assertions.revertWithCustomError(
+      groups.write.addMember([g, ids[0].commitment], { account: admin.account }),
+      groups,
+      "NotGroupAdmin",
+    );
+    await groups.write.addMember([g, ids[0].commitment], { account: deployer.account });
+    await viem.assertions.emitWithArgs(
+      groups.write.renounceGroupAdmin([g], { account: deployer.account }),
+      groups,
+      "GroupAdminChanged",
+      [g, deployer.account.address, "0x0000000000000000000000000000000000000000"],
+    );
+    await viem.assertions.revertWithCustomError(
+      groups.write.addMember([g, ids[1].commitment], { account: deployer.account }),
+      groups,
+      "NotGroupAdmin",
+    );
+    await viem.assertions.revertWithCustomError(
+      groups.write.acceptGroupAdmin([g], { account: deployer.account }),
+      groups,
+      "NotPendingGroupAdmin",
+    );
+    await viem.assertions.revertWithCustomError(
+      groups.write.transferGroupAdmin([0n, stranger.account.address]),
+      groups,
+      "NotGroupAdmin",
+    );
   });
 
   async function readGroupEvents(groupId: bigint): Promise<GroupEvent[]> {

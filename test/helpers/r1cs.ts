@@ -55,10 +55,13 @@ export async function readR1cs(path: string): Promise<R1cs> {
   return { nWires, nPublic, constraints, constraintsOf };
 }
 
-/** Computes the witness with the circuit's own generator; throws when an assertion of the circuit fails. */
-export async function witness(input: unknown, wasm: string): Promise<bigint[]> {
+/**
+ * Computes the witness with a circuit's generator (its .wasm file, or the bytes
+ * of one); throws when a check of the circuit fails.
+ */
+export async function witness(input: unknown, wasm: string | Uint8Array): Promise<bigint[]> {
   const out: { type: "mem"; data?: Uint8Array } = { type: "mem" };
-  await snarkjs.wtns.calculate(input, wasm, out);
+  await snarkjs.wtns.calculate(input, typeof wasm === "string" ? wasm : { type: "mem", data: wasm }, out);
   const s = sections(Buffer.from(out.data as Uint8Array));
   const h = s.get(1) as Buffer;
   const n8 = h.readUInt32LE(0);
@@ -110,37 +113,91 @@ export function mutationCheck(
   return { checked, unconstrained };
 }
 
-/** Wire id -> signal names, from circom's .sym file. */
-export async function readSym(path: string): Promise<Map<number, string[]>> {
-  const out = new Map<number, string[]>();
+/** A circom .sym file: the signals O2 kept, by wire, and every signal's wire (-1 when O2 eliminated it). */
+export interface Sym {
+  names: Map<number, string[]>;
+  wireOf: Map<string, number>;
+}
+
+/** Reads circom's .sym file (lines "signal,wire,component,name"). */
+export async function readSym(path: string): Promise<Sym> {
+  const names = new Map<number, string[]>();
+  const wireOf = new Map<string, number>();
   for (const line of (await readFile(path, "utf8")).split("\n")) {
     const [, wire, , name] = line.split(",");
+    if (!name) continue;
     const w = Number(wire);
-    if (!name || w < 0) continue;
-    out.set(w, [...(out.get(w) ?? []), name]);
+    wireOf.set(name, w);
+    if (w >= 0) names.set(w, [...(names.get(w) ?? []), name]);
   }
-  return out;
+  return { names, wireOf };
+}
+
+/** What a provably-free rule may look at to decide whether an unconstrained wire is free in this witness. */
+export interface FreeContext {
+  r: R1cs;
+  w: readonly bigint[];
+  sym: Sym;
 }
 
 /**
- * Signals that are provably free, by the template that makes them: circomlib's
- * IsZero computes `inv <-- 1 / in` and constrains `out <== 1 - in * inv` and
- * `in * out === 0`. When `in` is 0, out is 1 whatever inv is, so inv is free and
- * nothing else depends on it; when `in` is not 0, in * inv = 1 pins it (and the
- * mutation check then flags it if it were not).
+ * circomlib's IsZero: `inv <-- in != 0 ? 1 / in : 0; out <== -in * inv + 1;
+ * in * out === 0`. When in is 0, out is 1 whatever inv is, so inv is free and
+ * nothing depends on it; when in is not 0, in * inv = 1 - out = 1 pins inv, so
+ * an unconstrained inv with a non-zero input is a finding. An instance is
+ * recognized by its signals (prefix.in, prefix.out, prefix.inv and nothing
+ * else), whatever its component is called. Returns why inv is free, or why not.
  */
-export const PROVABLY_FREE: { pattern: RegExp; why: string }[] = [
-  { pattern: /\.isz\.inv$|IsZero[^.]*\.inv$/, why: "IsZero inverse hint of a zero input" },
-];
+function isZeroInverse(name: string, wire: number, { r, w, sym }: FreeContext): { free: boolean; why: string } {
+  const prefix = name.slice(0, -".inv".length);
+  const own = [...sym.wireOf.keys()].filter((n) => n.startsWith(`${prefix}.`));
+  if (own.length !== 3 || !sym.wireOf.has(`${prefix}.in`) || !sym.wireOf.has(`${prefix}.out`))
+    return { free: false, why: "not an IsZero inverse" };
+  const inWire = sym.wireOf.get(`${prefix}.in`) as number;
+  let input: bigint;
+  if (inWire > 0) input = w[inWire];
+  else {
+    // O2 eliminated `in` (e.g. IsEqual's in[1] - in[0]): it is the factor that multiplies inv
+    // in out = 1 - in * inv, the one constraint IsZero puts inv in.
+    const ks = r.constraintsOf[wire];
+    if (ks.length !== 1) return { free: false, why: `IsZero inverse in ${ks.length} constraints, not 1` };
+    const [a, b, c] = r.constraints[ks[0]];
+    const has = (lc: Lc) => lc.some(([x]) => x === wire);
+    if (has(c) || has(a) === has(b)) return { free: false, why: "IsZero inverse outside the product in * inv" };
+    input = evalLc(has(a) ? b : a, w);
+  }
+  return input === 0n
+    ? { free: true, why: "IsZero inverse of a zero input" }
+    : { free: false, why: `IsZero inverse, but its input is ${input}, not 0` };
+}
 
-/** Splits the mutation check's unconstrained wires into provably free ones and real findings. */
-export function classifyUnconstrained(wires: number[], sym: Map<number, string[]>) {
+/**
+ * Unconstrained wires that are provably free, each by a rule that checks the
+ * reason in the witness at hand (a name alone proves nothing).
+ */
+export const PROVABLY_FREE: {
+  pattern: RegExp;
+  check: (name: string, wire: number, ctx: FreeContext) => { free: boolean; why: string };
+}[] = [{ pattern: /\.inv$/, check: isZeroInverse }];
+
+/** Splits the mutation check's unconstrained wires into provably free ones and real findings (with reasons). */
+export function classifyUnconstrained(wires: number[], ctx: FreeContext) {
   const free: string[] = [];
   const findings: string[] = [];
-  for (const w of wires) {
-    const names = sym.get(w) ?? [`wire ${w}`];
-    const rule = PROVABLY_FREE.find((f) => names.some((n) => f.pattern.test(n)));
-    (rule ? free : findings).push(`${names[0]}${rule ? ` (${rule.why})` : ""}`);
+  for (const wire of wires) {
+    const names = ctx.sym.names.get(wire) ?? [`wire ${wire}`];
+    let verdict: { name: string; free: boolean; why: string } | undefined;
+    for (const name of names) {
+      for (const rule of PROVABLY_FREE) {
+        if (!rule.pattern.test(name)) continue;
+        const v = { name, ...rule.check(name, wire, ctx) };
+        if (v.free || !verdict) verdict = v;
+        if (v.free) break;
+      }
+      if (verdict?.free) break;
+    }
+    if (verdict?.free) free.push(`${verdict.name} (${verdict.why})`);
+    else findings.push(verdict ? `${verdict.name} (${verdict.why})` : names[0]);
   }
   return { free, findings };
 }

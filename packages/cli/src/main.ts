@@ -8,6 +8,7 @@
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { parseArgs } from "node:util";
+import { expectedRuleEntry } from "@zklabel/core/deployment";
 import { Identity, parseIdentityKey } from "@zklabel/core/identity";
 import { ZkLabelError } from "@zklabel/sdk/client";
 import { buildDataset, checkManifest, DatasetError, type DatasetItem, findItem } from "@zklabel/sdk/dataset";
@@ -45,7 +46,7 @@ Commands:
   spec check FILE                   validate a task spec file
   task create                       create and fund a task from a spec and a manifest
   task status ID                    a task's funds, batches and state
-  task cancel ID | task refund ID   requester: stop a task and take back what is not reserved
+  task cancel ID | task refund ID   requester: close a task (after a one-hour notice) and take back what is not reserved
   task finalize ID                  anyone: accept the batches whose challenge window has passed
   batch fetch                       download a batch from the vault as an anonymous group member
   batch prove                       prove a batch of labels with your identity (rule checked first)
@@ -97,8 +98,10 @@ zklabel dataset upload --manifest MANIFEST (--from DIR | --jsonl FILE | --csv FI
     --gold: [{"item": name or index, "label": class name}, ...] (needs "gold" in the spec); the secret
             openings are written next to it as GOLD.openings.json: keep them
 zklabel task status ID
-zklabel task cancel ID     stop the task; unreserved funds return at once (pending batches still pay)
-zklabel task refund ID     after cancel or the deadline: take back what rejections released
+zklabel task cancel ID     close the task in one hour: batches submitted until then are still paid, workers
+                           start no new ones; top-ups stop at once (pending batches still pay)
+zklabel task refund ID     once the task is closed (an hour after cancel, or after the deadline): take back
+                           the unreserved funds
 zklabel task finalize ID [--batches 0,1,...]   accept pending batches past their window (default: all that are)`,
   batch: `zklabel batch fetch --task ID --batch B --out DIR [--vault URL]
     DIR/items/* and DIR/batch.json, checked against the task's on-chain dataset root
@@ -395,21 +398,26 @@ async function task(ctx: Ctx, sub: string | undefined, rest: string[], values: V
     // `labels export` needs only the wallet.
     const meta = spec.spec.metadataURI ? undefined : encodeTaskMetadata(metadataFromSpec(spec.spec, vault, nonce));
     const { client, wallet, deployment } = await connect(values);
-    const { pkR } = await requesterKey(wallet, deployment, nonce);
+    const { pkR, pkRDiv8 } = await requesterKey(wallet, deployment, nonce);
     const funding = typeof values.funding === "string" ? BigInt(values.funding) : undefined;
+    // The verifier the deployment file names is the one shown here and required by createTask.
+    const rule = expectedRuleEntry(deployment, spec.ruleId);
     const { taskId, hash } = await client.createTask({
       spec: meta ? { ...spec, spec: { ...spec.spec, metadataURI: meta.uri } } : spec,
       manifest,
       pkR,
+      pkRDiv8,
+      rule,
       funding,
       goldRoot,
       metadataHash: meta?.hash,
     });
     ctx.out(
-      `created task ${taskId} (tx ${hash}); your decryption key is derived from your wallet's signature with key nonce ${nonce} (kept in the task's metadata)${goldOut ? `\ngold openings (secret, keep them): ${goldOut}` : ""}`,
+      `created task ${taskId} (tx ${hash}) with the rule ${spec.ruleId} verifier ${rule.verifier} that the deployment names (the escrow refuses the task if its registry holds another); your decryption key is derived from your wallet's signature with key nonce ${nonce} (kept in the task's metadata)${goldOut ? `\ngold openings (secret, keep them): ${goldOut}` : ""}`,
       {
         taskId,
         hash,
+        verifier: rule.verifier,
         keyNonce: nonce,
         goldOpenings: goldOut,
       },
@@ -420,13 +428,19 @@ async function task(ctx: Ctx, sub: string | undefined, rest: string[], values: V
     const id = rest[0];
     if (!id || !/^\d+$/.test(id)) throw new UsageError(`usage: zklabel task ${sub} ID`);
     const { client } = await connect(values);
+    if (sub === "cancel") {
+      const hash = await client.cancel(BigInt(id));
+      const t = await client.getTask(BigInt(id));
+      const closesAt = new Date(Number(t.closesAt) * 1000).toISOString();
+      ctx.out(
+        `cancelled task ${id}: it closes at ${closesAt}; batches submitted until then are still accepted and paid. Refund the ${t.balance} left after that with: zklabel task refund ${id} (tx ${hash})`,
+        { ok: true, closesAt: Number(t.closesAt), balance: t.balance, hash },
+      );
+      return EXIT.ok;
+    }
     const before = (await client.getTask(BigInt(id))).balance;
-    const hash = sub === "cancel" ? await client.cancel(BigInt(id)) : await client.refund(BigInt(id));
-    ctx.out(`${sub === "cancel" ? "cancelled" : "refunded"} task ${id}: ${before} returned (tx ${hash})`, {
-      ok: true,
-      returned: before,
-      hash,
-    });
+    const hash = await client.refund(BigInt(id));
+    ctx.out(`refunded task ${id}: ${before} returned (tx ${hash})`, { ok: true, returned: before, hash });
     return EXIT.ok;
   }
   if (sub === "finalize") {
@@ -474,6 +488,9 @@ async function task(ctx: Ctx, sub: string | undefined, rest: string[], values: V
     if (!id || !/^\d+$/.test(id)) throw new UsageError("usage: zklabel task status ID");
     const { client } = await connect(values, false);
     const t = await client.getTask(BigInt(id));
+    const { taskPhase } = await import("@zklabel/core/lifecycle");
+    const phase = taskPhase(t, Number((await client.publicClient.getBlock()).timestamp));
+    const iso = (s: number | bigint) => new Date(Number(s) * 1000).toISOString();
     const batches = Math.ceil(t.itemCount / t.rule.batchSize);
     const states: string[] = [];
     for (let b = 0; b < batches; b++) {
@@ -486,10 +503,16 @@ async function task(ctx: Ctx, sub: string | undefined, rest: string[], values: V
       states.push(["open", "pending", "verified"][state] ?? "unknown");
     }
     ctx.out(
-      `task ${id}: ${t.itemCount} items in ${batches} batches of ${t.rule.batchSize}; ${t.cancelled ? "cancelled" : `deadline ${new Date(Number(t.deadline) * 1000).toISOString()}`}\n` +
+      `task ${id}: ${t.itemCount} items in ${batches} batches of ${t.rule.batchSize}; ${
+        phase === "closing"
+          ? `cancelled, closing at ${iso(t.closesAt)} (batches until then are still paid)`
+          : t.cancelled
+            ? `cancelled, closed at ${iso(t.closesAt)}`
+            : `deadline ${iso(t.deadline)}`
+      }\n` +
         `balance ${t.balance}, reserved ${t.reserved} (${t.token === zeroAddress ? "wei" : `token ${t.token}`})\n` +
         states.map((s, b) => `  batch ${b}: ${s}`).join("\n"),
-      { taskId: id, ...t, batches: states },
+      { taskId: id, ...t, phase, batches: states },
     );
     return EXIT.ok;
   }
@@ -539,6 +562,7 @@ async function batch(ctx: Ctx, sub: string | undefined, rest: string[], values: 
         fromBlock: BigInt(deployment.deployBlock),
       }),
       stored.workerGroupId,
+      id.commitment,
     );
     if (group.indexOf(id.commitment) < 0) {
       throw new InputError(

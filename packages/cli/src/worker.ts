@@ -69,6 +69,7 @@ async function workerContext(values: Values, taskId: bigint, identity: Identity,
       fromBlock: BigInt(c.deployment.deployBlock),
     }),
     stored.workerGroupId,
+    identity.commitment,
   );
   if (group.indexOf(identity.commitment) < 0) {
     throw new InputError(
@@ -279,6 +280,14 @@ export async function work(ctx: Ctx, values: Values): Promise<number> {
   try {
     for (const b of order) {
       if (done.length >= maxBatches) break;
+      // A cancelled (closing) task, or one about to close, gets no new batch: labels submitted too late
+      // would be shown to everyone unpaid.
+      const closing = await w.client.cannotStartBatch(taskId);
+      if (closing) {
+        log(`stopping: ${closing}`);
+        skipped.push({ batchIndex: b, reason: closing });
+        break;
+      }
       if ((await stateOf(b)) !== 0) continue;
       let fetched: FetchedBatch;
       try {

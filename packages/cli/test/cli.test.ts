@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { demoItems } from "@zklabel/core/demo";
 import { ROOT } from "../../../scripts/lib/process.ts";
-import { startTestChain, zklabel } from "../../../test/helpers/chain.ts";
+import { rpcCall, startTestChain, zklabel } from "../../../test/helpers/chain.ts";
 
 let dir: string;
 before(async () => {
@@ -309,8 +309,21 @@ describe("zklabel chain commands (Hardhat node)", () => {
     assert.match(notYours.stderr, /Only the task's requester may do this/);
     const cancelled = await zklabel(["task", "cancel", "1", "--account", "0", ...common]);
     assert.equal(cancelled.code, 0, cancelled.stderr);
-    assert.match(cancelled.stdout, /cancelled task 1: 64000000000000000 returned/);
-    assert.match((await zklabel(["task", "status", "1", ...common])).stdout, /cancelled/);
+    assert.match(
+      cancelled.stdout,
+      /cancelled task 1: it closes at .*batches submitted until then are still accepted and paid. Refund the 64000000000000000 left after that/,
+    );
+    assert.match((await zklabel(["task", "status", "1", ...common])).stdout, /cancelled, closing at/);
+    // During the notice period a refund is refused, in words; an hour later it returns the balance.
+    const early = await zklabel(["task", "refund", "1", "--account", "0", ...common]);
+    assert.equal(early.code, 1);
+    assert.match(early.stderr, /batches are accepted until its closing time/);
+    await rpcCall(chain.rpc, "evm_increaseTime", [3601]);
+    await rpcCall(chain.rpc, "evm_mine");
+    assert.match((await zklabel(["task", "status", "1", ...common])).stdout, /cancelled, closed at/);
+    const refunded = await zklabel(["task", "refund", "1", "--account", "0", ...common]);
+    assert.equal(refunded.code, 0, refunded.stderr);
+    assert.match(refunded.stdout, /refunded task 1: 64000000000000000 returned/);
 
     const nothing = await zklabel(["withdraw", "--account", "3", "--json", ...common]);
     assert.equal(nothing.code, 1);

@@ -7,11 +7,16 @@ import { type CircuitInfo, orderPublicSignals } from "./registry.ts";
 import { RULE_IDS, type RuleParams, ruleParamsHash, type TaskBinding, taskHash } from "./task.ts";
 import { taskFieldsInput, type WorkerContext, workerEnvelope } from "./worker.ts";
 
-/** Bits per packed classification label (LABEL_BITS in circuits/classification.circom): classes are < 32. */
+/**
+ * Bits per classification label: classLabelBits() in circuits/classification.circom,
+ * the one class width the circuit range-checks labels to and packs them with, and
+ * "labelBits" of the classification circuits in circuits/circuits.json
+ * (test/circuits/classification.test.ts checks that the three agree).
+ */
 export const CLASS_LABEL_BITS = 5;
 
-/** Largest class count the classification circuit supports (CLASS_BITS = 5). */
-export const MAX_CLASSES = 32;
+/** Largest class count the classification circuit supports: classes are < 2^CLASS_LABEL_BITS. */
+export const MAX_CLASSES = 2 ** CLASS_LABEL_BITS;
 
 /** Classification rule parameters: labels are < numClasses and set in allowedMask. */
 export interface ClassificationParams {

@@ -51,3 +51,51 @@ export const deploymentSchema = z.object({
 
 export type DeploymentFile = z.infer<typeof deploymentSchema>;
 export type DemoTask = z.infer<typeof demoTaskSchema>;
+
+/** A rule verifier entry as the escrow's registry holds it (IZkLabelEscrow.RuleVerifier). */
+export interface RuleEntry {
+  verifier: `0x${string}`;
+  batchSize: number;
+  datasetDepth: number;
+  publicInputCount: number;
+  batchVerifier: `0x${string}`;
+}
+
+/**
+ * The rule entry this deployment names for `ruleId`: what a requester is shown and what createTask
+ * must find in the registry (a registry swapped under the task makes it revert, RuleVerifierMismatch).
+ */
+export function expectedRuleEntry(
+  d: {
+    rules?: readonly {
+      ruleId: number;
+      verifier: string;
+      batchVerifier: string;
+      batchSize: number;
+      datasetDepth: number;
+      publicInputCount: number;
+    }[];
+  },
+  ruleId: number,
+): RuleEntry {
+  const r = d.rules?.find((x) => x.ruleId === ruleId);
+  if (!r) throw new Error(`this deployment names no verifier for rule ${ruleId}: update deployment.json`);
+  return {
+    verifier: r.verifier as `0x${string}`,
+    batchSize: r.batchSize,
+    datasetDepth: r.datasetDepth,
+    publicInputCount: r.publicInputCount,
+    batchVerifier: r.batchVerifier as `0x${string}`,
+  };
+}
+
+/** Whether two rule entries are the same (addresses compared case-insensitively). */
+export function sameRuleEntry(a: RuleEntry, b: RuleEntry): boolean {
+  return (
+    a.verifier.toLowerCase() === b.verifier.toLowerCase() &&
+    a.batchVerifier.toLowerCase() === b.batchVerifier.toLowerCase() &&
+    a.batchSize === b.batchSize &&
+    a.datasetDepth === b.datasetDepth &&
+    a.publicInputCount === b.publicInputCount
+  );
+}

@@ -1,5 +1,7 @@
 import { Identity } from "@semaphore-protocol/identity";
+import { Base8, mulPointEscalar } from "@zk-kit/baby-jubjub";
 import { poseidon2 } from "poseidon-lite";
+import { SUBGROUP_ORDER } from "./encryption.ts";
 
 export { Identity };
 
@@ -44,10 +46,36 @@ export function batchNullifier(secret: bigint, taskHash: bigint, batchIndex: big
  * The requester's label-encryption key pair for a task, derived from a wallet
  * signature over a fixed task-scoped message, so it never needs a backup.
  */
-export function requesterKeyFromSignature(signature: `0x${string}`): { skR: bigint; pkR: readonly [bigint, bigint] } {
+export function requesterKeyFromSignature(signature: `0x${string}`): RequesterKey {
   const id = new Identity(signature);
-  return { skR: id.secretScalar, pkR: [id.publicKey[0], id.publicKey[1]] };
+  return { skR: id.secretScalar, pkR: [id.publicKey[0], id.publicKey[1]], pkRDiv8: keyDiv8(id.secretScalar) };
 }
+
+/** A requester's label-encryption key pair, with the point the escrow checks its subgroup by. */
+export interface RequesterKey {
+  skR: bigint;
+  /** skR * Base8. */
+  pkR: readonly [bigint, bigint];
+  /** (skR / 8 mod l) * Base8, so that 8 * pkRDiv8 = pkR: createTask's proof that pkR has no small-order part. */
+  pkRDiv8: readonly [bigint, bigint];
+}
+
+/** (skR * 8^-1 mod l) * Base8: the point whose triple doubling is the public key skR * Base8. */
+export function keyDiv8(skR: bigint): readonly [bigint, bigint] {
+  const q = mulPointEscalar(Base8, (((skR % SUBGROUP_ORDER) * INV8) % SUBGROUP_ORDER) as bigint);
+  return [q[0], q[1]];
+}
+
+/** 8^-1 mod l (8 * INV8 = 1 mod l). */
+const INV8 = (() => {
+  let r = 1n;
+  let b = 8n;
+  for (let e = SUBGROUP_ORDER - 2n; e > 0n; e >>= 1n) {
+    if (e & 1n) r = (r * b) % SUBGROUP_ORDER;
+    b = (b * b) % SUBGROUP_ORDER;
+  }
+  return r;
+})();
 
 /** The message a requester signs to derive the encryption key of a task. */
 export function requesterKeyMessage(chainId: bigint, escrow: string, nonce: bigint): string {

@@ -1,6 +1,6 @@
 import { batchCount } from "./batch.ts";
 import type { Encrypted } from "./encryption.ts";
-import { assertField } from "./field.ts";
+import { assertField, SNARK_SCALAR_FIELD } from "./field.ts";
 import { type BatchSource, DatasetTree, datasetChunk, log2Exact, MAX_CHUNK } from "./merkle.ts";
 import { poseidon } from "./poseidon.ts";
 import type { CircuitInfo } from "./registry.ts";
@@ -18,17 +18,36 @@ export interface SensorParams {
   hi: number;
 }
 
+/**
+ * A committed reading. sensorLeaf commits 16-bit fixed-point values only, but a
+ * dataset built by other tools can commit any field element, and the worker
+ * side (provenSensorLabel, checkSensorLabels, sensorWorkerInput) takes what the
+ * circuit takes: an integer in [0, field modulus).
+ */
+export type SensorReading = number | bigint;
+
 export const sensorRuleParams = (p: SensorParams): RuleParams => [BigInt(p.lo), BigInt(p.hi), 0n, 0n];
 
+const is16Bit = (v: number) => Number.isInteger(v) && v >= 0 && v <= 0xffff;
+
 function checkReading(v: number, what: string) {
-  if (!Number.isInteger(v) || v < 0 || v > 0xffff)
-    throw new RangeError(`${what} must be a 16-bit fixed-point value 0..65535, got ${v}`);
+  if (!is16Bit(v)) throw new RangeError(`${what} must be a 16-bit fixed-point value 0..65535, got ${v}`);
 }
 
-/** Leaf of a sensor item: Poseidon of its T readings. */
+function fieldReading(v: SensorReading, what: string): bigint {
+  if (typeof v === "number" && !Number.isSafeInteger(v)) throw new RangeError(`${what} must be an integer, got ${v}`);
+  return assertField(BigInt(v), what);
+}
+
+/** Poseidon of a window's readings as field elements (no 16-bit check): what the circuit hashes. */
+function windowLeaf(readings: readonly SensorReading[]): bigint {
+  return poseidon(readings.map((v, j) => fieldReading(v, `reading ${j}`)));
+}
+
+/** Leaf of a sensor item: Poseidon of its T readings, each a 16-bit fixed-point value. */
 export function sensorLeaf(readings: readonly number[]): bigint {
   for (const [j, r] of readings.entries()) checkReading(r, `reading ${j}`);
-  return poseidon(readings.map(BigInt));
+  return windowLeaf(readings);
 }
 
 /** The dataset tree of sensor windows. */
@@ -40,28 +59,78 @@ export function sensorDatasetTree(
   return new DatasetTree(depth, windows.map(sensorLeaf), chunk);
 }
 
-/** The task's rule applied to one window: 1 iff some reading is outside [lo, hi]. */
+/** The task's rule applied to one window of 16-bit readings: 1 iff some reading is outside [lo, hi]. */
 export function sensorRule(readings: readonly number[], p: SensorParams): 0 | 1 {
   return readings.some((r) => r < p.lo || r > p.hi) ? 1 : 0;
 }
 
-/** Each label that disagrees with the rule, in words, numbered by dataset item. */
+const TWO16 = 1n << 16n;
+const TWO17 = 1n << 17n;
+
+/**
+ * How SensorRule compares the field element r with [lo, hi]: it decomposes
+ * r - lo + 2^16 and hi - r + 2^16 into 17 bits, whose bit 16 is r >= lo and
+ * r <= hi. undefined when a decomposition does not exist (no proof), else
+ * whether r is in [lo, hi].
+ */
+function circuitCompare(r: bigint, p: SensorParams): boolean | undefined {
+  const aboveLo = (r - BigInt(p.lo) + TWO16) % SNARK_SCALAR_FIELD;
+  const belowHi = (BigInt(p.hi) - r + TWO16 + SNARK_SCALAR_FIELD) % SNARK_SCALAR_FIELD;
+  if (aboveLo >= TWO17 || belowHi >= TWO17) return undefined;
+  return aboveLo >= TWO16 && belowHi >= TWO16;
+}
+
+/**
+ * The label SensorWorkerBatch proves for one window, exactly: 0 or 1, or null
+ * when no label can be proven. For 16-bit readings this is sensorRule. A reading
+ * that is not a 16-bit value (a dataset sensorLeaf did not build) is compared
+ * only when lo - 2^16 <= r < lo + 2^16 and hi - 2^16 < r <= hi + 2^16, r read
+ * as a signed integer (p - k as -k); it is then outside [lo, hi] and forces 1
+ * (the rule's label), and otherwise no label can be proven for its window.
+ */
+export function provenSensorLabel(readings: readonly SensorReading[], p: SensorParams): 0 | 1 | null {
+  if (!is16Bit(p.lo) || !is16Bit(p.hi)) return null; // the circuit range-checks both to 16 bits
+  let label: 0 | 1 = 0;
+  for (const [j, v] of readings.entries()) {
+    const inRange = circuitCompare(fieldReading(v, `reading ${j}`), p);
+    if (inRange === undefined) return null;
+    if (!inRange) label = 1;
+  }
+  return label;
+}
+
+/**
+ * Each label the circuit would refuse, in words, numbered by dataset item
+ * (firstItem + i): empty exactly when every label is the one provenSensorLabel
+ * gives for its window.
+ */
 export function checkSensorLabels(
   labels: readonly number[],
-  windows: readonly (readonly number[])[],
+  windows: readonly (readonly SensorReading[])[],
   p: SensorParams,
   firstItem = 0,
 ): string[] {
   const errors: string[] = [];
+  const badParams = !is16Bit(p.lo) || !is16Bit(p.hi);
   labels.forEach((label, i) => {
     const item = firstItem + i;
-    const want = sensorRule(windows[i], p);
+    if (badParams) {
+      errors.push(`item ${item}: lo = ${p.lo} and hi = ${p.hi} must be 16-bit values: no label can be proven`);
+      return;
+    }
+    const readings = windows[i].map((v, j) => fieldReading(v, `item ${item}: reading ${j}`));
+    const inRange = readings.map((r) => circuitCompare(r, p));
+    const far = inRange.indexOf(undefined);
+    const out = inRange.indexOf(false);
     if (label !== 0 && label !== 1) errors.push(`item ${item}: label ${label} is neither 0 (normal) nor 1 (anomaly)`);
-    else if (label !== want) {
-      const j = windows[i].findIndex((r) => r < p.lo || r > p.hi);
+    else if (far >= 0) {
       errors.push(
-        want === 1
-          ? `item ${item}: labeled normal but reading ${j} = ${windows[i][j]} is outside [${p.lo}, ${p.hi}]`
+        `item ${item}: reading ${far} = ${readings[far]} is not a 16-bit value and too far from [${p.lo}, ${p.hi}] to compare: no label can be proven`,
+      );
+    } else if (label !== (out >= 0 ? 1 : 0)) {
+      errors.push(
+        out >= 0
+          ? `item ${item}: labeled normal but reading ${out} = ${readings[out]} is outside [${p.lo}, ${p.hi}]`
           : `item ${item}: labeled anomaly but every reading is inside [${p.lo}, ${p.hi}]`,
       );
     }
@@ -73,7 +142,7 @@ export function checkSensorLabels(
 export interface SensorWorkerRequest extends WorkerContext {
   circuit: CircuitInfo;
   /** Every window of the dataset; or, with `slice`, only the windows of batch `batchIndex`. */
-  windows: readonly (readonly number[])[];
+  windows: readonly (readonly SensorReading[])[];
   /** The batch's slice of the dataset tree (what a vault serves) and the dataset's item count. */
   slice?: { source: BatchSource; itemCount: number };
   task: Omit<TaskBinding, "ruleParamsHash" | "datasetRoot">;
@@ -84,7 +153,12 @@ export interface SensorWorkerRequest extends WorkerContext {
   recipient: bigint;
 }
 
-/** Witness input and public signals of SensorWorkerBatch; refuses labels that disagree with the readings. */
+/**
+ * Witness input and public signals of SensorWorkerBatch; refuses exactly the
+ * labels the circuit refuses (checkSensorLabels). Readings are taken as the
+ * circuit takes them, any field element, so a committed window with readings
+ * outside 16 bits gets the label the circuit proves for it, or an error.
+ */
 export function sensorWorkerInput(r: SensorWorkerRequest): {
   input: Record<string, string | string[] | string[][]>;
   publicSignals: bigint[];
@@ -105,11 +179,11 @@ export function sensorWorkerInput(r: SensorWorkerRequest): {
   if (violations.length) throw new RangeError(violations.join("; "));
   assertField(r.salt, "salt");
 
-  const tree: BatchSource = r.slice?.source ?? sensorDatasetTree(DEPTH, r.windows, datasetChunk(N));
+  const tree: BatchSource = r.slice?.source ?? new DatasetTree(DEPTH, r.windows.map(windowLeaf), datasetChunk(N));
   if (r.slice) {
     const leaves = tree.batchLeaves(r.batchIndex, N);
     batch.forEach((w, i) => {
-      if (sensorLeaf(w) !== leaves[i])
+      if (windowLeaf(w) !== leaves[i])
         throw new RangeError(`item ${r.batchIndex * N + i}: its readings do not match the dataset`);
     });
   }
@@ -131,7 +205,7 @@ export function sensorWorkerInput(r: SensorWorkerRequest): {
   });
   const input = {
     ...shared.input,
-    readings: Array.from({ length: N }, (_, i) => (batch[i] ?? Array(T).fill(0)).map(s)),
+    readings: Array.from({ length: N }, (_, i) => (batch[i] ?? Array(T).fill(0)).map((v) => s(BigInt(v)))),
     labels: labels.map(s),
     pathSiblings: tree.batchPath(r.batchIndex, N).map(s),
   };

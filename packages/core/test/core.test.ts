@@ -7,6 +7,7 @@ import { DatasetTree, datasetChunk, rootFromItemProof, rootFromPath, zeroLadder 
 import { hash2, poseidon } from "../src/poseidon.ts";
 import { proofToWords, wordsToProof } from "../src/proof.ts";
 import { circuitInfo, namePublicSignals, orderPublicSignals } from "../src/registry.ts";
+import { checkSensorLabels, provenSensorLabel, sensorLeaf, sensorRule } from "../src/sensor.ts";
 import { workerPublicValues } from "../src/worker.ts";
 
 describe("field", () => {
@@ -104,6 +105,50 @@ describe("classification checks", () => {
     ]);
     assert.deepEqual(checkClassificationParams(p), []);
     assert.match(checkClassificationParams({ numClasses: 2, allowedMask: 0b100n })[0], /allows classes >= 2/);
+  });
+});
+
+describe("sensor checks", () => {
+  const p = { lo: 1000, hi: 3000 };
+  const P = SNARK_SCALAR_FIELD;
+  const window = (r: number | bigint) => [r, 1500, 2000];
+  it("16-bit readings: the label the circuit proves is the rule's", () => {
+    for (const r of [0, 999, 1000, 2000, 3000, 3001, 65535]) {
+      assert.equal(provenSensorLabel(window(r), p), sensorRule([r, 1500, 2000], p), `reading ${r}`);
+    }
+    assert.equal(provenSensorLabel([5, 6], { lo: 10, hi: 4 }), 1); // lo > hi: every window is an anomaly
+    assert.equal(provenSensorLabel([5], { lo: 70000, hi: 80000 }), null); // the circuit range-checks lo and hi
+  });
+  it("a reading outside 16 bits proves 1 within 2^16 of both bounds and nothing beyond", () => {
+    const cases: [bigint, 1 | null][] = [
+      [2n ** 16n, 1],
+      [2n ** 16n + 999n, 1], // lo + 2^16 - 1
+      [2n ** 16n + 1000n, null], // lo + 2^16
+      [P - 1n, 1], // -1
+      [P + 3000n - 2n ** 16n + 1n, 1], // hi - 2^16 + 1
+      [P + 3000n - 2n ** 16n, null], // hi - 2^16
+      [2n ** 200n, null],
+    ];
+    for (const [r, label] of cases) assert.equal(provenSensorLabel(window(r), p), label, `reading ${r}`);
+    // With hi = 65535 the window reaches hi + 2^16; with lo = 0 it starts at lo - 2^16 = -2^16.
+    assert.equal(provenSensorLabel([2n ** 16n + 40000n], { lo: 50000, hi: 65535 }), 1);
+    assert.equal(provenSensorLabel([P - 2n ** 16n], { lo: 0, hi: 0 }), null); // hi - 2^16 is excluded
+    assert.equal(provenSensorLabel([P - 2n ** 16n + 1n], { lo: 0, hi: 0 }), 1);
+    assert.throws(() => provenSensorLabel([P], p), /reading 0 must be an integer in \[0, field modulus\)/);
+    assert.throws(() => provenSensorLabel([1.5], p), /reading 0 must be an integer/);
+  });
+  it("the checker names the reading that leaves no label provable; commitments stay 16-bit", () => {
+    assert.deepEqual(
+      checkSensorLabels([1, 1, 0], [window(2n ** 16n + 999n), window(2n ** 16n + 1000n), window(P - 1n)], p, 7),
+      [
+        "item 8: reading 0 = 66536 is not a 16-bit value and too far from [1000, 3000] to compare: no label can be proven",
+        `item 9: labeled normal but reading 0 = ${P - 1n} is outside [1000, 3000]`,
+      ],
+    );
+    assert.deepEqual(checkSensorLabels([0], [[1]], { lo: 1, hi: 70000 }), [
+      "item 0: lo = 1 and hi = 70000 must be 16-bit values: no label can be proven",
+    ]);
+    assert.throws(() => sensorLeaf([65536]), /reading 0 must be a 16-bit fixed-point value 0..65535, got 65536/);
   });
 });
 

@@ -6,6 +6,11 @@ export const escrowAbi = [
         "internalType": "contract IWorkerGroups",
         "name": "groups_",
         "type": "address"
+      },
+      {
+        "internalType": "uint256",
+        "name": "ruleChangeDelay_",
+        "type": "uint256"
       }
     ],
     "stateMutability": "nonpayable",
@@ -307,23 +312,23 @@ export const escrowAbi = [
   {
     "inputs": [
       {
+        "internalType": "uint8",
+        "name": "ruleId",
+        "type": "uint8"
+      }
+    ],
+    "name": "NoRuleChangeScheduled",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "uint256",
         "name": "value",
         "type": "uint256"
       }
     ],
     "name": "NotInField",
-    "type": "error"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "address",
-        "name": "caller",
-        "type": "address"
-      }
-    ],
-    "name": "NotOwner",
     "type": "error"
   },
   {
@@ -359,8 +364,46 @@ export const escrowAbi = [
     "type": "error"
   },
   {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "owner",
+        "type": "address"
+      }
+    ],
+    "name": "OwnableInvalidOwner",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "account",
+        "type": "address"
+      }
+    ],
+    "name": "OwnableUnauthorizedAccount",
+    "type": "error"
+  },
+  {
     "inputs": [],
     "name": "ReentrancyGuardReentrantCall",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint8",
+        "name": "ruleId",
+        "type": "uint8"
+      },
+      {
+        "internalType": "uint256",
+        "name": "effectiveAt",
+        "type": "uint256"
+      }
+    ],
+    "name": "RuleChangeNotDue",
     "type": "error"
   },
   {
@@ -372,6 +415,27 @@ export const escrowAbi = [
       }
     ],
     "name": "RuleNotSupported",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint8",
+        "name": "ruleId",
+        "type": "uint8"
+      },
+      {
+        "internalType": "address",
+        "name": "registeredVerifier",
+        "type": "address"
+      },
+      {
+        "internalType": "address",
+        "name": "expectedVerifier",
+        "type": "address"
+      }
+    ],
+    "name": "RuleVerifierMismatch",
     "type": "error"
   },
   {
@@ -607,6 +671,25 @@ export const escrowAbi = [
         "internalType": "uint256",
         "name": "batchIndex",
         "type": "uint256"
+      }
+    ],
+    "name": "BatchSkipped",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "uint256",
+        "name": "taskId",
+        "type": "uint256"
+      },
+      {
+        "indexed": true,
+        "internalType": "uint256",
+        "name": "batchIndex",
+        "type": "uint256"
       },
       {
         "indexed": true,
@@ -726,6 +809,106 @@ export const escrowAbi = [
     "inputs": [
       {
         "indexed": true,
+        "internalType": "address",
+        "name": "previousOwner",
+        "type": "address"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "newOwner",
+        "type": "address"
+      }
+    ],
+    "name": "OwnershipTransferStarted",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "previousOwner",
+        "type": "address"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "newOwner",
+        "type": "address"
+      }
+    ],
+    "name": "OwnershipTransferred",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "uint8",
+        "name": "ruleId",
+        "type": "uint8"
+      }
+    ],
+    "name": "RuleVerifierChangeCancelled",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "uint8",
+        "name": "ruleId",
+        "type": "uint8"
+      },
+      {
+        "indexed": false,
+        "internalType": "address",
+        "name": "verifier",
+        "type": "address"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint16",
+        "name": "batchSize",
+        "type": "uint16"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint8",
+        "name": "datasetDepth",
+        "type": "uint8"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint8",
+        "name": "publicInputCount",
+        "type": "uint8"
+      },
+      {
+        "indexed": false,
+        "internalType": "address",
+        "name": "batchVerifier",
+        "type": "address"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "effectiveAt",
+        "type": "uint256"
+      }
+    ],
+    "name": "RuleVerifierScheduled",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
         "internalType": "uint8",
         "name": "ruleId",
         "type": "uint8"
@@ -776,7 +959,7 @@ export const escrowAbi = [
       {
         "indexed": false,
         "internalType": "uint256",
-        "name": "refunded",
+        "name": "closesAt",
         "type": "uint256"
       }
     ],
@@ -834,6 +1017,11 @@ export const escrowAbi = [
           {
             "internalType": "uint256[2]",
             "name": "pkR",
+            "type": "uint256[2]"
+          },
+          {
+            "internalType": "uint256[2]",
+            "name": "pkRDiv8",
             "type": "uint256[2]"
           },
           {
@@ -1019,6 +1207,19 @@ export const escrowAbi = [
   },
   {
     "inputs": [],
+    "name": "CANCEL_NOTICE",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
     "name": "MAX_CHALLENGE_WINDOW",
     "outputs": [
       {
@@ -1067,6 +1268,26 @@ export const escrowAbi = [
       }
     ],
     "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "acceptOwnership",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint8",
+        "name": "ruleId",
+        "type": "uint8"
+      }
+    ],
+    "name": "applyRuleVerifier",
+    "outputs": [],
+    "stateMutability": "nonpayable",
     "type": "function"
   },
   {
@@ -1155,6 +1376,19 @@ export const escrowAbi = [
   {
     "inputs": [
       {
+        "internalType": "uint8",
+        "name": "ruleId",
+        "type": "uint8"
+      }
+    ],
+    "name": "cancelRuleVerifierChange",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
         "components": [
           {
             "internalType": "address",
@@ -1184,6 +1418,11 @@ export const escrowAbi = [
           {
             "internalType": "uint256[2]",
             "name": "pkR",
+            "type": "uint256[2]"
+          },
+          {
+            "internalType": "uint256[2]",
+            "name": "pkRDiv8",
             "type": "uint256[2]"
           },
           {
@@ -1234,6 +1473,38 @@ export const escrowAbi = [
         ],
         "internalType": "struct IZkLabelEscrow.TaskParams",
         "name": "p",
+        "type": "tuple"
+      },
+      {
+        "components": [
+          {
+            "internalType": "address",
+            "name": "verifier",
+            "type": "address"
+          },
+          {
+            "internalType": "uint16",
+            "name": "batchSize",
+            "type": "uint16"
+          },
+          {
+            "internalType": "uint8",
+            "name": "datasetDepth",
+            "type": "uint8"
+          },
+          {
+            "internalType": "uint8",
+            "name": "publicInputCount",
+            "type": "uint8"
+          },
+          {
+            "internalType": "address",
+            "name": "batchVerifier",
+            "type": "address"
+          }
+        ],
+        "internalType": "struct IZkLabelEscrow.RuleVerifier",
+        "name": "expectedRule",
         "type": "tuple"
       }
     ],
@@ -1363,6 +1634,16 @@ export const escrowAbi = [
             "type": "uint8"
           },
           {
+            "internalType": "uint40",
+            "name": "closesAt",
+            "type": "uint40"
+          },
+          {
+            "internalType": "uint32",
+            "name": "acceptedItems",
+            "type": "uint32"
+          },
+          {
             "components": [
               {
                 "internalType": "address",
@@ -1474,6 +1755,19 @@ export const escrowAbi = [
     "type": "function"
   },
   {
+    "inputs": [],
+    "name": "pendingOwner",
+    "outputs": [
+      {
+        "internalType": "address",
+        "name": "",
+        "type": "address"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
     "inputs": [
       {
         "internalType": "uint256",
@@ -1484,6 +1778,26 @@ export const escrowAbi = [
     "name": "refund",
     "outputs": [],
     "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "renounceOwnership",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "ruleChangeDelay",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
     "type": "function"
   },
   {
@@ -1527,6 +1841,57 @@ export const escrowAbi = [
         "internalType": "struct IZkLabelEscrow.RuleVerifier",
         "name": "",
         "type": "tuple"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint8",
+        "name": "ruleId",
+        "type": "uint8"
+      }
+    ],
+    "name": "scheduledRuleVerifier",
+    "outputs": [
+      {
+        "components": [
+          {
+            "internalType": "address",
+            "name": "verifier",
+            "type": "address"
+          },
+          {
+            "internalType": "uint16",
+            "name": "batchSize",
+            "type": "uint16"
+          },
+          {
+            "internalType": "uint8",
+            "name": "datasetDepth",
+            "type": "uint8"
+          },
+          {
+            "internalType": "uint8",
+            "name": "publicInputCount",
+            "type": "uint8"
+          },
+          {
+            "internalType": "address",
+            "name": "batchVerifier",
+            "type": "address"
+          }
+        ],
+        "internalType": "struct IZkLabelEscrow.RuleVerifier",
+        "name": "rule",
+        "type": "tuple"
+      },
+      {
+        "internalType": "uint256",
+        "name": "effectiveAt",
+        "type": "uint256"
       }
     ],
     "stateMutability": "view",

@@ -3,7 +3,8 @@
  * requester, worker or relayer takes. Each write is simulated first, so a revert comes back
  * before anything is signed, as a ZkLabelError that says in words what went wrong.
  */
-import type { DeploymentFile } from "@zklabel/core/deployment";
+import { type DeploymentFile, type RuleEntry, sameRuleEntry } from "@zklabel/core/deployment";
+import { cannotStartBatch, cannotSubmit } from "@zklabel/core/lifecycle";
 import type { ProofWords } from "@zklabel/core/proof";
 import type { Account, Address, Chain, Hash, PublicClient, Transport, WalletClient } from "viem";
 import { zeroAddress } from "viem";
@@ -49,17 +50,32 @@ export class ZkLabelClient {
     this.groups = opts.contracts.groups as Address;
   }
 
-  /** Creates and funds a task from a resolved spec and a dataset manifest; returns its id. */
+  /**
+   * Creates and funds a task from a resolved spec and a dataset manifest; returns its id.
+   * `rule` is the verifier entry the requester was shown (core expectedRuleEntry of the deployment):
+   * it is checked against the registry first, and the escrow reverts if the registry holds another
+   * one when the transaction is mined (a registry swap cannot slip under the task).
+   */
   async createTask(args: {
     spec: ResolvedSpec;
     manifest: Manifest;
     pkR: readonly [bigint, bigint];
+    /** 8 * pkRDiv8 = pkR (core RequesterKey.pkRDiv8): the escrow's subgroup check. */
+    pkRDiv8: readonly [bigint, bigint];
+    rule: RuleEntry;
     goldRoot?: bigint;
     /** Amount to lock now (token units, e.g. wei); everything (itemCount * reward) when absent. */
     funding?: bigint;
     metadataHash?: `0x${string}`;
   }): Promise<{ taskId: bigint; hash: Hash }> {
     const s = args.spec;
+    const registered = await this.ruleEntry(s.ruleId);
+    if (!sameRuleEntry(registered, args.rule)) {
+      throw new ZkLabelError(
+        `could not create the task: the escrow's registry holds verifier ${registered.verifier} for rule ${s.ruleId}, not the ${args.rule.verifier} you were shown. The registry changed: check the new verifier and update the deployment file before posting.`,
+        "RuleVerifierMismatch",
+      );
+    }
     const funding = args.funding ?? s.rewardPerItem * BigInt(args.manifest.count);
     const hash = await this.write(
       {
@@ -74,6 +90,7 @@ export class ZkLabelClient {
             datasetRoot: BigInt(args.manifest.root),
             itemCount: args.manifest.count,
             pkR: args.pkR,
+            pkRDiv8: args.pkRDiv8,
             goldRoot: args.goldRoot ?? 0n,
             minAccuracy: s.minAccuracy,
             challengeWindow: s.challengeWindow,
@@ -84,6 +101,7 @@ export class ZkLabelClient {
             metadataURI: s.spec.metadataURI ?? "",
             metadataHash: args.metadataHash ?? `0x${"00".repeat(32)}`,
           },
+          args.rule,
         ],
         value: s.token === zeroAddress ? funding : 0n,
       },
@@ -107,8 +125,30 @@ export class ZkLabelClient {
     );
   }
 
+  /**
+   * Refuses (before anything is broadcast) a submission that could be mined after the task closes:
+   * its calldata would show the labels to the requester without pay (core lifecycle cannotSubmit).
+   */
+  async assertSubmittable(taskId: bigint): Promise<void> {
+    const [t, block] = await Promise.all([this.getTask(taskId), this.read(() => this.publicClient.getBlock())]);
+    const why = cannotSubmit(t, Number(block.timestamp));
+    if (why) {
+      throw new ZkLabelError(
+        `not submitted (your labels stay with you): ${why}.`,
+        t.cancelled ? "TaskCancelledAlready" : "TaskExpired",
+      );
+    }
+  }
+
+  /** Why no new batch of this task should be started now (core lifecycle cannotStartBatch), or undefined. */
+  async cannotStartBatch(taskId: bigint): Promise<string | undefined> {
+    const [t, block] = await Promise.all([this.getTask(taskId), this.read(() => this.publicClient.getBlock())]);
+    return cannotStartBatch(t, Number(block.timestamp));
+  }
+
   /** Submits one batch (the sender relays it and earns the proof's relayer fee). */
-  submitBatch(taskId: bigint, batchIndex: number, p: SubmittableProof): Promise<Hash> {
+  async submitBatch(taskId: bigint, batchIndex: number, p: SubmittableProof): Promise<Hash> {
+    await this.assertSubmittable(taskId);
     return this.write(
       {
         address: this.escrow,
@@ -120,8 +160,12 @@ export class ZkLabelClient {
     );
   }
 
-  /** Submits several batches of one task under one batch-verified check. */
-  submitBatches(taskId: bigint, batches: { batchIndex: number; proof: SubmittableProof }[]): Promise<Hash> {
+  /**
+   * Submits several batches of one task under one batch-verified check. Batches another transaction
+   * accepted first are skipped by the escrow (BatchSkipped events), not made to revert the rest.
+   */
+  async submitBatches(taskId: bigint, batches: { batchIndex: number; proof: SubmittableProof }[]): Promise<Hash> {
+    await this.assertSubmittable(taskId);
     return this.write(
       {
         address: this.escrow,
@@ -146,7 +190,29 @@ export class ZkLabelClient {
     );
   }
 
-  /** Requester: stops the task and refunds what is not reserved. */
+  /** The verifier entry the escrow's registry holds for a rule now (new tasks copy it). */
+  async ruleEntry(ruleId: number): Promise<RuleEntry> {
+    const r = await this.read(() =>
+      this.publicClient.readContract({
+        address: this.escrow,
+        abi: escrowAbi,
+        functionName: "ruleVerifier",
+        args: [ruleId],
+      }),
+    );
+    return {
+      verifier: r.verifier,
+      batchSize: r.batchSize,
+      datasetDepth: r.datasetDepth,
+      publicInputCount: r.publicInputCount,
+      batchVerifier: r.batchVerifier,
+    };
+  }
+
+  /**
+   * Requester: closes the task after the escrow's notice period (CANCEL_NOTICE): batches submitted
+   * until then are still accepted and paid; `refund` returns the rest after it.
+   */
   cancel(taskId: bigint): Promise<Hash> {
     return this.write(
       { address: this.escrow, abi: escrowAbi, functionName: "cancel", args: [taskId] },
@@ -154,7 +220,7 @@ export class ZkLabelClient {
     );
   }
 
-  /** Requester, after cancel or the deadline: refunds what is not reserved. */
+  /** Requester, once the task is closed (past its closing time after a cancel, or its deadline): refunds what is not reserved. */
   refund(taskId: bigint): Promise<Hash> {
     return this.write(
       { address: this.escrow, abi: escrowAbi, functionName: "refund", args: [taskId] },

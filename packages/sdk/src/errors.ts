@@ -13,7 +13,12 @@ import { groupsAbi } from "./abi-groups.ts";
  * Typed by the generated ABI: a new error in the contract fails the type check until it is described here.
  */
 const ESCROW_ERRORS: Record<ContractErrorName<typeof escrowAbi>, string> = {
-  NotOwner: "Only the escrow's owner may change the rule verifiers.",
+  OwnableUnauthorizedAccount: "Only the escrow's owner (or the pending owner, to accept) may do this.",
+  OwnableInvalidOwner: "The new owner address is empty: use renounceOwnership to give the registry up.",
+  RuleVerifierMismatch:
+    "The escrow's registry holds another verifier for this rule than the one you were shown (the deployment's): the registry changed, so nothing was posted. Check the new verifier and update the deployment file before posting.",
+  NoRuleChangeScheduled: "No replacement of this rule's verifier is scheduled.",
+  RuleChangeNotDue: "The scheduled replacement of this rule's verifier is not due yet.",
   InvalidRuleVerifier:
     "That verifier entry is not usable (no code, or a batch size or depth the escrow cannot handle).",
   RuleNotSupported: "The escrow has no verifier for this rule type yet.",
@@ -36,7 +41,8 @@ const ESCROW_ERRORS: Record<ContractErrorName<typeof escrowAbi>, string> = {
     "Gold settings do not fit together: a task with gold items needs a challenge window (up to 30 days) and a minimum accuracy of at most 100%; a task without them has neither.",
   UnknownWorkerGroup: "The task names a worker group that does not exist.",
   WrongPublicInputCount: "The proof has a different number of public inputs than the task's verifier takes.",
-  TaskCancelledAlready: "The requester cancelled this task, so it accepts no more batches or funds.",
+  TaskCancelledAlready:
+    "The requester cancelled this task: it takes no more funds, and no more batches once its closing time has passed.",
   TaskExpired: "The task's deadline has passed, so it accepts no more batches.",
   BatchOutOfRange: "This batch number is outside the task's dataset.",
   BatchAlreadyAccepted: "This batch has already been accepted and paid; pick another batch.",
@@ -55,7 +61,8 @@ const ESCROW_ERRORS: Record<ContractErrorName<typeof escrowAbi>, string> = {
   BatchNotPending: "This batch is not waiting to be finalized.",
   ChallengeWindowOpen: "The batch's challenge window has not ended yet.",
   NotRequester: "Only the task's requester may do this.",
-  TaskStillOpen: "The task is still open, so its funds cannot be refunded yet.",
+  TaskStillOpen:
+    "The task is still open (after a cancel, batches are accepted until its closing time), so its funds cannot be refunded yet.",
   NothingToWithdraw: "There is nothing to withdraw.",
   TransferFailed: "The payout transfer to the destination address failed.",
   ZeroAddress: "The destination address is empty.",
@@ -66,7 +73,9 @@ const ESCROW_ERRORS: Record<ContractErrorName<typeof escrowAbi>, string> = {
 /** Every custom error of WorkerGroups (and the LeanIMT library it uses) in words. */
 const GROUP_ERRORS: Record<ContractErrorName<typeof groupsAbi>, string> = {
   GroupNotFound: "This worker group does not exist.",
-  NotGroupAdmin: "Only the group's admin may change its members.",
+  NotGroupAdmin: "Only the group's admin may change its members or hand the role on.",
+  NotPendingGroupAdmin: "Only the address the admin offered the role to may accept it.",
+  GroupFull: "The group holds as many members as the circuits accept: an admin must remove one first.",
   LeafAlreadyExists: "This identity is already a member of the group.",
   LeafCannotBeZero: "An identity commitment cannot be zero.",
   LeafDoesNotExist: "This identity is not a member of the group.",

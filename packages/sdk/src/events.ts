@@ -78,12 +78,21 @@ export class EventReader {
   }
 }
 
-/** The membership changes of one group, from WorkerGroups' events, for groupFromEvents. */
-export function groupEventsOf(logs: readonly DecodedLog[], groupId: bigint): GroupEvent[] {
-  const out: GroupEvent[] = [];
+/**
+ * The membership changes of one group, from WorkerGroups' events, for groupFromEvents. The open
+ * group rolls over to a fresh tree when full (OpenGroupRolledOver): each generation is a tree of
+ * its own, and `generation` picks one (default: the current one).
+ */
+export function groupEventsOf(logs: readonly DecodedLog[], groupId: bigint, generation?: number): GroupEvent[] {
+  const generations: GroupEvent[][] = [[]];
   for (const log of logs) {
     const a = log.args as Record<string, bigint>;
+    if (log.eventName === "OpenGroupRolledOver") {
+      if (groupId === 0n) generations.push([]);
+      continue;
+    }
     if (a.groupId !== groupId) continue;
+    const out = generations[generations.length - 1];
     if (log.eventName === "MemberAdded") {
       out.push({ kind: "added", index: a.index, commitment: a.identityCommitment, root: a.root });
     } else if (log.eventName === "MemberUpdated") {
@@ -92,12 +101,24 @@ export function groupEventsOf(logs: readonly DecodedLog[], groupId: bigint): Gro
       out.push({ kind: "removed", index: a.index, root: a.root });
     }
   }
-  return out;
+  return generations[generation ?? generations.length - 1] ?? [];
 }
 
-/** A reader of WorkerGroups and the tree of one of its groups, rebuilt and checked root by root. */
-export async function readWorkerGroup(reader: EventReader, groupId: bigint) {
-  return groupFromEvents(groupEventsOf(await reader.read(), groupId));
+/**
+ * A reader of WorkerGroups and the tree of one of its groups, rebuilt and checked root by root:
+ * the tree that holds `member` (for the open group, the generation it joined; a full generation's
+ * final root stays valid for proofs), else the group's current tree.
+ */
+export async function readWorkerGroup(reader: EventReader, groupId: bigint, member?: bigint) {
+  const logs = await reader.read();
+  const current = groupFromEvents(groupEventsOf(logs, groupId));
+  if (member === undefined || groupId !== 0n || current.indexOf(member) >= 0) return current;
+  const generations = logs.filter((l) => l.eventName === "OpenGroupRolledOver").length;
+  for (let g = generations - 1; g >= 0; g--) {
+    const tree = groupFromEvents(groupEventsOf(logs, groupId, g));
+    if (tree.indexOf(member) >= 0) return tree;
+  }
+  return current;
 }
 
 /** An EventReader for a WorkerGroups contract. */

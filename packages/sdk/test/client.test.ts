@@ -2,12 +2,14 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { demoItems } from "@zklabel/core/demo";
+import { expectedRuleEntry } from "@zklabel/core/deployment";
 import { workerGroup } from "@zklabel/core/group";
 import { Identity } from "@zklabel/core/identity";
 import { deployedCircuit } from "@zklabel/core/registry";
 import { network } from "hardhat";
 import { deployZkLabel } from "../../../scripts/lib/deploy.ts";
 import { DEMO_REQUESTER_KEY, releaseSnarkjs } from "../../../test/helpers/classification.ts";
+import { escrowAbi } from "../src/abi-escrow.ts";
 import { ZkLabelClient, ZkLabelError } from "../src/client.ts";
 import { buildDataset } from "../src/dataset.ts";
 import { resolveTaskSpec } from "../src/spec.ts";
@@ -15,28 +17,33 @@ import { escrowReader, openSubmittedBatches, proveClassificationBatch, readTaskI
 
 after(releaseSnarkjs);
 
-const { viem } = await network.create();
+const { viem, networkHelpers } = await network.create();
 const publicClient = await viem.getPublicClient();
 const [requesterWallet, workerWallet] = await viem.getWalletClients();
 const circuit = deployedCircuit("classification");
 const dir = join(import.meta.dirname, "..", "..", "..", "build", "circuits", circuit.name);
 
+/** A fresh deployment, a requester's and a worker's client, and the 100-item demo dataset. */
+async function setup() {
+  const d = await deployZkLabel(viem);
+  const contracts = { escrow: d.escrow, groups: d.groups, chainId: d.chainId };
+  const requester = new ZkLabelClient({
+    publicClient: publicClient as never,
+    wallet: requesterWallet as never,
+    contracts,
+  });
+  const worker = new ZkLabelClient({ publicClient: publicClient as never, wallet: workerWallet as never, contracts });
+  const texts = demoItems(100).map((x) => x.text);
+  const { manifest } = buildDataset(
+    texts.map((t, i) => ({ name: `review ${i + 1}`, bytes: new TextEncoder().encode(t) })),
+    { depth: circuit.params.DEPTH, batchSize: circuit.params.N },
+  );
+  return { d, contracts, requester, worker, manifest };
+}
+
 describe("ZkLabelClient", () => {
   it("creates a task from a spec and a dataset, joins, submits, and turns every revert into words", async () => {
-    const d = await deployZkLabel(viem);
-    const contracts = { escrow: d.escrow, groups: d.groups, chainId: d.chainId };
-    const requester = new ZkLabelClient({
-      publicClient: publicClient as never,
-      wallet: requesterWallet as never,
-      contracts,
-    });
-    const worker = new ZkLabelClient({ publicClient: publicClient as never, wallet: workerWallet as never, contracts });
-
-    const texts = demoItems(100).map((x) => x.text);
-    const { manifest } = buildDataset(
-      texts.map((t, i) => ({ name: `review ${i + 1}`, bytes: new TextEncoder().encode(t) })),
-      { depth: circuit.params.DEPTH, batchSize: circuit.params.N },
-    );
+    const { d, contracts, requester, worker, manifest } = await setup();
     const block = await publicClient.getBlock();
     const spec = resolveTaskSpec(
       {
@@ -52,7 +59,13 @@ describe("ZkLabelClient", () => {
       },
       Number(block.timestamp),
     );
-    const { taskId } = await requester.createTask({ spec, manifest, pkR: DEMO_REQUESTER_KEY.pkR });
+    const { taskId } = await requester.createTask({
+      spec,
+      manifest,
+      pkR: DEMO_REQUESTER_KEY.pkR,
+      pkRDiv8: DEMO_REQUESTER_KEY.pkRDiv8,
+      rule: expectedRuleEntry(d, 1),
+    });
     assert.equal(taskId, 1n);
     assert.equal((await requester.getTask(taskId)).balance, spec.rewardPerItem * 100n);
 
@@ -129,5 +142,65 @@ describe("ZkLabelClient", () => {
     assert.deepEqual(opened[0].labels, labels, "the requester reads exactly the labels the worker proved");
     await worker.withdraw(workerWallet.account.address);
     assert.equal(await worker.credits(workerWallet.account.address), 0n);
+  });
+
+  it("refuses, before signing, a task against a registry that changed and a submission that could land after the close", async () => {
+    const { d, requester, worker, manifest } = await setup();
+    const spec = resolveTaskSpec(
+      {
+        title: "t",
+        instructions: "i",
+        rule: { type: "classification", classes: ["negative", "neutral", "positive"] },
+        reward: { perItem: "0.001" },
+        deadline: "7d",
+      },
+      Number((await publicClient.getBlock()).timestamp),
+    );
+    const key = { pkR: DEMO_REQUESTER_KEY.pkR, pkRDiv8: DEMO_REQUESTER_KEY.pkRDiv8 };
+    const shown = expectedRuleEntry(d, 1);
+    await assert.rejects(
+      requester.createTask({ spec, manifest, ...key, rule: { ...shown, verifier: d.groups as `0x${string}` } }),
+      (e: unknown) =>
+        e instanceof ZkLabelError && e.errorName === "RuleVerifierMismatch" && /registry changed/.test(e.message),
+    );
+    const { taskId } = await requester.createTask({ spec, manifest, ...key, rule: shown });
+    const me = new Identity("sdk client late worker");
+    await worker.joinOpenGroup(me.commitment);
+    const info = await readTaskInfo(
+      escrowReader({ client: publicClient as never, address: d.escrow, fromBlock: 0n }),
+      taskId,
+    );
+    const proof = await proveClassificationBatch({
+      task: info,
+      chainId: BigInt(d.chainId),
+      escrow: d.escrow as `0x${string}`,
+      dataset: manifest,
+      batchIndex: 1,
+      identity: me,
+      group: workerGroup([me.commitment]),
+      recipient: workerWallet.account.address,
+      salt: 7n,
+      labels: demoItems(100)
+        .slice(64)
+        .map((x) => x.sentiment),
+      artifacts: { wasm: join(dir, "main.wasm"), zkey: join(dir, "main.zkey") },
+    });
+    assert.equal(await worker.cannotStartBatch(taskId), undefined);
+    await requester.cancel(taskId);
+    assert.match((await worker.cannotStartBatch(taskId)) ?? "", /cancelled this task: it closes at/);
+    // Fifty seconds before the close: the labels would be public before the batch could be paid.
+    const t = await worker.getTask(taskId);
+    await networkHelpers.time.increaseTo(BigInt(t.closesAt) - 50n);
+    await assert.rejects(worker.submitBatch(taskId, 1, proof), (e: unknown) => {
+      assert.ok(e instanceof ZkLabelError);
+      assert.match(e.message, /^not submitted \(your labels stay with you\): the task closes at .* public without pay/);
+      return true;
+    });
+    const events = await publicClient.getContractEvents({
+      address: d.escrow as `0x${string}`,
+      abi: escrowAbi,
+      eventName: "BatchSubmitted",
+    });
+    assert.equal(events.length, 0, "nothing was broadcast");
   });
 });

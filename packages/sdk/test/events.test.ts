@@ -13,7 +13,7 @@ const ids = Array.from({ length: 9 }, (_, i) => new Identity(`sdk events ${i}`))
 describe("event reader", () => {
   it("pages through block ranges, rebuilds groups root by root, and reads only new blocks next time", async () => {
     const t3 = await viem.deployContract("PoseidonT3");
-    const groups = await viem.deployContract("WorkerGroups", [3600n], { libraries: { PoseidonT3: t3.address } });
+    const groups = await viem.deployContract("WorkerGroups", [3600n, 20], { libraries: { PoseidonT3: t3.address } });
     const fromBlock = await publicClient.getBlockNumber();
     for (const id of ids.slice(0, 5)) await groups.write.joinOpenGroup([id.commitment]);
     await groups.write.createGroup({ account: admin.account });

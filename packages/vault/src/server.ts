@@ -380,7 +380,12 @@ export function createVault(opts: VaultOptions) {
     if (pub.taskHash !== task.taskHash) throw new Refusal(403, "wrong_scope", `the proof is not for task ${taskId}`);
     const batches = Math.ceil(task.itemCount / task.batchSize);
     if (batchIndex >= batches) throw new Refusal(404, "no_batch", `task ${taskId} has batches 0..${batches - 1}`);
-    if (task.cancelled) throw new Refusal(410, "task_closed", `task ${taskId} is cancelled`);
+    if (task.cancelled)
+      throw new Refusal(
+        410,
+        "task_closed",
+        `task ${taskId} is cancelled: it takes no new batches (it closes after a notice period)`,
+      );
     if (task.deadline <= (await opts.chain.now()))
       throw new Refusal(410, "task_closed", `task ${taskId} is past its deadline`);
     const state = await opts.chain.batchState(taskId, batchIndex);

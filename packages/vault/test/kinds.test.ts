@@ -5,12 +5,14 @@
  * member downloads a batch with an access proof, the client re-checks it against the on-chain
  * root, and the slice proves and is accepted by the escrow.
  */
+
 import assert from "node:assert/strict";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { ACCESS_CIRCUIT } from "@zklabel/core/access";
+import { expectedRuleEntry } from "@zklabel/core/deployment";
 import { workerGroup } from "@zklabel/core/group";
 import { Identity } from "@zklabel/core/identity";
 import { sensorLeaf, sensorRule } from "@zklabel/core/sensor";
@@ -86,12 +88,16 @@ before(async () => {
     spec: spec({ type: "sensor", lo: LO, hi: HI }),
     manifest: sensorSet.manifest,
     pkR: DEMO_REQUESTER_KEY.pkR,
+    pkRDiv8: DEMO_REQUESTER_KEY.pkRDiv8,
+    rule: expectedRuleEntry(d, 3),
   });
   sensorTask = await readTaskInfo(reader, s.taskId);
   const b = await requester.createTask({
     spec: spec({ type: "bbox", classes: ["car", "bike", "bus"], allowed: ["car", "bike"], minWidth: 8, minHeight: 6 }),
     manifest: boxSet.manifest,
     pkR: DEMO_REQUESTER_KEY.pkR,
+    pkRDiv8: DEMO_REQUESTER_KEY.pkRDiv8,
+    rule: expectedRuleEntry(d, 2),
   });
   boxTask = await readTaskInfo(reader, b.taskId);
   vault = await startVault({

@@ -4,6 +4,7 @@
  * way a request can be wrong (replayed challenge, other batch, outsider's group, taken batch,
  * missing dataset, corrupted storage).
  */
+
 import assert from "node:assert/strict";
 import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -11,6 +12,7 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { ACCESS_CIRCUIT, accessInput } from "@zklabel/core/access";
 import { demoItems } from "@zklabel/core/demo";
+import { expectedRuleEntry } from "@zklabel/core/deployment";
 import { workerGroup } from "@zklabel/core/group";
 import { Identity, workerSecret } from "@zklabel/core/identity";
 import { DatasetTree } from "@zklabel/core/merkle";
@@ -79,10 +81,22 @@ before(async () => {
     now,
   );
   const reader = escrowReader({ client: publicClient as never, address: d.escrow, fromBlock: 0n });
-  const a = await requester.createTask({ spec, manifest: main.manifest, pkR: DEMO_REQUESTER_KEY.pkR });
+  const a = await requester.createTask({
+    spec,
+    manifest: main.manifest,
+    pkR: DEMO_REQUESTER_KEY.pkR,
+    pkRDiv8: DEMO_REQUESTER_KEY.pkRDiv8,
+    rule: expectedRuleEntry(d, 1),
+  });
   task = await readTaskInfo(reader, a.taskId);
   const other = dataset(70, "never uploaded");
-  const b = await requester.createTask({ spec, manifest: other.manifest, pkR: DEMO_REQUESTER_KEY.pkR });
+  const b = await requester.createTask({
+    spec,
+    manifest: other.manifest,
+    pkR: DEMO_REQUESTER_KEY.pkR,
+    pkRDiv8: DEMO_REQUESTER_KEY.pkRDiv8,
+    rule: expectedRuleEntry(d, 1),
+  });
   missingTask = await readTaskInfo(reader, b.taskId);
   storage = await EmbeddedStorage.open(join(dir, "store"));
   vault = await startVault({

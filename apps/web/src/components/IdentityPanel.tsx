@@ -177,7 +177,8 @@ export function IdentityPanel(props: {
               </button>
             ) : (
               <p className="small" data-testid="curated-group-note">
-                This task is for a curated group: send your commitment to the group's admin and ask to be added.
+                This task is for a curated group: send your commitment to the group's admin and ask to be added. The
+                admin decides who may work on it, its own identities included.
               </p>
             ))}
           {join.hash && props.member && (

@@ -19,13 +19,13 @@ export function shortHex(value: string, keep = 6): string {
   return value.length <= keep * 2 + 3 ? value : `${value.slice(0, keep + 2)}…${value.slice(-keep)}`;
 }
 
-/** What a task accepts now: open, cancelled by its requester, or past its deadline. */
-export type TaskStatus = "open" | "cancelled" | "expired";
+/** What a task accepts now: open, closing (cancelled, in its notice period), cancelled, or past its deadline. */
+export type TaskStatus = "open" | "closing" | "cancelled" | "expired";
 
-/** Whether a task is open, cancelled or expired at `nowSeconds`. */
+/** Whether a task is open, closing, cancelled or expired at `nowSeconds`. */
 export function taskStatus(t: TaskView, nowSeconds: number): TaskStatus {
-  if (t.cancelled) return "cancelled";
-  return Number(t.deadline) <= nowSeconds ? "expired" : "open";
+  if (t.cancelled) return nowSeconds <= Number(t.closesAt) ? "closing" : "cancelled";
+  return Number(t.deadline) < nowSeconds ? "expired" : "open";
 }
 
 /** The verifiers a task was created with (its copy of the rule registry entry), from its TaskCreated event. */

@@ -406,11 +406,11 @@ export function validatePostForm(
 
 /** A task's state in one word for a badge. */
 export function taskStatus(
-  t: { cancelled: boolean; batches: readonly { status: string }[] },
+  t: { cancelled: boolean; closesAt: bigint; batches: readonly { status: string }[] },
   deadline: bigint,
   nowMs: number,
-): "cancelled" | "complete" | "expired" | "open" {
-  if (t.cancelled) return "cancelled";
+): "cancelled" | "closing" | "complete" | "expired" | "open" {
+  if (t.cancelled) return t.closesAt >= BigInt(Math.floor(nowMs / 1000)) ? "closing" : "cancelled";
   if (t.batches.every((b) => b.status === "verified")) return "complete";
   if (deadline < BigInt(Math.floor(nowMs / 1000))) return "expired";
   return "open";

@@ -52,6 +52,8 @@ export interface TaskView {
   /** TaskFunded amounts added up (creation and top-ups). */
   funded: bigint;
   cancelled: boolean;
+  /** Unix seconds: the last second batches are accepted (the deadline, or a cancel's notice end). */
+  closesAt: bigint;
   /** Paid out so far (BatchVerified amounts). */
   spent: bigint;
   batches: BatchView[];
@@ -111,6 +113,7 @@ export function tasksFromLogs(logs: readonly DecodedLog[]): TaskView[] {
         created: log,
         funded: 0n,
         cancelled: false,
+        closesAt: BigInt(raw.deadline),
         spent: 0n,
         batches: Array.from({ length: batchCount }, (_, b) => ({
           index: b,
@@ -135,6 +138,7 @@ export function tasksFromLogs(logs: readonly DecodedLog[]): TaskView[] {
         break;
       case "TaskCancelled":
         t.cancelled = true;
+        t.closesAt = log.args.closesAt as bigint;
         break;
       case "BatchSubmitted":
         if (b) {

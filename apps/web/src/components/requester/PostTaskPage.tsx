@@ -1,5 +1,6 @@
 "use client";
 
+import { expectedRuleEntry, sameRuleEntry } from "@zklabel/core/deployment";
 import { requesterKeyFromSignature, requesterKeyMessage } from "@zklabel/core/identity";
 import { RULE_IDS } from "@zklabel/core/task";
 import { escrowAbi } from "@zklabel/sdk/abi-escrow";
@@ -14,6 +15,7 @@ import { type Address, erc20Abi, type Hash, parseUnits, zeroAddress } from "viem
 import { useBalance, useConfig, useReadContract } from "wagmi";
 import { readContract, signMessage, simulateContract, writeContract } from "wagmi/actions";
 import { useDeployment } from "@/components/AppShell";
+import { shortAddress } from "@/lib/format";
 import {
   type CheckedForm,
   confirmTx,
@@ -131,7 +133,12 @@ export function PostTaskPage() {
   const abort = useRef<AbortController | null>(null);
   /** Work already done for this form, reused when posting again after a failure. */
   const cache = useRef<{
-    key?: { address: Address; nonce: bigint; pkR: readonly [bigint, bigint] };
+    key?: {
+      address: Address;
+      nonce: bigint;
+      pkR: readonly [bigint, bigint];
+      pkRDiv8: readonly [bigint, bigint];
+    };
     gold?: { k: string; goldRoot: bigint; openings: GoldOpenings; record: GoldRecord; warning: string | null };
     uploaded: Set<string>;
   }>({ uploaded: new Set() });
@@ -141,6 +148,13 @@ export function PostTaskPage() {
   const token = useTokenInfo(tokenAddress, d.chainId);
   const classes = useMemo(() => parseClassLines(form.classesText), [form.classesText]);
   const circuit = circuitForRule(form.rule);
+  const shownRule = useMemo(() => {
+    try {
+      return expectedRuleEntry(d, RULE_IDS[form.rule]);
+    } catch {
+      return undefined;
+    }
+  }, [d, form.rule]);
   const hasVerifier = circuit !== undefined;
   const batchSize = circuit?.params.N ?? d.batchSize;
   const depth = circuit?.params.DEPTH ?? d.datasetDepth;
@@ -292,7 +306,8 @@ export function PostTaskPage() {
           account,
           message: requesterKeyMessage(BigInt(d.chainId), d.escrow, nonce),
         });
-        key = { address: account, nonce, pkR: requesterKeyFromSignature(signature).pkR };
+        const derived = requesterKeyFromSignature(signature);
+        key = { address: account, nonce, pkR: derived.pkR, pkRDiv8: derived.pkRDiv8 };
         cache.current.key = key;
       }
 
@@ -373,6 +388,21 @@ export function PostTaskPage() {
       }
 
       go("create");
+      // The verifier shown in the summary is the one createTask requires: a registry that holds
+      // another one (changed by its owner) makes the transaction revert instead of binding the task to it.
+      const rule = expectedRuleEntry(d, r.ruleId);
+      const registered = await readContract(config, {
+        address: d.escrow as Address,
+        abi: escrowAbi,
+        functionName: "ruleVerifier",
+        args: [r.ruleId],
+        chainId: d.chainId,
+      });
+      if (!sameRuleEntry(registered, rule)) {
+        throw new Error(
+          `the escrow's registry now holds verifier ${registered.verifier} for this rule, not ${rule.verifier} shown here: its owner changed it. Nothing was posted; reload the page to see the current deployment before posting.`,
+        );
+      }
       const meta = encodeTaskMetadata({
         version: 1,
         title: r.spec.title,
@@ -393,6 +423,7 @@ export function PostTaskPage() {
             datasetRoot: BigInt(m.root),
             itemCount: m.count,
             pkR: [key.pkR[0], key.pkR[1]],
+            pkRDiv8: [key.pkRDiv8[0], key.pkRDiv8[1]],
             goldRoot,
             minAccuracy: r.minAccuracy,
             challengeWindow: r.challengeWindow,
@@ -403,6 +434,7 @@ export function PostTaskPage() {
             metadataURI: meta.uri,
             metadataHash: meta.hash,
           },
+          rule,
         ],
         value: tok.isEth ? amount : 0n,
         account,
@@ -765,6 +797,11 @@ export function PostTaskPage() {
                   aria-describedby={described("workerGroup")}
                   onChange={(e) => set("workerGroup", e.target.value)}
                 />
+                {form.workerGroup.trim() !== "" && form.workerGroup.trim() !== "0" && (
+                  <span className="small muted" data-testid="curated-group-power">
+                    A curated group&apos;s admin decides who may work on this task, and can add identities of their own.
+                  </span>
+                )}
                 {errorEl("workerGroup")}
               </label>
             </div>
@@ -800,11 +837,28 @@ export function PostTaskPage() {
                   <dt>Signature</dt>
                   <dd>1, free (your label key)</dd>
                 </div>
+                {shownRule && (
+                  <div>
+                    <dt>Verifier</dt>
+                    <dd>
+                      <code data-testid="post-verifier" title={shownRule.verifier}>
+                        {shortAddress(shownRule.verifier)}
+                      </code>
+                    </dd>
+                  </div>
+                )}
               </dl>
+              {shownRule && (
+                <p className="small muted">
+                  The task is bound to this verifier: if the escrow&apos;s registry holds another one when the
+                  transaction is mined, it reverts and nothing is posted.
+                </p>
+              )}
               <p className="small muted">
                 Plus gas in ETH (creating a task uses about 0.7 M gas
                 {form.token === "test" ? ", approving about 50 k" : ""}). Workers are paid per verified item from the
-                locked amount; what is not spent comes back when you cancel.
+                locked amount; what is not spent comes back after the deadline, or one hour after you cancel (batches
+                submitted in that hour are still paid).
                 {form.goldOn ? " Batches are paid after their challenge window." : " Batches are paid on acceptance."}
               </p>
               {address && walletFunds !== undefined && (

@@ -219,7 +219,7 @@ function TaskManage({ task: t, onChanged }: { task: TaskView; onChanged(): void 
             account={address}
             isRequester={isRequester}
             blocked={blocked}
-            expired={t.deadline < BigInt(Math.floor(now / 1000))}
+            closed={t.closesAt < BigInt(Math.floor(now / 1000))}
             onChanged={changed}
           />
           {t.info.goldRoot !== 0n && <GoldCard task={t} />}
@@ -237,7 +237,8 @@ function MoneyCard(props: {
   account: Address | undefined;
   isRequester: boolean;
   blocked: string | null;
-  expired: boolean;
+  /** Past closesAt (the deadline, or a cancel's notice end): the unreserved balance can be refunded. */
+  closed: boolean;
   onChanged(): void;
 }) {
   const t = props.task;
@@ -262,7 +263,7 @@ function MoneyCard(props: {
       {
         done:
           kind === "cancel"
-            ? `Task cancelled: ${formatAmount(amount, props.token)} went back to your wallet.`
+            ? "Task cancelled: it closes in one hour. Batches submitted until then are paid; refund the rest after that."
             : `Refunded ${formatAmount(amount, props.token)} to your wallet.`,
         onSent() {
           setConfirming(false);
@@ -273,7 +274,8 @@ function MoneyCard(props: {
   }
 
   const cannot = props.blocked ?? (props.isRequester ? null : "Only the account that posted the task can do this.");
-  const canRefund = (t.cancelled || props.expired) && (props.balance ?? 0n) > 0n;
+  const canRefund = props.closed && (props.balance ?? 0n) > 0n;
+  const closesAt = new Date(Number(t.closesAt) * 1000).toLocaleString();
   return (
     <section className="card" aria-labelledby="money-heading">
       <h2 id="money-heading">Money</h2>
@@ -330,7 +332,13 @@ function MoneyCard(props: {
           {cannot}
         </p>
       )}
-      {t.cancelled && !done && <p className="small muted">This task is cancelled: it accepts no more batches.</p>}
+      {t.cancelled && !done && (
+        <p className="small muted" data-testid="task-closes">
+          {props.closed
+            ? "This task is cancelled and closed: it accepts no more batches."
+            : `This task is cancelled: it closes at ${closesAt}. Batches submitted until then are still paid; the unreserved balance can be refunded after that.`}
+        </p>
+      )}
       {done && (
         <p className="ok small" role="status" data-testid="money-done">
           {done}
@@ -350,11 +358,13 @@ function MoneyCard(props: {
       >
         <h2 id="cancel-heading">Cancel task #{t.id.toString()}?</h2>
         <p>
-          The task stops at once: no more batches are accepted.{" "}
+          Workers stop starting new batches at once; batches already on their way are still accepted and paid for one
+          more hour (a cancel cannot be used to take labels that were submitted without paying for them). After that
+          hour the task closes and what is left of{" "}
           <strong data-testid="cancel-refund" data-wei={props.balance?.toString() ?? ""}>
             {fmt(props.balance)}
           </strong>{" "}
-          (the unreserved balance) comes back to your wallet in the same transaction.
+          (the unreserved balance) can be refunded to your wallet.
         </p>
         {pending > 0 && (
           <p>
@@ -379,7 +389,7 @@ function MoneyCard(props: {
             disabled={busy !== null}
             onClick={() => void send("cancel")}
           >
-            {busy === "cancel" ? "Cancelling…" : `Cancel and refund ${fmt(props.balance)}`}
+            {busy === "cancel" ? "Cancelling…" : "Cancel the task"}
           </button>
         </div>
       </dialog>

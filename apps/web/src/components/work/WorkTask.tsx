@@ -2,6 +2,7 @@
 
 import { type Box, checkBoxLabels } from "@zklabel/core/bbox";
 import { checkClassificationLabels } from "@zklabel/core/classification";
+import { cannotStartBatch, cannotSubmit, taskPhase } from "@zklabel/core/lifecycle";
 import { checkSensorLabels } from "@zklabel/core/sensor";
 import { escrowAbi } from "@zklabel/sdk/abi-escrow";
 import { describeError } from "@zklabel/sdk/errors";
@@ -10,7 +11,7 @@ import { useParams } from "next/navigation";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { Address, Hash } from "viem";
 import { useConfig, useConnection, useWriteContract } from "wagmi";
-import { simulateContract, waitForTransactionReceipt } from "wagmi/actions";
+import { getBlock, simulateContract, waitForTransactionReceipt } from "wagmi/actions";
 import { useDeployment } from "@/components/AppShell";
 import { IdentityPanel } from "@/components/IdentityPanel";
 import { duration, eth, megabytes } from "@/lib/format";
@@ -182,7 +183,13 @@ function Workspace({ task }: { task: TaskView }) {
   const vaultUrl = task.metadata?.vault;
 
   const id = useWorkerIdentity();
-  const group = useWorkerGroup(d.groups as Address, task.workerGroupId, BigInt(d.deployBlock), d.chainId);
+  const group = useWorkerGroup(
+    d.groups as Address,
+    task.workerGroupId,
+    BigInt(d.deployBlock),
+    d.chainId,
+    id.identity?.commitment,
+  );
   const member =
     id.identity && group.group
       ? group.group.indexOf(id.identity.commitment) >= 0
@@ -372,6 +379,10 @@ function Workspace({ task }: { task: TaskView }) {
     update(startedAt, { phase: "submitting", provingMs: proof.timings.provingMs });
     let hash: Hash | undefined;
     try {
+      // Broadcasting shows the ciphertext to everyone: never when the task may close before it is mined.
+      const latest = await getBlock(config, { chainId: d.chainId });
+      const late = cannotSubmit(task, Number(latest.timestamp));
+      if (late) throw new Error(`Not submitted, your labels are kept: ${late}.`);
       const call = {
         address: escrow,
         abi: escrowAbi,
@@ -415,7 +426,9 @@ function Workspace({ task }: { task: TaskView }) {
       : run?.phase === "done"
         ? 1
         : undefined;
-  const closed = task.cancelled || chainNow > task.deadline;
+  // A cancelled task still takes batches until it closes (the notice period), but none is started then.
+  const phase = taskPhase(task, Number(chainNow));
+  const startBlocked = cannotStartBatch(task, Number(chainNow));
 
   return (
     <>
@@ -425,10 +438,21 @@ function Workspace({ task }: { task: TaskView }) {
         </p>
       )}
       <TaskHeader task={task} classes={classes} allowedMask={rule === "sensor" ? 3n : params.allowedMask} />
-      {closed && (
+      {phase === "closing" && (
+        <p className="note" role="status" data-testid="task-closing">
+          The requester cancelled this task: it closes at {new Date(Number(task.closesAt) * 1000).toLocaleString()}.
+          Batches submitted before then are still accepted and paid; no new batch can be opened.
+        </p>
+      )}
+      {phase === "closed" && (
         <p className="note" role="status">
           {task.cancelled ? "The requester cancelled this task." : "This task's deadline has passed."} No more batches
           are accepted.
+        </p>
+      )}
+      {phase === "open" && startBlocked && (
+        <p className="note" role="status">
+          {startBlocked[0].toUpperCase() + startBlocked.slice(1)}.
         </p>
       )}
       {!circuitForRule(task.rule) && (
@@ -478,7 +502,7 @@ function Workspace({ task }: { task: TaskView }) {
                 type="button"
                 className="btn primary"
                 data-testid="open-batch"
-                disabled={fetchBlocker !== null || busy || closed}
+                disabled={fetchBlocker !== null || busy || startBlocked !== undefined}
                 onClick={() => void openBatch()}
               >
                 Open batch {batch}

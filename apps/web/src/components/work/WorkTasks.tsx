@@ -1,5 +1,6 @@
 "use client";
 
+import { cannotStartBatch } from "@zklabel/core/lifecycle";
 import Link from "next/link";
 import { zeroAddress } from "viem";
 import { duration, eth } from "@/lib/format";
@@ -7,9 +8,12 @@ import { circuitForRule, RULE_LABELS, type TaskView, timeLeft, useChainNow, useT
 import { estimatedProvingMs } from "@/lib/work";
 import "./work.css";
 
-/** Whether a task still takes work: open, before its deadline, with an open batch. */
+/**
+ * Whether a task still takes new work: not cancelled, not about to close (core lifecycle
+ * cannotStartBatch), with an open batch.
+ */
 export const isOpenForWork = (t: TaskView, now: bigint) =>
-  !t.cancelled && t.deadline > now && t.batches.some((b) => b.status === "open");
+  cannotStartBatch(t, Number(now)) === undefined && t.batches.some((b) => b.status === "open");
 
 /** The open tasks a worker can pick, with pay per item and the estimated proving time per batch. */
 export function WorkTasks({ heading = "Open tasks" }: { heading?: string }) {

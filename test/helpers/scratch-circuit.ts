@@ -1,0 +1,43 @@
+/**
+ * Compiles a small circuit given as source text, the way scripts/circuits/build.ts
+ * compiles the registry's (circom2 --O2, library paths "." and node_modules), into
+ * build/scratch-circuits/<hash of the source and circom version>/, once: the tests
+ * of the test helpers use it to build circuits that are wrong on purpose.
+ */
+import { createHash } from "node:crypto";
+import { mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { join, relative } from "node:path";
+import { ROOT, run } from "../../scripts/lib/process.ts";
+import type { CircuitFiles } from "./soundness.ts";
+
+export async function scratchCircuit(source: string): Promise<CircuitFiles & { sym: string }> {
+  const circom = join(ROOT, "node_modules", "circom2");
+  const version = JSON.parse(await readFile(join(circom, "package.json"), "utf8")).version as string;
+  const key = createHash("sha256").update(`circom2 ${version}\n${source}`).digest("hex").slice(0, 16);
+  const dir = join(ROOT, "build", "scratch-circuits", key);
+  const files = { wasm: join(dir, "main_js", "main.wasm"), r1cs: join(dir, "main.r1cs"), sym: join(dir, "main.sym") };
+  if (await stat(join(dir, "done")).catch(() => null)) return files;
+  const tmp = `${dir}.tmp-${process.pid}`;
+  await rm(tmp, { recursive: true, force: true });
+  await mkdir(tmp, { recursive: true });
+  await writeFile(join(tmp, "main.circom"), source);
+  // circom2 refuses paths with "..": run it from the repository root with relative paths.
+  await run(process.execPath, [
+    join(circom, "cli.js"),
+    relative(ROOT, join(tmp, "main.circom")),
+    "--r1cs",
+    "--wasm",
+    "--sym",
+    "--O2",
+    "-l",
+    ".",
+    "-l",
+    "node_modules",
+    "-o",
+    relative(ROOT, tmp),
+  ]);
+  await writeFile(join(tmp, "done"), "");
+  await rm(dir, { recursive: true, force: true });
+  await rename(tmp, dir);
+  return files;
+}
