@@ -210,6 +210,7 @@ contract EscrowInvariantsTest is TestBase {
         vm.prank(REQUESTER);
         token.approve(address(escrow), type(uint256).max);
         uint256[3] memory gold = [uint256(0), 4242, 0];
+        IZkLabelEscrow.RuleVerifier memory rule = escrow.ruleVerifier(1);
         for (uint256 t = 0; t < 3; t++) {
             IZkLabelEscrow.TaskParams memory p;
             p.token = t == 2 ? address(token) : address(0);
@@ -226,7 +227,7 @@ contract EscrowInvariantsTest is TestBase {
             p.deadline = uint64(block.timestamp + 30 days);
             p.funding = 64 gwei;
             vm.prank(REQUESTER);
-            escrow.createTask{value: p.token == address(0) ? p.funding : 0}(p, escrow.ruleVerifier(1));
+            escrow.createTask{value: p.token == address(0) ? p.funding : 0}(p, rule);
         }
         handler = new EscrowHandler(escrow, token, REQUESTER, f.proofs);
         targets.push(address(handler));

@@ -43,6 +43,7 @@ export function useWorkerGroup(
       // The current tree must have the chain's current root; a full open-group generation's final
       // root must still be one the chain accepts.
       const valid =
+        group.size === 0 ||
         group.root === chainRoot ||
         (client !== undefined &&
           (await client.readContract({
@@ -51,7 +52,7 @@ export function useWorkerGroup(
             functionName: "isValidRoot",
             args: [groupId, group.root],
           })));
-      if (group.size > 0 && !valid) {
+      if (!valid) {
         throw new Error(
           `the group rebuilt from events has root ${group.root}, the chain reports ${chainRoot}: reload the page`,
         );
