@@ -6,8 +6,9 @@
  */
 import { createHash } from "node:crypto";
 import { mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
-import { join, relative } from "node:path";
-import { ROOT, run } from "../../scripts/lib/process.ts";
+import { join } from "node:path";
+import { compileCircom } from "../../scripts/circuits/circom.ts";
+import { ROOT } from "../../scripts/lib/process.ts";
 import type { CircuitFiles } from "./soundness.ts";
 
 export async function scratchCircuit(source: string): Promise<CircuitFiles & { sym: string }> {
@@ -21,21 +22,7 @@ export async function scratchCircuit(source: string): Promise<CircuitFiles & { s
   await rm(tmp, { recursive: true, force: true });
   await mkdir(tmp, { recursive: true });
   await writeFile(join(tmp, "main.circom"), source);
-  // circom2 refuses paths with "..": run it from the repository root with relative paths.
-  await run(process.execPath, [
-    join(circom, "cli.js"),
-    relative(ROOT, join(tmp, "main.circom")),
-    "--r1cs",
-    "--wasm",
-    "--sym",
-    "--O2",
-    "-l",
-    ".",
-    "-l",
-    "node_modules",
-    "-o",
-    relative(ROOT, tmp),
-  ]);
+  await compileCircom(join(tmp, "main.circom"), tmp);
   await writeFile(join(tmp, "done"), "");
   await rm(dir, { recursive: true, force: true });
   await rename(tmp, dir);

@@ -41,6 +41,33 @@ async function setup() {
   return { d, contracts, requester, worker, manifest };
 }
 
+/** The demo labels of batch 1 (items 65-100). */
+const batchOneLabels = () =>
+  demoItems(100)
+    .slice(64)
+    .map((x) => x.sentiment);
+
+/** What proveClassificationBatch needs for batch 1 of the demo task, proven by `me` alone in its group. */
+function batchOne(
+  d: { chainId: number; escrow: string },
+  info: Awaited<ReturnType<typeof readTaskInfo>>,
+  manifest: Awaited<ReturnType<typeof setup>>["manifest"],
+  me: Identity,
+) {
+  return {
+    task: info,
+    chainId: BigInt(d.chainId),
+    escrow: d.escrow as `0x${string}`,
+    dataset: manifest,
+    batchIndex: 1,
+    identity: me,
+    group: workerGroup([me.commitment]),
+    recipient: workerWallet.account.address,
+    salt: 99n,
+    artifacts: { wasm: join(dir, "main.wasm"), zkey: join(dir, "main.zkey") },
+  };
+}
+
 describe("ZkLabelClient", () => {
   it("creates a task from a spec and a dataset, joins, submits, and turns every revert into words", async () => {
     const { d, contracts, requester, worker, manifest } = await setup();
@@ -75,21 +102,8 @@ describe("ZkLabelClient", () => {
     const info = await readTaskInfo(reader, taskId);
     assert.equal(info.itemCount, 100);
     assert.equal(info.batchSize, 64);
-    const labels = demoItems(100)
-      .slice(64)
-      .map((x) => x.sentiment);
-    const common = {
-      task: info,
-      chainId: BigInt(d.chainId),
-      escrow: d.escrow as `0x${string}`,
-      dataset: manifest,
-      batchIndex: 1,
-      identity: me,
-      group: workerGroup([me.commitment]),
-      recipient: workerWallet.account.address,
-      salt: 99n,
-      artifacts: { wasm: join(dir, "main.wasm"), zkey: join(dir, "main.zkey") },
-    };
+    const labels = batchOneLabels();
+    const common = batchOne(d, info, manifest, me);
     await assert.rejects(
       proveClassificationBatch({ ...common, labels: labels.map((l, i) => (i === 2 ? 3 : l)) }),
       /item 66: class 3 is not allowed in this task/,
@@ -170,21 +184,7 @@ describe("ZkLabelClient", () => {
       escrowReader({ client: publicClient as never, address: d.escrow, fromBlock: 0n }),
       taskId,
     );
-    const proof = await proveClassificationBatch({
-      task: info,
-      chainId: BigInt(d.chainId),
-      escrow: d.escrow as `0x${string}`,
-      dataset: manifest,
-      batchIndex: 1,
-      identity: me,
-      group: workerGroup([me.commitment]),
-      recipient: workerWallet.account.address,
-      salt: 7n,
-      labels: demoItems(100)
-        .slice(64)
-        .map((x) => x.sentiment),
-      artifacts: { wasm: join(dir, "main.wasm"), zkey: join(dir, "main.zkey") },
-    });
+    const proof = await proveClassificationBatch({ ...batchOne(d, info, manifest, me), labels: batchOneLabels() });
     assert.equal(await worker.cannotStartBatch(taskId), undefined);
     await requester.cancel(taskId);
     assert.match((await worker.cannotStartBatch(taskId)) ?? "", /cancelled this task: it closes at/);
