@@ -1,15 +1,17 @@
+import { ZkLabelError } from "./errors.ts";
 import { assertField } from "./field.ts";
 
 /**
  * Items in batch `batchIndex` of a dataset of `itemCount` items at batch size
  * `n` (n, except for the last batch), checked against the number of labels given.
  */
-export function batchCount(itemCount: number, n: number, batchIndex: number, labelCount: number): number {
+export function batchItemCount(itemCount: number, n: number, batchIndex: number, labelCount: number): number {
   const count = Math.min(n, itemCount - batchIndex * n);
   if (!Number.isInteger(batchIndex) || batchIndex < 0 || count <= 0) {
-    throw new RangeError(`batch ${batchIndex} is outside the dataset`);
+    throw new ZkLabelError("invalid_input", `batch ${batchIndex} is outside the dataset`);
   }
-  if (labelCount !== count) throw new RangeError(`batch ${batchIndex} has ${count} items, got ${labelCount} labels`);
+  if (labelCount !== count)
+    throw new ZkLabelError("invalid_input", `batch ${batchIndex} has ${count} items, got ${labelCount} labels`);
   return count;
 }
 
@@ -45,9 +47,13 @@ export const MAX_RELAYER_FEE_BPS = 10_000;
  */
 export function recipientWord(recipient: string | bigint, relayerFeeBps = 0): bigint {
   const address = BigInt(recipient);
-  if (address <= 0n || address >= 1n << 160n) throw new RangeError(`recipient ${recipient} is not a non-zero address`);
+  if (address <= 0n || address >= 1n << 160n)
+    throw new ZkLabelError("invalid_input", `recipient ${recipient} is not a non-zero address`);
   if (!Number.isInteger(relayerFeeBps) || relayerFeeBps < 0 || relayerFeeBps > MAX_RELAYER_FEE_BPS) {
-    throw new RangeError(`relayer fee must be 0..${MAX_RELAYER_FEE_BPS} basis points, got ${relayerFeeBps}`);
+    throw new ZkLabelError(
+      "invalid_input",
+      `relayer fee must be 0..${MAX_RELAYER_FEE_BPS} basis points, got ${relayerFeeBps}`,
+    );
   }
   return address | (BigInt(relayerFeeBps) << 160n);
 }

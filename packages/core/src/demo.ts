@@ -1,4 +1,4 @@
-import type { ClassificationParams } from "./classification.ts";
+import type { ClassificationParams } from "./rules/classification.ts";
 import { contentHash } from "./field.ts";
 import { requesterKeyFromSignature } from "./identity.ts";
 

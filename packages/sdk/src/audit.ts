@@ -3,10 +3,11 @@
  * transaction's calldata and verified again, locally, against the verification key; the event
  * and the escrow's storage must agree with it.
  */
+
+import { workerPublicValues } from "@zklabel/core/envelope";
 import type { ProofWords } from "@zklabel/core/proof";
 import { wordsToProof } from "@zklabel/core/proof";
 import type { CircuitInfo } from "@zklabel/core/registry";
-import { workerPublicValues } from "@zklabel/core/worker";
 import * as snarkjs from "snarkjs";
 import { decodeFunctionData, type PublicClient } from "viem";
 import { escrowAbi } from "./abi-escrow.ts";

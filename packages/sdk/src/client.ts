@@ -1,28 +1,18 @@
 /**
  * The contract client (browser and Node, on viem): every escrow and worker-group action a
  * requester, worker or relayer takes. Each write is simulated first, so a revert comes back
- * before anything is signed, as a ZkLabelError that says in words what went wrong.
+ * before anything is signed, as a ContractError that says in words what went wrong.
  */
 import { type DeploymentFile, type RuleEntry, sameRuleEntry } from "@zklabel/core/deployment";
 import { cannotStartBatch, cannotSubmit } from "@zklabel/core/lifecycle";
 import type { ProofWords } from "@zklabel/core/proof";
 import type { Account, Address, Chain, Hash, PublicClient, Transport, WalletClient } from "viem";
-import { zeroAddress } from "viem";
+import { decodeEventLog, erc20Abi, type TransactionReceipt, zeroAddress } from "viem";
 import { escrowAbi } from "./abi-escrow.ts";
 import { groupsAbi } from "./abi-groups.ts";
 import type { Manifest } from "./dataset.ts";
-import { describeError } from "./errors.ts";
+import { ContractError, describeError } from "./errors.ts";
 import type { ResolvedSpec } from "./spec.ts";
-
-/** A failed contract call or wallet request, in words; `errorName` is the contract's custom error, if any. */
-export class ZkLabelError extends Error {
-  override name = "ZkLabelError";
-  readonly errorName: string | undefined;
-  constructor(message: string, errorName: string | undefined, options?: { cause?: unknown }) {
-    super(message, options);
-    this.errorName = errorName;
-  }
-}
 
 type Wallet = WalletClient<Transport, Chain | undefined, Account>;
 
@@ -35,7 +25,7 @@ export interface SubmittableProof {
   publicSignals: readonly bigint[];
 }
 
-/** zkLabel's contracts on viem: every write simulated first, every failure a ZkLabelError in words. */
+/** zkLabel's contracts on viem: every write simulated first, every failure a ContractError in words. */
 export class ZkLabelClient {
   readonly publicClient: PublicClient;
   readonly wallet: Wallet | undefined;
@@ -71,7 +61,7 @@ export class ZkLabelClient {
     const s = args.spec;
     const registered = await this.ruleEntry(s.ruleId);
     if (!sameRuleEntry(registered, args.rule)) {
-      throw new ZkLabelError(
+      throw new ContractError(
         `could not create the task: the escrow's registry holds verifier ${registered.verifier} for rule ${s.ruleId}, not the ${args.rule.verifier} you were shown. The registry changed: check the new verifier and update the deployment file before posting.`,
         "RuleVerifierMismatch",
       );
@@ -108,13 +98,57 @@ export class ZkLabelClient {
       "create the task",
     );
     const receipt = await this.publicClient.waitForTransactionReceipt({ hash });
-    const taskId = receipt.logs
-      .filter((l) => l.address.toLowerCase() === this.escrow.toLowerCase())
-      .map((l) => l.topics[1])
-      .find((t) => t !== undefined);
-    if (taskId === undefined)
-      throw new ZkLabelError(`the task was created (${hash}) but its id was not in the receipt`, undefined);
-    return { taskId: BigInt(taskId), hash };
+    return { taskId: taskIdFromReceipt(receipt, this.escrow), hash };
+  }
+
+  /** The number of worker groups (ids 0 to count - 1; 0 is the open group). */
+  groupCount(): Promise<bigint> {
+    return this.read(() =>
+      this.publicClient.readContract({ address: this.groups, abi: groupsAbi, functionName: "groupCount" }),
+    );
+  }
+
+  /** What `account` holds of `token` (zero address = ETH). */
+  balanceOf(account: Address, token: Address = zeroAddress): Promise<bigint> {
+    return this.read(() =>
+      token === zeroAddress
+        ? this.publicClient.getBalance({ address: account })
+        : this.publicClient.readContract({ address: token, abi: erc20Abi, functionName: "balanceOf", args: [account] }),
+    );
+  }
+
+  /** Approves the escrow to take `amount` of `token` from the wallet, unless it may already. */
+  async approveEscrow(token: Address, amount: bigint): Promise<Hash | null> {
+    const owner = this.wallet?.account.address;
+    if (owner) {
+      const allowance = await this.read(() =>
+        this.publicClient.readContract({
+          address: token,
+          abi: erc20Abi,
+          functionName: "allowance",
+          args: [owner, this.escrow],
+        }),
+      );
+      if (allowance >= amount) return null;
+    }
+    return this.write(
+      { address: token, abi: erc20Abi, functionName: "approve", args: [this.escrow, amount] },
+      "approve the escrow to take the task's funding",
+    );
+  }
+
+  /** Tops a task up by `amount` (token units); ETH tasks send it as value. */
+  topUp(taskId: bigint, amount: bigint, eth: boolean): Promise<Hash> {
+    return this.write(
+      {
+        address: this.escrow,
+        abi: escrowAbi,
+        functionName: "topUp",
+        args: [taskId, amount],
+        value: eth ? amount : 0n,
+      },
+      "top the task up",
+    );
   }
 
   /** Adds the caller's identity commitment to the open worker group. */
@@ -133,7 +167,7 @@ export class ZkLabelClient {
     const [t, block] = await Promise.all([this.getTask(taskId), this.read(() => this.publicClient.getBlock())]);
     const why = cannotSubmit(t, Number(block.timestamp));
     if (why) {
-      throw new ZkLabelError(
+      throw new ContractError(
         `not submitted (your labels stay with you): ${why}.`,
         t.cancelled ? "TaskCancelledAlready" : "TaskExpired",
       );
@@ -260,26 +294,43 @@ export class ZkLabelClient {
       return await f();
     } catch (e) {
       const d = describeError(e);
-      throw new ZkLabelError(d.message, d.errorName, { cause: e });
+      throw new ContractError(d.message, d.errorName, { cause: e, code: d.code });
     }
   }
 
-  /** Simulates, then sends and waits for a successful receipt; every failure becomes a ZkLabelError. */
+  /** Simulates, then sends and waits for a successful receipt; every failure becomes a ContractError. */
   private async write(call: Record<string, unknown>, what: string): Promise<Hash> {
     const wallet = this.wallet;
     if (!wallet)
-      throw new ZkLabelError(`cannot ${what}: this client has no wallet (it was made for reading)`, undefined);
+      throw new ContractError(`cannot ${what}: this client has no wallet (it was made for reading)`, undefined, {
+        code: "no_wallet",
+      });
     try {
       const { request } = await this.publicClient.simulateContract({ ...call, account: wallet.account } as never);
       const hash = await wallet.writeContract(request as never);
       const receipt = await this.publicClient.waitForTransactionReceipt({ hash });
       if (receipt.status !== "success")
-        throw new ZkLabelError(`could not ${what}: transaction ${hash} reverted`, undefined);
+        throw new ContractError(`could not ${what}: transaction ${hash} reverted`, undefined);
       return hash;
     } catch (e) {
-      if (e instanceof ZkLabelError) throw e;
+      if (e instanceof ContractError) throw e;
       const d = describeError(e);
-      throw new ZkLabelError(`could not ${what}: ${d.message}`, d.errorName, { cause: e });
+      throw new ContractError(`could not ${what}: ${d.message}`, d.errorName, { cause: e, code: d.code });
     }
   }
+}
+
+/** The id of the task a createTask transaction made, from its TaskCreated event. */
+export function taskIdFromReceipt(receipt: TransactionReceipt, escrow: Address): bigint {
+  for (const l of receipt.logs) {
+    if (l.address.toLowerCase() !== escrow.toLowerCase()) continue;
+    try {
+      const e = decodeEventLog({ abi: escrowAbi, data: l.data, topics: l.topics });
+      if (e.eventName === "TaskCreated") return e.args.taskId;
+    } catch {}
+  }
+  throw new ContractError(
+    `transaction ${receipt.transactionHash} created no task: it has no TaskCreated event of escrow ${escrow}`,
+    undefined,
+  );
 }

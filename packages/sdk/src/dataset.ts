@@ -2,58 +2,39 @@
  * Datasets and manifests (browser and Node): items become leaves, the leaves a dataset tree, and
  * the manifest records every item's name and hash (and what the rule reads of it) with the root
  * the task commits to. A manifest lets anyone re-check the root and find an item by its bytes.
- * Three kinds of dataset, one per rule (docs/protocol.md, "Task"):
+ * Each rule module says how its items become leaves (packages/core/src/rules/); the kinds:
  *  - "content" (classification): leaf = the item's content hash;
  *  - "box" (bounding boxes): items are images; pairs of (content hash, width·2^16 + height) hash
  *    into the tree's bottom nodes;
  *  - "sensor" (sensor range): items are windows of 16 readings; leaf = Poseidon(readings).
  */
-import { boxDatasetTree } from "@zklabel/core/bbox";
+import { ZkLabelError } from "@zklabel/core/errors";
 import { contentHash } from "@zklabel/core/field";
-import { DatasetTree, datasetChunk } from "@zklabel/core/merkle";
-import { sensorLeaf } from "@zklabel/core/sensor";
-import { RULE_IDS } from "@zklabel/core/task";
+import { typeFromName } from "@zklabel/core/items";
+import type { DatasetTree } from "@zklabel/core/merkle";
+import {
+  type BatchShape,
+  DATASET_KINDS,
+  type DatasetKind,
+  type ItemFacts,
+  kindRule,
+  ruleById,
+} from "@zklabel/core/rules";
 import { z } from "zod";
-import { imageSize, parseSensorWindow, typeFromName } from "./items.ts";
 
-/** The kinds of dataset, one per rule. */
-export const DATASET_KINDS = ["content", "box", "sensor"] as const;
-/** A dataset kind. */
-export type DatasetKind = (typeof DATASET_KINDS)[number];
+export { DATASET_KINDS, type DatasetKind, type ItemFacts };
 
-/** The dataset kind a rule reads (rule ids: 1 classification, 2 bounding box, 3 sensor range). */
-export const kindOfRule = (ruleId: number): DatasetKind =>
-  ruleId === RULE_IDS.bbox ? "box" : ruleId === RULE_IDS.sensor ? "sensor" : "content";
-
-/** What the tree needs of one item. */
-export interface ItemFacts {
-  contentHash: bigint;
-  /** Sensor windows: Poseidon of the readings. */
-  leaf?: bigint;
-  /** Box images: pixel size. */
-  width?: number;
-  height?: number;
-  /** Sensor windows: the readings. */
-  readings?: number[];
-}
+/** The dataset kind a rule reads; a clear error for a rule id this version does not know. */
+export const kindOfRule = (ruleId: number): DatasetKind => ruleById(ruleId).datasetKind;
 
 /** Reads what a dataset of `kind` needs of an item's bytes; throws a DatasetError naming the item. */
 export function itemFacts(kind: DatasetKind, name: string, bytes: Uint8Array, type?: string): ItemFacts {
-  const facts: ItemFacts = { contentHash: contentHash(bytes) };
   try {
-    if (kind === "sensor") {
-      facts.readings = parseSensorWindow(bytes, name);
-      facts.leaf = sensorLeaf(facts.readings);
-    } else if (kind === "box") {
-      const size = imageSize(bytes, type ?? "");
-      facts.width = size.width;
-      facts.height = size.height;
-    }
+    return kindRule(kind).itemFacts(bytes, type ?? "", name);
   } catch (e) {
     const m = e instanceof Error ? e.message : String(e);
     throw new DatasetError(m.includes(name) ? m : `${name}: ${m}`);
   }
-  return facts;
 }
 
 /** The dataset tree of `kind` over the items' facts. */
@@ -63,38 +44,15 @@ export function datasetTree(
   batchSize: number,
   items: readonly ItemFacts[],
 ): DatasetTree {
-  if (kind === "box") {
-    return boxDatasetTree(
-      depth,
-      items.map((x) => ({ contentHash: x.contentHash, width: x.width ?? 0, height: x.height ?? 0 })),
-      datasetChunk(batchSize / 2),
-    );
-  }
-  if (kind === "sensor") {
-    return new DatasetTree(
-      depth,
-      items.map((x) => {
-        if (x.leaf === undefined) throw new DatasetError("a sensor item has no leaf (Poseidon of its readings)");
-        return x.leaf;
-      }),
-      datasetChunk(batchSize),
-    );
-  }
-  return new DatasetTree(
-    depth,
-    items.map((x) => x.contentHash),
-    datasetChunk(batchSize),
-  );
+  return kindRule(kind).datasetTree(depth, batchSize, items);
 }
 
 /** Where a batch sits in a tree of `kind`: its leaves per batch, the tree's depth and bottom chunk. */
-export function batchShape(kind: DatasetKind, depth: number, batchSize: number) {
-  return kind === "box"
-    ? { leaves: batchSize / 2, depth: depth - 1, chunk: datasetChunk(batchSize / 2) }
-    : { leaves: batchSize, depth, chunk: datasetChunk(batchSize) };
-}
+export const batchShape = (kind: DatasetKind, depth: number, batchSize: number): BatchShape =>
+  kindRule(kind).batchShape(depth, batchSize);
 
-const manifestFacts = (x: Manifest["items"][number]): ItemFacts => ({
+/** What a manifest entry says of an item, as the rules read it. */
+export const manifestFacts = (x: Manifest["items"][number]): ItemFacts => ({
   contentHash: BigInt(x.contentHash),
   leaf: x.leaf === undefined ? undefined : BigInt(x.leaf),
   width: x.width,
@@ -140,8 +98,11 @@ export const manifestSchema = z.object({
 export type Manifest = z.infer<typeof manifestSchema>;
 
 /** A dataset problem in words: which item, what is wrong, what to do. */
-export class DatasetError extends Error {
+export class DatasetError extends ZkLabelError {
   override name = "DatasetError";
+  constructor(message: string) {
+    super("invalid_dataset", message);
+  }
 }
 
 const toHex = (x: bigint) => `0x${x.toString(16)}`;
@@ -217,12 +178,11 @@ export function checkManifest(json: unknown): { manifest: Manifest; tree: Datase
       `the manifest's chunk ${m.chunk} does not fit a ${kind} dataset with batches of ${m.batchSize}`,
     );
   }
-  const missing = m.items.findIndex((x) =>
-    kind === "sensor" ? x.leaf === undefined : kind === "box" ? x.width === undefined || x.height === undefined : false,
-  );
+  const needs = kindRule(kind).manifestFields;
+  const missing = m.items.findIndex((x) => needs.some((f) => x[f] === undefined));
   if (missing >= 0) {
     throw new DatasetError(
-      `item ${missing} ("${m.items[missing].name}") lacks ${kind === "sensor" ? "its leaf" : "its width and height"}, which a ${kind} dataset needs`,
+      `item ${missing + 1} ("${m.items[missing].name}") lacks its ${needs.join(" and ")}, which a ${kind} dataset needs`,
     );
   }
   const tree = datasetTree(kind, m.depth, m.batchSize, m.items.map(manifestFacts));

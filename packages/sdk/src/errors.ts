@@ -1,3 +1,4 @@
+import { type ErrorCode, ZkLabelError } from "@zklabel/core/errors";
 import {
   BaseError,
   type ContractErrorName,
@@ -86,8 +87,31 @@ const GROUP_ERRORS: Record<ContractErrorName<typeof groupsAbi>, string> = {
 const WORDS: Record<string, string> = { ...GROUP_ERRORS, ...ESCROW_ERRORS };
 const isKnownError = (name: string) => Object.hasOwn(WORDS, name);
 
-/** A failed wallet or contract call (escrow or worker groups), described for the worker. */
-export function describeError(e: unknown): { message: string; errorName?: string } {
+export {
+  ERROR_CODES,
+  type ErrorCode,
+  errorCode,
+  errorKind,
+  RuleViolationError,
+  ZkLabelError,
+} from "@zklabel/core/errors";
+
+/**
+ * A failed contract call or wallet request, in words. `errorName` is the contract's custom error
+ * when it reverted with one (code "contract_reverted"); "wallet_rejected" when the person said
+ * no in their wallet; "chain" for everything else on the way (RPC, a reverted receipt).
+ */
+export class ContractError extends ZkLabelError {
+  override name = "ContractError";
+  readonly errorName: string | undefined;
+  constructor(message: string, errorName: string | undefined, options?: { cause?: unknown; code?: ErrorCode }) {
+    super(options?.code ?? (errorName ? "contract_reverted" : "chain"), message, options);
+    this.errorName = errorName;
+  }
+}
+
+/** A failed wallet or contract call (escrow or worker groups), described for the worker, with its code. */
+export function describeError(e: unknown): { message: string; errorName?: string; code: ErrorCode } {
   if (e instanceof BaseError) {
     const reverted = e.walk((x) => x instanceof ContractFunctionRevertedError);
     if (reverted instanceof ContractFunctionRevertedError) {
@@ -104,14 +128,17 @@ export function describeError(e: unknown): { message: string; errorName?: string
         const args = decoded?.args?.length ? `(${decoded.args.map(String).join(", ")})` : "";
         return {
           errorName: name,
+          code: "contract_reverted",
           message: `${isKnownError(name) ? WORDS[name] : "The contract refused the call."} [${name}${args}]`,
         };
       }
-      if (reverted.reason) return { message: `The contract refused the call: ${reverted.reason}` };
+      if (reverted.reason)
+        return { code: "contract_reverted", message: `The contract refused the call: ${reverted.reason}` };
     }
     if (e.walk((x) => x instanceof UserRejectedRequestError))
-      return { message: "You rejected the request in your wallet." };
-    return { message: e.shortMessage || e.message };
+      return { code: "wallet_rejected", message: "You rejected the request in your wallet." };
+    return { code: "chain", message: e.shortMessage || e.message };
   }
-  return { message: e instanceof Error ? e.message : String(e) };
+  if (e instanceof ZkLabelError) return { code: e.code, message: e.message };
+  return { code: "chain", message: e instanceof Error ? e.message : String(e) };
 }

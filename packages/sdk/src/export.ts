@@ -1,40 +1,39 @@
 /**
- * Writing decrypted labels out: JSONL and CSV for any task (one row per item), and COCO
- * (instances JSON) for bounding-box tasks, the format detection tools read.
+ * Writing decrypted labels out, for any rule: JSONL and CSV (one row per item, with the rule's
+ * own columns), and COCO instances JSON for rules whose labels are boxes.
  */
-import type { Box } from "@zklabel/core/bbox";
+import { ZkLabelError } from "@zklabel/core/errors";
+import type { AnyRule } from "@zklabel/core/rules";
 import type { Manifest } from "./dataset.ts";
 
-/** One labeled item. */
+/** One labeled item: where it is, then the rule's columns (label and class name first). */
 export interface LabelRow {
   index: number;
   name: string;
   contentHash: string;
-  /** Class number. */
-  label: number;
-  /** Class name, when the task's metadata names its classes. */
-  className?: string;
+  label: string | number;
+  className?: string | number;
+  [field: string]: string | number | undefined;
 }
+
+/** Opened batches as export takes them. */
+type Batches = readonly { batchIndex: number; labels: readonly unknown[] }[];
 
 /** Rows for every item of the opened batches, in item order. */
 export function labelRows(
-  batches: readonly { batchIndex: number; labels: readonly number[] }[],
+  rule: AnyRule,
+  batches: Batches,
   batchSize: number,
   manifest: Manifest | null,
-  classes?: readonly string[],
+  classes: readonly string[] = [],
 ): LabelRow[] {
   return batches
     .flatMap((b) =>
       b.labels.map((label, i) => {
         const index = b.batchIndex * batchSize + i;
         const item = manifest?.items[index];
-        return {
-          index,
-          name: item?.name ?? "",
-          contentHash: item?.contentHash ?? "",
-          label,
-          ...(classes?.[label] !== undefined ? { className: classes[label] } : {}),
-        };
+        const fields = rule.exportFields(label, classes) as { label: string | number };
+        return { index, name: item?.name ?? "", contentHash: item?.contentHash ?? "", ...fields };
       }),
     )
     .sort((a, b) => a.index - b.index);
@@ -48,43 +47,42 @@ export function toJsonl(rows: readonly LabelRow[]): string {
 const csvField = (x: string | number) =>
   /[",\n\r]/.test(String(x)) ? `"${String(x).replaceAll('"', '""')}"` : String(x);
 
-/** CSV with a header row (RFC 4180 quoting). */
+/** CSV with a header row (RFC 4180 quoting): index, name, contentHash, label, className, then the rule's other columns. */
 export function toCsv(rows: readonly LabelRow[]): string {
-  const lines = ["index,name,contentHash,label,className"];
-  for (const r of rows)
-    lines.push([r.index, r.name, r.contentHash, r.label, r.className ?? ""].map(csvField).join(","));
+  const columns = ["index", "name", "contentHash", "label", "className"];
+  for (const r of rows) for (const k of Object.keys(r)) if (!columns.includes(k)) columns.push(k);
+  const lines = [columns.join(",")];
+  for (const r of rows) lines.push(columns.map((c) => csvField(r[c] ?? "")).join(","));
   return `${lines.join("\n")}\n`;
 }
 
-/** An image of a bounding-box task with its box label. */
-export interface BoxRow {
-  index: number;
-  name: string;
-  width: number;
-  height: number;
-  box: Box;
-}
+/** Whether the rule's labels export as COCO. */
+export const exportsCoco = (rule: AnyRule): boolean => rule.toCoco !== undefined;
 
-/**
- * COCO instances JSON for a bounding-box task: one image and one annotation per item (image id
- * = item index + 1, category id = class number + 1, since COCO ids start at 1).
- */
-export function toCoco(rows: readonly BoxRow[], classes: readonly string[]): string {
-  const coco = {
-    info: { description: "zkLabel bounding boxes", version: "1.0" },
-    images: rows.map((r) => ({ id: r.index + 1, file_name: r.name, width: r.width, height: r.height })),
-    annotations: rows.map((r) => ({
-      id: r.index + 1,
-      image_id: r.index + 1,
-      category_id: r.box.cls + 1,
-      bbox: [r.box.x, r.box.y, r.box.w, r.box.h],
-      area: r.box.w * r.box.h,
-      iscrowd: 0,
-    })),
-    categories: classes.map((name, i) => ({ id: i + 1, name, supercategory: "object" })),
-  };
-  for (const r of rows) {
-    if (r.box.cls >= classes.length) throw new RangeError(`item ${r.index}: class ${r.box.cls} has no name`);
-  }
-  return `${JSON.stringify(coco, null, 2)}\n`;
+/** COCO instances JSON of the opened batches; the manifest gives each image's name and size. */
+export function toCoco(
+  rule: AnyRule,
+  batches: Batches,
+  batchSize: number,
+  manifest: Manifest,
+  classes: readonly string[],
+): string {
+  if (!rule.toCoco)
+    throw new ZkLabelError(
+      "invalid_input",
+      `COCO holds bounding boxes; this is a ${rule.noun} task: export it as JSONL or CSV`,
+    );
+  const items = batches.flatMap((b) =>
+    b.labels.map((label, i) => {
+      const index = b.batchIndex * batchSize + i;
+      const item = manifest.items[index];
+      if (!item?.width || !item.height)
+        throw new ZkLabelError(
+          "invalid_dataset",
+          `the manifest has no image size for item ${index + 1}: use the task's box manifest`,
+        );
+      return { index, name: item.name, width: item.width, height: item.height, label };
+    }),
+  );
+  return rule.toCoco(items, classes);
 }

@@ -4,6 +4,8 @@
  * data: URI of JSON, and metadataHash (keccak256 of the JSON) binds it, so nothing off-chain
  * has to be trusted or kept online to read it.
  */
+
+import { RULE_NAMES, ruleByName } from "@zklabel/core/rules";
 import { keccak256, stringToBytes } from "viem";
 import { z } from "zod";
 import type { TaskSpec } from "./spec.ts";
@@ -14,7 +16,8 @@ export const taskMetadataSchema = z.object({
   title: z.string(),
   instructions: z.string(),
   rule: z.object({
-    type: z.enum(["classification", "bbox", "sensor"]),
+    /** The rule's name (packages/core/src/rules/); the task's ruleId on-chain is what binds. */
+    type: z.enum(RULE_NAMES),
     classes: z.array(z.string()).optional(),
   }),
   /** Base URL of the vault that serves the items. */
@@ -33,11 +36,12 @@ const PREFIX = "data:application/json;base64,";
 /** The metadata of a task spec (and its vault URL). */
 export function metadataFromSpec(spec: TaskSpec, vault?: string, keyNonce?: bigint): TaskMetadata {
   const r = spec.rule;
+  const classes = ruleByName(r.type).fromSpec(r).classes;
   return {
     version: 1,
     title: spec.title,
     instructions: spec.instructions,
-    rule: { type: r.type, classes: "classes" in r ? r.classes : undefined },
+    rule: { type: r.type, classes },
     vault,
     keyNonce: keyNonce?.toString(),
   };

@@ -2,48 +2,13 @@
  * Task specs: the file a requester writes to post a task (`zklabel task create --spec task.json`),
  * validated with zod into the escrow's TaskParams, with messages a person can act on.
  */
-import { checkClassificationParams, MAX_CLASSES } from "@zklabel/core/classification";
-import { RULE_IDS, type RuleParams } from "@zklabel/core/task";
+import { ZkLabelError } from "@zklabel/core/errors";
+import { ruleByName, ruleSpecSchema } from "@zklabel/core/rules";
+import type { RuleParams } from "@zklabel/core/task";
 import { parseUnits } from "viem";
 import { z } from "zod";
 
 const MAX_WINDOW_SECONDS = 30 * 24 * 3600;
-const sixteenBit = (what: string) =>
-  z
-    .number({ error: `${what} must be a number` })
-    .int(`${what} must be a whole number`)
-    .min(0, `${what} must be at least 0`)
-    .max(65_535, `${what} must be at most 65535 (16-bit fixed point)`);
-
-const classes = z
-  .array(z.string().trim().min(1, "a class name cannot be empty"), { error: "classes must be a list of names" })
-  .min(2, "a task needs at least two classes")
-  .max(MAX_CLASSES, `at most ${MAX_CLASSES} classes are supported`)
-  .refine((c) => new Set(c).size === c.length, "class names must be unique");
-
-const classification = z.object({
-  type: z.literal("classification"),
-  classes,
-  /** Names of the classes workers may use; all of them when absent. */
-  allowed: z.array(z.string()).optional(),
-});
-
-const boundingBox = z.object({
-  type: z.literal("bbox"),
-  classes,
-  allowed: z.array(z.string()).optional(),
-  minWidth: sixteenBit("minWidth"),
-  minHeight: sixteenBit("minHeight"),
-});
-
-const sensorRange = z
-  .object({
-    type: z.literal("sensor"),
-    /** Readings outside [lo, hi] make a window an anomaly (label 1). */
-    lo: sixteenBit("lo"),
-    hi: sixteenBit("hi"),
-  })
-  .refine((r) => r.lo <= r.hi, { message: "lo must not be above hi", path: ["hi"] });
 
 const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, "must be a 0x-prefixed 20-byte address");
 
@@ -52,12 +17,11 @@ export const taskSpecSchema = z
   .object({
     title: z.string().trim().min(1, "the task needs a title").max(200, "keep the title under 200 characters"),
     instructions: z.string().trim().min(1, "tell workers what to do in `instructions`"),
-    rule: z.discriminatedUnion("type", [classification, boundingBox, sensorRange], {
-      error: 'rule.type must be "classification", "bbox" or "sensor"',
-    }),
+    /** The rule and its parameters: see each rule module's `spec` (packages/core/src/rules/). */
+    rule: ruleSpecSchema,
     reward: z.object({
       /** Per labeled item, in token units, e.g. "0.001". */
-      perItem: z.string().regex(/^\d+(\.\d+)?$/, 'write the reward as a decimal number in a string, e.g. "0.001"'),
+      perItem: z.string().regex(/^\d+(\.\d+)?$/, 'write the reward as a decimal number in quotes, e.g. "0.001"'),
       /** ERC-20 address; ETH when absent. */
       token: address.optional(),
       /** Token decimals (18 for ETH). */
@@ -80,25 +44,19 @@ export const taskSpecSchema = z
     /** Part of the total to lock now; everything when absent. */
     funding: z
       .string()
-      .regex(/^\d+(\.\d+)?$/, "funding must be a decimal number in a string")
+      .regex(/^\d+(\.\d+)?$/, 'funding must be a decimal number in quotes, e.g. "0.5"')
       .optional(),
     metadataURI: z.string().optional(),
   })
   .superRefine((spec, ctx) => {
-    const r = spec.rule;
-    if (r.type === "classification" || r.type === "bbox") {
-      for (const name of r.allowed ?? []) {
-        if (!r.classes.includes(name)) {
-          ctx.addIssue({
-            code: "custom",
-            path: ["rule", "allowed"],
-            message: `allowed class "${name}" is not one of the classes (${r.classes.join(", ")})`,
-          });
-        }
-      }
-      if (r.allowed && r.allowed.length === 0) {
-        ctx.addIssue({ code: "custom", path: ["rule", "allowed"], message: "allow at least one class" });
-      }
+    for (const problem of ruleByName(spec.rule.type).fromSpec(spec.rule).problems) {
+      const [field, ...rest] = problem.split(": ");
+      const known = rest.length > 0 && /^[a-z][A-Za-z]*$/.test(field);
+      ctx.addIssue({
+        code: "custom",
+        path: known ? ["rule", field] : ["rule"],
+        message: known ? rest.join(": ") : problem,
+      });
     }
     if (Number(spec.reward.perItem) === 0) {
       ctx.addIssue({ code: "custom", path: ["reward", "perItem"], message: "the reward per item must be more than 0" });
@@ -122,11 +80,12 @@ export interface ResolvedSpec {
 }
 
 /** Problems in a spec, one sentence each with where it is ("rule.allowed: ..."). */
-export class SpecError extends Error {
+export class SpecError extends ZkLabelError {
   override name = "SpecError";
   readonly problems: string[];
   constructor(problems: string[]) {
     super(
+      "invalid_spec",
       `the task spec has ${problems.length} problem${problems.length === 1 ? "" : "s"}:\n- ${problems.join("\n- ")}`,
     );
     this.problems = problems;
@@ -145,27 +104,15 @@ export function resolveTaskSpec(input: unknown, now = Math.floor(Date.now() / 10
     );
   }
   const spec = parsed.data;
-  const r = spec.rule;
-  let ruleParams: RuleParams;
-  if (r.type === "sensor") {
-    ruleParams = [BigInt(r.lo), BigInt(r.hi), 0n, 0n];
-  } else {
-    const allowed = r.allowed ?? r.classes;
-    const mask = allowed.reduce((m, name) => m | (1n << BigInt(r.classes.indexOf(name))), 0n);
-    const problems = checkClassificationParams({ numClasses: r.classes.length, allowedMask: mask });
-    if (problems.length) throw new SpecError(problems.map((p) => `rule: ${p}`));
-    ruleParams =
-      r.type === "bbox"
-        ? [BigInt(r.classes.length), mask, BigInt(r.minWidth), BigInt(r.minHeight)]
-        : [BigInt(r.classes.length), mask, 0n, 0n];
-  }
+  const rule = ruleByName(spec.rule.type);
+  const ruleParams: RuleParams = rule.encodeParams(rule.fromSpec(spec.rule).params);
   const deadline = parseDeadline(spec.deadline, now);
   if (deadline === null || deadline <= now) {
     throw new SpecError([`deadline: ${spec.deadline} is not in the future`]);
   }
   return {
     spec,
-    ruleId: RULE_IDS[r.type],
+    ruleId: rule.id,
     ruleParams,
     rewardPerItem: parseUnits(spec.reward.perItem, spec.reward.decimals),
     token: (spec.reward.token ?? "0x0000000000000000000000000000000000000000") as `0x${string}`,

@@ -7,12 +7,14 @@
  * The client re-checks every item it receives against the task's on-chain dataset root.
  */
 import { ACCESS_CIRCUIT, accessInput } from "@zklabel/core/access";
-import { boxPairNodes } from "@zklabel/core/bbox";
+import { ZkLabelError } from "@zklabel/core/errors";
 import { contentHash } from "@zklabel/core/field";
 import type { workerGroup } from "@zklabel/core/group";
 import { type Identity, workerSecret } from "@zklabel/core/identity";
+import { typeFromName } from "@zklabel/core/items";
 import { BatchSlice, type DatasetTree } from "@zklabel/core/merkle";
 import { type ProvingArtifacts, proveBatch } from "@zklabel/core/prove";
+import { ruleById } from "@zklabel/core/rules";
 import { z } from "zod";
 import {
   batchShape,
@@ -23,7 +25,6 @@ import {
   kindOfRule,
   type Manifest,
 } from "./dataset.ts";
-import { typeFromName } from "./items.ts";
 import { type ProveProgress, runStages } from "./progress.ts";
 
 /** MIME types a vault stores by default; anything else is refused at upload. */
@@ -37,7 +38,7 @@ export const DEFAULT_ITEM_TYPES = [
   "application/json",
 ] as const;
 
-/** The type an item's name suggests (re-exported from ./items.ts). */
+/** The type an item's name suggests (re-exported from @zklabel/core/items). */
 export { typeFromName };
 
 const startsWith = (b: Uint8Array, sig: readonly number[], at = 0) => sig.every((x, i) => b[at + i] === x);
@@ -139,14 +140,19 @@ export type BatchResponse = z.infer<typeof batchResponseSchema>;
 export const errorSchema = z.object({ error: z.string(), code: z.string() });
 
 /** A refusal or failure from a vault, with the vault's words and HTTP status. */
-export class VaultError extends Error {
+export class VaultError extends ZkLabelError {
   override name = "VaultError";
+  /** HTTP status; 0 when the answer failed a check here, or never came. */
   readonly status: number;
-  readonly code: string;
-  constructor(message: string, status: number, code: string) {
-    super(message);
+  /** The vault's own reason code ("batch_taken", "bad_manifest", ...), or this client's. */
+  readonly reason: string;
+  constructor(message: string, status: number, reason: string) {
+    super(
+      reason === "unreachable" ? "vault_unreachable" : status === 0 ? "vault_bad_answer" : "vault_refused",
+      message,
+    );
     this.status = status;
-    this.code = code;
+    this.reason = reason;
   }
 }
 
@@ -274,7 +280,7 @@ export class VaultClient {
    */
   async fetchBatch(args: {
     /** The task as the chain has it; `ruleId` says how the items become leaves (classification when absent). */
-    task: { taskId: bigint; taskHash: bigint; datasetRoot: bigint; batchSize: number; ruleId?: number };
+    task: { taskId: bigint; taskHash: bigint; datasetRoot: bigint; batchSize: number; ruleId: number };
     batchIndex: number;
     identity: Identity;
     group: ReturnType<typeof workerGroup>;
@@ -318,7 +324,8 @@ export class VaultClient {
         "wrong_dataset",
       );
     }
-    const kind = kindOfRule(task.ruleId ?? 1);
+    const rule = ruleById(task.ruleId);
+    const kind = rule.datasetKind;
     if ((body.kind ?? "content") !== kind) {
       throw new VaultError(
         `the vault holds a ${body.kind ?? "content"} dataset; this task's rule reads a ${kind} dataset`,
@@ -338,7 +345,7 @@ export class VaultClient {
     const slice = new BatchSlice({
       depth: shape.depth,
       chunk: shape.chunk,
-      size: kind === "box" ? Math.ceil(body.itemCount / 2) : body.itemCount,
+      size: Math.ceil(body.itemCount / shape.itemsPerLeaf),
       root: task.datasetRoot,
       batchIndex,
       leaves: body.leaves.map(BigInt),
@@ -356,17 +363,19 @@ export class VaultClient {
       } catch {
         throw bad();
       }
-      if (kind === "content" && facts.contentHash !== slice.leaves[slot]) throw bad();
-      if (kind === "sensor" && facts.leaf !== slice.leaves[slot]) throw bad();
       return { index: it.index, name: it.name, type: it.type, bytes, ...facts };
     });
-    if (kind === "box") {
-      // Items 2j and 2j+1 (with their sizes) hash into leaf j.
-      const nodes = boxPairNodes(
-        items.map((x) => ({ contentHash: x.contentHash, width: x.width ?? 0, height: x.height ?? 0 })),
-      );
-      if (nodes.some((n, j) => n !== slice.leaves[j]))
-        throw new VaultError("the vault's images do not match the dataset's leaves", 0, "bad_item");
+    // The items (with what the rule reads of them: sizes, readings) must hash to the slice's leaves.
+    let leaves: bigint[];
+    try {
+      leaves = rule.leavesOf(items);
+    } catch {
+      throw new VaultError("the vault's items lack what the rule reads of them", 0, "bad_item");
+    }
+    const off = leaves.findIndex((n, j) => n !== slice.leaves[j]);
+    if (off >= 0) {
+      const first = batchIndex * task.batchSize + off * shape.itemsPerLeaf;
+      throw new VaultError(`item ${first} from the vault does not match the dataset's leaves`, 0, "bad_item");
     }
     const expected = Math.min(task.batchSize, body.itemCount - batchIndex * task.batchSize);
     if (items.length !== expected) {

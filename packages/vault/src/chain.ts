@@ -5,7 +5,7 @@
  */
 import { escrowAbi } from "@zklabel/sdk/abi-escrow";
 import { groupsAbi } from "@zklabel/sdk/abi-groups";
-import { escrowReader, readTaskInfo, type TaskInfo } from "@zklabel/sdk/work";
+import { escrowReader, readTaskInfo, type TaskInfo } from "@zklabel/sdk/task-info";
 import type { Address, PublicClient } from "viem";
 import type { VaultChain, VaultTask } from "./server.ts";
 

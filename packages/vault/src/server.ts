@@ -8,8 +8,10 @@
 import { randomBytes, timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { accessPublicOf } from "@zklabel/core/access";
+import { errorCode } from "@zklabel/core/errors";
 import { contentHash, SNARK_SCALAR_FIELD } from "@zklabel/core/field";
 import type { DatasetTree } from "@zklabel/core/merkle";
+import { kindRule } from "@zklabel/core/rules";
 import { batchShape, checkManifest, DatasetError, datasetTree, itemFacts } from "@zklabel/sdk/dataset";
 import {
   b64encode,
@@ -179,7 +181,7 @@ export function createVault(opts: VaultOptions) {
     try {
       manifest = checkManifest(parsed.data.manifest).manifest;
     } catch (e) {
-      throw new Refusal(400, "bad_manifest", e instanceof DatasetError ? e.message : String(e));
+      throw new Refusal(400, "bad_manifest", errorCode(e) === "invalid_dataset" ? (e as Error).message : String(e));
     }
     const meta = parsed.data.items;
     const problems: string[] = [];
@@ -277,26 +279,25 @@ export function createVault(opts: VaultOptions) {
     }
     const problem = contentTypeProblem(bytes, it.type);
     if (problem) throw new Refusal(400, "wrong_type", `item ${index} ("${it.name}") ${problem}`);
-    const kind = up.dataset.kind ?? "content";
-    if (kind !== "content") {
+    const rule = kindRule(up.dataset.kind ?? "content");
+    if (rule.manifestFields.length > 0) {
       // What the rule reads of the item (readings, image size) must be what the manifest committed to.
       let facts: ReturnType<typeof itemFacts>;
       try {
-        facts = itemFacts(kind, it.name, bytes, it.type);
+        facts = itemFacts(rule.datasetKind, it.name, bytes, it.type);
       } catch (e) {
         throw new Refusal(400, "unreadable_item", `item ${index}: ${(e as Error).message}`);
       }
-      if (kind === "sensor" && (facts.leaf === undefined || toHex(facts.leaf) !== it.leaf))
+      const read = (f: (typeof rule.manifestFields)[number]) => {
+        const v = facts[f];
+        return typeof v === "bigint" ? toHex(v) : v;
+      };
+      const differs = rule.manifestFields.filter((f) => read(f) !== it[f]);
+      if (differs.length)
         throw new Refusal(
           400,
           "wrong_content",
-          `item ${index} ("${it.name}"): its readings do not match the manifest's leaf`,
-        );
-      if (kind === "box" && (facts.width !== it.width || facts.height !== it.height))
-        throw new Refusal(
-          400,
-          "wrong_content",
-          `item ${index} ("${it.name}") is ${facts.width}×${facts.height} pixels, the manifest says ${it.width}×${it.height}`,
+          `item ${index} ("${it.name}") does not match the manifest: ${differs.map((f) => `its ${f} is ${read(f)}, the manifest says ${it[f]}`).join("; ")}`,
         );
     }
     await storage.putUploadItem(id, index, it.contentHash, bytes);

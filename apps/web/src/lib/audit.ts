@@ -5,7 +5,7 @@
  */
 import type { ProofWords } from "@zklabel/core/proof";
 import type { CircuitInfo } from "@zklabel/core/registry";
-import { type WorkerPublicValues, workerPublicValues } from "@zklabel/core/worker";
+import { type WorkerPublicValues, workerPublicValues } from "@zklabel/core/envelope";
 import { escrowAbi } from "@zklabel/sdk/abi-escrow";
 import type { DecodedLog } from "@zklabel/sdk/events";
 import { decodeFunctionData, type Hex } from "viem";

@@ -1,9 +1,10 @@
 import type { LeanIMT } from "@zk-kit/lean-imt";
 import { batchPublic } from "./batch.ts";
-import { type Encrypted, encryptToRequester } from "./encryption.ts";
+import { decryptFromWorker, type Encrypted, encryptToRequester } from "./encryption.ts";
+import { ZkLabelError } from "./errors.ts";
 import { membershipWitness } from "./group.ts";
 import { batchNullifier, type WorkerSecret } from "./identity.ts";
-import { labelsCommitment, packLabels } from "./labels.ts";
+import { labelsCommitment, labelsPerElement, packLabels, unpackLabels } from "./labels.ts";
 import { type CircuitInfo, orderPublicSignals } from "./registry.ts";
 import { type RuleParams, ruleParamsHash, type TaskBinding, taskHash } from "./task.ts";
 
@@ -149,4 +150,26 @@ export function workerPublicValues(circuit: CircuitInfo, signals: readonly bigin
     i += width;
   }
   return out as unknown as WorkerPublicValues;
+}
+
+/** The requester's side of a proven batch: decrypt and check against labelsCommitment. */
+export function openWorkerBatch(
+  e: Encrypted,
+  skR: bigint,
+  batchIndex: bigint,
+  n: number,
+  labelsCommitmentValue: bigint,
+  labelBits: number,
+): { labels: bigint[]; salt: bigint } {
+  const m = Math.ceil(n / labelsPerElement(labelBits));
+  const plain = decryptFromWorker(e, skR, batchIndex, m + 1);
+  const labels = unpackLabels(plain.slice(0, m), labelBits, n);
+  const salt = plain[m];
+  if (labelsCommitment(labels, labelBits, salt) !== labelsCommitmentValue) {
+    throw new ZkLabelError(
+      "wrong_task",
+      `batch ${batchIndex}: the decrypted labels do not open the proven labelsCommitment`,
+    );
+  }
+  return { labels, salt };
 }

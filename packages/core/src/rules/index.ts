@@ -1,0 +1,88 @@
+/**
+ * The rule registry: every rule module, by name and by id. Code outside packages/core/src/rules/
+ * (and the app's labeler map) never compares a rule name or id: it asks the registry for the
+ * rule's module and calls it. `npm run lint` enforces that (scripts/lint/rule-branches.ts).
+ */
+import { z } from "zod";
+import { ZkLabelError } from "../errors.ts";
+import { type CircuitInfo, circuits, deployedCircuit } from "../registry.ts";
+import { RULE_IDS, type RuleName } from "../task.ts";
+import { bboxRule } from "./bbox.ts";
+import { classificationRule } from "./classification.ts";
+import { sensorRule } from "./sensor.ts";
+import type { BatchData, DatasetKind, ItemFacts, RuleSpec } from "./types.ts";
+
+export type { BatchData, BatchShape, CocoItem, DatasetKind, ItemFacts, RuleIssue, RuleSpec } from "./types.ts";
+
+/** Every rule, in id order. */
+export const RULES = [classificationRule, bboxRule, sensorRule] as const;
+
+/** Any rule's module, with its parameter and label types erased (what generic code holds). */
+// biome-ignore lint/suspicious/noExplicitAny: a registry of rules whose P and L differ
+export type AnyRule = RuleSpec<any, any>;
+
+for (const r of RULES) {
+  if (RULE_IDS[r.name as RuleName] !== r.id) throw new Error(`rule ${r.name}: id ${r.id} is not RULE_IDS.${r.name}`);
+}
+
+const known = () => RULES.map((r) => `${r.name} (${r.id})`).join(", ");
+
+/** The rule named `name` ("classification", "bbox", "sensor"); a clear error for any other name. */
+export function ruleByName(name: string): AnyRule {
+  const r = RULES.find((x) => x.name === name);
+  if (!r) throw new ZkLabelError("unknown_rule", `no rule is called "${name}"; the rules are ${known()}`);
+  return r;
+}
+
+/** The rule with id `id` (a task's ruleId); a clear error for an id no rule has. */
+export function ruleById(id: number | bigint): AnyRule {
+  const r = RULES.find((x) => x.id === Number(id));
+  if (!r)
+    throw new ZkLabelError(
+      "unknown_rule",
+      `rule id ${id} is not one this version knows (${known()}): the task needs a newer zkLabel`,
+    );
+  return r;
+}
+
+/** Whether a rule id is known (for lists that show unknown tasks as such instead of failing). */
+export const isKnownRule = (id: number | bigint): boolean => RULES.some((x) => x.id === Number(id));
+
+/** The rule's circuits in circuits/circuits.json. */
+export const ruleCircuits = (rule: AnyRule): CircuitInfo[] => circuits.filter((c) => c.rule === rule.name);
+
+/** The circuit the contracts and the app use for the rule (the registry entry marked deploy). */
+export const ruleCircuit = (rule: AnyRule): CircuitInfo => deployedCircuit(rule.name);
+
+/** A batch's data from the whole dataset's items: the rule's tree over all of them and the batch's own facts. */
+export function fullBatchData(
+  rule: AnyRule,
+  depth: number,
+  batchSize: number,
+  items: readonly ItemFacts[],
+  batchIndex: number,
+): BatchData {
+  return {
+    source: rule.datasetTree(depth, batchSize, items),
+    itemCount: items.length,
+    items: items.slice(batchIndex * batchSize, (batchIndex + 1) * batchSize),
+  };
+}
+
+/** The dataset kinds the rules use, each a way of turning items into leaves. */
+export const DATASET_KINDS = ["content", "box", "sensor"] as const satisfies readonly DatasetKind[];
+
+/** A rule whose datasets are of `kind`: the one that knows how such items become leaves. */
+export function kindRule(kind: DatasetKind): AnyRule {
+  const r = RULES.find((x) => x.datasetKind === kind);
+  if (!r) throw new ZkLabelError("invalid_dataset", `no rule reads "${kind}" datasets`);
+  return r;
+}
+
+/** The `rule` object of a task spec file: one of the rules' spec schemas, picked by `type`. */
+export const ruleSpecSchema = z.discriminatedUnion("type", [classificationRule.spec, bboxRule.spec, sensorRule.spec], {
+  error: `rule.type must be one of ${RULES.map((r) => `"${r.name}"`).join(", ")}`,
+});
+
+/** The rules' names, for schemas that list them. */
+export const RULE_NAMES = RULES.map((r) => r.name) as [string, ...string[]];

@@ -1,0 +1,156 @@
+/**
+ * What a labeling rule is, as one object: everything the SDK, CLI, vault, app and scripts need
+ * to know of a rule comes from its RuleSpec, so a new rule is one module here (plus its circuit,
+ * its registry entry in circuits/circuits.json and its labeler component in the app).
+ */
+import type { z } from "zod";
+import type { Encrypted } from "../encryption.ts";
+import type { WorkerContext } from "../envelope.ts";
+import type { BatchSource, DatasetTree } from "../merkle.ts";
+import type { CircuitInfo } from "../registry.ts";
+import type { RuleParams, TaskBinding } from "../task.ts";
+
+/** How items of a rule's datasets become tree leaves (docs/protocol.md, "Datasets"). */
+export type DatasetKind = "content" | "box" | "sensor";
+
+/** What a rule reads of one item: always its content hash; images their pixel size; sensor windows their readings and leaf. */
+export interface ItemFacts {
+  contentHash: bigint;
+  /** Sensor windows: Poseidon of the readings (the tree's leaf). */
+  leaf?: bigint;
+  /** Box images: pixel size. */
+  width?: number;
+  height?: number;
+  /** Sensor windows: the readings. */
+  readings?: number[];
+}
+
+/**
+ * One label that breaks the rule: `item` is the dataset index (0-based, for machines), `code`
+ * names the check, `message` says it to a person, and the other fields hold the values compared
+ * (so a UI can render the issue without reading the message).
+ */
+export interface RuleIssue {
+  item: number;
+  code: string;
+  message: string;
+  [field: string]: unknown;
+}
+
+/** The private task fields every proof hashes into taskHash. */
+export type TaskFields = Omit<TaskBinding, "ruleParamsHash" | "datasetRoot">;
+
+/** A batch's data as the input builder takes it. */
+export interface BatchData {
+  /** The dataset tree, or the batch's slice of it (what a vault serves). */
+  source: BatchSource;
+  /** Items in the whole dataset. */
+  itemCount: number;
+  /** What the rule reads of the batch's items, in order (one per item of the batch). */
+  items: readonly ItemFacts[];
+}
+
+/** Everything a worker needs to prove one batch of a rule. */
+export interface RuleBatchRequest<P, L> extends WorkerContext {
+  circuit: CircuitInfo;
+  task: TaskFields;
+  params: P;
+  batchIndex: number;
+  data: BatchData;
+  /** One label per item of the batch. */
+  labels: readonly L[];
+  salt: bigint;
+  /** The recipient word (core/batch recipientWord). */
+  recipient: bigint;
+}
+
+/** A worker circuit's witness input, the public signals it must produce, and the encrypted labels. */
+export interface WorkerInput {
+  input: Record<string, string | string[] | string[][]>;
+  publicSignals: bigint[];
+  encrypted: Encrypted;
+}
+
+/** Where a batch sits in a tree of the rule's kind: leaves per batch, the tree's depth and bottom chunk. */
+export interface BatchShape {
+  leaves: number;
+  /** Items per tree leaf (2 for box pair nodes). */
+  itemsPerLeaf: number;
+  depth: number;
+  chunk: number;
+}
+
+/** A labeled image for COCO export. */
+export interface CocoItem<L> {
+  index: number;
+  name: string;
+  width: number;
+  height: number;
+  label: L;
+}
+
+/** A rule: its parameters, labels, datasets, checker, prover input and presentation. */
+export interface RuleSpec<P = unknown, L = unknown> {
+  /** RULE_ID of the circuits and the escrow's registry key. */
+  readonly id: number;
+  /** Machine name, as in task specs and circuits/circuits.json ("bbox"). */
+  readonly name: string;
+  /** For people: "Bounding boxes". */
+  readonly title: string;
+  /** As an adjective: "a bounding-box task". */
+  readonly noun: string;
+  /** One sentence on what the circuit proves of each label. */
+  readonly summary: string;
+
+  /** The named parameters (zod), in the values people and specs use. */
+  readonly params: z.ZodType<P>;
+  /** The rule's part of a task spec file (`{"type": name, ...}`), with messages a person can act on. */
+  readonly spec: z.ZodType<{ type: string }>;
+  /** A spec's rule part (parsed by `spec`) as parameters, the class names for the task's metadata, and problems in words. */
+  fromSpec(rule: { type: string }): { params: P; classes: string[]; problems: string[] };
+  /** Into the four on-chain slots (unused slots 0). */
+  encodeParams(p: P): RuleParams;
+  /** From the four slots of a task. */
+  decodeParams(slots: readonly bigint[]): P;
+  /** Parameter problems in words (empty when usable). */
+  checkParams(p: P): string[];
+  /** Class names a worker chooses from, given the task metadata's names (sensor: normal and anomaly). */
+  classNames(p: P, named?: readonly string[]): string[];
+  /** Classes a worker may use (indexes into classNames). */
+  allowedClasses(p: P): number[];
+
+  /** Bits of one packed label. */
+  readonly labelBits: number;
+  /** A label as JSON (labeling agents, the labeler screens). */
+  readonly label: z.ZodType<L>;
+  /** The packed value of one label. */
+  labelValue(l: L): bigint;
+  /** Inverse of labelValue (opening decrypted batches). */
+  labelFromValue(v: bigint): L;
+  /** The class of a label (what gold answers and charts count). */
+  labelClass(l: L): number;
+  /** A label in words, with class names ("car at 10,20 40×30"). */
+  showLabel(l: L, classes: readonly string[]): string;
+  /** Export columns for one label (JSONL and CSV), beside index, name and content hash. */
+  exportFields(l: L, classes: readonly string[]): Record<string, string | number>;
+  /** COCO instances JSON for labeled images, for rules whose labels are boxes (absent for the others). */
+  readonly toCoco?: (items: readonly CocoItem<L>[], classes: readonly string[]) => string;
+
+  /** How the rule's items become leaves. */
+  readonly datasetKind: DatasetKind;
+  /** What the rule reads of an item's bytes; throws a message naming what is wrong. */
+  itemFacts(bytes: Uint8Array, type: string, name: string): ItemFacts;
+  /** The fields of ItemFacts a manifest must carry for this rule, beyond the content hash. */
+  readonly manifestFields: readonly ("leaf" | "width" | "height")[];
+  /** The dataset tree over the items' facts. */
+  datasetTree(depth: number, batchSize: number, items: readonly ItemFacts[]): DatasetTree;
+  /** The tree leaves of a batch's items, in order (to check items a vault serves against its slice). */
+  leavesOf(items: readonly ItemFacts[]): bigint[];
+  /** Where a batch sits in the rule's tree. */
+  batchShape(depth: number, batchSize: number): BatchShape;
+
+  /** Each label that breaks the rule, typed. `firstItem` is the batch's first dataset index. */
+  checkLabels(labels: readonly L[], items: readonly ItemFacts[], p: P, firstItem: number): RuleIssue[];
+  /** The worker circuit's input; refuses labels that break the rule with a RuleViolationError. */
+  workerInput(r: RuleBatchRequest<P, L>): WorkerInput;
+}

@@ -1,0 +1,56 @@
+/**
+ * The requester's side of submitted batches: decrypting each batch's labels from its
+ * BatchSubmitted event with the requester's key, checked against the proven labelsCommitment.
+ */
+import { openWorkerBatch } from "@zklabel/core/envelope";
+import { ruleById } from "@zklabel/core/rules";
+import type { Address } from "viem";
+import type { DecodedLog } from "./events.ts";
+
+/** A submitted batch's labels, decrypted by the requester and checked against its commitment. */
+export interface OpenedBatch<L = unknown> {
+  batchIndex: number;
+  /** The rule's labels (a class number, a box, ...), one per item of the batch. */
+  labels: L[];
+  recipient: Address;
+  labelsCommitment: bigint;
+}
+
+/** Decrypts every submitted batch of a task of rule `ruleId` with the requester's key skR (batchSize = the task's N). */
+export function openSubmittedBatches(
+  logs: readonly DecodedLog[],
+  taskId: bigint,
+  skR: bigint,
+  batchSize: number,
+  ruleId: number,
+): OpenedBatch[] {
+  const rule = ruleById(ruleId);
+  const out: OpenedBatch[] = [];
+  for (const l of logs) {
+    if (l.eventName !== "BatchSubmitted" || l.args.taskId !== taskId) continue;
+    const a = l.args as {
+      batchIndex: bigint;
+      count: bigint;
+      recipient: Address;
+      labelsCommitment: bigint;
+      epk: readonly [bigint, bigint];
+      ciphertext: readonly bigint[];
+    };
+    // The proof commits to all N label slots (zero past count); openWorkerBatch checks the commitment.
+    const opened = openWorkerBatch(
+      { epk: [a.epk[0], a.epk[1]], ciphertext: [...a.ciphertext] },
+      skR,
+      a.batchIndex,
+      batchSize,
+      a.labelsCommitment,
+      rule.labelBits,
+    );
+    out.push({
+      batchIndex: Number(a.batchIndex),
+      labels: opened.labels.slice(0, Number(a.count)).map(rule.labelFromValue),
+      recipient: a.recipient,
+      labelsCommitment: a.labelsCommitment,
+    });
+  }
+  return out.sort((x, y) => x.batchIndex - y.batchIndex);
+}
