@@ -318,6 +318,19 @@ export class ZkLabelClient {
       throw new ContractError(`could not ${what}: ${d.message}`, d.errorName, { cause: e, code: d.code });
     }
   }
+
+  /** A batch's state (0 open, 1 pending, 2 verified) and its pending submission (submittedAt, recipient, ...). */
+  async batchState(taskId: bigint, batchIndex: number) {
+    const [state, pending] = await this.read(() =>
+      this.publicClient.readContract({
+        address: this.escrow,
+        abi: escrowAbi,
+        functionName: "batchState",
+        args: [taskId, BigInt(batchIndex)],
+      }),
+    );
+    return { state, pending };
+  }
 }
 
 /** The id of the task a createTask transaction made, from its TaskCreated event. */
