@@ -16,6 +16,20 @@ import type { ResolvedSpec } from "./spec.ts";
 
 type Wallet = WalletClient<Transport, Chain | undefined, Account>;
 
+/** The mint function of the test tokens the development deployment ships (contracts/test/TestTokens.sol). */
+const TEST_TOKEN_MINT_ABI = [
+  {
+    type: "function",
+    name: "mint",
+    inputs: [
+      { name: "to", type: "address" },
+      { name: "amount", type: "uint256" },
+    ],
+    outputs: [],
+    stateMutability: "nonpayable",
+  },
+] as const;
+
 /** The deployed contracts a client talks to. */
 export type Contracts = Pick<DeploymentFile, "escrow" | "groups" | "chainId">;
 
@@ -151,6 +165,17 @@ export class ZkLabelClient {
     );
   }
 
+  /**
+   * Development chains only: mints `amount` of the deployment's test ERC-20 (contracts/test/TestTokens.sol,
+   * which lets anyone mint) to `to`, so a token task can be tried without a faucet.
+   */
+  mintTestToken(token: Address, to: Address, amount: bigint): Promise<Hash> {
+    return this.write(
+      { address: token, abi: TEST_TOKEN_MINT_ABI, functionName: "mint", args: [to, amount] },
+      "mint test tokens",
+    );
+  }
+
   /** Adds the caller's identity commitment to the open worker group. */
   joinOpenGroup(commitment: bigint): Promise<Hash> {
     return this.write(
@@ -180,8 +205,16 @@ export class ZkLabelClient {
     return cannotStartBatch(t, Number(block.timestamp));
   }
 
-  /** Submits one batch (the sender relays it and earns the proof's relayer fee). */
-  async submitBatch(taskId: bigint, batchIndex: number, p: SubmittableProof): Promise<Hash> {
+  /**
+   * Submits one batch (the sender relays it and earns the proof's relayer fee). `onSent` hears the
+   * transaction's hash once the wallet has broadcast it, before it is mined (a UI shows "mining").
+   */
+  async submitBatch(
+    taskId: bigint,
+    batchIndex: number,
+    p: SubmittableProof,
+    opts: { onSent?(hash: Hash): void } = {},
+  ): Promise<Hash> {
     await this.assertSubmittable(taskId);
     return this.write(
       {
@@ -191,6 +224,7 @@ export class ZkLabelClient {
         args: [taskId, BigInt(batchIndex), p.proof as ProofWords, p.publicSignals],
       },
       `submit batch ${batchIndex}`,
+      opts.onSent,
     );
   }
 
@@ -298,8 +332,8 @@ export class ZkLabelClient {
     }
   }
 
-  /** Simulates, then sends and waits for a successful receipt; every failure becomes a ContractError. */
-  private async write(call: Record<string, unknown>, what: string): Promise<Hash> {
+  /** Simulates, then sends (`onSent` hears the hash) and waits for a successful receipt; every failure becomes a ContractError. */
+  private async write(call: Record<string, unknown>, what: string, onSent?: (hash: Hash) => void): Promise<Hash> {
     const wallet = this.wallet;
     if (!wallet)
       throw new ContractError(`cannot ${what}: this client has no wallet (it was made for reading)`, undefined, {
@@ -308,6 +342,7 @@ export class ZkLabelClient {
     try {
       const { request } = await this.publicClient.simulateContract({ ...call, account: wallet.account } as never);
       const hash = await wallet.writeContract(request as never);
+      onSent?.(hash);
       const receipt = await this.publicClient.waitForTransactionReceipt({ hash });
       if (receipt.status !== "success")
         throw new ContractError(`could not ${what}: transaction ${hash} reverted`, undefined);
