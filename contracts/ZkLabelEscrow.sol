@@ -12,6 +12,19 @@ import {PoseidonT6} from "poseidon-solidity/PoseidonT6.sol";
 import {Groth16BatchVerifier} from "./Groth16BatchVerifier.sol";
 import {IWorkerGroups} from "./interfaces/IWorkerGroups.sol";
 import {IZkLabelEscrow} from "./interfaces/IZkLabelEscrow.sol";
+// Positions in the public input vector, generated from circuits/circuits.json; the ciphertext runs to the end.
+import {
+    IN_TASK_HASH,
+    IN_GROUP_ROOT,
+    IN_NULLIFIER,
+    IN_BATCH_INDEX,
+    IN_COUNT,
+    IN_RECIPIENT,
+    IN_EPK_X,
+    IN_EPK_Y,
+    IN_LABELS_COMMITMENT,
+    IN_CIPHERTEXT
+} from "./generated/PublicInputs.sol";
 
 /// @title zkLabel escrow
 /// @notice Task lifecycle, anonymous batch submission against the worker groups, challenge window,
@@ -31,18 +44,6 @@ contract ZkLabelEscrow is IZkLabelEscrow, Ownable2Step, ReentrancyGuard {
     /// @notice Seconds between a cancel and the end of submissions (docs/protocol.md decision 31): longer
     /// than any submission can be kept out of blocks, so cancelling cannot beat one already in flight.
     uint256 public constant CANCEL_NOTICE = 1 hours;
-
-    // Positions in the public input vector (circuits/circuits.json order); the ciphertext follows.
-    uint256 internal constant IN_TASK_HASH = 0;
-    uint256 internal constant IN_GROUP_ROOT = 1;
-    uint256 internal constant IN_NULLIFIER = 2;
-    uint256 internal constant IN_BATCH_INDEX = 3;
-    uint256 internal constant IN_COUNT = 4;
-    uint256 internal constant IN_RECIPIENT = 5;
-    uint256 internal constant IN_EPK_X = 6;
-    uint256 internal constant IN_EPK_Y = 7;
-    uint256 internal constant IN_LABELS_COMMITMENT = 8;
-    uint256 internal constant IN_CIPHERTEXT = 9;
 
     /// @notice Registry of worker groups whose roots proofs are checked against.
     IWorkerGroups public immutable groups;

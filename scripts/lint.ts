@@ -14,6 +14,11 @@ const checks: [string, string, string[], string?][] = [
     process.execPath,
     [join(ROOT, "apps/web/scripts/gen-abi.mjs"), "--check"],
   ],
+  [
+    "public-input layout is generated from circuits/circuits.json",
+    process.execPath,
+    [join(ROOT, "scripts/circuits/gen-layout.ts"), "--check"],
+  ],
 ];
 let failed = 0;
 for (const [name, cmd, args] of checks) {

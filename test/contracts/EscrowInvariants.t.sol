@@ -8,6 +8,7 @@ import {IWorkerGroups} from "../../contracts/interfaces/IWorkerGroups.sol";
 import {TestToken} from "../../contracts/test/TestTokens.sol";
 import {ClassificationWorkerN64D20G20Verifier} from "../../contracts/verifiers/ClassificationWorkerN64D20G20Verifier.sol";
 import {ClassificationWorkerN64D20G20BatchVerifier} from "../../contracts/verifiers/ClassificationWorkerN64D20G20BatchVerifier.sol";
+import {IN_COUNT, IN_RECIPIENT} from "../../contracts/generated/PublicInputs.sol";
 import {TestBase, WithVm} from "./Vm.sol";
 
 /// @notice Real proofs from scripts/fixtures/invariant-proofs.ts (through the ffi cheatcode).
@@ -165,9 +166,9 @@ contract EscrowHandler is WithVm {
     /// @dev What a verified batch must credit: reward minus fee to the recipient, the fee to the relayer.
     function _credit(uint256 i, address tok, address relayer) internal {
         uint256[] storage inputs = proofs[i].publicInputs;
-        uint256 reward = inputs[4] * REWARD;
-        uint256 fee = (reward * (inputs[5] >> 160)) / 10_000;
-        ghostCredited[tok][address(uint160(inputs[5]))] += reward - fee;
+        uint256 reward = inputs[IN_COUNT] * REWARD;
+        uint256 fee = (reward * (inputs[IN_RECIPIENT] >> 160)) / 10_000;
+        ghostCredited[tok][address(uint160(inputs[IN_RECIPIENT]))] += reward - fee;
         if (fee != 0) ghostCredited[tok][relayer] += fee;
     }
 }

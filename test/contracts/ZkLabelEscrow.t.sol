@@ -7,6 +7,14 @@ import {IZkLabelEscrow} from "../../contracts/interfaces/IZkLabelEscrow.sol";
 import {IWorkerGroups} from "../../contracts/interfaces/IWorkerGroups.sol";
 import {TestToken, FeeOnTransferToken} from "../../contracts/test/TestTokens.sol";
 import {ClassificationWorkerN64D20G20Verifier} from "../../contracts/verifiers/ClassificationWorkerN64D20G20Verifier.sol";
+import {
+    IN_TASK_HASH,
+    IN_GROUP_ROOT,
+    IN_NULLIFIER,
+    IN_COUNT,
+    IN_RECIPIENT,
+    IN_EPK_X
+} from "../../contracts/generated/PublicInputs.sol";
 import {TestBase} from "./Vm.sol";
 
 contract ZkLabelEscrowTest is TestBase {
@@ -143,12 +151,12 @@ contract ZkLabelEscrowTest is TestBase {
     function _inputs(uint256 id) internal returns (uint256[] memory inputs) {
         groups.joinOpenGroup(uint256(keccak256(abi.encode(id))) % FIELD);
         inputs = new uint256[](INPUTS);
-        inputs[0] = escrow.getTask(id).taskHash;
-        inputs[1] = groups.groupRoot(0);
-        inputs[2] = 5; // nullifier
-        inputs[4] = 64; // count of batch 0
-        inputs[5] = uint256(uint160(address(this)));
-        for (uint256 i = 6; i < INPUTS; i++) inputs[i] = i;
+        inputs[IN_TASK_HASH] = escrow.getTask(id).taskHash;
+        inputs[IN_GROUP_ROOT] = groups.groupRoot(0);
+        inputs[IN_NULLIFIER] = 5;
+        inputs[IN_COUNT] = 64; // count of batch 0
+        inputs[IN_RECIPIENT] = uint256(uint160(address(this)));
+        for (uint256 i = IN_EPK_X; i < INPUTS; i++) inputs[i] = i;
     }
 
     /// Whatever the proof words, a proof that was not made for these inputs does not verify,
@@ -173,8 +181,8 @@ contract ZkLabelEscrowTest is TestBase {
     function testFuzz_submitBatch_rejectsUnknownGroupRoots(uint256 root) public {
         uint256 id = _create(_params(100, 1 gwei));
         uint256[] memory inputs = _inputs(id);
-        vm.assume(root != inputs[1] && root < FIELD);
-        inputs[1] = root;
+        vm.assume(root != inputs[IN_GROUP_ROOT] && root < FIELD);
+        inputs[IN_GROUP_ROOT] = root;
         uint256[8] memory proof;
         vm.expectRevert(abi.encodeWithSelector(IZkLabelEscrow.UnknownGroupRoot.selector, 0, root));
         escrow.submitBatch(id, 0, proof, inputs);
@@ -186,11 +194,11 @@ contract ZkLabelEscrowTest is TestBase {
         uint256[] memory inputs = _inputs(id);
         uint256[8] memory proof;
         uint256 fee = 10_001 + (high % (type(uint16).max - 10_000));
-        inputs[5] = uint256(uint160(address(this))) | (fee << 160);
+        inputs[IN_RECIPIENT] = uint256(uint160(address(this))) | (fee << 160);
         vm.expectRevert(abi.encodeWithSelector(IZkLabelEscrow.InvalidRelayerFee.selector, fee));
         escrow.submitBatch(id, 0, proof, inputs);
-        inputs[5] = uint256(uint160(address(this))) | (1 << 176);
-        vm.expectRevert(abi.encodeWithSelector(IZkLabelEscrow.InvalidRecipient.selector, inputs[5]));
+        inputs[IN_RECIPIENT] = uint256(uint160(address(this))) | (1 << 176);
+        vm.expectRevert(abi.encodeWithSelector(IZkLabelEscrow.InvalidRecipient.selector, inputs[IN_RECIPIENT]));
         escrow.submitBatch(id, 0, proof, inputs);
     }
 

@@ -1,24 +1,16 @@
-import registry from "../../../circuits/circuits.json" with { type: "json" };
+import { type CircuitEntry, circuitRegistry, type PublicInputSlot, publicInputSlots } from "./generated/circuits.ts";
 import type { RuleName } from "./task.ts";
 
-/** One entry of circuits/circuits.json: a compiled rule circuit variant. */
-export interface CircuitInfo {
-  name: string;
+/** One entry of circuits/circuits.json (through its generated copy, ./generated/circuits.ts): a compiled circuit variant. */
+export interface CircuitInfo extends CircuitEntry {
   /** The rule it proves, "core" for the rule-independent library harness, "access" for the vault's download ticket. */
-  rule: RuleName | "core" | "access";
-  ruleId?: number;
-  template: string;
-  params: Record<string, number> & { N: number; DEPTH: number };
-  labelBits?: number;
-  publicInputs: readonly string[];
-  deploy: boolean;
-  setup?: boolean;
-  serve?: boolean;
-  solidity?: boolean;
+  readonly rule: RuleName | "core" | "access";
+  /** N and DEPTH are there for every rule circuit (scripts/circuits/gen-layout.ts refuses a registry without them). */
+  readonly params: Readonly<Record<string, number>> & { N: number; DEPTH: number };
 }
 
-/** All registered circuits, in registry order. */
-export const circuits: readonly CircuitInfo[] = registry.circuits as unknown as CircuitInfo[];
+/** All registered circuits, in registry order (narrowed to what the generator checked: see CircuitInfo.params). */
+export const circuits: readonly CircuitInfo[] = circuitRegistry as readonly CircuitInfo[];
 
 /** The registry entry called `name`, or an error listing the known ones. */
 export function circuitInfo(name: string): CircuitInfo {
@@ -27,12 +19,71 @@ export function circuitInfo(name: string): CircuitInfo {
   return c;
 }
 
-/** Public signals in the circuit's order, from named values; array-valued inputs flatten in place, as circom orders them. */
+/** The generated slots of a registered circuit, checked against the entry in hand. */
+function slotsOf(circuit: CircuitInfo): readonly PublicInputSlot[] {
+  const slots = publicInputSlots[circuit.name];
+  if (!slots || slots.map((s) => s.name).join() !== circuit.publicInputs.join()) {
+    throw new Error(
+      `${circuit.name} (public inputs ${circuit.publicInputs.join(", ")}) is not what packages/core/src/generated/circuits.ts ` +
+        "holds: run `node scripts/circuits/gen-layout.ts` after editing circuits/circuits.json",
+    );
+  }
+  return slots;
+}
+
+/** One public input's place in a proof's public signal vector. */
+export interface PublicInputPlace {
+  name: string;
+  /** Index of its first signal. */
+  offset: number;
+  /** Signals it takes. */
+  width: number;
+  /** An array in the circuit (epk, ciphertext): a slice of the vector even when one signal wide. */
+  array: boolean;
+}
+
+/**
+ * Name, offset and width of each public input of `circuit` in a vector of `signalCount` signals, in order.
+ * The ciphertext's length follows the circuit's N and label width, so it takes the rest (at least one signal).
+ */
+export function publicInputLayout(circuit: CircuitInfo, signalCount: number): PublicInputPlace[] {
+  const slots = slotsOf(circuit);
+  const fixed = slots.reduce((n, s) => n + (s.width === "rest" ? 0 : s.width), 0);
+  const rest = slots.find((s) => s.width === "rest");
+  if (rest ? signalCount <= fixed : signalCount !== fixed) {
+    throw new Error(
+      `${circuit.name}: ${signalCount} public signals do not fit its public inputs (${circuit.publicInputs.join(", ")}), ` +
+        `which take ${rest ? `${fixed} signals and at least one for ${rest.name}` : `exactly ${fixed}`}`,
+    );
+  }
+  return slots.map((s) => ({
+    name: s.name,
+    offset: s.offset,
+    width: s.width === "rest" ? signalCount - s.offset : s.width,
+    array: s.array,
+  }));
+}
+
+/**
+ * Public signals in the circuit's order, from named values; array-valued inputs flatten in place, as circom
+ * orders them. Each value must have its input's width (epk two, the ciphertext at least one, the others a bigint).
+ */
 export function orderPublicSignals(info: CircuitInfo, values: Record<string, bigint | readonly bigint[]>): bigint[] {
-  return info.publicInputs.flatMap((k) => {
-    const v = values[k];
-    if (v === undefined) throw new Error(`public input "${k}" of ${info.name} is missing`);
-    return typeof v === "bigint" ? [v] : [...v];
+  return slotsOf(info).flatMap((slot) => {
+    const v = values[slot.name];
+    if (v === undefined) throw new Error(`public input "${slot.name}" of ${info.name} is missing`);
+    if (!slot.array) {
+      if (typeof v !== "bigint")
+        throw new Error(`public input "${slot.name}" of ${info.name} is one field element, got ${v.length}`);
+      return [v];
+    }
+    if (typeof v === "bigint" || (slot.width === "rest" ? v.length === 0 : v.length !== slot.width)) {
+      const want = slot.width === "rest" ? "at least one element" : `${slot.width} elements`;
+      throw new Error(
+        `public input "${slot.name}" of ${info.name} takes ${want}, got ${typeof v === "bigint" ? "a single value" : v.length}`,
+      );
+    }
+    return [...v];
   });
 }
 
