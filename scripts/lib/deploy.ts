@@ -5,7 +5,8 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { GROUP_MAX_DEPTH } from "@zklabel/core/group";
-import { batchVerifierName, deployedCircuit, verifierName } from "@zklabel/core/registry";
+import { batchVerifierName, verifierName } from "@zklabel/core/registry";
+import { RULES, ruleByName, ruleCircuit } from "@zklabel/core/rules";
 import type { Address } from "viem";
 import { ROOT } from "./process.ts";
 
@@ -65,9 +66,6 @@ interface ViemHelpers {
   }>;
 }
 
-/** The rules deployed behind the escrow, each with its worker circuit's verifiers (circuits.json "deploy"). */
-const RULES = ["classification", "bbox", "sensor"] as const;
-
 /** Deploys the Poseidon libraries, the worker-group registry, the escrow and every rule's verifiers. */
 export async function deployZkLabel(
   viem: ViemHelpers,
@@ -95,10 +93,13 @@ export async function deployZkLabel(
     libraries: { PoseidonT3: t3.address, PoseidonT5: t5.address, PoseidonT6: t6.address },
   });
   const rules: DeployedRule[] = [];
-  for (const rule of RULES) {
-    const circuit = deployedCircuit(rule);
-    const ruleId = circuit.ruleId;
-    if (ruleId === undefined) throw new Error(`${circuit.name} has no ruleId in circuits/circuits.json`);
+  // Every rule module's deployed worker circuit (circuits.json "deploy"), in rule-id order.
+  for (const { name: rule, id: ruleId } of RULES) {
+    const circuit = ruleCircuit(ruleByName(rule));
+    if (circuit.ruleId !== ruleId)
+      throw new Error(
+        `${circuit.name} has ruleId ${circuit.ruleId} in circuits/circuits.json, the rule module says ${ruleId}`,
+      );
     // The verifier's public-input count comes from the keys it was generated from.
     const vkey = JSON.parse(await readFile(join(ROOT, "build/circuits", circuit.name, "vkey.json"), "utf8")) as {
       nPublic: number;
@@ -130,6 +131,7 @@ export async function deployZkLabel(
     }
     rules.push(entry);
   }
+  // The deployment file's top-level verifier fields describe the first rule (older readers use them).
   const [classification] = rules;
   const testToken = await viem.deployContract("TestToken");
   return {

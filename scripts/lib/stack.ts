@@ -5,11 +5,10 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { classificationRuleParams } from "@zklabel/core/classification";
 import { DEMO_CLASSES, DEMO_PARAMS, demoItems } from "@zklabel/core/demo";
 import { type DeploymentFile, deploymentSchema, expectedRuleEntry } from "@zklabel/core/deployment";
 import { requesterKeyFromSignature, requesterKeyMessage } from "@zklabel/core/identity";
-import { RULE_IDS } from "@zklabel/core/task";
+import { classificationRule } from "@zklabel/core/rules/classification";
 import { buildDataset } from "@zklabel/sdk/dataset";
 import { encodeTaskMetadata } from "@zklabel/sdk/metadata";
 import { VaultClient } from "@zklabel/sdk/vault";
@@ -245,7 +244,7 @@ async function deployAndSeed(rpcUrl: string, vaultUrl: string): Promise<Deployme
     version: 1,
     title: DEMO_TITLE,
     instructions: DEMO_INSTRUCTIONS,
-    rule: { type: "classification", classes: [...DEMO_CLASSES] },
+    rule: { type: classificationRule.name, classes: [...DEMO_CLASSES] },
     vault: vaultUrl,
     keyNonce: "1",
   });
@@ -258,10 +257,15 @@ async function deployAndSeed(rpcUrl: string, vaultUrl: string): Promise<Deployme
     [
       {
         token: zeroAddress,
-        ruleId: RULE_IDS.classification,
+        ruleId: classificationRule.id,
         datasetRoot: tree.root,
         itemCount: items.length,
-        ruleParams: classificationRuleParams(DEMO_PARAMS) as unknown as readonly [bigint, bigint, bigint, bigint],
+        ruleParams: classificationRule.encodeParams(DEMO_PARAMS) as unknown as readonly [
+          bigint,
+          bigint,
+          bigint,
+          bigint,
+        ],
         pkR,
         pkRDiv8,
         goldRoot: 0n,
@@ -274,7 +278,7 @@ async function deployAndSeed(rpcUrl: string, vaultUrl: string): Promise<Deployme
         metadataURI: metadata.uri,
         metadataHash: metadata.hash,
       },
-      expectedRuleEntry(d, RULE_IDS.classification),
+      expectedRuleEntry(d, classificationRule.id),
     ],
     { value: rewardPerItem * BigInt(items.length) },
   );

@@ -1,12 +1,20 @@
 import assert from "node:assert/strict";
 import { after, describe, it } from "node:test";
-import { type Box, type BoxItem, boxFromValue, boxWorkerInput, checkBoxLabels } from "@zklabel/core/bbox";
 import { decryptFromWorker } from "@zklabel/core/encryption";
 import { contentHash, SNARK_SCALAR_FIELD } from "@zklabel/core/field";
 import { workerGroup } from "@zklabel/core/group";
 import { Identity, requesterKeyFromSignature, workerSecret } from "@zklabel/core/identity";
 import { labelsCommitment, unpackLabels } from "@zklabel/core/labels";
 import { circuitInfo } from "@zklabel/core/registry";
+import { fullBatchData } from "@zklabel/core/rules";
+import {
+  type Box,
+  type BoxItem,
+  bboxRule,
+  boxFromValue,
+  boxWorkerInput,
+  checkBoxLabels,
+} from "@zklabel/core/rules/bbox";
 import { artifacts, releaseSnarkjs } from "../helpers/classification.ts";
 import { firstViolated, readR1cs, witness } from "../helpers/r1cs.ts";
 import { recommit } from "../helpers/recommit.ts";
@@ -32,7 +40,7 @@ function valid(batchIndex: number, labels?: Box[]) {
   const ls = labels ?? items.slice(batchIndex * N, (batchIndex + 1) * N).map((_, k) => honest(batchIndex * N + k));
   return boxWorkerInput({
     circuit,
-    items,
+    data: fullBatchData(bboxRule, circuit.params.DEPTH, N, items, batchIndex),
     task: { pkR: requester.pkR, goldRoot: 0n, taskId: 9n, chainId: 31337n, contract: 0xabcn },
     params,
     batchIndex,

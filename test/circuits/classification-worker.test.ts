@@ -1,10 +1,11 @@
 import assert from "node:assert/strict";
 import { after, describe, it } from "node:test";
-import { classificationWorkerInput, openWorkerBatch } from "@zklabel/core/classification";
 import { DEMO_PARAMS } from "@zklabel/core/demo";
+import { openWorkerBatch } from "@zklabel/core/envelope";
 import { workerGroup } from "@zklabel/core/group";
 import { batchNullifier, Identity, requesterKeyFromSignature, workerSecret } from "@zklabel/core/identity";
 import { circuitInfo } from "@zklabel/core/registry";
+import { CLASS_LABEL_BITS, classificationWorkerInput } from "@zklabel/core/rules/classification";
 import { artifacts, demoDataset, releaseSnarkjs } from "../helpers/classification.ts";
 import { firstViolated, readR1cs, witness } from "../helpers/r1cs.ts";
 import { recommit } from "../helpers/recommit.ts";
@@ -46,7 +47,7 @@ describe("complete classification worker proof", () => {
       assert.equal(firstViolated(await readR1cs(artifacts(NAME).r1cs), w), -1);
       assert.deepEqual(w.slice(1, 1 + publicSignals.length), publicSignals);
       const commitment = BigInt(input.labelsCommitment as string);
-      const opened = openWorkerBatch(encrypted, requester.skR, BigInt(b), N, commitment);
+      const opened = openWorkerBatch(encrypted, requester.skR, BigInt(b), N, commitment, CLASS_LABEL_BITS);
       assert.deepEqual(opened.labels.slice(0, labels.length), labels.map(BigInt));
       assert.equal(opened.salt, 777n + BigInt(b));
     });

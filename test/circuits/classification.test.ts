@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
-import { CLASS_LABEL_BITS, classificationInput, MAX_CLASSES } from "@zklabel/core/classification";
+import { CLASS_LABEL_BITS, classificationInput, MAX_CLASSES } from "@zklabel/core/rules/classification";
 import { DEMO_PARAMS, demoItems, textLeaf } from "@zklabel/core/demo";
 import { SNARK_SCALAR_FIELD } from "@zklabel/core/field";
 import { DatasetTree, datasetChunk } from "@zklabel/core/merkle";

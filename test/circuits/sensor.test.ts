@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { after, describe, it } from "node:test";
 import { decryptFromWorker } from "@zklabel/core/encryption";
+import { ruleWorkerInput } from "@zklabel/core/envelope";
 import { SNARK_SCALAR_FIELD as P } from "@zklabel/core/field";
 import { workerGroup } from "@zklabel/core/group";
 import { Identity, requesterKeyFromSignature, workerSecret } from "@zklabel/core/identity";
@@ -14,12 +15,11 @@ import {
   SENSOR_LABEL_BITS,
   SENSOR_RULE_ID,
   type SensorReading,
+  sensorLabel,
   sensorLeaf,
-  sensorRule,
   sensorRuleParams,
   sensorWorkerInput,
-} from "@zklabel/core/sensor";
-import { ruleWorkerInput } from "@zklabel/core/worker";
+} from "@zklabel/core/rules/sensor";
 import { artifacts, releaseSnarkjs } from "../helpers/classification.ts";
 import { firstViolated, readR1cs, witness } from "../helpers/r1cs.ts";
 import { recommit } from "../helpers/recommit.ts";
@@ -50,9 +50,17 @@ const worker = {
 
 function valid(batchIndex: number, labels?: number[], ws: readonly (readonly SensorReading[])[] = windows) {
   const ls = labels ?? ws.slice(batchIndex * N, (batchIndex + 1) * N).map((w) => provenSensorLabel(w, params) ?? 0);
+  // Leaves as the circuit hashes the readings (any field element, so odd windows are kept as they are).
+  const leaf = (w: readonly SensorReading[]) => poseidon(w.map(BigInt));
   return sensorWorkerInput({
     circuit,
-    windows: ws,
+    data: {
+      source: new DatasetTree(circuit.params.DEPTH, ws.map(leaf), datasetChunk(N)),
+      itemCount: ws.length,
+      items: ws
+        .slice(batchIndex * N, (batchIndex + 1) * N)
+        .map((w) => ({ contentHash: 0n, readings: w as number[], leaf: leaf(w) })),
+    },
     task,
     params,
     batchIndex,
@@ -106,7 +114,7 @@ describe("sensor-range worker proof", () => {
       const plain = decryptFromWorker(encrypted, requester.skR, BigInt(b), 2);
       const labels = unpackLabels([plain[0]], 1, N);
       assert.equal(labelsCommitment(labels, 1, plain[1]), BigInt(input.labelsCommitment as string));
-      const expected = windows.slice(b * N, (b + 1) * N).map((w) => BigInt(sensorRule(w, params)));
+      const expected = windows.slice(b * N, (b + 1) * N).map((w) => BigInt(sensorLabel(w, params)));
       assert.deepEqual(labels.slice(0, expected.length), expected);
     });
   }
@@ -165,7 +173,7 @@ describe("sensor-range worker proof", () => {
     odd[1][3] = 2 ** 16 + lo - 1; // the largest reading the circuit compares: above hi, so an anomaly
     odd[2][0] = P - 1n; // -1: below lo, an anomaly
     odd[4][7] = P + BigInt(hi) - 2n ** 16n + 1n; // hi - 2^16 + 1, the smallest
-    const expected = odd.slice(0, N).map((w) => sensorRule(w.map(Number), params));
+    const expected = odd.slice(0, N).map((w) => sensorLabel(w.map(Number), params));
     expected[1] = expected[2] = expected[4] = 1;
     assert.deepEqual(
       odd.slice(0, N).map((w) => provenSensorLabel(w, params)),

@@ -6,7 +6,7 @@ import { SUBGROUP_ORDER } from "@zklabel/core/encryption";
 import { SNARK_SCALAR_FIELD } from "@zklabel/core/field";
 import { GROUP_MAX_DEPTH, workerGroup } from "@zklabel/core/group";
 import { batchNullifier, Identity, workerSecret } from "@zklabel/core/identity";
-import { proveBatch } from "@zklabel/core/prove";
+import { proveCircuit } from "@zklabel/core/prove";
 import * as snarkjs from "snarkjs";
 import { artifacts, releaseSnarkjs } from "../helpers/classification.ts";
 import { firstViolated, readR1cs, witness } from "../helpers/r1cs.ts";
@@ -32,7 +32,7 @@ describe("vault access proof: valid", () => {
   });
   it("proves and verifies against the verification key; a changed public signal does not verify", async () => {
     const { input, publicSignals } = valid();
-    const p = await proveBatch(input, publicSignals, artifacts(NAME));
+    const p = await proveCircuit(input, publicSignals, artifacts(NAME));
     const vkey = JSON.parse(await readFile(artifacts(NAME).vkey, "utf8"));
     const pub = p.publicSignals.map(String);
     assert.equal(await snarkjs.groth16.verify(vkey, pub, p.raw), true);

@@ -8,13 +8,14 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { addPoint, Base8, inCurve, mulPointEscalar, subOrder } from "@zk-kit/baby-jubjub";
 import { recipientWord } from "@zklabel/core/batch";
-import { classificationRuleParams, openWorkerBatch } from "@zklabel/core/classification";
 import { DEMO_PARAMS } from "@zklabel/core/demo";
 import { expectedRuleEntry, type RuleEntry } from "@zklabel/core/deployment";
+import { openWorkerBatch } from "@zklabel/core/envelope";
 import { SNARK_SCALAR_FIELD } from "@zklabel/core/field";
 import { workerGroup } from "@zklabel/core/group";
 import { Identity } from "@zklabel/core/identity";
 import { deployedCircuit } from "@zklabel/core/registry";
+import { CLASS_LABEL_BITS, classificationRuleParams } from "@zklabel/core/rules/classification";
 import { network } from "hardhat";
 import { type Address, encodeFunctionData, getAddress, parseEther, toFunctionSelector, zeroAddress } from "viem";
 import { deployZkLabel, ROOT_GRACE_PERIOD, RULE_CHANGE_DELAY } from "../../scripts/lib/deploy.ts";
@@ -206,6 +207,7 @@ describe("ZkLabelEscrow: a task without gold items (ETH), batches verified on su
       0n,
       N,
       e.args.labelsCommitment as bigint,
+      CLASS_LABEL_BITS,
     );
     assert.deepEqual(opened.labels, batch0.labels.map(BigInt));
   });

@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { classificationWorkerInput } from "@zklabel/core/classification";
+import { classificationWorkerInput } from "@zklabel/core/rules/classification";
 import { DEMO_PARAMS, DEMO_REQUESTER_KEY, demoItems, textLeaf } from "@zklabel/core/demo";
 
 export { DEMO_REQUESTER_KEY };
@@ -7,7 +7,7 @@ export { DEMO_REQUESTER_KEY };
 import type { workerGroup } from "@zklabel/core/group";
 import { type Identity, workerSecret } from "@zklabel/core/identity";
 import { DatasetTree, datasetChunk } from "@zklabel/core/merkle";
-import { proveBatch } from "@zklabel/core/prove";
+import { proveCircuit } from "@zklabel/core/prove";
 
 export { releaseSnarkjs } from "@zklabel/core/prove";
 
@@ -88,5 +88,5 @@ export async function proveDemoBatch(
     identity: workerSecret(prover.identity),
     group: prover.group,
   });
-  return { ...(await proveBatch(input, publicSignals, artifacts(name))), encrypted, labels };
+  return { ...(await proveCircuit(input, publicSignals, artifacts(name))), encrypted, labels };
 }

@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { ZkLabelError } from "./errors.ts";
+import { RULE_NAMES } from "./rules/index.ts";
 
 const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, "must be a 0x-prefixed 20-byte address");
 const uint = z.string().regex(/^\d+$/, "must be a decimal integer string");
@@ -29,11 +31,11 @@ export const deploymentSchema = z.object({
   datasetDepth: z.number().int().positive(),
   deployBlock: uint,
   insecureDevKeys: z.literal(true),
-  /** Every rule with a verifier behind the escrow (classification, bbox, sensor). */
+  /** Every rule with a verifier behind the escrow (the rule modules of packages/core/src/rules/). */
   rules: z
     .array(
       z.object({
-        rule: z.enum(["classification", "bbox", "sensor"]),
+        rule: z.enum(RULE_NAMES),
         ruleId: z.number().int().positive(),
         circuit: z.string(),
         verifier: address,
@@ -79,7 +81,11 @@ export function expectedRuleEntry(
   ruleId: number,
 ): RuleEntry {
   const r = d.rules?.find((x) => x.ruleId === ruleId);
-  if (!r) throw new Error(`this deployment names no verifier for rule ${ruleId}: update deployment.json`);
+  if (!r)
+    throw new ZkLabelError(
+      "unknown_rule",
+      `this deployment names no verifier for rule ${ruleId}: update deployment.json`,
+    );
   return {
     verifier: r.verifier as `0x${string}`,
     batchSize: r.batchSize,

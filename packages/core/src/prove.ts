@@ -64,10 +64,10 @@ export async function proveWitness(
 }
 
 /**
- * Proves a batch with snarkjs (same call in Node and the browser): witness, then proof, with
+ * Proves one input of any circuit with snarkjs (same call in Node and the browser): witness, then proof, with
  * the checks of both.
  */
-export async function proveBatch(
+export async function proveCircuit(
   input: Record<string, string | string[]>,
   expectedPublic: readonly bigint[],
   artifacts: ProvingArtifacts,

@@ -1,14 +1,14 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { checkClassificationLabels, checkClassificationParams } from "../src/classification.ts";
+import { workerPublicValues } from "../src/envelope.ts";
 import { contentHash, SNARK_SCALAR_FIELD } from "../src/field.ts";
 import { labelsCommitment, packLabels, poseidonChain, unpackLabels } from "../src/labels.ts";
 import { DatasetTree, datasetChunk, rootFromItemProof, rootFromPath, zeroLadder } from "../src/merkle.ts";
 import { hash2, poseidon } from "../src/poseidon.ts";
 import { proofToWords, wordsToProof } from "../src/proof.ts";
 import { circuitInfo, namePublicSignals, orderPublicSignals } from "../src/registry.ts";
-import { checkSensorLabels, provenSensorLabel, sensorLeaf, sensorRule } from "../src/sensor.ts";
-import { workerPublicValues } from "../src/worker.ts";
+import { checkClassificationLabels, checkClassificationParams } from "../src/rules/classification.ts";
+import { checkSensorLabels, provenSensorLabel, sensorLabel, sensorLeaf } from "../src/rules/sensor.ts";
 
 describe("field", () => {
   it("content hashes are sha256 >> 8 and always fit the field", () => {
@@ -96,15 +96,27 @@ describe("labels", () => {
 });
 
 describe("classification checks", () => {
-  it("name the first violated rule in words", () => {
+  it("name the first violated rule per label, typed (0-based item, code, values) and in words (1-based)", () => {
     const p = { numClasses: 4, allowedMask: 0b0111n };
-    assert.deepEqual(checkClassificationLabels([0, 3, 5, 1.5], p, 64), [
-      "item 65: class 3 is not allowed in this task",
-      "item 66: class 5 >= number of classes 4",
-      "item 67: label 1.5 is not a class number",
-    ]);
+    const issues = checkClassificationLabels([0, 3, 5, 1.5], p, 64);
+    assert.deepEqual(
+      issues.map((i) => [i.item, i.code, i.label]),
+      [
+        [65, "class_not_allowed", 3],
+        [66, "class_out_of_range", 5],
+        [67, "not_a_class", 1.5],
+      ],
+    );
+    assert.deepEqual(
+      issues.map((i) => i.message),
+      [
+        "item 66: class 4 is not allowed in this task",
+        "item 67: class 6 is beyond the task's 4 classes",
+        "item 68: label 1.5 is not a class number",
+      ],
+    );
     assert.deepEqual(checkClassificationParams(p), []);
-    assert.match(checkClassificationParams({ numClasses: 2, allowedMask: 0b100n })[0], /allows classes >= 2/);
+    assert.match(checkClassificationParams({ numClasses: 2, allowedMask: 0b100n })[0], /allows classes beyond the 2/);
   });
 });
 
@@ -114,7 +126,7 @@ describe("sensor checks", () => {
   const window = (r: number | bigint) => [r, 1500, 2000];
   it("16-bit readings: the label the circuit proves is the rule's", () => {
     for (const r of [0, 999, 1000, 2000, 3000, 3001, 65535]) {
-      assert.equal(provenSensorLabel(window(r), p), sensorRule([r, 1500, 2000], p), `reading ${r}`);
+      assert.equal(provenSensorLabel(window(r), p), sensorLabel([r, 1500, 2000], p), `reading ${r}`);
     }
     assert.equal(provenSensorLabel([5, 6], { lo: 10, hi: 4 }), 1); // lo > hi: every window is an anomaly
     assert.equal(provenSensorLabel([5], { lo: 70000, hi: 80000 }), null); // the circuit range-checks lo and hi
@@ -138,16 +150,30 @@ describe("sensor checks", () => {
     assert.throws(() => provenSensorLabel([1.5], p), /reading 0 must be an integer/);
   });
   it("the checker names the reading that leaves no label provable; commitments stay 16-bit", () => {
+    const issues = checkSensorLabels(
+      [1, 1, 0],
+      [window(2n ** 16n + 999n), window(2n ** 16n + 1000n), window(P - 1n)],
+      p,
+      7,
+    );
     assert.deepEqual(
-      checkSensorLabels([1, 1, 0], [window(2n ** 16n + 999n), window(2n ** 16n + 1000n), window(P - 1n)], p, 7),
+      issues.map((i) => [i.item, i.code, i.reading]),
       [
-        "item 8: reading 0 = 66536 is not a 16-bit value and too far from [1000, 3000] to compare: no label can be proven",
-        `item 9: labeled normal but reading 0 = ${P - 1n} is outside [1000, 3000]`,
+        [8, "reading_not_comparable", 0],
+        [9, "missed_anomaly", 0],
       ],
     );
-    assert.deepEqual(checkSensorLabels([0], [[1]], { lo: 1, hi: 70000 }), [
-      "item 0: lo = 1 and hi = 70000 must be 16-bit values: no label can be proven",
-    ]);
+    assert.deepEqual(
+      issues.map((i) => i.message),
+      [
+        "item 9: reading 0 = 66536 is not a 16-bit value and too far from [1000, 3000] to compare: no label can be proven",
+        `item 10: labeled normal but reading 0 = ${P - 1n} is outside [1000, 3000]`,
+      ],
+    );
+    assert.deepEqual(
+      checkSensorLabels([0], [[1]], { lo: 1, hi: 70000 }).map((i) => i.message),
+      ["item 1: lo = 1 and hi = 70000 must be 16-bit values: no label can be proven"],
+    );
     assert.throws(() => sensorLeaf([65536]), /reading 0 must be a 16-bit fixed-point value 0..65535, got 65536/);
   });
 });

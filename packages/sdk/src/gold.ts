@@ -1,8 +1,8 @@
 /**
  * Gold items (docs/protocol.md "Task"): the requester knows the answer for some items and
  * commits, before any work, to goldRoot: a tree of the dataset's shape over
- * Poseidon(isGold, goldLabel, salt) for every item (0 for non-gold items), so workers cannot
- * tell which items are gold. The openings (labels and salts) stay with the requester: they are
+ * Poseidon(isGold, goldLabel, salt) for every item, each with its own random salt (isGold and
+ * the label are 0 for a non-gold item), so workers cannot tell which items are gold. The openings (labels and salts) stay with the requester: they are
  * what a rejection will reveal to the circuit.
  */
 import { randomField } from "@zklabel/core/field";

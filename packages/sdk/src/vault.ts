@@ -13,7 +13,7 @@ import type { workerGroup } from "@zklabel/core/group";
 import { type Identity, workerSecret } from "@zklabel/core/identity";
 import { typeFromName } from "@zklabel/core/items";
 import { BatchSlice, type DatasetTree } from "@zklabel/core/merkle";
-import { type ProvingArtifacts, proveBatch } from "@zklabel/core/prove";
+import { type ProvingArtifacts, proveCircuit } from "@zklabel/core/prove";
 import { ruleById } from "@zklabel/core/rules";
 import { z } from "zod";
 import {
@@ -303,7 +303,7 @@ export class VaultClient {
               batchIndex: BigInt(batchIndex),
               challenge: BigInt(c.challenge),
             });
-            const p = await proveBatch(input, publicSignals, args.artifacts);
+            const p = await proveCircuit(input, publicSignals, args.artifacts);
             return { proof: p.raw, publicSignals: p.publicSignals.map(String) };
           },
         ],

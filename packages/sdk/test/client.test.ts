@@ -5,22 +5,27 @@ import { demoItems } from "@zklabel/core/demo";
 import { expectedRuleEntry } from "@zklabel/core/deployment";
 import { workerGroup } from "@zklabel/core/group";
 import { Identity } from "@zklabel/core/identity";
-import { deployedCircuit } from "@zklabel/core/registry";
+import { ruleCircuit } from "@zklabel/core/rules";
+import { classificationRule } from "@zklabel/core/rules/classification";
 import { network } from "hardhat";
 import { deployZkLabel } from "../../../scripts/lib/deploy.ts";
 import { DEMO_REQUESTER_KEY, releaseSnarkjs } from "../../../test/helpers/classification.ts";
 import { escrowAbi } from "../src/abi-escrow.ts";
-import { ZkLabelClient, ZkLabelError } from "../src/client.ts";
+import { ZkLabelClient } from "../src/client.ts";
 import { buildDataset } from "../src/dataset.ts";
+import { ContractError } from "../src/errors.ts";
+import { openSubmittedBatches } from "../src/open.ts";
+import { POST_STAGES, type PostStage, postTask } from "../src/post.ts";
+import { proveBatch } from "../src/prove.ts";
 import { resolveTaskSpec } from "../src/spec.ts";
-import { escrowReader, openSubmittedBatches, proveClassificationBatch, readTaskInfo } from "../src/work.ts";
+import { escrowReader, readTaskInfo } from "../src/task-info.ts";
 
 after(releaseSnarkjs);
 
 const { viem, networkHelpers } = await network.create();
 const publicClient = await viem.getPublicClient();
 const [requesterWallet, workerWallet] = await viem.getWalletClients();
-const circuit = deployedCircuit("classification");
+const circuit = ruleCircuit(classificationRule);
 const dir = join(import.meta.dirname, "..", "..", "..", "build", "circuits", circuit.name);
 
 /** A fresh deployment, a requester's and a worker's client, and the 100-item demo dataset. */
@@ -47,7 +52,7 @@ const batchOneLabels = () =>
     .slice(64)
     .map((x) => x.sentiment);
 
-/** What proveClassificationBatch needs for batch 1 of the demo task, proven by `me` alone in its group. */
+/** What proveBatch needs for batch 1 of the demo task, proven by `me` alone in its group. */
 function batchOne(
   d: { chainId: number; escrow: string },
   info: Awaited<ReturnType<typeof readTaskInfo>>,
@@ -105,21 +110,18 @@ describe("ZkLabelClient", () => {
     const labels = batchOneLabels();
     const common = batchOne(d, info, manifest, me);
     await assert.rejects(
-      proveClassificationBatch({ ...common, labels: labels.map((l, i) => (i === 2 ? 3 : l)) }),
-      /item 66: class 3 is not allowed in this task/,
+      proveBatch({ ...common, labels: labels.map((l, i) => (i === 2 ? 3 : l)) }),
+      /item 67: class 4 is not allowed in this task/,
     );
     const otherManifest = { ...manifest, items: manifest.items.slice(1), count: 99 };
-    await assert.rejects(
-      proveClassificationBatch({ ...common, dataset: otherManifest, labels }),
-      /not task 1's dataset root/,
-    );
+    await assert.rejects(proveBatch({ ...common, dataset: otherManifest, labels }), /not task 1's dataset root/);
     const cancelled = new AbortController();
     cancelled.abort();
-    await assert.rejects(proveClassificationBatch({ ...common, labels, signal: cancelled.signal }), {
+    await assert.rejects(proveBatch({ ...common, labels, signal: cancelled.signal }), {
       name: "AbortError",
     });
     const stages: string[] = [];
-    const proof = await proveClassificationBatch({
+    const proof = await proveBatch({
       ...common,
       labels,
       onProgress: (p) => stages.push(`${p.stage}:${p.phase}`),
@@ -136,7 +138,8 @@ describe("ZkLabelClient", () => {
     assert.equal(await worker.credits(workerWallet.account.address), spec.rewardPerItem * 36n);
 
     await assert.rejects(worker.submitBatch(taskId, 1, proof), (e: unknown) => {
-      assert.ok(e instanceof ZkLabelError);
+      assert.ok(e instanceof ContractError);
+      assert.equal(e.code, "contract_reverted");
       assert.equal(e.errorName, "BatchAlreadyAccepted");
       assert.match(e.message, /^could not submit batch 1: This batch has already been accepted and paid/);
       return true;
@@ -148,7 +151,13 @@ describe("ZkLabelClient", () => {
     await assert.rejects(requester.refund(taskId), /TaskStillOpen/);
     const readOnly = new ZkLabelClient({ publicClient: publicClient as never, contracts });
     await assert.rejects(readOnly.cancel(taskId), /this client has no wallet/);
-    const opened = openSubmittedBatches(await reader.read(), taskId, DEMO_REQUESTER_KEY.skR, info.batchSize);
+    const opened = openSubmittedBatches(
+      await reader.read(),
+      taskId,
+      DEMO_REQUESTER_KEY.skR,
+      info.batchSize,
+      info.ruleId,
+    );
     assert.deepEqual(
       opened.map((b) => b.batchIndex),
       [1],
@@ -156,6 +165,73 @@ describe("ZkLabelClient", () => {
     assert.deepEqual(opened[0].labels, labels, "the requester reads exactly the labels the worker proved");
     await worker.withdraw(workerWallet.account.address);
     assert.equal(await worker.credits(workerWallet.account.address), 0n);
+  });
+
+  it("posts a task in stages (check, key, gold, create): the key from the wallet's signature, the gold openings kept before the task exists", async () => {
+    const { d, requester, manifest } = await setup();
+    const now = Number((await publicClient.getBlock()).timestamp);
+    const spec = resolveTaskSpec(
+      {
+        title: "staged",
+        instructions: "label the reviews",
+        rule: { type: "classification", classes: ["negative", "neutral", "positive"] },
+        reward: { perItem: "0.001" },
+        deadline: "7d",
+        gold: { minAccuracy: 80, challengeWindow: "1h" },
+      },
+      now,
+    );
+    const stages: PostStage[] = [];
+    const kept: (bigint | undefined)[] = [];
+    const signMessage = (message: string) => requesterWallet.signMessage({ message });
+    // A gold answer for a class the task does not have stops the post before anything is sent.
+    await assert.rejects(
+      postTask({
+        client: requester,
+        deployment: d as never,
+        spec,
+        manifest,
+        signMessage,
+        gold: [{ item: 0, label: "spam" }],
+      }),
+      /"spam" is not one of the classes/,
+    );
+    const posted = await postTask({
+      client: requester,
+      deployment: d as never,
+      spec,
+      manifest,
+      signMessage,
+      gold: [{ item: "review 1", label: "positive" }],
+      keepGold: async (_o, taskId) => {
+        kept.push(taskId);
+      },
+      onStage: (x) => stages.push(x),
+      vaultUrl: "http://127.0.0.1:8788",
+    });
+    assert.deepEqual(stages, ["check", "key", "gold", "create"]);
+    assert.ok(POST_STAGES.includes("upload"), "upload is a stage, skipped without an upload callback");
+    assert.deepEqual(kept, [undefined, posted.taskId], "openings are kept before the task exists, then with its id");
+    const t = await requester.getTask(posted.taskId);
+    assert.equal(t.goldRoot, posted.goldRoot);
+    assert.deepEqual([t.pkR[0], t.pkR[1]], [posted.key.pkR[0], posted.key.pkR[1]]);
+    const info = await readTaskInfo(
+      escrowReader({ client: publicClient as never, address: d.escrow, fromBlock: 0n }),
+      posted.taskId,
+    );
+    assert.equal(info.itemCount, 100);
+    // A group that does not exist is refused in the check stage, before any signature.
+    await assert.rejects(
+      postTask({
+        client: requester,
+        deployment: d as never,
+        spec: { ...spec, workerGroupId: 7n },
+        manifest,
+        signMessage: () => assert.fail("no signature before the checks pass"),
+        gold: [{ item: 0, label: "positive" }],
+      }),
+      /worker group 7 does not exist/,
+    );
   });
 
   it("refuses, before signing, a task against a registry that changed and a submission that could land after the close", async () => {
@@ -175,7 +251,7 @@ describe("ZkLabelClient", () => {
     await assert.rejects(
       requester.createTask({ spec, manifest, ...key, rule: { ...shown, verifier: d.groups as `0x${string}` } }),
       (e: unknown) =>
-        e instanceof ZkLabelError && e.errorName === "RuleVerifierMismatch" && /registry changed/.test(e.message),
+        e instanceof ContractError && e.errorName === "RuleVerifierMismatch" && /registry changed/.test(e.message),
     );
     const { taskId } = await requester.createTask({ spec, manifest, ...key, rule: shown });
     const me = new Identity("sdk client late worker");
@@ -184,7 +260,7 @@ describe("ZkLabelClient", () => {
       escrowReader({ client: publicClient as never, address: d.escrow, fromBlock: 0n }),
       taskId,
     );
-    const proof = await proveClassificationBatch({ ...batchOne(d, info, manifest, me), labels: batchOneLabels() });
+    const proof = await proveBatch({ ...batchOne(d, info, manifest, me), labels: batchOneLabels() });
     assert.equal(await worker.cannotStartBatch(taskId), undefined);
     await requester.cancel(taskId);
     assert.match((await worker.cannotStartBatch(taskId)) ?? "", /cancelled this task: it closes at/);
@@ -192,7 +268,7 @@ describe("ZkLabelClient", () => {
     const t = await worker.getTask(taskId);
     await networkHelpers.time.increaseTo(BigInt(t.closesAt) - 50n);
     await assert.rejects(worker.submitBatch(taskId, 1, proof), (e: unknown) => {
-      assert.ok(e instanceof ZkLabelError);
+      assert.ok(e instanceof ContractError);
       assert.match(e.message, /^not submitted \(your labels stay with you\): the task closes at .* public without pay/);
       return true;
     });

@@ -5,9 +5,9 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { boxDatasetTree } from "@zklabel/core/bbox";
 import { contentHash } from "@zklabel/core/field";
-import { sensorDatasetTree } from "@zklabel/core/sensor";
+import { boxDatasetTree } from "@zklabel/core/rules/bbox";
+import { sensorDatasetTree } from "@zklabel/core/rules/sensor";
 import { pngHeader as png } from "../../../test/helpers/images.ts";
 import { batchShape, buildDataset, checkManifest, findItem, itemFacts, kindOfRule } from "../src/dataset.ts";
 
@@ -20,8 +20,8 @@ describe("dataset kinds", () => {
     assert.equal(kindOfRule(1), "content");
     assert.equal(kindOfRule(2), "box");
     assert.equal(kindOfRule(3), "sensor");
-    assert.deepEqual(batchShape("box", 20, 64), { leaves: 32, depth: 19, chunk: 16 });
-    assert.deepEqual(batchShape("sensor", 20, 32), { leaves: 32, depth: 20, chunk: 16 });
+    assert.deepEqual(batchShape("box", 20, 64), { leaves: 32, itemsPerLeaf: 2, depth: 19, chunk: 16 });
+    assert.deepEqual(batchShape("sensor", 20, 32), { leaves: 32, itemsPerLeaf: 1, depth: 20, chunk: 16 });
   });
 
   it("builds a sensor dataset from JSON and CSV windows; the root is the circuit's tree", () => {
@@ -38,7 +38,7 @@ describe("dataset kinds", () => {
     assert.throws(() => checkManifest(tampered), /not to the root it states/);
     const noLeaf = structuredClone(manifest);
     delete noLeaf.items[2].leaf;
-    assert.throws(() => checkManifest(noLeaf), /item 2 .* lacks its leaf/);
+    assert.throws(() => checkManifest(noLeaf), /item 3 .* lacks its leaf/);
     assert.equal(findItem(manifest, tree, items[5].bytes)?.index, 5);
     assert.throws(
       () =>

@@ -77,7 +77,7 @@ describe("task specs", () => {
     );
     assert.throws(
       () => resolveTaskSpec(spec({ rule: { type: "colour" } }), NOW),
-      /rule\.type must be "classification", "bbox" or "sensor"/,
+      /rule\.type must be one of "classification", "bbox", "sensor"/,
     );
     assert.throws(
       () => resolveTaskSpec(spec({ rule: { type: "sensor", lo: 9, hi: 3 } }), NOW),

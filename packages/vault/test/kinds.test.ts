@@ -13,21 +13,17 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { ACCESS_CIRCUIT } from "@zklabel/core/access";
 import { expectedRuleEntry } from "@zklabel/core/deployment";
+import { RuleViolationError } from "@zklabel/core/errors";
 import { workerGroup } from "@zklabel/core/group";
 import { Identity } from "@zklabel/core/identity";
-import { sensorLeaf, sensorRule } from "@zklabel/core/sensor";
+import { sensorLabel, sensorLeaf } from "@zklabel/core/rules/sensor";
 import { ZkLabelClient } from "@zklabel/sdk/client";
 import { buildDataset, datasetTree, type Manifest } from "@zklabel/sdk/dataset";
+import { openSubmittedBatches } from "@zklabel/sdk/open";
+import { proveBatch } from "@zklabel/sdk/prove";
 import { resolveTaskSpec, type TaskSpec } from "@zklabel/sdk/spec";
+import { escrowReader, readTaskInfo, type TaskInfo } from "@zklabel/sdk/task-info";
 import { VaultClient, VaultError } from "@zklabel/sdk/vault";
-import {
-  escrowReader,
-  openSubmittedBatches,
-  proveBoxBatch,
-  proveSensorBatch,
-  readTaskInfo,
-  type TaskInfo,
-} from "@zklabel/sdk/work";
 import { network } from "hardhat";
 import type { PublicClient } from "viem";
 import { deployZkLabel } from "../../../scripts/lib/deploy.ts";
@@ -193,7 +189,7 @@ describe("vault datasets of every rule", () => {
     });
     assert.equal(got.items.length, 8);
     assert.deepEqual(got.items[0].readings, windows[32]);
-    const labels = got.items.map((x) => sensorRule(x.readings ?? [], { lo: LO, hi: HI }));
+    const labels = got.items.map((x) => sensorLabel(x.readings ?? [], { lo: LO, hi: HI }));
     const common = {
       task: sensorTask,
       chainId: 31337n,
@@ -207,16 +203,17 @@ describe("vault datasets of every rule", () => {
     };
     assert.equal(labels[1], 1, "item 33 has a reading above the band");
     const wrong = labels.map((l, i) => (i === 1 ? 0 : l));
-    await assert.rejects(
-      proveSensorBatch({ ...common, slice: got.slice, windows: got.items.map((x) => x.readings ?? []), labels: wrong }),
-      /item 33: labeled normal but reading 7 = 60000 is outside \[1000, 50000\]/,
-    );
-    const proof = await proveSensorBatch({
-      ...common,
-      slice: got.slice,
-      windows: got.items.map((x) => x.readings ?? []),
-      labels,
+    await assert.rejects(proveBatch({ ...common, dataset: got, labels: wrong }), (e: unknown) => {
+      // The rule's checker names the item (1-based for people) and its typed fields say why.
+      assert.ok(e instanceof RuleViolationError);
+      assert.match(e.message, /item 34: labeled normal but reading 7 = 60000 is outside \[1000, 50000\]/);
+      assert.deepEqual(
+        e.issues.map((i) => [i.item, i.code, i.reading]),
+        [[33, "missed_anomaly", 7]],
+      );
+      return true;
     });
+    const proof = await proveBatch({ ...common, dataset: got, labels });
     const hash = await worker.submitBatch(sensorTask.taskId, 1, proof);
     gas.submitBatchSensor = (await publicClient.waitForTransactionReceipt({ hash })).gasUsed;
     const [opened] = openSubmittedBatches(await reader.read(), sensorTask.taskId, DEMO_REQUESTER_KEY.skR, 32, 3);
@@ -248,18 +245,18 @@ describe("vault datasets of every rule", () => {
       recipient: workerWallet.account.address,
       salt: 12n,
       artifacts: artifacts("bbox_worker_n64_d20_g20"),
-      slice: got.slice,
-      items: got.items.map((x) => ({ contentHash: x.contentHash, width: x.width ?? 0, height: x.height ?? 0 })),
+      dataset: got,
     };
     await assert.rejects(
-      proveBoxBatch({ ...common, boxes: boxes.map((b, i) => (i === 2 ? { ...b, cls: 2 } : b)) }),
-      /item 66: class 2 is not allowed in this task/,
+      proveBatch({ ...common, labels: boxes.map((b, i) => (i === 2 ? { ...b, cls: 2 } : b)) }),
+      /item 67: class 3 is not allowed in this task/,
     );
-    const proof = await proveBoxBatch({ ...common, boxes });
+    await assert.rejects(proveBatch({ ...common, labels: boxes.map(() => 1) }), /is not a bounding-box label/);
+    const proof = await proveBatch({ ...common, labels: boxes });
     const hash = await worker.submitBatch(boxTask.taskId, 1, proof);
     gas.submitBatchBox = (await publicClient.waitForTransactionReceipt({ hash })).gasUsed;
     const [opened] = openSubmittedBatches(await reader.read(), boxTask.taskId, DEMO_REQUESTER_KEY.skR, 64, 2);
-    assert.deepEqual(opened.boxes, boxes);
+    assert.deepEqual(opened.labels, boxes);
     assert.ok(gas.submitBatchSensor, "the sensor batch was submitted first");
     await checkGasSnapshot(gas);
   });

@@ -16,13 +16,14 @@ import { expectedRuleEntry } from "@zklabel/core/deployment";
 import { workerGroup } from "@zklabel/core/group";
 import { Identity, workerSecret } from "@zklabel/core/identity";
 import { DatasetTree } from "@zklabel/core/merkle";
-import { proveBatch } from "@zklabel/core/prove";
+import { proveCircuit } from "@zklabel/core/prove";
 import { deployedCircuit } from "@zklabel/core/registry";
 import { ZkLabelClient } from "@zklabel/sdk/client";
 import { buildDataset, type Manifest } from "@zklabel/sdk/dataset";
+import { proveBatch } from "@zklabel/sdk/prove";
 import { resolveTaskSpec } from "@zklabel/sdk/spec";
+import { escrowReader, readTaskInfo, type TaskInfo } from "@zklabel/sdk/task-info";
 import { VaultClient, VaultError } from "@zklabel/sdk/vault";
-import { escrowReader, proveClassificationBatch, readTaskInfo, type TaskInfo } from "@zklabel/sdk/work";
 import { network } from "hardhat";
 import type { PublicClient } from "viem";
 import { deployZkLabel } from "../../../scripts/lib/deploy.ts";
@@ -303,7 +304,7 @@ describe("vault downloads (zero-knowledge access)", () => {
       batchIndex: BigInt(batchIndex),
       challenge: BigInt(challenge),
     });
-    const p = await proveBatch(input, publicSignals, artifacts(ACCESS_CIRCUIT));
+    const p = await proveCircuit(input, publicSignals, artifacts(ACCESS_CIRCUIT));
     return { proof: p.raw, publicSignals: p.publicSignals.map(String) };
   };
   const post = (taskId: bigint, batch: number, body: unknown) =>
@@ -323,11 +324,11 @@ describe("vault downloads (zero-knowledge access)", () => {
     assert.deepEqual(got.items[0].bytes, main.items[64].bytes);
     assert.equal(got.items[0].name, "main-64.txt");
     const labels = got.items.map(() => 1);
-    const proof = await proveClassificationBatch({
+    const proof = await proveBatch({
       task,
       chainId: 31337n,
       escrow: worker.escrow,
-      dataset: got.slice,
+      dataset: got,
       batchIndex: 1,
       labels,
       identity: me,

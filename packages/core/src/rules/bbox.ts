@@ -335,6 +335,11 @@ export const bboxRule: RuleSpec<BoxParams, Box> & { readonly spec: typeof bboxSp
     chunk: datasetChunk(batchSize / 2),
   }),
   leavesOf: (items) => boxPairNodes(items.map(boxItem)),
+  example: (n) => ({
+    params: { numClasses: 3, allowedMask: 0b011n, minWidth: 8, minHeight: 8 },
+    items: Array.from({ length: n }, (_, i) => ({ contentHash: poseidon([BigInt(i + 1)]), width: 640, height: 480 })),
+    labels: Array.from({ length: n }, (_, i) => ({ cls: i % 2, x: 10 + i, y: 20, w: 100, h: 80 })),
+  }),
   checkLabels: (labels, items, p, firstItem) => checkBoxLabels(labels, items.map(boxItem), p, firstItem),
   workerInput: boxWorkerInput,
 };

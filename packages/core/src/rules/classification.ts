@@ -7,6 +7,7 @@ import { refuseIssues, ZkLabelError } from "../errors.ts";
 import { assertField, contentHash } from "../field.ts";
 import { labelsCommitment, packLabels } from "../labels.ts";
 import { type BatchSource, DatasetTree, datasetChunk } from "../merkle.ts";
+import { poseidon } from "../poseidon.ts";
 import { type CircuitInfo, orderPublicSignals } from "../registry.ts";
 import { RULE_IDS, type RuleParams, ruleParamsHash, type TaskBinding, taskHash } from "../task.ts";
 import type { RuleIssue, RuleSpec } from "./types.ts";
@@ -264,6 +265,11 @@ export const classificationRule: RuleSpec<ClassificationParams, number> & {
     ),
   batchShape: (depth, batchSize) => ({ leaves: batchSize, itemsPerLeaf: 1, depth, chunk: datasetChunk(batchSize) }),
   leavesOf: (items) => items.map((x) => x.contentHash),
+  example: (n) => ({
+    params: { numClasses: 4, allowedMask: 0b0111n },
+    items: Array.from({ length: n }, (_, i) => ({ contentHash: poseidon([BigInt(i + 1)]) })),
+    labels: Array.from({ length: n }, (_, i) => i % 3),
+  }),
   checkLabels: (labels, _items, p, firstItem) => checkClassificationLabels(labels, p, firstItem),
   workerInput: (r) => classificationWorkerInput({ ...r, tree: r.data.source }),
 };

@@ -304,6 +304,21 @@ export const sensorRule: RuleSpec<SensorParams, number> & { readonly spec: typeo
       if (x.leaf === undefined) throw new ZkLabelError("invalid_dataset", `${itemName(i)} has no leaf`);
       return x.leaf;
     }),
+  example: (n, c) => {
+    const params = { lo: 500, hi: 50_000 };
+    const windows = Array.from({ length: n }, (_, i) =>
+      Array.from({ length: c.T ?? 16 }, (_, j) => 1000 + ((i * 37 + j * 11) % 60_000)),
+    );
+    return {
+      params,
+      items: windows.map((readings) => ({
+        contentHash: contentHash(new TextEncoder().encode(JSON.stringify(readings))),
+        readings,
+        leaf: sensorLeaf(readings),
+      })),
+      labels: windows.map((w) => sensorLabel(w, params)),
+    };
+  },
   checkLabels: (labels, items, p, firstItem) =>
     checkSensorLabels(
       labels,

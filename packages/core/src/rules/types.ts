@@ -149,6 +149,11 @@ export interface RuleSpec<P = unknown, L = unknown> {
   /** Where a batch sits in the rule's tree. */
   batchShape(depth: number, batchSize: number): BatchShape;
 
+  /**
+   * A valid example batch of `n` items for the circuit's parameters (`T` readings for sensors):
+   * parameters, items' facts and labels that follow the rule. For benchmarks, docs and tests.
+   */
+  example(n: number, circuitParams: Record<string, number>): { params: P; items: ItemFacts[]; labels: L[] };
   /** Each label that breaks the rule, typed. `firstItem` is the batch's first dataset index. */
   checkLabels(labels: readonly L[], items: readonly ItemFacts[], p: P, firstItem: number): RuleIssue[];
   /** The worker circuit's input; refuses labels that break the rule with a RuleViolationError. */
