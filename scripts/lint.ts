@@ -12,7 +12,7 @@ const checks: [string, string, string[], string?][] = [
   [
     "contract ABIs of the SDK are up to date",
     process.execPath,
-    [join(ROOT, "apps/web/scripts/gen-abi.mjs"), "--check"],
+    [join(ROOT, "packages/sdk/scripts/gen-abi.ts"), "--check"],
   ],
   [
     "public-input layout is generated from circuits/circuits.json",
