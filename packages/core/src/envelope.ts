@@ -5,7 +5,7 @@ import { ZkLabelError } from "./errors.ts";
 import { membershipWitness } from "./group.ts";
 import { batchNullifier, type WorkerSecret } from "./identity.ts";
 import { labelsCommitment, labelsPerElement, packLabels, unpackLabels } from "./labels.ts";
-import { type CircuitInfo, orderPublicSignals } from "./registry.ts";
+import { type CircuitInfo, orderPublicSignals, publicInputLayout } from "./registry.ts";
 import { type RuleParams, ruleParamsHash, type TaskBinding, taskHash } from "./task.ts";
 
 /** Who proves a batch (anonymously, as a group member) and for whom the labels are encrypted. */
@@ -134,21 +134,12 @@ export interface WorkerPublicValues {
 
 /** Names a worker proof's public signals (epk takes two, the ciphertext the rest): the inverse of orderPublicSignals. */
 export function workerPublicValues(circuit: CircuitInfo, signals: readonly bigint[]): WorkerPublicValues {
-  const widthOf = (name: string) => (name === "epk" ? 2 : 1);
-  const fixed = circuit.publicInputs.filter((n) => n !== "ciphertext").reduce((sum, n) => sum + widthOf(n), 0);
-  const ciphertextWidth = signals.length - fixed;
-  if (!circuit.publicInputs.includes("ciphertext") || ciphertextWidth < 1) {
-    throw new Error(
-      `${circuit.name}: ${signals.length} public signals do not fit its public inputs (${circuit.publicInputs.join(", ")})`,
-    );
-  }
+  if (!circuit.publicInputs.includes("ciphertext"))
+    throw new Error(`${circuit.name} is not a worker circuit (no ciphertext among its public inputs)`);
+  // Positions and widths from circuits/circuits.json (the generated layout): no second copy here.
   const out: Record<string, bigint | readonly bigint[]> = {};
-  let i = 0;
-  for (const name of circuit.publicInputs) {
-    const width = name === "ciphertext" ? ciphertextWidth : widthOf(name);
-    out[name] = name === "ciphertext" || name === "epk" ? signals.slice(i, i + width) : signals[i];
-    i += width;
-  }
+  for (const p of publicInputLayout(circuit, signals.length))
+    out[p.name] = p.array ? signals.slice(p.offset, p.offset + p.width) : signals[p.offset];
   return out as unknown as WorkerPublicValues;
 }
 
