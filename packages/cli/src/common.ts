@@ -1,11 +1,12 @@
 /**
- * What every zklabel command shares: exit codes, the two error kinds a person can fix, output
- * in words or JSON, the identity file, and the connection to the chain from a deployment file.
+ * What every zklabel command shares: exit codes, output in words or JSON, the identity file,
+ * JSON files, and the connection to the chain from a deployment file.
  */
 import { readFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 import { deploymentSchema } from "@zklabel/core/deployment";
+import { ZkLabelError } from "@zklabel/core/errors";
 import {
   type Identity,
   parseIdentityKey,
@@ -18,64 +19,84 @@ import { privateKeyToAccount } from "viem/accounts";
 
 export const ROOT = resolve(import.meta.dirname, "..", "..", "..");
 
-/** Exit codes (documented in --help). */
+/** Exit codes (documented in --help): errors map to them by their kind (core errorKind). */
 export const EXIT = { ok: 0, failed: 1, usage: 2, input: 3 } as const;
 
-export class UsageError extends Error {}
-export class InputError extends Error {}
-
+/** The output of one run: words for people, or JSON on stdout with --json; the exit code of a run that did not throw. */
 export interface Ctx {
   json: boolean;
+  exitCode: number;
   out(human: string, data: unknown): void;
 }
 
-export type Values = Record<string, string | boolean | undefined>;
+/** JSON with bigints as decimal strings. */
+export const toJson = (data: unknown, indent?: number): string =>
+  JSON.stringify(data, (_, v) => (typeof v === "bigint" ? v.toString() : v), indent);
 
-export function identityPath(file: string | boolean | undefined): string {
-  return typeof file === "string" ? resolve(file) : join(homedir(), ".zklabel", "identity.key");
+export function createCtx(): Ctx {
+  return {
+    json: false,
+    exitCode: EXIT.ok,
+    out(human, data) {
+      console.log(this.json ? toJson(data, 2) : human);
+    },
+  };
 }
 
-export async function loadIdentity(file: string | boolean | undefined): Promise<Identity> {
+/** A mistake in how the command was called (exit code 2). */
+export const usageError = (message: string) => new ZkLabelError("usage", message);
+/** A value, file or key the person gave that is wrong (exit code 3). */
+export const inputError = (message: string) => new ZkLabelError("invalid_input", message);
+
+/** Progress for people on stderr, so stdout stays the command's answer. */
+export const log = (line: string) => process.stderr.write(`${line}\n`);
+
+export function identityPath(file: string | undefined): string {
+  return file !== undefined ? resolve(file) : join(homedir(), ".zklabel", "identity.key");
+}
+
+export async function loadIdentity(file: string | undefined): Promise<Identity> {
   const path = identityPath(file);
   const key = await readFile(path, "utf8").catch(() => null);
-  if (key === null) throw new InputError(`no identity at ${path}: create one with \`zklabel identity new\``);
+  if (key === null) throw inputError(`no identity at ${path}: create one with \`zklabel identity new\``);
   try {
     return parseIdentityKey(key);
   } catch (e) {
-    throw new InputError(`${path}: ${e instanceof Error ? e.message : String(e)}`);
+    throw inputError(`${path}: ${e instanceof Error ? e.message : String(e)}`);
   }
 }
 
-/** The requester's label-encryption key pair: derived from the wallet's signature of a task-scoped message (docs/protocol.md). */
-export async function requesterKey(
-  wallet: Awaited<ReturnType<typeof connect>>["wallet"],
-  deployment: { chainId: number; escrow: string },
-  nonce: bigint,
-) {
-  const signature = await wallet.signMessage({
-    account: wallet.account,
-    message: requesterKeyMessage(BigInt(deployment.chainId), deployment.escrow, nonce),
+export async function readJson(path: string): Promise<unknown> {
+  const text = await readFile(path, "utf8").catch(() => {
+    throw inputError(`cannot read ${path}`);
   });
-  return requesterKeyFromSignature(signature);
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw inputError(`${path} is not valid JSON`);
+  }
 }
 
-export function wholeNumber(v: string | boolean | undefined, what: string): number {
-  if (typeof v !== "string" || !/^\d+$/.test(v)) throw new UsageError(`${what} must be a whole number`);
-  return Number(v);
+/** Where the chain is and who signs (options.ts chainOptions). */
+export interface ChainOptions {
+  deployment?: string;
+  rpc?: string;
+  account?: number;
 }
 
-export async function connect(values: Values, needWallet = true) {
-  const path =
-    typeof values.deployment === "string" ? values.deployment : join(ROOT, "apps/web/public/deployment.json");
+export type Connection = Awaited<ReturnType<typeof connect>>;
+
+export async function connect(o: ChainOptions, needWallet = true) {
+  const path = o.deployment ?? join(ROOT, "apps/web/public/deployment.json");
   const raw = await readJson(path).catch((e: unknown) => {
-    throw new InputError(
+    throw inputError(
       `${e instanceof Error ? e.message : String(e)}: start the product with \`npm run dev\` or pass --deployment FILE`,
     );
   });
   const parsed = deploymentSchema.safeParse(raw);
-  if (!parsed.success) throw new InputError(`${path} is not a zkLabel deployment file`);
+  if (!parsed.success) throw inputError(`${path} is not a zkLabel deployment file`);
   const deployment = parsed.data;
-  const rpc = typeof values.rpc === "string" ? values.rpc : deployment.rpcUrl;
+  const rpc = o.rpc ?? deployment.rpcUrl;
   const chain = defineChain({
     id: deployment.chainId,
     name: `chain ${deployment.chainId}`,
@@ -89,20 +110,18 @@ export async function connect(values: Values, needWallet = true) {
     const key = process.env.ZKLABEL_PRIVATE_KEY;
     if (key) {
       if (!/^0x[0-9a-fA-F]{64}$/.test(key))
-        throw new InputError("ZKLABEL_PRIVATE_KEY must be a 0x-prefixed 32-byte hex key");
+        throw inputError("ZKLABEL_PRIVATE_KEY must be a 0x-prefixed 32-byte hex key");
       const a = privateKeyToAccount(key as `0x${string}`);
       account = a.address;
       wallet = createWalletClient({ account: a, chain, transport: http(rpc) });
-    } else if (typeof values.account === "string") {
+    } else if (o.account !== undefined) {
       const addresses = await createWalletClient({ transport: http(rpc) }).getAddresses();
-      const picked = addresses[Number(values.account)];
-      if (!picked) throw new InputError(`the node at ${rpc} has no unlocked account #${values.account}`);
+      const picked = addresses[o.account];
+      if (!picked) throw inputError(`the node at ${rpc} has no unlocked account #${o.account}`);
       account = picked;
       wallet = createWalletClient({ account: picked, chain, transport: http(rpc) });
     } else {
-      throw new UsageError(
-        "this command signs: set ZKLABEL_PRIVATE_KEY, or pass --account N on a local development node",
-      );
+      throw usageError("this command signs: set ZKLABEL_PRIVATE_KEY, or pass --account N on a local development node");
     }
   }
   const client = new ZkLabelClient({
@@ -113,21 +132,12 @@ export async function connect(values: Values, needWallet = true) {
   return { client, account, wallet: wallet as NonNullable<typeof wallet> & { account: never }, deployment };
 }
 
-export function positiveInt(v: string | boolean | undefined, fallback: number, what: string): number {
-  if (v === undefined) return fallback;
-  const n = Number(v);
-  if (typeof v !== "string" || !Number.isInteger(n) || n <= 0)
-    throw new UsageError(`${what} must be a positive whole number`);
-  return n;
-}
+/** The wallet's signature of a message (the requester key derivation). */
+export const signWith = (wallet: Connection["wallet"]) => (message: string) =>
+  wallet.signMessage({ account: wallet.account, message });
 
-export async function readJson(path: string): Promise<unknown> {
-  const text = await readFile(path, "utf8").catch(() => {
-    throw new InputError(`cannot read ${path}`);
-  });
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new InputError(`${path} is not valid JSON`);
-  }
+/** The requester's label-encryption key pair: derived from the wallet's signature of a task-scoped message (docs/protocol.md). */
+export async function requesterKey(c: Connection, nonce: bigint) {
+  const message = requesterKeyMessage(BigInt(c.deployment.chainId), c.deployment.escrow, nonce);
+  return requesterKeyFromSignature(await signWith(c.wallet)(message));
 }

@@ -8,8 +8,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { demoItems } from "@zklabel/core/demo";
-import { ROOT } from "../../../scripts/lib/process.ts";
-import { rpcCall, startTestChain, zklabel } from "../../../test/helpers/chain.ts";
+import { rpcCall, startTestChain, zklabel } from "@zklabel/testkit/chain";
+import { ROOT } from "@zklabel/testkit/repo";
 
 let dir: string;
 before(async () => {
@@ -41,10 +41,32 @@ describe("zklabel offline commands", () => {
       assert.equal(r.code, 0, c);
       assert.match(r.stdout, new RegExp(`zklabel ${c}`));
     }
+    // The help is generated: every group lists its commands, every command its typed options.
+    assert.match(top.stdout, /identity new\|show\|export\|import/);
+    assert.match((await zklabel(["batch", "prove", "--help"])).stdout, /--relayer-fee <BPS>[\s\S]*Chain options:/);
+    assert.equal((await zklabel([])).code, 0, "no command shows the help");
     const bad = await zklabel(["fly"]);
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /unknown command "fly": run zklabel --help/);
-    assert.equal((await zklabel(["dataset", "build", "--nope"])).code, 2);
+    const unknown = await zklabel(["dataset", "build", "--out", join(dir, "m.json"), "--nope"]);
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.stderr, /unknown option "--nope": run zklabel dataset build --help/);
+    // A group without its command shows the group's help, as a usage error.
+    const group = await zklabel(["identity"]);
+    assert.equal(group.code, 2);
+    assert.match(group.stderr, /zklabel identity needs one of the commands listed above/);
+    // Option and argument types are checked while parsing; --json failures carry the error's code.
+    const notANumber = await zklabel(["task", "status", "one", "--json"]);
+    assert.equal(notANumber.code, 2);
+    assert.deepEqual(JSON.parse(notANumber.stdout), {
+      ok: false,
+      code: "usage",
+      error:
+        'command-argument value "one" is invalid for argument "ID". Give a whole number: run zklabel task status --help',
+    });
+    const missing = await zklabel(["batch", "prove", "--task", "1", "--json"]);
+    assert.equal(missing.code, 2);
+    assert.match(JSON.parse(missing.stdout).error, /required option "--batch <B>" not specified/);
   });
 
   it("identity new / show / export / import, refusing to overwrite and bad keys", async () => {
@@ -75,7 +97,10 @@ describe("zklabel offline commands", () => {
     assert.equal(JSON.parse(built.stdout).count, 20);
     const found = await zklabel(["dataset", "find", join(items, "007.txt"), "--manifest", manifest]);
     assert.equal(found.code, 0);
-    assert.match(found.stdout, /is item 7 \("007\.txt"\), batch 0/);
+    // People count items from 1 (core display); --json keeps the 0-based index.
+    assert.match(found.stdout, /is item 8 \("007\.txt"\), batch 0/);
+    const foundJson = await zklabel(["dataset", "find", join(items, "007.txt"), "--manifest", manifest, "--json"]);
+    assert.equal(JSON.parse(foundJson.stdout).index, 7);
     await writeFile(join(dir, "stranger.txt"), "not in it");
     assert.equal((await zklabel(["dataset", "find", join(dir, "stranger.txt"), "--manifest", manifest])).code, 1);
     const dup = join(dir, "dup");
@@ -85,6 +110,8 @@ describe("zklabel offline commands", () => {
     const dupRun = await zklabel(["dataset", "build", "--from", dup, "--out", join(dir, "x.json")]);
     assert.equal(dupRun.code, 3);
     assert.match(dupRun.stderr, /item "b\.txt" has the same content as "a\.txt"/);
+    const dupJson = await zklabel(["dataset", "build", "--from", dup, "--out", join(dir, "x.json"), "--json"]);
+    assert.equal(JSON.parse(dupJson.stdout).code, "invalid_dataset");
 
     // Sensor windows: each file one window of 16 readings; a short one is named.
     const windows = join(dir, "windows");
@@ -120,6 +147,7 @@ describe("zklabel offline commands", () => {
     const badSpec = await zklabel(["spec", "check", spec]);
     assert.equal(badSpec.code, 3);
     assert.match(badSpec.stderr, /rule\.hi: lo must not be above hi/);
+    assert.equal(JSON.parse((await zklabel(["spec", "check", spec, "--json"])).stdout).code, "invalid_spec");
   });
 });
 
@@ -215,7 +243,8 @@ describe("zklabel chain commands (Hardhat node)", () => {
       ...common,
     ]);
     assert.equal(broken.code, 3);
-    assert.match(broken.stderr, /item 64: class 7 >= number of classes 3/);
+    // Item 65 is index 64, class 8 is index 7 (people count both from 1).
+    assert.match(broken.stderr, /item 65: class 8 is beyond the task's 3 classes/);
     await writeFile(labelsFile, JSON.stringify(batchLabels));
     const proved = await zklabel([
       "batch",
@@ -265,6 +294,23 @@ describe("zklabel chain commands (Hardhat node)", () => {
       ...common,
     ]);
     assert.equal(wrongKey.code, 3);
+    const coco = await zklabel([
+      "labels",
+      "export",
+      "--task",
+      "1",
+      "--format",
+      "coco",
+      "--manifest",
+      manifest,
+      "--out",
+      exported,
+      "--account",
+      "0",
+      ...common,
+    ]);
+    assert.equal(coco.code, 3);
+    assert.match(coco.stderr, /COCO holds bounding boxes; task 1 is a classification task: use --format jsonl or csv/);
     const exportRun = await zklabel([
       "labels",
       "export",
@@ -328,5 +374,6 @@ describe("zklabel chain commands (Hardhat node)", () => {
     const nothing = await zklabel(["withdraw", "--account", "3", "--json", ...common]);
     assert.equal(nothing.code, 1);
     assert.equal(JSON.parse(nothing.stdout).errorName, "NothingToWithdraw");
+    assert.equal(JSON.parse(nothing.stdout).code, "contract_reverted");
   });
 });
