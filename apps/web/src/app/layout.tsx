@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import type { ReactNode } from "react";
+import { Providers } from "@/providers/Providers";
 import "./globals.css";
 
 export const metadata: Metadata = {
@@ -8,10 +9,13 @@ export const metadata: Metadata = {
     "Label a batch of items, prove in your browser that the labels follow the task rules, and get paid by the escrow contract.",
 };
 
+/** Every page inside the one set of providers (deployment, wagmi, React Query) and the app's frame. */
 export default function RootLayout({ children }: { children: ReactNode }) {
   return (
     <html lang="en">
-      <body>{children}</body>
+      <body>
+        <Providers>{children}</Providers>
+      </body>
     </html>
   );
 }

@@ -1,10 +1,5 @@
-import { AppShell } from "@/components/AppShell";
 import { Home } from "@/components/Home";
 
 export default function Page() {
-  return (
-    <AppShell>
-      <Home />
-    </AppShell>
-  );
+  return <Home />;
 }

@@ -1,12 +1,12 @@
 "use client";
 
-import { describeError } from "@zklabel/sdk/errors";
 import { useEffect, useState } from "react";
 import type { Address } from "viem";
 import { useConnect, useConnection, useConnectors, useDisconnect, useSwitchChain } from "wagmi";
+import { useDeployment } from "@/lib/deployment";
 import { DEFAULT_DEV_ACCOUNT, isDevWallet } from "@/lib/dev-wallet";
+import { messageFor } from "@/lib/errors";
 import { shortAddress } from "@/lib/format";
-import { useDeployment } from "./AppShell";
 
 const accountLabel = (a: Address, i: number) => `#${i} ${shortAddress(a)}${i === 0 ? " (demo requester)" : ""}`;
 
@@ -45,7 +45,7 @@ export function WalletPanel() {
   const pick = (i: number) => {
     setPickError(null);
     setAccountIndex(i);
-    dev?.selectAccount(i).catch((e: unknown) => setPickError(describeError(e).message));
+    dev?.selectAccount(i).catch((e: unknown) => setPickError(messageFor(e)));
   };
 
   const picker = dev && accounts.length > 0 && (
@@ -143,7 +143,7 @@ export function WalletPanel() {
       })}
       {connect.error && (
         <p className="error small" role="alert" data-testid="connect-error">
-          {describeError(connect.error).message}
+          {messageFor(connect.error)}
         </p>
       )}
     </div>

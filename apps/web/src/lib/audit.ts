@@ -1,11 +1,14 @@
 /**
- * Pure helpers of the auditor pages: task status, batch counts, the progress series, the
- * calldata of a batch submission, the checks that tie a proof's public inputs to its event, and
- * the words of the timeline. No React, no network.
+ * Pure helpers of the auditor pages: batch counts, the progress series, the calldata of a batch
+ * submission, the checks that tie a proof's public inputs to its event, the rule's parameters by
+ * name. No React, no network.
  */
+
+import { className } from "@zklabel/core/display";
+import { type WorkerPublicValues, workerPublicValues } from "@zklabel/core/envelope";
 import type { ProofWords } from "@zklabel/core/proof";
 import type { CircuitInfo } from "@zklabel/core/registry";
-import { type WorkerPublicValues, workerPublicValues } from "@zklabel/core/envelope";
+import type { AnyRule } from "@zklabel/core/rules";
 import { escrowAbi } from "@zklabel/sdk/abi-escrow";
 import type { DecodedLog } from "@zklabel/sdk/events";
 import { decodeFunctionData, type Hex } from "viem";
@@ -17,15 +20,6 @@ export const hex = (x: bigint): string => `0x${x.toString(16)}`;
 /** A long hex value shortened to its first and last characters: 0x1f3a…9b2c. */
 export function shortHex(value: string, keep = 6): string {
   return value.length <= keep * 2 + 3 ? value : `${value.slice(0, keep + 2)}…${value.slice(-keep)}`;
-}
-
-/** What a task accepts now: open, closing (cancelled, in its notice period), cancelled, or past its deadline. */
-export type TaskStatus = "open" | "closing" | "cancelled" | "expired";
-
-/** Whether a task is open, closing, cancelled or expired at `nowSeconds`. */
-export function taskStatus(t: TaskView, nowSeconds: number): TaskStatus {
-  if (t.cancelled) return nowSeconds <= Number(t.closesAt) ? "closing" : "cancelled";
-  return Number(t.deadline) < nowSeconds ? "expired" : "open";
 }
 
 /** The verifiers a task was created with (its copy of the rule registry entry), from its TaskCreated event. */
@@ -187,26 +181,6 @@ export function namedInputs(
   return out;
 }
 
-/** Seconds as "2 d 3 h", "1 h 20 min", "5 min", "40 s" (0 gives "none"). */
-export function seconds(s: number): string {
-  if (s <= 0) return "none";
-  if (s >= 86400) return `${Math.floor(s / 86400)} d${s % 86400 >= 3600 ? ` ${Math.floor((s % 86400) / 3600)} h` : ""}`;
-  if (s >= 3600) return `${Math.floor(s / 3600)} h${s % 3600 >= 60 ? ` ${Math.floor((s % 3600) / 60)} min` : ""}`;
-  if (s >= 60) return `${Math.floor(s / 60)} min`;
-  return `${s} s`;
-}
-
-/** Unix seconds as a local date and time. */
-export const dateTime = (unix: number | bigint): string =>
-  new Date(Number(unix) * 1000).toLocaleString(undefined, {
-    year: "numeric",
-    month: "short",
-    day: "numeric",
-    hour: "2-digit",
-    minute: "2-digit",
-    second: "2-digit",
-  });
-
 /** A stable React key for an event: its transaction and log index. */
 export const eventKey = (e: DecodedLog): string => `${e.transactionHash}:${e.logIndex}`;
 
@@ -214,15 +188,24 @@ export const eventKey = (e: DecodedLog): string => `${e.transactionHash}:${e.log
 export const eventBatch = (e: DecodedLog): number | undefined =>
   e.args.batchIndex === undefined ? undefined : Number(e.args.batchIndex as bigint);
 
-/** Names of classification rule parameters: numClasses = p0, allowedMask = p1; the classes the mask accepts. */
-export function classificationParams(params: readonly bigint[], classNames: readonly string[] | undefined) {
-  const numClasses = Number(params[0]);
-  const allowedMask = params[1];
-  const allowed: string[] = [];
-  for (let c = 0; c < numClasses; c++) {
-    if (((allowedMask >> BigInt(c)) & 1n) === 1n) allowed.push(classNames?.[c] ?? `class ${c}`);
-  }
-  return { numClasses, allowedMask, allowed };
+/**
+ * A task's rule parameters by name, as its rule module decodes the four on-chain slots
+ * (masks in binary), and the classes its workers may use, by name.
+ */
+export function ruleParamFacts(
+  rule: AnyRule,
+  slots: readonly bigint[],
+  named: readonly string[] | undefined,
+): { params: { name: string; value: string }[]; allowed: string[] } {
+  const p = rule.decodeParams(slots) as Record<string, number | bigint>;
+  const classes = rule.classNames(p, named);
+  return {
+    params: Object.entries(p).map(([name, v]) => ({
+      name,
+      value: typeof v === "bigint" && /mask/i.test(name) ? `0b${v.toString(2)}` : v.toString(),
+    })),
+    allowed: rule.allowedClasses(p).map((c) => classes[c] ?? className(c)),
+  };
 }
 
 /** A file name for a task's manifest download. */

@@ -1,4 +1,13 @@
-import { type DeploymentFile, deploymentSchema } from "@zklabel/core/deployment";
+"use client";
+/**
+ * The deployment the app runs against: /deployment.json, fetched and checked once per page load
+ * (the root layout's Providers hold it across navigations), and the context that hands it to
+ * every component below them.
+ */
+import { type DeploymentFile, deploymentSchema, expectedRuleEntry, type RuleEntry } from "@zklabel/core/deployment";
+import { errorCode } from "@zklabel/core/errors";
+import type { AnyRule } from "@zklabel/core/rules";
+import { createContext, useContext } from "react";
 import { z } from "zod";
 
 /** Why the app cannot run, in words, with what to do about it. */
@@ -29,7 +38,7 @@ async function rpc(url: string, method: string, params: unknown[], signal?: Abor
  * Fetches /deployment.json (written when the stack starts), validates it with the
  * shared schema and checks that its chain answers and has the escrow deployed.
  */
-export async function loadDeployment(signal?: AbortSignal): Promise<DeploymentFile> {
+export async function fetchDeployment(signal?: AbortSignal): Promise<DeploymentFile> {
   let res: Response;
   try {
     res = await fetch("/deployment.json", { cache: "no-store", signal });
@@ -84,4 +93,40 @@ export async function loadDeployment(signal?: AbortSignal): Promise<DeploymentFi
     );
   }
   return d;
+}
+
+let once: Promise<DeploymentFile> | null = null;
+
+/**
+ * The deployment of this page load: the first call fetches it, later calls (a remount, React's
+ * development double effects) share that fetch. `retry` starts a new one after a failure.
+ */
+export function loadDeployment(retry = false): Promise<DeploymentFile> {
+  if (!once || retry) {
+    once = fetchDeployment();
+    once.catch(() => {
+      once = null;
+    });
+  }
+  return once;
+}
+
+/** Holds the loaded deployment for everything inside the root layout's Providers. */
+export const DeploymentContext = createContext<DeploymentFile | null>(null);
+
+/** The validated deployment.json (available once the Providers have loaded it). */
+export function useDeployment(): DeploymentFile {
+  const d = useContext(DeploymentContext);
+  if (!d) throw new Error("useDeployment is used outside the app's Providers (apps/web/src/providers)");
+  return d;
+}
+
+/** The verifier entry the deployment names for a rule, or undefined when no verifier for it is deployed here. */
+export function deployedRule(d: DeploymentFile, rule: AnyRule): RuleEntry | undefined {
+  try {
+    return expectedRuleEntry(d, rule.id);
+  } catch (e) {
+    if (errorCode(e) === "unknown_rule") return undefined;
+    throw e;
+  }
 }

@@ -23,3 +23,6 @@ export function duration(ms: number): string {
 
 /** Bytes as MB with one decimal. */
 export const megabytes = (n: number): string => `${(n / 1_000_000).toFixed(1)} MB`;
+
+/** "1 batch" / "3 batches": a count with its noun, singular or plural. */
+export const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;

@@ -5,15 +5,15 @@
  * hash), funding, and each batch's state. Shared by the worker, requester and auditor pages.
  */
 import { useQuery } from "@tanstack/react-query";
-import { deployedCircuit } from "@zklabel/core/registry";
-import { type RuleName, ruleNameOf } from "@zklabel/core/task";
+import type { AnyRule } from "@zklabel/core/rules";
+import { describeError } from "@zklabel/sdk/errors";
 import type { DecodedLog, EventReader } from "@zklabel/sdk/events";
 import type { TaskMetadata } from "@zklabel/sdk/metadata";
-import { escrowReader, type TaskInfo, taskInfoFromLog, taskMetadata } from "@zklabel/sdk/work";
+import { escrowReader, type TaskInfo, taskInfoFromLog, taskMetadata, taskRule } from "@zklabel/sdk/task-info";
 import { useMemo } from "react";
 import type { Address } from "viem";
 import { usePublicClient } from "wagmi";
-import { useDeployment } from "@/components/AppShell";
+import { useDeployment } from "./deployment";
 
 export type BatchStatus = "open" | "pending" | "verified";
 
@@ -35,7 +35,10 @@ export interface BatchView {
 export interface TaskView {
   id: bigint;
   info: TaskInfo;
-  rule: RuleName | "unknown";
+  /** The task's rule module; null when this version of the app does not know its rule id (see ruleProblem). */
+  rule: AnyRule | null;
+  /** Why the rule is unknown, in words, when it is. */
+  ruleProblem?: string;
   metadata: TaskMetadata | null;
   /** Why the metadata could not be read, when it could not. */
   metadataProblem?: string;
@@ -64,16 +67,18 @@ export interface TaskView {
   events: DecodedLog[];
 }
 
-/** The rule name of a rule id. */
-export const ruleName = (ruleId: number): RuleName | "unknown" => ruleNameOf(ruleId) ?? "unknown";
+/** The rule a task names, or the reason this app cannot read it (a rule id from a newer zkLabel). */
+function ruleOf(info: TaskInfo): { rule: AnyRule | null; ruleProblem?: string } {
+  try {
+    return { rule: taskRule(info) };
+  } catch (e) {
+    return { rule: null, ruleProblem: describeError(e).message };
+  }
+}
 
-/** Human names of the rules. */
-export const RULE_LABELS: Record<RuleName | "unknown", string> = {
-  classification: "Classification",
-  bbox: "Bounding box",
-  sensor: "Sensor range",
-  unknown: "Unknown rule",
-};
+/** A task's rule as people name it ("Bounding boxes"), or "Unknown rule (id 7)". */
+export const ruleTitle = (t: Pick<TaskView, "rule" | "info">): string =>
+  t.rule ? t.rule.title : `Unknown rule (id ${t.info.ruleId})`;
 
 /** Builds every task from the escrow's events. */
 export function tasksFromLogs(logs: readonly DecodedLog[]): TaskView[] {
@@ -100,7 +105,7 @@ export function tasksFromLogs(logs: readonly DecodedLog[]): TaskView[] {
       tasks.set(taskId, {
         id: taskId,
         info,
-        rule: ruleName(info.ruleId),
+        ...ruleOf(info),
         metadata,
         metadataProblem,
         title: metadata?.title || `Task #${taskId}`,
@@ -177,11 +182,9 @@ export function useEscrowLogs() {
     queryFn: async () => {
       if (!client) throw new Error("no connection to the chain");
       const key = `${d.chainId}:${d.escrow}:${d.deployBlock}`;
-      let reader = readers.get(key);
-      if (!reader) {
-        reader = escrowReader({ client, address: d.escrow as Address, fromBlock: BigInt(d.deployBlock) });
-        readers.set(key, reader);
-      }
+      const reader =
+        readers.get(key) ?? escrowReader({ client, address: d.escrow as Address, fromBlock: BigInt(d.deployBlock) });
+      readers.set(key, reader);
       // A copy: the reader appends to its own array, and React Query compares by reference.
       return [...(await reader.read())];
     },
@@ -207,16 +210,6 @@ export function useTask(id: bigint | null) {
   return { ...all, task };
 }
 
-/** The circuit registry entry the deployment proves `rule` with, if the rule is deployed. */
-export function circuitForRule(rule: RuleName | "unknown") {
-  if (rule === "unknown") return undefined;
-  try {
-    return deployedCircuit(rule);
-  } catch {
-    return undefined;
-  }
-}
-
 /** The chain's clock (unix seconds): the latest block's time or the wall clock, whichever is later. */
 export function useChainNow(): bigint {
   const d = useDeployment();
@@ -236,17 +229,25 @@ export function parseIndex(v: string | string[] | undefined): bigint | null {
   return typeof v === "string" && /^\d{1,30}$/.test(v) ? BigInt(v) : null;
 }
 
-/** "3 h 20 min" / "12 min" / "40 s" until (positive) or since a unix time. */
-export function timeLeft(unixSeconds: bigint, nowMs = Date.now()): string {
-  const s = Math.round(Number(unixSeconds) - nowMs / 1000);
-  const a = Math.abs(s);
-  const text =
-    a >= 86400
-      ? `${Math.floor(a / 86400)} d ${Math.floor((a % 86400) / 3600)} h`
-      : a >= 3600
-        ? `${Math.floor(a / 3600)} h ${Math.floor((a % 3600) / 60)} min`
-        : a >= 60
-          ? `${Math.floor(a / 60)} min`
-          : `${a} s`;
-  return s >= 0 ? `in ${text}` : `${text} ago`;
+/** What a task is now, in one word: taking work, closing (cancelled, in its notice period), cancelled, past its deadline, or complete (every batch verified). */
+export type TaskStatus = "open" | "closing" | "cancelled" | "expired" | "complete";
+
+/** A task's status at `nowSeconds` (unix seconds, the chain's clock). */
+export function taskStatus(
+  t: Pick<TaskView, "cancelled" | "closesAt" | "deadline" | "batches">,
+  nowSeconds: number,
+): TaskStatus {
+  if (t.cancelled) return nowSeconds <= Number(t.closesAt) ? "closing" : "cancelled";
+  if (t.batches.every((b) => b.status === "verified")) return "complete";
+  if (Number(t.deadline) < nowSeconds) return "expired";
+  return "open";
 }
+
+/** A status's longer words, for a badge's title. */
+export const STATUS_TITLES: Record<TaskStatus, string> = {
+  open: "open: takes batches",
+  closing: "cancelled: takes batches until its closing time",
+  cancelled: "cancelled and closed",
+  expired: "past its deadline: takes no batches",
+  complete: "complete: all batches verified",
+};

@@ -1,10 +1,5 @@
-import { AppShell } from "@/components/AppShell";
 import { AuditTaskList } from "@/components/audit/AuditTaskList";
 
 export default function Page() {
-  return (
-    <AppShell>
-      <AuditTaskList />
-    </AppShell>
-  );
+  return <AuditTaskList />;
 }

@@ -1,11 +1,6 @@
-import { AppShell } from "@/components/AppShell";
 import { RequesterDashboard } from "@/components/requester/RequesterDashboard";
 
 /** /requester: the connected account's tasks. */
 export default function Page() {
-  return (
-    <AppShell>
-      <RequesterDashboard />
-    </AppShell>
-  );
+  return <RequesterDashboard />;
 }

@@ -1,10 +1,5 @@
-import { AppShell } from "@/components/AppShell";
 import { WorkTasks } from "@/components/work/WorkTasks";
 
 export default function Page() {
-  return (
-    <AppShell>
-      <WorkTasks />
-    </AppShell>
-  );
+  return <WorkTasks />;
 }

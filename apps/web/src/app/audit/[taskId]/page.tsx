@@ -1,10 +1,5 @@
-import { AppShell } from "@/components/AppShell";
 import { AuditTask } from "@/components/audit/AuditTask";
 
 export default function Page() {
-  return (
-    <AppShell>
-      <AuditTask />
-    </AppShell>
-  );
+  return <AuditTask />;
 }
