@@ -1,12 +1,10 @@
 "use client";
 
 import type { Identity } from "@zklabel/core/identity";
-import { groupsAbi } from "@zklabel/sdk/abi-groups";
-import { describeError } from "@zklabel/sdk/errors";
 import { useState } from "react";
 import type { Address, Hash } from "viem";
-import { useConfig, useWriteContract } from "wagmi";
-import { simulateContract, waitForTransactionReceipt } from "wagmi/actions";
+import { useZkLabel } from "@/lib/client";
+import { messageFor } from "@/lib/errors";
 import { shortAddress } from "@/lib/format";
 import type { useWorkerIdentity } from "@/lib/identity";
 
@@ -22,8 +20,6 @@ const short = (x: bigint) => {
 export function IdentityPanel(props: {
   id: ReturnType<typeof useWorkerIdentity>;
   groupId: bigint;
-  groups: Address;
-  chainId: number;
   account: Address | undefined;
   member: boolean | undefined;
   groupSize: number | undefined;
@@ -31,8 +27,7 @@ export function IdentityPanel(props: {
   onJoined(): Promise<void>;
 }) {
   const { identity, loadError, create, importKey, forget } = props.id;
-  const config = useConfig();
-  const write = useWriteContract();
+  const { withWallet } = useZkLabel();
   const [importing, setImporting] = useState(false);
   const [importText, setImportText] = useState("");
   const [importError, setImportError] = useState<string | null>(null);
@@ -44,22 +39,11 @@ export function IdentityPanel(props: {
     if (!props.account) return;
     setJoin({ busy: true });
     try {
-      const call = {
-        address: props.groups,
-        abi: groupsAbi,
-        functionName: "joinOpenGroup",
-        args: [id.commitment],
-        account: props.account,
-        chainId: props.chainId,
-      } as const;
-      await simulateContract(config, call);
-      const hash = await write.mutateAsync(call);
-      const receipt = await waitForTransactionReceipt(config, { hash, chainId: props.chainId });
-      if (receipt.status !== "success") throw new Error(`the transaction ${hash} reverted`);
+      const hash = await (await withWallet()).joinOpenGroup(id.commitment);
       await props.onJoined();
       setJoin({ busy: false, hash });
     } catch (e) {
-      setJoin({ busy: false, error: describeError(e).message });
+      setJoin({ busy: false, error: messageFor(e) });
     }
   }
 
@@ -70,7 +54,7 @@ export function IdentityPanel(props: {
       setImportText("");
       setImportError(null);
     } catch (e) {
-      setImportError(e instanceof Error ? e.message : String(e));
+      setImportError(messageFor(e));
     }
   }
 

@@ -1,8 +1,14 @@
-import type { Box } from "@zklabel/core/bbox";
+/**
+ * The messages between the page and the prover thread (a Web Worker, lib/prover.thread.ts). A
+ * batch's items travel once, out of the thread to the page after the download; proving sends
+ * back only what the rule reads of them (their facts), never their bytes.
+ */
+import type { ErrorCode } from "@zklabel/core/errors";
 import type { ProofWords } from "@zklabel/core/proof";
-import type { TaskInfo } from "@zklabel/sdk/work";
+import type { ItemFacts, RuleIssue } from "@zklabel/core/rules";
+import type { TaskInfo } from "@zklabel/sdk/task-info";
 
-/** The batch's slice of the dataset tree, as the vault served it (re-checked by the worker). */
+/** The batch's slice of the dataset tree, as the vault served it (re-checked by the prover thread). */
 export interface SliceWire {
   depth: number;
   chunk: number;
@@ -21,44 +27,36 @@ interface Common {
   groupLeaves: bigint[];
 }
 
-/** What the page asks a worker thread to do: download a batch from the vault, or prove it. */
-export type WorkerRequest =
+/** What the page asks the prover thread to do: download a batch from the vault, or prove it. */
+export type ProverRequest =
   | (Common & { kind: "fetch"; vaultUrl: string })
   | (Common & {
       kind: "prove";
       chainId: number;
       escrow: `0x${string}`;
-      /** The batch's labels, in item order: class numbers (sensor: 1 = anomaly). */
-      labels: number[];
-      /** Bounding-box tasks: one box per item, in item order. */
-      boxes?: Box[];
-      /** The batch's items as fetched (their sizes and readings). */
-      items: ItemWire[];
+      /** The batch's labels, in item order, as the task's rule writes them (a class number, a box, ...). */
+      labels: unknown[];
+      /** What the rule reads of each item of the batch (content hash, image size, readings), in order. */
+      items: ItemFacts[];
       /** The connected address: the proof pays only this recipient. */
       recipient: `0x${string}`;
       slice: SliceWire;
     });
 
 /** Stages: "circuit" (download or cache), then the vault's "challenge", "prove", "download" or the proof's "input", "witness", "proof". */
-export type WorkerStage = "circuit" | "challenge" | "prove" | "download" | "input" | "witness" | "proof";
+export type ProverStage = "circuit" | "challenge" | "prove" | "download" | "input" | "witness" | "proof";
 
-/** One downloaded, checked item. */
-export interface ItemWire {
+/** One downloaded, checked item: its bytes (to show it) and what the rule reads of it. */
+export interface ItemWire extends ItemFacts {
   index: number;
   name: string;
   type: string;
   bytes: Uint8Array;
-  contentHash: bigint;
-  /** Box images: pixel size. */
-  width?: number;
-  height?: number;
-  /** Sensor windows: the readings. */
-  readings?: number[];
 }
 
-/** Messages from the worker. */
-export type WorkerEvent =
-  | { type: "stage"; stage: WorkerStage }
+/** Messages from the prover thread. */
+export type ProverEvent =
+  | { type: "stage"; stage: ProverStage }
   | { type: "download"; loaded: number; total: number | null; fromCache: boolean }
   | { type: "fetched"; items: ItemWire[]; slice: SliceWire; ms: number }
   | {
@@ -67,8 +65,19 @@ export type WorkerEvent =
       publicSignals: bigint[];
       timings: { circuitMs: number; provingMs: number };
       fromCache: boolean;
+      /** The registry name of the circuit that proved (the task's rule's deployed circuit). */
+      circuit: string;
     }
-  | { type: "error"; message: string };
+  | { type: "error"; message: string; code?: ErrorCode; issues?: RuleIssue[] };
 
-export type FetchResult = Extract<WorkerEvent, { type: "fetched" }>;
-export type ProveResult = Extract<WorkerEvent, { type: "proved" }>;
+export type FetchResult = Extract<ProverEvent, { type: "fetched" }>;
+export type ProveResult = Extract<ProverEvent, { type: "proved" }>;
+
+/** What the rule reads of an item, without its bytes (what proving sends into the thread). */
+export const factsOf = (x: ItemFacts): ItemFacts => ({
+  contentHash: x.contentHash,
+  leaf: x.leaf,
+  width: x.width,
+  height: x.height,
+  readings: x.readings,
+});

@@ -1,35 +1,39 @@
 /**
- * The proving worker, off the main thread: downloads a batch from the vault (proving
- * anonymous membership with the access circuit) or proves a batch with the rule circuit.
- * Circuit files are cached with the Cache API; snarkjs starts its own sub-workers.
+ * The prover thread (a Web Worker), off the main thread: downloads a batch from the vault
+ * (proving anonymous membership with the access circuit) or proves a labeled batch with the
+ * task's rule circuit, for any rule, through the SDK's one proveBatch. Circuit files are cached
+ * with the Cache API; snarkjs starts its own sub-threads.
  */
 
+import { errorCode, type RuleViolationError } from "@zklabel/core/errors";
 import { randomField } from "@zklabel/core/field";
 import { workerGroup } from "@zklabel/core/group";
 import { Identity } from "@zklabel/core/identity";
 import { BatchSlice } from "@zklabel/core/merkle";
-import { deployedCircuit } from "@zklabel/core/registry";
-import { ruleNameOf } from "@zklabel/core/task";
-import { batchShape, kindOfRule } from "@zklabel/sdk/dataset";
+import { ruleCircuit } from "@zklabel/core/rules";
 import { describeError } from "@zklabel/sdk/errors";
+import { proveBatch } from "@zklabel/sdk/prove";
+import { taskRule } from "@zklabel/sdk/task-info";
 import { VAULT_ACCESS_CIRCUIT, VaultClient } from "@zklabel/sdk/vault";
-import { proveBoxBatch, proveClassificationBatch, proveSensorBatch } from "@zklabel/sdk/work";
-import type { WorkerEvent, WorkerRequest, WorkerStage } from "./prove-protocol";
+import type { ProverEvent, ProverRequest, ProverStage } from "./prover-protocol";
 
 const scope = globalThis as unknown as {
-  postMessage(message: WorkerEvent, transfer?: Transferable[]): void;
-  addEventListener(type: "message", listener: (e: MessageEvent<WorkerRequest>) => void): void;
+  postMessage(message: ProverEvent, transfer?: Transferable[]): void;
+  addEventListener(type: "message", listener: (e: MessageEvent<ProverRequest>) => void): void;
   location: { origin: string };
 };
 
-const post = (m: WorkerEvent, transfer?: Transferable[]) => scope.postMessage(m, transfer);
-const stage = (s: WorkerStage) => post({ type: "stage", stage: s });
+const post = (m: ProverEvent, transfer?: Transferable[]) => scope.postMessage(m, transfer);
+const stage = (s: ProverStage) => post({ type: "stage", stage: s });
+const onProgress = (p: { stage: string; phase: string }) => {
+  if (p.phase === "start") stage(p.stage as ProverStage);
+};
 
 scope.addEventListener("message", (e) => {
   void run(e.data);
 });
 
-async function run(req: WorkerRequest): Promise<void> {
+async function run(req: ProverRequest): Promise<void> {
   try {
     const identity = Identity.import(req.identityKey);
     const group = workerGroup(req.groupLeaves);
@@ -43,9 +47,7 @@ async function run(req: WorkerRequest): Promise<void> {
         identity,
         group,
         artifacts,
-        onProgress: (p) => {
-          if (p.phase === "start") stage(p.stage as WorkerStage);
-        },
+        onProgress,
       });
       const items = batch.items.map((x) => ({
         index: x.index,
@@ -53,6 +55,7 @@ async function run(req: WorkerRequest): Promise<void> {
         type: x.type,
         bytes: x.bytes,
         contentHash: x.contentHash,
+        leaf: x.leaf,
         width: x.width,
         height: x.height,
         readings: x.readings,
@@ -76,16 +79,20 @@ async function run(req: WorkerRequest): Promise<void> {
       );
       return;
     }
-    const rule = ruleNameOf(req.task.ruleId) ?? "classification";
-    const circuit = deployedCircuit(rule);
+    // An unknown rule id is an error here (code unknown_rule), never another rule's circuit.
+    const rule = taskRule(req.task);
+    const circuit = ruleCircuit(rule);
     stage("circuit");
     const c0 = performance.now();
     const artifacts = await loadCircuit(circuit.name);
     const c1 = performance.now();
-    const shape = batchShape(kindOfRule(req.task.ruleId), req.task.datasetDepth, req.task.batchSize);
+    const shape = rule.batchShape(req.task.datasetDepth, req.task.batchSize);
+    if (req.slice.leaves.length !== shape.leaves)
+      throw new Error(
+        `the batch's slice has ${req.slice.leaves.length} leaves; a ${rule.noun} batch has ${shape.leaves}`,
+      );
     const slice = new BatchSlice({ ...req.slice, root: req.task.datasetRoot });
-    if (slice.leaves.length !== shape.leaves) throw new Error("the batch's slice does not fit the task's rule");
-    const common = {
+    const res = await proveBatch({
       task: req.task,
       chainId: BigInt(req.chainId),
       escrow: req.escrow,
@@ -95,35 +102,26 @@ async function run(req: WorkerRequest): Promise<void> {
       recipient: req.recipient,
       salt: randomField(),
       artifacts,
-      onProgress: (p: { stage: string; phase: string }) => {
-        if (p.phase === "start") stage(p.stage as WorkerStage);
-      },
-    };
-    const res =
-      rule === "bbox"
-        ? await proveBoxBatch({
-            ...common,
-            slice,
-            items: req.items.map((x) => ({ contentHash: x.contentHash, width: x.width ?? 0, height: x.height ?? 0 })),
-            boxes: req.boxes ?? [],
-          })
-        : rule === "sensor"
-          ? await proveSensorBatch({
-              ...common,
-              slice,
-              windows: req.items.map((x) => x.readings ?? []),
-              labels: req.labels,
-            })
-          : await proveClassificationBatch({ ...common, dataset: slice, labels: req.labels });
+      onProgress,
+      dataset: { slice, items: req.items },
+      labels: req.labels,
+    });
     post({
       type: "proved",
       proof: res.proof,
       publicSignals: res.publicSignals,
       timings: { circuitMs: c1 - c0, provingMs: performance.now() - c1 },
       fromCache: artifacts.fromCache,
+      circuit: circuit.name,
     });
   } catch (e) {
-    post({ type: "error", message: describeError(e).message });
+    const code = errorCode(e);
+    post({
+      type: "error",
+      message: describeError(e).message,
+      code,
+      issues: code === "rule_violation" ? [...(e as RuleViolationError).issues] : undefined,
+    });
   }
 }
 

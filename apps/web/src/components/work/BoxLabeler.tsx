@@ -1,14 +1,19 @@
 "use client";
 
-import type { Box } from "@zklabel/core/bbox";
+import type { RuleIssue } from "@zklabel/core/rules";
+import type { Box, BoxParams } from "@zklabel/core/rules/bbox";
 import { type PointerEvent as ReactPointerEvent, useCallback, useEffect, useRef, useState } from "react";
 import {
+  CLASS_HINT,
   ClassButtons,
-  isAllowed,
+  classIssueText,
+  type IssueContext,
+  ItemProblem,
   itemImageUrl,
   LabelerHead,
   LabelerNav,
   type LabelerProps,
+  quotedClass,
   useLabelerKeys,
 } from "./LabelerParts";
 import "./work.css";
@@ -20,16 +25,38 @@ export interface ImageSize {
   height: number;
 }
 
-/** `labels`: per item, its one box or null. */
-export interface BoxLabelerProps extends LabelerProps<Box> {
-  classes: readonly string[];
-  allowedMask: bigint;
-  /** Smallest accepted box, in image pixels. */
-  minWidth: number;
-  minHeight: number;
-  /** Per item: its natural pixel size (the size the rule checks boxes against). */
-  sizes: readonly ImageSize[];
+/**
+ * `labels`: per item, its one box or null; `params`: the classes and the smallest accepted box
+ * (image pixels); each item comes with its pixel size (the size the rule checks boxes against).
+ */
+export type BoxLabelerProps = LabelerProps<BoxParams, Box>;
+
+/** A bounding-box issue in words, from its fields. */
+export function boxIssueText(issue: RuleIssue, ctx: IssueContext<BoxParams>): string {
+  const n = (k: string) => String(issue[k]);
+  switch (issue.code) {
+    case "not_a_pixel":
+      return `box ${n("field")} = ${n("value")} is not a pixel coordinate`;
+    case "past_right_edge":
+      return `the box's right edge (${n("edge")}) is past the image's width (${n("width")} px)`;
+    case "past_bottom_edge":
+      return `the box's bottom edge (${n("edge")}) is past the image's height (${n("height")} px)`;
+    case "too_narrow":
+      return `the box is ${n("w")} px wide; the minimum is ${n("minWidth")} px`;
+    case "too_short":
+      return `the box is ${n("h")} px high; the minimum is ${n("minHeight")} px`;
+    default:
+      return classIssueText(issue, ctx.classes) ?? issue.message;
+  }
 }
+
+/** What to do about a box issue. */
+const boxHint = (code: string): string =>
+  code === "too_narrow" || code === "too_short"
+    ? "Make it larger."
+    : code.startsWith("class") || code === "not_a_class"
+      ? CLASS_HINT
+      : "Move the box inside the image.";
 
 /** Largest size of the image on screen, in CSS pixels. */
 const MAX_W = 860;
@@ -70,16 +97,13 @@ const edgesOf = (mode: DragMode): Edges => ({
  * path), Delete removes it, [ and ] (or PageUp/PageDown) move between items.
  */
 export function BoxLabeler(p: BoxLabelerProps) {
-  const { items, classes, allowedMask, minWidth, minHeight, labels, problems, current, readOnly, onCurrent, onLabel } =
-    p;
+  const { items, classes, allowed, labels, issues, current, readOnly, onCurrent, onLabel } = p;
+  const { minWidth, minHeight } = p.params;
   const item = items[current];
   const box = labels[current] ?? null;
-  const problem = problems[current] ?? null;
+  const issue = issues[current]?.[0];
 
-  const firstAllowed = Math.max(
-    0,
-    classes.findIndex((_, k) => isAllowed(allowedMask, k)),
-  );
+  const firstAllowed = allowed[0] ?? 0;
   /** The class the next drawn box gets (the last one chosen). */
   const [pendingCls, setPendingCls] = useState(firstAllowed);
   const [draft, setDraft] = useState<Box | null>(null);
@@ -94,7 +118,8 @@ export function BoxLabeler(p: BoxLabelerProps) {
     drag.current = null;
   }, [item]);
 
-  const size = p.sizes[current] ?? natural;
+  const size: ImageSize | null =
+    item?.width !== undefined && item.height !== undefined ? { width: item.width, height: item.height } : natural;
   const W = size?.width ?? 1;
   const H = size?.height ?? 1;
   const scale = Math.min(MAX_W / W, MAX_H / H);
@@ -114,7 +139,7 @@ export function BoxLabeler(p: BoxLabelerProps) {
   const shown = draft ?? box;
   const cls = shown?.cls ?? pendingCls;
   const tooSmall = shown !== null && (shown.w < minWidth || shown.h < minHeight);
-  const forbidden = shown !== null && !isAllowed(allowedMask, shown.cls);
+  const forbidden = shown !== null && !allowed.includes(shown.cls);
 
   const commit = useCallback(
     (b: Box | null) => {
@@ -257,7 +282,7 @@ export function BoxLabeler(p: BoxLabelerProps) {
   // Overlay sizes are given in CSS px and converted to image px (the SVG's units).
   const px = (css: number) => css * k;
   const tagFont = px(13);
-  const tag = shown ? (classes[shown.cls] ?? `class ${shown.cls}`) : "";
+  const tag = shown ? (classes[shown.cls] ?? quotedClass(classes, shown.cls)) : "";
   const tagW = px(12) + tag.length * tagFont * 0.62;
   const tagH = px(20);
   const tagAbove = shown ? shown.y >= tagH : true;
@@ -278,16 +303,11 @@ export function BoxLabeler(p: BoxLabelerProps) {
       ? "No box"
       : "No box yet: drag on the image to draw one, or press Enter to add one";
 
-  let problemWords = problem;
-  if (problem && shown && forbidden) problemWords = `“${tag}” is not accepted in this task. Choose another class.`;
-  else if (problem && shown && tooSmall)
-    problemWords = `The box is ${sizeText}; the minimum is ${minWidth}×${minHeight} px. Make it larger.`;
-
   return (
     <div className="labeler box-labeler" data-testid="labeler">
       <LabelerHead labeler={p} />
       <div
-        className={`item-stage ${problem ? "invalid" : box ? "labeled" : ""}`}
+        className={`item-stage ${issue ? "invalid" : box ? "labeled" : ""}`}
         data-testid="item-stage"
         data-item={item.index}
         data-box={box ? `${box.x},${box.y},${box.w},${box.h},${box.cls}` : ""}
@@ -379,14 +399,12 @@ export function BoxLabeler(p: BoxLabelerProps) {
           `No box yet: drag on the image to draw one, or press Enter. New box: ${classes[pendingCls] ?? ""}.`
         )}
       </p>
-      {problem && (
-        <p className="item-problem" role="alert" data-testid="item-problem">
-          Rule: {problemWords}
-        </p>
-      )}
+      <ItemProblem
+        text={issue ? `${boxIssueText(issue, { classes, params: p.params })}. ${boxHint(issue.code)}` : null}
+      />
       <ClassButtons
         classes={classes}
-        allowedMask={allowedMask}
+        allowed={allowed}
         selected={cls}
         readOnly={readOnly}
         legend={`Class of the box on item ${current + 1}`}

@@ -1,25 +1,39 @@
 "use client";
 
+import { itemNumber } from "@zklabel/core/display";
+import type { RuleIssue } from "@zklabel/core/rules";
+import type { ClassificationParams } from "@zklabel/core/rules/classification";
 import { useCallback, useMemo, useRef } from "react";
-import type { ItemWire } from "@/lib/prove-protocol";
-import { ClassButtons, itemImageUrl, LabelerHead, LabelerNav, type LabelerProps, useLabelerKeys } from "./LabelerParts";
+import type { ItemWire } from "@/lib/prover-protocol";
+import {
+  CLASS_HINT,
+  ClassButtons,
+  classIssueText,
+  type IssueContext,
+  ItemProblem,
+  itemImageUrl,
+  LabelerHead,
+  LabelerNav,
+  type LabelerProps,
+  useLabelerKeys,
+} from "./LabelerParts";
 
-export { isAllowed } from "./LabelerParts";
+/** A classification label is a class index. */
+export type ClassificationLabelerProps = LabelerProps<ClassificationParams, number>;
 
-export interface ClassificationLabelerProps extends LabelerProps<number> {
-  classes: readonly string[];
-  allowedMask: bigint;
-}
+/** A classification issue in words, from its fields. */
+export const classificationIssueText = (issue: RuleIssue, ctx: IssueContext<ClassificationParams>): string =>
+  classIssueText(issue, ctx.classes) ?? issue.message;
 
 /**
  * One item at a time, large, with a class button per class: number keys label the item and move
  * on, arrows (or J/K) move, Backspace clears. A strip below shows every item's state.
  */
 export function ClassificationLabeler(p: ClassificationLabelerProps) {
-  const { items, classes, labels, problems, current, readOnly, onCurrent, onLabel } = p;
+  const { items, classes, labels, issues, current, readOnly, onCurrent, onLabel } = p;
   const item = items[current];
   const label = labels[current] ?? null;
-  const problem = problems[current] ?? null;
+  const issue = issues[current]?.[0];
   const stage = useRef<HTMLDivElement>(null);
 
   const onKey = useCallback(
@@ -52,21 +66,19 @@ export function ClassificationLabeler(p: ClassificationLabelerProps) {
       <LabelerHead labeler={p} />
       <div
         ref={stage}
-        className={`item-stage ${problem ? "invalid" : label !== null ? "labeled" : ""}`}
+        className={`item-stage ${issue ? "invalid" : label !== null ? "labeled" : ""}`}
         data-testid="item-stage"
         data-item={item.index}
         data-label={label ?? ""}
       >
         <ItemView item={item} />
       </div>
-      {problem && label !== null && (
-        <p className="item-problem" role="alert" data-testid="item-problem">
-          Rule: “{classes[label]}” is not accepted in this task. Choose another class.
-        </p>
-      )}
+      <ItemProblem
+        text={issue ? `${classificationIssueText(issue, { classes, params: p.params })}. ${CLASS_HINT}` : null}
+      />
       <ClassButtons
         classes={classes}
-        allowedMask={p.allowedMask}
+        allowed={p.allowed}
         selected={label}
         readOnly={readOnly}
         legend={`Class of item ${current + 1}`}
@@ -94,7 +106,7 @@ function ItemView({ item }: { item: ItemWire }) {
     [item.bytes, url],
   );
   // biome-ignore lint/performance/noImgElement: a blob: URL of a vault item, nothing for next/image to optimize
-  if (url) return <img className="item-image" src={url} alt={`Item ${item.index + 1} (${item.name})`} />;
+  if (url) return <img className="item-image" src={url} alt={`Item ${itemNumber(item.index)} (${item.name})`} />;
   return (
     <p className="item-text-large" data-testid="item-text">
       {text}

@@ -1,19 +1,18 @@
 "use client";
 
 import { escrowAbi } from "@zklabel/sdk/abi-escrow";
-import { describeError } from "@zklabel/sdk/errors";
 import { useId, useState } from "react";
 import { type Address, getAddress, type Hash, isAddress, zeroAddress } from "viem";
-import { useBalance, useConfig, useReadContract, useWriteContract } from "wagmi";
-import { simulateContract, waitForTransactionReceipt } from "wagmi/actions";
-import { useDeployment } from "@/components/AppShell";
+import { useBalance, useReadContract } from "wagmi";
+import { useZkLabel } from "@/lib/client";
+import { useDeployment } from "@/lib/deployment";
+import { messageFor } from "@/lib/errors";
 import { eth, ethRounded, shortAddress } from "@/lib/format";
 
 /** The account's credits in the escrow (ETH, or the task's token) and a withdraw to any address. */
 export function EarningsPanel({ account, token }: { account: Address; token: Address }) {
   const d = useDeployment();
-  const config = useConfig();
-  const write = useWriteContract();
+  const { withWallet } = useZkLabel();
   const toId = useId();
   const unit = token === zeroAddress ? "ETH" : "tokens";
   const credits = useReadContract({
@@ -41,22 +40,11 @@ export function EarningsPanel({ account, token }: { account: Address; token: Add
     const dest = getAddress(to);
     setState({ busy: true });
     try {
-      const call = {
-        address: d.escrow as Address,
-        abi: escrowAbi,
-        functionName: "withdraw",
-        args: [token, dest],
-        account,
-        chainId: d.chainId,
-      } as const;
-      await simulateContract(config, call);
-      const hash = await write.mutateAsync(call);
-      const receipt = await waitForTransactionReceipt(config, { hash, chainId: d.chainId });
-      if (receipt.status !== "success") throw new Error(`the transaction ${hash} reverted`);
+      const hash = await (await withWallet()).withdraw(dest, token);
       await Promise.all([credits.refetch(), balance.refetch()]);
       setState({ busy: false, done: { amount, hash, to: dest } });
     } catch (e) {
-      setState({ busy: false, error: describeError(e).message });
+      setState({ busy: false, error: messageFor(e) });
     }
   }
 

@@ -1,23 +1,58 @@
 "use client";
-/** Pieces the three labelers (classification, box, sensor) share: head, class buttons, navigation, keys. */
+/** Pieces every labeler shares: its props, head, class buttons, navigation, keys, class-rule words, image URLs. */
+import { classNumber, itemNumber } from "@zklabel/core/display";
+import type { RuleIssue } from "@zklabel/core/rules";
 import { b64encode } from "@zklabel/sdk/vault";
 import { type ReactNode, useEffect } from "react";
-import type { ItemWire } from "@/lib/prove-protocol";
+import type { ItemWire } from "@/lib/prover-protocol";
 
-/** The props every labeler takes: the batch's items, their labels (L) and rule problems, the item shown. */
-export interface LabelerProps<L, Chosen = L> {
+/**
+ * The props every labeler takes: the batch's items (bytes and what the rule reads of them), the
+ * task's decoded rule parameters P, its classes, and per item its label L and the rule's issues
+ * with it (the checker's typed issues, empty when the label keeps the rule).
+ */
+export interface LabelerProps<P, L> {
   items: readonly ItemWire[];
+  params: P;
+  /** Class names by class index (the rule's classNames). */
+  classes: readonly string[];
+  /** The classes workers may use. */
+  allowed: readonly number[];
   labels: readonly (L | null)[];
-  /** Per item: the rule violation in words, or null. */
-  problems: readonly (string | null)[];
+  issues: readonly (readonly RuleIssue[])[];
   current: number;
   readOnly: boolean;
   onCurrent(i: number): void;
-  onLabel(i: number, label: Chosen | null): void;
+  onLabel(i: number, label: L | null): void;
 }
 
-/** Whether class `c` is allowed by the rule's mask. */
-export const isAllowed = (mask: bigint, c: number) => ((mask >> BigInt(c)) & 1n) === 1n;
+/** What an issue's words need besides its own fields. */
+export interface IssueContext<P> {
+  classes: readonly string[];
+  params: P;
+}
+
+/** A class in quotes, by name ("off-topic"), or by its number when it has none. */
+export const quotedClass = (classes: readonly string[], c: number): string =>
+  classes[c] !== undefined ? `“${classes[c]}”` : `class ${classNumber(c)}`;
+
+/** The words of the class checks every class-based rule makes (undefined for other codes). */
+export function classIssueText(issue: RuleIssue, classes: readonly string[]): string | undefined {
+  const label = Number(issue.label);
+  switch (issue.code) {
+    case "class_not_allowed":
+      return `${quotedClass(classes, label)} is not accepted in this task`;
+    case "class_out_of_range":
+      return `class ${classNumber(label)} is beyond the task's ${String(issue.numClasses)} classes`;
+    case "not_a_class":
+      return `${String(issue.label)} is not a class of this task`;
+    default:
+      return undefined;
+  }
+}
+
+/** What to do about a class issue. */
+export const CLASS_HINT = "Choose another class.";
 
 /**
  * Calls `onKey` for every key pressed anywhere in the window, except keys typed into a text input,
@@ -43,14 +78,14 @@ export function useLabelerKeys(onKey: (e: KeyboardEvent) => void, withSelect = t
 }
 
 /** The labeler's head line: which item is shown (plus `children`) and how many items are labeled. */
-export function LabelerHead(props: { labeler: LabelerProps<unknown, never>; children?: ReactNode }) {
+export function LabelerHead(props: { labeler: LabelerProps<unknown, unknown>; children?: ReactNode }) {
   const { items, current, labels } = props.labeler;
   const done = labels.filter((l) => l !== null && l !== undefined).length;
   return (
     <div className="labeler-head">
       <span data-testid="item-position">
         Item <strong>{current + 1}</strong> of {items.length}
-        <span className="muted"> · dataset item #{(items[current] as ItemWire).index + 1}</span>
+        <span className="muted"> · dataset item #{itemNumber(items[current].index)}</span>
         {props.children}
       </span>
       <span className="muted small" data-testid="batch-progress">
@@ -60,10 +95,20 @@ export function LabelerHead(props: { labeler: LabelerProps<unknown, never>; chil
   );
 }
 
-/** One button per class of the task (number keys 1–9 shown), forbidden classes marked; `children` go after them. */
+/** The rule's words on the item shown, when its label breaks the rule. */
+export function ItemProblem({ text }: { text: string | null }) {
+  if (!text) return null;
+  return (
+    <p className="item-problem" role="alert" data-testid="item-problem">
+      Rule: {text}
+    </p>
+  );
+}
+
+/** One button per class of the task (number keys 1–9, class 1 = key 1), forbidden classes marked; `children` go after them. */
 export function ClassButtons(props: {
   classes: readonly string[];
-  allowedMask: bigint;
+  allowed: readonly number[];
   /** The selected class, or null. */
   selected: number | null;
   readOnly: boolean;
@@ -79,14 +124,14 @@ export function ClassButtons(props: {
         <button
           type="button"
           key={c}
-          className={`choice ${selected === k ? "selected" : ""} ${isAllowed(props.allowedMask, k) ? "" : "forbidden"}`}
+          className={`choice ${selected === k ? "selected" : ""} ${props.allowed.includes(k) ? "" : "forbidden"}`}
           aria-pressed={selected === k}
-          aria-keyshortcuts={k < 9 ? String(k + 1) : undefined}
+          aria-keyshortcuts={k < 9 ? String(classNumber(k)) : undefined}
           data-testid={`class-${k}`}
           disabled={props.readOnly}
           onClick={() => props.onChoose(k)}
         >
-          {k < 9 && <kbd>{k + 1}</kbd>}
+          {k < 9 && <kbd>{classNumber(k)}</kbd>}
           {c}
         </button>
       ))}
@@ -97,10 +142,10 @@ export function ClassButtons(props: {
 
 /**
  * The Previous / item strip / Next row under a labeler: one `dot-<i>` button per item, in state
- * "invalid" (it has a problem), "labeled" or "open".
+ * "invalid" (its label breaks the rule), "labeled" or "open".
  */
 export function LabelerNav(props: {
-  labeler: LabelerProps<unknown, never>;
+  labeler: LabelerProps<unknown, unknown>;
   /** Words for an item without a label, and for labeled item `i`. */
   openWords: string;
   labeledWords(i: number): string;
@@ -108,7 +153,7 @@ export function LabelerNav(props: {
   prevKeys: string;
   nextKeys: string;
 }) {
-  const { items, labels, problems, current, onCurrent } = props.labeler;
+  const { items, labels, issues, current, onCurrent } = props.labeler;
   return (
     <div className="labeler-nav">
       <button
@@ -123,7 +168,7 @@ export function LabelerNav(props: {
       </button>
       <ol className="item-strip" aria-label="Items of this batch">
         {items.map((it, i) => {
-          const state = problems[i] ? "invalid" : (labels[i] ?? null) !== null ? "labeled" : "open";
+          const state = issues[i]?.length ? "invalid" : (labels[i] ?? null) !== null ? "labeled" : "open";
           return (
             <li key={it.index}>
               <button

@@ -1,20 +1,50 @@
 "use client";
 
+import type { RuleIssue } from "@zklabel/core/rules";
+import type { SensorParams } from "@zklabel/core/rules/sensor";
 import { useCallback, useEffect, useId, useState } from "react";
-import { LabelerHead, LabelerNav, type LabelerProps, useLabelerKeys } from "./LabelerParts";
+import {
+  type IssueContext,
+  ItemProblem,
+  LabelerHead,
+  LabelerNav,
+  type LabelerProps,
+  useLabelerKeys,
+} from "./LabelerParts";
 import "./work.css";
 import "./labelers.css";
 
-/** `labels`: per item, 0 = normal, 1 = anomaly, or null. */
-export interface SensorLabelerProps extends LabelerProps<number, 0 | 1> {
-  /** Per item: its T readings (16-bit fixed point), as parseSensorWindow read them. */
-  windows: readonly (readonly number[])[];
-  /** The task's band: a window is an anomaly iff some reading is outside [lo, hi]. */
-  lo: number;
-  hi: number;
+/**
+ * `labels`: per item, 0 = normal, 1 = anomaly, or null; `params`: the task's band (a window is an
+ * anomaly iff some reading is outside [lo, hi]); each item's readings come with it.
+ */
+export type SensorLabelerProps = LabelerProps<SensorParams, number>;
+
+/** A sensor-range issue in words, from its fields and the task's band. */
+export function sensorIssueText(issue: RuleIssue, { params: { lo, hi } }: IssueContext<SensorParams>): string {
+  const band = `[${lo}, ${hi}]`;
+  switch (issue.code) {
+    case "missed_anomaly":
+      return `labeled normal but reading ${String(issue.reading)} = ${String(issue.value)} is outside ${band}`;
+    case "false_anomaly":
+      return `labeled anomaly but every reading is inside ${band}`;
+    case "not_a_label":
+      return `${String(issue.label)} is neither normal nor anomaly`;
+    case "reading_not_comparable":
+      return `reading ${String(issue.reading)} = ${String(issue.value)} cannot be compared with ${band}: no label can be proven for this window`;
+    case "bad_range":
+      return `the task's band ${band} is not made of 16-bit values: no label can be proven`;
+    default:
+      return issue.message;
+  }
 }
 
-const LABELS = ["Normal", "Anomaly"] as const;
+/** What the right label is, for the issues that have one. */
+const SENSOR_HINTS: Record<string, string> = {
+  missed_anomaly: "A reading outside the band makes the window an anomaly.",
+  false_anomaly: "With every reading inside the band, the window is normal.",
+};
+
 const CHART_H = 320;
 const PAD = { left: 64, right: 78, top: 16, bottom: 44 };
 
@@ -35,12 +65,15 @@ function ticks(lo: number, hi: number, count = 5): number[] {
  * move, Backspace clears. A strip below shows every item's state.
  */
 export function SensorLabeler(p: SensorLabelerProps) {
-  const { items, windows, lo, hi, labels, problems, current, readOnly, onCurrent, onLabel } = p;
+  const { items, labels, issues, current, readOnly, onCurrent, onLabel } = p;
+  const { lo, hi } = p.params;
   const item = items[current];
-  const readings = windows[current];
+  const readings = item?.readings;
   const label = labels[current] ?? null;
-  const problem = problems[current] ?? null;
+  const issue = issues[current]?.[0];
   const ids = useId();
+  /** The rule's two classes (normal, anomaly), as button words. */
+  const names = p.classes.map((c) => c[0].toUpperCase() + c.slice(1));
 
   const onKey = useCallback(
     (e: KeyboardEvent) => {
@@ -86,20 +119,13 @@ export function SensorLabeler(p: SensorLabelerProps) {
     ? `${nOut} of ${T} readings ${nOut === 1 ? "is" : "are"} outside [${lo}, ${hi}]`
     : "This item's readings could not be read";
 
-  let problemWords = problem;
-  if (problem && readings && label === 0 && nOut > 0) {
-    const j = outside.indexOf(true);
-    problemWords = `reading ${j} is ${readings[j]}, outside [${lo}, ${hi}], so this window is an anomaly.`;
-  } else if (problem && readings && label === 1 && nOut === 0)
-    problemWords = `every reading is inside [${lo}, ${hi}], so this window is normal.`;
-
   return (
     <div className="labeler sensor-labeler" data-testid="labeler">
       <LabelerHead labeler={p}>
         <span className="muted small"> · {item.name}</span>
       </LabelerHead>
       <div
-        className={`item-stage sensor-stage ${problem ? "invalid" : label !== null ? "labeled" : ""}`}
+        className={`item-stage sensor-stage ${issue ? "invalid" : label !== null ? "labeled" : ""}`}
         data-testid="item-stage"
         data-item={item.index}
         data-label={label ?? ""}
@@ -145,14 +171,16 @@ export function SensorLabeler(p: SensorLabelerProps) {
           </table>
         )}
       </div>
-      {problem && (
-        <p className="item-problem" role="alert" data-testid="item-problem">
-          Rule: {problemWords}
-        </p>
-      )}
+      <ItemProblem
+        text={
+          issue
+            ? `${sensorIssueText(issue, { classes: p.classes, params: p.params })}. ${SENSOR_HINTS[issue.code] ?? ""}`
+            : null
+        }
+      />
       <fieldset className="class-buttons">
         <legend className="visually-hidden">Label of item {current + 1}</legend>
-        {LABELS.map((name, k) => (
+        {names.map((name, k) => (
           <button
             type="button"
             key={name}
@@ -180,7 +208,7 @@ export function SensorLabeler(p: SensorLabelerProps) {
       <LabelerNav
         labeler={p}
         openWords="not labeled"
-        labeledWords={(i) => (LABELS[labels[i] as number] ?? String(labels[i])).toLowerCase()}
+        labeledWords={(i) => p.classes[labels[i] as number] ?? String(labels[i])}
         prevKeys="ArrowLeft"
         nextKeys="ArrowRight"
       />

@@ -1,11 +1,14 @@
 "use client";
 
 import { cannotStartBatch } from "@zklabel/core/lifecycle";
+import { ruleCircuit } from "@zklabel/core/rules";
 import Link from "next/link";
 import { zeroAddress } from "viem";
-import { duration, eth } from "@/lib/format";
-import { circuitForRule, RULE_LABELS, type TaskView, timeLeft, useChainNow, useTasks } from "@/lib/tasks";
-import { estimatedProvingMs } from "@/lib/work";
+import { deployedRule, useDeployment } from "@/lib/deployment";
+import { duration, eth, plural } from "@/lib/format";
+import { estimatedProvingMs } from "@/lib/proving-time";
+import { ruleTitle, type TaskView, useChainNow, useTasks } from "@/lib/tasks";
+import { seconds, timeLeft } from "@/lib/time";
 import "./work.css";
 
 /**
@@ -48,9 +51,28 @@ export function WorkTasks({ heading = "Open tasks" }: { heading?: string }) {
   );
 }
 
+/** The pay of the open batches: one amount when they all hold as many items, else the full and the smaller ones. */
+function perBatch(t: TaskView, unit: string): string {
+  const counts = [...new Set(t.batches.filter((b) => b.status === "open").map((b) => b.count))].sort((a, b) => b - a);
+  const pay = (n: number) => `${eth(t.info.rewardPerItem * BigInt(n))} ${unit}`;
+  if (counts.length <= 1) return counts.length ? pay(counts[0]) : "—";
+  return `${pay(counts[0])}; ${counts
+    .slice(1)
+    .map((n) => `${pay(n)} for ${plural(n, "item")}`)
+    .join(", ")}`;
+}
+
+/** The proving-time line: this browser's or the expected time for the task's circuit, or why there is none. */
+function provingTime(t: TaskView, verifierDeployed: boolean): { text: string; title?: string } {
+  if (!t.rule) return { text: "unknown rule" };
+  if (!verifierDeployed) return { text: "no verifier deployed" };
+  const est = estimatedProvingMs(ruleCircuit(t.rule).name);
+  return est ? { text: `≈ ${duration(est.ms)}`, title: est.how } : { text: "not measured yet" };
+}
+
 function TaskRow({ t, now }: { t: TaskView; now: bigint }) {
-  const circuit = circuitForRule(t.rule);
-  const est = circuit ? estimatedProvingMs(circuit.name) : null;
+  const d = useDeployment();
+  const time = provingTime(t, t.rule !== null && deployedRule(d, t.rule) !== undefined);
   const openBatches = t.batches.filter((b) => b.status === "open");
   const openItems = openBatches.reduce((n, b) => n + b.count, 0);
   const unit = t.token === zeroAddress ? "ETH" : "tokens";
@@ -58,15 +80,15 @@ function TaskRow({ t, now }: { t: TaskView; now: bigint }) {
     <li className="task-row" data-testid={`open-task-${t.id}`}>
       <div className="task-row-main">
         <p className="eyebrow">
-          Task #{t.id.toString()} · {RULE_LABELS[t.rule]}
+          Task #{t.id.toString()} · {ruleTitle(t)}
         </p>
         <h3>
           <Link href={`/work/${t.id}`}>{t.title}</Link>
         </h3>
         <p className="muted small">
-          {openBatches.length} of {t.batches.length} batches open ({openItems} items) · deadline{" "}
-          {timeLeft(t.deadline, Number(now) * 1000)}
-          {t.challengeWindow > 0 ? ` · paid ${duration(t.challengeWindow * 1000)} after submission` : " · paid at once"}
+          {openBatches.length} of {plural(t.batches.length, "batch", "batches")} open ({plural(openItems, "item")}) ·
+          deadline {timeLeft(t.deadline, Number(now) * 1000)}
+          {t.challengeWindow > 0 ? ` · paid ${seconds(t.challengeWindow)} after submission` : " · paid at once"}
         </p>
       </div>
       <dl className="task-row-facts">
@@ -78,15 +100,11 @@ function TaskRow({ t, now }: { t: TaskView; now: bigint }) {
         </div>
         <div>
           <dt>Per batch</dt>
-          <dd>
-            {eth(t.info.rewardPerItem * BigInt(t.info.batchSize))} {unit}
-          </dd>
+          <dd data-testid={`per-batch-${t.id}`}>{perBatch(t, unit)}</dd>
         </div>
         <div>
           <dt>Proving time</dt>
-          <dd title={est?.measuredHere ? "measured in this browser" : "measured on a 2-core laptop"}>
-            {est ? `≈ ${duration(est.ms)}` : "no verifier deployed"}
-          </dd>
+          <dd title={time.title}>{time.text}</dd>
         </div>
       </dl>
       <Link className="btn primary" href={`/work/${t.id}`} aria-label={`Work on task ${t.id}: ${t.title}`}>

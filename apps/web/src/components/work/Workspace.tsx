@@ -1,0 +1,312 @@
+"use client";
+/**
+ * The labeling workspace of one task: the task's rule (its module and its screens), the batch
+ * picked, its items and labels (kept by lib/work/persistence), the rule's issues, and the one job
+ * at a time (lib/work/job) that downloads a batch or proves and submits it through the SDK client.
+ */
+import { cannotStartBatch, taskPhase } from "@zklabel/core/lifecycle";
+import type { AnyRule, ItemFacts, RuleIssue } from "@zklabel/core/rules";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import type { Address } from "viem";
+import { useConnection } from "wagmi";
+import { IdentityPanel } from "@/components/IdentityPanel";
+import { useZkLabel } from "@/lib/client";
+import { deployedRule, useDeployment } from "@/lib/deployment";
+import { messageFor } from "@/lib/errors";
+import { useWorkerGroup } from "@/lib/group";
+import { useWorkerIdentity } from "@/lib/identity";
+import { factsOf } from "@/lib/prover-protocol";
+import { type TaskView, useChainNow } from "@/lib/tasks";
+import { useNow } from "@/lib/time";
+import { useProverJob } from "@/lib/work/job";
+import { useFetchedBatches, useStoredLabels } from "@/lib/work/persistence";
+import { BatchPicker, NextBatch } from "./BatchPicker";
+import { EarningsPanel } from "./EarningsPanel";
+import { screensFor } from "./labelers";
+import { ProvePanel } from "./ProvePanel";
+import { SubmittedBatch } from "./SubmittedBatch";
+import { TaskHeader } from "./TaskHeader";
+import "./work.css";
+
+/** The rule's issues with one label of item `item` (its facts), as a list (empty when it keeps the rule). */
+function checkOne(rule: AnyRule, label: unknown, facts: ItemFacts, params: unknown, item: number): RuleIssue[] {
+  try {
+    return rule.checkLabels([label], [facts], params, item);
+  } catch (e) {
+    return [{ item, code: "unreadable", message: messageFor(e) }];
+  }
+}
+
+export function Workspace({ task, rule }: { task: TaskView; rule: AnyRule }) {
+  const d = useDeployment();
+  const { withWallet } = useZkLabel();
+  const { address, chainId, status } = useConnection();
+  const escrow = d.escrow as Address;
+  const chainNow = useChainNow();
+  const screens = screensFor(rule);
+  const params = useMemo(() => rule.decodeParams(task.info.ruleParams), [rule, task.info.ruleParams]);
+  const classes = useMemo(() => rule.classNames(params, task.metadata?.rule.classes), [rule, params, task.metadata]);
+  const allowed = useMemo(() => rule.allowedClasses(params), [rule, params]);
+  const vaultUrl = task.metadata?.vault;
+  const place = useMemo(() => ({ chainId: d.chainId, escrow, taskId: task.id }), [d.chainId, escrow, task.id]);
+
+  const id = useWorkerIdentity();
+  const group = useWorkerGroup(
+    d.groups as Address,
+    task.workerGroupId,
+    BigInt(d.deployBlock),
+    d.chainId,
+    id.identity?.commitment,
+  );
+  const member =
+    id.identity && group.group
+      ? group.group.indexOf(id.identity.commitment) >= 0
+      : id.identity === null
+        ? false
+        : undefined;
+
+  const [batch, setBatch] = useState<number>(() => task.batches.find((b) => b.status === "open")?.index ?? 0);
+  const bv = task.batches[batch];
+  const { fetched, keep } = useFetchedBatches(place, batch);
+  const items = fetched[batch]?.items;
+  const [current, setCurrent] = useState(0);
+  const stored = useStoredLabels(place, rule);
+  const labels = useMemo(
+    () => Array.from({ length: bv?.count ?? 0 }, (_, i) => stored.labels[batch]?.[i] ?? null),
+    [stored.labels, batch, bv?.count],
+  );
+  const issues = useMemo(
+    () =>
+      labels.map((l, i) =>
+        l === null || !items?.[i] ? [] : checkOne(rule, l, items[i], params, (bv?.first ?? 0) + i),
+      ),
+    [labels, items, rule, params, bv?.first],
+  );
+  const violations = issues.filter((x) => x.length > 0).length;
+  const unlabeled = labels.filter((l) => l === null).length;
+
+  const job = useProverJob();
+  const now = useNow(100, job.busy);
+  const onLabel = useCallback(
+    (i: number, label: unknown | null) => stored.setLabel(batch, bv?.count ?? 0, i, label),
+    [stored.setLabel, batch, bv?.count],
+  );
+
+  const selectBatch = (b: number) => {
+    if (job.busy) return;
+    setBatch(b);
+    setCurrent(0);
+    job.keepOnlyFor(b);
+  };
+
+  const fetchBlocker = !vaultUrl
+    ? "This task names no data vault, so its items cannot be downloaded."
+    : !id.identity
+      ? "Create or import your anonymous identity first (see “Anonymous identity”)."
+      : member !== true
+        ? "Join the task's worker group first (see “Anonymous identity”)."
+        : null;
+
+  const wrongChain = status === "connected" && chainId !== d.chainId;
+  const proveBlocker = !items
+    ? "Open the batch first."
+    : bv?.status !== "open"
+      ? "This batch already has an accepted proof."
+      : violations > 0
+        ? `Fix the ${violations === 1 ? "label that breaks" : `${violations} labels that break`} the task's rule.`
+        : unlabeled > 0
+          ? `Label every item first (${unlabeled} left).`
+          : !address
+            ? "Connect a wallet to submit and get paid."
+            : wrongChain
+              ? `Switch the wallet to chain ${d.chainId}.`
+              : fetchBlocker;
+
+  // What the last Ctrl+Enter could not do: said until the batch, its labels or the run change.
+  const [keyNote, setKeyNote] = useState<string | null>(null);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a change of any of these answers the note
+  useEffect(() => setKeyNote(null), [proveBlocker, batch, job.busy]);
+
+  async function openBatch() {
+    if (fetchBlocker || !id.identity || !group.group || !vaultUrl || job.busy) return;
+    const b = batch;
+    const res = await job.fetchBatch({
+      kind: "fetch",
+      vaultUrl,
+      task: task.info,
+      batchIndex: b,
+      identityKey: id.identity.export(),
+      groupLeaves: [...group.group.leaves],
+    });
+    if (res) keep(b, res);
+  }
+
+  async function proveAndSubmit() {
+    const f = fetched[batch];
+    if (proveBlocker || !f || !address || !id.identity || !group.group || job.busy) return;
+    const b = batch;
+    await job.proveAndSubmit(
+      {
+        kind: "prove",
+        task: task.info,
+        chainId: d.chainId,
+        escrow,
+        batchIndex: b,
+        labels,
+        recipient: address,
+        identityKey: id.identity.export(),
+        groupLeaves: [...group.group.leaves],
+        slice: f.slice,
+        items: f.items.map(factsOf),
+      },
+      async (proof, onSent) => {
+        const client = await withWallet();
+        await client.submitBatch(task.id, b, proof, { onSent });
+      },
+    );
+  }
+
+  // Ctrl+Enter (or Cmd+Enter) proves and submits, or says why it cannot yet.
+  const keyRef = useRef(() => {});
+  keyRef.current = () => {
+    if (job.busy) setKeyNote("Ctrl+Enter: a run is under way; wait for it to end, or cancel it.");
+    else if (proveBlocker) setKeyNote(`Ctrl+Enter cannot prove batch ${batch} yet: ${proveBlocker}`);
+    else void proveAndSubmit();
+  };
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) {
+        e.preventDefault();
+        keyRef.current();
+      }
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, []);
+
+  // A cancelled task still takes batches until it closes (the notice period), but none is started then.
+  const phase = taskPhase(task, Number(chainNow));
+  const startBlocked = cannotStartBatch(task, Number(chainNow));
+  const Labeler = screens.Labeler;
+
+  return (
+    <>
+      {d.insecureDevKeys && (
+        <p className="banner" role="note">
+          Development deployment: proofs use INSECURE development keys and the contracts run on the local chain only.
+        </p>
+      )}
+      <TaskHeader task={task} screens={screens} params={params} classes={classes} allowed={allowed} />
+      {phase === "closing" && (
+        <p className="note" role="status" data-testid="task-closing">
+          The requester cancelled this task: it closes at {new Date(Number(task.closesAt) * 1000).toLocaleString()}.
+          Batches submitted before then are still accepted and paid; no new batch can be opened.
+        </p>
+      )}
+      {phase === "closed" && (
+        <p className="note" role="status">
+          {task.cancelled ? "The requester cancelled this task." : "This task's deadline has passed."} No more batches
+          are accepted.
+        </p>
+      )}
+      {phase === "open" && startBlocked && (
+        <p className="note" role="status">
+          {startBlocked[0].toUpperCase() + startBlocked.slice(1)}.
+        </p>
+      )}
+      {!deployedRule(d, rule) && (
+        <p className="error" role="alert">
+          This deployment names no verifier for {rule.noun} tasks, so this task&apos;s batches cannot be proven here.
+        </p>
+      )}
+      <div className="workspace">
+        <section className="card labeling" aria-labelledby="batch-heading">
+          <div className="section-head">
+            <h2 id="batch-heading">Label a batch</h2>
+            <p className="muted small">
+              {screens.keys(classes.length)} <kbd>Ctrl</kbd>+<kbd>Enter</kbd> prove and submit
+            </p>
+          </div>
+          <BatchPicker
+            task={task}
+            batch={batch}
+            busy={job.busy}
+            savedOf={(b) => stored.labels[b]?.filter((l) => l !== null).length ?? 0}
+            onSelect={selectBatch}
+          />
+          {bv && bv.status !== "open" && (
+            <>
+              <SubmittedBatch task={task} bv={bv} chainNow={chainNow} account={address} />
+              <NextBatch task={task} after={batch} busy={job.busy} onSelect={selectBatch} />
+            </>
+          )}
+          {bv?.status === "open" && !items && (
+            <div className="open-batch">
+              <p>
+                Batch {batch} holds items {bv.first + 1}–{bv.first + bv.count}. The vault sends them once you prove,
+                anonymously, that you are a member of the worker group: it never learns which member you are.
+              </p>
+              <button
+                type="button"
+                className="btn primary"
+                data-testid="open-batch"
+                disabled={fetchBlocker !== null || job.busy || startBlocked !== undefined}
+                onClick={() => void openBatch()}
+              >
+                Open batch {batch}
+              </button>
+              {fetchBlocker && (
+                <p className="muted small" data-testid="open-blocker">
+                  {fetchBlocker}
+                </p>
+              )}
+            </div>
+          )}
+          {items && bv?.status === "open" && (
+            <Labeler
+              items={items}
+              params={params}
+              classes={classes}
+              allowed={allowed}
+              labels={labels}
+              issues={issues}
+              current={Math.min(current, items.length - 1)}
+              readOnly={job.busy}
+              onCurrent={setCurrent}
+              onLabel={onLabel}
+            />
+          )}
+        </section>
+
+        <aside className="side">
+          <IdentityPanel
+            id={id}
+            groupId={task.workerGroupId}
+            account={address}
+            member={member}
+            groupSize={group.group?.size}
+            groupError={group.error}
+            onJoined={group.refetch}
+          />
+          <ProvePanel
+            batch={batch}
+            open={items !== undefined}
+            labeled={labels.length - unlabeled}
+            total={labels.length}
+            issues={issues}
+            screens={screens}
+            issueContext={{ classes, params }}
+            blocker={proveBlocker}
+            keyNote={keyNote}
+            busy={job.busy}
+            run={job.run}
+            now={now}
+            onProve={() => void proveAndSubmit()}
+            onCancel={job.cancel}
+          />
+          {address && <EarningsPanel key={address} account={address} token={task.token} />}
+        </aside>
+      </div>
+    </>
+  );
+}
