@@ -3,9 +3,10 @@
 import { escrowAbi } from "@zklabel/sdk/abi-escrow";
 import { type Address, zeroAddress } from "viem";
 import { useReadContracts } from "wagmi";
-import { useDeployment } from "@/components/AppShell";
-import { TxOutcome, useEscrowSend } from "@/components/common/escrow";
-import { formatAmount, useTokenInfo } from "@/lib/requester";
+import { TxOutcome } from "@/components/common/TxOutcome";
+import { useTransaction } from "@/lib/client";
+import { useDeployment } from "@/lib/deployment";
+import { formatAmount, useTokenInfo } from "@/lib/tokens";
 import "./requester.css";
 
 /** The requester's unwithdrawn escrow credits (ETH and the test token), each with a Withdraw button. */
@@ -49,14 +50,14 @@ export function CreditsPanel({ account }: { account: Address }) {
 function WithdrawRow(props: { token: Address; amount: bigint; account: Address; onDone(): void }) {
   const d = useDeployment();
   const info = useTokenInfo(props.token, d.chainId);
-  const { busy, error, done, send } = useEscrowSend<"withdraw">();
+  const { busy, error, done, send } = useTransaction<"withdraw">();
 
   const withdraw = () =>
-    send(
-      "withdraw",
-      { functionName: "withdraw", args: [props.token, props.account], account: props.account },
-      { done: `Withdrew ${formatAmount(props.amount, info)} to your wallet.`, onSent: props.onDone, keepDone: true },
-    );
+    send("withdraw", (client) => client.withdraw(props.account, props.token), {
+      done: `Withdrew ${formatAmount(props.amount, info)} to your wallet.`,
+      onSent: props.onDone,
+      keepDone: true,
+    });
   return (
     <div className="rq-row">
       <span>

@@ -1,56 +1,16 @@
 "use client";
 
+/** The dataset's files: drop zone and picker, the list with each file's problem, and the gold marks per file. */
+import { itemNumber } from "@zklabel/core/display";
+import { describeError } from "@zklabel/sdk/errors";
 import { goldFileSchema } from "@zklabel/sdk/gold";
-import { contentTypeProblem, DEFAULT_ITEM_TYPES } from "@zklabel/sdk/vault";
+import { DEFAULT_ITEM_TYPES } from "@zklabel/sdk/vault";
 import { type DragEvent, useId, useState } from "react";
-import { errorText, itemType } from "@/lib/requester";
+import type { PickedFile } from "@/lib/dataset-files";
+import { plural } from "@/lib/format";
 import "./requester.css";
 
-/** The vault's per-item size limit the app checks before uploading (the CLI's limit too). */
-const MAX_ITEM_BYTES = 50 * 1024 * 1024;
 const PAGE = 100;
-
-/** One chosen file: its bytes (kept in memory until the upload), type and any problem. */
-export interface PickedFile {
-  name: string;
-  size: number;
-  type: string;
-  bytes: Uint8Array;
-  /** Why the vault would refuse it, or null. */
-  problem: string | null;
-}
-
-/** Reads files into PickedFiles, checking each one's type against its content. */
-export async function readFiles(list: readonly File[]): Promise<PickedFile[]> {
-  return Promise.all(
-    list.map(async (f) => {
-      const { type, problem: typeProblem } = itemType(f.name, f.type);
-      if (f.size > MAX_ITEM_BYTES)
-        return { name: f.name, size: f.size, type, bytes: new Uint8Array(), problem: "is larger than 50 MB" };
-      const bytes = new Uint8Array(await f.arrayBuffer());
-      const problem =
-        bytes.length === 0 ? "is empty" : (typeProblem ?? contentTypeProblem(bytes, type)?.replace(/\.$/, "") ?? null);
-      return { name: f.name, size: f.size, type, bytes, problem };
-    }),
-  );
-}
-
-/** Adds files to the list (sorted by name in code-point order, as the CLI sorts a folder); refuses repeated names. */
-export function mergeFiles(current: readonly PickedFile[], added: readonly PickedFile[]) {
-  const names = new Set(current.map((f) => f.name));
-  const refused: string[] = [];
-  const next = [...current];
-  for (const f of added) {
-    if (names.has(f.name)) {
-      refused.push(f.name);
-      continue;
-    }
-    names.add(f.name);
-    next.push(f);
-  }
-  next.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  return { files: next, refused };
-}
 
 const size = (n: number) =>
   n >= 1_000_000 ? `${(n / 1_000_000).toFixed(1)} MB` : n >= 1000 ? `${(n / 1000).toFixed(1)} kB` : `${n} B`;
@@ -113,7 +73,7 @@ export function DatasetFiles(props: {
     } catch (e) {
       setImportNote({
         ok: false,
-        text: `${file.name} was not imported: ${errorText(e).replace(/^./, (c) => c.toLowerCase())} A gold file is a JSON list of {"item": file name or index, "label": class name}.`,
+        text: `${file.name} was not imported: ${describeError(e).message}. A gold file is a JSON list of {"item": file name or index (from 0), "label": class name}.`,
       });
     }
   }
@@ -174,7 +134,7 @@ export function DatasetFiles(props: {
             <p className="small" data-testid="dataset-count" data-count={files.length}>
               <strong>{files.length}</strong> file{files.length === 1 ? "" : "s"}
               {props.itemCount !== null &&
-                ` · ${Math.ceil(props.itemCount / props.batchSize)} batch${Math.ceil(props.itemCount / props.batchSize) === 1 ? "" : "es"} of up to ${props.batchSize}`}
+                ` · ${plural(Math.ceil(props.itemCount / props.batchSize), "batch", "batches")} of up to ${props.batchSize}`}
               {bad.length > 0 && <span className="bad"> · {bad.length} the vault would refuse</span>}
             </p>
             <span className="rq-actions">
@@ -241,7 +201,7 @@ export function DatasetFiles(props: {
               <tbody>
                 {files.slice(0, shown).map((f, i) => (
                   <tr key={f.name} className={f.problem ? "rq-bad-row" : undefined}>
-                    <td className="rq-num">{i}</td>
+                    <td className="rq-num">{itemNumber(i)}</td>
                     <td>
                       <span className="rq-name">{f.name}</span>
                       {f.problem && <span className="bad small"> {f.problem}</span>}
@@ -261,7 +221,7 @@ export function DatasetFiles(props: {
                           onChange={(e) => gold.onMark(f.name, e.target.value)}
                         >
                           <option value="">not gold</option>
-                          {[...new Set(gold.classes)].map((c) => (
+                          {[...new Set(gold.classes)].map((c: string) => (
                             <option key={c} value={c} disabled={gold.disallowed.includes(c)}>
                               {c}
                               {gold.disallowed.includes(c) ? " (not allowed)" : ""}

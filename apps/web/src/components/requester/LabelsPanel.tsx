@@ -1,20 +1,21 @@
 "use client";
-
-import type { Box } from "@zklabel/core/bbox";
+/** The requester's labels: decrypted in the browser with the wallet-derived key, shown, exported. */
+import { itemNumber } from "@zklabel/core/display";
 import { requesterKeyFromSignature, requesterKeyMessage } from "@zklabel/core/identity";
-import { checkManifest, type Manifest } from "@zklabel/sdk/dataset";
-import { type BoxRow, labelRows, toCoco, toCsv, toJsonl } from "@zklabel/sdk/export";
-import { VaultClient } from "@zklabel/sdk/vault";
-import { type OpenedBatch, openSubmittedBatches } from "@zklabel/sdk/work";
+import type { AnyRule } from "@zklabel/core/rules";
+import { exportsCoco, labelRows, toCoco, toCsv, toJsonl } from "@zklabel/sdk/export";
+import { type OpenedBatch, openSubmittedBatches } from "@zklabel/sdk/open";
 import { useEffect, useId, useMemo, useState } from "react";
 import type { Address } from "viem";
 import { useConfig } from "wagmi";
 import { signMessage } from "wagmi/actions";
-import { useDeployment } from "@/components/AppShell";
-import { shortAddress } from "@/lib/format";
-import { downloadText, errorText, type WalletProblem } from "@/lib/requester";
-import { loadManifest, saveManifest } from "@/lib/requester-store";
+import { useDeployment } from "@/lib/deployment";
+import { downloadText } from "@/lib/download";
+import { messageFor } from "@/lib/errors";
+import { plural, shortAddress } from "@/lib/format";
 import { type TaskView, useEscrowLogs } from "@/lib/tasks";
+import type { WalletProblem } from "@/lib/wallet";
+import { NamedManifest, useTaskManifest } from "./NamedManifest";
 import "./requester.css";
 
 const PAGE = 200;
@@ -22,10 +23,12 @@ const PAGE = 200;
 /** Decrypts the task's submitted batches with the requester's wallet-derived key; preview and export. */
 export function LabelsPanel({
   task: t,
+  rule,
   account,
   problem,
 }: {
   task: TaskView;
+  rule: AnyRule;
   account: Address | undefined;
   problem: WalletProblem;
 }) {
@@ -36,21 +39,13 @@ export function LabelsPanel({
   const [skR, setSkR] = useState<bigint | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const [manifest, setManifest] = useState<Manifest | null | undefined>(undefined);
-  const [manifestNote, setManifestNote] = useState<{ ok: boolean; text: string } | null>(null);
   const [shown, setShown] = useState(PAGE);
-  const classes = t.metadata?.rule.classes;
+  const manifests = useTaskManifest(t, skR !== null);
+  const classes = useMemo(
+    () => rule.classNames(rule.decodeParams(t.info.ruleParams), t.metadata?.rule.classes),
+    [rule, t.info.ruleParams, t.metadata],
+  );
   const isRequester = !!account && account.toLowerCase() === t.requester.toLowerCase();
-
-  useEffect(() => {
-    let live = true;
-    loadManifest(t.info.datasetRoot)
-      .then((m) => live && setManifest(m))
-      .catch(() => live && setManifest(null));
-    return () => {
-      live = false;
-    };
-  }, [t.info.datasetRoot]);
 
   // The key stays in memory for this page only; a different account must sign again.
   // biome-ignore lint/correctness/useExhaustiveDependencies: reset when the account changes
@@ -61,49 +56,26 @@ export function LabelsPanel({
     try {
       return { batches: openSubmittedBatches(logs.data, t.id, skR, t.info.batchSize, t.info.ruleId) };
     } catch (e) {
-      return { error: `A batch could not be decrypted: ${errorText(e)}` };
+      return { error: `A batch could not be decrypted: ${messageFor(e)}` };
     }
   }, [skR, logs.data, t.id, t.info.batchSize, t.info.ruleId]);
-  /** Bounding-box tasks: each item's box, by dataset index. */
-  const boxes = useMemo(() => {
-    const m = new Map<number, Box>();
-    if (opened && !("error" in opened))
-      for (const b of opened.batches)
-        b.boxes?.forEach((box, i) => {
-          m.set(b.batchIndex * t.info.batchSize + i, box);
-        });
+  const batches = opened && "batches" in opened ? opened.batches : [];
+
+  /** Each item's label, by dataset index (what the table shows beside the export's columns). */
+  const byItem = useMemo(() => {
+    const m = new Map<number, unknown>();
+    for (const b of batches) for (const [i, l] of b.labels.entries()) m.set(b.batchIndex * t.info.batchSize + i, l);
     return m;
-  }, [opened, t.info.batchSize]);
+  }, [batches, t.info.batchSize]);
 
-  async function exportCoco() {
-    setError(null);
-    try {
-      // Image sizes: this browser's manifest, else the vault's public one (checked against the root).
-      let sized = manifest ?? null;
-      if (!sized?.items[0]?.width) {
-        if (!t.metadata?.vault) throw new Error("the task names no vault to read the images' sizes from");
-        sized = (await new VaultClient(t.metadata.vault).manifest(t.info.datasetRoot)).manifest;
-      }
-      const coco: BoxRow[] = rows.flatMap((r) => {
-        const box = boxes.get(r.index);
-        const item = sized?.items[r.index];
-        return box && item?.width && item.height
-          ? [{ index: r.index, name: r.name, width: item.width, height: item.height, box }]
-          : [];
-      });
-      downloadText(`${base}.coco.json`, toCoco(coco, classes ?? []), "application/json");
-    } catch (e) {
-      setError(`The COCO export failed: ${errorText(e)}`);
-    }
-  }
-
-  const rows = useMemo(() => {
-    if (!opened || "error" in opened) return [];
-    return labelRows(opened.batches, t.info.batchSize, manifest ?? null, classes).map((r) => ({
-      ...r,
-      name: r.name || `#${r.index}`,
-    }));
-  }, [opened, t.info.batchSize, manifest, classes]);
+  const rows = useMemo(
+    () =>
+      labelRows(rule, batches, t.info.batchSize, manifests.best, classes).map((r) => ({
+        ...r,
+        name: r.name || `#${itemNumber(r.index)}`,
+      })),
+    [rule, batches, t.info.batchSize, manifests.best, classes],
+  );
 
   async function decrypt() {
     setError(null);
@@ -142,35 +114,33 @@ export function LabelsPanel({
       }
       setSkR(key.skR);
     } catch (e) {
-      setError(errorText(e));
+      setError(messageFor(e));
     } finally {
       setBusy(false);
     }
   }
 
-  async function importManifest(file: File) {
-    setManifestNote(null);
+  async function exportCoco() {
+    setError(null);
     try {
-      const { manifest: m } = checkManifest(JSON.parse(await file.text()));
-      if (BigInt(m.root) !== t.info.datasetRoot)
-        throw new Error(`this manifest is for dataset ${m.root}, not this task's dataset`);
-      setManifest(m);
-      await saveManifest(m).catch(() => {});
-      setManifestNote({ ok: true, text: `Item names loaded from ${file.name}.` });
+      // Image sizes: the named manifest, else the vault's public one (checked against the root).
+      const sized = await manifests.sized();
+      downloadText(`${base}.coco.json`, toCoco(rule, batches, t.info.batchSize, sized, classes), "application/json");
     } catch (e) {
-      setManifestNote({ ok: false, text: `${file.name} was not used: ${errorText(e)}` });
+      setError(`The COCO export failed: ${messageFor(e)}`);
     }
   }
 
   const submitted = t.batches.filter((b) => b.status !== "open").length;
   const base = `task-${t.id}-labels`;
   const status = (index: number) => t.batches[Math.floor(index / t.info.batchSize)]?.status ?? "open";
+  const coco = exportsCoco(rule);
   return (
     <section className="card" aria-labelledby="labels-heading">
       <div className="section-head">
         <h2 id="labels-heading">Labels</h2>
         <span className="muted small">
-          {submitted} of {t.batches.length} batch{t.batches.length === 1 ? "" : "es"} submitted
+          {submitted} of {plural(t.batches.length, "batch", "batches")} submitted
         </span>
       </div>
       <p className="small muted">
@@ -189,11 +159,9 @@ export function LabelsPanel({
         </button>
       ) : (
         <p className="ok small" role="status" data-testid="labels-decrypted" data-rows={rows.length}>
-          Decrypted {rows.length} label{rows.length === 1 ? "" : "s"}
-          {opened && !("error" in opened)
-            ? ` from ${opened.batches.length} batch${opened.batches.length === 1 ? "" : "es"}`
-            : ""}
-          ; new batches appear here as they arrive.
+          Decrypted {plural(rows.length, "label")}
+          {opened && "batches" in opened ? ` from ${plural(opened.batches.length, "batch", "batches")}` : ""}; new
+          batches appear here as they arrive.
         </p>
       )}
       {error && (
@@ -232,44 +200,19 @@ export function LabelsPanel({
               type="button"
               className="btn small"
               data-testid="export-coco"
-              disabled={t.rule !== "bbox" || rows.length === 0}
-              aria-describedby={t.rule === "bbox" ? undefined : `${id}-coco`}
+              disabled={!coco || rows.length === 0}
+              aria-describedby={coco ? undefined : `${id}-coco`}
               onClick={() => void exportCoco()}
             >
               Export COCO
             </button>
-            {t.rule !== "bbox" && (
+            {!coco && (
               <span id={`${id}-coco`} className="small muted">
-                COCO holds bounding boxes; this task's labels are not boxes.
+                COCO holds bounding boxes; this task&apos;s labels are not boxes.
               </span>
             )}
           </div>
-          {manifest === null && (
-            <div className="rq-manifest-note">
-              <p className="small muted">
-                This browser does not have the dataset's file names (it was posted from another browser), so items are
-                named by position (#index). Import the dataset's manifest to see the names.
-              </p>
-              <label className="field" htmlFor={`${id}-manifest`}>
-                <span>Dataset manifest (JSON)</span>
-                <input
-                  id={`${id}-manifest`}
-                  type="file"
-                  accept=".json,application/json"
-                  onChange={(e) => {
-                    const f = e.target.files?.[0];
-                    e.target.value = "";
-                    if (f) void importManifest(f);
-                  }}
-                />
-              </label>
-            </div>
-          )}
-          {manifestNote && (
-            <p className={`small ${manifestNote.ok ? "ok" : "error"}`} role={manifestNote.ok ? "status" : "alert"}>
-              {manifestNote.text}
-            </p>
-          )}
+          <NamedManifest task={t} manifests={manifests} />
           {rows.length === 0 ? (
             <p className="muted small">No batch has been submitted yet.</p>
           ) : (
@@ -292,21 +235,14 @@ export function LabelsPanel({
                       data-label={r.label}
                       data-class-name={r.className ?? ""}
                     >
-                      <td className="rq-num">{r.index}</td>
+                      <td className="rq-num">{itemNumber(r.index)}</td>
                       <td className="rq-name">{r.name}</td>
                       <td className="rq-num">{Math.floor(r.index / t.info.batchSize)}</td>
                       <td>
                         <span className={`badge ${status(r.index) === "verified" ? "ok" : ""}`}>{status(r.index)}</span>
                       </td>
-                      <td data-box={boxes.get(r.index) ? JSON.stringify(boxes.get(r.index)) : undefined}>
-                        {r.className ?? `class ${r.label}`} <span className="muted small">({r.label})</span>
-                        {boxes.get(r.index) && (
-                          <span className="small muted">
-                            {" "}
-                            box {boxes.get(r.index)?.x},{boxes.get(r.index)?.y} {boxes.get(r.index)?.w}×
-                            {boxes.get(r.index)?.h}
-                          </span>
-                        )}
+                      <td data-value={JSON.stringify(byItem.get(r.index))}>
+                        {rule.showLabel(byItem.get(r.index), classes)}
                       </td>
                     </tr>
                   ))}

@@ -1,11 +1,13 @@
 "use client";
 
 import type { Address } from "viem";
-import { useConfig } from "wagmi";
-import { useDeployment } from "@/components/AppShell";
-import { TxOutcome, useEscrowSend } from "@/components/common/escrow";
-import { bringDevClockToNow, formatAmount, type TokenInfo, useNow } from "@/lib/requester";
-import { type TaskView, timeLeft } from "@/lib/tasks";
+import { TxOutcome } from "@/components/common/TxOutcome";
+import { bringDevClockToNow, useTransaction } from "@/lib/client";
+import { useDeployment } from "@/lib/deployment";
+import { plural } from "@/lib/format";
+import type { TaskView } from "@/lib/tasks";
+import { timeLeft, useNow } from "@/lib/time";
+import { formatAmount, type TokenInfo } from "@/lib/tokens";
 import "./requester.css";
 
 /**
@@ -23,9 +25,8 @@ export function PendingBatches(props: {
   compact?: boolean;
 }) {
   const d = useDeployment();
-  const config = useConfig();
   const now = useNow(1000);
-  const { busy, error, done, send } = useEscrowSend<string>();
+  const { busy, error, done, send } = useTransaction<string>();
   const t = props.task;
   const pending = t.batches.filter((b) => b.status === "pending");
   if (pending.length === 0) return null;
@@ -36,9 +37,11 @@ export function PendingBatches(props: {
     if (!props.account || props.blocked) return;
     await send(
       key,
-      { functionName: "finalize", args: [t.id, indexes.map(BigInt)], account: props.account },
+      async (client) => {
+        await bringDevClockToNow(client, d.chainId);
+        await client.finalize(t.id, indexes);
+      },
       {
-        before: () => bringDevClockToNow(config, d.chainId),
         done: `Finalized batch${indexes.length === 1 ? "" : "es"} ${indexes.join(", ")}: the workers are credited.`,
         onSent: props.onChanged,
       },
@@ -77,7 +80,7 @@ export function PendingBatches(props: {
             return (
               <li key={b.index} className="rq-pending-row">
                 <span>
-                  <strong>Batch {b.index}</strong> · {b.count} items · {reward(b.count)} reserved
+                  <strong>Batch {b.index}</strong> · {plural(b.count, "item")} · {reward(b.count)} reserved
                 </span>
                 <span className="muted small" data-testid={`window-${b.index}`}>
                   {b.finalizesAt === undefined

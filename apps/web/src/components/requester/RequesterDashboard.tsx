@@ -3,11 +3,13 @@
 import Link from "next/link";
 import { useMemo } from "react";
 import type { Address } from "viem";
-import { useDeployment } from "@/components/AppShell";
-import { useEscrowTask } from "@/components/common/escrow";
-import { shortAddress } from "@/lib/format";
-import { formatAmount, taskStatus, useNow, useTokenInfo, useWalletState } from "@/lib/requester";
-import { RULE_LABELS, type TaskView, timeLeft, useTasks } from "@/lib/tasks";
+import { useDeployment } from "@/lib/deployment";
+import { useEscrowTask } from "@/lib/escrow";
+import { plural, shortAddress } from "@/lib/format";
+import { ruleTitle, STATUS_TITLES, type TaskView, taskStatus, useChainNow, useTasks } from "@/lib/tasks";
+import { timeLeft, useNow } from "@/lib/time";
+import { formatAmount, useTokenInfo } from "@/lib/tokens";
+import { useWalletState } from "@/lib/wallet";
 import { BatchStrip } from "./BatchStrip";
 import { CreditsPanel } from "./CreditsPanel";
 import { PendingBatches } from "./PendingBatches";
@@ -89,20 +91,21 @@ function TaskRow({
   const now = useNow(5000);
   const token = useTokenInfo(t.token, d.chainId);
   const onchain = useEscrowTask(t.id);
-  const status = taskStatus(t, t.deadline, now);
+  const chainNow = useChainNow();
+  const status = taskStatus(t, Number(chainNow));
   const pct = t.info.itemCount === 0 ? 0 : Math.round((t.verifiedItems / t.info.itemCount) * 100);
   return (
     <article className="card rq-task" data-testid={`my-task-${t.id}`} aria-labelledby={`task-${t.id}-title`}>
       <div className="task-head">
         <div>
           <p className="eyebrow">
-            Task #{t.id.toString()} · {RULE_LABELS[t.rule]} · {t.info.itemCount} items
+            Task #{t.id.toString()} · {ruleTitle(t)} · {plural(t.info.itemCount, "item")}
           </p>
           <h2 id={`task-${t.id}-title`}>
             <Link href={`/requester/${t.id}`}>{t.title}</Link>
           </h2>
         </div>
-        <span className={`badge rq-status ${status}`} data-testid={`task-status-${t.id}`}>
+        <span className={`badge rq-status ${status}`} data-testid={`task-status-${t.id}`} title={STATUS_TITLES[status]}>
           {status}
         </span>
       </div>

@@ -1,24 +1,20 @@
 "use client";
 
+import { classNumber } from "@zklabel/core/display";
 import Link from "next/link";
 import { useParams } from "next/navigation";
 import { useEffect, useRef, useState } from "react";
 import type { Address } from "viem";
-import { useDeployment } from "@/components/AppShell";
-import { useEscrowSend, useEscrowTask } from "@/components/common/escrow";
+import { useTransaction } from "@/lib/client";
+import { useDeployment } from "@/lib/deployment";
+import { downloadJson } from "@/lib/download";
+import { useEscrowTask } from "@/lib/escrow";
 import { shortAddress } from "@/lib/format";
-import {
-  downloadText,
-  formatAmount,
-  seconds,
-  type TokenInfo,
-  taskStatus,
-  useNow,
-  useTokenInfo,
-  useWalletState,
-} from "@/lib/requester";
 import { type GoldRecord, loadGold } from "@/lib/requester-store";
-import { parseIndex, RULE_LABELS, type TaskView, timeLeft, useTask } from "@/lib/tasks";
+import { parseIndex, ruleTitle, STATUS_TITLES, type TaskView, taskStatus, useChainNow, useTask } from "@/lib/tasks";
+import { seconds, timeLeft, useNow } from "@/lib/time";
+import { formatAmount, type TokenInfo, useTokenInfo } from "@/lib/tokens";
+import { useWalletState } from "@/lib/wallet";
 import { BatchStrip } from "./BatchStrip";
 import { LabelsPanel } from "./LabelsPanel";
 import { PendingBatches } from "./PendingBatches";
@@ -71,7 +67,8 @@ function TaskManage({ task: t, onChanged }: { task: TaskView; onChanged(): void 
   const now = useNow(1000);
   const token = useTokenInfo(t.token, d.chainId);
   const onchain = useEscrowTask(t.id, 3000);
-  const status = taskStatus(t, t.deadline, now);
+  const chainNow = useChainNow();
+  const status = taskStatus(t, Number(chainNow));
   const isRequester = !!address && address.toLowerCase() === t.requester.toLowerCase();
   const blocked =
     problem === "wrong-chain"
@@ -89,8 +86,8 @@ function TaskManage({ task: t, onChanged }: { task: TaskView; onChanged(): void 
       <div className="section-head rq-page-head">
         <div>
           <p className="eyebrow">
-            Task #{t.id.toString()} · {RULE_LABELS[t.rule]} ·{" "}
-            <span className={`badge rq-status ${status}`} data-testid="task-status">
+            Task #{t.id.toString()} · {ruleTitle(t)} ·{" "}
+            <span className={`badge rq-status ${status}`} data-testid="task-status" title={STATUS_TITLES[status]}>
               {status}
             </span>
           </p>
@@ -123,20 +120,7 @@ function TaskManage({ task: t, onChanged }: { task: TaskView; onChanged(): void 
           <section className="card" aria-labelledby="facts-heading">
             <h2 id="facts-heading">Task</h2>
             {t.metadata?.instructions && <p className="instructions">{t.metadata.instructions}</p>}
-            {t.metadata?.rule.classes && (
-              <ul className="classes" aria-label="Classes">
-                {t.metadata.rule.classes.map((c, i) => {
-                  const ok = ((t.info.ruleParams[1] >> BigInt(i)) & 1n) === 1n;
-                  return (
-                    // biome-ignore lint/suspicious/noArrayIndexKey: the class number is the class's identity
-                    <li key={i} className={`class-chip ${ok ? "" : "forbidden"}`}>
-                      <kbd>{i}</kbd> {c}
-                      {!ok && <span className="small"> · not allowed</span>}
-                    </li>
-                  );
-                })}
-              </ul>
-            )}
+            {t.rule && <TaskClasses task={t} />}
             <dl className="facts">
               <div>
                 <dt>Items</dt>
@@ -207,7 +191,14 @@ function TaskManage({ task: t, onChanged }: { task: TaskView; onChanged(): void 
             <PendingBatches task={t} token={token} account={address} blocked={blocked} onChanged={changed} />
           </section>
 
-          <LabelsPanel task={t} account={address} problem={problem} />
+          {t.rule ? (
+            <LabelsPanel task={t} rule={t.rule} account={address} problem={problem} />
+          ) : (
+            <section className="card" role="alert">
+              <h2>Labels</h2>
+              <p className="error">{t.ruleProblem}</p>
+            </section>
+          )}
         </div>
 
         <aside className="rq-manage-side">
@@ -229,6 +220,25 @@ function TaskManage({ task: t, onChanged }: { task: TaskView; onChanged(): void 
   );
 }
 
+/** The task's classes, numbered as workers' keys (class 1 = key 1), those workers may not use marked. */
+function TaskClasses({ task: t }: { task: TaskView }) {
+  if (!t.rule) return null;
+  const p = t.rule.decodeParams(t.info.ruleParams);
+  const classes = t.rule.classNames(p, t.metadata?.rule.classes);
+  const allowed = t.rule.allowedClasses(p);
+  return (
+    <ul className="classes" aria-label="Classes">
+      {classes.map((c, i) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: the class number is the class's identity
+        <li key={i} className={`class-chip ${allowed.includes(i) ? "" : "forbidden"}`}>
+          <kbd>{classNumber(i)}</kbd> {c}
+          {!allowed.includes(i) && <span className="small"> · not allowed</span>}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
 function MoneyCard(props: {
   task: TaskView;
   token: TokenInfo | undefined;
@@ -243,7 +253,7 @@ function MoneyCard(props: {
 }) {
   const t = props.task;
   const dialog = useRef<HTMLDialogElement>(null);
-  const { busy, error, done, setError, send: sendTx } = useEscrowSend<"cancel" | "refund">();
+  const { busy, error, done, setError, send: sendTx } = useTransaction<"cancel" | "refund">();
   const [confirming, setConfirming] = useState(false);
   useEffect(() => {
     const dl = dialog.current;
@@ -257,20 +267,16 @@ function MoneyCard(props: {
   async function send(kind: "cancel" | "refund") {
     if (!props.account) return;
     const amount = props.balance ?? 0n;
-    await sendTx(
-      kind,
-      { functionName: kind, args: [t.id], account: props.account },
-      {
-        done:
-          kind === "cancel"
-            ? "Task cancelled: it closes in one hour. Batches submitted until then are paid; refund the rest after that."
-            : `Refunded ${formatAmount(amount, props.token)} to your wallet.`,
-        onSent() {
-          setConfirming(false);
-          props.onChanged();
-        },
+    await sendTx(kind, (client) => (kind === "cancel" ? client.cancel(t.id) : client.refund(t.id)), {
+      done:
+        kind === "cancel"
+          ? "Task cancelled: it closes in one hour. Batches submitted until then are paid; refund the rest after that."
+          : `Refunded ${formatAmount(amount, props.token)} to your wallet.`,
+      onSent() {
+        setConfirming(false);
+        props.onChanged();
       },
-    );
+    });
   }
 
   const cannot = props.blocked ?? (props.isRequester ? null : "Only the account that posted the task can do this.");
@@ -429,9 +435,7 @@ function GoldCard({ task: t }: { task: TaskView }) {
             type="button"
             className="btn small"
             data-testid="download-gold"
-            onClick={() =>
-              downloadText(`task-${t.id}-gold-openings.json`, `${JSON.stringify(gold, null, 2)}\n`, "application/json")
-            }
+            onClick={() => downloadJson(`task-${t.id}-gold-openings.json`, gold)}
           >
             Download gold openings
           </button>

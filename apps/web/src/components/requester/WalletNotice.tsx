@@ -1,8 +1,10 @@
 "use client";
 
 import { useConnection, useSwitchChain } from "wagmi";
-import { useDeployment } from "@/components/AppShell";
-import { errorText, type WalletProblem } from "@/lib/requester";
+import { useDeployment } from "@/lib/deployment";
+import { DEV_CHAIN_ID } from "@/lib/dev-wallet";
+import { messageFor } from "@/lib/errors";
+import type { WalletProblem } from "@/lib/wallet";
 import "./requester.css";
 
 /** Why the wallet cannot act yet (not connected, connecting, wrong chain), with the way out. */
@@ -21,7 +23,7 @@ export function WalletNotice({ problem, what }: { problem: WalletProblem; what: 
     return (
       <p className="banner" role="status" data-testid="rq-connect-notice">
         Connect a wallet to {what}: use <strong>Connect dev wallet</strong> or <strong>Browser wallet</strong> at the
-        top right{d.chainId === 31337 ? " (dev account #0 is the demo requester)" : ""}.
+        top right{d.chainId === DEV_CHAIN_ID ? " (dev account #0 is the demo requester)" : ""}.
       </p>
     );
   return (
@@ -37,7 +39,7 @@ export function WalletNotice({ problem, what }: { problem: WalletProblem; what: 
       >
         {switchChain.isPending ? "Switching…" : `Switch to chain ${d.chainId}`}
       </button>
-      {switchChain.error && <p className="error small">{errorText(switchChain.error)}</p>}
+      {switchChain.error && <p className="error small">{messageFor(switchChain.error)}</p>}
     </div>
   );
 }

@@ -1,0 +1,84 @@
+"use client";
+/** The dataset: its files (with gold marks), the root it hashes to, what the rule's items are, and the vault. */
+import type { Manifest } from "@zklabel/sdk/dataset";
+import type { PickedFile } from "@/lib/dataset-files";
+import type { PostForm } from "@/lib/post-form";
+import { DatasetFiles } from "../DatasetFiles";
+import { described, FieldError, type FieldErrors, invalid } from "./fields";
+
+export function DatasetSection(props: {
+  form: PostForm;
+  f: FieldErrors;
+  disabled: boolean;
+  files: readonly PickedFile[];
+  reading: boolean;
+  notes: string | null;
+  manifest: Manifest | null;
+  batchSize: number;
+  /** What the rule's items are, in one sentence. */
+  itemsHint: string;
+  classes: readonly string[];
+  onAdd(files: File[]): void;
+  onRemove(name: string | null): void;
+  set<K extends keyof PostForm>(k: K, v: PostForm[K]): void;
+}) {
+  const { form, f, set, manifest } = props;
+  return (
+    <fieldset className="card rq-section" disabled={props.disabled}>
+      <legend className="rq-legend-title">Dataset</legend>
+      <DatasetFiles
+        files={props.files}
+        onAdd={props.onAdd}
+        onRemove={props.onRemove}
+        reading={props.reading}
+        notes={props.notes}
+        error={f.errors.files}
+        itemCount={manifest?.count ?? null}
+        batchSize={props.batchSize}
+        disabled={props.disabled}
+        gold={{
+          on: form.goldOn,
+          marks: form.gold,
+          classes: props.classes,
+          disallowed: form.disallowed,
+          onMark: (name, label) => set("gold", { ...form.gold, [name]: label }),
+          onImport: (marks) => set("gold", { ...form.gold, ...marks }),
+        }}
+      />
+      {manifest && (
+        <p className="small muted" data-testid="dataset-root" data-root={manifest.root}>
+          Dataset root <code title={manifest.root}>{`${manifest.root.slice(0, 14)}…`}</code> · {manifest.count} items.
+          The manifest with the file names stays in this browser; you can download it once the task is posted.
+        </p>
+      )}
+      <p className="small muted">
+        <strong>{props.batchSize} items per batch</strong>, fixed by the deployed circuit. {props.itemsHint}
+      </p>
+      <div className="rq-grid2">
+        <label className="field" htmlFor="post-vault-url">
+          <span>Vault (stores the items; workers fetch batches from it)</span>
+          <input
+            id="post-vault-url"
+            data-testid="post-vault-url"
+            type="url"
+            value={form.vaultUrl}
+            aria-invalid={invalid(f, "vault")}
+            aria-describedby={described(f, "vault")}
+            onChange={(e) => set("vaultUrl", e.target.value)}
+          />
+          <FieldError f={f} k="vault" />
+        </label>
+        <label className="field" htmlFor="post-vault-token">
+          <span>Vault upload token (only if the vault asks for one)</span>
+          <input
+            id="post-vault-token"
+            type="password"
+            autoComplete="off"
+            value={form.vaultToken}
+            onChange={(e) => set("vaultToken", e.target.value)}
+          />
+        </label>
+      </div>
+    </fieldset>
+  );
+}
