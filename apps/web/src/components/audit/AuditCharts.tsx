@@ -1,7 +1,9 @@
 "use client";
 /** Two hand-drawn SVG charts of a task: verified items over time, and batches by state. */
-import { batchCounts, dateTime, type ProgressPoint, progressSeries } from "@/lib/audit";
+import { batchCounts, type ProgressPoint, progressSeries } from "@/lib/audit";
+import { plural } from "@/lib/format";
 import type { TaskView } from "@/lib/tasks";
+import { dateTime } from "@/lib/time";
 import { Loading } from "./Common";
 
 /** The progress and batch-state charts of a task (`blockTime`: block number to unix seconds). */
@@ -61,7 +63,7 @@ function ProgressChart({ points, total, now }: { points: ProgressPoint[]; total:
   const summary =
     points.length === 1
       ? `No batch verified yet: 0 of ${total} items since the task was created on ${dateTime(t0)}.`
-      : `${done} of ${total} items verified in ${points.length - 1} ${points.length === 2 ? "batch" : "batches"}; the last on ${dateTime(last.time)}.`;
+      : `${done} of ${total} items verified in ${plural(points.length - 1, "batch", "batches")}; the last on ${dateTime(last.time)}.`;
   const ticks = [0, Math.round(total / 2), total].filter((v, i, a) => a.indexOf(v) === i);
   return (
     <>
@@ -138,7 +140,7 @@ function StateDonut({ task }: { task: TaskView }) {
         aria-labelledby="audit-donut-title audit-donut-desc"
       >
         <title id="audit-donut-title">Batches by state</title>
-        <desc id="audit-donut-desc">{`${total} batches: ${summary}.`}</desc>
+        <desc id="audit-donut-desc">{`${plural(total, "batch", "batches")}: ${summary}.`}</desc>
         <circle cx={70} cy={70} r={r} className="audit-donut-track" />
         {arcs
           .filter((a) => a.len > 0)

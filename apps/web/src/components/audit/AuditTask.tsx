@@ -2,8 +2,8 @@
 /** /audit/<taskId>: one task's commitments, batches, charts, timeline and dataset tools. */
 import Link from "next/link";
 import { useMemo } from "react";
-import { taskStatus } from "@/lib/audit";
-import { RULE_LABELS, type TaskView } from "@/lib/tasks";
+import { plural } from "@/lib/format";
+import { ruleTitle, STATUS_TITLES, type TaskView, taskStatus } from "@/lib/tasks";
 import { AuditCharts } from "./AuditCharts";
 import { BatchGrid } from "./BatchGrid";
 import { Crumbs, Problem, TaskLoaded } from "./Common";
@@ -42,12 +42,18 @@ function TaskAudit({ task: t }: { task: TaskView }) {
       <Crumbs items={[{ href: "/audit", label: "Audit" }, { label: `Task #${t.id}` }]} />
       <header className="audit-head">
         <p className="eyebrow">
-          Task #{t.id.toString()} · {RULE_LABELS[t.rule]} · {t.info.itemCount} items
+          Task #{t.id.toString()} · {ruleTitle(t)} · {plural(t.info.itemCount, "item")}
         </p>
         <h1>{t.title}</h1>
         <p className="muted">
-          {t.verifiedBatches} of {t.batches.length} batches verified, {t.pendingBatches} pending ·{" "}
-          <span className={`badge audit-status-${status}`}>{status}</span>
+          {t.verifiedBatches} of {plural(t.batches.length, "batch", "batches")} verified, {t.pendingBatches} pending ·{" "}
+          <span
+            className={`badge audit-status-${status}`}
+            title={STATUS_TITLES[status]}
+            data-testid="audit-task-status"
+          >
+            {status}
+          </span>
         </p>
         {t.metadata?.instructions && <p className="instructions small">{t.metadata.instructions}</p>}
       </header>

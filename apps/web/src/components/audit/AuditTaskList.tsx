@@ -1,9 +1,9 @@
 "use client";
 /** /audit: every task of the escrow in one table, for anyone, without a wallet. */
 import Link from "next/link";
-import { batchCounts, createdVerifiers, hex, taskStatus } from "@/lib/audit";
+import { batchCounts, createdVerifiers, hex } from "@/lib/audit";
 import { shortAddress } from "@/lib/format";
-import { RULE_LABELS, type TaskView, useTasks } from "@/lib/tasks";
+import { ruleTitle, STATUS_TITLES, type TaskView, taskStatus, useTasks } from "@/lib/tasks";
 import { Amount, Hex, Loading } from "./Common";
 import { useNowSeconds } from "./hooks";
 import "./audit.css";
@@ -97,7 +97,7 @@ function TaskRow({ task: t, now }: { task: TaskView; now: number }) {
           <span className="muted">#{t.id.toString()}</span> {t.title}
         </Link>
       </th>
-      <td>{RULE_LABELS[t.rule]}</td>
+      <td>{ruleTitle(t)}</td>
       <td className="num">{t.info.itemCount}</td>
       <td>
         <span className="audit-counts" title={`${c.verified} verified, ${c.pending} pending, ${c.open} open`}>
@@ -115,7 +115,9 @@ function TaskRow({ task: t, now }: { task: TaskView; now: number }) {
         <code title={t.requester}>{shortAddress(t.requester)}</code>
       </td>
       <td>
-        <span className={`badge audit-status-${status}`}>{status}</span>
+        <span className={`badge audit-status-${status}`} title={STATUS_TITLES[status]}>
+          {status}
+        </span>
       </td>
       <td className="num">
         <Amount value={t.info.rewardPerItem} token={t.token} />

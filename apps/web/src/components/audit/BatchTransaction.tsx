@@ -5,9 +5,10 @@ import { describeError } from "@zklabel/sdk/errors";
 import type { DecodedLog } from "@zklabel/sdk/events";
 import { formatEther, formatGwei, type Hash } from "viem";
 import { usePublicClient } from "wagmi";
-import { useDeployment } from "@/components/AppShell";
-import { dateTime, proofFromCalldata, type SubmittedProof } from "@/lib/audit";
+import { proofFromCalldata, type SubmittedProof } from "@/lib/audit";
+import { useDeployment } from "@/lib/deployment";
 import type { BatchView, TaskView } from "@/lib/tasks";
+import { dateTime } from "@/lib/time";
 import { CopyButton, Fact, Hex, Loading } from "./Common";
 import { ProofPanel } from "./ProofPanel";
 

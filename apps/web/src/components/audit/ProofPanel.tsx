@@ -2,12 +2,13 @@
 /** A batch's Groth16 proof and named public inputs, and "Verify in my browser" against the verification key. */
 import { wordsToProof } from "@zklabel/core/proof";
 import type { CircuitInfo } from "@zklabel/core/registry";
+import { ruleCircuit } from "@zklabel/core/rules";
 import { describeError } from "@zklabel/sdk/errors";
 import type { DecodedLog } from "@zklabel/sdk/events";
 import { useMemo, useState } from "react";
-import { useDeployment } from "@/components/AppShell";
 import { hex, type NamedInput, namedInputs, type SubmittedProof } from "@/lib/audit";
-import { circuitForRule, type TaskView } from "@/lib/tasks";
+import { deployedRule, useDeployment } from "@/lib/deployment";
+import { ruleTitle, type TaskView } from "@/lib/tasks";
 import { Hex } from "./Common";
 
 const WORD_NAMES = ["A.x", "A.y", "B.x[1]", "B.x[0]", "B.y[1]", "B.y[0]", "C.x", "C.y"] as const;
@@ -23,17 +24,22 @@ export function ProofPanel({
   proof: SubmittedProof;
 }) {
   const d = useDeployment();
-  const circuit = circuitForRule(task.rule);
+  const circuit = task.rule ? ruleCircuit(task.rule) : undefined;
   const taskVerifier = (task.created.args.rule as { verifier: string }).verifier;
-  const keyIsTasks = circuit?.name === d.circuit && taskVerifier.toLowerCase() === d.verifier.toLowerCase();
+  // The key this app serves is the deployment's for the rule: it speaks for the task when the task's verifier is that one.
+  const served = task.rule ? deployedRule(d, task.rule)?.verifier : undefined;
+  const keyIsTasks = served?.toLowerCase() === taskVerifier.toLowerCase();
   const named = useMemo(() => {
-    if (!circuit) return { problem: `this app has no circuit for the ${task.rule} rule, so it cannot name the inputs` };
+    if (!circuit)
+      return {
+        problem: `this app has no circuit for this task's rule (${ruleTitle(task)}), so it cannot name the inputs`,
+      };
     try {
       return { inputs: namedInputs(circuit, proof.inputs, submitted, task.info.taskHash) };
     } catch (e) {
       return { problem: describeError(e).message };
     }
-  }, [circuit, proof.inputs, submitted, task.info.taskHash, task.rule]);
+  }, [circuit, proof.inputs, submitted, task]);
 
   return (
     <section className="card" aria-labelledby="audit-proof-title">
@@ -53,14 +59,14 @@ export function ProofPanel({
         <VerifyButton circuit={circuit} proof={proof} inputs={named.inputs} keyIsTasks={keyIsTasks} />
       ) : (
         <p className="error">
-          This app serves no verification key for the {task.rule} rule, so the proof cannot be checked here: verify it
-          with snarkjs and the rule&apos;s key.
+          This app serves no verification key for this task&apos;s rule ({ruleTitle(task)}), so the proof cannot be
+          checked here: verify it with snarkjs and the rule&apos;s key.
         </p>
       )}
       {!keyIsTasks && circuit && (
         <p className="error small">
           This task&apos;s verifier ({taskVerifier}) is not the one this app&apos;s verification key was deployed with (
-          {d.verifier}): a result here does not speak for the key the escrow used.
+          {served ?? "none for this rule"}): a result here does not speak for the key the escrow used.
         </p>
       )}
       <h3 className="audit-subhead">Proof words (uint256[8])</h3>

@@ -1,9 +1,10 @@
 "use client";
 /** The facts of one task: commitments, rule and its parameters, verifiers, gold settings, money and deadline. */
 import { describeError } from "@zklabel/sdk/errors";
-import { useEscrowTask } from "@/components/common/escrow";
-import { classificationParams, createdVerifiers, dateTime, hex, seconds, taskStatus } from "@/lib/audit";
-import { RULE_LABELS, type TaskView, timeLeft } from "@/lib/tasks";
+import { createdVerifiers, hex, ruleParamFacts } from "@/lib/audit";
+import { useEscrowTask } from "@/lib/escrow";
+import { ruleTitle, STATUS_TITLES, type TaskView, taskStatus } from "@/lib/tasks";
+import { dateTime, seconds, timeLeft } from "@/lib/time";
 import { Amount, Fact, Hex } from "./Common";
 import { useNowSeconds } from "./hooks";
 
@@ -88,7 +89,9 @@ export function TaskFacts({ task: t }: { task: TaskView }) {
           <span className="muted small">({timeLeft(deadline, now * 1000)})</span>
         </Fact>
         <Fact term="Status">
-          <span className={`badge audit-status-${taskStatus(t, now)}`}>{taskStatus(t, now)}</span>
+          <span className={`badge audit-status-${taskStatus(t, now)}`} title={STATUS_TITLES[taskStatus(t, now)]}>
+            {taskStatus(t, now)}
+          </span>
         </Fact>
         <Fact term="Requester">
           <Hex value={t.requester} keep={6} copy label="requester address" />
@@ -109,32 +112,30 @@ export function TaskFacts({ task: t }: { task: TaskView }) {
   );
 }
 
-const PARAM_NAMES: Record<TaskView["rule"], readonly string[]> = {
-  classification: ["Number of classes", "Allowed-class mask"],
-  bbox: ["Number of classes", "Allowed-class mask", "Minimum width", "Minimum height"],
-  sensor: ["Lowest normal reading", "Highest normal reading"],
-  unknown: [],
-};
-
+/** The rule's parameters by the names its module gives them (the four raw slots for a rule this app does not know). */
 function RuleFacts({ task: t }: { task: TaskView }) {
   const p = t.info.ruleParams;
-  const names = PARAM_NAMES[t.rule];
-  const hasClasses = t.rule === "classification" || t.rule === "bbox";
-  const c = hasClasses ? classificationParams(p, t.metadata?.rule.classes) : undefined;
-  const slots = names.length ? names : ["p0", "p1", "p2", "p3"];
+  const facts = t.rule ? ruleParamFacts(t.rule, p, t.metadata?.rule.classes) : undefined;
   return (
     <dl className="facts audit-facts">
       <Fact term="Type">
-        {RULE_LABELS[t.rule]} (rule id {t.info.ruleId})
+        {ruleTitle(t)} (rule id {t.info.ruleId})
       </Fact>
-      {slots.map((name, i) => (
-        <Fact key={name} term={names.length ? `${name} (p${i})` : name}>
-          <code>{name === "Allowed-class mask" ? `0b${p[i].toString(2)}` : p[i].toString()}</code>
-        </Fact>
-      ))}
-      {c && (
-        <Fact term="Allowed classes" wide>
-          {c.allowed.length ? c.allowed.join(", ") : <span className="bad">none</span>}
+      {facts
+        ? facts.params.map((x) => (
+            <Fact key={x.name} term={x.name}>
+              <code>{x.value}</code>
+            </Fact>
+          ))
+        : p.map((v, i) => (
+            // biome-ignore lint/suspicious/noArrayIndexKey: the slot number is the slot's identity
+            <Fact key={i} term={`p${i}`}>
+              <code>{v.toString()}</code>
+            </Fact>
+          ))}
+      {facts && (
+        <Fact term="Classes workers may use" wide>
+          {facts.allowed.length ? facts.allowed.join(", ") : <span className="bad">none</span>}
         </Fact>
       )}
     </dl>

@@ -3,9 +3,10 @@
 import type { DecodedLog } from "@zklabel/sdk/events";
 import Link from "next/link";
 import type { Address } from "viem";
-import { dateTime, eventBatch, eventKey } from "@/lib/audit";
-import { shortAddress } from "@/lib/format";
+import { eventBatch, eventKey } from "@/lib/audit";
+import { plural, shortAddress } from "@/lib/format";
 import type { TaskView } from "@/lib/tasks";
+import { dateTime } from "@/lib/time";
 import { Amount, Hex } from "./Common";
 
 /** The task's timeline: TaskCreated, TaskFunded, BatchSubmitted, BatchVerified, TaskCancelled, TaskRefunded. */
@@ -64,8 +65,8 @@ function EventText({ task: t, e }: { task: TaskView; e: DecodedLog }) {
     case "TaskCreated":
       return (
         <>
-          Created by {who(a.requester)}: {t.info.itemCount} items in {t.batches.length} batches,{" "}
-          {money(t.info.rewardPerItem)} per item.
+          Created by {who(a.requester)}: {plural(t.info.itemCount, "item")} in{" "}
+          {plural(t.batches.length, "batch", "batches")}, {money(t.info.rewardPerItem)} per item.
         </>
       );
     case "TaskFunded":

@@ -4,12 +4,12 @@
  * times for the timeline and the chart, and token units.
  */
 import { useQuery } from "@tanstack/react-query";
-import { describeError } from "@zklabel/sdk/errors";
 import { useParams } from "next/navigation";
 import { useMemo } from "react";
 import { type Address, erc20Abi, zeroAddress } from "viem";
 import { usePublicClient, useReadContracts } from "wagmi";
-import { useDeployment } from "@/components/AppShell";
+import { useDeployment } from "@/lib/deployment";
+import { messageFor } from "@/lib/errors";
 import { parseIndex, useChainNow, useTask } from "@/lib/tasks";
 
 /** The chain's clock in unix seconds (the latest block's time, or the wall clock when later). */
@@ -51,7 +51,7 @@ export function useBlockTimes(blocks: readonly bigint[]) {
   });
   return {
     times: q.data ?? new Map<bigint, number>(),
-    error: q.error ? `Reading block times failed: ${describeError(q.error).message}` : undefined,
+    error: q.error ? `Reading block times failed: ${messageFor(q.error)}` : undefined,
   };
 }
 
