@@ -20,6 +20,7 @@ const checks: [string, string, string[], string?][] = [
     process.execPath,
     [join(ROOT, "scripts/circuits/gen-layout.ts"), "--check"],
   ],
+  ["no relative import leaves its package", process.execPath, [join(ROOT, "scripts/lint/relative-imports.ts")]],
 ];
 let failed = 0;
 for (const [name, cmd, args] of checks) {

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { Identity } from "@zklabel/core/identity";
+import { deployZkLabel } from "@zklabel/testkit/repo";
 import { BrowserProvider, Wallet } from "ethers";
 import { network } from "hardhat";
-import { deployZkLabel } from "../../../scripts/lib/deploy.ts";
 import { ZkLabelClient } from "../src/client.ts";
 import { publicClientFromEthers, walletClientFromEthers } from "../src/ethers.ts";
 

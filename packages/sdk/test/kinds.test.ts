@@ -8,7 +8,7 @@ import { describe, it } from "node:test";
 import { contentHash } from "@zklabel/core/field";
 import { boxDatasetTree } from "@zklabel/core/rules/bbox";
 import { sensorDatasetTree } from "@zklabel/core/rules/sensor";
-import { pngHeader as png } from "../../../test/helpers/images.ts";
+import { pngHeader as png } from "@zklabel/testkit/images";
 import { batchShape, buildDataset, checkManifest, findItem, itemFacts, kindOfRule } from "../src/dataset.ts";
 
 const enc = new TextEncoder();
