@@ -7,6 +7,7 @@ import { describeError } from "@zklabel/sdk/errors";
 import { VaultClient } from "@zklabel/sdk/vault";
 import { type DragEvent, useCallback, useEffect, useRef, useState } from "react";
 import { manifestFileName } from "@/lib/audit";
+import { plural } from "@/lib/format";
 import type { TaskView } from "@/lib/tasks";
 
 /** Manifest download and the "is this file in the dataset?" check, side by side. */
@@ -116,7 +117,7 @@ function ManifestDownload({ task }: { task: TaskView }) {
       <div aria-live="polite">
         {state.status === "ready" && (
           <p className="note small">
-            Manifest checked against the dataset root: {state.count} items.{" "}
+            Manifest checked against the dataset root: {plural(state.count, "item")}.{" "}
             <a ref={link} href={state.url} download={manifestFileName(task.id)} data-testid="manifest-link">
               Save {manifestFileName(task.id)}
             </a>

@@ -78,7 +78,7 @@ function EventText({ task: t, e }: { task: TaskView; e: DecodedLog }) {
     case "BatchSubmitted":
       return (
         <>
-          Proof of <BatchLink task={t} e={e} /> accepted ({String(a.count)} items, reward {money(a.reward)} to{" "}
+          Proof of <BatchLink task={t} e={e} /> accepted ({plural(Number(a.count), "item")}, reward {money(a.reward)} to{" "}
           {who(a.recipient)}
           {(a.relayerFee as bigint) > 0n && <>, relayer fee {money(a.relayerFee)}</>}).
         </>

@@ -1,5 +1,7 @@
 "use client";
 
+import { itemNumber } from "@zklabel/core/display";
+import { plural } from "@/lib/format";
 import type { BatchView } from "@/lib/tasks";
 import "./requester.css";
 
@@ -10,7 +12,7 @@ const WORDS = { open: "open", pending: "pending (challenge window)", verified: "
 export function BatchStrip({ batches, testId }: { batches: readonly BatchView[]; testId?: string }) {
   const counts = { open: 0, pending: 0, verified: 0 };
   for (const b of batches) counts[b.status]++;
-  const summary = `${batches.length} batch${batches.length === 1 ? "" : "es"}: ${counts.verified} verified, ${counts.pending} pending, ${counts.open} open`;
+  const summary = `${plural(batches.length, "batch", "batches")}: ${counts.verified} verified, ${counts.pending} pending, ${counts.open} open`;
   return (
     <div className="rq-strip-wrap">
       <div className="rq-strip" role="img" aria-label={summary} data-testid={testId}>
@@ -18,7 +20,7 @@ export function BatchStrip({ batches, testId }: { batches: readonly BatchView[];
           <span
             key={b.index}
             className={`rq-cell ${b.status}`}
-            title={`Batch ${b.index} (items ${b.first}–${b.first + b.count - 1}): ${WORDS[b.status]}`}
+            title={`Batch ${b.index} (items ${itemNumber(b.first)}–${itemNumber(b.first + b.count - 1)}): ${WORDS[b.status]}`}
             data-status={b.status}
           />
         ))}

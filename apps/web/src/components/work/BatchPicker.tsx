@@ -1,6 +1,7 @@
 "use client";
 /** The task's batches to pick from, and the way on to the next open one. */
 import { itemNumber } from "@zklabel/core/display";
+import { plural } from "@/lib/format";
 import type { TaskView } from "@/lib/tasks";
 
 export function BatchPicker(props: {
@@ -67,7 +68,7 @@ export function NextBatch(props: { task: TaskView; after: number; busy: boolean;
       disabled={props.busy}
       onClick={() => props.onSelect(next.index)}
     >
-      Next open batch: batch {next.index} ({next.count} items)
+      Next open batch: batch {next.index} ({plural(next.count, "item")})
     </button>
   );
 }

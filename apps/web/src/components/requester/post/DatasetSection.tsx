@@ -2,6 +2,7 @@
 /** The dataset: its files (with gold marks), the root it hashes to, what the rule's items are, and the vault. */
 import type { Manifest } from "@zklabel/sdk/dataset";
 import type { PickedFile } from "@/lib/dataset-files";
+import { plural } from "@/lib/format";
 import type { PostForm } from "@/lib/post-form";
 import { DatasetFiles } from "../DatasetFiles";
 import { described, FieldError, type FieldErrors, invalid } from "./fields";
@@ -47,8 +48,9 @@ export function DatasetSection(props: {
       />
       {manifest && (
         <p className="small muted" data-testid="dataset-root" data-root={manifest.root}>
-          Dataset root <code title={manifest.root}>{`${manifest.root.slice(0, 14)}…`}</code> · {manifest.count} items.
-          The manifest with the file names stays in this browser; you can download it once the task is posted.
+          Dataset root <code title={manifest.root}>{`${manifest.root.slice(0, 14)}…`}</code> ·{" "}
+          {plural(manifest.count, "item")}. The manifest with the file names stays in this browser; you can download it
+          once the task is posted.
         </p>
       )}
       <p className="small muted">
