@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
-/// @notice The few cheatcodes the Solidity tests use (the npm forge-std is an old broken copy).
+/// @notice The few cheatcodes the Solidity tests use. Not forge-std: the registry's forge-std (1.1.2, an unofficial
+/// copy) keeps its files at the package root, while Hardhat 3 resolves forge-std/X.sol to src/X.sol, and its
+/// Test.sol imports ds-test/test.sol, which it does not ship and the registry does not have (its Vm lacks envOr
+/// and toString too). Upstream forge-std comes from GitHub only, which the build machines cannot reach.
 interface Vm {
     function warp(uint256 timestamp) external;
     function prank(address sender) external;
