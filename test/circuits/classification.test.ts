@@ -2,12 +2,17 @@ import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
-import { CLASS_LABEL_BITS, classificationInput, MAX_CLASSES } from "@zklabel/core/rules/classification";
 import { DEMO_PARAMS, demoItems, textLeaf } from "@zklabel/core/demo";
 import { SNARK_SCALAR_FIELD } from "@zklabel/core/field";
 import { DatasetTree, datasetChunk } from "@zklabel/core/merkle";
 import { circuitInfo, circuits } from "@zklabel/core/registry";
-import { RULE_IDS, type RuleParams, ruleParamsHash, taskHash } from "@zklabel/core/task";
+import {
+  CLASS_LABEL_BITS,
+  CLASSIFICATION_RULE_ID,
+  classificationInput,
+  MAX_CLASSES,
+} from "@zklabel/core/rules/classification";
+import { type RuleParams, ruleParamsHash, taskHash } from "@zklabel/core/task";
 import { artifacts, ROOT, releaseSnarkjs } from "../helpers/classification.ts";
 import { firstViolated, readR1cs, readSym, witness } from "../helpers/r1cs.ts";
 import { recommit } from "../helpers/recommit.ts";
@@ -142,7 +147,7 @@ component main {public [${circuitInfo(name).publicInputs.join(", ")}]} = Classif
   function withParams(input: Record<string, string | string[]>, params: bigint[]) {
     const th = taskHash({
       datasetRoot: BigInt(input.datasetRoot as string),
-      ruleParamsHash: ruleParamsHash(RULE_IDS.classification, params as unknown as RuleParams),
+      ruleParamsHash: ruleParamsHash(CLASSIFICATION_RULE_ID, params as unknown as RuleParams),
       pkR: task.pkR,
       goldRoot: task.goldRoot,
       taskId: task.taskId,

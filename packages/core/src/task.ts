@@ -1,14 +1,5 @@
 import { poseidon } from "./poseidon.ts";
 
-/** Rule ids shared by the circuits (RULE_ID), the contracts' verifier registry and the app. */
-export const RULE_IDS = { classification: 1, bbox: 2, sensor: 3 } as const;
-export type RuleName = keyof typeof RULE_IDS;
-
-/** The rule a rule id names (undefined for an id no rule has). */
-export function ruleNameOf(ruleId: number): RuleName | undefined {
-  return (Object.keys(RULE_IDS) as RuleName[]).find((k) => RULE_IDS[k] === ruleId);
-}
-
 /** Every rule has exactly four parameter slots; unused ones are 0. */
 export type RuleParams = readonly [bigint, bigint, bigint, bigint];
 

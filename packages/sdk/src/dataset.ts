@@ -8,6 +8,7 @@
  *    into the tree's bottom nodes;
  *  - "sensor" (sensor range): items are windows of 16 readings; leaf = Poseidon(readings).
  */
+import { itemName } from "@zklabel/core/display";
 import { ZkLabelError } from "@zklabel/core/errors";
 import { contentHash } from "@zklabel/core/field";
 import { typeFromName } from "@zklabel/core/items";
@@ -182,7 +183,7 @@ export function checkManifest(json: unknown): { manifest: Manifest; tree: Datase
   const missing = m.items.findIndex((x) => needs.some((f) => x[f] === undefined));
   if (missing >= 0) {
     throw new DatasetError(
-      `item ${missing + 1} ("${m.items[missing].name}") lacks its ${needs.join(" and ")}, which a ${kind} dataset needs`,
+      `${itemName(missing)} ("${m.items[missing].name}") lacks its ${needs.join(" and ")}, which a ${kind} dataset needs`,
     );
   }
   const tree = datasetTree(kind, m.depth, m.batchSize, m.items.map(manifestFacts));

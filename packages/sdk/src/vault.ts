@@ -6,7 +6,9 @@
  * (task, batch), bound to a single-use challenge: the vault never learns which member asked.
  * The client re-checks every item it receives against the task's on-chain dataset root.
  */
+
 import { ACCESS_CIRCUIT, accessInput } from "@zklabel/core/access";
+import { itemName } from "@zklabel/core/display";
 import { ZkLabelError } from "@zklabel/core/errors";
 import { contentHash } from "@zklabel/core/field";
 import type { workerGroup } from "@zklabel/core/group";
@@ -233,7 +235,7 @@ export class VaultClient {
         const bytes = await args.bytesOf(i);
         if (toHex(contentHash(bytes)) !== m.items[i].contentHash) {
           throw new VaultError(
-            `item ${i} ("${m.items[i].name}") has changed since the manifest was built: rebuild the manifest`,
+            `${itemName(i)} ("${m.items[i].name}") has changed since the manifest was built: rebuild the manifest`,
             0,
             "item_changed",
           );
@@ -355,7 +357,11 @@ export class VaultClient {
       const bytes = b64decode(it.data);
       const slot = it.index - batchIndex * task.batchSize;
       const bad = () =>
-        new VaultError(`item ${it.index} from the vault is not the dataset's item ${it.index}`, 0, "bad_item");
+        new VaultError(
+          `${itemName(it.index)} from the vault is not the dataset's ${itemName(it.index)}`,
+          0,
+          "bad_item",
+        );
       if (slot < 0 || slot >= task.batchSize) throw bad();
       let facts: ItemFacts;
       try {
@@ -375,7 +381,7 @@ export class VaultClient {
     const off = leaves.findIndex((n, j) => n !== slice.leaves[j]);
     if (off >= 0) {
       const first = batchIndex * task.batchSize + off * shape.itemsPerLeaf;
-      throw new VaultError(`item ${first} from the vault does not match the dataset's leaves`, 0, "bad_item");
+      throw new VaultError(`${itemName(first)} from the vault does not match the dataset's leaves`, 0, "bad_item");
     }
     const expected = Math.min(task.batchSize, body.itemCount - batchIndex * task.batchSize);
     if (items.length !== expected) {

@@ -8,6 +8,7 @@
 import { randomBytes, timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { accessPublicOf } from "@zklabel/core/access";
+import { itemName } from "@zklabel/core/display";
 import { errorCode } from "@zklabel/core/errors";
 import { contentHash, SNARK_SCALAR_FIELD } from "@zklabel/core/field";
 import type { DatasetTree } from "@zklabel/core/merkle";
@@ -195,14 +196,15 @@ export function createVault(opts: VaultOptions) {
     for (const [i, it] of manifest.items.entries()) {
       const m = meta[i];
       if (m && !limits.types.includes(m.type)) {
-        problems.push(`item ${i} ("${it.name}") is ${m.type}; this vault stores ${limits.types.join(", ")}`);
+        problems.push(`${itemName(i)} ("${it.name}") is ${m.type}; this vault stores ${limits.types.join(", ")}`);
       }
       if (m && m.size > limits.maxItemBytes) {
-        problems.push(`item ${i} ("${it.name}") is ${m.size} bytes; the limit is ${limits.maxItemBytes}`);
+        problems.push(`${itemName(i)} ("${it.name}") is ${m.size} bytes; the limit is ${limits.maxItemBytes}`);
       }
-      if (m && m.size === 0) problems.push(`item ${i} ("${it.name}") is empty`);
+      if (m && m.size === 0) problems.push(`${itemName(i)} ("${it.name}") is empty`);
       const first = seen.get(it.contentHash);
-      if (first !== undefined) problems.push(`item ${i} ("${it.name}") has the same content as "${first}": remove one`);
+      if (first !== undefined)
+        problems.push(`${itemName(i)} ("${it.name}") has the same content as "${first}": remove one`);
       seen.set(it.contentHash, it.name);
       if (problems.length >= 10) break;
     }
@@ -262,23 +264,23 @@ export function createVault(opts: VaultOptions) {
     const up = await getUploadOr404(id);
     const it = up.items[index];
     if (!it) throw new Refusal(404, "no_item", `upload ${id} has items 0..${up.items.length - 1}, not ${index}`);
-    const bytes = new Uint8Array(await readBody(req, limits.maxItemBytes, `item ${index} ("${it.name}")`));
+    const bytes = new Uint8Array(await readBody(req, limits.maxItemBytes, `${itemName(index)} ("${it.name}")`));
     if (bytes.length !== it.size) {
       throw new Refusal(
         400,
         "wrong_size",
-        `item ${index} ("${it.name}") is ${bytes.length} bytes, ${it.size} were declared`,
+        `${itemName(index)} ("${it.name}") is ${bytes.length} bytes, ${it.size} were declared`,
       );
     }
     if (toHex(contentHash(bytes)) !== it.contentHash) {
       throw new Refusal(
         400,
         "wrong_content",
-        `item ${index} ("${it.name}") does not hash to the manifest's contentHash: the file changed since the manifest was built`,
+        `${itemName(index)} ("${it.name}") does not hash to the manifest's contentHash: the file changed since the manifest was built`,
       );
     }
     const problem = contentTypeProblem(bytes, it.type);
-    if (problem) throw new Refusal(400, "wrong_type", `item ${index} ("${it.name}") ${problem}`);
+    if (problem) throw new Refusal(400, "wrong_type", `${itemName(index)} ("${it.name}") ${problem}`);
     const rule = kindRule(up.dataset.kind ?? "content");
     if (rule.manifestFields.length > 0) {
       // What the rule reads of the item (readings, image size) must be what the manifest committed to.
@@ -286,7 +288,7 @@ export function createVault(opts: VaultOptions) {
       try {
         facts = itemFacts(rule.datasetKind, it.name, bytes, it.type);
       } catch (e) {
-        throw new Refusal(400, "unreadable_item", `item ${index}: ${(e as Error).message}`);
+        throw new Refusal(400, "unreadable_item", `${itemName(index)}: ${(e as Error).message}`);
       }
       const read = (f: (typeof rule.manifestFields)[number]) => {
         const v = facts[f];
@@ -297,7 +299,7 @@ export function createVault(opts: VaultOptions) {
         throw new Refusal(
           400,
           "wrong_content",
-          `item ${index} ("${it.name}") does not match the manifest: ${differs.map((f) => `its ${f} is ${read(f)}, the manifest says ${it[f]}`).join("; ")}`,
+          `${itemName(index)} ("${it.name}") does not match the manifest: ${differs.map((f) => `its ${f} is ${read(f)}, the manifest says ${it[f]}`).join("; ")}`,
         );
     }
     await storage.putUploadItem(id, index, it.contentHash, bytes);
@@ -436,7 +438,7 @@ export function createVault(opts: VaultOptions) {
       // The tree was rebuilt from these records and checked against the root: the bytes must be the record's.
       if (toHex(contentHash(bytes)) !== r.contentHash) {
         log(`ALERT item ${r.index} of ${root} does not match its leaf: storage is corrupt`);
-        throw new Refusal(500, "corrupt", `item ${r.index} of the stored dataset is damaged; tell the requester`);
+        throw new Refusal(500, "corrupt", `${itemName(r.index)} of the stored dataset is damaged; tell the requester`);
       }
       items.push({ index: r.index, name: r.name, type: r.type, data: b64encode(bytes) });
     }

@@ -145,7 +145,7 @@ describe("vault datasets of every rule", () => {
         bytesOf: (i) => sensorItems[i].bytes,
         sizes: sensorItems.map((x) => x.bytes.length),
       }),
-      /item 4 \("w4.json"\) does not match the manifest: its leaf is 0x[0-9a-f]+, the manifest says 0x[0-9a-f]+/,
+      /item 5 \("w4.json"\) does not match the manifest: its leaf is 0x[0-9a-f]+, the manifest says 0x[0-9a-f]+/,
     );
     const wrongSize = lying(boxSet.manifest, (items) => {
       items[2].width = 999;
@@ -156,7 +156,7 @@ describe("vault datasets of every rule", () => {
         bytesOf: (i) => boxItems[i].bytes,
         sizes: boxItems.map((x) => x.bytes.length),
       }),
-      /item 2 \("img2.png"\) does not match the manifest: its width is 66, the manifest says 999/,
+      /item 3 \("img2.png"\) does not match the manifest: its width is 66, the manifest says 999/,
     );
   });
 

@@ -141,7 +141,7 @@ describe("vault uploads", () => {
         typeOf: (i) => (i === 3 ? "application/x-msdownload" : "text/plain"),
       }),
       400,
-      /item 3 \("main-3.txt"\) is application\/x-msdownload; this vault stores image\/png/,
+      /item 4 \("main-3.txt"\) is application\/x-msdownload; this vault stores image\/png/,
     );
     await refused(
       client.uploadDataset({
@@ -150,7 +150,7 @@ describe("vault uploads", () => {
         sizes: s.map((x, i) => (i === 5 ? 50 * 2 ** 20 : i === 6 ? 0 : x)),
       }),
       400,
-      /item 5 .* is 52428800 bytes; the limit is 20971520[\s\S]*item 6 .* is empty/,
+      /item 6 .* is 52428800 bytes; the limit is 20971520[\s\S]*item 7 .* is empty/,
     );
     // A manifest listing the same content twice (buildDataset refuses it; a hand-made one may not).
     const hashes = m.items.map((x) => x.contentHash);
@@ -164,7 +164,7 @@ describe("vault uploads", () => {
     await refused(
       client.uploadDataset({ manifest: dup, bytesOf: (i) => main.items[i].bytes, sizes: s }),
       400,
-      /item 9 \("main-9.txt"\) has the same content as "main-2.txt"/,
+      /item 10 \("main-9.txt"\) has the same content as "main-2.txt"/,
     );
   });
 
@@ -191,11 +191,11 @@ describe("vault uploads", () => {
     assert.equal(wrong.status, 400);
     assert.match(
       wrong.body.error,
-      /item 0 \("main-0.txt"\) (does not hash to the manifest's contentHash|is \d+ bytes)/,
+      /item 1 \("main-0.txt"\) (does not hash to the manifest's contentHash|is \d+ bytes)/,
     );
     const png = await put(1, main.items[1].bytes);
     assert.equal(png.status, 400);
-    assert.match(png.body.error, /item 1 \("main-1.txt"\) is not a PNG image/);
+    assert.match(png.body.error, /item 2 \("main-1.txt"\) is not a PNG image/);
     const commit = await fetch(`${vault.url}/v1/uploads/${start.uploadId}/commit`, { method: "POST" });
     assert.equal(commit.status, 409);
     assert.match((await commit.json()).error, /100 of 100 items have not arrived/);
@@ -385,7 +385,7 @@ describe("vault downloads (zero-knowledge access)", () => {
     await refused(
       client.fetchBatch({ task, batchIndex: 0, identity: me, group: group(), artifacts: artifacts(ACCESS_CIRCUIT) }),
       500,
-      /item 3 of the stored dataset is damaged/,
+      /item 4 of the stored dataset is damaged/,
     );
   });
 });

@@ -7,7 +7,7 @@ import { assertField, contentHash } from "../field.ts";
 import { imageSize } from "../items.ts";
 import { DatasetTree, datasetChunk, log2Exact, MAX_CHUNK } from "../merkle.ts";
 import { poseidon } from "../poseidon.ts";
-import { RULE_IDS, type RuleParams } from "../task.ts";
+import type { RuleParams } from "../task.ts";
 import {
   checkClassificationLabels,
   checkClassificationParams,
@@ -20,7 +20,7 @@ import {
 import type { CocoItem, ItemFacts, RuleBatchRequest, RuleIssue, RuleSpec, WorkerInput } from "./types.ts";
 
 /** Rule id of bounding boxes (RULE_ID in circuits/bounding_box.circom). */
-export const BOX_RULE_ID = RULE_IDS.bbox;
+export const BOX_RULE_ID = 2;
 /** Box labels are class (8 bits) and x, y, w, h (16 bits each). */
 export const BOX_LABEL_BITS = 72;
 

@@ -9,7 +9,7 @@ import { labelsCommitment, packLabels } from "../labels.ts";
 import { type BatchSource, DatasetTree, datasetChunk } from "../merkle.ts";
 import { poseidon } from "../poseidon.ts";
 import { type CircuitInfo, orderPublicSignals } from "../registry.ts";
-import { RULE_IDS, type RuleParams, ruleParamsHash, type TaskBinding, taskHash } from "../task.ts";
+import { type RuleParams, ruleParamsHash, type TaskBinding, taskHash } from "../task.ts";
 import type { RuleIssue, RuleSpec } from "./types.ts";
 
 /**
@@ -19,6 +19,9 @@ import type { RuleIssue, RuleSpec } from "./types.ts";
  * (test/circuits/classification.test.ts checks that the three agree).
  */
 export const CLASS_LABEL_BITS = 5;
+
+/** Rule id of classification (RULE_ID in circuits/classification.circom, ruleId in circuits/circuits.json). */
+export const CLASSIFICATION_RULE_ID = 1;
 
 /** Largest class count the classification circuit supports: classes are < 2^CLASS_LABEL_BITS. */
 export const MAX_CLASSES = 2 ** CLASS_LABEL_BITS;
@@ -126,7 +129,7 @@ function classificationBase(r: ClassificationBatchRequest): {
   const th = taskHash({
     ...r.task,
     datasetRoot: r.tree.root,
-    ruleParamsHash: ruleParamsHash(RULE_IDS.classification, ruleParams),
+    ruleParamsHash: ruleParamsHash(CLASSIFICATION_RULE_ID, ruleParams),
   });
   if (r.circuit.labelBits === undefined) throw new Error(`${r.circuit.name} is not a rule circuit (no labelBits)`);
   const commitment = labelsCommitment(labels, r.circuit.labelBits, r.salt);
@@ -224,7 +227,7 @@ const classificationSpec = z.object({ type: z.literal("classification"), ...clas
 export const classificationRule: RuleSpec<ClassificationParams, number> & {
   readonly spec: typeof classificationSpec;
 } = {
-  id: RULE_IDS.classification,
+  id: CLASSIFICATION_RULE_ID,
   name: "classification",
   title: "Classification",
   noun: "classification",

@@ -7,11 +7,11 @@ import { assertField, contentHash, SNARK_SCALAR_FIELD } from "../field.ts";
 import { parseSensorWindow } from "../items.ts";
 import { DatasetTree, datasetChunk, log2Exact, MAX_CHUNK } from "../merkle.ts";
 import { poseidon } from "../poseidon.ts";
-import { RULE_IDS, type RuleParams } from "../task.ts";
+import type { RuleParams } from "../task.ts";
 import type { ItemFacts, RuleBatchRequest, RuleIssue, RuleSpec, WorkerInput } from "./types.ts";
 
 /** Rule id of sensor range (RULE_ID in circuits/sensor_range.circom). */
-export const SENSOR_RULE_ID = RULE_IDS.sensor;
+export const SENSOR_RULE_ID = 3;
 /** Sensor labels are one bit: 1 = anomaly. */
 export const SENSOR_LABEL_BITS = 1;
 
