@@ -5,7 +5,9 @@
  * their batches with membership proofs, prove and submit; anyone finalizes after the challenge
  * window; the workers withdraw; the requester exports exactly the agents' labels; an auditor's
  * report says every batch verifies. Then a worker whose agent breaks the rule gets the clear
- * error and nothing is submitted.
+ * error and nothing is submitted; an agent labels a sensor-range task; and a bounding-box batch
+ * goes through the one-step commands (batch fetch, batch prove --batch-dir, batch submit) to a
+ * COCO export.
  */
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
@@ -16,6 +18,7 @@ import { after, before, describe, it } from "node:test";
 import { demoItems } from "@zklabel/core/demo";
 import { ROOT } from "../../scripts/lib/process.ts";
 import { CLI, rpcCall, startTestChain, startVaultProcess, zklabel } from "../helpers/chain.ts";
+import { pngHeader } from "../helpers/images.ts";
 
 let dir: string;
 let chain: Awaited<ReturnType<typeof startTestChain>>;
@@ -266,7 +269,8 @@ describe("headless marketplace: requester, two agent workers, auditor", { timeou
     );
     assert.equal(r.code, 3, r.stderr);
     assert.match(r.stderr, /your labeler broke the task's rules, so no proof can exist and nothing was submitted/);
-    assert.match(r.stderr, /item \d+: class 3 is not allowed in this task/);
+    // "off-topic" is class index 3: people read it as class 4 (core display numbers from 1).
+    assert.match(r.stderr, /item \d+: class 4 is not allowed in this task/);
     assert.doesNotMatch(r.stderr, /\n\s+at /, "no stack trace");
     const status = JSON.parse(
       ok(await zklabel(["task", "status", created.taskId, "--json", ...common]), "status").stdout,
@@ -360,6 +364,139 @@ describe("headless marketplace: requester, two agent workers, auditor", { timeou
     assert.deepEqual(
       exported.map((x: { label: number }) => x.label),
       readings.map((w) => (w.some((v) => v < 1000 || v > 40000) ? 1 : 0)),
+    );
+    const coco = await zklabel([
+      "labels",
+      "export",
+      "--task",
+      created.taskId,
+      "--manifest",
+      sensorManifest,
+      "--format",
+      "coco",
+      "--out",
+      out,
+      "--account",
+      "0",
+      ...common,
+    ]);
+    assert.equal(coco.code, 3);
+    assert.match(coco.stderr, /COCO holds bounding boxes; task \d+ is a sensor-range task: use --format jsonl or csv/);
+  });
+
+  it("a bounding-box task a batch at a time: fetch, prove from the fetched folder, relay, export as COCO", async () => {
+    const images = join(dir, "images");
+    await mkdir(images);
+    const sizes = Array.from({ length: 6 }, (_, i) => ({ w: 64 + 8 * i, h: 48 + 4 * i }));
+    for (const [i, s] of sizes.entries()) await writeFile(join(images, `img-${i}.png`), pngHeader(s.w, s.h, i + 1));
+    const boxManifest = join(dir, "box-manifest.json");
+    ok(await zklabel(["dataset", "build", "--from", images, "--kind", "box", "--out", boxManifest]), "build");
+    ok(
+      await zklabel(["dataset", "upload", "--manifest", boxManifest, "--from", images, "--vault", vault.url]),
+      "upload",
+    );
+    await writeFile(
+      join(dir, "box-spec.json"),
+      JSON.stringify({
+        title: "Vehicles and people",
+        instructions: "Box the main object of each image.",
+        rule: {
+          type: "bbox",
+          classes: ["car", "person", "sign"],
+          allowed: ["car", "person"],
+          minWidth: 4,
+          minHeight: 4,
+        },
+        reward: { perItem: "0.001" },
+        deadline: "7d",
+      }),
+    );
+    const created = await createTask(join(dir, "box-spec.json"), boxManifest);
+    const batchDir = join(dir, "box-batch");
+    const key = ["--identity-file", join(dir, "a.key")];
+    const fetched = ok(
+      await zklabel([
+        "batch",
+        "fetch",
+        "--task",
+        created.taskId,
+        "--batch",
+        "0",
+        "--out",
+        batchDir,
+        ...key,
+        "--json",
+        ...common,
+      ]),
+      "batch fetch",
+    );
+    assert.equal(JSON.parse(fetched.stdout).items, 6);
+    assert.deepEqual(JSON.parse(await readFile(join(batchDir, "batch.json"), "utf8")).classes, [
+      "car",
+      "person",
+      "sign",
+    ]);
+
+    // One box per image, inside it, of a class given by name or number.
+    const boxes = sizes.map((s, i) => ({ class: i % 2 ? "person" : 0, x: i, y: 2, w: s.w - i, h: s.h - 2 }));
+    const labels = join(dir, "box-labels.json");
+    const proof = join(dir, "box-proof.json");
+    const prove = () =>
+      zklabel([
+        "batch",
+        "prove",
+        "--task",
+        created.taskId,
+        "--batch",
+        "0",
+        "--batch-dir",
+        batchDir,
+        "--labels",
+        labels,
+        "--out",
+        proof,
+        ...key,
+        "--account",
+        "1",
+        ...common,
+      ]);
+    const wrong = boxes.map((b, i) => (i === 2 ? { ...b, w: b.w + 1 } : i === 4 ? { ...b, class: "sign" } : b));
+    await writeFile(labels, JSON.stringify(wrong));
+    const broken = await prove();
+    assert.equal(broken.code, 3, broken.stderr);
+    assert.match(broken.stderr, /item 3: box right edge 81 > image width 80/);
+    assert.match(broken.stderr, /item 5: class 3 is not allowed in this task/);
+    await writeFile(labels, JSON.stringify(boxes));
+    ok(await prove(), "batch prove");
+    ok(await zklabel(["batch", "submit", proof, "--account", "2", ...common]), "batch submit");
+
+    const out = join(dir, "boxes.coco.json");
+    ok(
+      await zklabel([
+        "labels",
+        "export",
+        "--task",
+        created.taskId,
+        "--manifest",
+        boxManifest,
+        "--format",
+        "coco",
+        "--out",
+        out,
+        "--account",
+        "0",
+        ...common,
+      ]),
+      "labels export --format coco",
+    );
+    const coco = JSON.parse(await readFile(out, "utf8"));
+    assert.deepEqual(
+      coco.images.map((x: { file_name: string; width: number; height: number }) => [x.file_name, x.width, x.height]),
+      sizes.map((s, i) => [`img-${i}.png`, s.w, s.h]),
+    );
+    assert.deepEqual(
+      coco.annotations.map((a: { category_id: number; bbox: number[] }) => [a.category_id, ...a.bbox]),
+      boxes.map((b, i) => [i % 2 ? 2 : 1, b.x, b.y, b.w, b.h]),
     );
   });
 });

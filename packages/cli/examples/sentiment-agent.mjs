@@ -5,7 +5,7 @@ const RULES = [
   [/excellent|exceeded|love|would buy it again/i, "positive"],
 ];
 
-/** item = { index, name, type, bytes, text }; task = { taskId, batchIndex, title, instructions, classes }. */
+/** item = { index, name, type, bytes, text, ... }; task = { taskId, batchIndex, title, instructions, rule, classes, params } (zklabel work --help). */
 export function label(item, task) {
   const hit = RULES.find(([re]) => re.test(item.text ?? ""));
   const choice = hit ? hit[1] : "neutral";
