@@ -414,8 +414,10 @@ contract ZkLabelEscrow is IZkLabelEscrow, Ownable2Step, ReentrancyGuard {
         if (t.balance < reward) revert InsufficientTaskBalance(taskId, reward, t.balance);
         t.balance -= uint128(reward);
         t.acceptedItems += uint32(count);
-        uint256 fee = _accept(t, taskId, batchIndex, count, reward, publicInputs);
+        uint256 fee = (reward * (publicInputs[IN_RECIPIENT] >> 160)) / FEE_DENOMINATOR;
+        // Events in the order things happen: the batch is submitted, then (without gold items) verified.
         _emitSubmitted(t, taskId, batchIndex, count, reward, fee, publicInputs);
+        _accept(t, taskId, batchIndex, count, reward, fee, publicInputs);
     }
 
     function _verifyBatch(
@@ -450,17 +452,17 @@ contract ZkLabelEscrow is IZkLabelEscrow, Ownable2Step, ReentrancyGuard {
     }
 
     /// @dev Records an accepted batch: verified and paid at once without gold items, else pending
-    /// (reserved) until finalize. Returns the relayer fee.
+    /// (reserved) until finalize. `fee` is the relayer's share of `reward`.
     function _accept(
         Task storage t,
         uint256 taskId,
         uint256 batchIndex,
         uint256 count,
         uint256 reward,
+        uint256 fee,
         uint256[] calldata publicInputs
-    ) internal returns (uint256 fee) {
+    ) internal {
         uint256 recipientWord = publicInputs[IN_RECIPIENT];
-        fee = (reward * (recipientWord >> 160)) / FEE_DENOMINATOR;
         if (t.challengeWindow == 0) {
             // No gold items: nothing can reject the batch, so it is verified at once.
             _verified[taskId][batchIndex >> 8] |= uint256(1) << (batchIndex & 255);
