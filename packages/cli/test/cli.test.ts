@@ -206,7 +206,7 @@ describe("zklabel chain commands (Hardhat node)", () => {
     assert.equal(JSON.parse(created.stdout).taskId, "1");
     const status = await zklabel(["task", "status", "1", ...common]);
     assert.equal(status.code, 0, status.stderr);
-    assert.match(status.stdout, /task 1: 100 items in 2 batches of 64/);
+    assert.match(status.stdout, /task 1: 100 items in 2 batches of 64; 0 of 2 batches verified;/);
     assert.match(status.stdout, /batch 1: open/);
 
     const idFile = join(dir, "chain.key");

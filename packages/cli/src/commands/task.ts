@@ -37,6 +37,11 @@ export function taskCommands(program: CommandUnknownOpts, ctx: Ctx): void {
     const { task: t, states } = await batchStates(c, id);
     const phase = taskPhase(t, Number((await c.client.publicClient.getBlock()).timestamp));
     const batches = states.map((s) => STATES[s.state] ?? "unknown");
+    const verified = batches.filter((b) => b === "verified").length;
+    const progress =
+      verified === batches.length
+        ? "complete: every batch verified"
+        : `${verified} of ${batches.length} batch${batches.length === 1 ? "" : "es"} verified`;
     const when =
       phase === "closing"
         ? `cancelled, closing at ${iso(t.closesAt)} (batches until then are still paid)`
@@ -44,10 +49,10 @@ export function taskCommands(program: CommandUnknownOpts, ctx: Ctx): void {
           ? `cancelled, closed at ${iso(t.closesAt)}`
           : `deadline ${iso(t.deadline)}`;
     ctx.out(
-      `task ${id}: ${t.itemCount} items in ${batches.length} batches of ${t.rule.batchSize}; ${when}\n` +
+      `task ${id}: ${t.itemCount} items in ${batches.length} batch${batches.length === 1 ? "" : "es"} of ${t.rule.batchSize}; ${progress}; ${when}\n` +
         `balance ${t.balance}, reserved ${t.reserved} (${t.token === zeroAddress ? "wei" : `token ${t.token}`})\n` +
         batches.map((s, b) => `  batch ${b}: ${s}`).join("\n"),
-      { taskId: id, ...t, phase, batches },
+      { taskId: id, ...t, phase, batches, complete: verified === batches.length },
     );
   });
 
