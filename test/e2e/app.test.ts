@@ -231,6 +231,8 @@ describe("the web app, one role after another", () => {
     assert.equal(await by("upload-progress").getAttribute("data-done"), String(ITEMS.length));
     taskId = BigInt((await by("post-created").getAttribute("data-task-id")) ?? "0");
     assert.ok(taskId > 1n, "a new task after the demo task");
+    // The named manifest (file names) can be taken to another browser.
+    assert.equal(await by("download-named-manifest").isVisible(), true);
     await screenshot(page, "requester-posted");
 
     const task = await client.readContract({
@@ -263,6 +265,8 @@ describe("the web app, one role after another", () => {
     await page.goto(`${stack.appUrl}/work`);
     await by(`open-task-${taskId}`).waitFor({ timeout: 60_000 });
     assert.match((await by(`open-task-${taskId}`).textContent()) ?? "", /0\.001 ETH/);
+    // Per batch: what each batch pays, the last partial one (6 items) included.
+    assert.equal(await by(`per-batch-${taskId}`).textContent(), "0.064 ETH; 0.006 ETH for 6 items");
     await by(`open-task-${taskId}`)
       .getByRole("link", { name: /^Work on task/ })
       .click();
@@ -293,6 +297,9 @@ describe("the web app, one role after another", () => {
     await by("labeler").waitFor({ timeout: PROVE_TIMEOUT });
     assert.equal(await by("item-stage").getAttribute("data-item"), "64");
     assert.equal(await by("item-text").textContent(), BATCH_ITEMS[0].text, "the vault served the posted file");
+    // Ctrl+Enter on a batch that cannot be proven yet says why.
+    await page.keyboard.press("Control+Enter");
+    assert.match((await by("prove-key-note").textContent()) ?? "", /Label every item first \(6 left\)/);
     await screenshot(page, "worker-batch-open");
 
     // Label with number keys; the first label breaks the rule ("off-topic" is not accepted).
@@ -431,6 +438,8 @@ describe("the web app, one role after another", () => {
         String(BATCH_ITEMS[i].sentiment),
       );
     }
+    // People see items numbered from 1: index 64 is item 65, with its file name from this browser.
+    assert.match((await page.getByTestId("label-row-64").textContent()) ?? "", /^65review-065\.txt/);
     await screenshot(page, "requester-labels");
     await accessible(page, "the decrypted labels");
     assert.deepEqual(consoleErrors, [], "no errors in any browser console");
@@ -560,6 +569,11 @@ describe("the web app, one role after another", () => {
     await by("rule-violations").waitFor({ state: "detached" });
     await proveAndGetPaid(parseEther("0.002") * 20n);
     await screenshot(page, "sensor-paid");
+    // Its one batch verified, the task reads complete, not open.
+    assert.ok(stack);
+    await page.goto(`${stack.appUrl}/audit/${id}`);
+    await page.locator('[data-testid="audit-task-status"]').waitFor({ timeout: 60_000 });
+    assert.equal(await page.getByTestId("audit-task-status").textContent(), "complete");
     assert.deepEqual(consoleErrors, [], "no errors in any browser console");
   });
 });
