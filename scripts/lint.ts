@@ -21,6 +21,11 @@ const checks: [string, string, string[], string?][] = [
     [join(ROOT, "scripts/circuits/gen-layout.ts"), "--check"],
   ],
   ["no relative import leaves its package", process.execPath, [join(ROOT, "scripts/lint/relative-imports.ts")]],
+  [
+    "no rule branches outside packages/core/src/rules/ and the labeler map",
+    process.execPath,
+    [join(ROOT, "scripts/lint/rule-branches.ts")],
+  ],
 ];
 let failed = 0;
 for (const [name, cmd, args] of checks) {
