@@ -1,6 +1,6 @@
 import { join } from "node:path";
-import { classificationWorkerInput } from "@zklabel/core/rules/classification";
 import { DEMO_PARAMS, DEMO_REQUESTER_KEY, demoItems, textLeaf } from "@zklabel/core/demo";
+import { classificationWorkerInput } from "@zklabel/core/rules/classification";
 
 export { DEMO_REQUESTER_KEY };
 

@@ -1,6 +1,6 @@
-import type { ClassificationParams } from "./rules/classification.ts";
 import { contentHash } from "./field.ts";
 import { requesterKeyFromSignature } from "./identity.ts";
+import type { ClassificationParams } from "./rules/classification.ts";
 
 /** The demo task `npm run dev` seeds: short product reviews to classify by sentiment. */
 export const DEMO_CLASSES = ["negative", "neutral", "positive", "off-topic"] as const;

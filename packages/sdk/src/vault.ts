@@ -18,15 +18,7 @@ import { BatchSlice, type DatasetTree } from "@zklabel/core/merkle";
 import { type ProvingArtifacts, proveCircuit } from "@zklabel/core/prove";
 import { ruleById } from "@zklabel/core/rules";
 import { z } from "zod";
-import {
-  batchShape,
-  checkManifest,
-  DATASET_KINDS,
-  type ItemFacts,
-  itemFacts,
-  kindOfRule,
-  type Manifest,
-} from "./dataset.ts";
+import { batchShape, checkManifest, DATASET_KINDS, type ItemFacts, itemFacts, type Manifest } from "./dataset.ts";
 import { type ProveProgress, runStages } from "./progress.ts";
 
 /** MIME types a vault stores by default; anything else is refused at upload. */

@@ -112,3 +112,183 @@ describe("label export", () => {
     assert.throws(() => toCoco(bboxRule, batches, 64, manifest, ["cat", "dog"]), /no image size for item 1/);
   });
 });
+
+describe("task metadata", () => {
+  it("round-trips through a data: URI bound by its hash; a changed byte is refused", () => {
+    const m = {
+      version: 1 as const,
+      title: "Réviews ✓",
+      instructions: "i",
+      rule: { type: "classification" as const, classes: ["a", "b"] },
+      vault: "http://127.0.0.1:8787",
+    };
+    const { uri, hash } = encodeTaskMetadata(m);
+    assert.match(uri, /^data:application\/json;base64,/);
+    assert.deepEqual(decodeTaskMetadata(uri, hash), m);
+    assert.equal(decodeTaskMetadata("", hash), null);
+    assert.throws(() => decodeTaskMetadata(uri, `0x${"00".repeat(32)}`), /does not match its on-chain metadataHash/);
+    assert.throws(() => decodeTaskMetadata("ipfs://x", hash), /not an inline data: URI/);
+  });
+});
+
+describe("gold items", () => {
+  it("commits to every item, hides which are gold, and names each problem", () => {
+    const g = buildGold(
+      manifest,
+      ["neg", "neu", "pos"],
+      [
+        { item: "r3.txt", label: "pos" },
+        { item: 70, label: "neg" },
+      ],
+    );
+    assert.equal(g.openings.items.length, 100);
+    assert.deepEqual(
+      g.openings.items.filter((x) => x.isGold).map((x) => [x.index, x.label]),
+      [
+        [3, 2],
+        [70, 0],
+      ],
+    );
+    assert.equal(goldLeaf(1, 2, BigInt(g.openings.items[3].salt)) === goldLeaf(1, 2, 0n), false, "salted");
+    const again = buildGold(manifest, ["neg", "neu", "pos"], [{ item: "r3.txt", label: "pos" }]);
+    assert.notEqual(again.goldRoot, g.goldRoot, "fresh salts");
+    assert.throws(
+      () =>
+        buildGold(
+          manifest,
+          ["neg", "neu"],
+          [
+            { item: "nope.txt", label: "neg" },
+            { item: 1, label: "zzz" },
+            { item: 2, label: "neg" },
+            { item: 2, label: "neu" },
+          ],
+        ),
+      /"nope.txt" is not in the dataset[\s\S]*"zzz" is not one of the classes[\s\S]*listed twice/,
+    );
+  });
+});
+
+describe("vault helpers", () => {
+  it("checks content against its declared type", () => {
+    const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0]);
+    assert.equal(contentTypeProblem(png, "image/png"), null);
+    assert.equal(contentTypeProblem(enc.encode("hello"), "image/png"), "is not a PNG image");
+    assert.equal(contentTypeProblem(new Uint8Array([0xff, 0xd8, 0xff, 0xe0]), "image/jpeg"), null);
+    assert.equal(contentTypeProblem(new Uint8Array([0xff, 0xfe, 0xfd]), "text/plain"), "is not UTF-8 text");
+    assert.equal(contentTypeProblem(enc.encode("{"), "application/json"), "is not valid JSON");
+    assert.match(String(contentTypeProblem(png, "application/x-sh")), /does not store/);
+    assert.equal(typeFromName("Cat.JPG"), "image/jpeg");
+    assert.equal(typeFromName("notes"), "text/plain");
+  });
+  it("a batch slice checks its leaves and path against the root", () => {
+    const ok = new BatchSlice({
+      depth: 20,
+      chunk: 16,
+      size: 100,
+      root: tree.root,
+      batchIndex: 1,
+      leaves: tree.batchLeaves(1, 64),
+      path: tree.batchPath(1, 64),
+    });
+    assert.deepEqual(ok.batchLeaves(1, 64), tree.batchLeaves(1, 64));
+    assert.throws(() => ok.batchPath(0, 64), /holds batch 1 of 64, not batch 0/);
+    const leaves = tree.batchLeaves(1, 64);
+    leaves[3] += 1n;
+    assert.throws(
+      () =>
+        new BatchSlice({
+          depth: 20,
+          chunk: 16,
+          size: 100,
+          root: tree.root,
+          batchIndex: 1,
+          leaves,
+          path: tree.batchPath(1, 64),
+        }),
+      /not the dataset root/,
+    );
+    assert.throws(
+      () =>
+        new BatchSlice({
+          depth: 20,
+          chunk: 16,
+          size: 100,
+          root: tree.root,
+          batchIndex: 0,
+          leaves: tree.batchLeaves(1, 64),
+          path: tree.batchPath(1, 64),
+        }),
+      /not the dataset root/,
+    );
+  });
+});
+
+describe("staged work", () => {
+  it("reports each stage, passes results along, and stops between stages when cancelled", async () => {
+    const seen: string[] = [];
+    const out = await runStages<number>(
+      [
+        ["a", () => 1],
+        ["b", async (x: number) => x + 1],
+      ],
+      { onProgress: (p) => seen.push(`${p.stage}:${p.phase}:${p.index}/${p.total}`) },
+    );
+    assert.equal(out, 2);
+    assert.deepEqual(seen, ["a:start:0/2", "a:done:0/2", "b:start:1/2", "b:done:1/2"]);
+    const ctl = new AbortController();
+    let ranB = false;
+    await assert.rejects(
+      runStages(
+        [
+          ["a", () => ctl.abort()],
+          ["b", () => (ranB = true)],
+        ],
+        { signal: ctl.signal },
+      ),
+      { name: "AbortError" },
+    );
+    assert.equal(ranB, false);
+  });
+});
+
+describe("package exports", () => {
+  it("the browser condition resolves to an entry without the Node-only file readers; Node has them", async () => {
+    const probe = (conditions: string[]) =>
+      execFileSync(
+        process.execPath,
+        [
+          ...conditions,
+          "--input-type=module",
+          "-e",
+          "let fs = 'yes'; try { import.meta.resolve('@zklabel/sdk/dataset-fs'); } catch { fs = 'no'; } console.log(import.meta.resolve('@zklabel/sdk').split('/').pop(), fs)",
+        ],
+        { cwd: new URL("../../..", import.meta.url).pathname, encoding: "utf8" },
+      ).trim();
+    assert.equal(probe([]), "index.ts yes");
+    assert.equal(probe(["--conditions=browser"]), "index.browser.ts no");
+    // Nothing the browser entry reaches imports a Node built-in.
+    const src = new URL("../src/", import.meta.url);
+    const seen = new Set<string>();
+    const visit = async (file: string) => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      const text = await readFile(new URL(file, src), "utf8");
+      assert.doesNotMatch(text, /from "node:/, `${file} imports a Node built-in`);
+      for (const [, rel] of text.matchAll(/from "\.\/([\w.-]+\.ts)"/g)) await visit(rel);
+    };
+    await visit("index.browser.ts");
+    assert.ok(seen.size > 10);
+  });
+});
+
+describe("contract errors in words", () => {
+  it("decodes a revert that viem could not (a call made with a trimmed ABI) against the escrow's errors", () => {
+    const data = encodeErrorResult({ abi: escrowAbi, errorName: "BatchIsPending", args: [1n, 3n] });
+    const raw = new ContractFunctionRevertedError({ abi: [], data, functionName: "submitBatch" });
+    assert.equal(raw.data, undefined, "viem alone cannot name it");
+    const d = describeError(new ContractFunctionExecutionError(raw, { abi: [], functionName: "submitBatch" }));
+    assert.equal(d.errorName, "BatchIsPending");
+    assert.match(d.message, /already submitted and waits out its challenge window.*\[BatchIsPending\(1, 3\)\]/);
+  });
+});

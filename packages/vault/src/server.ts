@@ -13,7 +13,7 @@ import { errorCode } from "@zklabel/core/errors";
 import { contentHash, SNARK_SCALAR_FIELD } from "@zklabel/core/field";
 import type { DatasetTree } from "@zklabel/core/merkle";
 import { kindRule } from "@zklabel/core/rules";
-import { batchShape, checkManifest, DatasetError, datasetTree, itemFacts } from "@zklabel/sdk/dataset";
+import { batchShape, checkManifest, datasetTree, itemFacts } from "@zklabel/sdk/dataset";
 import {
   b64encode,
   batchRequestSchema,

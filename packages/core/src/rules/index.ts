@@ -17,7 +17,6 @@ export type { BatchData, BatchShape, CocoItem, DatasetKind, ItemFacts, RuleIssue
 export const RULES = [classificationRule, bboxRule, sensorRule] as const;
 
 /** Any rule's module, with its parameter and label types erased (what generic code holds). */
-// biome-ignore lint/suspicious/noExplicitAny: a registry of rules whose P and L differ
 export type AnyRule = RuleSpec<any, any>;
 
 for (const r of RULES) {
