@@ -84,12 +84,24 @@ describe("bounding-box worker proof", () => {
       items.slice(0, 3),
       params,
     );
-    assert.deepEqual(errors, [
-      "item 0: box right edge 812 > image width 640",
-      "item 1: box bottom edge 520 > image height 464",
-      "item 2: box width 4 < minimum 8",
-      "item 2: box height 2 < minimum 6",
-    ]);
+    assert.deepEqual(
+      errors.map((e) => [e.item, e.code]),
+      [
+        [0, "past_right_edge"],
+        [1, "past_bottom_edge"],
+        [2, "too_narrow"],
+        [2, "too_short"],
+      ],
+    );
+    assert.deepEqual(
+      errors.map((e) => e.message),
+      [
+        "item 1: box right edge 812 > image width 640",
+        "item 2: box bottom edge 520 > image height 464",
+        "item 3: box width 4 < minimum 8",
+        "item 3: box height 2 < minimum 6",
+      ],
+    );
     assert.throws(
       () => valid(0, [{ cls: 0, x: 700, y: 0, w: 112, h: 50 }, ...Array(63).fill(honest(1))]),
       /right edge 812/,

@@ -212,7 +212,7 @@ component main {public [${circuitInfo(name).publicInputs.join(", ")}]} = Classif
           salt: 1n,
           recipient: 1n,
         }),
-      /item 1: class 3 is not allowed in this task; item 3: class 9 >= number of classes 4/,
+      /item 2: class 4 is not allowed in this task; item 4: class 10 is beyond the task's 4 classes/,
     );
   });
 });

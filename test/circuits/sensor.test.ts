@@ -119,12 +119,15 @@ describe("sensor-range worker proof", () => {
     });
   }
   it("the TypeScript checker says which reading makes a label wrong", () => {
-    assert.deepEqual(checkSensorLabels([0, 1, 2], windows.slice(0, 3), params), [
-      "item 0: labeled normal but reading 0 = 999 is outside [1000, 3000]",
-      "item 1: labeled anomaly but every reading is inside [1000, 3000]",
-      "item 2: label 2 is neither 0 (normal) nor 1 (anomaly)",
-    ]);
-    assert.throws(() => valid(0, Array(N).fill(0)), /item 0: labeled normal but reading 0 = 999/);
+    assert.deepEqual(
+      checkSensorLabels([0, 1, 2], windows.slice(0, 3), params).map((i) => i.message),
+      [
+        "item 1: labeled normal but reading 0 = 999 is outside [1000, 3000]",
+        "item 2: labeled anomaly but every reading is inside [1000, 3000]",
+        "item 3: label 2 is neither 0 (normal) nor 1 (anomaly)",
+      ],
+    );
+    assert.throws(() => valid(0, Array(N).fill(0)), /item 1: labeled normal but reading 0 = 999/);
   });
   it("a label that disagrees with the private readings, either way, fails in the circuit", async () => {
     const { input } = valid(0);
@@ -186,7 +189,7 @@ describe("sensor-range worker proof", () => {
     for (const i of [1, 2, 4]) {
       const labels = [...expected];
       labels[i] = 0;
-      assert.throws(() => valid(0, labels, odd), new RegExp(`item ${i}: labeled normal but reading`));
+      assert.throws(() => valid(0, labels, odd), new RegExp(`item ${i + 1}: labeled normal but reading`));
       await expectUnsatisfiable(NAME, forced(odd, labels), "SensorRule");
     }
     // One step further on either side, no label at all can be proven.
@@ -199,7 +202,7 @@ describe("sensor-range worker proof", () => {
         const labels = far.slice(0, N).map((x) => provenSensorLabel(x, params) ?? label);
         assert.throws(
           () => valid(0, labels, far),
-          new RegExp(`item ${i}: reading \\d+ = \\d+ is not a 16-bit value .*no label can be proven`),
+          new RegExp(`item ${i + 1}: reading \\d+ = \\d+ is not a 16-bit value .*no label can be proven`),
         );
         await expectUnsatisfiable(NAME, forced(far, labels), "Num2Bits");
       }
