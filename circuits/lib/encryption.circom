@@ -4,6 +4,7 @@ include "circomlib/circuits/poseidon.circom";
 include "circomlib/circuits/bitify.circom";
 include "circomlib/circuits/escalarmulfix.circom";
 include "circomlib/circuits/escalarmulany.circom";
+include "babyjub.circom";
 
 // PoseidonDuplexEncrypt: the Poseidon duplex cipher of @zk-kit/poseidon-cipher
 // (poseidonEncrypt), written in the encrypting direction:
@@ -58,13 +59,9 @@ template EncryptToRequester(LEN) {
     signal output epk[2];
     signal output ciphertext[PADDED + 1];
 
-    var BASE8[2] = [
-        5299619240641551281634865583518297030282874472190772894086521144482721001553,
-        16950150798460657717958625567821834550301663161624707787222815936182638968203
-    ];
     component bits = Num2Bits(251);
     bits.in <== ephemeralSecret;
-    component pub = EscalarMulFix(251, BASE8);
+    component pub = EscalarMulFix(251, babyJubJubBase8());
     pub.e <== bits.out;
     epk <== pub.out;
     // ephemeralSecret 0 or l gives epk = (0, 1) and the shared key (0, 1), which
