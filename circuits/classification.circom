@@ -25,10 +25,12 @@ function classLabelBits() {
 // 1..2^CLASS_BITS (1..32).
 //
 // The effective mask e[j] = mask[j] * (j < numClasses) is built once per batch
-// (the j < numClasses flags are a prefix of ones summing to numClasses, which
-// also range-checks numClasses), then each label selects its bit with a binary
-// multiplexer tree over its own CLASS_BITS bits. Num2Bits(CLASS_BITS)
-// range-checks the label, so a label that wraps around the field cannot pass.
+// (the j < numClasses flags are PresentPrefix(2^CLASS_BITS) of numClasses, the
+// template that gives a batch's present flags from its count: a prefix of ones
+// summing to numClasses, which also range-checks numClasses), then each label
+// selects its bit with a binary multiplexer tree over its own CLASS_BITS bits.
+// Num2Bits(CLASS_BITS) range-checks the label, so a label that wraps around
+// the field cannot pass.
 // Cost: 6 + 31 + 1 = 38 constraints per label, plus about 130 once.
 template ClassificationRule(N) {
     var CLASS_BITS = classLabelBits();
@@ -40,21 +42,13 @@ template ClassificationRule(N) {
 
     component maskBits = Num2Bits(MAX_CLASSES);
     maskBits.in <== allowedMask;
-    signal below[MAX_CLASSES];
+    // below.present[j] = (j < numClasses), and 1 <= numClasses <= MAX_CLASSES.
+    component below = PresentPrefix(MAX_CLASSES);
+    below.count <== numClasses;
     signal eff[MAX_CLASSES];
-    var sum = 0;
     for (var j = 0; j < MAX_CLASSES; j++) {
-        below[j] <-- j < numClasses ? 1 : 0;
-        below[j] * (below[j] - 1) === 0;
-        if (j == 0) {
-            below[0] === 1;
-        } else {
-            below[j] * (1 - below[j - 1]) === 0;
-        }
-        sum += below[j];
-        eff[j] <== maskBits.out[j] * below[j];
+        eff[j] <== maskBits.out[j] * below.present[j];
     }
-    sum === numClasses;
 
     component bits[N];
     signal mux[N][MAX_CLASSES];
