@@ -79,77 +79,68 @@ template BoxRule(N) {
     }
 }
 
-// BoxCore(N, DEPTH): rule core of the bounding-box proof. Label i is
-//   class + x * 2^8 + y * 2^24 + w * 2^40 + h * 2^56 (72 bits, 3 per field element).
+// BoxLabels(N): label i is
+//   class + x * 2^8 + y * 2^24 + w * 2^40 + h * 2^56 (72 bits, 3 per field element),
+// injective because ClassificationRule range-checks the class to
+// classLabelBits() <= 8 bits and BoxRule every coordinate to 16. Cost: 0 (linear).
+template BoxLabels(N) {
+    signal input classes[N];
+    signal input boxes[N][4];
+    signal output labels[N];
+
+    for (var i = 0; i < N; i++) {
+        labels[i] <== classes[i] + boxes[i][0] * (1 << 8) + boxes[i][1] * (1 << 24) + boxes[i][2] * (1 << 40) + boxes[i][3] * (1 << 56);
+    }
+}
+
+// BoxCore(N, DEPTH): what the bounding-box proof proves beyond the envelope.
+// The pair nodes of the N items (BoxPairNodes, with content hash and meta 0
+// past count) sit at batchIndex under datasetRoot (PROTOCOL constraint 3),
+// and each present item's class passes ClassificationRule and its box BoxRule
+// (constraint 4); classes past count are 0 (BoxRule zeroes the boxes).
 // Rule parameters: [numClasses, allowedMask, minWidth, minHeight].
 template BoxCore(N, DEPTH) {
-    var RULE_ID = 2;
-    var LABEL_BITS = 72;
-    var M = (N + 2) \ 3;
-
     signal input batchIndex;
-    signal input count;
     signal input datasetRoot;
     signal input ruleParams[4];
     signal input contentHash[N];
     signal input meta[N];
     signal input classes[N];
     signal input boxes[N][4];
-    signal input salt;
+    signal input present[N];
     signal input pathSiblings[DEPTH - log2ceil(N)];
-    signal output ruleParamsHash;
-    signal output labelsCommitment;
-    signal output packed[M];
-
-    component params = RuleParamsHash(RULE_ID);
-    params.params <== ruleParams;
-    ruleParamsHash <== params.out;
-
-    component prefix = PresentPrefix(N);
-    prefix.count <== count;
 
     component pairs = BoxPairNodes(N);
     pairs.contentHash <== contentHash;
     pairs.meta <== meta;
-    pairs.present <== prefix.present;
-    component sub = MerkleSubtreeRoot(N \ 2);
-    sub.leaves <== pairs.nodes;
-    component path = MerkleRootFromPath(DEPTH - log2ceil(N));
-    path.node <== sub.root;
-    path.index <== batchIndex;
-    path.siblings <== pathSiblings;
-    path.root === datasetRoot;
+    pairs.present <== present;
+    component tree = SubtreeInclusion(N \ 2, DEPTH - log2ceil(N));
+    tree.nodes <== pairs.nodes;
+    tree.batchIndex <== batchIndex;
+    tree.pathSiblings <== pathSiblings;
+    tree.datasetRoot <== datasetRoot;
 
-    for (var i = 0; i < N; i++) classes[i] * (1 - prefix.present[i]) === 0;
+    for (var i = 0; i < N; i++) classes[i] * (1 - present[i]) === 0;
     component cls = ClassificationRule(N);
     cls.labels <== classes;
-    cls.present <== prefix.present;
+    cls.present <== present;
     cls.numClasses <== ruleParams[0];
     cls.allowedMask <== ruleParams[1];
 
     component box = BoxRule(N);
     box.boxes <== boxes;
     box.meta <== meta;
-    box.present <== prefix.present;
+    box.present <== present;
     box.minWidth <== ruleParams[2];
     box.minHeight <== ruleParams[3];
-
-    signal label[N];
-    for (var i = 0; i < N; i++) {
-        label[i] <== classes[i] + boxes[i][0] * (1 << 8) + boxes[i][1] * (1 << 24) + boxes[i][2] * (1 << 40) + boxes[i][3] * (1 << 56);
-    }
-    component commitment = LabelsCommitment(N, LABEL_BITS);
-    commitment.labels <== label;
-    commitment.salt <== salt;
-    labelsCommitment <== commitment.out;
-    packed <== commitment.packed;
 }
 
-// BoxWorkerBatch(N, DEPTH, GROUP_DEPTH): the complete bounding-box worker proof.
+// BoxWorkerBatch(N, DEPTH, GROUP_DEPTH): the complete bounding-box worker
+// proof, rule id 2: RuleEnvelope over the BoxLabels of the items, and BoxCore.
 // Public inputs in the order of ClassificationWorkerBatch.
 template BoxWorkerBatch(N, DEPTH, GROUP_DEPTH) {
-    var M = (N + 2) \ 3;
-    var PADDED = ((M + 1 + 2) \ 3) * 3;
+    var RULE_ID = 2;
+    var LABEL_BITS = 72;
     signal input taskHash;
     signal input groupRoot;
     signal input nullifier;
@@ -158,7 +149,7 @@ template BoxWorkerBatch(N, DEPTH, GROUP_DEPTH) {
     signal input recipient;
     signal input epk[2];
     signal input labelsCommitment;
-    signal input ciphertext[PADDED + 1];
+    signal input ciphertext[ruleCiphertextLength(N, LABEL_BITS)];
 
     signal input datasetRoot;
     signal input pkR[2];
@@ -179,35 +170,43 @@ template BoxWorkerBatch(N, DEPTH, GROUP_DEPTH) {
     signal input groupSiblings[GROUP_DEPTH];
     signal input ephemeralSecret;
 
+    component label = BoxLabels(N);
+    label.classes <== classes;
+    label.boxes <== boxes;
+
+    component envelope = RuleEnvelope(RULE_ID, N, LABEL_BITS, GROUP_DEPTH);
+    envelope.taskHash <== taskHash;
+    envelope.groupRoot <== groupRoot;
+    envelope.nullifier <== nullifier;
+    envelope.batchIndex <== batchIndex;
+    envelope.count <== count;
+    envelope.recipient <== recipient;
+    envelope.epk <== epk;
+    envelope.labelsCommitment <== labelsCommitment;
+    envelope.ciphertext <== ciphertext;
+    envelope.datasetRoot <== datasetRoot;
+    envelope.pkR <== pkR;
+    envelope.goldRoot <== goldRoot;
+    envelope.taskId <== taskId;
+    envelope.chainId <== chainId;
+    envelope.contractAddress <== contractAddress;
+    envelope.ruleParams <== ruleParams;
+    envelope.labels <== label.labels;
+    envelope.salt <== salt;
+    envelope.identitySecret <== identitySecret;
+    envelope.groupDepth <== groupDepth;
+    envelope.groupIndex <== groupIndex;
+    envelope.groupSiblings <== groupSiblings;
+    envelope.ephemeralSecret <== ephemeralSecret;
+
     component core = BoxCore(N, DEPTH);
     core.batchIndex <== batchIndex;
-    core.count <== count;
     core.datasetRoot <== datasetRoot;
     core.ruleParams <== ruleParams;
     core.contentHash <== contentHash;
     core.meta <== meta;
     core.classes <== classes;
     core.boxes <== boxes;
-    core.salt <== salt;
+    core.present <== envelope.present;
     core.pathSiblings <== pathSiblings;
-    core.labelsCommitment === labelsCommitment;
-
-    TaskBinding()(taskHash, datasetRoot, core.ruleParamsHash, pkR, goldRoot, taskId, chainId, contractAddress);
-
-    component envelope = WorkerEnvelope(GROUP_DEPTH, M + 1);
-    envelope.taskHash <== taskHash;
-    envelope.groupRoot <== groupRoot;
-    envelope.nullifier <== nullifier;
-    envelope.batchIndex <== batchIndex;
-    envelope.recipient <== recipient;
-    envelope.epk <== epk;
-    envelope.ciphertext <== ciphertext;
-    for (var k = 0; k < M; k++) envelope.plaintext[k] <== core.packed[k];
-    envelope.plaintext[M] <== salt;
-    envelope.pkR <== pkR;
-    envelope.identitySecret <== identitySecret;
-    envelope.groupDepth <== groupDepth;
-    envelope.groupIndex <== groupIndex;
-    envelope.groupSiblings <== groupSiblings;
-    envelope.ephemeralSecret <== ephemeralSecret;
 }

@@ -1,10 +1,8 @@
 pragma circom 2.1.0;
 
 include "circomlib/circuits/bitify.circom";
-include "lib/task.circom";
 include "lib/batch.circom";
-include "lib/labels.circom";
-include "lib/worker.circom";
+include "lib/envelope.circom";
 
 // The one definition of the class width, CLASS_BITS: a class is < 2^CLASS_BITS
 // (32), ClassificationRule range-checks every label to CLASS_BITS bits and
@@ -20,15 +18,23 @@ function classLabelBits() {
     return 5;
 }
 
+// The rule id of classification (RULE_IDS.classification in packages/core/src/task.ts),
+// read by both of its proofs.
+function classificationRuleId() {
+    return 1;
+}
+
 // ClassificationRule (PROTOCOL constraint 4, classification): every present
 // label is < numClasses and its bit is set in allowedMask. numClasses is
 // 1..2^CLASS_BITS (1..32).
 //
 // The effective mask e[j] = mask[j] * (j < numClasses) is built once per batch
-// (the j < numClasses flags are a prefix of ones summing to numClasses, which
-// also range-checks numClasses), then each label selects its bit with a binary
-// multiplexer tree over its own CLASS_BITS bits. Num2Bits(CLASS_BITS)
-// range-checks the label, so a label that wraps around the field cannot pass.
+// (the j < numClasses flags are PresentPrefix(2^CLASS_BITS) of numClasses, the
+// template that gives a batch's present flags from its count: a prefix of ones
+// summing to numClasses, which also range-checks numClasses), then each label
+// selects its bit with a binary multiplexer tree over its own CLASS_BITS bits.
+// Num2Bits(CLASS_BITS) range-checks the label, so a label that wraps around
+// the field cannot pass.
 // Cost: 6 + 31 + 1 = 38 constraints per label, plus about 130 once.
 template ClassificationRule(N) {
     var CLASS_BITS = classLabelBits();
@@ -40,21 +46,13 @@ template ClassificationRule(N) {
 
     component maskBits = Num2Bits(MAX_CLASSES);
     maskBits.in <== allowedMask;
-    signal below[MAX_CLASSES];
+    // below.present[j] = (j < numClasses), and 1 <= numClasses <= MAX_CLASSES.
+    component below = PresentPrefix(MAX_CLASSES);
+    below.count <== numClasses;
     signal eff[MAX_CLASSES];
-    var sum = 0;
     for (var j = 0; j < MAX_CLASSES; j++) {
-        below[j] <-- j < numClasses ? 1 : 0;
-        below[j] * (below[j] - 1) === 0;
-        if (j == 0) {
-            below[0] === 1;
-        } else {
-            below[j] * (1 - below[j - 1]) === 0;
-        }
-        sum += below[j];
-        eff[j] <== maskBits.out[j] * below[j];
+        eff[j] <== maskBits.out[j] * below.present[j];
     }
-    sum === numClasses;
 
     component bits[N];
     signal mux[N][MAX_CLASSES];
@@ -75,61 +73,41 @@ template ClassificationRule(N) {
     }
 }
 
-// ClassificationCore(N, DEPTH): the rule-specific part shared by the worker
-// proofs. The N leaves sit at batchIndex under datasetRoot, leaves and labels
-// past count are 0 (PROTOCOL constraint 3), every present label satisfies the
-// rule (constraint 4), and labelsCommitment = PoseidonChain(packed labels,
-// salt) (constraint 5). Outputs the packed labels for encryption.
+// ClassificationCore(N, DEPTH): what classification proves beyond the
+// envelope. The N leaves sit at batchIndex under datasetRoot and leaves past
+// count are 0 (PROTOCOL constraint 3, BatchInclusion), labels past count are
+// 0, and every present label satisfies the rule (constraint 4).
 template ClassificationCore(N, DEPTH) {
-    var RULE_ID = 1;
-    var LABEL_BITS = classLabelBits();
-    var M = (N + (248 \ LABEL_BITS) - 1) \ (248 \ LABEL_BITS);
-
     signal input batchIndex;
-    signal input count;
     signal input datasetRoot;
-    signal input ruleParams[4]; // [numClasses, allowedMask, 0, 0]
+    signal input numClasses;
+    signal input allowedMask;
     signal input leaves[N];
     signal input labels[N];
-    signal input salt;
+    signal input present[N];
     signal input pathSiblings[DEPTH - log2ceil(N)];
-    signal output ruleParamsHash;
-    signal output labelsCommitment;
-    signal output packed[M];
-
-    component params = RuleParamsHash(RULE_ID);
-    params.params <== ruleParams;
-    ruleParamsHash <== params.out;
-
-    component prefix = PresentPrefix(N);
-    prefix.count <== count;
 
     component inclusion = BatchInclusion(N, DEPTH);
     inclusion.leaves <== leaves;
-    inclusion.present <== prefix.present;
+    inclusion.present <== present;
     inclusion.batchIndex <== batchIndex;
     inclusion.pathSiblings <== pathSiblings;
     inclusion.datasetRoot <== datasetRoot;
 
     for (var i = 0; i < N; i++) {
-        labels[i] * (1 - prefix.present[i]) === 0;
+        labels[i] * (1 - present[i]) === 0;
     }
     component rule = ClassificationRule(N);
     rule.labels <== labels;
-    rule.present <== prefix.present;
-    rule.numClasses <== ruleParams[0];
-    rule.allowedMask <== ruleParams[1];
-
-    component commitment = LabelsCommitment(N, LABEL_BITS);
-    commitment.labels <== labels;
-    commitment.salt <== salt;
-    labelsCommitment <== commitment.out;
-    packed <== commitment.packed;
+    rule.present <== present;
+    rule.numClasses <== numClasses;
+    rule.allowedMask <== allowedMask;
 }
 
-// ClassificationBatch(N, DEPTH): the foundation proof the escrow verifies
-// today: task binding, ClassificationCore and recipient binding (constraints
-// 3, 4, 5, 7), without membership, nullifier and encryption.
+// ClassificationBatch(N, DEPTH): the rule part of the proof alone: RuleBinding
+// (task binding, labels commitment, recipient binding; constraints 5, 7) and
+// ClassificationCore (3, 4), without membership, nullifier and encryption.
+// Rule parameters: [numClasses, allowedMask, 0, 0].
 template ClassificationBatch(N, DEPTH) {
     signal input taskHash;
     signal input batchIndex;
@@ -149,30 +127,39 @@ template ClassificationBatch(N, DEPTH) {
     signal input salt;
     signal input pathSiblings[DEPTH - log2ceil(N)];
 
+    component binding = RuleBinding(classificationRuleId(), N, classLabelBits());
+    binding.taskHash <== taskHash;
+    binding.count <== count;
+    binding.recipient <== recipient;
+    binding.labelsCommitment <== labelsCommitment;
+    binding.datasetRoot <== datasetRoot;
+    binding.pkR <== pkR;
+    binding.goldRoot <== goldRoot;
+    binding.taskId <== taskId;
+    binding.chainId <== chainId;
+    binding.contractAddress <== contractAddress;
+    binding.ruleParams <== ruleParams;
+    binding.labels <== labels;
+    binding.salt <== salt;
+
     component core = ClassificationCore(N, DEPTH);
     core.batchIndex <== batchIndex;
-    core.count <== count;
     core.datasetRoot <== datasetRoot;
-    core.ruleParams <== ruleParams;
+    core.numClasses <== ruleParams[0];
+    core.allowedMask <== ruleParams[1];
     core.leaves <== leaves;
     core.labels <== labels;
-    core.salt <== salt;
+    core.present <== binding.present;
     core.pathSiblings <== pathSiblings;
-    core.labelsCommitment === labelsCommitment;
-
-    TaskBinding()(taskHash, datasetRoot, core.ruleParamsHash, pkR, goldRoot, taskId, chainId, contractAddress);
-    RecipientBinding()(recipient);
 }
 
 // ClassificationWorkerBatch(N, DEPTH, GROUP_DEPTH): the complete worker proof
-// of PROTOCOL "Worker batch proof", constraints 1 to 7: ClassificationBatch
-// plus membership of the worker group (groupRoot), the batch nullifier, and
-// the packed labels and salt encrypted to the requester's key pkR (epk,
-// ciphertext), all public so the escrow can store and emit them.
+// of PROTOCOL "Worker batch proof", constraints 1 to 7: RuleEnvelope (task
+// binding, labels commitment, recipient binding, membership of the worker
+// group, the batch nullifier, and the packed labels and salt encrypted to the
+// requester's key pkR) and ClassificationCore. Its public inputs are the
+// order every rule's worker proof uses.
 template ClassificationWorkerBatch(N, DEPTH, GROUP_DEPTH) {
-    var PER = 248 \ classLabelBits();
-    var M = (N + PER - 1) \ PER;
-    var PADDED = ((M + 1 + 2) \ 3) * 3;
     signal input taskHash;
     signal input groupRoot;
     signal input nullifier;
@@ -181,7 +168,7 @@ template ClassificationWorkerBatch(N, DEPTH, GROUP_DEPTH) {
     signal input recipient;
     signal input epk[2];
     signal input labelsCommitment;
-    signal input ciphertext[PADDED + 1];
+    signal input ciphertext[ruleCiphertextLength(N, classLabelBits())];
 
     signal input datasetRoot;
     signal input pkR[2];
@@ -200,34 +187,38 @@ template ClassificationWorkerBatch(N, DEPTH, GROUP_DEPTH) {
     signal input groupSiblings[GROUP_DEPTH];
     signal input ephemeralSecret;
 
-    component core = ClassificationCore(N, DEPTH);
-    core.batchIndex <== batchIndex;
-    core.count <== count;
-    core.datasetRoot <== datasetRoot;
-    core.ruleParams <== ruleParams;
-    core.leaves <== leaves;
-    core.labels <== labels;
-    core.salt <== salt;
-    core.pathSiblings <== pathSiblings;
-    core.labelsCommitment === labelsCommitment;
-
-    TaskBinding()(taskHash, datasetRoot, core.ruleParamsHash, pkR, goldRoot, taskId, chainId, contractAddress);
-
-    // Plaintext: the packed labels, then the salt, so the requester can open labelsCommitment.
-    component envelope = WorkerEnvelope(GROUP_DEPTH, M + 1);
+    component envelope = RuleEnvelope(classificationRuleId(), N, classLabelBits(), GROUP_DEPTH);
     envelope.taskHash <== taskHash;
     envelope.groupRoot <== groupRoot;
     envelope.nullifier <== nullifier;
     envelope.batchIndex <== batchIndex;
+    envelope.count <== count;
     envelope.recipient <== recipient;
     envelope.epk <== epk;
+    envelope.labelsCommitment <== labelsCommitment;
     envelope.ciphertext <== ciphertext;
-    for (var k = 0; k < M; k++) envelope.plaintext[k] <== core.packed[k];
-    envelope.plaintext[M] <== salt;
+    envelope.datasetRoot <== datasetRoot;
     envelope.pkR <== pkR;
+    envelope.goldRoot <== goldRoot;
+    envelope.taskId <== taskId;
+    envelope.chainId <== chainId;
+    envelope.contractAddress <== contractAddress;
+    envelope.ruleParams <== ruleParams;
+    envelope.labels <== labels;
+    envelope.salt <== salt;
     envelope.identitySecret <== identitySecret;
     envelope.groupDepth <== groupDepth;
     envelope.groupIndex <== groupIndex;
     envelope.groupSiblings <== groupSiblings;
     envelope.ephemeralSecret <== ephemeralSecret;
+
+    component core = ClassificationCore(N, DEPTH);
+    core.batchIndex <== batchIndex;
+    core.datasetRoot <== datasetRoot;
+    core.numClasses <== ruleParams[0];
+    core.allowedMask <== ruleParams[1];
+    core.leaves <== leaves;
+    core.labels <== labels;
+    core.present <== envelope.present;
+    core.pathSiblings <== pathSiblings;
 }

@@ -2,10 +2,8 @@ pragma circom 2.1.0;
 
 include "circomlib/circuits/bitify.circom";
 include "circomlib/circuits/comparators.circom";
-include "lib/task.circom";
 include "lib/batch.circom";
-include "lib/labels.circom";
-include "lib/worker.circom";
+include "lib/envelope.circom";
 
 // SensorRule (PROTOCOL constraint 4, sensor range): item i is a window of T
 // readings, 16-bit fixed-point values committed in its leaf; its label must be
@@ -61,68 +59,48 @@ template SensorRule(N, T) {
     }
 }
 
-// SensorCore(N, DEPTH, T): rule core of the sensor-range proof. Leaf i is
-// present[i] * Poseidon(readings[i]), so 0 past count by construction, and the
-// N leaves must hash to the subtree at batchIndex under datasetRoot (PROTOCOL
-// constraint 3: BatchInclusion without its leaf-is-0-past-count check, which
-// these leaves satisfy already). Labels are 1 bit each, 248 per field
-// element. Rule parameters: [lo, hi, 0, 0], rule id 3.
+// SensorCore(N, DEPTH, T): what the sensor-range proof proves beyond the
+// envelope. Leaf i is present[i] * Poseidon(readings[i]), so 0 past count by
+// construction, and the N leaves must hash to the subtree at batchIndex under
+// datasetRoot (PROTOCOL constraint 3: BatchInclusion without its
+// leaf-is-0-past-count check, which these leaves satisfy already); each label
+// follows from its readings (SensorRule, constraint 4).
 template SensorCore(N, DEPTH, T) {
-    var RULE_ID = 3;
-    var LABEL_BITS = 1;
-    var M = (N + 247) \ 248;
-
     signal input batchIndex;
-    signal input count;
     signal input datasetRoot;
-    signal input ruleParams[4];
+    signal input lo;
+    signal input hi;
     signal input readings[N][T];
     signal input labels[N];
-    signal input salt;
+    signal input present[N];
     signal input pathSiblings[DEPTH - log2ceil(N)];
-    signal output ruleParamsHash;
-    signal output labelsCommitment;
-    signal output packed[M];
-
-    component params = RuleParamsHash(RULE_ID);
-    params.params <== ruleParams;
-    ruleParamsHash <== params.out;
-
-    component prefix = PresentPrefix(N);
-    prefix.count <== count;
 
     component h[N];
-    component sub = MerkleSubtreeRoot(N);
+    component tree = SubtreeInclusion(N, DEPTH - log2ceil(N));
     for (var i = 0; i < N; i++) {
         h[i] = Poseidon(T);
         h[i].inputs <== readings[i];
-        sub.leaves[i] <== prefix.present[i] * h[i].out;
+        tree.nodes[i] <== present[i] * h[i].out;
     }
-    component path = MerkleRootFromPath(DEPTH - log2ceil(N));
-    path.node <== sub.root;
-    path.index <== batchIndex;
-    path.siblings <== pathSiblings;
-    path.root === datasetRoot;
+    tree.batchIndex <== batchIndex;
+    tree.pathSiblings <== pathSiblings;
+    tree.datasetRoot <== datasetRoot;
 
     component rule = SensorRule(N, T);
     rule.readings <== readings;
     rule.labels <== labels;
-    rule.present <== prefix.present;
-    rule.lo <== ruleParams[0];
-    rule.hi <== ruleParams[1];
-
-    component commitment = LabelsCommitment(N, LABEL_BITS);
-    commitment.labels <== labels;
-    commitment.salt <== salt;
-    labelsCommitment <== commitment.out;
-    packed <== commitment.packed;
+    rule.present <== present;
+    rule.lo <== lo;
+    rule.hi <== hi;
 }
 
 // SensorWorkerBatch(N, DEPTH, T, GROUP_DEPTH): the complete sensor-range
-// worker proof; public inputs in the order of ClassificationWorkerBatch.
+// worker proof, rule id 3, labels of 1 bit (248 per field element):
+// RuleEnvelope and SensorCore. Rule parameters: [lo, hi, 0, 0]. Public inputs
+// in the order of ClassificationWorkerBatch.
 template SensorWorkerBatch(N, DEPTH, T, GROUP_DEPTH) {
-    var M = (N + 247) \ 248;
-    var PADDED = ((M + 1 + 2) \ 3) * 3;
+    var RULE_ID = 3;
+    var LABEL_BITS = 1;
     signal input taskHash;
     signal input groupRoot;
     signal input nullifier;
@@ -131,7 +109,7 @@ template SensorWorkerBatch(N, DEPTH, T, GROUP_DEPTH) {
     signal input recipient;
     signal input epk[2];
     signal input labelsCommitment;
-    signal input ciphertext[PADDED + 1];
+    signal input ciphertext[ruleCiphertextLength(N, LABEL_BITS)];
 
     signal input datasetRoot;
     signal input pkR[2];
@@ -150,33 +128,38 @@ template SensorWorkerBatch(N, DEPTH, T, GROUP_DEPTH) {
     signal input groupSiblings[GROUP_DEPTH];
     signal input ephemeralSecret;
 
-    component core = SensorCore(N, DEPTH, T);
-    core.batchIndex <== batchIndex;
-    core.count <== count;
-    core.datasetRoot <== datasetRoot;
-    core.ruleParams <== ruleParams;
-    core.readings <== readings;
-    core.labels <== labels;
-    core.salt <== salt;
-    core.pathSiblings <== pathSiblings;
-    core.labelsCommitment === labelsCommitment;
-
-    TaskBinding()(taskHash, datasetRoot, core.ruleParamsHash, pkR, goldRoot, taskId, chainId, contractAddress);
-
-    component envelope = WorkerEnvelope(GROUP_DEPTH, M + 1);
+    component envelope = RuleEnvelope(RULE_ID, N, LABEL_BITS, GROUP_DEPTH);
     envelope.taskHash <== taskHash;
     envelope.groupRoot <== groupRoot;
     envelope.nullifier <== nullifier;
     envelope.batchIndex <== batchIndex;
+    envelope.count <== count;
     envelope.recipient <== recipient;
     envelope.epk <== epk;
+    envelope.labelsCommitment <== labelsCommitment;
     envelope.ciphertext <== ciphertext;
-    for (var k = 0; k < M; k++) envelope.plaintext[k] <== core.packed[k];
-    envelope.plaintext[M] <== salt;
+    envelope.datasetRoot <== datasetRoot;
     envelope.pkR <== pkR;
+    envelope.goldRoot <== goldRoot;
+    envelope.taskId <== taskId;
+    envelope.chainId <== chainId;
+    envelope.contractAddress <== contractAddress;
+    envelope.ruleParams <== ruleParams;
+    envelope.labels <== labels;
+    envelope.salt <== salt;
     envelope.identitySecret <== identitySecret;
     envelope.groupDepth <== groupDepth;
     envelope.groupIndex <== groupIndex;
     envelope.groupSiblings <== groupSiblings;
     envelope.ephemeralSecret <== ephemeralSecret;
+
+    component core = SensorCore(N, DEPTH, T);
+    core.batchIndex <== batchIndex;
+    core.datasetRoot <== datasetRoot;
+    core.lo <== ruleParams[0];
+    core.hi <== ruleParams[1];
+    core.readings <== readings;
+    core.labels <== labels;
+    core.present <== envelope.present;
+    core.pathSiblings <== pathSiblings;
 }

@@ -89,6 +89,28 @@ template MerkleRootFromPath(LEVELS) {
     root <== cur[LEVELS];
 }
 
+// SubtreeInclusion(NODES, LEVELS) (PROTOCOL constraint 3, the tree part):
+// the NODES bottom nodes of a batch subtree hash to its root
+// (MerkleSubtreeRoot), and that root sits at position batchIndex, LEVELS
+// levels under datasetRoot (MerkleRootFromPath). Every rule's dataset
+// inclusion ends here; the rules differ only in how they make the bottom nodes
+// (a leaf per item, a node per pair of items with their metadata, ...).
+// Cost: MerkleSubtreeRoot(NODES) + MerkleRootFromPath(LEVELS).
+template SubtreeInclusion(NODES, LEVELS) {
+    signal input nodes[NODES];
+    signal input batchIndex;
+    signal input pathSiblings[LEVELS];
+    signal input datasetRoot;
+
+    component sub = MerkleSubtreeRoot(NODES);
+    sub.leaves <== nodes;
+    component path = MerkleRootFromPath(LEVELS);
+    path.node <== sub.root;
+    path.index <== batchIndex;
+    path.siblings <== pathSiblings;
+    path.root === datasetRoot;
+}
+
 // BatchInclusion (PROTOCOL constraint 3): the N leaves of batch `batchIndex`
 // hash to a subtree root that sits at position batchIndex under datasetRoot (a
 // tree of depth DEPTH), and every leaf at a position >= count is 0.
@@ -103,11 +125,9 @@ template BatchInclusion(N, DEPTH) {
     for (var i = 0; i < N; i++) {
         leaves[i] * (1 - present[i]) === 0;
     }
-    component sub = MerkleSubtreeRoot(N);
-    sub.leaves <== leaves;
-    component path = MerkleRootFromPath(DEPTH - log2ceil(N));
-    path.node <== sub.root;
-    path.index <== batchIndex;
-    path.siblings <== pathSiblings;
-    path.root === datasetRoot;
+    component tree = SubtreeInclusion(N, DEPTH - log2ceil(N));
+    tree.nodes <== leaves;
+    tree.batchIndex <== batchIndex;
+    tree.pathSiblings <== pathSiblings;
+    tree.datasetRoot <== datasetRoot;
 }

@@ -4,6 +4,13 @@ include "circomlib/circuits/poseidon.circom";
 include "circomlib/circuits/bitify.circom";
 include "circomlib/circuits/escalarmulfix.circom";
 include "circomlib/circuits/escalarmulany.circom";
+include "babyjub.circom";
+
+// The ciphertext length of a LEN-element plaintext: the plaintext zero-padded
+// to a multiple of 3, plus the authentication tag.
+function ciphertextLength(LEN) {
+    return ((LEN + 2) \ 3) * 3 + 1;
+}
 
 // PoseidonDuplexEncrypt: the Poseidon duplex cipher of @zk-kit/poseidon-cipher
 // (poseidonEncrypt), written in the encrypting direction:
@@ -14,12 +21,12 @@ include "circomlib/circuits/escalarmulany.circom";
 // that nonce and length cannot collide. Cost: (ceil(LEN / 3) + 1) Poseidon
 // permutations of width 4, about 250 constraints each, plus 129 for the nonce.
 template PoseidonDuplexEncrypt(LEN) {
-    var PADDED = ((LEN + 2) \ 3) * 3;
+    var PADDED = ciphertextLength(LEN) - 1;
     var BLOCKS = PADDED \ 3;
     signal input plaintext[LEN];
     signal input key[2];
     signal input nonce;
-    signal output ciphertext[PADDED + 1];
+    signal output ciphertext[ciphertextLength(LEN)];
 
     component nonceBits = Num2Bits(128);
     nonceBits.in <== nonce;
@@ -50,21 +57,16 @@ template PoseidonDuplexEncrypt(LEN) {
 // construction. An ephemeral key of (0, 1) is refused. Cost: about 2,400
 // (fixed base) + 2,500 (variable base) + 253, plus the cipher.
 template EncryptToRequester(LEN) {
-    var PADDED = ((LEN + 2) \ 3) * 3;
     signal input plaintext[LEN];
     signal input ephemeralSecret;
     signal input pkR[2];
     signal input nonce;
     signal output epk[2];
-    signal output ciphertext[PADDED + 1];
+    signal output ciphertext[ciphertextLength(LEN)];
 
-    var BASE8[2] = [
-        5299619240641551281634865583518297030282874472190772894086521144482721001553,
-        16950150798460657717958625567821834550301663161624707787222815936182638968203
-    ];
     component bits = Num2Bits(251);
     bits.in <== ephemeralSecret;
-    component pub = EscalarMulFix(251, BASE8);
+    component pub = EscalarMulFix(251, babyJubJubBase8());
     pub.e <== bits.out;
     epk <== pub.out;
     // ephemeralSecret 0 or l gives epk = (0, 1) and the shared key (0, 1), which

@@ -2,13 +2,25 @@ pragma circom 2.1.0;
 
 include "circomlib/circuits/poseidon.circom";
 
-// PackLabels: packs N labels of BITS bits each into ceil(N / PER) field
-// elements, PER = floor(248 / BITS) labels per element, label i at bit offset
-// BITS * (i mod PER), little-endian. The caller must range-check every label
-// to BITS bits, which makes the packing injective. Cost: 0 (linear).
+// Labels of BITS bits per packed field element: floor(248 / BITS), so a packed
+// element stays below 2^248 < p (labelsPerElement in packages/core/src/labels.ts).
+function labelsPerElement(BITS) {
+    return 248 \ BITS;
+}
+
+// The number of field elements N labels of BITS bits pack into.
+function packedLength(N, BITS) {
+    var PER = labelsPerElement(BITS);
+    return (N + PER - 1) \ PER;
+}
+
+// PackLabels: packs N labels of BITS bits each into packedLength(N, BITS)
+// field elements, PER = labelsPerElement(BITS) labels per element, label i at
+// bit offset BITS * (i mod PER), little-endian. The caller must range-check
+// every label to BITS bits, which makes the packing injective. Cost: 0 (linear).
 template PackLabels(N, BITS) {
-    var PER = 248 \ BITS;
-    var M = (N + PER - 1) \ PER;
+    var PER = labelsPerElement(BITS);
+    var M = packedLength(N, BITS);
     signal input labels[N];
     signal output packed[M];
 
@@ -46,8 +58,7 @@ template PoseidonChain(M) {
 
 // LabelsCommitment: Poseidon chain over the packed labels and a random salt.
 template LabelsCommitment(N, BITS) {
-    var PER = 248 \ BITS;
-    var M = (N + PER - 1) \ PER;
+    var M = packedLength(N, BITS);
     signal input labels[N];
     signal input salt;
     signal output out;

@@ -4,6 +4,7 @@ include "circomlib/circuits/poseidon.circom";
 include "circomlib/circuits/bitify.circom";
 include "circomlib/circuits/comparators.circom";
 include "circomlib/circuits/escalarmulfix.circom";
+include "babyjub.circom";
 
 // IdentityCommitment (PROTOCOL constraint 1, first half): a Semaphore-v4 identity.
 //   publicKey = secret * Base8 on BabyJubJub, commitment = Poseidon(publicKey).
@@ -16,19 +17,14 @@ template IdentityCommitment() {
     signal input secret;
     signal output commitment;
 
-    var L = 2736030358979909402780800718157159386076813972158567259200215660948447373041;
     component bits = Num2Bits(251);
     bits.in <== secret;
     component lt = LessThan(251);
     lt.in[0] <== secret;
-    lt.in[1] <== L;
+    lt.in[1] <== babyJubJubSubgroupOrder();
     lt.out === 1;
 
-    var BASE8[2] = [
-        5299619240641551281634865583518297030282874472190772894086521144482721001553,
-        16950150798460657717958625567821834550301663161624707787222815936182638968203
-    ];
-    component pk = EscalarMulFix(251, BASE8);
+    component pk = EscalarMulFix(251, babyJubJubBase8());
     pk.e <== bits.out;
     commitment <== Poseidon(2)([pk.out[0], pk.out[1]]);
 }

@@ -2,29 +2,35 @@ pragma circom 2.1.0;
 
 include "membership.circom";
 include "encryption.circom";
-include "binding.circom";
 
-// WorkerEnvelope: what every rule's worker proof adds around its rule core
-// (PROTOCOL constraints 1, 2, 6, 7): membership of the worker group, the
-// batch nullifier, the plaintext (packed labels then salt) encrypted to pkR
-// under nonce batchIndex, and the recipient binding.
-// Cost: WorkerCore (about 10,600 at GROUP_DEPTH 20, LEN 4) + 1.
+// WorkerEnvelope(GROUP_DEPTH, LEN): the part of every worker proof that does
+// not depend on the rule (PROTOCOL constraints 1, 2 and 6): the worker is a
+// member of the group with root groupRoot, nullifier is its nullifier for
+// (taskHash, batchIndex), and ciphertext (with epk) encrypts plaintext to pkR
+// under nonce batchIndex.
+//
+// Every rule's worker proof instantiates it through RuleEnvelope
+// (lib/envelope.circom), and the registry entry worker_core_d20_l4 compiles
+// this very template as its main component: the "fixed" cost of
+// circuits/budgets.json is measured on the template the rules use, not on a
+// copy. That entry's public inputs are the first six inputs below, in this
+// order (circom orders public inputs as they are declared).
+// Cost: 10,613 constraints at GROUP_DEPTH 20, LEN 4 (worker_core_d20_l4).
 template WorkerEnvelope(GROUP_DEPTH, LEN) {
-    var PADDED = ((LEN + 2) \ 3) * 3;
     signal input taskHash;
+    signal input batchIndex;
     signal input groupRoot;
     signal input nullifier;
-    signal input batchIndex;
-    signal input recipient;
     signal input epk[2];
-    signal input ciphertext[PADDED + 1];
-    signal input plaintext[LEN];
-    signal input pkR[2];
+    signal input ciphertext[ciphertextLength(LEN)];
+
     signal input identitySecret;
     signal input groupDepth;
     signal input groupIndex;
     signal input groupSiblings[GROUP_DEPTH];
+    signal input pkR[2];
     signal input ephemeralSecret;
+    signal input plaintext[LEN];
 
     component member = GroupMembership(GROUP_DEPTH);
     member.secret <== identitySecret;
@@ -43,6 +49,4 @@ template WorkerEnvelope(GROUP_DEPTH, LEN) {
     enc.nonce <== batchIndex;
     enc.epk === epk;
     enc.ciphertext === ciphertext;
-
-    RecipientBinding()(recipient);
 }

@@ -165,11 +165,10 @@ component main {public [${circuitInfo(name).publicInputs.join(", ")}]} = Classif
     await expectUnsatisfiable(name, withParams(full(), [2n, 0b111n, 0n, 0n]), "ClassificationRule");
   });
   it("number of classes 0 or above 32, and a mask wider than 32 bits", async () => {
-    await expectUnsatisfiable(
-      name,
-      withParams({ ...full(), labels: ["0", "0", "0", "0"] }, [0n, 1n, 0n, 0n]),
-      "ClassificationRule",
-    );
+    // All-zero labels, recommitted so that only the rule can reject them: valid with one class.
+    const zeros = recommit(name, { ...full(), labels: ["0", "0", "0", "0"] });
+    await witness(withParams(zeros, [1n, 1n, 0n, 0n]), artifacts(name).wasm);
+    await expectUnsatisfiable(name, withParams(zeros, [0n, 1n, 0n, 0n]), "ClassificationRule");
     await expectUnsatisfiable(name, withParams(full(), [33n, 0b111n, 0n, 0n]), "ClassificationRule");
     await expectUnsatisfiable(name, withParams(full(), [3n, 0b111n | (1n << 40n), 0n, 0n]), "ClassificationRule");
   });

@@ -36,10 +36,10 @@ function valid() {
       nullifier: s(batchNullifier(secret, taskHash, batchIndex)),
       epk: enc.epk.map(s),
       ciphertext: enc.ciphertext.map(s),
-      secret: s(secret),
-      depth: s(m.depth),
-      index: s(m.index),
-      siblings: m.siblings.map(s),
+      identitySecret: s(secret),
+      groupDepth: s(m.depth),
+      groupIndex: s(m.index),
+      groupSiblings: m.siblings.map(s),
       pkR: requester.pkR.map(s),
       ephemeralSecret: s(enc.ephemeralSecret),
       plaintext: plaintext.map(s),
@@ -73,11 +73,11 @@ describe("worker core (membership, nullifier, encryption): valid", () => {
       await witness(
         {
           ...input,
-          secret: secret.toString(),
+          identitySecret: secret.toString(),
           groupRoot: m.groupRoot.toString(),
-          depth: m.depth.toString(),
-          index: m.index.toString(),
-          siblings: m.siblings.map(String),
+          groupDepth: m.depth.toString(),
+          groupIndex: m.index.toString(),
+          groupSiblings: m.siblings.map(String),
           nullifier: batchNullifier(secret, taskHash, batchIndex).toString(),
         },
         artifacts(NAME).wasm,
@@ -94,55 +94,55 @@ describe("worker core: each kind of invalid input fails", () => {
       NAME,
       {
         ...input,
-        secret: outsider.secret.toString(),
+        identitySecret: outsider.secret.toString(),
         nullifier: batchNullifier(outsider.secret, taskHash, batchIndex).toString(),
       },
-      "WorkerCore",
+      "WorkerEnvelope",
     );
   });
   it("a wrong sibling, a wrong index, or an index bit that is not boolean", async () => {
     const { input } = valid();
-    await expectUnsatisfiable(NAME, with_(input, "siblings", 0, 5n), "WorkerCore");
-    await expectUnsatisfiable(NAME, { ...input, index: "2" }, "WorkerCore");
-    await expectUnsatisfiable(NAME, { ...input, index: (SNARK_SCALAR_FIELD - 1n).toString() }, "Num2Bits");
+    await expectUnsatisfiable(NAME, with_(input, "groupSiblings", 0, 5n), "WorkerEnvelope");
+    await expectUnsatisfiable(NAME, { ...input, groupIndex: "2" }, "WorkerEnvelope");
+    await expectUnsatisfiable(NAME, { ...input, groupIndex: (SNARK_SCALAR_FIELD - 1n).toString() }, "Num2Bits");
   });
   it("a depth above the maximum selects no root", async () => {
     const { input } = valid();
-    await expectUnsatisfiable(NAME, { ...input, depth: String(GROUP_MAX_DEPTH + 1) }, "LeanIMTRoot");
+    await expectUnsatisfiable(NAME, { ...input, groupDepth: String(GROUP_MAX_DEPTH + 1) }, "LeanIMTRoot");
   });
   it("secret + l (same public key, other nullifier) is refused", async () => {
     const { input } = valid();
-    const alias = BigInt(input.secret as string) + SUBGROUP_ORDER;
+    const alias = BigInt(input.identitySecret as string) + SUBGROUP_ORDER;
     await expectUnsatisfiable(
       NAME,
-      { ...input, secret: alias.toString(), nullifier: batchNullifier(alias, taskHash, batchIndex).toString() },
+      { ...input, identitySecret: alias.toString(), nullifier: batchNullifier(alias, taskHash, batchIndex).toString() },
       "IdentityCommitment",
     );
   });
   it("a nullifier for another batch or task", async () => {
     const { input } = valid();
-    const secret = BigInt(input.secret as string);
+    const secret = BigInt(input.identitySecret as string);
     await expectUnsatisfiable(
       NAME,
       { ...input, nullifier: batchNullifier(secret, taskHash, batchIndex + 1n).toString() },
-      "WorkerCore",
+      "WorkerEnvelope",
     );
     await expectUnsatisfiable(
       NAME,
       { ...input, nullifier: batchNullifier(secret, taskHash + 1n, batchIndex).toString() },
-      "WorkerCore",
+      "WorkerEnvelope",
     );
   });
   it("a ciphertext element, tag or ephemeral key that is not the encryption of the plaintext", async () => {
     const { input } = valid();
-    await expectUnsatisfiable(NAME, with_(input, "ciphertext", 1, 7n), "WorkerCore");
+    await expectUnsatisfiable(NAME, with_(input, "ciphertext", 1, 7n), "WorkerEnvelope");
     await expectUnsatisfiable(
       NAME,
       with_(input, "ciphertext", (input.ciphertext as string[]).length - 1, 7n),
-      "WorkerCore",
+      "WorkerEnvelope",
     );
-    await expectUnsatisfiable(NAME, with_(input, "epk", 0, 7n), "WorkerCore");
-    await expectUnsatisfiable(NAME, with_(input, "plaintext", 2, 7n), "WorkerCore");
+    await expectUnsatisfiable(NAME, with_(input, "epk", 0, 7n), "WorkerEnvelope");
+    await expectUnsatisfiable(NAME, with_(input, "plaintext", 2, 7n), "WorkerEnvelope");
   });
   it("an ephemeral secret of 0 or l (epk = (0, 1): a key anyone could use) is refused", async () => {
     const { input } = valid();
