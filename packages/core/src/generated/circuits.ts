@@ -196,13 +196,13 @@ export const circuitRegistry: readonly CircuitEntry[] = [
     deploy: false,
     setup: false,
   },
-  /** the rule-independent part of the worker proof (membership, nullifier, encryption); compiled for tests and to report its cost, no keys */
+  /** the rule-independent part of the worker proof (membership, nullifier, encryption): WorkerEnvelope itself, the template every rule's RuleEnvelope instantiates, compiled alone for its tests and to measure the fixed cost of circuits/budgets.json; no keys */
   {
     name: "worker_core_d20_l4",
     rule: "core",
-    file: "circuits/worker_core.circom",
-    template: "WorkerCore",
-    params: { MAX_DEPTH: 20, LEN: 4 },
+    file: "circuits/lib/worker.circom",
+    template: "WorkerEnvelope",
+    params: { GROUP_DEPTH: 20, LEN: 4 },
     publicInputs: ["taskHash", "batchIndex", "groupRoot", "nullifier", "epk", "ciphertext"],
     deploy: false,
     setup: false,
