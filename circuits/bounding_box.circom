@@ -35,7 +35,8 @@ template BoxPairNodes(N) {
 // committed meta = width * 2^16 + height. Every comparison is a 16-bit range
 // check of a difference, with each operand range-checked to 16 bits first
 // (width and height too, so w <= width < 2^16 keeps the label packing
-// injective). Absent items have an all-zero box. Cost: 6 Num2Bits(16) + 2 per item.
+// injective). Absent items have an all-zero box. Cost per item: 8 Num2Bits(16)
+// and 7 more (4 zero-box checks, the meta split, 2 size products); 2 Num2Bits(16) once.
 template BoxRule(N) {
     signal input boxes[N][4];
     signal input meta[N];

@@ -4,7 +4,6 @@ pragma solidity ^0.8.28;
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
-import {Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
 import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
 import {PoseidonT3} from "poseidon-solidity/PoseidonT3.sol";
 import {PoseidonT5} from "poseidon-solidity/PoseidonT5.sol";
@@ -12,6 +11,7 @@ import {PoseidonT6} from "poseidon-solidity/PoseidonT6.sol";
 import {Groth16BatchVerifier} from "./Groth16BatchVerifier.sol";
 import {IWorkerGroups} from "./interfaces/IWorkerGroups.sol";
 import {IZkLabelEscrow} from "./interfaces/IZkLabelEscrow.sol";
+import {RuleRegistry} from "./RuleRegistry.sol";
 // Positions in the public input vector, generated from circuits/circuits.json; the ciphertext runs to the end.
 import {
     IN_TASK_HASH,
@@ -29,15 +29,11 @@ import {
 /// @title zkLabel escrow
 /// @notice Task lifecycle, anonymous batch submission against the worker groups, challenge window,
 /// pull payments in ETH and ERC-20 tokens. See {IZkLabelEscrow} and docs/protocol.md.
-contract ZkLabelEscrow is IZkLabelEscrow, Ownable2Step, ReentrancyGuard {
+contract ZkLabelEscrow is RuleRegistry, ReentrancyGuard {
     using SafeERC20 for IERC20;
 
     uint256 internal constant SNARK_SCALAR_FIELD =
         21888242871839275222246405745257275088548364400416034343698204186575808495617;
-    uint8 public constant RULE_CLASSIFICATION = 1;
-    uint8 public constant RULE_BOUNDING_BOX = 2;
-    uint8 public constant RULE_SENSOR_RANGE = 3;
-    uint256 internal constant MAX_CLASSES = 32;
     /// @notice Longest challenge window a task may set.
     uint32 public constant MAX_CHALLENGE_WINDOW = 30 days;
     uint256 internal constant FEE_DENOMINATOR = 10_000;
@@ -47,14 +43,9 @@ contract ZkLabelEscrow is IZkLabelEscrow, Ownable2Step, ReentrancyGuard {
 
     /// @notice Registry of worker groups whose roots proofs are checked against.
     IWorkerGroups public immutable groups;
-    /// @notice Seconds between the announcement of a rule verifier's replacement and its effect.
-    uint256 public immutable ruleChangeDelay;
     /// @notice Number of tasks created; the latest task's id.
     uint256 public taskCount;
 
-    mapping(uint8 ruleId => RuleVerifier) internal _rules;
-    mapping(uint8 ruleId => RuleVerifier) internal _scheduledRules;
-    mapping(uint8 ruleId => uint256 effectiveAt) internal _ruleEffectiveAt;
     mapping(uint256 taskId => Task) internal _tasks;
     /// @dev One bit per verified batch: taskId => word index => bits.
     mapping(uint256 taskId => mapping(uint256 word => uint256 bits)) internal _verified;
@@ -70,68 +61,8 @@ contract ZkLabelEscrow is IZkLabelEscrow, Ownable2Step, ReentrancyGuard {
     /// @param groups_ The worker group registry.
     /// @param ruleChangeDelay_ Seconds a replacement of a rule verifier is announced before it takes effect.
     /// The deployer owns the registry; ownership moves in two steps (transferOwnership, acceptOwnership).
-    constructor(IWorkerGroups groups_, uint256 ruleChangeDelay_) Ownable(msg.sender) {
+    constructor(IWorkerGroups groups_, uint256 ruleChangeDelay_) Ownable(msg.sender) RuleRegistry(ruleChangeDelay_) {
         groups = groups_;
-        ruleChangeDelay = ruleChangeDelay_;
-    }
-
-    /// @inheritdoc IZkLabelEscrow
-    function setRuleVerifier(uint8 ruleId, RuleVerifier calldata rule) external onlyOwner {
-        if (ruleId < RULE_CLASSIFICATION || ruleId > RULE_SENSOR_RANGE) revert RuleNotSupported(ruleId);
-        if (
-            rule.verifier.code.length == 0 ||
-            rule.batchSize < 2 ||
-            rule.batchSize & (rule.batchSize - 1) != 0 ||
-            rule.datasetDepth > 32 ||
-            (uint256(1) << rule.datasetDepth) < rule.batchSize ||
-            rule.publicInputCount <= IN_CIPHERTEXT ||
-            (rule.batchVerifier != address(0) && rule.batchVerifier.code.length == 0)
-        ) revert InvalidRuleVerifier(ruleId);
-        if (_rules[ruleId].verifier == address(0)) {
-            _setRule(ruleId, rule);
-            return;
-        }
-        uint256 effectiveAt = block.timestamp + ruleChangeDelay;
-        _scheduledRules[ruleId] = rule;
-        _ruleEffectiveAt[ruleId] = effectiveAt;
-        emit RuleVerifierScheduled(
-            ruleId,
-            rule.verifier,
-            rule.batchSize,
-            rule.datasetDepth,
-            rule.publicInputCount,
-            rule.batchVerifier,
-            effectiveAt
-        );
-    }
-
-    /// @inheritdoc IZkLabelEscrow
-    function applyRuleVerifier(uint8 ruleId) external {
-        uint256 effectiveAt = _ruleEffectiveAt[ruleId];
-        if (effectiveAt == 0) revert NoRuleChangeScheduled(ruleId);
-        if (block.timestamp < effectiveAt) revert RuleChangeNotDue(ruleId, effectiveAt);
-        RuleVerifier memory rule = _scheduledRules[ruleId];
-        delete _scheduledRules[ruleId];
-        delete _ruleEffectiveAt[ruleId];
-        _setRule(ruleId, rule);
-    }
-
-    /// @inheritdoc IZkLabelEscrow
-    function cancelRuleVerifierChange(uint8 ruleId) external onlyOwner {
-        if (_ruleEffectiveAt[ruleId] == 0) revert NoRuleChangeScheduled(ruleId);
-        delete _scheduledRules[ruleId];
-        delete _ruleEffectiveAt[ruleId];
-        emit RuleVerifierChangeCancelled(ruleId);
-    }
-
-    /// @notice The verifier currently registered for a rule (verifier 0 when none).
-    function ruleVerifier(uint8 ruleId) external view returns (RuleVerifier memory) {
-        return _rules[ruleId];
-    }
-
-    /// @notice A scheduled replacement of a rule's verifier and when it may take effect (0: none).
-    function scheduledRuleVerifier(uint8 ruleId) external view returns (RuleVerifier memory rule, uint256 effectiveAt) {
-        return (_scheduledRules[ruleId], _ruleEffectiveAt[ruleId]);
     }
 
     /// @inheritdoc IZkLabelEscrow
@@ -306,18 +237,6 @@ contract ZkLabelEscrow is IZkLabelEscrow, Ownable2Step, ReentrancyGuard {
     }
 
     // ---------------------------------------------------------------- internals
-
-    function _setRule(uint8 ruleId, RuleVerifier memory rule) internal {
-        _rules[ruleId] = rule;
-        emit RuleVerifierSet(
-            ruleId,
-            rule.verifier,
-            rule.batchSize,
-            rule.datasetDepth,
-            rule.publicInputCount,
-            rule.batchVerifier
-        );
-    }
 
     function _task(uint256 taskId) internal view returns (Task storage t) {
         t = _tasks[taskId];
@@ -646,23 +565,12 @@ contract ZkLabelEscrow is IZkLabelEscrow, Ownable2Step, ReentrancyGuard {
         return (x3, mulmod(f, addmod(e, p - d, p), p), mulmod(f, j, p));
     }
 
-    /// @dev The parameter ranges each rule circuit assumes (docs/protocol.md decisions 5, 14, 15).
+    /// @dev Each parameter slot is a field element, so a parameter vector means in the circuit exactly what
+    /// the task shows. What else the slots may hold is the rule's own (decision 40): its circuit admits no
+    /// proof outside the rule, and its rule module refuses such a task on both clients.
     function _checkRuleParams(uint8 ruleId, uint256[4] calldata p) internal pure {
-        if (ruleId == RULE_CLASSIFICATION || ruleId == RULE_BOUNDING_BOX) {
-            if (p[0] == 0 || p[0] > MAX_CLASSES) revert InvalidRuleParams(ruleId, 0, p[0]);
-            if (p[1] == 0 || p[1] >> p[0] != 0) revert InvalidRuleParams(ruleId, 1, p[1]);
-            if (ruleId == RULE_CLASSIFICATION) {
-                if (p[2] != 0) revert InvalidRuleParams(ruleId, 2, p[2]);
-                if (p[3] != 0) revert InvalidRuleParams(ruleId, 3, p[3]);
-            } else {
-                if (p[2] > 0xffff) revert InvalidRuleParams(ruleId, 2, p[2]);
-                if (p[3] > 0xffff) revert InvalidRuleParams(ruleId, 3, p[3]);
-            }
-        } else {
-            if (p[0] > 0xffff) revert InvalidRuleParams(ruleId, 0, p[0]);
-            if (p[1] > 0xffff || p[1] < p[0]) revert InvalidRuleParams(ruleId, 1, p[1]);
-            if (p[2] != 0) revert InvalidRuleParams(ruleId, 2, p[2]);
-            if (p[3] != 0) revert InvalidRuleParams(ruleId, 3, p[3]);
+        for (uint256 i = 0; i < 4; i++) {
+            if (p[i] >= SNARK_SCALAR_FIELD) revert InvalidRuleParams(ruleId, i, p[i]);
         }
     }
 

@@ -29,10 +29,12 @@ interface IZkLabelEscrow {
     struct TaskParams {
         /// address(0) for ETH, else an ERC-20 token (fee-on-transfer tokens are refused).
         address token;
-        /// Rule id: 1 classification, 2 bounding box, 3 sensor range.
+        /// Rule id, a key of the rule registry (the built-in rules: 1 classification, 2 bounding box,
+        /// 3 sensor range; 0 names no rule).
         uint8 ruleId;
-        /// Rule parameter slots (classification: [numClasses, allowedMask, 0, 0]; bounding box:
-        /// [numClasses, allowedMask, minWidth, minHeight]; sensor range: [lo, hi, 0, 0]).
+        /// Rule parameter slots, field elements whose meaning is the rule's (classification:
+        /// [numClasses, allowedMask, 0, 0]; bounding box: [numClasses, allowedMask, minWidth, minHeight];
+        /// sensor range: [lo, hi, 0, 0]). The rule's circuit admits no proof for slots outside the rule.
         uint256[4] ruleParams;
         /// Root of the dataset tree (depth = the rule verifier's datasetDepth).
         uint256 datasetRoot;

@@ -83,20 +83,17 @@ function forced(ws: readonly (readonly SensorReading[])[], labels: number[]) {
     datasetChunk(N),
   );
   const padded = Array.from({ length: N }, (_, i) => BigInt(labels[i] ?? 0));
-  const shared = ruleWorkerInput({
-    circuit,
-    worker,
-    task,
-    datasetRoot: tree.root,
-    ruleId: SENSOR_RULE_ID,
-    ruleParams: sensorRuleParams(params),
-    labels: padded,
-    labelBits: SENSOR_LABEL_BITS,
-    salt: 31337n,
-    recipient: 0x99n,
-    batchIndex: 0,
-    count: N,
-  });
+  const shared = ruleWorkerInput(
+    { circuit, ...worker, task, salt: 31337n, recipient: 0x99n, batchIndex: 0 },
+    {
+      datasetRoot: tree.root,
+      ruleId: SENSOR_RULE_ID,
+      ruleParams: sensorRuleParams(params),
+      labels: padded,
+      labelBits: SENSOR_LABEL_BITS,
+      count: N,
+    },
+  );
   return {
     ...shared.input,
     readings: ws.slice(0, N).map((w) => w.map(String)),

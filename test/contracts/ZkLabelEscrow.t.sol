@@ -229,8 +229,27 @@ contract ZkLabelEscrowTest is TestBase {
         r.batchSize = 48;
         vm.expectRevert(abi.encodeWithSelector(IZkLabelEscrow.InvalidRuleVerifier.selector, 1));
         escrow.setRuleVerifier(1, r);
-        vm.expectRevert(abi.encodeWithSelector(IZkLabelEscrow.RuleNotSupported.selector, 4));
-        escrow.setRuleVerifier(4, r);
+        vm.expectRevert(abi.encodeWithSelector(IZkLabelEscrow.RuleNotSupported.selector, 0));
+        escrow.setRuleVerifier(0, r);
+    }
+
+    /// Any id but 0 may be registered, and the escrow reads no parameter slot by rule (decision 40):
+    /// a slot is refused only when it is no field element.
+    function testFuzz_createTask_anyRegisteredRuleAndFieldParams(uint8 ruleId, uint256[4] memory slots) public {
+        vm.assume(ruleId != 0);
+        for (uint256 i = 0; i < 4; i++) slots[i] = slots[i] % FIELD;
+        if (ruleId != 1) escrow.setRuleVerifier(ruleId, rule1);
+        IZkLabelEscrow.TaskParams memory p = _params(10, 1);
+        p.ruleId = ruleId;
+        p.ruleParams = slots;
+        uint256 id = _create(p);
+        assertEq(escrow.getTask(id).ruleId, ruleId);
+        p.ruleParams[ruleId % 4] = FIELD + ruleId;
+        vm.prank(REQUESTER);
+        vm.expectRevert(
+            abi.encodeWithSelector(IZkLabelEscrow.InvalidRuleParams.selector, ruleId, ruleId % 4, FIELD + ruleId)
+        );
+        escrow.createTask{value: p.funding}(p, rule1);
     }
 
     function test_withdraw_refusesAnEmptyCredit() public {

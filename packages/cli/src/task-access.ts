@@ -9,7 +9,7 @@ import type { Identity } from "@zklabel/core/identity";
 import type { ProvingArtifacts } from "@zklabel/core/prove";
 import { type AnyRule, ruleCircuit } from "@zklabel/core/rules";
 import { readWorkerGroup, workerGroupsReader } from "@zklabel/sdk/events";
-import { escrowReader, readTaskInfo, taskMetadata, taskRule } from "@zklabel/sdk/task-info";
+import { escrowReader, readTaskInfo, taskMetadata, taskParams, taskRule } from "@zklabel/sdk/task-info";
 import { type FetchedBatch, VaultClient } from "@zklabel/sdk/vault";
 import { type ChainOptions, type Connection, connect, inputError, ROOT } from "./common.ts";
 import { stageReporter } from "./progress.ts";
@@ -31,12 +31,16 @@ export const eventsOf = (c: Connection) =>
     fromBlock: BigInt(c.deployment.deployBlock),
   });
 
-/** The task's parameters (TaskCreated), metadata, rule and class names. */
-export async function taskView(c: Connection, taskId: bigint) {
+/**
+ * The task's parameters (TaskCreated), metadata, rule and class names. `forWork` refuses a task whose
+ * parameters are outside its rule (code invalid_params): no worker should label what cannot be proven.
+ * Reading a task's labels never refuses, so no label that did reach the chain is lost.
+ */
+export async function taskView(c: Connection, taskId: bigint, forWork = false) {
   const info = await readTaskInfo(eventsOf(c), taskId);
   const meta = taskMetadata(info);
   const rule = taskRule(info);
-  const params = rule.decodeParams(info.ruleParams);
+  const params = forWork ? taskParams(info) : rule.decodeParams(info.ruleParams);
   return { info, meta, rule, params, classes: rule.classNames(params, meta?.rule.classes) };
 }
 
@@ -66,7 +70,7 @@ export async function workerTask(
   needWallet: boolean,
 ) {
   const c = await connect(o, needWallet);
-  const task = await taskView(c, taskId);
+  const task = await taskView(c, taskId, true);
   const vaultUrl = o.vault ?? task.meta?.vault;
   if (!vaultUrl) {
     throw inputError(`task ${taskId} names no vault in its metadata: pass --vault URL (ask the requester for it)`);

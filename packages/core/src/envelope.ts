@@ -70,26 +70,34 @@ export function taskFieldsInput(task: Omit<TaskBinding, "ruleParamsHash" | "data
   };
 }
 
+/** What every rule's batch request holds beside its own parameters, data and labels (rules/types RuleBatchRequest). */
+export interface EnvelopeRequest extends WorkerContext {
+  circuit: CircuitInfo;
+  task: Omit<TaskBinding, "ruleParamsHash" | "datasetRoot">;
+  batchIndex: number;
+  salt: bigint;
+  /** The recipient word (core/batch recipientWord). */
+  recipient: bigint;
+}
+
 /**
  * Everything of a worker proof's input that is not the rule's own data: taskHash from the
  * task and rule parameters, labelsCommitment, the shared public values, the task fields and
  * the worker envelope (membership, nullifier, labels and salt encrypted to pkR), plus the public
  * signals in the circuit's order. `labels` are the N label values, zero past count.
  */
-export function ruleWorkerInput(r: {
-  circuit: CircuitInfo;
-  worker: WorkerContext;
-  task: Omit<TaskBinding, "ruleParamsHash" | "datasetRoot">;
-  datasetRoot: bigint;
-  ruleId: number;
-  ruleParams: RuleParams;
-  labels: readonly bigint[];
-  labelBits: number;
-  salt: bigint;
-  recipient: bigint;
-  batchIndex: number;
-  count: number;
-}): { input: Record<string, string | string[]>; publicSignals: bigint[]; encrypted: Encrypted } {
+export function ruleWorkerInput(
+  req: EnvelopeRequest,
+  own: {
+    datasetRoot: bigint;
+    ruleId: number;
+    ruleParams: RuleParams;
+    labels: readonly bigint[];
+    labelBits: number;
+    count: number;
+  },
+): { input: Record<string, string | string[]>; publicSignals: bigint[]; encrypted: Encrypted } {
+  const r = { ...req, ...own };
   const th = taskHash({
     ...r.task,
     datasetRoot: r.datasetRoot,
@@ -102,7 +110,7 @@ export function ruleWorkerInput(r: {
     recipient: r.recipient,
     labelsCommitment: labelsCommitment(r.labels, r.labelBits, r.salt),
   });
-  const env = workerEnvelope(r.circuit, r.worker, th, BigInt(r.batchIndex), r.task.pkR, [
+  const env = workerEnvelope(r.circuit, req, th, BigInt(r.batchIndex), r.task.pkR, [
     ...packLabels(r.labels, r.labelBits),
     r.salt,
   ]);

@@ -1,14 +1,21 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { workerPublicValues } from "../src/envelope.ts";
+import { errorCode } from "../src/errors.ts";
 import { contentHash, SNARK_SCALAR_FIELD } from "../src/field.ts";
 import { labelsCommitment, packLabels, poseidonChain, unpackLabels } from "../src/labels.ts";
 import { DatasetTree, datasetChunk, rootFromItemProof, rootFromPath, zeroLadder } from "../src/merkle.ts";
 import { hash2, poseidon } from "../src/poseidon.ts";
 import { proofToWords, wordsToProof } from "../src/proof.ts";
 import { circuitInfo, namePublicSignals, orderPublicSignals } from "../src/registry.ts";
-import { checkClassificationLabels, checkClassificationParams } from "../src/rules/classification.ts";
-import { checkSensorLabels, provenSensorLabel, sensorLabel, sensorLeaf } from "../src/rules/sensor.ts";
+import { bboxRule } from "../src/rules/bbox.ts";
+import {
+  checkClassificationLabels,
+  checkClassificationParams,
+  classificationRule,
+} from "../src/rules/classification.ts";
+import { type AnyRule, ruleParamIssues, ruleParamsOf } from "../src/rules/index.ts";
+import { checkSensorLabels, provenSensorLabel, sensorLabel, sensorLeaf, sensorRule } from "../src/rules/sensor.ts";
 
 describe("field", () => {
   it("content hashes are sha256 >> 8 and always fit the field", () => {
@@ -199,5 +206,43 @@ describe("registry and proof encoding", () => {
     const w = proofToWords(p);
     assert.deepEqual(w, [1n, 2n, 4n, 3n, 6n, 5n, 7n, 8n]);
     assert.deepEqual(wordsToProof(w).pi_b.slice(0, 2), p.pi_b.slice(0, 2));
+  });
+});
+
+describe("rule parameter slots (the escrow checks only that each is a field element)", () => {
+  it("accepts each rule's own encoding and decodes it back", () => {
+    for (const [rule, params] of [
+      [classificationRule, { numClasses: 4, allowedMask: 0b1011n }],
+      [bboxRule, { numClasses: 3, allowedMask: 0b111n, minWidth: 8, minHeight: 6 }],
+      [sensorRule, { lo: 1000, hi: 3000 }],
+    ] as [AnyRule, unknown][]) {
+      const slots = rule.encodeParams(params);
+      assert.deepEqual(ruleParamIssues(rule, slots), []);
+      assert.deepEqual(ruleParamsOf(rule, slots), params);
+    }
+  });
+  it("names each slot outside the rule: a wide class count, a mask beyond the classes, a value in an unused slot, lo above hi, a non-16-bit size", () => {
+    const cases: [AnyRule, bigint[], RegExp][] = [
+      [classificationRule, [33n, 1n, 0n, 0n], /number of classes must be 1\.\.32, got 33/],
+      [classificationRule, [4n, 0b10000n, 0n, 0n], /allows classes beyond the 4/],
+      [classificationRule, [4n, 0n, 0n, 0n], /must set at least one/],
+      [
+        classificationRule,
+        [4n, 1n, 0n, 7n],
+        /slot 3 holds 7, which classification does not use that way \(expected 0\)/,
+      ],
+      [classificationRule, [2n ** 80n, 1n, 0n, 0n], /number of classes must be 1\.\.32/],
+      [sensorRule, [3000n, 1000n, 0n, 0n], /lo \(3000\) must not be above hi \(1000\)/],
+      [sensorRule, [1n, 2n, 5n, 0n], /slot 2 holds 5/],
+      [bboxRule, [3n, 7n, 70000n, 1n], /minimum width must be 0\.\.65535, got 70000/],
+    ];
+    for (const [rule, slots, msg] of cases) {
+      assert.match(ruleParamIssues(rule, slots).join("; "), msg, `${rule.name} ${slots}`);
+      assert.throws(
+        () => ruleParamsOf(rule, slots),
+        (e: unknown) => errorCode(e) === "invalid_params" && msg.test((e as Error).message),
+      );
+    }
+    assert.match(ruleParamIssues(sensorRule, [1n, 2n, 0n]).join(), /4 rule parameter slots, not 3/);
   });
 });

@@ -37,7 +37,7 @@ const ESCROW_ERRORS: Record<ContractErrorName<typeof escrowAbi>, string> = {
   NotInField: "A value is not a valid field element.",
   InvalidEncryptionKey:
     "The task's label-encryption key is not a valid BabyJubJub key, so nobody could read the labels.",
-  InvalidRuleParams: "A rule parameter of the task is outside what the rule's circuit accepts.",
+  InvalidRuleParams: "A rule parameter of the task is not a field element (it must be below the SNARK scalar field).",
   InvalidGoldSettings:
     "Gold settings do not fit together: a task with gold items needs a challenge window (up to 30 days) and a minimum accuracy of at most 100%; a task without them has neither.",
   UnknownWorkerGroup: "The task names a worker group that does not exist.",

@@ -46,6 +46,8 @@ export interface PostTaskArgs {
   signMessage(message: string): Promise<`0x${string}`>;
   /** A key derived before for this account (a retry after a failed post): no second signature. */
   key?: PostKey;
+  /** Told the key once it is derived, so a caller can pass it back as `key` if a later stage fails. */
+  onKey?(key: PostKey): void;
   /** The gold answers (a gold file's JSON) when the spec has a gold section. */
   gold?: unknown;
   /**
@@ -129,6 +131,7 @@ export async function postTask(a: PostTaskArgs): Promise<PostedTask> {
       await a.signMessage(requesterKeyMessage(BigInt(a.deployment.chainId), a.deployment.escrow, nonce)),
     );
     key = { nonce, pkR: derived.pkR, pkRDiv8: derived.pkRDiv8 };
+    a.onKey?.(key);
   }
 
   let goldRoot = 0n;

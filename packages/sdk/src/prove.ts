@@ -18,7 +18,7 @@ import { type BatchData, type ItemFacts, ruleCircuit } from "@zklabel/core/rules
 import type { Address } from "viem";
 import { type Manifest, manifestFacts } from "./dataset.ts";
 import { runStages, type StageOptions } from "./progress.ts";
-import { type TaskInfo, taskRule } from "./task-info.ts";
+import { type TaskInfo, taskParams, taskRule } from "./task-info.ts";
 
 /** What proving a batch needs besides its data and labels. */
 export interface ProveCommon extends StageOptions {
@@ -75,7 +75,7 @@ export function proveBatch(
         chainId: args.chainId,
         contract: BigInt(args.escrow),
       },
-      params: rule.decodeParams(t.ruleParams),
+      params: taskParams(t),
       batchIndex: args.batchIndex,
       data,
       labels,

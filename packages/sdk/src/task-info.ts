@@ -4,7 +4,7 @@
  */
 
 import { ZkLabelError } from "@zklabel/core/errors";
-import { type AnyRule, ruleById } from "@zklabel/core/rules";
+import { type AnyRule, ruleById, ruleParamsOf } from "@zklabel/core/rules";
 import type { Abi } from "viem";
 import { escrowAbi } from "./abi-escrow.ts";
 import { type DecodedLog, EventReader, type EventReaderOptions } from "./events.ts";
@@ -81,3 +81,9 @@ export function taskInfoFromLog(log: DecodedLog): TaskInfo {
 
 /** The rule module of a task; a clear error when this version does not know the task's rule. */
 export const taskRule = (t: Pick<TaskInfo, "ruleId">): AnyRule => ruleById(t.ruleId);
+
+/**
+ * A task's parameters, decoded by its rule; a clear error (code invalid_params) when they are outside
+ * the rule, since then no proof exists and a worker's labels would be wasted (docs/protocol.md §2.5).
+ */
+export const taskParams = (t: Pick<TaskInfo, "ruleId" | "ruleParams">) => ruleParamsOf(taskRule(t), t.ruleParams);

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { demoItems } from "@zklabel/core/demo";
 import { expectedRuleEntry } from "@zklabel/core/deployment";
+import { errorCode } from "@zklabel/core/errors";
 import { workerGroup } from "@zklabel/core/group";
 import { Identity } from "@zklabel/core/identity";
 import { ruleCircuit } from "@zklabel/core/rules";
@@ -112,6 +113,13 @@ describe("ZkLabelClient", () => {
     await assert.rejects(
       proveBatch({ ...common, labels: labels.map((l, i) => (i === 2 ? 3 : l)) }),
       /item 67: class 4 is not allowed in this task/,
+    );
+    // The escrow takes any field elements as slots (decision 40); the worker's side refuses what the rule does not.
+    await assert.rejects(
+      proveBatch({ ...common, task: { ...info, ruleParams: [4n, 7n, 0n, 9n] }, labels }),
+      (e: unknown) =>
+        errorCode(e) === "invalid_params" &&
+        /slot 3 holds 9, which classification does not use that way/.test((e as Error).message),
     );
     const otherManifest = { ...manifest, items: manifest.items.slice(1), count: 99 };
     await assert.rejects(proveBatch({ ...common, dataset: otherManifest, labels }), /not task 1's dataset root/);

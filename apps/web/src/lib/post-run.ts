@@ -6,7 +6,6 @@
  * derived key, the uploaded items) is kept, so posting again continues where it stopped.
  */
 import { ZkLabelError } from "@zklabel/core/errors";
-import { requesterKeyFromSignature, requesterKeyMessage } from "@zklabel/core/identity";
 import type { Manifest } from "@zklabel/sdk/dataset";
 import { type PostKey, type PostStage, postTask } from "@zklabel/sdk/post";
 import { VaultClient } from "@zklabel/sdk/vault";
@@ -21,8 +20,8 @@ import { messageFor } from "./errors";
 import type { CheckedForm } from "./post-form";
 import { type GoldRecord, saveGold, saveManifest } from "./requester-store";
 
-/** The steps the requester sees: the key first (derived once, kept for retries), then the SDK's stages. */
-export type PostStep = "key" | Exclude<PostStage, "key">;
+/** The steps the requester sees: the SDK's stages (the key is derived once per account and kept for retries). */
+export type PostStep = PostStage;
 
 /** Where a post is: the step under way or the one that failed, and why. */
 export interface PostRun {
@@ -66,25 +65,10 @@ export function usePostRun() {
   /** Work a failed post already did: the account's derived key, the (vault, dataset) pairs uploaded. */
   const kept = useRef<{ key?: { account: Address; key: PostKey }; uploaded: Set<string> }>({ uploaded: new Set() });
 
-  /** The requester's key for this task: one free signature, kept for a retry by the same account. */
-  async function requesterKey(account: Address): Promise<PostKey> {
-    const have = kept.current.key;
-    if (have?.account === account) return have.key;
-    const nonce = BigInt(Date.now());
-    const signature = await signMessage(config, {
-      account,
-      message: requesterKeyMessage(BigInt(d.chainId), d.escrow, nonce),
-    });
-    const derived = requesterKeyFromSignature(signature);
-    const key = { nonce, pkR: derived.pkR, pkRDiv8: derived.pkRDiv8 };
-    kept.current.key = { account, key };
-    return key;
-  }
-
   async function post(a: PostInput): Promise<void> {
     const m = a.manifest;
     const r = a.checked.resolved;
-    let step: PostStep = "key";
+    let step: PostStep = "check";
     let warning: string | null = null;
     let gold: GoldRecord | null = null;
     const note = (w: string) => {
@@ -96,14 +80,16 @@ export function usePostRun() {
     setRun({ step, status: "running" });
     try {
       const client = await withWallet();
-      const key = await requesterKey(a.account);
       const uploadKey = `${a.vaultUrl}|${m.root}`;
       const posted = await postTask({
         client,
         deployment: d,
         spec: r,
         manifest: m,
-        key,
+        key: kept.current.key?.account === a.account ? kept.current.key.key : undefined,
+        onKey: (key) => {
+          kept.current.key = { account: a.account, key };
+        },
         signMessage: (message) => signMessage(config, { account: a.account, message }),
         gold: r.spec.gold ? a.checked.gold : undefined,
         keepGold: async (openings, taskId) => {
@@ -156,7 +142,6 @@ export function usePostRun() {
             },
         vaultUrl: a.vaultUrl,
         onStage: (s) => {
-          if (s === "key") return; // derived above, before the SDK's stages
           step = s;
           setRun({ step: s, status: "running" });
         },

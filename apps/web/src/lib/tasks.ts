@@ -9,7 +9,14 @@ import type { AnyRule } from "@zklabel/core/rules";
 import { describeError } from "@zklabel/sdk/errors";
 import type { DecodedLog, EventReader } from "@zklabel/sdk/events";
 import type { TaskMetadata } from "@zklabel/sdk/metadata";
-import { escrowReader, type TaskInfo, taskInfoFromLog, taskMetadata, taskRule } from "@zklabel/sdk/task-info";
+import {
+  escrowReader,
+  type TaskInfo,
+  taskInfoFromLog,
+  taskMetadata,
+  taskParams,
+  taskRule,
+} from "@zklabel/sdk/task-info";
 import { useMemo } from "react";
 import type { Address } from "viem";
 import { usePublicClient } from "wagmi";
@@ -39,6 +46,8 @@ export interface TaskView {
   rule: AnyRule | null;
   /** Why the rule is unknown, in words, when it is. */
   ruleProblem?: string;
+  /** Why the task's rule parameters are outside its rule, when they are: no proof can be made, so nobody should work on it. */
+  paramsProblem?: string;
   metadata: TaskMetadata | null;
   /** Why the metadata could not be read, when it could not. */
   metadataProblem?: string;
@@ -68,11 +77,18 @@ export interface TaskView {
 }
 
 /** The rule a task names, or the reason this app cannot read it (a rule id from a newer zkLabel). */
-function ruleOf(info: TaskInfo): { rule: AnyRule | null; ruleProblem?: string } {
+function ruleOf(info: TaskInfo): { rule: AnyRule | null; ruleProblem?: string; paramsProblem?: string } {
+  let rule: AnyRule;
   try {
-    return { rule: taskRule(info) };
+    rule = taskRule(info);
   } catch (e) {
     return { rule: null, ruleProblem: describeError(e).message };
+  }
+  try {
+    taskParams(info);
+    return { rule };
+  } catch (e) {
+    return { rule, paramsProblem: describeError(e).message };
   }
 }
 

@@ -76,7 +76,7 @@ export function batchCommands(program: CommandUnknownOpts, ctx: Ctx): void {
     const identity = await loadIdentity(o.identityFile);
     const c = await connect(o, o.to === undefined);
     const to = o.to ?? c.account;
-    const { info, rule, classes } = await taskView(c, o.task);
+    const { info, rule, classes } = await taskView(c, o.task, true);
     const first = o.batch * info.batchSize;
     const count = Math.min(info.batchSize, info.itemCount - first);
     if (count <= 0) throw inputError(`task ${o.task} has no batch ${o.batch}`);

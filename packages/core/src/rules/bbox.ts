@@ -204,18 +204,12 @@ export function boxWorkerInput(r: RuleBatchRequest<BoxParams, Box>): WorkerInput
   });
   const pad = <T>(xs: readonly T[], zero: T) => Array.from({ length: N }, (_, i) => xs[i] ?? zero);
   const s = (x: bigint | number) => x.toString();
-  const shared = ruleWorkerInput({
-    circuit: r.circuit,
-    worker: r,
-    task: r.task,
+  const shared = ruleWorkerInput(r, {
     datasetRoot: tree.root,
     ruleId: BOX_RULE_ID,
     ruleParams: boxRuleParams(r.params),
     labels: pad(r.labels.map(boxLabelValue), 0n),
     labelBits: BOX_LABEL_BITS,
-    salt: r.salt,
-    recipient: r.recipient,
-    batchIndex: r.batchIndex,
     count,
   });
   const input = {

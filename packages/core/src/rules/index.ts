@@ -48,6 +48,38 @@ export function ruleById(id: number | bigint): AnyRule {
 /** Whether a rule id is known (for lists that show unknown tasks as such instead of failing). */
 export const isKnownRule = (id: number | bigint): boolean => RULES.some((x) => x.id === Number(id));
 
+/**
+ * What is wrong with a task's four parameter slots for its rule, in words (empty when usable). The
+ * escrow only checks that each slot is a field element (docs/protocol.md, decision 40); the rule's
+ * circuit admits no proof outside the rule, and this is how both clients say so before anyone posts
+ * or works: the slots must decode to parameters the rule accepts and encode back to the same slots
+ * (no value in an unused slot, none that a number cannot hold).
+ */
+export function ruleParamIssues(rule: AnyRule, slots: readonly bigint[]): string[] {
+  if (slots.length !== 4) return [`a task has 4 rule parameter slots, not ${slots.length}`];
+  const params = rule.decodeParams(slots);
+  const issues = rule.checkParams(params);
+  if (issues.length) return issues;
+  const back = rule.encodeParams(params);
+  const odd = slots.flatMap((v, i) =>
+    back[i] === v
+      ? []
+      : [`slot ${i} holds ${v}, which ${rule.title.toLowerCase()} does not use that way (expected ${back[i]})`],
+  );
+  return odd;
+}
+
+/** A task's parameters for its rule; a clear error (code invalid_params) when no proof can exist for them. */
+export function ruleParamsOf<P>(rule: RuleSpec<P, any>, slots: readonly bigint[]): P {
+  const issues = ruleParamIssues(rule, slots);
+  if (issues.length)
+    throw new ZkLabelError(
+      "invalid_params",
+      `the task's ${rule.noun} parameters are outside the rule, so no proof can be made for it: ${issues.join("; ")}`,
+    );
+  return rule.decodeParams(slots);
+}
+
 /** The rule's circuits in circuits/circuits.json. */
 export const ruleCircuits = (rule: AnyRule): CircuitInfo[] => circuits.filter((c) => c.rule === rule.name);
 

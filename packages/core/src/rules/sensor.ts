@@ -208,18 +208,12 @@ export function sensorWorkerInput(r: RuleBatchRequest<SensorParams, number>): Wo
   });
   const labels = Array.from({ length: N }, (_, i) => BigInt(r.labels[i] ?? 0));
   const s = (x: bigint | number) => x.toString();
-  const shared = ruleWorkerInput({
-    circuit: r.circuit,
-    worker: r,
-    task: r.task,
+  const shared = ruleWorkerInput(r, {
     datasetRoot: tree.root,
     ruleId: SENSOR_RULE_ID,
     ruleParams: sensorRuleParams(r.params),
     labels,
     labelBits: SENSOR_LABEL_BITS,
-    salt: r.salt,
-    recipient: r.recipient,
-    batchIndex: r.batchIndex,
     count,
   });
   const input = {

@@ -5,9 +5,8 @@
  */
 import type { z } from "zod";
 import type { Encrypted } from "../encryption.ts";
-import type { WorkerContext } from "../envelope.ts";
+import type { EnvelopeRequest } from "../envelope.ts";
 import type { BatchSource, DatasetTree } from "../merkle.ts";
-import type { CircuitInfo } from "../registry.ts";
 import type { RuleParams, TaskBinding } from "../task.ts";
 
 /** How items of a rule's datasets become tree leaves (docs/protocol.md, "Datasets"). */
@@ -51,17 +50,11 @@ export interface BatchData {
 }
 
 /** Everything a worker needs to prove one batch of a rule. */
-export interface RuleBatchRequest<P, L> extends WorkerContext {
-  circuit: CircuitInfo;
-  task: TaskFields;
+export interface RuleBatchRequest<P, L> extends EnvelopeRequest {
   params: P;
-  batchIndex: number;
   data: BatchData;
   /** One label per item of the batch. */
   labels: readonly L[];
-  salt: bigint;
-  /** The recipient word (core/batch recipientWord). */
-  recipient: bigint;
 }
 
 /** A worker circuit's witness input, the public signals it must produce, and the encrypted labels. */

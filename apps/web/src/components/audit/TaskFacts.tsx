@@ -103,6 +103,11 @@ export function TaskFacts({ task: t }: { task: TaskView }) {
           from the task&apos;s events. Check that the chain is running.
         </p>
       )}
+      {t.paramsProblem && (
+        <p className="error" data-testid="params-problem">
+          {t.paramsProblem}
+        </p>
+      )}
       {t.metadataProblem && (
         <p className="error">
           The task&apos;s metadata could not be read: {t.metadataProblem}. Its title, class names and vault are unknown.

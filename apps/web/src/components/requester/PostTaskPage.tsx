@@ -165,8 +165,8 @@ export function PostTaskPage() {
   if (posting.created) return <CreatedPanel created={posting.created} upload={posting.upload} onAnother={reset} />;
 
   const steps: PostStep[] = [
-    "key",
     "check",
+    "key",
     ...(form.goldOn ? (["gold"] as const) : []),
     "upload",
     ...(form.token === "test" ? (["approve"] as const) : []),

@@ -109,6 +109,12 @@ function TaskManage({ task: t, onChanged }: { task: TaskView; onChanged(): void 
           finalize batches, but only the posting account can decrypt its labels or cancel it.
         </p>
       )}
+      {t.paramsProblem && (
+        <p className="banner" role="note">
+          Workers cannot take this task: {t.paramsProblem}. Cancel it, and refund its funds once the cancel's notice has
+          run.
+        </p>
+      )}
       {t.metadataProblem && (
         <p className="banner" role="note">
           The task's metadata could not be read: {t.metadataProblem}

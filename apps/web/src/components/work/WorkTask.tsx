@@ -23,6 +23,7 @@ export function WorkTask() {
     return <Problem title={`Task #${taskId} does not exist`} detail="No task with this number is on this chain." />;
   if (!task.rule)
     return <Problem title={`Task #${taskId} has a rule this app does not know`} detail={task.ruleProblem ?? ""} />;
+  if (task.paramsProblem) return <Problem title={`Task #${taskId} cannot be worked on`} detail={task.paramsProblem} />;
   if (!hasScreens(task.rule))
     return <Problem title={`Task #${taskId} cannot be labeled here`} detail={noScreens(task.rule)} />;
   return <Workspace key={task.id.toString()} task={task} rule={task.rule} />;

@@ -13,10 +13,12 @@ import "./work.css";
 
 /**
  * Whether a task still takes new work: not cancelled, not about to close (core lifecycle
- * cannotStartBatch), with an open batch.
+ * cannotStartBatch), with an open batch, and with parameters its rule accepts (else no proof exists).
  */
 export const isOpenForWork = (t: TaskView, now: bigint) =>
-  cannotStartBatch(t, Number(now)) === undefined && t.batches.some((b) => b.status === "open");
+  t.paramsProblem === undefined &&
+  cannotStartBatch(t, Number(now)) === undefined &&
+  t.batches.some((b) => b.status === "open");
 
 /** The open tasks a worker can pick, with pay per item and the estimated proving time per batch. */
 export function WorkTasks({ heading = "Open tasks" }: { heading?: string }) {

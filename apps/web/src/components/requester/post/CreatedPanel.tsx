@@ -5,12 +5,9 @@ import { useEffect, useRef } from "react";
 import { downloadJson } from "@/lib/download";
 import type { Created } from "@/lib/post-run";
 import { namedManifestFile } from "../NamedManifest";
+import { UploadBar, type UploadProgress } from "./UploadBar";
 
-export function CreatedPanel(props: {
-  created: Created;
-  upload: { done: number; total: number } | null;
-  onAnother(): void;
-}) {
+export function CreatedPanel(props: { created: Created; upload: UploadProgress | null; onAnother(): void }) {
   const { created, upload } = props;
   const id = created.taskId.toString();
   const heading = useRef<HTMLHeadingElement>(null);
@@ -25,21 +22,7 @@ export function CreatedPanel(props: {
         “{created.title}” is funded and open for workers. Transaction{" "}
         <code title={created.hash}>{created.hash.slice(0, 14)}…</code>
       </p>
-      {upload && (
-        <div className="rq-upload">
-          <progress
-            data-testid="upload-progress"
-            data-done={upload.done}
-            data-total={upload.total}
-            max={upload.total}
-            value={upload.done}
-            aria-label="Upload progress"
-          />
-          <p className="small">
-            {upload.done} of {upload.total} items in the vault
-          </p>
-        </div>
-      )}
+      {upload && <UploadBar upload={upload} suffix="in the vault" />}
       <p className="rq-actions">
         <Link className="btn primary" href={`/requester/${id}`} data-testid="created-manage">
           Manage task #{id}

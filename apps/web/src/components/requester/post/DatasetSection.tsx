@@ -3,26 +3,23 @@
 import type { Manifest } from "@zklabel/sdk/dataset";
 import type { PickedFile } from "@/lib/dataset-files";
 import { plural } from "@/lib/format";
-import type { PostForm } from "@/lib/post-form";
 import { DatasetFiles } from "../DatasetFiles";
-import { described, FieldError, type FieldErrors, invalid } from "./fields";
+import { described, FieldError, invalid, type SectionProps } from "./fields";
 
-export function DatasetSection(props: {
-  form: PostForm;
-  f: FieldErrors;
-  disabled: boolean;
-  files: readonly PickedFile[];
-  reading: boolean;
-  notes: string | null;
-  manifest: Manifest | null;
-  batchSize: number;
-  /** What the rule's items are, in one sentence. */
-  itemsHint: string;
-  classes: readonly string[];
-  onAdd(files: File[]): void;
-  onRemove(name: string | null): void;
-  set<K extends keyof PostForm>(k: K, v: PostForm[K]): void;
-}) {
+export function DatasetSection(
+  props: SectionProps & {
+    files: readonly PickedFile[];
+    reading: boolean;
+    notes: string | null;
+    manifest: Manifest | null;
+    batchSize: number;
+    /** What the rule's items are, in one sentence. */
+    itemsHint: string;
+    classes: readonly string[];
+    onAdd(files: File[]): void;
+    onRemove(name: string | null): void;
+  },
+) {
   const { form, f, set, manifest } = props;
   return (
     <fieldset className="card rq-section" disabled={props.disabled}>

@@ -1,15 +1,10 @@
 "use client";
 /** Gold items: whether batches are checked against items whose answer the requester knows, and how strictly. */
-import { MAX_CHALLENGE_MINUTES, type PostForm } from "@/lib/post-form";
+import { MAX_CHALLENGE_MINUTES } from "@/lib/post-form";
 import { seconds } from "@/lib/time";
-import { described, FieldError, type FieldErrors, invalid } from "./fields";
+import { described, FieldError, invalid, type SectionProps } from "./fields";
 
-export function GoldSection(props: {
-  form: PostForm;
-  f: FieldErrors;
-  disabled: boolean;
-  set<K extends keyof PostForm>(k: K, v: PostForm[K]): void;
-}) {
+export function GoldSection(props: SectionProps) {
   const { form, f, set } = props;
   return (
     <fieldset className="card rq-section" disabled={props.disabled}>

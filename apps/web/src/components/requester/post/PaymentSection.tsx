@@ -2,16 +2,14 @@
 /** The payment: token, reward per item, deadline, and who may work (the worker group). */
 import type { PostForm } from "@/lib/post-form";
 import type { TokenInfo } from "@/lib/tokens";
-import { described, FieldError, type FieldErrors, invalid } from "./fields";
+import { described, FieldError, invalid, type SectionProps } from "./fields";
 
-export function PaymentSection(props: {
-  form: PostForm;
-  f: FieldErrors;
-  disabled: boolean;
-  token: TokenInfo | undefined;
-  testToken: string;
-  set<K extends keyof PostForm>(k: K, v: PostForm[K]): void;
-}) {
+export function PaymentSection(
+  props: SectionProps & {
+    token: TokenInfo | undefined;
+    testToken: string;
+  },
+) {
   const { form, f, set, token } = props;
   const days = Number(form.deadlineDays);
   return (

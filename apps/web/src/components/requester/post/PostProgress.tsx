@@ -1,6 +1,7 @@
 "use client";
 /** Where posting is: the steps, what the wallet is asked now, the upload's progress, and a failure with what is kept. */
 import type { PostRun, PostStep } from "@/lib/post-run";
+import { UploadBar, type UploadProgress } from "./UploadBar";
 
 export const STEP_LABELS: Record<PostStep, string> = {
   key: "Sign key",
@@ -23,7 +24,7 @@ const STEP_WORDS: Record<PostStep, string> = {
 export function PostProgress(props: {
   run: PostRun | null;
   steps: readonly PostStep[];
-  upload: { done: number; total: number } | null;
+  upload: UploadProgress | null;
   /** "Fix these fields" (the form's invalid fields, live), or null. */
   invalidFields: string | null;
   onStopUpload(): void;
@@ -54,27 +55,16 @@ export function PostProgress(props: {
         </div>
       )}
       {upload && run && (run.step === "upload" || stepIndex > steps.indexOf("upload")) && (
-        <div className="rq-upload">
-          <progress
-            data-testid="upload-progress"
-            data-done={upload.done}
-            data-total={upload.total}
-            max={upload.total}
-            value={upload.done}
-            aria-label="Upload progress"
-          />
-          <p className="small">
-            {upload.done} of {upload.total} items
-            {running && run.step === "upload" && (
-              <>
-                {" "}
-                <button type="button" className="btn ghost small" onClick={props.onStopUpload}>
-                  Stop upload
-                </button>
-              </>
-            )}
-          </p>
-        </div>
+        <UploadBar upload={upload}>
+          {running && run.step === "upload" && (
+            <>
+              {" "}
+              <button type="button" className="btn ghost small" onClick={props.onStopUpload}>
+                Stop upload
+              </button>
+            </>
+          )}
+        </UploadBar>
       )}
       {run?.status === "failed" && (!run.invalid || props.invalidFields) && (
         <div className="rq-failed" role="alert" data-testid="post-error">

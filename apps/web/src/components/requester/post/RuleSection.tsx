@@ -7,20 +7,18 @@ import { type AnyRule, RULES } from "@zklabel/core/rules";
 import { hasScreens, screensFor } from "@/components/work/labelers";
 import { type NumberField, type PostForm, parseClassLines, ruleNumberFields, ruleTakesClasses } from "@/lib/post-form";
 import { ClassesEditor } from "./ClassesEditor";
-import { described, FieldError, type FieldErrors, invalid } from "./fields";
+import { described, FieldError, type FieldErrors, invalid, type SectionProps } from "./fields";
 
 /** The rules the form offers: those this app has screens for. */
 export const POSTABLE_RULES: readonly AnyRule[] = RULES.filter(hasScreens);
 
-export function RuleSection(props: {
-  form: PostForm;
-  rule: AnyRule;
-  f: FieldErrors;
-  disabled: boolean;
-  /** Whether the deployment has a verifier for a rule. */
-  deployed(rule: AnyRule): boolean;
-  set<K extends keyof PostForm>(k: K, v: PostForm[K]): void;
-}) {
+export function RuleSection(
+  props: SectionProps & {
+    rule: AnyRule;
+    /** Whether the deployment has a verifier for a rule. */
+    deployed(rule: AnyRule): boolean;
+  },
+) {
   const { form, rule, f, set } = props;
   const screens = screensFor(rule);
   const fields = ruleNumberFields(rule);

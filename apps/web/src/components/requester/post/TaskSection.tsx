@@ -1,14 +1,7 @@
 "use client";
-/** The task's title and the instructions for workers. */
-import type { PostForm } from "@/lib/post-form";
-import { described, FieldError, type FieldErrors, invalid } from "./fields";
+import { described, FieldError, invalid, type SectionProps } from "./fields";
 
-export function TaskSection(props: {
-  form: PostForm;
-  f: FieldErrors;
-  disabled: boolean;
-  set<K extends keyof PostForm>(k: K, v: PostForm[K]): void;
-}) {
+export function TaskSection(props: SectionProps) {
   const { form, f, set } = props;
   return (
     <fieldset className="card rq-section" disabled={props.disabled}>

@@ -1,6 +1,6 @@
 "use client";
 /** How the post form's fields show their errors: the message under the field, linked by aria-describedby. */
-import type { FieldKey } from "@/lib/post-form";
+import type { FieldKey, PostForm } from "@/lib/post-form";
 
 /** The DOM id of each fixed field, so a failed check can focus the first invalid one (rule parameters: their own ids). */
 export const FIELD_IDS: Record<Exclude<FieldKey, `param:${string}`>, string> = {
@@ -41,6 +41,14 @@ export interface FieldErrors {
   errors: Partial<Record<FieldKey, string>>;
   /** The DOM id of a field. */
   idOf(k: FieldKey): string;
+}
+
+/** What every section of the post form takes: the form, its errors, whether it is locked (posting), and the setter. */
+export interface SectionProps {
+  form: PostForm;
+  f: FieldErrors;
+  disabled: boolean;
+  set<K extends keyof PostForm>(k: K, v: PostForm[K]): void;
 }
 
 /** The error of a field, or undefined (for aria-invalid). */
