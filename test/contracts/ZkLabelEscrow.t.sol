@@ -243,7 +243,7 @@ contract ZkLabelEscrowTest is TestBase {
         p.ruleId = ruleId;
         p.ruleParams = slots;
         uint256 id = _create(p);
-        assertEq(escrow.getTask(id).ruleId, ruleId);
+        assertEq(escrow.getTask(id).ruleId, ruleId, "the task keeps its rule id");
         p.ruleParams[ruleId % 4] = FIELD + ruleId;
         vm.prank(REQUESTER);
         vm.expectRevert(

@@ -1233,33 +1233,7 @@ export const escrowAbi = [
   },
   {
     "inputs": [],
-    "name": "RULE_BOUNDING_BOX",
-    "outputs": [
-      {
-        "internalType": "uint8",
-        "name": "",
-        "type": "uint8"
-      }
-    ],
-    "stateMutability": "view",
-    "type": "function"
-  },
-  {
-    "inputs": [],
-    "name": "RULE_CLASSIFICATION",
-    "outputs": [
-      {
-        "internalType": "uint8",
-        "name": "",
-        "type": "uint8"
-      }
-    ],
-    "stateMutability": "view",
-    "type": "function"
-  },
-  {
-    "inputs": [],
-    "name": "RULE_SENSOR_RANGE",
+    "name": "NO_RULE",
     "outputs": [
       {
         "internalType": "uint8",
