@@ -36,7 +36,7 @@ function goldAccuracyBits(N) {
 // match[i] must be boolean (the caller's rule computes it from comparators).
 // Cost: 2N (prefix) + LabelsCommitment + N * (Poseidon(3) + 6)
 // + MerkleSubtreeRoot(N) + (DEPTH - log2 N) * (Poseidon(2) + 1)
-// + goldAccuracyBits(N) + 11.
+// + goldAccuracyBits(N) + 10: about 320 per item (a Poseidon(3) leaf each).
 template GoldBatch(N, DEPTH, LABEL_BITS) {
     signal input goldRoot;
     signal input batchIndex;
