@@ -148,7 +148,7 @@ describe("ClassificationReject", () => {
   );
   const truth = (i: number) => task.answer(i);
   const salt = 4242n;
-  /** A request for batch b with the labels given (defaults: the gold answers, and class 3 elsewhere). */
+  /** The rejection request for batch b with these labels (one per item), committed under `salt`. */
   const request = (b: number, labels: number[], bound = 80, threshold = 0) => {
     const values = labels.map(BigInt);
     const padded = Array.from({ length: 4 }, (_, i) => values[i] ?? 0n);
