@@ -36,3 +36,28 @@ uint256 constant IN_LABELS_COMMITMENT = 8;
 
 /// @dev ciphertext: from here to the end of the vector (its length follows the circuit's parameters).
 uint256 constant IN_CIPHERTEXT = 9;
+
+// Positions in the public input vector of every deployed gold rejection:
+//   classification_reject_n64_d20
+//   bbox_reject_n64_d20
+
+/// @dev goldRoot
+uint256 constant REJECT_IN_GOLD_ROOT = 0;
+
+/// @dev batchIndex
+uint256 constant REJECT_IN_BATCH_INDEX = 1;
+
+/// @dev count
+uint256 constant REJECT_IN_COUNT = 2;
+
+/// @dev labelsCommitment
+uint256 constant REJECT_IN_LABELS_COMMITMENT = 3;
+
+/// @dev bound
+uint256 constant REJECT_IN_BOUND = 4;
+
+/// @dev goldThreshold
+uint256 constant REJECT_IN_GOLD_THRESHOLD = 5;
+
+/// @dev The length of a rejection's public input vector.
+uint256 constant REJECT_INPUTS = 6;

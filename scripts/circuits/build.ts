@@ -36,6 +36,8 @@ interface Entry {
   params: Record<string, number>;
   publicInputs: string[];
   deploy: boolean;
+  /** "reject": a requester's gold rejection (single proofs: no batch verifier); absent or "worker": a worker's batch proof. */
+  role?: "worker" | "reject";
   /** false: compile only (library tests); no keys, no verifier. */
   setup?: boolean;
   /** true: keys copied to the app (apps/web/public/circuits) though no contract verifies them. */
@@ -251,7 +253,7 @@ export async function buildCircuits(only: string[] = []): Promise<BuiltCircuit[]
         await solidityVerifier(entry, join(cacheDir, "main.zkey")),
       );
     }
-    if (entry.deploy) {
+    if (entry.deploy && entry.role !== "reject") {
       await writeIfChanged(
         join(verifierDir, `${batchVerifierName(entry.name)}.sol`),
         batchVerifier(entry, JSON.parse(await readFile(join(cacheDir, "vkey.json"), "utf8")) as VerificationKey),
@@ -271,7 +273,9 @@ export async function buildCircuits(only: string[] = []): Promise<BuiltCircuit[]
       ...plans
         .filter((p) => p.entry.setup !== false && p.entry.solidity !== false)
         .map((p) => `${verifierName(p.entry.name)}.sol`),
-      ...plans.filter((p) => p.entry.deploy).map((p) => `${batchVerifierName(p.entry.name)}.sol`),
+      ...plans
+        .filter((p) => p.entry.deploy && p.entry.role !== "reject")
+        .map((p) => `${batchVerifierName(p.entry.name)}.sol`),
     ]);
     for (const f of await readdir(verifierDir)) {
       if (f.endsWith("Verifier.sol") && !keep.has(f)) {
@@ -414,7 +418,10 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   log("done");
 }
 
-/** Per-label constraint costs against circuits/budgets.json (marginal: the N/2 twin; amortized: fixed part apart). */
+/**
+ * Per-label constraint costs against circuits/budgets.json (marginal: the N/2 twin; amortized: fixed part apart;
+ * a budget without "fixed", a rejection, has no fixed part to set apart).
+ */
 async function printBudgets(built: BuiltCircuit[]): Promise<void> {
   const budgets = JSON.parse(await readFile(join(ROOT, "circuits/budgets.json"), "utf8")) as Record<string, unknown>;
   const by = Object.fromEntries(built.map((b) => [b.name, b.constraints]));
@@ -423,12 +430,13 @@ async function printBudgets(built: BuiltCircuit[]): Promise<void> {
   console.log("\nrule             total   fixed  per label (marginal / amortized)  limit");
   for (const [rule, v] of Object.entries(budgets)) {
     if (typeof v !== "object" || v === null || !("circuit" in v)) continue;
-    const b = v as { circuit: string; twin: string; fixed: string; perLabelLimit: number };
-    if (by[b.circuit] === undefined || by[b.twin] === undefined || by[b.fixed] === undefined) continue;
+    const b = v as { circuit: string; twin: string; fixed?: string; perLabelLimit: number };
+    const fixed = b.fixed === undefined ? 0 : by[b.fixed];
+    if (by[b.circuit] === undefined || by[b.twin] === undefined || fixed === undefined) continue;
     const marginal = Math.round((by[b.circuit] - by[b.twin]) / (n(b.circuit) - n(b.twin)));
-    const amortized = ((by[b.circuit] - by[b.fixed]) / n(b.circuit)).toFixed(1);
+    const amortized = ((by[b.circuit] - fixed) / n(b.circuit)).toFixed(1);
     console.log(
-      `${rule.padEnd(15)} ${String(by[b.circuit]).padStart(6)} ${String(by[b.fixed]).padStart(7)}  ${`${marginal} / ${amortized}`.padStart(32)}  ${String(b.perLabelLimit).padStart(5)}`,
+      `${rule.padEnd(15)} ${String(by[b.circuit]).padStart(6)} ${String(fixed).padStart(7)}  ${`${marginal} / ${amortized}`.padStart(32)}  ${String(b.perLabelLimit).padStart(5)}`,
     );
   }
 }

@@ -40,6 +40,8 @@ const entrySchema = z.strictObject({
   name: z.string().regex(/^[a-z][a-z0-9_]*$/, "lower snake case"),
   rule: z.string(),
   ruleId: z.number().int().positive().optional(),
+  /** What the circuit proves for its rule: a worker's batch (the default) or a requester's gold rejection of one. */
+  role: z.enum(["worker", "reject"]).optional(),
   file: z.string(),
   template: z.string(),
   params: z.record(z.string(), z.number().int()),
@@ -111,9 +113,31 @@ const describe = (slots: readonly Slot[]) =>
  * escrow checks every rule's proofs at the same positions.
  */
 export function escrowSlots(entries: readonly RegistryEntry[]): { slots: Slot[]; circuits: string[] } {
-  const deployed = entries.filter((e) => e.deploy);
+  const deployed = entries.filter((e) => e.deploy && e.role !== "reject");
   if (deployed.length === 0)
-    throw new Error(`${REGISTRY} marks no circuit "deploy": true, so the escrow has no layout`);
+    throw new Error(`${REGISTRY} marks no worker circuit "deploy": true, so the escrow has no layout`);
+  const { slots, circuits } = agreeingSlots(deployed, "every rule's proofs");
+  if (!slots.some((s) => s.width === "rest")) {
+    throw new Error(`${circuits[0]}: a deployed worker circuit ends in its ciphertext (an input of width "rest")`);
+  }
+  return { slots, circuits };
+}
+
+/**
+ * The layout the escrow reads of a gold rejection: that of the deployed circuits with "role": "reject",
+ * which must all agree (one rejectBatch for every rule with gold). Empty when none is deployed.
+ */
+export function rejectSlots(entries: readonly RegistryEntry[]): { slots: Slot[]; circuits: string[] } {
+  const deployed = entries.filter((e) => e.deploy && e.role === "reject");
+  if (deployed.length === 0) return { slots: [], circuits: [] };
+  const { slots, circuits } = agreeingSlots(deployed, "every rule's rejections");
+  if (slots.some((s) => s.width === "rest"))
+    throw new Error(`${circuits[0]}: a rejection has fixed-width public inputs only`);
+  return { slots, circuits };
+}
+
+/** The slots of `deployed`, which must all list the same publicInputs in the same order. */
+function agreeingSlots(deployed: readonly RegistryEntry[], what: string): { slots: Slot[]; circuits: string[] } {
   const [first, ...others] = deployed;
   const slots = slotsOf(first);
   const want = describe(slots).join(", ");
@@ -122,13 +146,10 @@ export function escrowSlots(entries: readonly RegistryEntry[]): { slots: Slot[];
     if (got !== want) {
       throw new Error(
         `${other.name} puts its public inputs at (${got}) but ${first.name} at (${want}). The escrow reads one layout ` +
-          `for every rule (${SOLIDITY_OUT}), so every circuit with "deploy": true in ${REGISTRY} must list the same ` +
-          "publicInputs in the same order.",
+          `for ${what} (${SOLIDITY_OUT}), so every circuit of that role with "deploy": true in ${REGISTRY} must list ` +
+          "the same publicInputs in the same order.",
       );
     }
-  }
-  if (!slots.some((s) => s.width === "rest")) {
-    throw new Error(`${first.name}: a deployed worker circuit ends in its ciphertext (an input of width "rest")`);
   }
   return { slots, circuits: deployed.map((e) => e.name) };
 }
@@ -139,6 +160,7 @@ const screaming = (name: string) => name.replace(/([a-z0-9])([A-Z])/g, "$1_$2").
 /** contracts/generated/PublicInputs.sol: file-level constants, which solc inlines like the contract constants they replace. */
 export function renderSolidity(entries: readonly RegistryEntry[]): string {
   const { slots, circuits } = escrowSlots(entries);
+  const reject = rejectSlots(entries);
   const lines = [
     "// SPDX-License-Identifier: MIT",
     ...HEADER.map((l) => `// ${l}`),
@@ -166,6 +188,18 @@ export function renderSolidity(entries: readonly RegistryEntry[]): string {
       lines.push(`uint256 constant IN_${screaming(s.name)} = ${s.offset};`);
     }
   }
+  if (reject.circuits.length > 0) {
+    lines.push(
+      "",
+      "// Positions in the public input vector of every deployed gold rejection:",
+      ...reject.circuits.map((c) => `//   ${c}`),
+    );
+    for (const s of reject.slots) {
+      lines.push("", `/// @dev ${s.name}`, `uint256 constant REJECT_IN_${screaming(s.name)} = ${s.offset};`);
+    }
+    lines.push("", "/// @dev The length of a rejection's public input vector.");
+    lines.push(`uint256 constant REJECT_INPUTS = ${reject.slots.length};`);
+  }
   return `${lines.join("\n")}\n`;
 }
 
@@ -186,13 +220,15 @@ export interface CircuitEntry {
   /** The rule it proves, "core" for the rule-independent library harness, "access" for the vault's download ticket. */
   readonly rule: string;
   readonly ruleId?: number;
+  /** A worker's batch proof (absent: the default) or a requester's gold rejection of a batch. */
+  readonly role?: "worker" | "reject";
   readonly file: string;
   readonly template: string;
   readonly params: Readonly<Record<string, number>>;
   readonly labelBits?: number;
   /** Names in the circuit's order; array-valued inputs flatten in place (see publicInputSlots). */
   readonly publicInputs: readonly string[];
-  /** Keyed and deployed behind the escrow. */
+  /** Keyed and deployed behind the escrow (per rule: one worker circuit, and one rejection for a rule with gold). */
   readonly deploy: boolean;
   /** false: compiled only, no keys. */
   readonly setup?: boolean;

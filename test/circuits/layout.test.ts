@@ -65,6 +65,28 @@ describe("generated public-input layout", () => {
   });
 });
 
+describe("generated rejection layout", () => {
+  it("gives the escrow one layout for every rule's gold rejection, apart from the worker proofs'", () => {
+    const sol = renderSolidity(entries);
+    const order = ["GOLD_ROOT", "BATCH_INDEX", "COUNT", "LABELS_COMMITMENT", "BOUND", "GOLD_THRESHOLD"];
+    order.forEach((name, i) => {
+      assert.match(sol, new RegExp(`^uint256 constant REJECT_IN_${name} = ${i};$`, "m"));
+    });
+    assert.match(sol, /^uint256 constant REJECT_INPUTS = 6;$/m);
+    assert.equal(
+      deployedCircuit("bbox").name,
+      "bbox_worker_n64_d20_g20",
+      "a rejection is not the rule's worker circuit",
+    );
+    const box = entry("bbox_reject_n64_d20");
+    const swapped: RegistryEntry = { ...box, publicInputs: ["batchIndex", "goldRoot", ...box.publicInputs.slice(2)] };
+    assert.throws(
+      () => renderSolidity(entries.map((e) => (e === box ? swapped : e))),
+      /bbox_reject_n64_d20 puts its public inputs at \(batchIndex@0, .*every rule's rejections/,
+    );
+  });
+});
+
 describe("publicInputLayout", () => {
   const c = deployedCircuit("classification");
 

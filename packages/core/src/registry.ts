@@ -107,9 +107,14 @@ export function batchVerifierName(circuit: string): string {
   return verifierName(circuit).replace(/Verifier$/, "BatchVerifier");
 }
 
-/** The circuit the contracts and the app use for a rule (the registry entry marked deploy). */
+/** The worker circuit the contracts and the app use for a rule (the registry entry marked deploy, not a rejection). */
 export function deployedCircuit(rule: string): CircuitInfo {
-  const c = circuits.find((x) => x.rule === rule && x.deploy);
+  const c = circuits.find((x) => x.rule === rule && x.deploy && x.role !== "reject");
   if (!c) throw new Error(`no deployable circuit for rule "${rule}" in circuits/circuits.json`);
   return c;
+}
+
+/** The gold-rejection circuit the contracts and the app use for a rule ("role": "reject", marked deploy), if it has one. */
+export function deployedRejectCircuit(rule: string): CircuitInfo | undefined {
+  return circuits.find((x) => x.rule === rule && x.deploy && x.role === "reject");
 }

@@ -6,8 +6,8 @@
  * what a rejection will reveal to the circuit.
  */
 import { randomField } from "@zklabel/core/field";
+import { goldLeaf } from "@zklabel/core/gold";
 import { DatasetTree } from "@zklabel/core/merkle";
-import { poseidon } from "@zklabel/core/poseidon";
 import { z } from "zod";
 import type { Manifest } from "./dataset.ts";
 import { DatasetError } from "./dataset.ts";
@@ -24,8 +24,8 @@ export interface GoldOpenings {
   items: { index: number; isGold: 0 | 1; label: number; salt: string }[];
 }
 
-/** The gold leaf of one item. */
-export const goldLeaf = (isGold: 0 | 1, label: number, salt: bigint) => poseidon([BigInt(isGold), BigInt(label), salt]);
+/** The gold leaf of one item (defined in @zklabel/core/gold, beside the rejection's input builder). */
+export { goldLeaf };
 
 /**
  * Builds goldRoot and its openings from a gold file against the manifest and the class names;

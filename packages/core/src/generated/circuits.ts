@@ -7,13 +7,15 @@ export interface CircuitEntry {
   /** The rule it proves, "core" for the rule-independent library harness, "access" for the vault's download ticket. */
   readonly rule: string;
   readonly ruleId?: number;
+  /** A worker's batch proof (absent: the default) or a requester's gold rejection of a batch. */
+  readonly role?: "worker" | "reject";
   readonly file: string;
   readonly template: string;
   readonly params: Readonly<Record<string, number>>;
   readonly labelBits?: number;
   /** Names in the circuit's order; array-valued inputs flatten in place (see publicInputSlots). */
   readonly publicInputs: readonly string[];
-  /** Keyed and deployed behind the escrow. */
+  /** Keyed and deployed behind the escrow (per rule: one worker circuit, and one rejection for a rule with gold). */
   readonly deploy: boolean;
   /** false: compiled only, no keys. */
   readonly setup?: boolean;
@@ -196,6 +198,86 @@ export const circuitRegistry: readonly CircuitEntry[] = [
     deploy: false,
     setup: false,
   },
+  /** the requester's gold rejection of a classification batch (accuracy on the batch's gold items below a bound): keyed and deployed, the rejection the escrow verifies for rule 1 */
+  {
+    name: "classification_reject_n64_d20",
+    rule: "classification",
+    ruleId: 1,
+    role: "reject",
+    file: "circuits/classification_reject.circom",
+    template: "ClassificationReject",
+    params: { N: 64, DEPTH: 20 },
+    labelBits: 5,
+    publicInputs: ["goldRoot", "batchIndex", "count", "labelsCommitment", "bound", "goldThreshold"],
+    deploy: true,
+  },
+  /** N = 32 twin of the classification rejection, for the per-label measurement */
+  {
+    name: "classification_reject_n32_d20",
+    rule: "classification",
+    ruleId: 1,
+    role: "reject",
+    file: "circuits/classification_reject.circom",
+    template: "ClassificationReject",
+    params: { N: 32, DEPTH: 20 },
+    labelBits: 5,
+    publicInputs: ["goldRoot", "batchIndex", "count", "labelsCommitment", "bound", "goldThreshold"],
+    deploy: false,
+    setup: false,
+  },
+  /** small variant of the classification rejection for the exhaustive soundness tests */
+  {
+    name: "classification_reject_n4_d4",
+    rule: "classification",
+    ruleId: 1,
+    role: "reject",
+    file: "circuits/classification_reject.circom",
+    template: "ClassificationReject",
+    params: { N: 4, DEPTH: 4 },
+    labelBits: 5,
+    publicInputs: ["goldRoot", "batchIndex", "count", "labelsCommitment", "bound", "goldThreshold"],
+    deploy: false,
+  },
+  /** the requester's gold rejection of a bounding-box batch (class equal and IoU >= goldThreshold percent): keyed and deployed, the rejection the escrow verifies for rule 2 */
+  {
+    name: "bbox_reject_n64_d20",
+    rule: "bbox",
+    ruleId: 2,
+    role: "reject",
+    file: "circuits/bounding_box_reject.circom",
+    template: "BoxReject",
+    params: { N: 64, DEPTH: 20 },
+    labelBits: 72,
+    publicInputs: ["goldRoot", "batchIndex", "count", "labelsCommitment", "bound", "goldThreshold"],
+    deploy: true,
+  },
+  /** N = 32 twin of the bounding-box rejection, for the per-label measurement */
+  {
+    name: "bbox_reject_n32_d20",
+    rule: "bbox",
+    ruleId: 2,
+    role: "reject",
+    file: "circuits/bounding_box_reject.circom",
+    template: "BoxReject",
+    params: { N: 32, DEPTH: 20 },
+    labelBits: 72,
+    publicInputs: ["goldRoot", "batchIndex", "count", "labelsCommitment", "bound", "goldThreshold"],
+    deploy: false,
+    setup: false,
+  },
+  /** small variant of the bounding-box rejection for the exhaustive soundness tests */
+  {
+    name: "bbox_reject_n4_d4",
+    rule: "bbox",
+    ruleId: 2,
+    role: "reject",
+    file: "circuits/bounding_box_reject.circom",
+    template: "BoxReject",
+    params: { N: 4, DEPTH: 4 },
+    labelBits: 72,
+    publicInputs: ["goldRoot", "batchIndex", "count", "labelsCommitment", "bound", "goldThreshold"],
+    deploy: false,
+  },
   /** the rule-independent part of the worker proof (membership, nullifier, encryption): WorkerEnvelope itself, the template every rule's RuleEnvelope instantiates, compiled alone for its tests and to measure the fixed cost of circuits/budgets.json; no keys */
   {
     name: "worker_core_d20_l4",
@@ -302,6 +384,54 @@ export const publicInputSlots: Readonly<Record<string, readonly PublicInputSlot[
     { name: "epk", offset: 6, width: 2, array: true },
     { name: "labelsCommitment", offset: 8, width: 1, array: false },
     { name: "ciphertext", offset: 9, width: "rest", array: true },
+  ],
+  classification_reject_n64_d20: [
+    { name: "goldRoot", offset: 0, width: 1, array: false },
+    { name: "batchIndex", offset: 1, width: 1, array: false },
+    { name: "count", offset: 2, width: 1, array: false },
+    { name: "labelsCommitment", offset: 3, width: 1, array: false },
+    { name: "bound", offset: 4, width: 1, array: false },
+    { name: "goldThreshold", offset: 5, width: 1, array: false },
+  ],
+  classification_reject_n32_d20: [
+    { name: "goldRoot", offset: 0, width: 1, array: false },
+    { name: "batchIndex", offset: 1, width: 1, array: false },
+    { name: "count", offset: 2, width: 1, array: false },
+    { name: "labelsCommitment", offset: 3, width: 1, array: false },
+    { name: "bound", offset: 4, width: 1, array: false },
+    { name: "goldThreshold", offset: 5, width: 1, array: false },
+  ],
+  classification_reject_n4_d4: [
+    { name: "goldRoot", offset: 0, width: 1, array: false },
+    { name: "batchIndex", offset: 1, width: 1, array: false },
+    { name: "count", offset: 2, width: 1, array: false },
+    { name: "labelsCommitment", offset: 3, width: 1, array: false },
+    { name: "bound", offset: 4, width: 1, array: false },
+    { name: "goldThreshold", offset: 5, width: 1, array: false },
+  ],
+  bbox_reject_n64_d20: [
+    { name: "goldRoot", offset: 0, width: 1, array: false },
+    { name: "batchIndex", offset: 1, width: 1, array: false },
+    { name: "count", offset: 2, width: 1, array: false },
+    { name: "labelsCommitment", offset: 3, width: 1, array: false },
+    { name: "bound", offset: 4, width: 1, array: false },
+    { name: "goldThreshold", offset: 5, width: 1, array: false },
+  ],
+  bbox_reject_n32_d20: [
+    { name: "goldRoot", offset: 0, width: 1, array: false },
+    { name: "batchIndex", offset: 1, width: 1, array: false },
+    { name: "count", offset: 2, width: 1, array: false },
+    { name: "labelsCommitment", offset: 3, width: 1, array: false },
+    { name: "bound", offset: 4, width: 1, array: false },
+    { name: "goldThreshold", offset: 5, width: 1, array: false },
+  ],
+  bbox_reject_n4_d4: [
+    { name: "goldRoot", offset: 0, width: 1, array: false },
+    { name: "batchIndex", offset: 1, width: 1, array: false },
+    { name: "count", offset: 2, width: 1, array: false },
+    { name: "labelsCommitment", offset: 3, width: 1, array: false },
+    { name: "bound", offset: 4, width: 1, array: false },
+    { name: "goldThreshold", offset: 5, width: 1, array: false },
   ],
   worker_core_d20_l4: [
     { name: "taskHash", offset: 0, width: 1, array: false },

@@ -4,6 +4,7 @@ import { className, classNumber, itemName } from "../display.ts";
 import { ruleWorkerInput } from "../envelope.ts";
 import { refuseIssues, ZkLabelError } from "../errors.ts";
 import { assertField, contentHash } from "../field.ts";
+import { goldRejectInput, type RejectInput, type RejectRequest } from "../gold.ts";
 import { imageSize } from "../items.ts";
 import { DatasetTree, datasetChunk, log2Exact, MAX_CHUNK } from "../merkle.ts";
 import { poseidon } from "../poseidon.ts";
@@ -233,6 +234,52 @@ export function boxWorkerInput(r: RuleBatchRequest<BoxParams, Box>): WorkerInput
 }
 
 /**
+ * IoU(a, b) >= t percent, in the integers BoxIoUAtLeast (circuits/bounding_box_reject.circom)
+ * computes: ix = max(0, min(xa + wa, xb + wb) - max(xa, xb)), iy likewise, inter = ix * iy,
+ * union = wa * ha + wb * hb - inter, and 100 * inter >= t * union (so two empty boxes match).
+ */
+export function iouAtLeast(a: Box, b: Box, t: number): boolean {
+  const overlap = (p: number, lp: number, q: number, lq: number) => {
+    const d = BigInt(Math.min(p + lp, q + lq) - Math.max(p, q));
+    return d > 0n ? d : 0n;
+  };
+  const inter = overlap(a.x, a.w, b.x, b.w) * overlap(a.y, a.h, b.y, b.h);
+  const union = BigInt(a.w) * BigInt(a.h) + BigInt(b.w) * BigInt(b.h) - inter;
+  return 100n * inter >= BigInt(t) * union;
+}
+
+/** A box label matches a gold box: the same class, and IoU >= t percent (iouAtLeast). */
+export const boxGoldMatches = (label: Box, answer: Box, t: number): boolean =>
+  label.cls === answer.cls && iouAtLeast(label, answer, t);
+
+/** A box whose fields fit the label (class 8 bits, coordinates 16), or an error naming the field. */
+function checkedBoxValue(b: Box): bigint {
+  const limits = { cls: 0xff, x: 0xffff, y: 0xffff, w: 0xffff, h: 0xffff } as const;
+  for (const [k, max] of Object.entries(limits)) {
+    const v = b[k as keyof Box];
+    if (!Number.isInteger(v) || v < 0 || v > max)
+      throw new ZkLabelError("invalid_input", `box ${k} = ${v} does not fit the box label (0..${max})`);
+  }
+  return boxLabelValue(b);
+}
+
+/**
+ * Witness input and public signals of BoxReject (circuits/bounding_box_reject.circom): a box
+ * matches its gold box when boxGoldMatches holds at the threshold, the minimum IoU in percent.
+ */
+export function boxRejectInput(r: RejectRequest<Box>): RejectInput {
+  return goldRejectInput(r, {
+    labelBits: BOX_LABEL_BITS,
+    labelValue: checkedBoxValue,
+    matchesValue: (l, v, t) => boxGoldMatches(l, boxFromValue(v), t),
+    checkThreshold: (t) =>
+      Number.isInteger(t) && t >= 0 && t <= 100 ? undefined : `the minimum IoU must be 0..100 percent, got ${t}`,
+    checkValue: (v) =>
+      v >= 0n && v < 1n << BigInt(BOX_LABEL_BITS) ? undefined : `gold value ${v} is not a 72-bit box label`,
+  });
+}
+
+/**
  * COCO instances JSON: one image and one annotation per item (image id = item index + 1,
  * category id = class index + 1, since COCO ids start at 1).
  */
@@ -336,4 +383,19 @@ export const bboxRule: RuleSpec<BoxParams, Box> & { readonly spec: typeof bboxSp
   }),
   checkLabels: (labels, items, p, firstItem) => checkBoxLabels(labels, items.map(boxItem), p, firstItem),
   workerInput: boxWorkerInput,
+  gold: {
+    answer: z.object({
+      cls: z.number().int().min(0).max(255),
+      x: pixel("x"),
+      y: pixel("y"),
+      w: pixel("w"),
+      h: pixel("h"),
+    }),
+    goldValue: checkedBoxValue,
+    answerFromValue: boxFromValue,
+    goldMatches: boxGoldMatches,
+    threshold:
+      "the minimum intersection over union, in percent: a box matches its gold box when it has the same class and IoU >= the threshold",
+    rejectInput: boxRejectInput,
+  },
 };

@@ -5,6 +5,7 @@ import type { Encrypted } from "../encryption.ts";
 import { taskFieldsInput, type WorkerContext, workerEnvelope } from "../envelope.ts";
 import { refuseIssues, ZkLabelError } from "../errors.ts";
 import { assertField, contentHash } from "../field.ts";
+import { goldRejectInput, type RejectInput, type RejectRequest } from "../gold.ts";
 import { labelsCommitment, packLabels } from "../labels.ts";
 import { type BatchSource, DatasetTree, datasetChunk } from "../merkle.ts";
 import { poseidon } from "../poseidon.ts";
@@ -179,6 +180,24 @@ export function classificationWorkerInput(r: WorkerProofRequest): {
   };
 }
 
+/**
+ * Witness input and public signals of ClassificationReject (circuits/classification_reject.circom):
+ * a label matches its gold answer when it is that class; the threshold must be 0.
+ */
+export function classificationRejectInput(r: RejectRequest<number>): RejectInput {
+  return goldRejectInput(r, {
+    labelBits: CLASS_LABEL_BITS,
+    labelValue: (l) => {
+      if (!Number.isInteger(l) || l < 0 || l >= MAX_CLASSES)
+        throw new ZkLabelError("invalid_input", `label ${l} is not a class number below ${MAX_CLASSES}`);
+      return BigInt(l);
+    },
+    matchesValue: (l, v) => BigInt(l) === v,
+    checkThreshold: (t) =>
+      t === 0 ? undefined : `classification gold answers match exactly: the gold threshold must be 0, got ${t}`,
+  });
+}
+
 const classNames = z
   .array(z.string().trim().min(1, "a class name cannot be empty"), { error: "classes must be a list of names" })
   .min(2, "a task needs at least two classes")
@@ -275,4 +294,16 @@ export const classificationRule: RuleSpec<ClassificationParams, number> & {
   }),
   checkLabels: (labels, _items, p, firstItem) => checkClassificationLabels(labels, p, firstItem),
   workerInput: (r) => classificationWorkerInput({ ...r, tree: r.data.source }),
+  gold: {
+    answer: z
+      .number()
+      .int()
+      .min(0)
+      .max(MAX_CLASSES - 1),
+    goldValue: (a: number) => BigInt(a),
+    answerFromValue: (v: bigint) => Number(v),
+    goldMatches: (label: number, answer: number) => label === answer,
+    threshold: "none: a label matches a gold answer when it is the same class (the threshold is 0)",
+    rejectInput: classificationRejectInput,
+  },
 };

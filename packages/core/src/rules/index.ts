@@ -5,13 +5,22 @@
  */
 import { z } from "zod";
 import { ZkLabelError } from "../errors.ts";
-import { type CircuitInfo, circuits, deployedCircuit } from "../registry.ts";
+import { type CircuitInfo, circuits, deployedCircuit, deployedRejectCircuit } from "../registry.ts";
 import { bboxRule } from "./bbox.ts";
 import { classificationRule } from "./classification.ts";
 import { sensorRule } from "./sensor.ts";
 import type { BatchData, DatasetKind, ItemFacts, RuleSpec } from "./types.ts";
 
-export type { BatchData, BatchShape, CocoItem, DatasetKind, ItemFacts, RuleIssue, RuleSpec } from "./types.ts";
+export type {
+  BatchData,
+  BatchShape,
+  CocoItem,
+  DatasetKind,
+  GoldSpec,
+  ItemFacts,
+  RuleIssue,
+  RuleSpec,
+} from "./types.ts";
 
 /** Every rule, in id order. */
 export const RULES = [classificationRule, bboxRule, sensorRule] as const;
@@ -85,6 +94,17 @@ export const ruleCircuits = (rule: AnyRule): CircuitInfo[] => circuits.filter((c
 
 /** The circuit the contracts and the app use for the rule (the registry entry marked deploy). */
 export const ruleCircuit = (rule: AnyRule): CircuitInfo => deployedCircuit(rule.name);
+
+/**
+ * The gold-rejection circuit of a rule (the registry entry with "role": "reject" marked deploy); a
+ * clear error for a rule without gold items (sensor) or without a deployed rejection.
+ */
+export function rejectCircuit(rule: AnyRule): CircuitInfo {
+  if (!rule.gold) throw new ZkLabelError("unknown_rule", `${rule.title} tasks have no gold items, so no rejection`);
+  const c = deployedRejectCircuit(rule.name);
+  if (!c) throw new Error(`no deployable rejection circuit for rule "${rule.name}" in circuits/circuits.json`);
+  return c;
+}
 
 /** A batch's data from the whole dataset's items: the rule's tree over all of them and the batch's own facts. */
 export function fullBatchData(

@@ -245,6 +245,11 @@ const sensorSpec = z
   })
   .refine((r) => r.lo <= r.hi, { message: "lo must not be above hi", path: ["hi"] });
 
+/**
+ * The sensor-range rule. It has no gold part (RuleSpec.gold): its label is the rule applied to the
+ * committed readings, which the worker proof already proves, so there is no answer a gold item
+ * could hold beyond it, no gold tree and no rejection circuit (rejectCircuit refuses the rule).
+ */
 export const sensorRule: RuleSpec<SensorParams, number> & { readonly spec: typeof sensorSpec } = {
   id: SENSOR_RULE_ID,
   name: "sensor",

@@ -6,6 +6,7 @@
 import type { z } from "zod";
 import type { Encrypted } from "../encryption.ts";
 import type { EnvelopeRequest } from "../envelope.ts";
+import type { RejectInput, RejectRequest } from "../gold.ts";
 import type { BatchSource, DatasetTree } from "../merkle.ts";
 import type { RuleParams, TaskBinding } from "../task.ts";
 
@@ -82,6 +83,26 @@ export interface CocoItem<L> {
   label: L;
 }
 
+/**
+ * A rule's gold items (docs/protocol.md §2.3) and their rejection: what a gold answer is, the value
+ * its gold leaf holds, when a label matches it (the <Rule>Reject circuit's test, in the same
+ * integer arithmetic), and the rejection circuit's input. Rules without gold have no `gold` part.
+ */
+export interface GoldSpec<L, A> {
+  /** A gold answer as JSON (a gold file's answer, after class names are resolved). */
+  readonly answer: z.ZodType<A>;
+  /** The goldLabel of a gold leaf Poseidon(isGold, goldLabel, salt). */
+  goldValue(a: A): bigint;
+  /** Inverse of goldValue. */
+  answerFromValue(v: bigint): A;
+  /** Whether a worker's label matches the gold answer at the task's threshold, exactly as the circuit decides. */
+  goldMatches(label: L, answer: A, threshold: number): boolean;
+  /** What the task's gold threshold means, in words. */
+  readonly threshold: string;
+  /** The rejection circuit's input; throws a ZkLabelError when no rejection exists. */
+  rejectInput(r: RejectRequest<L>): RejectInput;
+}
+
 /** A rule: its parameters, labels, datasets, checker, prover input and presentation. */
 export interface RuleSpec<P = unknown, L = unknown> {
   /** RULE_ID of the circuits and the escrow's registry key. */
@@ -151,4 +172,7 @@ export interface RuleSpec<P = unknown, L = unknown> {
   checkLabels(labels: readonly L[], items: readonly ItemFacts[], p: P, firstItem: number): RuleIssue[];
   /** The worker circuit's input; refuses labels that break the rule with a RuleViolationError. */
   workerInput(r: RuleBatchRequest<P, L>): WorkerInput;
+
+  /** Gold answers and rejections, for rules that have gold items (absent for the others). */
+  readonly gold?: GoldSpec<L, any>;
 }
