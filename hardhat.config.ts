@@ -22,9 +22,9 @@ export default defineConfig({
     // The escrow is optimized for size too, to stay under the 24,576-byte code limit.
     // (and so are the Solidity tests that deploy it: a test compiles what it imports with its own settings).
     overrides: {
-      "contracts/ZkLabelEscrow.sol": compiler(1_000),
-      "test/contracts/ZkLabelEscrow.t.sol": compiler(1_000),
-      "test/contracts/EscrowInvariants.t.sol": compiler(1_000),
+      "contracts/ZkLabelEscrow.sol": compiler(500),
+      "test/contracts/ZkLabelEscrow.t.sol": compiler(500),
+      "test/contracts/EscrowInvariants.t.sol": compiler(500),
     },
     // Linked libraries need artifacts of their own.
     npmFilesToBuild: [

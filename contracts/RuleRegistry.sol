@@ -36,7 +36,8 @@ abstract contract RuleRegistry is IZkLabelEscrow, Ownable2Step {
             rule.datasetDepth > 32 ||
             (uint256(1) << rule.datasetDepth) < rule.batchSize ||
             rule.publicInputCount <= IN_CIPHERTEXT ||
-            (rule.batchVerifier != address(0) && rule.batchVerifier.code.length == 0)
+            (rule.batchVerifier != address(0) && rule.batchVerifier.code.length == 0) ||
+            (rule.rejectVerifier != address(0) && rule.rejectVerifier.code.length == 0)
         ) revert InvalidRuleVerifier(ruleId);
         if (_rules[ruleId].verifier == address(0)) {
             _setRule(ruleId, rule);
@@ -52,6 +53,7 @@ abstract contract RuleRegistry is IZkLabelEscrow, Ownable2Step {
             rule.datasetDepth,
             rule.publicInputCount,
             rule.batchVerifier,
+            rule.rejectVerifier,
             effectiveAt
         );
     }
@@ -93,7 +95,8 @@ abstract contract RuleRegistry is IZkLabelEscrow, Ownable2Step {
             rule.batchSize,
             rule.datasetDepth,
             rule.publicInputCount,
-            rule.batchVerifier
+            rule.batchVerifier,
+            rule.rejectVerifier
         );
     }
 }

@@ -23,7 +23,14 @@ import {
     IN_EPK_X,
     IN_EPK_Y,
     IN_LABELS_COMMITMENT,
-    IN_CIPHERTEXT
+    IN_CIPHERTEXT,
+    REJECT_IN_GOLD_ROOT,
+    REJECT_IN_BATCH_INDEX,
+    REJECT_IN_COUNT,
+    REJECT_IN_LABELS_COMMITMENT,
+    REJECT_IN_BOUND,
+    REJECT_IN_GOLD_THRESHOLD,
+    REJECT_INPUTS
 } from "./generated/PublicInputs.sol";
 
 /// @title zkLabel escrow
@@ -55,6 +62,8 @@ contract ZkLabelEscrow is RuleRegistry, ReentrancyGuard {
     mapping(uint256 taskId => mapping(uint256 batchIndex => address relayer)) internal _pendingRelayer;
     /// @dev keccak256(nullifier, labelsCommitment) of a pending batch: what a rejection must present.
     mapping(uint256 taskId => mapping(uint256 batchIndex => bytes32 seal)) internal _pendingSeal;
+    /// @dev Nullifiers of rejected batches: their worker cannot submit the batch again.
+    mapping(uint256 nullifier => bool spent) internal _spentNullifiers;
     /// @inheritdoc IZkLabelEscrow
     mapping(address token => mapping(address account => uint256 amount)) public credits;
 
@@ -83,6 +92,7 @@ contract ZkLabelEscrow is RuleRegistry, ReentrancyGuard {
         t.deadline = uint40(p.deadline);
         t.itemCount = p.itemCount;
         t.minAccuracy = p.minAccuracy;
+        t.goldThreshold = p.goldThreshold;
         t.token = p.token;
         t.workerGroupId = p.workerGroupId;
         t.challengeWindow = p.challengeWindow;
@@ -163,6 +173,50 @@ contract ZkLabelEscrow is RuleRegistry, ReentrancyGuard {
             released += _finalizeOne(t, taskId, batchIndexes[i]);
         }
         t.reserved -= uint128(released);
+    }
+
+    /// @inheritdoc IZkLabelEscrow
+    function rejectBatch(
+        uint256 taskId,
+        uint256 batchIndex,
+        uint256 nullifier,
+        uint256 labelsCommitment,
+        uint8 bound,
+        uint256[8] calldata proof
+    ) external nonReentrant {
+        Task storage t = _task(taskId);
+        if (msg.sender != t.requester) revert NotRequester(taskId, msg.sender);
+        uint256 record = _pending[taskId][batchIndex];
+        if (record == 0) revert BatchNotPending(taskId, batchIndex);
+        uint256 endsAt = uint40(record >> 176) + uint256(t.challengeWindow);
+        if (block.timestamp >= endsAt) revert ChallengeWindowClosed(taskId, batchIndex, endsAt);
+        if (_pendingSeal[taskId][batchIndex] != keccak256(abi.encode(nullifier, labelsCommitment))) {
+            revert WrongBatchSeal(taskId, batchIndex);
+        }
+        if (bound == 0 || bound > t.minAccuracy) revert InvalidRejectionBound(bound, t.minAccuracy);
+        uint256 count = uint16(record >> 216);
+        uint256[REJECT_INPUTS] memory inputs;
+        inputs[REJECT_IN_GOLD_ROOT] = t.goldRoot;
+        inputs[REJECT_IN_BATCH_INDEX] = batchIndex;
+        inputs[REJECT_IN_COUNT] = count;
+        inputs[REJECT_IN_LABELS_COMMITMENT] = labelsCommitment;
+        inputs[REJECT_IN_BOUND] = bound;
+        inputs[REJECT_IN_GOLD_THRESHOLD] = t.goldThreshold;
+        if (!_verifyRejection(t.rule.rejectVerifier, proof, inputs)) revert InvalidProof();
+        uint256 reward = count * uint256(t.rewardPerItem);
+        delete _pending[taskId][batchIndex];
+        delete _pendingSeal[taskId][batchIndex];
+        delete _pendingRelayer[taskId][batchIndex];
+        _spentNullifiers[nullifier] = true;
+        t.reserved -= uint128(reward);
+        t.balance += uint128(reward);
+        t.acceptedItems -= uint32(count);
+        emit BatchRejected(taskId, batchIndex, nullifier, labelsCommitment, bound, reward);
+    }
+
+    /// @inheritdoc IZkLabelEscrow
+    function isNullifierSpent(uint256 nullifier) external view returns (bool) {
+        return _spentNullifiers[nullifier];
     }
 
     /// @inheritdoc IZkLabelEscrow
@@ -290,6 +344,10 @@ contract ZkLabelEscrow is RuleRegistry, ReentrancyGuard {
             revert UnknownGroupRoot(t.workerGroupId, publicInputs[IN_GROUP_ROOT]);
         }
         if (publicInputs[IN_TASK_HASH] != t.taskHash) revert WrongTask(t.taskHash, publicInputs[IN_TASK_HASH]);
+        // Only a rejection spends a nullifier, and only tasks with gold items have rejections.
+        if (t.challengeWindow != 0 && _spentNullifiers[publicInputs[IN_NULLIFIER]]) {
+            revert NullifierSpent(publicInputs[IN_NULLIFIER]);
+        }
         if (publicInputs[IN_BATCH_INDEX] != batchIndex)
             revert WrongBatchIndex(batchIndex, publicInputs[IN_BATCH_INDEX]);
         count = batchIndex + 1 < batches ? n : t.itemCount - batchIndex * n;
@@ -318,6 +376,25 @@ contract ZkLabelEscrow is RuleRegistry, ReentrancyGuard {
             )
         );
         (bool ok, bytes memory ret) = rule.verifier.staticcall(abi.encodePacked(selector, proof, publicInputs));
+        return ok && ret.length == 32 && abi.decode(ret, (bool));
+    }
+
+    /// @dev Calls a rule's rejection verifier (REJECT_INPUTS public inputs, docs/protocol.md §3.5).
+    function _verifyRejection(
+        address verifier,
+        uint256[8] calldata proof,
+        uint256[REJECT_INPUTS] memory inputs
+    ) internal view returns (bool) {
+        bytes4 selector = bytes4(
+            keccak256(
+                abi.encodePacked(
+                    "verifyProof(uint256[2],uint256[2][2],uint256[2],uint256[",
+                    _decimal(REJECT_INPUTS),
+                    "])"
+                )
+            )
+        );
+        (bool ok, bytes memory ret) = verifier.staticcall(abi.encodePacked(selector, proof, inputs));
         return ok && ret.length == 32 && abi.decode(ret, (bool));
     }
 
@@ -500,10 +577,12 @@ contract ZkLabelEscrow is RuleRegistry, ReentrancyGuard {
         bool gold = p.goldRoot != 0;
         if (
             gold != (p.challengeWindow != 0) ||
+            (gold && rule.rejectVerifier == address(0)) ||
             p.challengeWindow > MAX_CHALLENGE_WINDOW ||
             p.minAccuracy > 100 ||
-            (!gold && p.minAccuracy != 0)
-        ) revert InvalidGoldSettings(p.goldRoot, p.minAccuracy, p.challengeWindow);
+            p.goldThreshold > 100 ||
+            (!gold && (p.minAccuracy != 0 || p.goldThreshold != 0))
+        ) revert InvalidGoldSettings(p.goldRoot, p.minAccuracy, p.goldThreshold, p.challengeWindow);
         _checkEncryptionKey(p.pkR, p.pkRDiv8);
         _checkRuleParams(p.ruleId, p.ruleParams);
         if (p.workerGroupId >= groups.groupCount()) revert UnknownWorkerGroup(p.workerGroupId);

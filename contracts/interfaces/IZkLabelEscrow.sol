@@ -21,6 +21,10 @@ interface IZkLabelEscrow {
         uint8 publicInputCount;
         /// Groth16BatchVerifier of the same circuit, for submitBatches (0 = none).
         address batchVerifier;
+        /// snarkjs Groth16 verifier of the rule's gold-rejection circuit, whose public inputs are
+        /// [goldRoot, batchIndex, count, labelsCommitment, bound, goldThreshold] (0 = the rule takes no
+        /// gold items: its tasks cannot have any).
+        address rejectVerifier;
     }
 
     /// @notice What a requester fixes when creating a task (docs/protocol.md, "Task"). Only ever in
@@ -49,6 +53,9 @@ interface IZkLabelEscrow {
         uint256 goldRoot;
         /// Minimum accuracy on a batch's gold items, in percent (0 without gold items).
         uint8 minAccuracy;
+        /// How close a label must be to a gold answer to count as correct, in percent, as the rule reads
+        /// it (bounding boxes: the minimum IoU; 0 for rules that match exactly, and without gold items).
+        uint8 goldThreshold;
         /// Seconds a batch stays pending and can be rejected; 0 exactly when there are no gold items.
         uint32 challengeWindow;
         /// WorkerGroups group whose members may label (0 = the open group).
@@ -71,6 +78,7 @@ interface IZkLabelEscrow {
         uint40 deadline;
         uint32 itemCount;
         uint8 minAccuracy;
+        uint8 goldThreshold;
         /// Set by cancel: the task closes at `closesAt` (at most CANCEL_NOTICE later).
         bool cancelled;
         address token;
@@ -115,6 +123,7 @@ interface IZkLabelEscrow {
         uint8 datasetDepth,
         uint8 publicInputCount,
         address batchVerifier,
+        address rejectVerifier,
         uint256 effectiveAt
     );
     /// @notice The owner withdrew a scheduled replacement.
@@ -126,7 +135,8 @@ interface IZkLabelEscrow {
         uint16 batchSize,
         uint8 datasetDepth,
         uint8 publicInputCount,
-        address batchVerifier
+        address batchVerifier,
+        address rejectVerifier
     );
     event TaskCreated(
         uint256 indexed taskId,
@@ -171,6 +181,17 @@ interface IZkLabelEscrow {
     /// @notice A batch of a submitBatches call was accepted by an earlier transaction (a copied proof, or
     /// another relayer): it is skipped and the other batches go on.
     event BatchSkipped(uint256 indexed taskId, uint256 indexed batchIndex);
+    /// @notice The requester proved that the batch's accuracy on its gold items is below `bound` percent
+    /// (at most the task's minAccuracy): its reward returned to the task, the batch is open again, and
+    /// the worker's nullifier for it stays spent.
+    event BatchRejected(
+        uint256 indexed taskId,
+        uint256 indexed batchIndex,
+        uint256 nullifier,
+        uint256 labelsCommitment,
+        uint8 bound,
+        uint256 returned
+    );
     event TaskRefunded(uint256 indexed taskId, address indexed requester, uint256 amount);
     event Withdrawal(address indexed token, address indexed account, address indexed to, uint256 amount);
 
@@ -191,7 +212,7 @@ interface IZkLabelEscrow {
     error NotInField(uint256 value);
     error InvalidEncryptionKey(uint256 x, uint256 y);
     error InvalidRuleParams(uint8 ruleId, uint256 slot, uint256 value);
-    error InvalidGoldSettings(uint256 goldRoot, uint8 minAccuracy, uint32 challengeWindow);
+    error InvalidGoldSettings(uint256 goldRoot, uint8 minAccuracy, uint8 goldThreshold, uint32 challengeWindow);
     error UnknownWorkerGroup(uint256 groupId);
     error WrongPublicInputCount(uint256 expected, uint256 given);
     error TaskCancelledAlready(uint256 taskId);
@@ -216,6 +237,10 @@ interface IZkLabelEscrow {
     error NothingToWithdraw(address token, address account);
     error TransferFailed(address to, uint256 amount);
     error ZeroAddress();
+    error NullifierSpent(uint256 nullifier);
+    error ChallengeWindowClosed(uint256 taskId, uint256 batchIndex, uint256 endedAt);
+    error InvalidRejectionBound(uint8 bound, uint8 minAccuracy);
+    error WrongBatchSeal(uint256 taskId, uint256 batchIndex);
 
     /// @notice Owner only. The first verifier of a rule takes effect at once (no task can use the rule
     /// before); a replacement is scheduled for `ruleChangeDelay` seconds later (RuleVerifierScheduled) and
@@ -272,6 +297,27 @@ interface IZkLabelEscrow {
     /// @notice Verifies pending batches whose challenge window has ended and credits their rewards;
     /// anyone may call it.
     function finalize(uint256 taskId, uint256[] calldata batchIndexes) external;
+
+    /// @notice Requester only, while the batch's challenge window is open: rejects a pending batch with a
+    /// proof, verified by the task's rule rejection verifier, that the worker's accuracy on the batch's
+    /// gold items is below `bound` percent. The proof opens all the batch's gold leaves under goldRoot
+    /// (so no subset can be picked) and the worker's labels under their labelsCommitment; a batch with
+    /// no gold item, or at or above the bound, has no such proof. The reward returns to the task's
+    /// balance, the batch reopens, and `nullifier` is spent: the same identity cannot submit it again.
+    /// @param nullifier, labelsCommitment The batch's, as in its BatchSubmitted event (checked against
+    /// the pending batch's seal).
+    /// @param bound At least 1 and at most the task's minAccuracy (the default: the task's threshold).
+    function rejectBatch(
+        uint256 taskId,
+        uint256 batchIndex,
+        uint256 nullifier,
+        uint256 labelsCommitment,
+        uint8 bound,
+        uint256[8] calldata proof
+    ) external;
+
+    /// @notice Whether a nullifier is spent (by a rejection): a proof carrying it is refused.
+    function isNullifierSpent(uint256 nullifier) external view returns (bool);
 
     /// @notice Requester only: closes the task after a notice period. Batches submitted until `closesAt`
     /// (now + CANCEL_NOTICE, or the deadline if earlier) are still accepted and paid, so a cancel sent

@@ -6,8 +6,8 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { GROUP_MAX_DEPTH } from "@zklabel/core/group";
 import { batchVerifierName, verifierName } from "@zklabel/core/registry";
-import { RULES, ruleByName, ruleCircuit } from "@zklabel/core/rules";
-import type { Address } from "viem";
+import { RULES, rejectCircuit, ruleByName, ruleCircuit } from "@zklabel/core/rules";
+import { type Address, zeroAddress } from "viem";
 import { ROOT } from "./process.ts";
 
 /** The local development chain: the only chain the INSECURE development verifiers may go on. */
@@ -46,6 +46,9 @@ export interface DeployedRule {
   circuit: string;
   verifier: Address;
   batchVerifier: Address;
+  /** The gold-rejection verifier; the zero address when the rule takes no gold items. */
+  rejectVerifier: Address;
+  rejectCircuit?: string;
   batchSize: number;
   datasetDepth: number;
   publicInputCount: number;
@@ -106,12 +109,18 @@ export async function deployZkLabel(
     };
     const verifier = await viem.deployContract(verifierName(circuit.name));
     const batchVerifier = await viem.deployContract(batchVerifierName(circuit.name));
+    // The rule's gold-rejection circuit, when it has one (a rule without gold answers has none).
+    const module = ruleByName(rule);
+    const reject = module.gold ? rejectCircuit(module) : undefined;
+    const rejectVerifier = reject ? (await viem.deployContract(verifierName(reject.name))).address : zeroAddress;
     const entry: DeployedRule = {
       rule,
       ruleId,
       circuit: circuit.name,
       verifier: verifier.address,
       batchVerifier: batchVerifier.address,
+      rejectVerifier,
+      ...(reject ? { rejectCircuit: reject.name } : {}),
       batchSize: circuit.params.N,
       datasetDepth: circuit.params.DEPTH,
       publicInputCount: vkey.nPublic,
@@ -124,6 +133,7 @@ export async function deployZkLabel(
         datasetDepth: entry.datasetDepth,
         publicInputCount: entry.publicInputCount,
         batchVerifier: entry.batchVerifier,
+        rejectVerifier: entry.rejectVerifier,
       },
     ]);
     if ((await client.waitForTransactionReceipt({ hash })).status !== "success") {

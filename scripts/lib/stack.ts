@@ -270,6 +270,7 @@ async function deployAndSeed(rpcUrl: string, vaultUrl: string): Promise<Deployme
         pkRDiv8,
         goldRoot: 0n,
         minAccuracy: 0,
+        goldThreshold: 0,
         challengeWindow: 0,
         workerGroupId: 0n,
         rewardPerItem,

@@ -7,6 +7,7 @@ import {IZkLabelEscrow} from "../../contracts/interfaces/IZkLabelEscrow.sol";
 import {IWorkerGroups} from "../../contracts/interfaces/IWorkerGroups.sol";
 import {TestToken} from "../../contracts/test/TestTokens.sol";
 import {ClassificationWorkerN64D20G20Verifier} from "../../contracts/verifiers/ClassificationWorkerN64D20G20Verifier.sol";
+import {ClassificationRejectN64D20Verifier} from "../../contracts/verifiers/ClassificationRejectN64D20Verifier.sol";
 import {ClassificationWorkerN64D20G20BatchVerifier} from "../../contracts/verifiers/ClassificationWorkerN64D20G20BatchVerifier.sol";
 import {IN_COUNT, IN_RECIPIENT} from "../../contracts/generated/PublicInputs.sol";
 import {TestBase, WithVm} from "./Vm.sol";
@@ -192,7 +193,8 @@ contract EscrowInvariantsTest is TestBase {
                 batchSize: 64,
                 datasetDepth: 20,
                 publicInputCount: 13,
-                batchVerifier: address(new ClassificationWorkerN64D20G20BatchVerifier())
+                batchVerifier: address(new ClassificationWorkerN64D20G20BatchVerifier()),
+                rejectVerifier: address(new ClassificationRejectN64D20Verifier())
             })
         );
         token = new TestToken();

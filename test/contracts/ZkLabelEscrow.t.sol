@@ -7,6 +7,7 @@ import {IZkLabelEscrow} from "../../contracts/interfaces/IZkLabelEscrow.sol";
 import {IWorkerGroups} from "../../contracts/interfaces/IWorkerGroups.sol";
 import {TestToken, FeeOnTransferToken} from "../../contracts/test/TestTokens.sol";
 import {ClassificationWorkerN64D20G20Verifier} from "../../contracts/verifiers/ClassificationWorkerN64D20G20Verifier.sol";
+import {ClassificationRejectN64D20Verifier} from "../../contracts/verifiers/ClassificationRejectN64D20Verifier.sol";
 import {
     IN_TASK_HASH,
     IN_GROUP_ROOT,
@@ -38,7 +39,8 @@ contract ZkLabelEscrowTest is TestBase {
                 batchSize: 64,
                 datasetDepth: 20,
                 publicInputCount: INPUTS,
-                batchVerifier: address(0)
+                batchVerifier: address(0),
+                rejectVerifier: address(new ClassificationRejectN64D20Verifier())
             })
         );
         rule1 = escrow.ruleVerifier(1);

@@ -8,9 +8,10 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { addPoint, Base8, inCurve, mulPointEscalar, subOrder } from "@zk-kit/baby-jubjub";
 import { recipientWord } from "@zklabel/core/batch";
-import { DEMO_PARAMS } from "@zklabel/core/demo";
+import { DEMO_PARAMS, demoItems } from "@zklabel/core/demo";
 import { expectedRuleEntry, type RuleEntry } from "@zklabel/core/deployment";
 import { openWorkerBatch } from "@zklabel/core/envelope";
+import { errorCode } from "@zklabel/core/errors";
 import { SNARK_SCALAR_FIELD } from "@zklabel/core/field";
 import { workerGroup } from "@zklabel/core/group";
 import { Identity } from "@zklabel/core/identity";
@@ -19,7 +20,15 @@ import { CLASS_LABEL_BITS, classificationRuleParams } from "@zklabel/core/rules/
 import { network } from "hardhat";
 import { type Address, encodeFunctionData, getAddress, parseEther, toFunctionSelector, zeroAddress } from "viem";
 import { deployZkLabel, ROOT_GRACE_PERIOD, RULE_CHANGE_DELAY } from "../../scripts/lib/deploy.ts";
-import { DEMO_REQUESTER_KEY, demoDataset, proveDemoBatch, releaseSnarkjs } from "../helpers/classification.ts";
+import {
+  DEMO_REQUESTER_KEY,
+  demoDataset,
+  demoGold,
+  demoGoldTree,
+  proveDemoBatch,
+  proveDemoRejection,
+  releaseSnarkjs,
+} from "../helpers/classification.ts";
 import { checkGasSnapshot } from "../helpers/gas.ts";
 
 const circuit = deployedCircuit("classification");
@@ -28,7 +37,16 @@ const REWARD = parseEther("0.001");
 const ITEMS = 100;
 const ETH = zeroAddress;
 // Indexes in the public input vector (circuits/circuits.json order).
-const IN = { taskHash: 0, groupRoot: 1, nullifier: 2, batchIndex: 3, count: 4, recipient: 5, epk: 6 } as const;
+const IN = {
+  taskHash: 0,
+  groupRoot: 1,
+  nullifier: 2,
+  batchIndex: 3,
+  count: 4,
+  recipient: 5,
+  epk: 6,
+  labelsCommitment: 8,
+} as const;
 const IN_COMMITMENT = 8;
 const IN_CIPHERTEXT = 9;
 const GOLD_ROOT = 4242n; // a task with gold items: batches wait out the challenge window
@@ -68,6 +86,7 @@ interface TaskOverrides {
   workerGroupId: bigint;
   goldRoot: bigint;
   minAccuracy: number;
+  goldThreshold: number;
   challengeWindow: number;
   itemCount: number;
   reward: bigint;
@@ -95,6 +114,7 @@ async function taskArgs(o: Partial<TaskOverrides> = {}) {
     pkRDiv8: o.pkRDiv8 ?? DEMO_REQUESTER_KEY.pkRDiv8,
     goldRoot: gold,
     minAccuracy: o.minAccuracy ?? (gold ? 80 : 0),
+    goldThreshold: o.goldThreshold ?? 0,
     challengeWindow: o.challengeWindow ?? (gold ? WINDOW : 0),
     workerGroupId: o.workerGroupId ?? 0n,
     rewardPerItem: o.reward ?? REWARD,
@@ -580,6 +600,164 @@ describe("ZkLabelEscrow: a token task with gold items, challenge window and fina
   });
 });
 
+describe("ZkLabelEscrow: gold rejection (issue 14)", () => {
+  // Every 8th item is gold with its intended class: batch 0 holds 8 gold items, batch 1 (36 items) 5.
+  const openings = demoGold();
+  const goldRoot = demoGoldTree(openings).root;
+  const badLabels = (b: number) =>
+    demoItems(100)
+      .slice(b * N, (b + 1) * N)
+      .map((x) => (x.sentiment + 1) % 3); // always an allowed class, never the right one
+  let id: bigint;
+  let bad: Proven;
+  const carol = new Identity("escrow test carol");
+  /** The batch's nullifier and labelsCommitment, as its BatchSubmitted event and the seal carry them. */
+  const sealOf = (p: Proven) => ({
+    nullifier: p.publicSignals[IN.nullifier],
+    labelsCommitment: p.publicSignals[IN.labelsCommitment],
+  });
+  const reject = (b: bigint, p: Proven, proof: readonly bigint[], bound = 80, from = requester) =>
+    escrow.write.rejectBatch([id, b, sealOf(p).nullifier, sealOf(p).labelsCommitment, bound, proof as never], {
+      account: from.account,
+    });
+  const rejection = (p: Proven, bound = 80, batchIndex = 0) =>
+    proveDemoRejection({
+      openings,
+      batchIndex,
+      labels: p.labels,
+      salt: 12345n + BigInt(batchIndex),
+      labelsCommitment: sealOf(p).labelsCommitment,
+      bound,
+    });
+
+  before(async () => {
+    await join(carol);
+    id = await newTask({ goldRoot, minAccuracy: 80 });
+    bad = await proveDemoBatch(circuit.name, task(id, goldRoot), 0, toWorker(), asAlice(), {
+      labels: badLabels(0),
+    });
+    await mined(submit(id, 0n, bad));
+  });
+
+  it("an honest worker's good batch cannot be rejected: no witness exists, and a batch without gold items has none either", async () => {
+    const goodLabels = demoItems(100)
+      .slice(N, 100)
+      .map((x) => x.sentiment);
+    const good = await proveDemoBatch(circuit.name, task(id, goldRoot), 1, toWorker(), asAlice(), {
+      labels: goodLabels,
+    });
+    await assert.rejects(rejection(good, 80, 1), (e: unknown) => errorCode(e) === "unprovable");
+    const noGold = openings.map((o) => ({ ...o, isGold: 0 as const, value: 0n }));
+    await assert.rejects(
+      proveDemoRejection({
+        openings: noGold,
+        batchIndex: 0,
+        labels: bad.labels,
+        salt: 12345n,
+        labelsCommitment: sealOf(bad).labelsCommitment,
+        bound: 80,
+      }),
+      /has no gold item, so it cannot be rejected/,
+    );
+  });
+
+  it("refuses a rejection by anyone but the requester, with a wrong seal, a bound above minAccuracy or 0, or a proof of another bound", async () => {
+    const r = await rejection(bad);
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      reject(0n, bad, r.proof, 80, stranger),
+      escrow,
+      "NotRequester",
+      [id, getAddress(stranger.account.address)],
+    );
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      escrow.write.rejectBatch(
+        [id, 0n, sealOf(bad).nullifier + 1n, sealOf(bad).labelsCommitment, 80, r.proof as never],
+        {
+          account: requester.account,
+        },
+      ),
+      escrow,
+      "WrongBatchSeal",
+      [id, 0n],
+    );
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      reject(0n, bad, r.proof, 81),
+      escrow,
+      "InvalidRejectionBound",
+      [81, 80],
+    );
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      reject(0n, bad, r.proof, 0),
+      escrow,
+      "InvalidRejectionBound",
+      [0, 80],
+    );
+    // The proof is of bound 80: presented as bound 50 it does not verify.
+    await viem.assertions.revertWithCustomError(reject(0n, bad, r.proof, 50), escrow, "InvalidProof");
+    await viem.assertions.revertWithCustomErrorWithArgs(reject(1n, bad, r.proof), escrow, "BatchNotPending", [id, 1n]);
+  });
+
+  it("the requester rejects a bad batch with a proof: the reward returns to the task, the batch reopens, the nullifier is spent", async () => {
+    const before = await escrow.read.getTask([id]);
+    const r = await rejection(bad);
+    assert.deepEqual(
+      { gold: r.built.gold, correct: r.built.correct },
+      { gold: 8, correct: 0 },
+      "every gold item of the batch is counted",
+    );
+    const receipt = await mined(reject(0n, bad, r.proof));
+    gasUsed.rejectBatch = receipt.gasUsed;
+    const [e] = await escrow.getEvents.BatchRejected({}, { blockHash: receipt.blockHash });
+    assert.equal(e.args.bound, 80);
+    assert.equal(e.args.returned, REWARD * 64n);
+    assert.equal(e.args.nullifier, sealOf(bad).nullifier);
+    const after = await escrow.read.getTask([id]);
+    assert.equal(after.reserved, before.reserved - REWARD * 64n);
+    assert.equal(after.balance, before.balance + REWARD * 64n);
+    assert.equal(after.acceptedItems, before.acceptedItems - 64);
+    assert.equal((await escrow.read.batchState([id, 0n]))[0], 0, "Open again");
+    assert.equal(await escrow.read.isNullifierSpent([sealOf(bad).nullifier]), true);
+    await viem.assertions.revertWithCustomErrorWithArgs(reject(0n, bad, r.proof), escrow, "BatchNotPending", [id, 0n]);
+    await assertSolvent();
+  });
+
+  it("the rejected identity cannot submit the batch again; another worker's good batch is paid after the window", async () => {
+    const again = await proveDemoBatch(circuit.name, task(id, goldRoot), 0, toWorker(), asAlice(), { salt: 999n });
+    await viem.assertions.revertWithCustomErrorWithArgs(submit(id, 0n, again), escrow, "NullifierSpent", [
+      sealOf(bad).nullifier,
+    ]);
+    const honest = await proveDemoBatch(circuit.name, task(id, goldRoot), 0, toWorker(), {
+      identity: carol,
+      group: openGroup,
+    });
+    await mined(submit(id, 0n, honest));
+    await assert.rejects(rejection(honest), (e: unknown) => errorCode(e) === "unprovable");
+    await networkHelpers.time.increase(WINDOW);
+    const r = await rejection(bad);
+    await viem.assertions.revertWithCustomError(reject(0n, honest, r.proof), escrow, "ChallengeWindowClosed");
+    const paid = await escrow.read.credits([ETH, worker.account.address]);
+    await mined(escrow.write.finalize([id, [0n]], { account: stranger.account }));
+    assert.equal(await escrow.read.credits([ETH, worker.account.address]), paid + REWARD * 64n);
+    await assertSolvent();
+  });
+
+  it("a rule without a rejection verifier takes no gold items, and a gold threshold needs gold items and at most 100", async () => {
+    const sensor = d.rules?.find((r) => r.rejectVerifier === zeroAddress);
+    assert.ok(sensor, "the deployment has a rule without gold (sensor)");
+    await viem.assertions.revertWithCustomError(
+      createTask({ ruleId: sensor.ruleId, ruleParams: [1000n, 3000n, 0n, 0n], goldRoot: 5n }),
+      escrow,
+      "InvalidGoldSettings",
+    );
+    await viem.assertions.revertWithCustomError(createTask({ goldThreshold: 5 }), escrow, "InvalidGoldSettings");
+    await viem.assertions.revertWithCustomError(
+      createTask({ goldRoot: 5n, goldThreshold: 101 }),
+      escrow,
+      "InvalidGoldSettings",
+    );
+  });
+});
+
 describe("ZkLabelEscrow: requester exits", () => {
   it("cancel closes the task after the notice period; batches until then are paid; the refund comes after; nothing is left behind", async () => {
     const id = await newTask({
@@ -875,6 +1053,7 @@ describe("ZkLabelEscrow: task creation is validated", () => {
       datasetDepth: 20,
       publicInputCount: 13,
       batchVerifier: zeroAddress,
+      rejectVerifier: zeroAddress,
     };
     await viem.assertions.revertWithCustomErrorWithArgs(
       escrow.write.setRuleVerifier([1, rule], { account: stranger.account }),

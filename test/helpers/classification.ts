@@ -1,6 +1,8 @@
 import { join } from "node:path";
 import { DEMO_PARAMS, DEMO_REQUESTER_KEY, demoItems, textLeaf } from "@zklabel/core/demo";
-import { classificationWorkerInput } from "@zklabel/core/rules/classification";
+import { type GoldOpening, goldTree } from "@zklabel/core/gold";
+import { rejectCircuit } from "@zklabel/core/rules";
+import { classificationRule, classificationWorkerInput } from "@zklabel/core/rules/classification";
 
 export { DEMO_REQUESTER_KEY };
 
@@ -89,4 +91,52 @@ export async function proveDemoBatch(
     group: prover.group,
   });
   return { ...(await proveCircuit(input, publicSignals, artifacts(name))), encrypted, labels };
+}
+
+/**
+ * The demo dataset's gold openings: every `every`-th item is gold with its intended sentiment as the
+ * answer, each leaf with its own salt (deterministic here, random in the SDK).
+ */
+export function demoGold(n = 100, every = 8): GoldOpening[] {
+  return demoItems(n).map((x, i) =>
+    i % every === 0
+      ? { isGold: 1, value: BigInt(x.sentiment), salt: 1_000_003n * BigInt(i + 1) }
+      : { isGold: 0, value: 0n, salt: 7_000_001n * BigInt(i + 1) },
+  );
+}
+
+/** The gold tree of the demo gold openings, of the classification rejection circuit's shape. */
+export function demoGoldTree(openings: readonly GoldOpening[]) {
+  const c = rejectCircuit(classificationRule);
+  return goldTree(c.params.DEPTH, c.params.N, openings);
+}
+
+/**
+ * A requester's rejection of batch `batchIndex` (the worker's decrypted labels and salt against the
+ * demo gold openings), proven with the deployed classification rejection circuit. Throws (code
+ * unprovable) when no rejection exists.
+ */
+export async function proveDemoRejection(o: {
+  openings: readonly GoldOpening[];
+  batchIndex: number;
+  labels: readonly number[];
+  salt: bigint;
+  labelsCommitment: bigint;
+  bound: number;
+}) {
+  const circuit = rejectCircuit(classificationRule);
+  const N = circuit.params.N;
+  const built = classificationRule.gold?.rejectInput({
+    circuit,
+    goldTree: demoGoldTree(o.openings),
+    openings: o.openings.slice(o.batchIndex * N, (o.batchIndex + 1) * N),
+    batchIndex: o.batchIndex,
+    labels: o.labels,
+    salt: o.salt,
+    labelsCommitment: o.labelsCommitment,
+    bound: o.bound,
+    threshold: 0,
+  });
+  if (!built) throw new Error("classification has gold answers");
+  return { ...(await proveCircuit(built.input, built.publicSignals, artifacts(circuit.name))), built };
 }

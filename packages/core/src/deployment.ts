@@ -40,6 +40,10 @@ export const deploymentSchema = z.object({
         circuit: z.string(),
         verifier: address,
         batchVerifier: address,
+        /** The gold-rejection verifier (the zero address: the rule takes no gold items). */
+        rejectVerifier: address,
+        /** The rejection circuit behind it, when there is one. */
+        rejectCircuit: z.string().optional(),
         batchSize: z.number().int().positive(),
         datasetDepth: z.number().int().positive(),
         publicInputCount: z.number().int().positive(),
@@ -61,6 +65,7 @@ export interface RuleEntry {
   datasetDepth: number;
   publicInputCount: number;
   batchVerifier: `0x${string}`;
+  rejectVerifier: `0x${string}`;
 }
 
 /**
@@ -73,6 +78,7 @@ export function expectedRuleEntry(
       ruleId: number;
       verifier: string;
       batchVerifier: string;
+      rejectVerifier: string;
       batchSize: number;
       datasetDepth: number;
       publicInputCount: number;
@@ -92,6 +98,7 @@ export function expectedRuleEntry(
     datasetDepth: r.datasetDepth,
     publicInputCount: r.publicInputCount,
     batchVerifier: r.batchVerifier as `0x${string}`,
+    rejectVerifier: r.rejectVerifier as `0x${string}`,
   };
 }
 
@@ -100,6 +107,7 @@ export function sameRuleEntry(a: RuleEntry, b: RuleEntry): boolean {
   return (
     a.verifier.toLowerCase() === b.verifier.toLowerCase() &&
     a.batchVerifier.toLowerCase() === b.batchVerifier.toLowerCase() &&
+    a.rejectVerifier.toLowerCase() === b.rejectVerifier.toLowerCase() &&
     a.batchSize === b.batchSize &&
     a.datasetDepth === b.datasetDepth &&
     a.publicInputCount === b.publicInputCount

@@ -65,6 +65,7 @@ describe("expected rule entry", () => {
       ruleId: 1,
       verifier: "0x00000000000000000000000000000000000000Aa",
       batchVerifier: "0x00000000000000000000000000000000000000bB",
+      rejectVerifier: "0x00000000000000000000000000000000000000cC",
       batchSize: 64,
       datasetDepth: 20,
       publicInputCount: 13,
@@ -75,6 +76,7 @@ describe("expected rule entry", () => {
     assert.ok(sameRuleEntry(e, { ...e, verifier: e.verifier.toLowerCase() as `0x${string}` }));
     assert.ok(!sameRuleEntry(e, { ...e, publicInputCount: 14 }));
     assert.ok(!sameRuleEntry(e, { ...e, batchVerifier: "0x0000000000000000000000000000000000000000" }));
+    assert.ok(!sameRuleEntry(e, { ...e, rejectVerifier: "0x0000000000000000000000000000000000000000" }));
     assert.throws(() => expectedRuleEntry({ rules }, 2), /names no verifier for rule 2/);
   });
 });

@@ -121,6 +121,27 @@ export const escrowAbi = [
       },
       {
         "internalType": "uint256",
+        "name": "endedAt",
+        "type": "uint256"
+      }
+    ],
+    "name": "ChallengeWindowClosed",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "taskId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "batchIndex",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
         "name": "endsAt",
         "type": "uint256"
       }
@@ -242,6 +263,11 @@ export const escrowAbi = [
         "type": "uint8"
       },
       {
+        "internalType": "uint8",
+        "name": "goldThreshold",
+        "type": "uint8"
+      },
+      {
         "internalType": "uint32",
         "name": "challengeWindow",
         "type": "uint32"
@@ -264,6 +290,22 @@ export const escrowAbi = [
       }
     ],
     "name": "InvalidRecipient",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint8",
+        "name": "bound",
+        "type": "uint8"
+      },
+      {
+        "internalType": "uint8",
+        "name": "minAccuracy",
+        "type": "uint8"
+      }
+    ],
+    "name": "InvalidRejectionBound",
     "type": "error"
   },
   {
@@ -361,6 +403,17 @@ export const escrowAbi = [
       }
     ],
     "name": "NothingToWithdraw",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "nullifier",
+        "type": "uint256"
+      }
+    ],
+    "name": "NullifierSpent",
     "type": "error"
   },
   {
@@ -587,6 +640,22 @@ export const escrowAbi = [
     "inputs": [
       {
         "internalType": "uint256",
+        "name": "taskId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "batchIndex",
+        "type": "uint256"
+      }
+    ],
+    "name": "WrongBatchSeal",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
         "name": "expected",
         "type": "uint256"
       },
@@ -656,6 +725,49 @@ export const escrowAbi = [
     "inputs": [],
     "name": "ZeroReward",
     "type": "error"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "uint256",
+        "name": "taskId",
+        "type": "uint256"
+      },
+      {
+        "indexed": true,
+        "internalType": "uint256",
+        "name": "batchIndex",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "nullifier",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "labelsCommitment",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint8",
+        "name": "bound",
+        "type": "uint8"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "returned",
+        "type": "uint256"
+      }
+    ],
+    "name": "BatchRejected",
+    "type": "event"
   },
   {
     "anonymous": false,
@@ -896,6 +1008,12 @@ export const escrowAbi = [
       },
       {
         "indexed": false,
+        "internalType": "address",
+        "name": "rejectVerifier",
+        "type": "address"
+      },
+      {
+        "indexed": false,
         "internalType": "uint256",
         "name": "effectiveAt",
         "type": "uint256"
@@ -941,6 +1059,12 @@ export const escrowAbi = [
         "indexed": false,
         "internalType": "address",
         "name": "batchVerifier",
+        "type": "address"
+      },
+      {
+        "indexed": false,
+        "internalType": "address",
+        "name": "rejectVerifier",
         "type": "address"
       }
     ],
@@ -1035,6 +1159,11 @@ export const escrowAbi = [
             "type": "uint8"
           },
           {
+            "internalType": "uint8",
+            "name": "goldThreshold",
+            "type": "uint8"
+          },
+          {
             "internalType": "uint32",
             "name": "challengeWindow",
             "type": "uint32"
@@ -1100,6 +1229,11 @@ export const escrowAbi = [
           {
             "internalType": "address",
             "name": "batchVerifier",
+            "type": "address"
+          },
+          {
+            "internalType": "address",
+            "name": "rejectVerifier",
             "type": "address"
           }
         ],
@@ -1410,6 +1544,11 @@ export const escrowAbi = [
             "type": "uint8"
           },
           {
+            "internalType": "uint8",
+            "name": "goldThreshold",
+            "type": "uint8"
+          },
+          {
             "internalType": "uint32",
             "name": "challengeWindow",
             "type": "uint32"
@@ -1474,6 +1613,11 @@ export const escrowAbi = [
           {
             "internalType": "address",
             "name": "batchVerifier",
+            "type": "address"
+          },
+          {
+            "internalType": "address",
+            "name": "rejectVerifier",
             "type": "address"
           }
         ],
@@ -1568,6 +1712,11 @@ export const escrowAbi = [
             "type": "uint8"
           },
           {
+            "internalType": "uint8",
+            "name": "goldThreshold",
+            "type": "uint8"
+          },
+          {
             "internalType": "bool",
             "name": "cancelled",
             "type": "bool"
@@ -1643,6 +1792,11 @@ export const escrowAbi = [
                 "internalType": "address",
                 "name": "batchVerifier",
                 "type": "address"
+              },
+              {
+                "internalType": "address",
+                "name": "rejectVerifier",
+                "type": "address"
               }
             ],
             "internalType": "struct IZkLabelEscrow.RuleVerifier",
@@ -1716,6 +1870,25 @@ export const escrowAbi = [
     "type": "function"
   },
   {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "nullifier",
+        "type": "uint256"
+      }
+    ],
+    "name": "isNullifierSpent",
+    "outputs": [
+      {
+        "internalType": "bool",
+        "name": "",
+        "type": "bool"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
     "inputs": [],
     "name": "owner",
     "outputs": [
@@ -1750,6 +1923,44 @@ export const escrowAbi = [
       }
     ],
     "name": "refund",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "taskId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "batchIndex",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "nullifier",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "labelsCommitment",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint8",
+        "name": "bound",
+        "type": "uint8"
+      },
+      {
+        "internalType": "uint256[8]",
+        "name": "proof",
+        "type": "uint256[8]"
+      }
+    ],
+    "name": "rejectBatch",
     "outputs": [],
     "stateMutability": "nonpayable",
     "type": "function"
@@ -1810,6 +2021,11 @@ export const escrowAbi = [
             "internalType": "address",
             "name": "batchVerifier",
             "type": "address"
+          },
+          {
+            "internalType": "address",
+            "name": "rejectVerifier",
+            "type": "address"
           }
         ],
         "internalType": "struct IZkLabelEscrow.RuleVerifier",
@@ -1855,6 +2071,11 @@ export const escrowAbi = [
           {
             "internalType": "address",
             "name": "batchVerifier",
+            "type": "address"
+          },
+          {
+            "internalType": "address",
+            "name": "rejectVerifier",
             "type": "address"
           }
         ],
@@ -1903,6 +2124,11 @@ export const escrowAbi = [
           {
             "internalType": "address",
             "name": "batchVerifier",
+            "type": "address"
+          },
+          {
+            "internalType": "address",
+            "name": "rejectVerifier",
             "type": "address"
           }
         ],

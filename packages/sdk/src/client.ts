@@ -97,6 +97,7 @@ export class ZkLabelClient {
             pkRDiv8: args.pkRDiv8,
             goldRoot: args.goldRoot ?? 0n,
             minAccuracy: s.minAccuracy,
+            goldThreshold: s.goldThreshold,
             challengeWindow: s.challengeWindow,
             workerGroupId: s.workerGroupId,
             rewardPerItem: s.rewardPerItem,
@@ -258,6 +259,35 @@ export class ZkLabelClient {
     );
   }
 
+  /**
+   * Requester: rejects a pending batch with a rejection proof (review.ts proveRejection), while its
+   * challenge window is open. The reward returns to the task and the batch reopens.
+   */
+  rejectBatch(
+    taskId: bigint,
+    batch: { batchIndex: number; nullifier: bigint; labelsCommitment: bigint },
+    p: { proof: readonly bigint[]; bound: number },
+    opts: { onSent?(hash: Hash): void } = {},
+  ): Promise<Hash> {
+    return this.write(
+      {
+        address: this.escrow,
+        abi: escrowAbi,
+        functionName: "rejectBatch",
+        args: [
+          taskId,
+          BigInt(batch.batchIndex),
+          batch.nullifier,
+          batch.labelsCommitment,
+          p.bound,
+          p.proof as ProofWords,
+        ],
+      },
+      `reject batch ${batch.batchIndex}`,
+      opts.onSent,
+    );
+  }
+
   /** The verifier entry the escrow's registry holds for a rule now (new tasks copy it). */
   async ruleEntry(ruleId: number): Promise<RuleEntry> {
     const r = await this.read(() =>
@@ -274,6 +304,7 @@ export class ZkLabelClient {
       datasetDepth: r.datasetDepth,
       publicInputCount: r.publicInputCount,
       batchVerifier: r.batchVerifier,
+      rejectVerifier: r.rejectVerifier,
     };
   }
 

@@ -39,7 +39,14 @@ const ESCROW_ERRORS: Record<ContractErrorName<typeof escrowAbi>, string> = {
     "The task's label-encryption key is not a valid BabyJubJub key, so nobody could read the labels.",
   InvalidRuleParams: "A rule parameter of the task is not a field element (it must be below the SNARK scalar field).",
   InvalidGoldSettings:
-    "Gold settings do not fit together: a task with gold items needs a challenge window (up to 30 days) and a minimum accuracy of at most 100%; a task without them has neither.",
+    "Gold settings do not fit together: a task with gold items needs a rule that can reject (not sensor ranges), a challenge window (up to 30 days), a minimum accuracy and a gold threshold of at most 100%; a task without them has none of these.",
+  NullifierSpent:
+    "This identity's labels for this batch were rejected: the same identity cannot submit the batch again. Take another batch.",
+  ChallengeWindowClosed:
+    "The batch's challenge window has ended: it can no longer be rejected, only finalized and paid.",
+  InvalidRejectionBound: "The rejection's accuracy bound must be at least 1% and at most the task's minimum accuracy.",
+  WrongBatchSeal:
+    "The nullifier and labels commitment given are not the pending batch's (read them from its BatchSubmitted event).",
   UnknownWorkerGroup: "The task names a worker group that does not exist.",
   WrongPublicInputCount: "The proof has a different number of public inputs than the task's verifier takes.",
   TaskCancelledAlready:

@@ -1,76 +1,123 @@
 /**
- * Gold items (docs/protocol.md "Task"): the requester knows the answer for some items and
- * commits, before any work, to goldRoot: a tree of the dataset's shape over
+ * Gold items (docs/protocol.md §2.3): the requester knows the answer for some items and
+ * commits, before any work, to goldRoot: a tree of one leaf per item (the rejection circuit's shape) over
  * Poseidon(isGold, goldLabel, salt) for every item, each with its own random salt (isGold and
- * the label are 0 for a non-gold item), so workers cannot tell which items are gold. The openings (labels and salts) stay with the requester: they are
- * what a rejection will reveal to the circuit.
+ * the label are 0 for a non-gold item), so workers cannot tell which items are gold. The openings
+ * (answers and salts) stay with the requester: a rejection opens them inside its proof (review.ts).
  */
 import { randomField } from "@zklabel/core/field";
-import { goldLeaf } from "@zklabel/core/gold";
-import { DatasetTree } from "@zklabel/core/merkle";
+import { type GoldOpening, goldLeaf, goldTree } from "@zklabel/core/gold";
+import { type AnyRule, rejectCircuit } from "@zklabel/core/rules";
 import { z } from "zod";
 import type { Manifest } from "./dataset.ts";
 import { DatasetError } from "./dataset.ts";
 
-/** The gold file a requester writes: items by name or index, answers by class name. */
+/** The gold file a requester writes: items by name or index, answers by class name (boxes add `"box": [x, y, w, h]`). */
 export const goldFileSchema = z.array(
-  z.object({ item: z.union([z.string(), z.number().int().min(0)]), label: z.string() }),
-  { error: 'a gold file is a JSON list of {"item": name or index, "label": class name}' },
+  z.looseObject({ item: z.union([z.string(), z.number().int().min(0)]), label: z.string() }),
+  { error: 'a gold file is a JSON list of {"item": name or index, "label": class name, ...the rule\'s answer}' },
 );
 
 /** What the requester keeps to open goldRoot later (one entry per item). */
 export interface GoldOpenings {
   goldRoot: string;
-  items: { index: number; isGold: 0 | 1; label: number; salt: string }[];
+  /** The rule whose gold answers these are (its values are that rule's goldValue). */
+  rule: string;
+  items: {
+    index: number;
+    isGold: 0 | 1;
+    /** The rule's goldValue of the answer, in decimal (0 for a non-gold item). */
+    value: string;
+    /** The class of the answer, for people (0 for a non-gold item). */
+    label: number;
+    salt: string;
+  }[];
 }
 
 /** The gold leaf of one item (defined in @zklabel/core/gold, beside the rejection's input builder). */
 export { goldLeaf };
 
+/** Openings as the rejection circuit reads them. */
+export const goldOpeningsOf = (o: GoldOpenings): GoldOpening[] =>
+  o.items.map((x) => ({ isGold: x.isGold, value: BigInt(x.value), salt: BigInt(x.salt) }));
+
+/** The task's gold tree from the openings, in the shape the rule's rejection circuit reads. */
+export function goldTreeOf(rule: AnyRule, o: GoldOpenings) {
+  const c = rejectCircuit(rule);
+  return goldTree(c.params.DEPTH, c.params.N, goldOpeningsOf(o));
+}
+
 /**
- * Builds goldRoot and its openings from a gold file against the manifest and the class names;
- * refuses unknown items, unknown classes and an item given twice, naming each.
+ * Builds goldRoot and its openings from a gold file against the manifest, the rule and the class
+ * names; refuses a rule without gold answers, unknown items, unknown classes, answers the rule cannot
+ * read and an item given twice, naming each. The tree has the shape the rule's rejection circuit reads.
  */
 export function buildGold(
   manifest: Manifest,
+  rule: AnyRule,
   classes: readonly string[],
   gold: unknown,
 ): { goldRoot: bigint; openings: GoldOpenings } {
+  const g = rule.gold;
+  if (!g)
+    throw new DatasetError(
+      `${rule.title} tasks take no gold items: the circuit already fixes each label from the item, so a gold answer adds nothing`,
+    );
   const parsed = goldFileSchema.safeParse(gold);
-  if (!parsed.success) throw new DatasetError(parsed.error.issues[0]?.message ?? "not a gold file");
+  if (!parsed.success)
+    throw new DatasetError(`${parsed.error.issues[0]?.message ?? "not a gold file"}; each entry is ${g.fileEntry}`);
   const byName = new Map(manifest.items.map((x, i) => [x.name, i]));
-  const answers = new Map<number, number>();
+  const answers = new Map<number, { cls: number; value: bigint }>();
   const problems: string[] = [];
-  for (const g of parsed.data) {
-    const index = typeof g.item === "number" ? g.item : byName.get(g.item);
+  for (const entry of parsed.data) {
+    const where = `gold item ${JSON.stringify(entry.item)}`;
+    const index = typeof entry.item === "number" ? entry.item : byName.get(entry.item);
     if (index === undefined || index >= manifest.count) {
-      problems.push(`gold item ${JSON.stringify(g.item)} is not in the dataset`);
+      problems.push(`${where} is not in the dataset`);
       continue;
     }
-    const label = classes.indexOf(g.label);
-    if (label < 0)
-      problems.push(
-        `gold item ${JSON.stringify(g.item)}: "${g.label}" is not one of the classes (${classes.join(", ")})`,
-      );
-    if (answers.has(index)) problems.push(`gold item ${JSON.stringify(g.item)} is listed twice`);
-    answers.set(index, label);
+    if (answers.has(index)) {
+      problems.push(`${where} is listed twice`);
+      continue;
+    }
+    const cls = classes.indexOf(entry.label);
+    if (cls < 0) {
+      problems.push(`${where}: "${entry.label}" is not one of the classes (${classes.join(", ")})`);
+      continue;
+    }
+    const answer = g.answerFromFile(cls, entry);
+    if (typeof answer === "string") {
+      problems.push(`${where}: ${answer}`);
+      continue;
+    }
+    answers.set(index, { cls, value: g.goldValue(answer) });
   }
   if (answers.size === 0 && problems.length === 0) problems.push("the gold file lists no items");
   if (problems.length) throw new DatasetError(`the gold file has problems:\n- ${problems.join("\n- ")}`);
   const items = manifest.items.map((_, index) => {
-    const label = answers.get(index);
-    return { index, isGold: (label === undefined ? 0 : 1) as 0 | 1, label: label ?? 0, salt: randomField() };
+    const a = answers.get(index);
+    return {
+      index,
+      isGold: (a ? 1 : 0) as 0 | 1,
+      value: (a?.value ?? 0n).toString(),
+      label: a?.cls ?? 0,
+      salt: randomField().toString(),
+    };
   });
-  const tree = new DatasetTree(
-    manifest.depth,
-    items.map((x) => goldLeaf(x.isGold, x.label, x.salt)),
-    manifest.chunk,
-  );
-  return {
-    goldRoot: tree.root,
-    openings: {
-      goldRoot: `0x${tree.root.toString(16)}`,
-      items: items.map((x) => ({ ...x, salt: x.salt.toString() })),
-    },
-  };
+  const openings: GoldOpenings = { goldRoot: "", rule: rule.name, items };
+  const root = goldTreeOf(rule, openings).root;
+  return { goldRoot: root, openings: { ...openings, goldRoot: `0x${root.toString(16)}` } };
+}
+
+/**
+ * The gold share to advise: about 5-10 % of items and at least one per batch on average, and how many
+ * batches would hold no gold item with the answers given (such batches cannot be rejected).
+ */
+export function goldAdvice(itemCount: number, batchSize: number, goldItems: readonly number[] = []) {
+  const batches = Math.ceil(itemCount / batchSize);
+  const low = Math.max(batches, Math.ceil(itemCount * 0.05));
+  const high = Math.max(low, Math.ceil(itemCount * 0.1));
+  const covered = new Set(goldItems.map((i) => Math.floor(i / batchSize)));
+  const without = Array.from({ length: batches }, (_, b) => b).filter((b) => !covered.has(b));
+  return { batches, advised: { low, high }, batchesWithoutGold: without };
 }

@@ -140,7 +140,7 @@ export async function postTask(a: PostTaskArgs): Promise<PostedTask> {
     stage("gold");
     if (a.gold === undefined)
       throw new ZkLabelError("invalid_input", "the spec has a gold section: give the gold items and their answers");
-    const built = buildGold(m, rule.fromSpec(s.spec.rule).classes, a.gold);
+    const built = buildGold(m, rule, rule.fromSpec(s.spec.rule).classes, a.gold);
     goldRoot = built.goldRoot;
     gold = built.openings;
     await a.keepGold?.(gold);

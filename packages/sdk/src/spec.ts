@@ -35,6 +35,8 @@ export const taskSpecSchema = z
     gold: z
       .object({
         minAccuracy: z.number().int().min(1).max(100, "minAccuracy is a percentage, 1 to 100"),
+        /** How close a label must be to a gold answer to count, in percent, as the rule reads it (boxes: the minimum IoU). */
+        threshold: z.number().int().min(0).max(100, "gold.threshold is a percentage, 0 to 100").optional(),
         challengeWindow: z.string().refine((d) => {
           const s = parseDuration(d);
           return s !== null && s > 0 && s <= MAX_WINDOW_SECONDS;
@@ -49,7 +51,18 @@ export const taskSpecSchema = z
     metadataURI: z.string().optional(),
   })
   .superRefine((spec, ctx) => {
-    for (const problem of ruleByName(spec.rule.type).fromSpec(spec.rule).problems) {
+    const rule = ruleByName(spec.rule.type);
+    if (spec.gold && !rule.gold) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["gold"],
+        message: `${rule.title} tasks take no gold items: the circuit already fixes each label from the item, so a gold answer adds nothing. Remove "gold".`,
+      });
+    } else if (spec.gold?.threshold !== undefined && rule.gold) {
+      const problem = rule.gold.checkThreshold(spec.gold.threshold);
+      if (problem) ctx.addIssue({ code: "custom", path: ["gold", "threshold"], message: problem });
+    }
+    for (const problem of rule.fromSpec(spec.rule).problems) {
       const [field, ...rest] = problem.split(": ");
       const known = rest.length > 0 && /^[a-z][A-Za-z]*$/.test(field);
       ctx.addIssue({
@@ -75,6 +88,8 @@ export interface ResolvedSpec {
   token: `0x${string}`;
   deadline: bigint;
   minAccuracy: number;
+  /** The task's goldThreshold (percent; 0 without gold items and for rules that match exactly). */
+  goldThreshold: number;
   challengeWindow: number;
   workerGroupId: bigint;
 }
@@ -118,6 +133,7 @@ export function resolveTaskSpec(input: unknown, now = Math.floor(Date.now() / 10
     token: (spec.reward.token ?? "0x0000000000000000000000000000000000000000") as `0x${string}`,
     deadline: BigInt(deadline),
     minAccuracy: spec.gold?.minAccuracy ?? 0,
+    goldThreshold: spec.gold ? (spec.gold.threshold ?? rule.gold?.defaultThreshold ?? 0) : 0,
     challengeWindow: spec.gold ? (parseDuration(spec.gold.challengeWindow) ?? 0) : 0,
     workerGroupId: BigInt(spec.workerGroup),
   };

@@ -8,7 +8,7 @@ import { readFile } from "node:fs/promises";
 import { describe, it } from "node:test";
 import { demoItems } from "@zklabel/core/demo";
 import { BatchSlice } from "@zklabel/core/merkle";
-import { bboxRule } from "@zklabel/core/rules/bbox";
+import { bboxRule, boxLabelValue } from "@zklabel/core/rules/bbox";
 import { classificationRule } from "@zklabel/core/rules/classification";
 import { sensorRule } from "@zklabel/core/rules/sensor";
 import { ContractFunctionExecutionError, ContractFunctionRevertedError, encodeErrorResult } from "viem";
@@ -16,7 +16,7 @@ import { escrowAbi } from "../src/abi-escrow.ts";
 import { buildDataset } from "../src/dataset.ts";
 import { describeError } from "../src/errors.ts";
 import { exportsCoco, labelRows, toCoco, toCsv, toJsonl } from "../src/export.ts";
-import { buildGold, goldLeaf } from "../src/gold.ts";
+import { buildGold, goldAdvice, goldLeaf, goldTreeOf } from "../src/gold.ts";
 import { decodeTaskMetadata, encodeTaskMetadata } from "../src/metadata.ts";
 import { runStages } from "../src/progress.ts";
 import { contentTypeProblem, typeFromName } from "../src/vault.ts";
@@ -135,6 +135,7 @@ describe("gold items", () => {
   it("commits to every item, hides which are gold, and names each problem", () => {
     const g = buildGold(
       manifest,
+      classificationRule,
       ["neg", "neu", "pos"],
       [
         { item: "r3.txt", label: "pos" },
@@ -142,20 +143,23 @@ describe("gold items", () => {
       ],
     );
     assert.equal(g.openings.items.length, 100);
+    assert.equal(g.openings.rule, "classification");
     assert.deepEqual(
-      g.openings.items.filter((x) => x.isGold).map((x) => [x.index, x.label]),
+      g.openings.items.filter((x) => x.isGold).map((x) => [x.index, x.label, x.value]),
       [
-        [3, 2],
-        [70, 0],
+        [3, 2, "2"],
+        [70, 0, "0"],
       ],
     );
+    assert.equal(goldTreeOf(classificationRule, g.openings).root, g.goldRoot, "the openings rebuild the root");
     assert.equal(goldLeaf(1, 2, BigInt(g.openings.items[3].salt)) === goldLeaf(1, 2, 0n), false, "salted");
-    const again = buildGold(manifest, ["neg", "neu", "pos"], [{ item: "r3.txt", label: "pos" }]);
+    const again = buildGold(manifest, classificationRule, ["neg", "neu", "pos"], [{ item: "r3.txt", label: "pos" }]);
     assert.notEqual(again.goldRoot, g.goldRoot, "fresh salts");
     assert.throws(
       () =>
         buildGold(
           manifest,
+          classificationRule,
           ["neg", "neu"],
           [
             { item: "nope.txt", label: "neg" },
@@ -166,6 +170,24 @@ describe("gold items", () => {
         ),
       /"nope.txt" is not in the dataset[\s\S]*"zzz" is not one of the classes[\s\S]*listed twice/,
     );
+  });
+  it("box answers carry their box; a rule without gold answers refuses a gold file", () => {
+    const g = buildGold(manifest, bboxRule, ["cat", "dog"], [{ item: 5, label: "dog", box: [10, 20, 30, 40] }]);
+    const five = g.openings.items[5];
+    assert.equal(BigInt(five.value), boxLabelValue({ cls: 1, x: 10, y: 20, w: 30, h: 40 }));
+    assert.throws(
+      () => buildGold(manifest, bboxRule, ["cat", "dog"], [{ item: 5, label: "dog" }]),
+      /gold item 5: a box gold answer needs "box": \[x, y, w, h\]/,
+    );
+    assert.throws(() => buildGold(manifest, sensorRule, [], [{ item: 1, label: "anomaly" }]), /take no gold items/);
+  });
+  it("advises 5-10 % gold and at least one per batch, and names the batches that would hold none", () => {
+    const a = goldAdvice(1000, 64, [0, 70, 130]);
+    assert.equal(a.batches, 16);
+    assert.deepEqual(a.advised, { low: 50, high: 100 });
+    assert.deepEqual(a.batchesWithoutGold, [3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15]);
+    assert.deepEqual(goldAdvice(100, 64).advised, { low: 5, high: 10 });
+    assert.deepEqual(goldAdvice(100, 64, [1, 64]).batchesWithoutGold, []);
   });
 });
 

@@ -263,6 +263,18 @@ function checkedBoxValue(b: Box): bigint {
   return boxLabelValue(b);
 }
 
+/** A box task's gold threshold is its minimum IoU in percent. */
+const checkBoxThreshold = (t: number): string | undefined =>
+  Number.isInteger(t) && t >= 0 && t <= 100 ? undefined : `the minimum IoU must be 0..100 percent, got ${t}`;
+
+/** A gold file entry's box: `"box": [x, y, w, h]` in pixels. */
+function boxAnswerFromFile(cls: number, entry: Record<string, unknown>): Box | string {
+  const b = z.tuple([pixel("x"), pixel("y"), pixel("w"), pixel("h")]).safeParse(entry.box);
+  if (!b.success) return `a box gold answer needs "box": [x, y, w, h] in pixels (${b.error.issues[0]?.message})`;
+  const [x, y, w, h] = b.data;
+  return { cls, x, y, w, h };
+}
+
 /**
  * Witness input and public signals of BoxReject (circuits/bounding_box_reject.circom): a box
  * matches its gold box when boxGoldMatches holds at the threshold, the minimum IoU in percent.
@@ -272,8 +284,7 @@ export function boxRejectInput(r: RejectRequest<Box>): RejectInput {
     labelBits: BOX_LABEL_BITS,
     labelValue: checkedBoxValue,
     matchesValue: (l, v, t) => boxGoldMatches(l, boxFromValue(v), t),
-    checkThreshold: (t) =>
-      Number.isInteger(t) && t >= 0 && t <= 100 ? undefined : `the minimum IoU must be 0..100 percent, got ${t}`,
+    checkThreshold: checkBoxThreshold,
     checkValue: (v) =>
       v >= 0n && v < 1n << BigInt(BOX_LABEL_BITS) ? undefined : `gold value ${v} is not a 72-bit box label`,
   });
@@ -394,6 +405,10 @@ export const bboxRule: RuleSpec<BoxParams, Box> & { readonly spec: typeof bboxSp
     goldValue: checkedBoxValue,
     answerFromValue: boxFromValue,
     goldMatches: boxGoldMatches,
+    defaultThreshold: 50,
+    checkThreshold: checkBoxThreshold,
+    answerFromFile: boxAnswerFromFile,
+    fileEntry: '{"item": name or index, "label": class name, "box": [x, y, w, h]}',
     threshold:
       "the minimum intersection over union, in percent: a box matches its gold box when it has the same class and IoU >= the threshold",
     rejectInput: boxRejectInput,

@@ -180,6 +180,10 @@ export function classificationWorkerInput(r: WorkerProofRequest): {
   };
 }
 
+/** Classification matches gold answers exactly: its threshold is 0. */
+const checkClassificationThreshold = (t: number): string | undefined =>
+  t === 0 ? undefined : `classification gold answers match exactly: the gold threshold must be 0, got ${t}`;
+
 /**
  * Witness input and public signals of ClassificationReject (circuits/classification_reject.circom):
  * a label matches its gold answer when it is that class; the threshold must be 0.
@@ -193,8 +197,7 @@ export function classificationRejectInput(r: RejectRequest<number>): RejectInput
       return BigInt(l);
     },
     matchesValue: (l, v) => BigInt(l) === v,
-    checkThreshold: (t) =>
-      t === 0 ? undefined : `classification gold answers match exactly: the gold threshold must be 0, got ${t}`,
+    checkThreshold: checkClassificationThreshold,
   });
 }
 
@@ -304,6 +307,10 @@ export const classificationRule: RuleSpec<ClassificationParams, number> & {
     answerFromValue: (v: bigint) => Number(v),
     goldMatches: (label: number, answer: number) => label === answer,
     threshold: "none: a label matches a gold answer when it is the same class (the threshold is 0)",
+    defaultThreshold: 0,
+    checkThreshold: checkClassificationThreshold,
+    answerFromFile: (cls: number) => cls,
+    fileEntry: '{"item": name or index, "label": class name}',
     rejectInput: classificationRejectInput,
   },
 };

@@ -99,6 +99,17 @@ export interface GoldSpec<L, A> {
   goldMatches(label: L, answer: A, threshold: number): boolean;
   /** What the task's gold threshold means, in words. */
   readonly threshold: string;
+  /** The threshold a task gets when its spec names none (percent). */
+  readonly defaultThreshold: number;
+  /** The threshold's problem in words, if any (classification: it must be 0; boxes: 0..100). */
+  checkThreshold(threshold: number): string | undefined;
+  /**
+   * A gold file entry's answer: the class (already resolved from its name) and the rest of the entry
+   * (boxes: `"box": [x, y, w, h]`); a problem in words when the entry does not give this rule's answer.
+   */
+  answerFromFile(cls: number, entry: Record<string, unknown>): A | string;
+  /** How a gold file entry is written for this rule, for help texts and errors. */
+  readonly fileEntry: string;
   /** The rejection circuit's input; throws a ZkLabelError when no rejection exists. */
   rejectInput(r: RejectRequest<L>): RejectInput;
 }
