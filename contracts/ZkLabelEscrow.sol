@@ -388,7 +388,9 @@ contract ZkLabelEscrow is RuleRegistry, ReentrancyGuard {
         bytes4 selector = bytes4(
             keccak256(
                 abi.encodePacked(
-                    "verifyProof(uint256[2],uint256[2][2],uint256[2],uint256[",
+                    "verifyProof(uint256[2],",
+                    "uint256[2][2],uint256[2],",
+                    "uint256[",
                     _decimal(REJECT_INPUTS),
                     "])"
                 )

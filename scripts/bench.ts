@@ -7,8 +7,10 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { availableParallelism, cpus } from "node:os";
 import { join } from "node:path";
 import { DEMO_REQUESTER_KEY } from "@zklabel/core/demo";
+import { goldTree } from "@zklabel/core/gold";
 import { workerGroup } from "@zklabel/core/group";
 import { Identity, workerSecret } from "@zklabel/core/identity";
+import { labelsCommitment } from "@zklabel/core/labels";
 import { proveCircuit, releaseSnarkjs } from "@zklabel/core/prove";
 import { type CircuitInfo, circuitInfo } from "@zklabel/core/registry";
 import { type AnyRule, fullBatchData, RULES, ruleByName, ruleCircuit } from "@zklabel/core/rules";
@@ -41,13 +43,45 @@ function benchInput(
   }) as { input: Record<string, string | string[]>; publicSignals: bigint[] };
 }
 
+/**
+ * A rejection of the rule's example batch (RuleSpec.example): every item gold with an answer the
+ * label does not match (the label's lowest bit flipped: another class), so accuracy is 0.
+ */
+function rejectBenchInput(rule: AnyRule, circuit: CircuitInfo, salt: bigint) {
+  const g = rule.gold;
+  if (!g) throw new Error(`${rule.name} has no gold answers`);
+  const { N, DEPTH } = circuit.params;
+  const ex = rule.example(N, circuit.params);
+  const openings = ex.labels.map((l: unknown, i: number) => ({
+    isGold: 1 as const,
+    value: g.goldValue(g.answerFromValue(rule.labelValue(l) ^ 1n)),
+    salt: BigInt(i + 1),
+  }));
+  const values = Array.from({ length: N }, (_, i) => rule.labelValue(ex.labels[i]));
+  return g.rejectInput({
+    circuit,
+    goldTree: goldTree(DEPTH, N, openings),
+    openings,
+    batchIndex: 0,
+    labels: ex.labels,
+    salt,
+    labelsCommitment: labelsCommitment(values, rule.labelBits, salt),
+    bound: 80,
+    threshold: g.defaultThreshold,
+  });
+}
+
 const built = await buildCircuits();
 const rows = [];
 // Proving needs keys: compile-only circuits (setup: false) are reported by the pipeline's budget table
 // instead; the rules' worker circuits with keys are what workers prove.
 const keyed = built.filter((b) => {
   const c = circuitInfo(b.name);
-  return c.setup !== false && c.params.GROUP_DEPTH !== undefined && RULES.some((r) => r.name === c.rule);
+  return (
+    c.setup !== false &&
+    (c.params.GROUP_DEPTH !== undefined || (c.role === "reject" && c.deploy)) &&
+    RULES.some((r) => r.name === c.rule)
+  );
 });
 for (const b of keyed) {
   const circuit = circuitInfo(b.name);
@@ -61,7 +95,10 @@ for (const b of keyed) {
   const members = Array.from({ length: 100 }, (_, i) => new Identity(`bench member ${i}`));
   const worker = { identity: workerSecret(members[42]), group: workerGroup(members.map((m) => m.commitment)) };
   for (let r = 0; r < RUNS; r++) {
-    const { input, publicSignals } = benchInput(rule, circuit, worker, BigInt(r + 1));
+    const { input, publicSignals } =
+      circuit.role === "reject"
+        ? rejectBenchInput(rule, circuit, BigInt(r + 1))
+        : benchInput(rule, circuit, worker, BigInt(r + 1));
     let t = performance.now();
     const p = await proveCircuit(input, publicSignals, { wasm: join(dir, "main.wasm"), zkey: join(dir, "main.zkey") });
     prove.push(performance.now() - t);

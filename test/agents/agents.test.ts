@@ -278,6 +278,102 @@ describe("headless marketplace: requester, two agent workers, auditor", { timeou
     assert.deepEqual(status.batches, ["open", "open", "open", "open"]);
   });
 
+  it("gold rejection: a random agent's batch is rejected with a proof, its identity cannot retake it, an honest agent relabels it and is paid", async () => {
+    // Every 4th review is gold (16 per batch, 25 %): a blind agent gets about a third of them right.
+    await writeFile(join(dir, "spec-gold.json"), JSON.stringify(spec("Review sentiment, reviewed")));
+    await writeFile(
+      join(dir, "gold-many.json"),
+      JSON.stringify(
+        demoItems(256)
+          .map((x, i) => ({ item: i, label: ["negative", "neutral", "positive"][x.sentiment] }))
+          .filter((_, i) => i % 4 === 0),
+      ),
+    );
+    const created = await createTask(join(dir, "spec-gold.json"), manifest, ["--gold", join(dir, "gold-many.json")]);
+    const id = created.taskId as string;
+    const work = (key: string, account: string, labeler: string) =>
+      agent(
+        [
+          "--task",
+          id,
+          "--labeler",
+          labeler,
+          "--identity-file",
+          join(dir, key),
+          "--account",
+          account,
+          "--max-batches",
+          "1",
+          "--json",
+          ...common,
+        ],
+        {},
+      );
+    const bot = JSON.parse(
+      ok(await work("a.key", "1", join(ROOT, "test/agents/labeler-random.mjs")), "random agent").stdout,
+    );
+    const [{ batchIndex }] = bot.submitted as { batchIndex: number }[];
+    const review = (extra: string[] = []) =>
+      zklabel([
+        "review",
+        "--task",
+        id,
+        "--gold",
+        created.goldOpenings,
+        "--account",
+        "0",
+        "--json",
+        ...extra,
+        ...common,
+      ]);
+    const seen = JSON.parse(ok(await review(), "review").stdout);
+    assert.equal(seen.pending.length, 1);
+    assert.equal(seen.pending[0].batchIndex, batchIndex);
+    assert.equal(seen.pending[0].gold, 16, "every gold item of the batch is counted");
+    assert.ok(seen.pending[0].accuracy < 70, `a blind agent scores ${seen.pending[0].accuracy}%`);
+    assert.equal(seen.pending[0].rejectable, true);
+    assert.deepEqual(seen.rejected, []);
+    const auto = JSON.parse(ok(await review(["--auto"]), "review --auto").stdout);
+    assert.deepEqual(
+      auto.rejected.map((r: { batchIndex: number; bound: number }) => [r.batchIndex, r.bound]),
+      [[batchIndex, 70]],
+    );
+    const status = JSON.parse(ok(await zklabel(["task", "status", id, "--json", ...common]), "status").stdout);
+    assert.equal(status.batches[batchIndex], "open", "the rejected batch is open again");
+    // The same identity skips the batch it was rejected on; review finds nothing more to reject.
+    const again = JSON.parse(
+      ok(await work("a.key", "1", join(ROOT, "test/agents/labeler-random.mjs")), "again").stdout,
+    );
+    assert.ok(
+      again.skipped.some(
+        (x: { batchIndex: number; reason: string }) => x.batchIndex === batchIndex && /rejected/.test(x.reason),
+      ),
+      JSON.stringify(again.skipped),
+    );
+    assert.notEqual(again.submitted[0]?.batchIndex, batchIndex);
+    // The honest agent takes batches until it has the rejected one (each is pending after it).
+    const honest = join(ROOT, "packages/cli/examples/sentiment-agent.mjs");
+    let took: number[] = [];
+    for (let k = 0; k < 4 && !took.includes(batchIndex); k++) {
+      const r = JSON.parse(ok(await work("b.key", "2", honest), "honest agent").stdout);
+      took = [...took, ...r.submitted.map((x: { batchIndex: number }) => x.batchIndex)];
+    }
+    assert.ok(took.includes(batchIndex), `the honest agent relabeled batch ${batchIndex}`);
+    const kept = JSON.parse(ok(await review(["--auto"]), "review of honest work").stdout);
+    const honestBatch = kept.pending.find((b: { batchIndex: number }) => b.batchIndex === batchIndex);
+    assert.equal(honestBatch.rejectable, false);
+    assert.match(honestBatch.why, /at or above the task's 70%/);
+    await rpcCall(chain.rpc, "evm_increaseTime", [3601]);
+    await rpcCall(chain.rpc, "evm_mine");
+    const fin = JSON.parse(
+      ok(await zklabel(["task", "finalize", id, "--account", "3", "--json", ...common]), "finalize").stdout,
+    );
+    assert.ok(fin.finalized.includes(batchIndex), "the relabeled batch is paid after its window");
+    const late = await review(["--reject", String(batchIndex)]);
+    assert.equal(late.code, 3, late.stderr);
+    assert.match(late.stderr, /not pending/);
+  });
+
   it("a sensor-range task: windows of readings uploaded, an agent labels them from the readings, the proofs are accepted", async () => {
     const windows = join(dir, "windows");
     await mkdir(windows);

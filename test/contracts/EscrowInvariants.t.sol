@@ -9,7 +9,7 @@ import {TestToken} from "../../contracts/test/TestTokens.sol";
 import {ClassificationWorkerN64D20G20Verifier} from "../../contracts/verifiers/ClassificationWorkerN64D20G20Verifier.sol";
 import {ClassificationRejectN64D20Verifier} from "../../contracts/verifiers/ClassificationRejectN64D20Verifier.sol";
 import {ClassificationWorkerN64D20G20BatchVerifier} from "../../contracts/verifiers/ClassificationWorkerN64D20G20BatchVerifier.sol";
-import {IN_COUNT, IN_RECIPIENT} from "../../contracts/generated/PublicInputs.sol";
+import {IN_COUNT, IN_RECIPIENT, IN_NULLIFIER, IN_LABELS_COMMITMENT} from "../../contracts/generated/PublicInputs.sol";
 import {TestBase, WithVm} from "./Vm.sol";
 
 /// @notice Real proofs from scripts/fixtures/invariant-proofs.ts (through the ffi cheatcode).
@@ -20,12 +20,21 @@ struct FixtureProof {
     uint256[] publicInputs;
 }
 
+/// @notice The requester's rejection of a blind worker's proof (proofs[proofIndex]).
+struct FixtureRejection {
+    uint256 proofIndex;
+    uint8 bound;
+    uint256[8] proof;
+}
+
 struct Fixture {
     uint256[] commitments;
     uint256 datasetRoot;
     uint256[2] pkR;
     uint256[2] pkRDiv8;
+    uint256 goldRoot;
     FixtureProof[] proofs;
+    FixtureRejection[] rejections;
 }
 
 /// @notice What the invariant fuzzer calls: every money-moving action of the escrow, with ghost
@@ -34,29 +43,47 @@ contract EscrowHandler is WithVm {
     ZkLabelEscrow internal immutable escrow;
     TestToken internal immutable token;
     address internal immutable requester;
+    address internal immutable loader;
     uint256 internal constant TASKS = 3;
     uint256 internal constant REWARD = 1 gwei;
 
     FixtureProof[] internal proofs;
+    FixtureRejection[] internal rejections;
     address[] public accounts;
     /// @notice token => account => credited by verified batches (independent of the escrow's books).
     mapping(address => mapping(address => uint256)) public ghostCredited;
     mapping(address => mapping(address => uint256)) public ghostWithdrawn;
     /// @notice Successful submissions per fixture proof.
     mapping(uint256 => uint256) public accepted;
+    /// @notice Successful rejections per fixture proof.
+    mapping(uint256 => uint256) public rejected;
+    /// @notice Rewards credited per fixture proof (at submission or finalize).
+    mapping(uint256 => uint256) public paid;
     mapping(uint256 => address) internal pendingRelayer;
+    /// @dev taskId => batchIndex => 1 + the fixture proof the batch is pending or verified under.
+    mapping(uint256 => mapping(uint256 => uint256)) internal standing;
 
-    constructor(ZkLabelEscrow escrow_, TestToken token_, address requester_, FixtureProof[] memory proofs_) {
+    constructor(ZkLabelEscrow escrow_, TestToken token_, address requester_) {
+        loader = msg.sender;
         escrow = escrow_;
         token = token_;
         requester = requester_;
-        for (uint256 i = 0; i < proofs_.length; i++) proofs.push(proofs_[i]);
         accounts.push(0x000000000000000000000000000000000000bEEF);
         accounts.push(0x000000000000000000000000000000000000cafE);
         accounts.push(address(this));
     }
 
     receive() external payable {}
+
+    /// @notice Loads the fixture (one call per proof: a whole list in one call is too deep for the ABI
+    /// decoder). Only the test that deployed the handler may: the fuzzer's calls change nothing.
+    function addProof(FixtureProof calldata p) external {
+        if (msg.sender == loader) proofs.push(p);
+    }
+
+    function addRejection(FixtureRejection calldata r) external {
+        if (msg.sender == loader) rejections.push(r);
+    }
 
     function proofCount() external view returns (uint256) {
         return proofs.length;
@@ -75,6 +102,7 @@ contract EscrowHandler is WithVm {
         FixtureProof storage p = proofs[i];
         try escrow.submitBatch(p.taskId, p.batchIndex, p.proof, p.publicInputs) {
             accepted[i]++;
+            standing[p.taskId][p.batchIndex] = i + 1;
             IZkLabelEscrow.Task memory t = escrow.getTask(p.taskId);
             if (t.challengeWindow == 0) _credit(i, t.token, address(this));
             else pendingRelayer[i] = address(this);
@@ -99,6 +127,7 @@ contract EscrowHandler is WithVm {
             inputs[n + j] = b.publicInputs[j];
         }
         // A batch another call accepted first is skipped (BatchSkipped), the other one still goes in.
+        // (Only the first two proofs of each task go together: the blind proofs come after them all.)
         bool[2] memory open;
         for (uint256 i = 0; i < 2; i++) {
             (IZkLabelEscrow.BatchState state, ) = escrow.batchState(a.taskId, indexes[i]);
@@ -108,6 +137,7 @@ contract EscrowHandler is WithVm {
             for (uint256 i = 2 * t; i < 2 * t + 2; i++) {
                 if (!open[i - 2 * t]) continue;
                 accepted[i]++;
+                standing[proofs[i].taskId][proofs[i].batchIndex] = i + 1;
                 IZkLabelEscrow.Task memory task = escrow.getTask(proofs[i].taskId);
                 if (task.challengeWindow == 0) _credit(i, task.token, address(this));
                 else pendingRelayer[i] = address(this);
@@ -116,13 +146,43 @@ contract EscrowHandler is WithVm {
     }
 
     function finalize(uint256 seed) external {
-        uint256 i = seed % proofs.length;
-        FixtureProof storage p = proofs[i];
+        FixtureProof storage p = proofs[seed % proofs.length];
         uint256[] memory batches = new uint256[](1);
         batches[0] = p.batchIndex;
         try escrow.finalize(p.taskId, batches) {
+            // The proof the batch is pending under, which may be another one of the same batch.
+            uint256 i = standing[p.taskId][p.batchIndex] - 1;
             _credit(i, escrow.getTask(p.taskId).token, pendingRelayer[i]);
         } catch {}
+    }
+
+    /// @notice The requester rejects a blind worker's pending batch with the fixture's proof.
+    function reject(uint256 seed) external {
+        if (rejections.length == 0) return;
+        FixtureRejection storage r = rejections[seed % rejections.length];
+        FixtureProof storage p = proofs[r.proofIndex];
+        vm.prank(requester);
+        try
+            escrow.rejectBatch(
+                p.taskId,
+                p.batchIndex,
+                p.publicInputs[IN_NULLIFIER],
+                p.publicInputs[IN_LABELS_COMMITMENT],
+                r.bound,
+                r.proof
+            )
+        {
+            rejected[r.proofIndex]++;
+            standing[p.taskId][p.batchIndex] = 0;
+        } catch {}
+    }
+
+    function rejectionCount() external view returns (uint256) {
+        return rejections.length;
+    }
+
+    function rejectionProofIndex(uint256 k) external view returns (uint256) {
+        return rejections[k].proofIndex;
     }
 
     function warp(uint256 seconds_) external {
@@ -169,6 +229,7 @@ contract EscrowHandler is WithVm {
         uint256[] storage inputs = proofs[i].publicInputs;
         uint256 reward = inputs[IN_COUNT] * REWARD;
         uint256 fee = (reward * (inputs[IN_RECIPIENT] >> 160)) / 10_000;
+        paid[i] += reward;
         ghostCredited[tok][address(uint160(inputs[IN_RECIPIENT]))] += reward - fee;
         if (fee != 0) ghostCredited[tok][relayer] += fee;
     }
@@ -212,7 +273,7 @@ contract EscrowInvariantsTest is TestBase {
         token.mint(REQUESTER, 1 ether);
         vm.prank(REQUESTER);
         token.approve(address(escrow), type(uint256).max);
-        uint256[3] memory gold = [uint256(0), 4242, 0];
+        uint256[3] memory gold = [uint256(0), f.goldRoot, 0];
         IZkLabelEscrow.RuleVerifier memory rule = escrow.ruleVerifier(1);
         for (uint256 t = 0; t < 3; t++) {
             IZkLabelEscrow.TaskParams memory p;
@@ -232,16 +293,27 @@ contract EscrowInvariantsTest is TestBase {
             vm.prank(REQUESTER);
             escrow.createTask{value: p.token == address(0) ? p.funding : 0}(p, rule);
         }
-        handler = new EscrowHandler(escrow, token, REQUESTER, f.proofs);
+        handler = new EscrowHandler(escrow, token, REQUESTER);
+        for (uint256 i = 0; i < f.proofs.length; i++) handler.addProof(f.proofs[i]);
+        for (uint256 i = 0; i < f.rejections.length; i++) handler.addRejection(f.rejections[i]);
         targets.push(address(handler));
     }
 
     /// The fixture's proofs are real and verify against this escrow (so the fuzzed submissions can
-    /// succeed), gold batches finalize after the window, and every account can withdraw its credit.
+    /// succeed); a blind worker's gold-task batches are rejected with real proofs and reopen; the
+    /// rejected identity cannot resubmit; the honest batches finalize after the window, and every
+    /// account can withdraw its credit.
     function test_fixtureProofsVerifyAndEveryPathPays() public {
         for (uint256 t = 0; t < 3; t++) handler.topUp(t, 36 gwei - 1);
         handler.submitBoth(0); // task 1: both batches under one batch-verified check
-        for (uint256 i = 2; i < handler.proofCount(); i++) handler.submit(i);
+        uint256 blind = handler.proofCount() - handler.rejectionCount();
+        for (uint256 i = blind; i < handler.proofCount(); i++) handler.submit(i); // task 2, wrong labels
+        for (uint256 k = 0; k < handler.rejectionCount(); k++) handler.reject(k);
+        for (uint256 i = blind; i < handler.proofCount(); i++) {
+            assertEq(handler.rejected(i), 1, "blind batch rejected");
+            handler.submit(i); // its nullifier is spent: refused
+        }
+        for (uint256 i = 2; i < blind; i++) handler.submit(i);
         for (uint256 i = 0; i < handler.proofCount(); i++) assertEq(handler.accepted(i), 1, "fixture proof accepted");
         handler.warp(601);
         for (uint256 i = 2; i < 4; i++) handler.finalize(i); // task 2 has gold items: batches 2 and 3
@@ -252,6 +324,7 @@ contract EscrowInvariantsTest is TestBase {
         invariant_solvent();
         invariant_creditsMatchVerifiedRewards();
         invariant_batchAcceptedAtMostOnce();
+        invariant_rejectedNeverPaid();
         assertEq(address(escrow).balance, 0, "every ETH task is spent and every credit withdrawn");
         assertEq(token.balanceOf(address(escrow)), 0, "every token task is spent and every credit withdrawn");
     }
@@ -293,11 +366,26 @@ contract EscrowInvariantsTest is TestBase {
     /// A batch index is accepted at most once per task, and the escrow's state agrees.
     function invariant_batchAcceptedAtMostOnce() public view {
         for (uint256 i = 0; i < handler.proofCount(); i++) {
-            uint256 n = handler.accepted(i);
-            assertTrue(n <= 1, "a batch was accepted twice");
             (uint256 taskId, uint256 batchIndex) = handler.proofAt(i);
+            // Submissions that stand (accepted, not rejected since) over every proof of this batch.
+            uint256 live;
+            for (uint256 j = 0; j < handler.proofCount(); j++) {
+                (uint256 tj, uint256 bj) = handler.proofAt(j);
+                if (tj != taskId || bj != batchIndex) continue;
+                assertTrue(handler.rejected(j) <= handler.accepted(j), "a rejection without a submission");
+                live += handler.accepted(j) - handler.rejected(j);
+            }
+            assertTrue(live <= 1, "a batch was accepted twice");
             (IZkLabelEscrow.BatchState state, ) = escrow.batchState(taskId, batchIndex);
-            assertEq(state == IZkLabelEscrow.BatchState.Open ? 0 : 1, n, "batch state matches the submissions");
+            assertEq(state == IZkLabelEscrow.BatchState.Open ? 0 : 1, live, "batch state matches the submissions");
+        }
+    }
+
+    /// A rejected submission is never paid: its reward went back to the task.
+    function invariant_rejectedNeverPaid() public view {
+        for (uint256 k = 0; k < handler.rejectionCount(); k++) {
+            uint256 i = handler.rejectionProofIndex(k);
+            assertTrue(handler.rejected(i) == 0 || handler.paid(i) == 0, "a rejected batch was paid");
         }
     }
 }

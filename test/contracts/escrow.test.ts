@@ -610,7 +610,7 @@ describe("ZkLabelEscrow: gold rejection (issue 14)", () => {
       .map((x) => (x.sentiment + 1) % 3); // always an allowed class, never the right one
   let id: bigint;
   let bad: Proven;
-  const carol = new Identity("escrow test carol");
+  const carol = new Identity("escrow test honest relabeler");
   /** The batch's nullifier and labelsCommitment, as its BatchSubmitted event and the seal carry them. */
   const sealOf = (p: Proven) => ({
     nullifier: p.publicSignals[IN.nullifier],

@@ -9,6 +9,7 @@ import { datasetCommands } from "./commands/dataset.ts";
 import { groupCommands } from "./commands/group.ts";
 import { identityCommands } from "./commands/identity.ts";
 import { labelsCommands } from "./commands/labels.ts";
+import { reviewCommand } from "./commands/review.ts";
 import { specCommands } from "./commands/spec.ts";
 import { taskCommands } from "./commands/task.ts";
 import { vaultCommands } from "./commands/vault.ts";
@@ -42,6 +43,7 @@ export function buildProgram(ctx: Ctx): CommandUnknownOpts {
   taskCommands(program, ctx);
   batchCommands(program, ctx);
   labelsCommands(program, ctx);
+  reviewCommand(program, ctx);
   workCommand(program, ctx);
   auditCommands(program, ctx);
   groupCommands(program, ctx);

@@ -288,6 +288,18 @@ export class ZkLabelClient {
     );
   }
 
+  /** Whether a rejection spent this nullifier: a worker's proof carrying it is refused. */
+  isNullifierSpent(nullifier: bigint): Promise<boolean> {
+    return this.read(() =>
+      this.publicClient.readContract({
+        address: this.escrow,
+        abi: escrowAbi,
+        functionName: "isNullifierSpent",
+        args: [nullifier],
+      }),
+    );
+  }
+
   /** The verifier entry the escrow's registry holds for a rule now (new tasks copy it). */
   async ruleEntry(ruleId: number): Promise<RuleEntry> {
     const r = await this.read(() =>

@@ -16,7 +16,11 @@ export interface OpenedBatch<L = unknown> {
   labelsCommitment: bigint;
 }
 
-/** Decrypts every submitted batch of a task of rule `ruleId` with the requester's key skR (batchSize = the task's N). */
+/**
+ * Decrypts the submitted batches of a task of rule `ruleId` that stand (pending or verified, not
+ * rejected: a rejected submission's labels are the ones the requester refused) with the requester's
+ * key skR (batchSize = the task's N). A batch rejected and submitted again gives its latest labels.
+ */
 export function openSubmittedBatches(
   logs: readonly DecodedLog[],
   taskId: bigint,
@@ -25,9 +29,14 @@ export function openSubmittedBatches(
   ruleId: number,
 ): OpenedBatch[] {
   const rule = ruleById(ruleId);
-  const out: OpenedBatch[] = [];
+  const standing = new Map<bigint, DecodedLog>();
   for (const l of logs) {
-    if (l.eventName !== "BatchSubmitted" || l.args.taskId !== taskId) continue;
+    if (l.args.taskId !== taskId) continue;
+    if (l.eventName === "BatchSubmitted") standing.set(l.args.batchIndex as bigint, l);
+    else if (l.eventName === "BatchRejected") standing.delete(l.args.batchIndex as bigint);
+  }
+  const out: OpenedBatch[] = [];
+  for (const l of standing.values()) {
     const a = l.args as {
       batchIndex: bigint;
       count: bigint;

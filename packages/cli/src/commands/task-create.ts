@@ -7,6 +7,7 @@ import { chmod, writeFile } from "node:fs/promises";
 import type { CommandUnknownOpts } from "@commander-js/extra-typings";
 import { ruleById } from "@zklabel/core/rules";
 import { checkManifest } from "@zklabel/sdk/dataset";
+import { goldAdvice } from "@zklabel/sdk/gold";
 import { type PostStage, postTask } from "@zklabel/sdk/post";
 import { resolveTaskSpec } from "@zklabel/sdk/spec";
 import { type Ctx, connect, inputError, log, readJson, signWith, usageError } from "../common.ts";
@@ -29,7 +30,10 @@ export function taskCreateCommand(task: CommandUnknownOpts, ctx: Ctx): void {
       .description("create and fund a task from a spec and a manifest")
       .requiredOption("--spec <FILE>", "the task spec (check it with zklabel spec check)")
       .requiredOption("--manifest <MANIFEST>", "the dataset's manifest (upload its items with zklabel dataset upload)")
-      .option("--gold <GOLD.json>", 'gold answers: [{"item": name or index, "label": class name}, ...]')
+      .option(
+        "--gold <GOLD.json>",
+        'gold answers: [{"item": name or index, "label": class name}, ...] (boxes add "box": [x, y, w, h])',
+      )
       .option("--funding <WEI>", "amount to lock now (default: items × reward)", bigWhole)
       .addOption(vaultUrlOption(DEFAULT_VAULT_URL))
       .addHelpText(
@@ -37,7 +41,11 @@ export function taskCreateCommand(task: CommandUnknownOpts, ctx: Ctx): void {
         `
 --vault is where workers download the items; the task's metadata names it.
 --gold needs "gold" in the spec; the secret openings are written next to the file as
-GOLD.openings.json (readable by you only) before the task is posted: keep them.`,
+GOLD.openings.json (readable by you only) before the task is posted: keep them.
+Give about 5-10 % of the items as gold, at least one per batch: a batch with no gold item
+cannot be rejected. Review with \`zklabel review\` within the challenge window: a batch you
+do not reject before its window ends is paid. Sensor-range tasks take no gold items (the
+circuit fixes every label from the readings).`,
       ),
   ).action(async (o) => {
     const spec = resolveTaskSpec(await readJson(o.spec));
@@ -52,7 +60,13 @@ GOLD.openings.json (readable by you only) before the task is posted: keep them.`
     if (spec.spec.gold && o.gold === undefined) {
       throw usageError('the spec has "gold": pass --gold GOLD.json with the gold items and their answers');
     }
+    if (o.gold !== undefined && !rule.gold) {
+      throw usageError(
+        `${rule.title} tasks take no gold items: the circuit already fixes each label from the item. Drop --gold and the spec's "gold"`,
+      );
+    }
     const goldOut = o.gold?.replace(/(\.json)?$/, ".openings.json");
+    let advice: string | undefined;
     const c = await connect(o);
     const posted = await postTask({
       client: c.client,
@@ -66,6 +80,13 @@ GOLD.openings.json (readable by you only) before the task is posted: keep them.`
         if (taskId !== undefined || goldOut === undefined) return;
         await writeFile(goldOut, `${JSON.stringify(openings, null, 2)}\n`, { mode: 0o600 });
         await chmod(goldOut, 0o600);
+        const goldItems = openings.items.filter((x) => x.isGold === 1).map((x) => x.index);
+        const a = goldAdvice(manifest.count, manifest.batchSize, goldItems);
+        const share = ((100 * goldItems.length) / manifest.count).toFixed(1);
+        advice = `${goldItems.length} gold item(s), ${share}% of ${manifest.count} (advised: ${a.advised.low} to ${a.advised.high}, at least one per batch)`;
+        if (a.batchesWithoutGold.length)
+          advice += `; ${a.batchesWithoutGold.length} of ${a.batches} batches hold no gold item (${a.batchesWithoutGold.slice(0, 8).join(", ")}${a.batchesWithoutGold.length > 8 ? ", ..." : ""}) and cannot be rejected`;
+        log(`task create: ${advice}`);
       },
       vaultUrl: o.vault ?? DEFAULT_VAULT_URL,
       onStage: (s) => log(`task create: ${STAGES[s]}…`),
@@ -73,7 +94,14 @@ GOLD.openings.json (readable by you only) before the task is posted: keep them.`
     const nonce = posted.key.nonce;
     ctx.out(
       `created task ${posted.taskId} (tx ${posted.hash}) with the rule ${spec.ruleId} verifier ${posted.verifier} that the deployment names (the escrow refuses the task if its registry holds another); your decryption key is derived from your wallet's signature with key nonce ${nonce} (kept in the task's metadata)${goldOut ? `\ngold openings (secret, keep them): ${goldOut}` : ""}`,
-      { taskId: posted.taskId, hash: posted.hash, verifier: posted.verifier, keyNonce: nonce, goldOpenings: goldOut },
+      {
+        taskId: posted.taskId,
+        hash: posted.hash,
+        verifier: posted.verifier,
+        keyNonce: nonce,
+        goldOpenings: goldOut,
+        ...(advice ? { gold: advice } : {}),
+      },
     );
   });
 }

@@ -7,6 +7,7 @@
 import type { CommandUnknownOpts } from "@commander-js/extra-typings";
 import { errorCode, type RuleViolationError, ZkLabelError } from "@zklabel/core/errors";
 import { randomField } from "@zklabel/core/field";
+import { batchNullifier } from "@zklabel/core/identity";
 import { releaseSnarkjs } from "@zklabel/core/prove";
 import { proveBatch } from "@zklabel/sdk/prove";
 import type { FetchedBatch } from "@zklabel/sdk/vault";
@@ -90,6 +91,13 @@ export function workCommand(program: CommandUnknownOpts, ctx: Ctx): void {
           break;
         }
         if ((await w.client.batchState(o.task, b)).state !== 0) continue;
+        // A batch whose labels from this identity were rejected cannot take them again (the nullifier is spent).
+        const nullifier = batchNullifier(w.identity.secretScalar, w.info.taskHash, BigInt(b));
+        if (await w.client.isNullifierSpent(nullifier)) {
+          skipped.push({ batchIndex: b, reason: "your earlier labels for it were rejected" });
+          log(`batch ${b}: your earlier labels for it were rejected (accuracy on hidden checks too low); skipping it`);
+          continue;
+        }
         const fetched = await fetchBatch(w, b).catch((e: unknown) => {
           if (takenAtDownload(e)) return null;
           throw e;
