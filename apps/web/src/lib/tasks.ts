@@ -286,6 +286,13 @@ export function requesterRecord(
   };
 }
 
+/** A requester's rejection record in words, for workers: "rejected 1 of 12 submitted batches (8 %)". */
+export function recordText(r: { submissions: number; rejected: number }): string {
+  if (r.submissions === 0) return "no batch submitted to this requester's tasks yet";
+  const pct = Math.round((100 * r.rejected) / r.submissions);
+  return `rejected ${r.rejected} of ${r.submissions} submitted batch${r.submissions === 1 ? "" : "es"} across their tasks${r.rejected ? ` (${pct} %)` : ""}`;
+}
+
 /** The chain's clock (unix seconds): the latest block's time or the wall clock, whichever is later. */
 export function useChainNow(): bigint {
   const d = useDeployment();
