@@ -648,7 +648,7 @@ describe("the web app, one role after another", () => {
     const row = page.locator('[data-testid="review-batch-0"][data-gold="4"][data-correct="0"]');
     await row.waitFor({ timeout: 60_000 });
     assert.equal(await by("accuracy-0").textContent(), "0 of 4 gold items right, 0 %");
-    assert.match((await by("review-window-0").textContent()) ?? "", /window ends in (9|10) min/);
+    assert.match((await by("review-window-0").textContent()) ?? "", /window ends in \d+ min/);
     assert.equal(await row.getAttribute("data-rejectable"), "true");
     await by("reject-0").click();
     await by("reject-progress").waitFor({ timeout: 30_000 });
