@@ -702,7 +702,15 @@ describe("the web app, one role after another", () => {
     await hb("identity-create").click();
     await hb("identity-commitment").waitFor();
     await hb("join-group").click();
-    await honest.locator('[data-testid="group-status"][data-member="true"]').waitFor({ timeout: 60_000 });
+    await honest
+      .locator('[data-testid="group-status"][data-member="true"], [data-testid="join-error"]')
+      .first()
+      .waitFor({ timeout: 120_000 })
+      .catch(async (e) => {
+        await screenshot(honest, "honest-join-timeout");
+        throw e;
+      });
+    if (await hb("join-error").isVisible()) assert.fail(`joining failed: ${await hb("join-error").textContent()}`);
     await hb("batch-0").click();
     await hb("open-batch").click();
     await hb("labeler").waitFor({ timeout: PROVE_TIMEOUT });
