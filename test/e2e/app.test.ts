@@ -10,6 +10,11 @@
  *  3. auditor (a fresh browser profile, no wallet): opens the task and the batch, and the
  *     in-browser verification says the proof is valid; finds a dataset file by dropping it.
  * The requester then decrypts the labels in the browser: they are what the worker chose.
+ * Then bounding boxes and sensor ranges, each posted, labeled, proven and paid; and gold rejection:
+ * a 6-item gold task posted in the app, worker #1 labels it wrong in the browser, the requester
+ * scores it against gold and rejects it with a proof made in the browser, the batch reopens, the
+ * rejected identity is refused, an honest worker (account #2, fresh browser) labels it, and after
+ * the window it is finalized and paid; the auditor verifies the rejection proof in the browser.
  *
  * Run: node --test test/e2e/app.test.ts
  * Env: ZKLABEL_RPC_PORT / ZKLABEL_WEB_PORT / ZKLABEL_VAULT_PORT, CHROME_PATH (default /usr/bin/chromium).
@@ -574,6 +579,177 @@ describe("the web app, one role after another", () => {
     await page.goto(`${stack.appUrl}/audit/${id}`);
     await page.locator('[data-testid="audit-task-status"]').waitFor({ timeout: 60_000 });
     assert.equal(await page.getByTestId("audit-task-status").textContent(), "complete");
+    assert.deepEqual(consoleErrors, [], "no errors in any browser console");
+  });
+  it("gold rejection: a wrong batch scored and rejected with a proof in the browser, reopened, relabeled honestly and paid", {
+    timeout: 900_000,
+  }, async () => {
+    assert.ok(stack);
+    const client = createPublicClient({ transport: http(stack.rpcUrl) });
+    const escrow = stack.deployment.escrow as Address;
+    const accounts = (await createWalletClient({ transport: http(stack.rpcUrl) }).getAddresses()).map((a) =>
+      getAddress(a),
+    );
+    const classes = ["negative", "positive"];
+    const items = Array.from({ length: 6 }, (_, i) => ({
+      name: `gold-review-${i + 1}.txt`,
+      text: `Review ${i + 1}: ${i % 2 ? "works well, recommended" : "broke after a day"}`,
+      truth: i % 2,
+    }));
+    for (const x of items) await writeFile(join(files, x.name), x.text);
+    const by = (tid: string) => page.getByTestId(tid);
+
+    // Requester: a gold task with 4 gold items (the first four), minimum accuracy 50 %.
+    await page.goto(`${stack.appUrl}/requester/new`);
+    await connect(page, 0);
+    await by("post-title").fill("Gold-checked sentiment");
+    await by("post-instructions").fill("Pick the review's sentiment.");
+    await by("post-classes").fill(classes.join("\n"));
+    await by("post-files").setInputFiles(items.map((x) => join(files, x.name)));
+    await by("post-reward").fill("0.001");
+    await by("post-deadline-days").fill("7");
+    await by("post-gold-toggle").check();
+    for (let i = 0; i < 4; i++) await by(`post-gold-item-${i}`).selectOption({ label: classes[items[i].truth] });
+    await by("post-min-accuracy").fill("50");
+    await by("post-challenge-minutes").fill(String(WINDOW_MINUTES));
+    await by("post-submit").click();
+    await page
+      .locator('[data-testid="post-created"], [data-testid="post-error"]')
+      .first()
+      .waitFor({ timeout: 120_000 });
+    if (await by("post-error").isVisible()) assert.fail(`posting failed: ${await by("post-error").textContent()}`);
+    const id = BigInt((await by("post-created").getAttribute("data-task-id")) ?? "0");
+    assert.ok(id > 0n);
+
+    // Worker #1 labels every item wrong in the browser and submits.
+    await openBatch(id, 0);
+    for (const x of items) await page.keyboard.press(String(1 - x.truth + 1));
+    assert.match((await by("labeled-count").textContent()) ?? "", /6 of 6 labeled/);
+    await page.keyboard.press("Control+Enter");
+    await provedAndSubmitted();
+    await by("batch-pending").waitFor({ timeout: 30_000 });
+    const submitted = await client.readContract({
+      address: escrow,
+      abi: escrowAbi,
+      functionName: "batchState",
+      args: [id, 0n],
+    });
+    assert.equal(submitted[0], 1, "pending on-chain");
+
+    // Requester: scores the batch against the gold kept in this browser and rejects it with a proof.
+    await page.goto(`${stack.appUrl}/requester/${id}`);
+    await connect(page, 0);
+    await by("gold-review").waitFor({ timeout: 60_000 });
+    assert.match(
+      (await by("review-duty").textContent()) ?? "",
+      /not review and reject before its challenge window ends is paid/,
+    );
+    await by("review-decrypt").click();
+    const row = page.locator('[data-testid="review-batch-0"][data-gold="4"][data-correct="0"]');
+    await row.waitFor({ timeout: 60_000 });
+    assert.equal(await by("accuracy-0").textContent(), "0 of 4 gold items right, 0 %");
+    assert.match((await by("review-window-0").textContent()) ?? "", /window ends in \d+ min/);
+    assert.equal(await row.getAttribute("data-rejectable"), "true");
+    await by("reject-0").click();
+    await by("reject-progress").waitFor({ timeout: 30_000 });
+    await by("rejected-0").waitFor({ timeout: PROVE_TIMEOUT });
+    assert.match(
+      (await by("reject-outcome").textContent()) ?? "",
+      /Batch 0 rejected with a proof \(0 of 4 gold items right, below 50 %/,
+    );
+    assert.match((await by("rejected-0").textContent()) ?? "", /open again/);
+    await page.locator('[data-testid="rejected-count"][data-count="1"]').waitFor();
+    await screenshot(page, "requester-rejected");
+    await accessible(page, "the gold review");
+    const reopened = await client.readContract({
+      address: escrow,
+      abi: escrowAbi,
+      functionName: "batchState",
+      args: [id, 0n],
+    });
+    assert.equal(reopened[0], 0, "open again on-chain");
+    const rejectedEvents = await client.getContractEvents({
+      address: escrow,
+      abi: escrowAbi,
+      eventName: "BatchRejected",
+      args: { taskId: id },
+      fromBlock: 0n,
+    });
+    assert.equal(rejectedEvents.length, 1);
+    assert.equal(rejectedEvents[0].args.bound, 50);
+
+    // Worker #1 sees the rejection without the gold, and cannot submit the batch again.
+    await page.goto(`${stack.appUrl}/work/${id}`);
+    await connect(page, 1);
+    await page.locator('[data-testid="batch-0"][data-status="open"]').waitFor({ timeout: 60_000 });
+    await page.locator('[data-testid="group-status"][data-member="true"]').waitFor({ timeout: 60_000 });
+    await by("batch-0").click();
+    await page.locator('[data-testid="batch-rejected"][data-bound="50"]').waitFor({ timeout: 30_000 });
+    const notice = (await by("batch-rejected").textContent()) ?? "";
+    assert.match(notice, /rejected: accuracy on hidden checks below 50 %/);
+    assert.doesNotMatch(notice, /gold-review-\d|negative|positive|item \d/i, "nothing about which items were gold");
+    await page.locator('[data-testid="requester-record"][data-rejected="1"]').waitFor();
+    await by("labeler").waitFor({ timeout: 30_000 });
+    await page.keyboard.press("Control+Enter");
+    assert.match((await by("prove-key-note").textContent()) ?? "", /the same identity cannot submit the batch again/);
+    await screenshot(page, "worker-rejected");
+
+    // An honest worker (account #2, a fresh browser and identity) labels the reopened batch.
+    const honest = await browser();
+    const hb = (tid: string) => honest.getByTestId(tid);
+    await honest.goto(`${stack.appUrl}/work/${id}`, { timeout: 120_000 });
+    await connect(honest, 2);
+    await hb("identity-create").click();
+    await hb("identity-commitment").waitFor();
+    await hb("join-group").click();
+    await honest
+      .locator('[data-testid="group-status"][data-member="true"], [data-testid="join-error"]')
+      .first()
+      .waitFor({ timeout: 120_000 })
+      .catch(async (e) => {
+        await screenshot(honest, "honest-join-timeout");
+        throw e;
+      });
+    if (await hb("join-error").isVisible()) assert.fail(`joining failed: ${await hb("join-error").textContent()}`);
+    await hb("batch-0").click();
+    await hb("open-batch").click();
+    await hb("labeler").waitFor({ timeout: PROVE_TIMEOUT });
+    for (const x of items) await honest.keyboard.press(String(x.truth + 1));
+    await honest.keyboard.press("Control+Enter");
+    const outcome = honest
+      .locator('[data-testid="run"][data-kind="prove"][data-phase="done"], [data-testid="run-error"]')
+      .first();
+    await outcome.waitFor({ timeout: PROVE_TIMEOUT });
+    if (await hb("run-error").isVisible()) assert.fail(`honest proving failed: ${await hb("run-error").textContent()}`);
+    await hb("batch-pending").waitFor({ timeout: 30_000 });
+
+    // After the window (the node's clock moved on), it is finalized and paid to the honest worker.
+    await rpcCall(stack.rpcUrl, "evm_increaseTime", [WINDOW_MINUTES * 60 + 1]);
+    await rpcCall(stack.rpcUrl, "evm_mine", []);
+    await hb("finalize-batch").click({ timeout: 30_000 });
+    await hb("batch-paid").waitFor({ timeout: 60_000 });
+    const paid = REWARD * BigInt(items.length);
+    await honest.locator(`[data-testid="credits"][data-wei="${paid}"]`).waitFor({ timeout: 30_000 });
+    assert.equal(
+      await client.readContract({
+        address: escrow,
+        abi: escrowAbi,
+        functionName: "credits",
+        args: [zeroAddress, accounts[2]],
+      }),
+      paid,
+    );
+
+    // Auditor: the rejection listed with its bound, and its proof (from the calldata) verified in the browser.
+    await honest.goto(`${stack.appUrl}/audit/${id}`);
+    await honest.locator('[data-testid="audit-rejection-0"][data-bound="50"]').waitFor({ timeout: 60_000 });
+    assert.equal(await hb("audit-batch-0").getAttribute("data-status"), "verified");
+    await hb("verify-rejection-0").click();
+    await honest
+      .locator('[data-testid="rejection-result-0"][data-valid="true"][data-match="true"]')
+      .waitFor({ timeout: 60_000 });
+    await screenshot(honest, "auditor-rejection-verified");
+    await accessible(honest, "the auditor's rejection check");
     assert.deepEqual(consoleErrors, [], "no errors in any browser console");
   });
 });

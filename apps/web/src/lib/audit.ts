@@ -12,7 +12,7 @@ import type { AnyRule } from "@zklabel/core/rules";
 import { escrowAbi } from "@zklabel/sdk/abi-escrow";
 import type { DecodedLog } from "@zklabel/sdk/events";
 import { decodeFunctionData, type Hex } from "viem";
-import type { TaskView } from "./tasks";
+import type { Rejection, TaskView } from "./tasks";
 
 /** A field element or hash as 0x-prefixed hex. */
 export const hex = (x: bigint): string => `0x${x.toString(16)}`;
@@ -32,11 +32,11 @@ export function createdVerifiers(t: TaskView) {
   return { verifier: rule.verifier, batchVerifier: rule.batchVerifier, publicInputCount: rule.publicInputCount };
 }
 
-/** Batches per state; rejected is always 0 until the escrow can reject batches (protocol decision 8). */
+/** Batches per state, and rejections so far (each reopened its batch, so a rejected batch also counts as open or in its new state). */
 export function batchCounts(t: TaskView): { verified: number; pending: number; open: number; rejected: number } {
   const verified = t.verifiedBatches;
   const pending = t.pendingBatches;
-  return { verified, pending, open: t.batches.length - verified - pending, rejected: 0 };
+  return { verified, pending, open: t.batches.length - verified - pending, rejected: t.rejections.length };
 }
 
 /** One step of the progress chart: at `time` (unix seconds), `items` items were verified. */
@@ -210,3 +210,92 @@ export function ruleParamFacts(
 
 /** A file name for a task's manifest download. */
 export const manifestFileName = (taskId: bigint): string => `zklabel-task-${taskId}-manifest.json`;
+
+/** A rejection's proof and arguments as its rejectBatch transaction carried them (the event holds no proof). */
+export interface RejectionCall {
+  batchIndex: bigint;
+  nullifier: bigint;
+  labelsCommitment: bigint;
+  bound: number;
+  proof: ProofWords;
+}
+
+/** Takes a rejection's arguments and proof out of a rejectBatch calldata. */
+export function rejectionFromCalldata(input: Hex): RejectionCall {
+  let call: ReturnType<typeof decodeFunctionData<typeof escrowAbi>>;
+  try {
+    call = decodeFunctionData({ abi: escrowAbi, data: input });
+  } catch {
+    throw new Error("the transaction's calldata is not a call to the escrow, so it holds no rejection proof");
+  }
+  if (call.functionName !== "rejectBatch")
+    throw new Error(`the transaction calls ${call.functionName}, not rejectBatch`);
+  const [, batchIndex, nullifier, labelsCommitment, bound, proof] = call.args;
+  return { batchIndex, nullifier, labelsCommitment, bound: Number(bound), proof: proof as ProofWords };
+}
+
+/**
+ * A rejection proof's public inputs, in the rejection circuit's order, from the chain's records
+ * (as the escrow builds them): goldRoot and goldThreshold from the task, batchIndex and count of
+ * the batch, labelsCommitment and bound from the call, each also checked against the event.
+ */
+export function rejectionInputs(
+  circuit: CircuitInfo,
+  t: TaskView,
+  r: Rejection,
+  call: RejectionCall,
+): { inputs: bigint[]; named: NamedInput[] } {
+  const ev = "BatchRejected event";
+  const a = r.event.args as { nullifier: bigint; labelsCommitment: bigint; bound: number | bigint };
+  const count = BigInt((r.submitted?.args.count as bigint | undefined) ?? BigInt(t.batches[r.batchIndex]?.count ?? 0));
+  const values: Record<string, { value: bigint; source: string; expected?: bigint }> = {
+    goldRoot: { value: t.info.goldRoot, source: "TaskCreated event" },
+    batchIndex: { value: call.batchIndex, source: ev, expected: BigInt(r.batchIndex) },
+    count: { value: count, source: "BatchSubmitted event" },
+    labelsCommitment: { value: call.labelsCommitment, source: ev, expected: a.labelsCommitment },
+    bound: { value: BigInt(call.bound), source: ev, expected: BigInt(a.bound) },
+    goldThreshold: { value: BigInt(t.goldThreshold), source: "TaskCreated event" },
+  };
+  const named: NamedInput[] = circuit.publicInputs.map((name) => {
+    const v = values[name];
+    if (!v) throw new Error(`the rejection circuit ${circuit.name} takes an input "${name}" this app does not know`);
+    const expected = v.expected ?? v.value;
+    return { name, value: v.value, source: v.source, expected, matches: v.value === expected };
+  });
+  if (call.nullifier !== a.nullifier)
+    named.push({ name: "nullifier (call)", value: call.nullifier, source: ev, expected: a.nullifier, matches: false });
+  return { inputs: named.filter((x) => !x.name.includes(" ")).map((x) => x.value), named };
+}
+
+const vkeys = new Map<string, Promise<unknown>>();
+
+/** A circuit's verification key as this app serves it (fetched once per page load). */
+export function fetchVkey(name: string): Promise<unknown> {
+  let p = vkeys.get(name);
+  if (!p) {
+    const url = `/circuits/${name}.vkey.json`;
+    p = fetch(url).then(async (res) => {
+      if (!res.ok) throw new Error(`the verification key ${url} could not be fetched (HTTP ${res.status})`);
+      return res.json();
+    });
+    p.catch(() => vkeys.delete(name));
+    vkeys.set(name, p);
+  }
+  return p;
+}
+
+/** Verifies a Groth16 proof (the escrow's eight words) against the circuit's key in this browser, with snarkjs. */
+export async function verifyInBrowser(
+  circuitName: string,
+  inputs: readonly bigint[],
+  proof: ProofWords,
+): Promise<{ valid: boolean; ms: number }> {
+  const [vkey, snarkjs, { wordsToProof }] = await Promise.all([
+    fetchVkey(circuitName),
+    import("snarkjs"),
+    import("@zklabel/core/proof"),
+  ]);
+  const started = performance.now();
+  const valid = await snarkjs.groth16.verify(vkey as never, inputs.map(String), wordsToProof(proof) as never);
+  return { valid, ms: performance.now() - started };
+}

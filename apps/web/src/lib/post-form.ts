@@ -32,6 +32,13 @@ export interface PostForm {
   goldOn: boolean;
   /** File name → class name of its gold answer. */
   gold: Record<string, string>;
+  /**
+   * File name → its whole gold file entry, for rules whose answer is more than a class (boxes: the
+   * class and `"box": [x, y, w, h]`); such answers come from an uploaded gold file only.
+   */
+  goldEntries: Record<string, Record<string, unknown>>;
+  /** The rule's gold match threshold (percent; boxes: minimum IoU), for rules where it can be set. */
+  goldThreshold: string;
   minAccuracy: string;
   challengeMinutes: string;
   vaultUrl: string;
@@ -51,6 +58,7 @@ export type FieldKey =
   | "workerGroup"
   | "gold"
   | "minAccuracy"
+  | "goldThreshold"
   | "challenge"
   | "vault"
   | `param:${string}`;
@@ -70,12 +78,22 @@ export function emptyForm(vaultUrl: string | undefined, rule: string, params: Re
     workerGroup: "0",
     goldOn: false,
     gold: {},
+    goldEntries: {},
+    goldThreshold: "",
     minAccuracy: "80",
     challengeMinutes: "60",
     vaultUrl: vaultUrl ?? "",
     vaultToken: "",
   };
 }
+
+/** Whether a gold answer of this rule is its class alone (else it comes from a gold file: boxes need a box). */
+export const goldByClass = (rule: AnyRule): boolean =>
+  rule.gold !== undefined && typeof rule.gold.answerFromFile(0, { item: 0, label: "" }) !== "string";
+
+/** Whether the rule's gold threshold is the requester's to choose (boxes: the minimum IoU; classification matches exactly). */
+export const thresholdAdjustable = (rule: AnyRule): boolean =>
+  rule.gold !== undefined && rule.gold.checkThreshold(50) === undefined;
 
 /** One number parameter of a rule's spec, with the bounds its schema sets. */
 export interface NumberField {
@@ -111,7 +129,7 @@ export interface CheckedForm {
   resolved: ResolvedSpec;
   classes: string[];
   /** Gold answers by file name (empty without gold): a gold file's JSON. */
-  gold: { item: string; label: string }[];
+  gold: ({ item: string; label: string } & Record<string, unknown>)[];
 }
 
 /** Where a spec problem belongs in the form. */
@@ -121,7 +139,14 @@ function specField(path: readonly PropertyKey[], numbers: readonly NumberField[]
     if (b === "allowed") return "allowed";
     return numbers.some((f) => f.name === b) ? `param:${b}` : "classes";
   }
-  if (a === "gold") return b === "challengeWindow" ? "challenge" : b === "minAccuracy" ? "minAccuracy" : "gold";
+  if (a === "gold")
+    return b === "challengeWindow"
+      ? "challenge"
+      : b === "minAccuracy"
+        ? "minAccuracy"
+        : b === "threshold"
+          ? "goldThreshold"
+          : "gold";
   const direct: Record<string, FieldKey> = {
     title: "title",
     instructions: "instructions",
@@ -143,8 +168,6 @@ export function validatePostForm(
     datasetProblem: string | null;
     token: TokenInfo | undefined;
     hasVerifier: boolean;
-    /** Whether the app lets this rule's tasks have gold items. */
-    goldAllowed: boolean;
     /** What people call each rule parameter ("Minimum box width"). */
     paramLabels: Readonly<Record<string, string>>;
     now: number;
@@ -196,15 +219,38 @@ export function validatePostForm(
     );
   if (!ctx.token) add("reward", "The token's decimals are not known yet: wait a moment, or check the node is running");
 
-  if (form.goldOn && !ctx.goldAllowed)
-    add("gold", `Gold items are not available for ${rule.noun} tasks yet: turn them off for this rule`);
-  let gold: { item: string; label: string }[] = [];
-  if (form.goldOn) {
+  // A rule without a gold part (its circuit fixes each label from the item) takes no gold items.
+  const goldOn = form.goldOn && rule.gold !== undefined;
+  let gold: CheckedForm["gold"] = [];
+  let threshold: number | undefined;
+  if (goldOn && rule.gold) {
     const names = new Set(ctx.fileNames);
-    gold = Object.entries(form.gold)
-      .filter(([name, label]) => names.has(name) && label !== "")
-      .map(([item, label]) => ({ item, label }));
-    if (gold.length === 0) add("gold", "Mark at least one gold item with its answer, or turn gold items off");
+    gold = goldByClass(rule)
+      ? Object.entries(form.gold)
+          .filter(([name, label]) => names.has(name) && label !== "")
+          .map(([item, label]) => ({ item, label }))
+      : Object.entries(form.goldEntries)
+          .filter(([name]) => names.has(name))
+          .map(([item, e]) => ({ ...e, item, label: String(e.label ?? "") }));
+    if (gold.length === 0)
+      add(
+        "gold",
+        goldByClass(rule)
+          ? "Mark at least one gold item with its answer, or turn gold items off"
+          : `Upload a gold file (each entry ${rule.gold.fileEntry}), or turn gold items off`,
+      );
+    for (const g of gold) {
+      const cls = classes.indexOf(g.label);
+      const answer = cls < 0 ? undefined : rule.gold.answerFromFile(cls, g);
+      if (typeof answer === "string") add("gold", `Gold item "${g.item}": ${answer}`);
+    }
+    if (thresholdAdjustable(rule)) {
+      const v = form.goldThreshold.trim() === "" ? String(rule.gold.defaultThreshold) : form.goldThreshold.trim();
+      const problem =
+        /^\d+$/.test(v) && Number(v) <= 100 ? rule.gold.checkThreshold(Number(v)) : "a whole percentage from 0 to 100";
+      if (problem) add("goldThreshold", `${rule.gold.threshold}: ${problem}`);
+      else threshold = Number(v);
+    }
     const missing = gold.find((g) => !classes.includes(g.label));
     if (missing)
       add("gold", `Gold item "${missing.item}" has the answer "${missing.label}", which is no longer a class`);
@@ -249,8 +295,12 @@ export function validatePostForm(
     deadline: days > 0 ? new Date(ctx.now * 1000 + days * 86_400_000).toISOString() : "",
     workerGroup: /^\d+$/.test(form.workerGroup.trim()) ? Number(form.workerGroup) : 0,
     gold:
-      form.goldOn && !errors.minAccuracy && !errors.challenge
-        ? { minAccuracy: Number(form.minAccuracy), challengeWindow: `${Number(form.challengeMinutes)}m` }
+      goldOn && !errors.minAccuracy && !errors.challenge
+        ? {
+            minAccuracy: Number(form.minAccuracy),
+            challengeWindow: `${Number(form.challengeMinutes)}m`,
+            ...(threshold !== undefined ? { threshold } : {}),
+          }
         : undefined,
   };
   const parsed = taskSpecSchema.safeParse(spec);

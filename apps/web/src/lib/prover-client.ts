@@ -4,7 +4,14 @@
  * words them by code (a RuleViolationError's issues included).
  */
 import { RuleViolationError, ZkLabelError } from "@zklabel/core/errors";
-import type { FetchResult, ProveResult, ProverEvent, ProverRequest } from "./prover-protocol";
+import type {
+  FetchResult,
+  ProveResult,
+  ProverEvent,
+  ProverRequest,
+  RejectionResult,
+  RejectRequest,
+} from "./prover-protocol";
 
 /** A running job: its result and a cancel that stops the thread at once (the result then fails with code "cancelled"). */
 export interface ProverJob<T> {
@@ -63,3 +70,7 @@ export const startFetch = (req: Extract<ProverRequest, { kind: "fetch" }>, onEve
 /** Proves a labeled batch. */
 export const startProving = (req: Extract<ProverRequest, { kind: "prove" }>, onEvent: (e: ProverProgress) => void) =>
   start<ProveResult>(req, "proved", onEvent);
+
+/** Proves the requester's gold rejection of a pending batch (the gold openings stay in this browser). */
+export const startRejecting = (req: RejectRequest, onEvent: (e: ProverProgress) => void) =>
+  start<RejectionResult>(req, "rejection", onEvent);

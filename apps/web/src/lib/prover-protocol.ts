@@ -6,6 +6,8 @@
 import type { ErrorCode } from "@zklabel/core/errors";
 import type { ProofWords } from "@zklabel/core/proof";
 import type { ItemFacts, RuleIssue } from "@zklabel/core/rules";
+import type { GoldOpenings } from "@zklabel/sdk/gold";
+import type { ReviewedBatch } from "@zklabel/sdk/review";
 import type { TaskInfo } from "@zklabel/sdk/task-info";
 
 /** The batch's slice of the dataset tree, as the vault served it (re-checked by the prover thread). */
@@ -27,8 +29,19 @@ interface Common {
   groupLeaves: bigint[];
 }
 
-/** What the page asks the prover thread to do: download a batch from the vault, or prove it. */
+/** The requester's rejection of a pending batch: the batch as reviewed, the secret gold openings, the task's gold settings. */
+export interface RejectRequest {
+  kind: "reject";
+  task: TaskInfo;
+  batch: ReviewedBatch;
+  openings: GoldOpenings;
+  minAccuracy: number;
+  goldThreshold: number;
+}
+
+/** What the page asks the prover thread to do: download a batch from the vault, prove it, or prove a gold rejection. */
 export type ProverRequest =
+  | RejectRequest
   | (Common & { kind: "fetch"; vaultUrl: string })
   | (Common & {
       kind: "prove";
@@ -68,10 +81,22 @@ export type ProverEvent =
       /** The registry name of the circuit that proved (the task's rule's deployed circuit). */
       circuit: string;
     }
+  | {
+      type: "rejection";
+      proof: ProofWords;
+      publicSignals: bigint[];
+      bound: number;
+      gold: number;
+      correct: number;
+      timings: { circuitMs: number; provingMs: number };
+      fromCache: boolean;
+      circuit: string;
+    }
   | { type: "error"; message: string; code?: ErrorCode; issues?: RuleIssue[] };
 
 export type FetchResult = Extract<ProverEvent, { type: "fetched" }>;
 export type ProveResult = Extract<ProverEvent, { type: "proved" }>;
+export type RejectionResult = Extract<ProverEvent, { type: "rejection" }>;
 
 /** What the rule reads of an item, without its bytes (what proving sends into the thread). */
 export const factsOf = (x: ItemFacts): ItemFacts => ({

@@ -10,12 +10,13 @@ import { randomField } from "@zklabel/core/field";
 import { workerGroup } from "@zklabel/core/group";
 import { Identity } from "@zklabel/core/identity";
 import { BatchSlice } from "@zklabel/core/merkle";
-import { ruleCircuit } from "@zklabel/core/rules";
+import { rejectCircuit, ruleCircuit } from "@zklabel/core/rules";
 import { describeError } from "@zklabel/sdk/errors";
 import { proveBatch } from "@zklabel/sdk/prove";
+import { proveRejection } from "@zklabel/sdk/review";
 import { taskRule } from "@zklabel/sdk/task-info";
 import { VAULT_ACCESS_CIRCUIT, VaultClient } from "@zklabel/sdk/vault";
-import type { ProverEvent, ProverRequest, ProverStage } from "./prover-protocol";
+import type { ProverEvent, ProverRequest, ProverStage, RejectRequest } from "./prover-protocol";
 
 const scope = globalThis as unknown as {
   postMessage(message: ProverEvent, transfer?: Transferable[]): void;
@@ -35,6 +36,10 @@ scope.addEventListener("message", (e) => {
 
 async function run(req: ProverRequest): Promise<void> {
   try {
+    if (req.kind === "reject") {
+      await reject(req);
+      return;
+    }
     const identity = Identity.import(req.identityKey);
     const group = workerGroup(req.groupLeaves);
     if (req.kind === "fetch") {
@@ -123,6 +128,36 @@ async function run(req: ProverRequest): Promise<void> {
       issues: code === "rule_violation" ? [...(e as RuleViolationError).issues] : undefined,
     });
   }
+}
+
+/** A gold rejection: the rule's rejection circuit over the batch's decrypted labels and the gold openings. */
+async function reject(req: RejectRequest): Promise<void> {
+  const rule = taskRule(req.task);
+  const circuit = rejectCircuit(rule);
+  stage("circuit");
+  const c0 = performance.now();
+  const artifacts = await loadCircuit(circuit.name);
+  const c1 = performance.now();
+  stage("proof");
+  const res = await proveRejection({
+    task: req.task,
+    batch: req.batch,
+    openings: req.openings,
+    minAccuracy: req.minAccuracy,
+    goldThreshold: req.goldThreshold,
+    artifacts,
+  });
+  post({
+    type: "rejection",
+    proof: res.proof,
+    publicSignals: res.publicSignals,
+    bound: res.bound,
+    gold: res.gold,
+    correct: res.correct,
+    timings: { circuitMs: c1 - c0, provingMs: performance.now() - c1 },
+    fromCache: artifacts.fromCache,
+    circuit: circuit.name,
+  });
 }
 
 const CACHE_PREFIX = "zklabel-circuit-";

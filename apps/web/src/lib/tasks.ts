@@ -36,6 +36,21 @@ export interface BatchView {
   verified?: DecodedLog;
   /** End of the challenge window (unix seconds), for a submitted batch. */
   finalizesAt?: bigint;
+  /** Earlier submissions of this batch the requester rejected with a gold proof (each reopened it), oldest first. */
+  rejections: Rejection[];
+}
+
+/** A rejected submission: the BatchRejected event and the BatchSubmitted event it undid. */
+export interface Rejection {
+  event: DecodedLog;
+  submitted: DecodedLog | undefined;
+  batchIndex: number;
+  /** The proven bound: the batch's accuracy on gold items is below it (percent). */
+  bound: number;
+  /** What went back to the task's balance. */
+  returned: bigint;
+  /** The recipient of the rejected submission (the worker's payout address). */
+  recipient: Address | undefined;
 }
 
 /** A task as the events tell it. */
@@ -58,6 +73,8 @@ export interface TaskView {
   /** Seconds a batch stays pending (0: paid at submission, no gold items). */
   challengeWindow: number;
   minAccuracy: number;
+  /** Gold match threshold (percent; boxes: the minimum IoU with the gold box; 0 for exact matches). */
+  goldThreshold: number;
   requester: Address;
   token: Address;
   created: DecodedLog;
@@ -72,6 +89,10 @@ export interface TaskView {
   verifiedBatches: number;
   pendingBatches: number;
   verifiedItems: number;
+  /** Every rejection of the task, in chain order. */
+  rejections: Rejection[];
+  /** Submissions so far (BatchSubmitted events, rejected ones included). */
+  submissions: number;
   /** Every event of this task, in chain order. */
   events: DecodedLog[];
 }
@@ -117,6 +138,7 @@ export function tasksFromLogs(logs: readonly DecodedLog[]): TaskView[] {
         deadline: bigint | number;
         challengeWindow: number;
         minAccuracy: number;
+        goldThreshold?: number;
       };
       tasks.set(taskId, {
         id: taskId,
@@ -129,6 +151,7 @@ export function tasksFromLogs(logs: readonly DecodedLog[]): TaskView[] {
         deadline: BigInt(raw.deadline),
         challengeWindow: Number(raw.challengeWindow),
         minAccuracy: Number(raw.minAccuracy),
+        goldThreshold: Number(raw.goldThreshold ?? 0),
         requester: log.args.requester as Address,
         token: log.args.token as Address,
         created: log,
@@ -141,10 +164,13 @@ export function tasksFromLogs(logs: readonly DecodedLog[]): TaskView[] {
           first: b * info.batchSize,
           count: Math.min(info.batchSize, info.itemCount - b * info.batchSize),
           status: "open" as BatchStatus,
+          rejections: [],
         })),
         verifiedBatches: 0,
         pendingBatches: 0,
         verifiedItems: 0,
+        rejections: [],
+        submissions: 0,
         events: [log],
       });
       continue;
@@ -162,6 +188,7 @@ export function tasksFromLogs(logs: readonly DecodedLog[]): TaskView[] {
         t.closesAt = log.args.closesAt as bigint;
         break;
       case "BatchSubmitted":
+        t.submissions++;
         if (b) {
           b.submitted = log;
           b.finalizesAt = log.args.finalizesAt as bigint;
@@ -174,6 +201,23 @@ export function tasksFromLogs(logs: readonly DecodedLog[]): TaskView[] {
           b.status = "verified";
         }
         t.spent += (log.args.recipientAmount as bigint) + (log.args.relayerAmount as bigint);
+        break;
+      case "BatchRejected":
+        if (b) {
+          const r: Rejection = {
+            event: log,
+            submitted: b.submitted,
+            batchIndex: b.index,
+            bound: Number(log.args.bound),
+            returned: log.args.returned as bigint,
+            recipient: b.submitted?.args.recipient as Address | undefined,
+          };
+          b.rejections.push(r);
+          t.rejections.push(r);
+          b.submitted = undefined;
+          b.finalizesAt = undefined;
+          b.status = "open";
+        }
         break;
     }
   }
@@ -224,6 +268,29 @@ export function useTask(id: bigint | null) {
   const all = useTasks();
   const task = all.tasks && id !== null ? (all.tasks.find((t) => t.id === id) ?? null) : undefined;
   return { ...all, task };
+}
+
+/**
+ * A requester's record from the chain, over all of their tasks: submissions their tasks received
+ * and how many of them they rejected with a gold proof (gold answers are the requester's word).
+ */
+export function requesterRecord(
+  tasks: readonly TaskView[],
+  requester: Address,
+): { tasks: number; submissions: number; rejected: number } {
+  const mine = tasks.filter((t) => t.requester.toLowerCase() === requester.toLowerCase());
+  return {
+    tasks: mine.length,
+    submissions: mine.reduce((n, t) => n + t.submissions, 0),
+    rejected: mine.reduce((n, t) => n + t.rejections.length, 0),
+  };
+}
+
+/** A requester's rejection record in words, for workers: "rejected 1 of 12 submitted batches (8 %)". */
+export function recordText(r: { submissions: number; rejected: number }): string {
+  if (r.submissions === 0) return "no batch submitted to this requester's tasks yet";
+  const pct = Math.round((100 * r.rejected) / r.submissions);
+  return `rejected ${r.rejected} of ${r.submissions} submitted batch${r.submissions === 1 ? "" : "es"} across their tasks${r.rejected ? ` (${pct} %)` : ""}`;
 }
 
 /** The chain's clock (unix seconds): the latest block's time or the wall clock, whichever is later. */

@@ -12,6 +12,7 @@ import { dateTime, timeLeft } from "@/lib/time";
 import { BatchTransaction } from "./BatchTransaction";
 import { Amount, Crumbs, Fact, Hex, Problem, TaskLoaded } from "./Common";
 import { useNowSeconds, useRouteTask } from "./hooks";
+import { Rejections } from "./Rejections";
 import "./audit.css";
 
 /** The auditor's page of one batch. */
@@ -73,10 +74,13 @@ function BatchAudit({ task: t, batch: b }: { task: TaskView; batch: BatchView })
         <section className="card" aria-labelledby="audit-proof-title">
           <h2 id="audit-proof-title">Proof</h2>
           <p className="muted" data-testid="batch-no-proof">
-            No proof submitted for this batch yet.
+            {b.rejections.length > 0
+              ? "No proof pending or accepted for this batch: its last submission was rejected (below)."
+              : "No proof submitted for this batch yet."}
           </p>
         </section>
       )}
+      {b.rejections.length > 0 && <Rejections task={t} batch={b.index} />}
     </>
   );
 }

@@ -122,7 +122,6 @@ const SEGMENTS = [
   { key: "verified", label: "Verified", cls: "audit-verified" },
   { key: "pending", label: "Pending", cls: "audit-pending" },
   { key: "open", label: "Open", cls: "audit-open" },
-  { key: "rejected", label: "Rejected", cls: "audit-rejected" },
 ] as const;
 
 function StateDonut({ task }: { task: TaskView }) {
@@ -178,6 +177,13 @@ function StateDonut({ task }: { task: TaskView }) {
             <strong>{counts[s.key]}</strong>
           </li>
         ))}
+        <li data-testid="audit-rejections-count" data-count={counts.rejected}>
+          <span className="audit-swatch audit-rejected" aria-hidden="true" />
+          <span title="Submissions the requester rejected with a gold proof; each reopened its batch, which is counted in its state now">
+            Rejections
+          </span>
+          <strong>{counts.rejected}</strong>
+        </li>
       </ul>
     </div>
   );

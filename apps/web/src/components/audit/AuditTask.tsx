@@ -9,6 +9,7 @@ import { BatchGrid } from "./BatchGrid";
 import { Crumbs, Problem, TaskLoaded } from "./Common";
 import { DatasetTools } from "./DatasetTools";
 import { useBlockTimes, useNowSeconds, useRouteTask } from "./hooks";
+import { Rejections } from "./Rejections";
 import { TaskFacts } from "./TaskFacts";
 import { Timeline } from "./Timeline";
 import "./audit.css";
@@ -46,7 +47,8 @@ function TaskAudit({ task: t }: { task: TaskView }) {
         </p>
         <h1>{t.title}</h1>
         <p className="muted">
-          {t.verifiedBatches} of {plural(t.batches.length, "batch", "batches")} verified, {t.pendingBatches} pending ·{" "}
+          {t.verifiedBatches} of {plural(t.batches.length, "batch", "batches")} verified, {t.pendingBatches} pending
+          {t.rejections.length > 0 ? `, ${plural(t.rejections.length, "submission")} rejected` : ""} ·{" "}
           <span
             className={`badge audit-status-${status}`}
             title={STATUS_TITLES[status]}
@@ -59,6 +61,7 @@ function TaskAudit({ task: t }: { task: TaskView }) {
       </header>
       <TaskFacts task={t} />
       <BatchGrid task={t} />
+      <Rejections task={t} />
       <AuditCharts task={t} blockTime={times.times} now={now} timeError={times.error} />
       <Timeline task={t} blockTime={times.times} />
       <DatasetTools task={t} />

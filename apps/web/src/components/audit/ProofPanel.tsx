@@ -1,12 +1,11 @@
 "use client";
 /** A batch's Groth16 proof and named public inputs, and "Verify in my browser" against the verification key. */
-import { wordsToProof } from "@zklabel/core/proof";
 import type { CircuitInfo } from "@zklabel/core/registry";
 import { ruleCircuit } from "@zklabel/core/rules";
 import { describeError } from "@zklabel/sdk/errors";
 import type { DecodedLog } from "@zklabel/sdk/events";
 import { useMemo, useState } from "react";
-import { hex, type NamedInput, namedInputs, type SubmittedProof } from "@/lib/audit";
+import { hex, type NamedInput, namedInputs, type SubmittedProof, verifyInBrowser } from "@/lib/audit";
 import { deployedRule, useDeployment } from "@/lib/deployment";
 import { ruleTitle, type TaskView } from "@/lib/tasks";
 import { Hex } from "./Common";
@@ -87,7 +86,7 @@ export function ProofPanel({
   );
 }
 
-function InputsTable({ inputs }: { inputs: NamedInput[] }) {
+export function InputsTable({ inputs }: { inputs: NamedInput[] }) {
   return (
     <div className="audit-table-wrap">
       <table className="audit-table audit-inputs">
@@ -139,22 +138,6 @@ type Verify =
   | { status: "done"; valid: boolean; ms: number }
   | { status: "error"; message: string };
 
-const vkeys = new Map<string, Promise<unknown>>();
-
-async function fetchVkey(name: string): Promise<unknown> {
-  let p = vkeys.get(name);
-  if (!p) {
-    const url = `/circuits/${name}.vkey.json`;
-    p = fetch(url).then(async (res) => {
-      if (!res.ok) throw new Error(`the verification key ${url} could not be fetched (HTTP ${res.status})`);
-      return res.json();
-    });
-    p.catch(() => vkeys.delete(name));
-    vkeys.set(name, p);
-  }
-  return p;
-}
-
 function VerifyButton({
   circuit,
   proof,
@@ -172,10 +155,8 @@ function VerifyButton({
   const run = async () => {
     setState({ status: "running" });
     try {
-      const [vkey, snarkjs] = await Promise.all([fetchVkey(circuit.name), import("snarkjs")]);
-      const started = performance.now();
-      const valid = await snarkjs.groth16.verify(vkey, proof.inputs.map(String), wordsToProof(proof.proof));
-      setState({ status: "done", valid, ms: performance.now() - started });
+      const { valid, ms } = await verifyInBrowser(circuit.name, proof.inputs, proof.proof);
+      setState({ status: "done", valid, ms });
     } catch (e) {
       setState({
         status: "error",

@@ -32,7 +32,13 @@ export function DatasetFiles(props: {
     classes: readonly string[];
     disallowed: readonly string[];
     onMark(name: string, label: string): void;
-    onImport(marks: Record<string, string>): void;
+    onImport(marks: Record<string, string>, entries: Record<string, Record<string, unknown>>): void;
+    /** Whether an answer is a class alone (marked per file); otherwise answers come from a gold file only. */
+    byClass: boolean;
+    /** Whole gold file entries by file name (rules whose answer is more than a class). */
+    entries: Record<string, Record<string, unknown>>;
+    /** How a gold file entry is written for the rule. */
+    fileEntry: string;
   };
 }) {
   const id = useId();
@@ -68,12 +74,17 @@ export function DatasetFiles(props: {
         throw new Error(
           `${problems.slice(0, 5).join("; ")}${problems.length > 5 ? ` (and ${problems.length - 5} more)` : ""}`,
         );
-      props.gold.onImport(marks);
+      const entries: Record<string, Record<string, unknown>> = {};
+      for (const g of parsed.data) {
+        const f = typeof g.item === "number" ? files[g.item] : files.find((x) => x.name === g.item);
+        if (f) entries[f.name] = { ...g, item: f.name };
+      }
+      props.gold.onImport(marks, entries);
       setImportNote({ ok: true, text: `Marked ${Object.keys(marks).length} gold items from ${file.name}.` });
     } catch (e) {
       setImportNote({
         ok: false,
-        text: `${file.name} was not imported: ${describeError(e).message}. A gold file is a JSON list of {"item": file name or index (from 0), "label": class name}.`,
+        text: `${file.name} was not imported: ${describeError(e).message}. A gold file is a JSON list of entries, each ${gold.fileEntry}.`,
       });
     }
   }
@@ -213,21 +224,29 @@ export function DatasetFiles(props: {
                         <label className="visually-hidden" htmlFor={`${id}-gold-${i}`}>
                           Gold answer for {f.name}
                         </label>
-                        <select
-                          id={`${id}-gold-${i}`}
-                          data-testid={`post-gold-item-${i}`}
-                          value={gold.classes.includes(gold.marks[f.name] ?? "") ? gold.marks[f.name] : ""}
-                          disabled={props.disabled}
-                          onChange={(e) => gold.onMark(f.name, e.target.value)}
-                        >
-                          <option value="">not gold</option>
-                          {[...new Set(gold.classes)].map((c: string) => (
-                            <option key={c} value={c} disabled={gold.disallowed.includes(c)}>
-                              {c}
-                              {gold.disallowed.includes(c) ? " (not allowed)" : ""}
-                            </option>
-                          ))}
-                        </select>
+                        {!gold.byClass ? (
+                          <span className="small" id={`${id}-gold-${i}`} data-testid={`post-gold-item-${i}`}>
+                            {gold.entries[f.name]
+                              ? `${String(gold.entries[f.name].label)} (from the gold file)`
+                              : "not gold"}
+                          </span>
+                        ) : (
+                          <select
+                            id={`${id}-gold-${i}`}
+                            data-testid={`post-gold-item-${i}`}
+                            value={gold.classes.includes(gold.marks[f.name] ?? "") ? gold.marks[f.name] : ""}
+                            disabled={props.disabled}
+                            onChange={(e) => gold.onMark(f.name, e.target.value)}
+                          >
+                            <option value="">not gold</option>
+                            {[...new Set(gold.classes)].map((c: string) => (
+                              <option key={c} value={c} disabled={gold.disallowed.includes(c)}>
+                                {c}
+                                {gold.disallowed.includes(c) ? " (not allowed)" : ""}
+                              </option>
+                            ))}
+                          </select>
+                        )}
                       </td>
                     )}
                     <td>

@@ -1,20 +1,15 @@
 "use client";
 /** The requester's labels: decrypted in the browser with the wallet-derived key, shown, exported. */
 import { itemNumber } from "@zklabel/core/display";
-import { requesterKeyFromSignature, requesterKeyMessage } from "@zklabel/core/identity";
 import type { AnyRule } from "@zklabel/core/rules";
 import { exportsCoco, labelRows, toCoco, toCsv, toJsonl } from "@zklabel/sdk/export";
 import { type OpenedBatch, openSubmittedBatches } from "@zklabel/sdk/open";
-import { useEffect, useId, useMemo, useState } from "react";
-import type { Address } from "viem";
-import { useConfig } from "wagmi";
-import { signMessage } from "wagmi/actions";
-import { useDeployment } from "@/lib/deployment";
+import { useId, useMemo, useState } from "react";
 import { downloadText } from "@/lib/download";
 import { messageFor } from "@/lib/errors";
-import { plural, shortAddress } from "@/lib/format";
+import { plural } from "@/lib/format";
+import { type RequesterKey, withoutRejected } from "@/lib/requester-key";
 import { type TaskView, useEscrowLogs } from "@/lib/tasks";
-import type { WalletProblem } from "@/lib/wallet";
 import { NamedManifest, useTaskManifest } from "./NamedManifest";
 import "./requester.css";
 
@@ -24,20 +19,15 @@ const PAGE = 200;
 export function LabelsPanel({
   task: t,
   rule,
-  account,
-  problem,
+  requesterKey,
 }: {
   task: TaskView;
   rule: AnyRule;
-  account: Address | undefined;
-  problem: WalletProblem;
+  requesterKey: RequesterKey;
 }) {
-  const d = useDeployment();
-  const config = useConfig();
   const logs = useEscrowLogs();
   const id = useId();
-  const [skR, setSkR] = useState<bigint | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { skR, busy, derive: decrypt } = requesterKey;
   const [error, setError] = useState<string | null>(null);
   const [shown, setShown] = useState(PAGE);
   const manifests = useTaskManifest(t, skR !== null);
@@ -45,20 +35,18 @@ export function LabelsPanel({
     () => rule.classNames(rule.decodeParams(t.info.ruleParams), t.metadata?.rule.classes),
     [rule, t.info.ruleParams, t.metadata],
   );
-  const isRequester = !!account && account.toLowerCase() === t.requester.toLowerCase();
-
-  // The key stays in memory for this page only; a different account must sign again.
-  // biome-ignore lint/correctness/useExhaustiveDependencies: reset when the account changes
-  useEffect(() => setSkR(null), [account]);
 
   const opened = useMemo((): { batches: OpenedBatch[] } | { error: string } | null => {
     if (skR === null || !logs.data) return null;
     try {
-      return { batches: openSubmittedBatches(logs.data, t.id, skR, t.info.batchSize, t.info.ruleId) };
+      // Rejected submissions are not the task's labels: only the current submission of each batch.
+      return {
+        batches: openSubmittedBatches(withoutRejected(logs.data, t), t.id, skR, t.info.batchSize, t.info.ruleId),
+      };
     } catch (e) {
       return { error: `A batch could not be decrypted: ${messageFor(e)}` };
     }
-  }, [skR, logs.data, t.id, t.info.batchSize, t.info.ruleId]);
+  }, [skR, logs.data, t]);
   const batches = opened && "batches" in opened ? opened.batches : [];
 
   /** Each item's label, by dataset index (what the table shows beside the export's columns). */
@@ -76,49 +64,6 @@ export function LabelsPanel({
       })),
     [rule, batches, t.info.batchSize, manifests.best, classes],
   );
-
-  async function decrypt() {
-    setError(null);
-    if (!account || problem) {
-      setError(
-        problem === "wrong-chain"
-          ? `Switch your wallet to chain ${d.chainId} first, then decrypt.`
-          : "Connect the wallet that posted this task (top right), then decrypt.",
-      );
-      return;
-    }
-    if (!isRequester) {
-      setError(
-        `This task was posted by ${shortAddress(t.requester)}, and you are connected as ${shortAddress(account)}: only the account that posted it can derive its key. Switch accounts and decrypt again.`,
-      );
-      return;
-    }
-    const nonce = t.metadata?.keyNonce;
-    if (!nonce) {
-      setError(
-        "This task's metadata names no key nonce, so its key cannot be derived from your wallet here: it was posted by another tool; decrypt its labels with the key you used there (for example with the zklabel CLI).",
-      );
-      return;
-    }
-    setBusy(true);
-    try {
-      const sig = await signMessage(config, {
-        account,
-        message: requesterKeyMessage(BigInt(d.chainId), d.escrow, BigInt(nonce)),
-      });
-      const key = requesterKeyFromSignature(sig);
-      if (key.pkR[0] !== t.info.pkR[0] || key.pkR[1] !== t.info.pkR[1]) {
-        throw new Error(
-          "your wallet's signature gives a different key from the one this task was posted with (a wallet that does not sign deterministically, or a different account): the labels cannot be decrypted with it",
-        );
-      }
-      setSkR(key.skR);
-    } catch (e) {
-      setError(messageFor(e));
-    } finally {
-      setBusy(false);
-    }
-  }
 
   async function exportCoco() {
     setError(null);
@@ -164,9 +109,9 @@ export function LabelsPanel({
           batches appear here as they arrive.
         </p>
       )}
-      {error && (
+      {(requesterKey.error ?? error) && (
         <p className="error small" role="alert" data-testid="decrypt-error">
-          {error}
+          {requesterKey.error ?? error}
         </p>
       )}
       {opened && "error" in opened && (

@@ -14,7 +14,14 @@ import { screensFor, startParams } from "@/components/work/labelers";
 import { mergeFiles, type PickedFile, readFiles, refusedFilesProblem } from "@/lib/dataset-files";
 import { deployedRule, useDeployment } from "@/lib/deployment";
 import { messageFor } from "@/lib/errors";
-import { emptyForm, type FieldKey, type PostForm, parseClassLines, validatePostForm } from "@/lib/post-form";
+import {
+  emptyForm,
+  type FieldKey,
+  goldByClass,
+  type PostForm,
+  parseClassLines,
+  validatePostForm,
+} from "@/lib/post-form";
 import { type PostStep, usePostRun } from "@/lib/post-run";
 import { useTokenInfo } from "@/lib/tokens";
 import { useWalletState } from "@/lib/wallet";
@@ -76,7 +83,6 @@ export function PostTaskPage() {
     datasetProblem: dataset && "error" in dataset ? dataset.error : null,
     token,
     hasVerifier: verifier !== undefined,
-    goldAllowed: screens.post.gold,
     paramLabels,
     now: Math.floor(Date.now() / 1000),
   });
@@ -167,7 +173,7 @@ export function PostTaskPage() {
   const steps: PostStep[] = [
     "check",
     "key",
-    ...(form.goldOn ? (["gold"] as const) : []),
+    ...(form.goldOn && rule.gold ? (["gold"] as const) : []),
     "upload",
     ...(form.token === "test" ? (["approve"] as const) : []),
     "create",
@@ -217,11 +223,23 @@ export function PostTaskPage() {
             batchSize={batchSize}
             itemsHint={screens.post.items}
             classes={classes}
+            rule={rule}
             onAdd={(l) => void addFiles(l)}
             onRemove={(name) => setFiles((fs) => (name === null ? [] : fs.filter((f) => f.name !== name)))}
             set={set}
           />
-          <GoldSection form={form} f={fieldErrors} disabled={running} set={set} />
+          <GoldSection
+            form={form}
+            f={fieldErrors}
+            disabled={running}
+            set={set}
+            rule={rule}
+            itemCount={manifest?.count ?? null}
+            batchSize={batchSize}
+            goldItems={files.flatMap((file, i) =>
+              goldByClass(rule) ? (form.gold[file.name] ? [i] : []) : form.goldEntries[file.name] ? [i] : [],
+            )}
+          />
           <PaymentSection
             form={form}
             f={fieldErrors}
@@ -241,7 +259,7 @@ export function PostTaskPage() {
               total={total}
               token={token}
               tokenTask={form.token === "test"}
-              goldOn={form.goldOn}
+              goldOn={form.goldOn && rule.gold !== undefined}
               verifier={verifier}
               account={address}
               walletFunds={walletFunds}

@@ -10,12 +10,15 @@ import { useDeployment } from "@/lib/deployment";
 import { downloadJson } from "@/lib/download";
 import { useEscrowTask } from "@/lib/escrow";
 import { shortAddress } from "@/lib/format";
-import { type GoldRecord, loadGold } from "@/lib/requester-store";
+import { useTaskGold } from "@/lib/gold-review";
+import { useRequesterKey } from "@/lib/requester-key";
+import type { GoldRecord } from "@/lib/requester-store";
 import { parseIndex, ruleTitle, STATUS_TITLES, type TaskView, taskStatus, useChainNow, useTask } from "@/lib/tasks";
 import { seconds, timeLeft, useNow } from "@/lib/time";
 import { formatAmount, type TokenInfo, useTokenInfo } from "@/lib/tokens";
 import { useWalletState } from "@/lib/wallet";
 import { BatchStrip } from "./BatchStrip";
+import { GoldReview } from "./GoldReview";
 import { LabelsPanel } from "./LabelsPanel";
 import { PendingBatches } from "./PendingBatches";
 import { WalletNotice } from "./WalletNotice";
@@ -70,6 +73,8 @@ function TaskManage({ task: t, onChanged }: { task: TaskView; onChanged(): void 
   const chainNow = useChainNow();
   const status = taskStatus(t, Number(chainNow));
   const isRequester = !!address && address.toLowerCase() === t.requester.toLowerCase();
+  const requesterKey = useRequesterKey(t, address, problem);
+  const gold = useTaskGold(t);
   const blocked =
     problem === "wrong-chain"
       ? `Switch the wallet to chain ${d.chainId} first.`
@@ -197,8 +202,23 @@ function TaskManage({ task: t, onChanged }: { task: TaskView; onChanged(): void 
             <PendingBatches task={t} token={token} account={address} blocked={blocked} onChanged={changed} />
           </section>
 
+          {t.info.goldRoot !== 0n && (
+            <GoldReview
+              task={t}
+              token={token}
+              gold={gold}
+              requesterKey={requesterKey}
+              account={address}
+              isRequester={isRequester}
+              blocked={blocked}
+              chainNow={Number(chainNow)}
+              nowMs={now}
+              onChanged={changed}
+            />
+          )}
+
           {t.rule ? (
-            <LabelsPanel task={t} rule={t.rule} account={address} problem={problem} />
+            <LabelsPanel task={t} rule={t.rule} requesterKey={requesterKey} />
           ) : (
             <section className="card" role="alert">
               <h2>Labels</h2>
@@ -219,7 +239,7 @@ function TaskManage({ task: t, onChanged }: { task: TaskView; onChanged(): void 
             closed={t.closesAt < BigInt(Math.floor(now / 1000))}
             onChanged={changed}
           />
-          {t.info.goldRoot !== 0n && <GoldCard task={t} />}
+          {t.info.goldRoot !== 0n && <GoldCard task={t} gold={gold.gold} />}
         </aside>
       </div>
     </>
@@ -409,18 +429,7 @@ function MoneyCard(props: {
   );
 }
 
-function GoldCard({ task: t }: { task: TaskView }) {
-  const d = useDeployment();
-  const [gold, setGold] = useState<GoldRecord | null | undefined>(undefined);
-  useEffect(() => {
-    let live = true;
-    loadGold(d.chainId, d.escrow, t.id, t.info.goldRoot)
-      .then((g) => live && setGold(g))
-      .catch(() => live && setGold(null));
-    return () => {
-      live = false;
-    };
-  }, [d.chainId, d.escrow, t.id, t.info.goldRoot]);
+function GoldCard({ task: t, gold }: { task: TaskView; gold: GoldRecord | null | undefined }) {
   const count = gold ? gold.openings.items.filter((x) => x.isGold === 1).length : 0;
   return (
     <section className="card" aria-labelledby="gold-heading">
@@ -429,8 +438,8 @@ function GoldCard({ task: t }: { task: TaskView }) {
         <p className="muted small">Looking in this browser…</p>
       ) : gold === null ? (
         <p className="small muted" data-testid="gold-missing">
-          The gold answers and salts of this task are not in this browser. Keep the file you downloaded when posting:
-          rejecting a bad batch needs it.
+          The gold answers and salts of this task are not in this browser. Load the file you downloaded when posting (in
+          Gold review): rejecting a bad batch needs it.
         </p>
       ) : (
         <>

@@ -24,7 +24,9 @@ export function BatchPicker(props: {
               ? "pending"
               : saved > 0
                 ? `${saved}/${b.count} labeled`
-                : "open";
+                : b.rejections.length > 0
+                  ? "open again"
+                  : "open";
         return (
           <button
             type="button"
@@ -33,6 +35,12 @@ export function BatchPicker(props: {
             className={`batch ${props.batch === b.index ? "selected" : ""} ${b.status === "verified" ? "done" : ""}`}
             data-testid={`batch-${b.index}`}
             data-status={b.status}
+            data-rejections={b.rejections.length}
+            title={
+              b.rejections.length > 0
+                ? `Rejected ${b.rejections.length === 1 ? "once" : `${b.rejections.length} times`} on gold items, then reopened`
+                : undefined
+            }
             disabled={props.busy}
             onClick={() => props.onSelect(b.index)}
           >

@@ -2,7 +2,7 @@
 /** The task a worker labels: its numbers, pay, instructions, rule and classes. */
 import { classNumber } from "@zklabel/core/display";
 import { eth, plural } from "@/lib/format";
-import type { TaskView } from "@/lib/tasks";
+import { recordText, requesterRecord, type TaskView, useTasks } from "@/lib/tasks";
 import { seconds } from "@/lib/time";
 import type { RuleScreens } from "./labelers";
 
@@ -14,6 +14,8 @@ export function TaskHeader(props: {
   allowed: readonly number[];
 }) {
   const { task, classes, allowed } = props;
+  const { tasks } = useTasks();
+  const record = tasks ? requesterRecord(tasks, task.requester) : undefined;
   return (
     <section className="card task" aria-labelledby="task-title">
       <div className="task-head">
@@ -55,10 +57,20 @@ export function TaskHeader(props: {
       </ul>
       <p className="muted small">
         {task.challengeWindow > 0
-          ? `Gold items check the work: a batch is paid when its ${seconds(task.challengeWindow)} challenge window ends.`
+          ? `Hidden gold items check the work: a batch is paid when its ${seconds(task.challengeWindow)} challenge window ends, unless the requester proves within it that its accuracy on them is below ${task.minAccuracy} %.`
           : "No gold items: a batch is paid as soon as its proof is accepted."}{" "}
         Deadline {new Date(Number(task.deadline) * 1000).toLocaleString()}.
       </p>
+      {task.info.goldRoot !== 0n && record && (
+        <p
+          className="muted small"
+          data-testid="requester-record"
+          data-rejected={record.rejected}
+          data-submitted={record.submissions}
+        >
+          Gold answers are the requester&apos;s word. This requester {recordText(record)}.
+        </p>
+      )}
     </section>
   );
 }

@@ -7,7 +7,7 @@ import { zeroAddress } from "viem";
 import { deployedRule, useDeployment } from "@/lib/deployment";
 import { duration, eth, plural } from "@/lib/format";
 import { estimatedProvingMs } from "@/lib/proving-time";
-import { ruleTitle, type TaskView, useChainNow, useTasks } from "@/lib/tasks";
+import { recordText, requesterRecord, ruleTitle, type TaskView, useChainNow, useTasks } from "@/lib/tasks";
 import { seconds, timeLeft } from "@/lib/time";
 import "./work.css";
 
@@ -45,7 +45,7 @@ export function WorkTasks({ heading = "Open tasks" }: { heading?: string }) {
       {open.length > 0 && (
         <ul className="task-list">
           {open.map((t) => (
-            <TaskRow key={t.id.toString()} t={t} now={now} />
+            <TaskRow key={t.id.toString()} t={t} now={now} all={tasks ?? []} />
           ))}
         </ul>
       )}
@@ -72,7 +72,7 @@ function provingTime(t: TaskView, verifierDeployed: boolean): { text: string; ti
   return est ? { text: `≈ ${duration(est.ms)}`, title: est.how } : { text: "not measured yet" };
 }
 
-function TaskRow({ t, now }: { t: TaskView; now: bigint }) {
+function TaskRow({ t, now, all }: { t: TaskView; now: bigint; all: readonly TaskView[] }) {
   const d = useDeployment();
   const time = provingTime(t, t.rule !== null && deployedRule(d, t.rule) !== undefined);
   const openBatches = t.batches.filter((b) => b.status === "open");
@@ -90,8 +90,15 @@ function TaskRow({ t, now }: { t: TaskView; now: bigint }) {
         <p className="muted small">
           {openBatches.length} of {plural(t.batches.length, "batch", "batches")} open ({plural(openItems, "item")}) ·
           deadline {timeLeft(t.deadline, Number(now) * 1000)}
-          {t.challengeWindow > 0 ? ` · paid ${seconds(t.challengeWindow)} after submission` : " · paid at once"}
+          {t.challengeWindow > 0
+            ? ` · paid ${seconds(t.challengeWindow)} after submission unless rejected on gold items`
+            : " · paid at once"}
         </p>
+        {t.info.goldRoot !== 0n && (
+          <p className="muted small" data-testid={`requester-record-${t.id}`}>
+            Gold answers are the requester&apos;s word. This requester {recordText(requesterRecord(all, t.requester))}.
+          </p>
+        )}
       </div>
       <dl className="task-row-facts">
         <div>

@@ -4,6 +4,7 @@
  * picked, its items and labels (kept by lib/work/persistence), the rule's issues, and the one job
  * at a time (lib/work/job) that downloads a batch or proves and submits it through the SDK client.
  */
+import { batchNullifier } from "@zklabel/core/identity";
 import { cannotStartBatch, taskPhase } from "@zklabel/core/lifecycle";
 import type { AnyRule, ItemFacts, RuleIssue } from "@zklabel/core/rules";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
@@ -37,6 +38,10 @@ function checkOne(rule: AnyRule, label: unknown, facts: ItemFacts, params: unkno
   }
 }
 
+/** Why a rejected identity cannot submit the batch again (the escrow's NullifierSpent, in the SDK's words). */
+const REJECTED_AGAIN =
+  "This identity's labels for this batch were rejected: the same identity cannot submit the batch again. Take another batch.";
+
 export function Workspace({ task, rule }: { task: TaskView; rule: AnyRule }) {
   const d = useDeployment();
   const { withWallet } = useZkLabel();
@@ -67,6 +72,12 @@ export function Workspace({ task, rule }: { task: TaskView; rule: AnyRule }) {
 
   const [batch, setBatch] = useState<number>(() => task.batches.find((b) => b.status === "open")?.index ?? 0);
   const bv = task.batches[batch];
+  // This identity's rejected submission of the batch, if any: its nullifier is spent for good.
+  const myRejection = useMemo(() => {
+    if (!bv || !id.identity || bv.rejections.length === 0) return undefined;
+    const mine = batchNullifier(id.identity.secretScalar, task.info.taskHash, BigInt(bv.index));
+    return bv.rejections.find((r) => (r.event.args.nullifier as bigint) === mine);
+  }, [bv, id.identity, task.info.taskHash]);
   const { fetched, keep } = useFetchedBatches(place, batch);
   const items = fetched[batch]?.items;
   const [current, setCurrent] = useState(0);
@@ -112,15 +123,17 @@ export function Workspace({ task, rule }: { task: TaskView; rule: AnyRule }) {
     ? "Open the batch first."
     : bv?.status !== "open"
       ? "This batch already has an accepted proof."
-      : violations > 0
-        ? `Fix the ${violations === 1 ? "label that breaks" : `${violations} labels that break`} the task's rule.`
-        : unlabeled > 0
-          ? `Label every item first (${unlabeled} left).`
-          : !address
-            ? "Connect a wallet to submit and get paid."
-            : wrongChain
-              ? `Switch the wallet to chain ${d.chainId}.`
-              : fetchBlocker;
+      : myRejection
+        ? REJECTED_AGAIN
+        : violations > 0
+          ? `Fix the ${violations === 1 ? "label that breaks" : `${violations} labels that break`} the task's rule.`
+          : unlabeled > 0
+            ? `Label every item first (${unlabeled} left).`
+            : !address
+              ? "Connect a wallet to submit and get paid."
+              : wrongChain
+                ? `Switch the wallet to chain ${d.chainId}.`
+                : fetchBlocker;
 
   // What the last Ctrl+Enter could not do: said until the batch, its labels or the run change.
   const [keyNote, setKeyNote] = useState<string | null>(null);
@@ -234,6 +247,23 @@ export function Workspace({ task, rule }: { task: TaskView; rule: AnyRule }) {
             savedOf={(b) => stored.labels[b]?.filter((l) => l !== null).length ?? 0}
             onSelect={selectBatch}
           />
+          {myRejection && (
+            <div className="note" role="status" data-testid="batch-rejected" data-bound={myRejection.bound}>
+              <p>
+                <strong>
+                  Batch {bv?.index}: rejected: accuracy on hidden checks below {myRejection.bound} %.
+                </strong>{" "}
+                The requester proved it on-chain with a zero-knowledge proof over gold items whose answers they
+                committed to before any work; which items were checked and their answers stay secret. No reward was paid
+                for it.
+              </p>
+              <p className="small">
+                {bv?.status === "open"
+                  ? "The batch is open to other workers again; this identity cannot submit it again."
+                  : "Another worker has since submitted it; this identity cannot submit it again."}
+              </p>
+            </div>
+          )}
           {bv && bv.status !== "open" && (
             <>
               <SubmittedBatch task={task} bv={bv} chainNow={chainNow} account={address} />

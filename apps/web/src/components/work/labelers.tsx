@@ -37,8 +37,6 @@ export interface RuleScreens {
     params: Readonly<Record<string, ParamField>>;
     note?: string;
     items: string;
-    /** Whether the form offers gold items for the rule's tasks. */
-    gold: boolean;
   };
 }
 
@@ -57,7 +55,7 @@ const SCREENS: Record<string, RuleScreens> = {
         {numberKeys("label", n)}, <kbd>←</kbd>/<kbd>→</kbd> move,
       </>
     ),
-    post: { params: {}, items: "Items are texts or images.", gold: true },
+    post: { params: {}, items: "Items are texts or images." },
   },
   bbox: {
     Labeler: BoxLabeler,
@@ -78,7 +76,6 @@ const SCREENS: Record<string, RuleScreens> = {
         minHeight: { id: "post-bbox-minh", label: "Minimum box height (pixels)", start: "8" },
       },
       items: "Items are images (PNG, JPEG, GIF or WebP) up to 65535 pixels a side.",
-      gold: false,
     },
   },
   sensor: {
@@ -101,7 +98,6 @@ const SCREENS: Record<string, RuleScreens> = {
       },
       note: "A window is normal when all of its 16 readings lie within [low, high], an anomaly otherwise; workers prove each label agrees with the readings.",
       items: 'Each item is one window of 16 readings, 0–65535: a JSON array, {"readings": [...]}, or one CSV line.',
-      gold: false,
     },
   },
 };

@@ -1,8 +1,10 @@
 "use client";
 /** The dataset: its files (with gold marks), the root it hashes to, what the rule's items are, and the vault. */
+import type { AnyRule } from "@zklabel/core/rules";
 import type { Manifest } from "@zklabel/sdk/dataset";
 import type { PickedFile } from "@/lib/dataset-files";
 import { plural } from "@/lib/format";
+import { goldByClass } from "@/lib/post-form";
 import { DatasetFiles } from "../DatasetFiles";
 import { described, FieldError, invalid, type SectionProps } from "./fields";
 
@@ -16,6 +18,7 @@ export function DatasetSection(
     /** What the rule's items are, in one sentence. */
     itemsHint: string;
     classes: readonly string[];
+    rule: AnyRule;
     onAdd(files: File[]): void;
     onRemove(name: string | null): void;
   },
@@ -35,12 +38,18 @@ export function DatasetSection(
         batchSize={props.batchSize}
         disabled={props.disabled}
         gold={{
-          on: form.goldOn,
+          on: form.goldOn && props.rule.gold !== undefined,
+          byClass: goldByClass(props.rule),
+          entries: form.goldEntries,
+          fileEntry: props.rule.gold?.fileEntry ?? "",
           marks: form.gold,
           classes: props.classes,
           disallowed: form.disallowed,
           onMark: (name, label) => set("gold", { ...form.gold, [name]: label }),
-          onImport: (marks) => set("gold", { ...form.gold, ...marks }),
+          onImport: (marks, entries) => {
+            set("gold", { ...form.gold, ...marks });
+            set("goldEntries", { ...form.goldEntries, ...entries });
+          },
         }}
       />
       {manifest && (

@@ -15,6 +15,7 @@ export const FIELD_IDS: Record<Exclude<FieldKey, `param:${string}`>, string> = {
   workerGroup: "post-worker-group",
   gold: "post-gold-toggle",
   minAccuracy: "post-min-accuracy",
+  goldThreshold: "post-gold-threshold",
   challenge: "post-challenge-minutes",
   vault: "post-vault-url",
 };
@@ -32,6 +33,7 @@ export const FIELD_NAMES: Record<Exclude<FieldKey, `param:${string}`>, string> =
   workerGroup: "worker group",
   gold: "gold items",
   minAccuracy: "minimum accuracy",
+  goldThreshold: "gold threshold",
   challenge: "challenge window",
   vault: "vault",
 };
