@@ -364,19 +364,25 @@ contract ZkLabelEscrow is RuleRegistry, ReentrancyGuard {
         uint256[8] calldata proof,
         uint256[] calldata publicInputs
     ) internal view returns (bool) {
-        bytes4 selector = bytes4(
-            keccak256(
-                abi.encodePacked(
-                    "verifyProof(uint256[2],",
-                    "uint256[2][2],uint256[2],",
-                    "uint256[",
-                    _decimal(rule.publicInputCount),
-                    "])"
-                )
-            )
-        );
+        bytes4 selector = _verifySelector(rule.publicInputCount);
         (bool ok, bytes memory ret) = rule.verifier.staticcall(abi.encodePacked(selector, proof, publicInputs));
         return ok && ret.length == 32 && abi.decode(ret, (bool));
+    }
+
+    /// @dev verifyProof of a snarkjs verifier with `inputs` public inputs (its array length is in the signature).
+    function _verifySelector(uint256 inputs) internal pure returns (bytes4) {
+        return
+            bytes4(
+                keccak256(
+                    abi.encodePacked(
+                        "verifyProof(uint256[2],",
+                        "uint256[2][2],uint256[2],",
+                        "uint256[",
+                        _decimal(inputs),
+                        "])"
+                    )
+                )
+            );
     }
 
     /// @dev Calls a rule's rejection verifier (REJECT_INPUTS public inputs, docs/protocol.md §3.5).
@@ -385,17 +391,7 @@ contract ZkLabelEscrow is RuleRegistry, ReentrancyGuard {
         uint256[8] calldata proof,
         uint256[REJECT_INPUTS] memory inputs
     ) internal view returns (bool) {
-        bytes4 selector = bytes4(
-            keccak256(
-                abi.encodePacked(
-                    "verifyProof(uint256[2],",
-                    "uint256[2][2],uint256[2],",
-                    "uint256[",
-                    _decimal(REJECT_INPUTS),
-                    "])"
-                )
-            )
-        );
+        bytes4 selector = _verifySelector(REJECT_INPUTS);
         (bool ok, bytes memory ret) = verifier.staticcall(abi.encodePacked(selector, proof, inputs));
         return ok && ret.length == 32 && abi.decode(ret, (bool));
     }

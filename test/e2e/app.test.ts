@@ -653,10 +653,10 @@ describe("the web app, one role after another", () => {
     await by("reject-0").click();
     await by("reject-progress").waitFor({ timeout: 30_000 });
     await by("rejected-0").waitFor({ timeout: PROVE_TIMEOUT });
-    assert.match(
-      (await by("reject-outcome").textContent()) ?? "",
-      /Batch 0 rejected with a proof \(0 of 4 gold items right, below 50 %/,
-    );
+    const rejectedText = (await by("reject-outcome").textContent()) ?? "";
+    assert.match(rejectedText, /Batch 0 rejected with a proof \(0 of 4 gold items right, below 50 %/);
+    // The measured figure, for the record (docs and notes quote it): the prover thread's time.
+    console.log(`# browser rejection proof (classification, N = 64): ${/proved in ([^)]+)\)/.exec(rejectedText)?.[1]}`);
     assert.match((await by("rejected-0").textContent()) ?? "", /open again/);
     await page.locator('[data-testid="rejected-count"][data-count="1"]').waitFor();
     await screenshot(page, "requester-rejected");

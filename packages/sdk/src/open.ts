@@ -3,7 +3,7 @@
  * BatchSubmitted event with the requester's key, checked against the proven labelsCommitment.
  */
 import { openWorkerBatch } from "@zklabel/core/envelope";
-import { ruleById } from "@zklabel/core/rules";
+import { type AnyRule, ruleById } from "@zklabel/core/rules";
 import type { Address } from "viem";
 import type { DecodedLog } from "./events.ts";
 
@@ -37,29 +37,48 @@ export function openSubmittedBatches(
   }
   const out: OpenedBatch[] = [];
   for (const l of standing.values()) {
-    const a = l.args as {
-      batchIndex: bigint;
-      count: bigint;
-      recipient: Address;
-      labelsCommitment: bigint;
-      epk: readonly [bigint, bigint];
-      ciphertext: readonly bigint[];
-    };
-    // The proof commits to all N label slots (zero past count); openWorkerBatch checks the commitment.
-    const opened = openWorkerBatch(
-      { epk: [a.epk[0], a.epk[1]], ciphertext: [...a.ciphertext] },
-      skR,
-      a.batchIndex,
-      batchSize,
-      a.labelsCommitment,
-      rule.labelBits,
-    );
+    const b = openSubmission(l, rule, skR, batchSize);
     out.push({
-      batchIndex: Number(a.batchIndex),
-      labels: opened.labels.slice(0, Number(a.count)).map(rule.labelFromValue),
-      recipient: a.recipient,
-      labelsCommitment: a.labelsCommitment,
+      batchIndex: b.batchIndex,
+      labels: b.opened.labels,
+      recipient: b.recipient,
+      labelsCommitment: b.labelsCommitment,
     });
   }
   return out.sort((x, y) => x.batchIndex - y.batchIndex);
+}
+
+/**
+ * One BatchSubmitted event decrypted with the requester's key skR (batchSize = the task's N): the
+ * batch's labels (one per item, the rule's type) and salt, checked against the proven commitment.
+ */
+export function openSubmission(l: DecodedLog, rule: AnyRule, skR: bigint, batchSize: number) {
+  const a = l.args as {
+    batchIndex: bigint;
+    count: bigint;
+    recipient: Address;
+    nullifier: bigint;
+    labelsCommitment: bigint;
+    finalizesAt: bigint;
+    epk: readonly [bigint, bigint];
+    ciphertext: readonly bigint[];
+  };
+  // The proof commits to all N label slots (zero past count); openWorkerBatch checks the commitment.
+  const opened = openWorkerBatch(
+    { epk: [a.epk[0], a.epk[1]], ciphertext: [...a.ciphertext] },
+    skR,
+    a.batchIndex,
+    batchSize,
+    a.labelsCommitment,
+    rule.labelBits,
+  );
+  return {
+    batchIndex: Number(a.batchIndex),
+    count: Number(a.count),
+    recipient: a.recipient,
+    nullifier: a.nullifier,
+    labelsCommitment: a.labelsCommitment,
+    finalizesAt: Number(a.finalizesAt),
+    opened: { labels: opened.labels.slice(0, Number(a.count)).map(rule.labelFromValue), salt: opened.salt },
+  };
 }

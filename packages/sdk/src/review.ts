@@ -4,13 +4,13 @@
  * twin), and prove a rejection for a batch whose accuracy is below the task's minimum while its
  * challenge window is open. Nothing here leaves the requester's machine but the proof.
  */
-import { openWorkerBatch } from "@zklabel/core/envelope";
 import { ZkLabelError } from "@zklabel/core/errors";
 import { type ProvingArtifacts, proveCircuit } from "@zklabel/core/prove";
 import { type AnyRule, rejectCircuit, ruleById } from "@zklabel/core/rules";
 import type { Address } from "viem";
 import type { DecodedLog } from "./events.ts";
 import { type GoldOpenings, goldOpeningsOf, goldTreeOf } from "./gold.ts";
+import { openSubmission } from "./open.ts";
 import type { TaskInfo } from "./task-info.ts";
 
 /** A pending batch as the requester sees it after decrypting and scoring it. */
@@ -70,27 +70,10 @@ export function reviewPending(a: {
     );
   const N = a.task.batchSize;
   return pendingSubmissions(a.logs, a.task.taskId).map((l) => {
-    const e = l.args as {
-      batchIndex: bigint;
-      count: bigint;
-      recipient: Address;
-      nullifier: bigint;
-      labelsCommitment: bigint;
-      finalizesAt: bigint;
-      epk: readonly [bigint, bigint];
-      ciphertext: readonly bigint[];
-    };
-    const opened = openWorkerBatch(
-      { epk: [e.epk[0], e.epk[1]], ciphertext: [...e.ciphertext] },
-      a.skR,
-      e.batchIndex,
-      N,
-      e.labelsCommitment,
-      rule.labelBits,
-    );
-    const b = Number(e.batchIndex);
-    const count = Number(e.count);
-    const labels = opened.labels.slice(0, count).map(rule.labelFromValue);
+    const { opened, finalizesAt: endsAt, ...e } = openSubmission(l, rule, a.skR, N);
+    const b = e.batchIndex;
+    const count = e.count;
+    const labels = opened.labels;
     let gold = 0;
     let correct = 0;
     a.openings.items.slice(b * N, b * N + count).forEach((o, i) => {
@@ -99,7 +82,6 @@ export function reviewPending(a: {
       if (g.goldMatches(labels[i], g.answerFromValue(BigInt(o.value)), a.goldThreshold)) correct++;
     });
     const accuracy = gold ? (100 * correct) / gold : null;
-    const endsAt = Number(e.finalizesAt);
     const why =
       gold === 0
         ? "it holds no gold item"
@@ -109,11 +91,7 @@ export function reviewPending(a: {
             ? "its challenge window has ended"
             : undefined;
     return {
-      batchIndex: b,
-      count,
-      recipient: e.recipient,
-      nullifier: e.nullifier,
-      labelsCommitment: e.labelsCommitment,
+      ...e,
       endsAt,
       labels,
       salt: opened.salt,

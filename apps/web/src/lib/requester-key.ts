@@ -81,11 +81,3 @@ export function useRequesterKey(t: TaskView, account: Address | undefined, probl
 
   return { skR, busy, error, derive };
 }
-
-/** The task's events without the submissions the requester rejected (their labels are not the task's). */
-export function withoutRejected(logs: readonly DecodedLog[], t: TaskView): DecodedLog[] {
-  const rejected = new Set(
-    t.rejections.flatMap((r) => (r.submitted ? [`${r.submitted.transactionHash}:${r.submitted.logIndex}`] : [])),
-  );
-  return logs.filter((l) => !rejected.has(`${l.transactionHash}:${l.logIndex}`));
-}

@@ -5,6 +5,7 @@
  * --reject, or all of them with --auto. A batch not rejected before its window ends is paid.
  */
 import type { CommandUnknownOpts } from "@commander-js/extra-typings";
+import { releaseSnarkjs } from "@zklabel/core/prove";
 import { rejectCircuit } from "@zklabel/core/rules";
 import type { GoldOpenings } from "@zklabel/sdk/gold";
 import { proveRejection, type ReviewedBatch, reviewPending } from "@zklabel/sdk/review";
@@ -75,18 +76,26 @@ and the batch reopens for other workers.`,
           return b;
         });
     const rejected: { batchIndex: number; hash: string; bound: number }[] = [];
-    for (const b of wanted) {
-      const p = await proveRejection({
-        task: info,
-        batch: b,
-        openings,
-        minAccuracy: stored.minAccuracy,
-        goldThreshold: stored.goldThreshold,
-        artifacts: artifactsOf(rejectCircuit(rule).name),
-        bound: o.bound,
-      });
-      const hash = await c.client.rejectBatch(o.task, b, p);
-      rejected.push({ batchIndex: b.batchIndex, hash, bound: p.bound });
+    try {
+      await rejectAll();
+    } finally {
+      // snarkjs keeps its curve's worker threads alive between proofs: release them so the command exits.
+      await releaseSnarkjs();
+    }
+    async function rejectAll() {
+      for (const b of wanted) {
+        const p = await proveRejection({
+          task: info,
+          batch: b,
+          openings,
+          minAccuracy: stored.minAccuracy,
+          goldThreshold: stored.goldThreshold,
+          artifacts: artifactsOf(rejectCircuit(rule).name),
+          bound: o.bound,
+        });
+        const hash = await c.client.rejectBatch(o.task, b, p);
+        rejected.push({ batchIndex: b.batchIndex, hash, bound: p.bound });
+      }
     }
     const line = (b: ReviewedBatch) => {
       const score =

@@ -8,7 +8,7 @@ import { useId, useMemo, useState } from "react";
 import { downloadText } from "@/lib/download";
 import { messageFor } from "@/lib/errors";
 import { plural } from "@/lib/format";
-import { type RequesterKey, withoutRejected } from "@/lib/requester-key";
+import type { RequesterKey } from "@/lib/requester-key";
 import { type TaskView, useEscrowLogs } from "@/lib/tasks";
 import { NamedManifest, useTaskManifest } from "./NamedManifest";
 import "./requester.css";
@@ -41,7 +41,7 @@ export function LabelsPanel({
     try {
       // Rejected submissions are not the task's labels: only the current submission of each batch.
       return {
-        batches: openSubmittedBatches(withoutRejected(logs.data, t), t.id, skR, t.info.batchSize, t.info.ruleId),
+        batches: openSubmittedBatches(logs.data, t.id, skR, t.info.batchSize, t.info.ruleId),
       };
     } catch (e) {
       return { error: `A batch could not be decrypted: ${messageFor(e)}` };
