@@ -16,11 +16,14 @@ import { expectedRuleEntry } from "@zklabel/core/deployment";
 import { RuleViolationError } from "@zklabel/core/errors";
 import { workerGroup } from "@zklabel/core/group";
 import { Identity } from "@zklabel/core/identity";
+import { bboxRule } from "@zklabel/core/rules/bbox";
 import { sensorLabel, sensorLeaf } from "@zklabel/core/rules/sensor";
 import { ZkLabelClient } from "@zklabel/sdk/client";
 import { buildDataset, datasetTree, type Manifest } from "@zklabel/sdk/dataset";
+import { buildGold, type GoldOpenings } from "@zklabel/sdk/gold";
 import { openSubmittedBatches } from "@zklabel/sdk/open";
 import { proveBatch } from "@zklabel/sdk/prove";
+import { proveRejection, reviewPending } from "@zklabel/sdk/review";
 import { resolveTaskSpec, type TaskSpec } from "@zklabel/sdk/spec";
 import { escrowReader, readTaskInfo, type TaskInfo } from "@zklabel/sdk/task-info";
 import { VaultClient, VaultError } from "@zklabel/sdk/vault";
@@ -63,13 +66,17 @@ let client: VaultClient;
 let worker: ZkLabelClient;
 let sensorTask: TaskInfo;
 let boxTask: TaskInfo;
+let goldBoxTask: TaskInfo;
+let goldOpenings: GoldOpenings;
+let requester: ZkLabelClient;
 let reader: ReturnType<typeof escrowReader>;
+const BOX_CLASSES = ["car", "bike", "bus"];
 
 before(async () => {
   dir = await mkdtemp(join(tmpdir(), "zklabel-vault-kinds-"));
   const d = await deployZkLabel(viem);
   const contracts = { escrow: d.escrow, groups: d.groups, chainId: d.chainId };
-  const requester = new ZkLabelClient({
+  requester = new ZkLabelClient({
     publicClient: publicClient as never,
     wallet: requesterWallet as never,
     contracts,
@@ -77,8 +84,8 @@ before(async () => {
   worker = new ZkLabelClient({ publicClient: publicClient as never, wallet: workerWallet as never, contracts });
   await worker.joinOpenGroup(me.commitment);
   const now = Number((await publicClient.getBlock()).timestamp);
-  const spec = (rule: TaskSpec["rule"]) =>
-    resolveTaskSpec({ title: "t", instructions: "i", rule, reward: { perItem: "0.0001" }, deadline: "7d" }, now);
+  const spec = (rule: TaskSpec["rule"], gold?: TaskSpec["gold"]) =>
+    resolveTaskSpec({ title: "t", instructions: "i", rule, reward: { perItem: "0.0001" }, deadline: "7d", gold }, now);
   reader = escrowReader({ client: publicClient as never, address: d.escrow, fromBlock: 0n });
   const s = await requester.createTask({
     spec: spec({ type: "sensor", lo: LO, hi: HI }),
@@ -96,6 +103,26 @@ before(async () => {
     rule: expectedRuleEntry(d, 2),
   });
   boxTask = await readTaskInfo(reader, b.taskId);
+  // The same images with gold answers for batch 1's six items: a car box at (2, 3), 20 x 10.
+  const gold = buildGold(
+    boxSet.manifest,
+    bboxRule,
+    BOX_CLASSES,
+    Array.from({ length: 6 }, (_, i) => ({ item: `img${64 + i}.png`, label: "car", box: [2, 3, 20, 10] })),
+  );
+  goldOpenings = gold.openings;
+  const g = await requester.createTask({
+    spec: spec(
+      { type: "bbox", classes: BOX_CLASSES, allowed: ["car", "bike"], minWidth: 8, minHeight: 6 },
+      { minAccuracy: 80, challengeWindow: "1h", threshold: 50 },
+    ),
+    manifest: boxSet.manifest,
+    pkR: DEMO_REQUESTER_KEY.pkR,
+    pkRDiv8: DEMO_REQUESTER_KEY.pkRDiv8,
+    rule: expectedRuleEntry(d, 2),
+    goldRoot: gold.goldRoot,
+  });
+  goldBoxTask = await readTaskInfo(reader, g.taskId);
   vault = await startVault({
     storage: await EmbeddedStorage.open(join(dir, "store")),
     chain: escrowChain({ client: publicClient, escrow: d.escrow, groups: d.groups, deployBlock: 0n }),
@@ -258,6 +285,60 @@ describe("vault datasets of every rule", () => {
     const [opened] = openSubmittedBatches(await reader.read(), boxTask.taskId, DEMO_REQUESTER_KEY.skR, 64, 2);
     assert.deepEqual(opened.labels, boxes);
     assert.ok(gas.submitBatchSensor, "the sensor batch was submitted first");
+  });
+
+  it("a box task with gold answers: the requester scores a pending batch by IoU and rejects it with a proof", async () => {
+    const group = workerGroup([me.commitment]);
+    const got = await client.fetchBatch({
+      task: goldBoxTask,
+      batchIndex: 1,
+      identity: me,
+      group,
+      artifacts: artifacts(ACCESS_CIRCUIT),
+    });
+    // Boxes inside each image and of the allowed size, but nowhere near the gold boxes (IoU 0).
+    const boxes = got.items.map(() => ({ cls: 0, x: 30, y: 30, w: 10, h: 10 }));
+    const proof = await proveBatch({
+      task: goldBoxTask,
+      chainId: 31337n,
+      escrow: worker.escrow,
+      batchIndex: 1,
+      identity: me,
+      group,
+      recipient: workerWallet.account.address,
+      salt: 77n,
+      artifacts: artifacts("bbox_worker_n64_d20_g20"),
+      dataset: got,
+      labels: boxes,
+    });
+    await worker.submitBatch(goldBoxTask.taskId, 1, proof);
+    const stored = await requester.getTask(goldBoxTask.taskId);
+    assert.equal(stored.goldThreshold, 50, "the task keeps its minimum IoU");
+    const now = Number((await publicClient.getBlock()).timestamp);
+    const [pending] = reviewPending({
+      logs: await reader.read(),
+      task: goldBoxTask,
+      minAccuracy: stored.minAccuracy,
+      goldThreshold: stored.goldThreshold,
+      skR: DEMO_REQUESTER_KEY.skR,
+      openings: goldOpenings,
+      now,
+    });
+    assert.deepEqual(
+      { batchIndex: pending.batchIndex, gold: pending.gold, correct: pending.correct, rejectable: pending.rejectable },
+      { batchIndex: 1, gold: 6, correct: 0, rejectable: true },
+    );
+    const rejection = await proveRejection({
+      task: goldBoxTask,
+      batch: pending,
+      openings: goldOpenings,
+      minAccuracy: stored.minAccuracy,
+      goldThreshold: stored.goldThreshold,
+      artifacts: artifacts("bbox_reject_n64_d20"),
+    });
+    const hash = await requester.rejectBatch(goldBoxTask.taskId, pending, rejection);
+    gas.rejectBatchBox = (await publicClient.waitForTransactionReceipt({ hash })).gasUsed;
+    assert.equal((await worker.batchState(goldBoxTask.taskId, 1)).state, 0, "open again");
     await checkGasSnapshot(gas);
   });
 
