@@ -7,15 +7,14 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { availableParallelism, cpus } from "node:os";
 import { join } from "node:path";
 import { DEMO_REQUESTER_KEY } from "@zklabel/core/demo";
-import { goldTree } from "@zklabel/core/gold";
 import { workerGroup } from "@zklabel/core/group";
 import { Identity, workerSecret } from "@zklabel/core/identity";
-import { labelsCommitment } from "@zklabel/core/labels";
 import { proveCircuit, releaseSnarkjs } from "@zklabel/core/prove";
 import { type CircuitInfo, circuitInfo } from "@zklabel/core/registry";
 import { type AnyRule, fullBatchData, RULES, ruleByName, ruleCircuit } from "@zklabel/core/rules";
 import * as snarkjs from "snarkjs";
 import { buildCircuits } from "./circuits/build.ts";
+import { rejectBenchInput } from "./lib/bench-inputs.ts";
 import { ROOT } from "./lib/process.ts";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
@@ -41,34 +40,6 @@ function benchInput(
     salt,
     recipient: 1n,
   }) as { input: Record<string, string | string[]>; publicSignals: bigint[] };
-}
-
-/**
- * A rejection of the rule's example batch (RuleSpec.example): every item gold with an answer the
- * label does not match (the label's lowest bit flipped: another class), so accuracy is 0.
- */
-function rejectBenchInput(rule: AnyRule, circuit: CircuitInfo, salt: bigint) {
-  const g = rule.gold;
-  if (!g) throw new Error(`${rule.name} has no gold answers`);
-  const { N, DEPTH } = circuit.params;
-  const ex = rule.example(N, circuit.params);
-  const openings = ex.labels.map((l: unknown, i: number) => ({
-    isGold: 1 as const,
-    value: g.goldValue(g.answerFromValue(rule.labelValue(l) ^ 1n)),
-    salt: BigInt(i + 1),
-  }));
-  const values = Array.from({ length: N }, (_, i) => rule.labelValue(ex.labels[i]));
-  return g.rejectInput({
-    circuit,
-    goldTree: goldTree(DEPTH, N, openings),
-    openings,
-    batchIndex: 0,
-    labels: ex.labels,
-    salt,
-    labelsCommitment: labelsCommitment(values, rule.labelBits, salt),
-    bound: 80,
-    threshold: g.defaultThreshold,
-  });
 }
 
 const built = await buildCircuits();
