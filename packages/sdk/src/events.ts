@@ -47,7 +47,10 @@ export class EventReader {
     toBlock?: bigint,
     onProgress?: (doneBlock: bigint, lastBlock: bigint) => void,
   ): Promise<DecodedLog[]> {
-    const last = toBlock ?? (await this.opts.client.getBlockNumber());
+    // Uncached: viem keeps the block number for its polling interval, and a read right after a
+    // transaction (a join, a submission) would stop short of the block that holds it and, since the
+    // reader resumes where it stopped, show the old state until something else reads again.
+    const last = toBlock ?? (await this.opts.client.getBlockNumber({ cacheTime: 0 }));
     let range = this.opts.maxRange;
     while (this.next <= last) {
       const end = this.next + range - 1n < last ? this.next + range - 1n : last;
