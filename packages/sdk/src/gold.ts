@@ -41,10 +41,21 @@ export { goldLeaf };
 export const goldOpeningsOf = (o: GoldOpenings): GoldOpening[] =>
   o.items.map((x) => ({ isGold: x.isGold, value: BigInt(x.value), salt: BigInt(x.salt) }));
 
-/** The task's gold tree from the openings, in the shape the rule's rejection circuit reads. */
+/** Gold trees already built, per openings object: hashing every item's leaf is the slow part. */
+const built = new WeakMap<GoldOpenings, ReturnType<typeof goldTree>>();
+
+/**
+ * The task's gold tree from the openings, in the shape the rule's rejection circuit reads. Built once
+ * per openings object, so a review that reruns on every new event, and the rejection proved after
+ * it, do not hash the whole dataset's leaves again.
+ */
 export function goldTreeOf(rule: AnyRule, o: GoldOpenings) {
+  const have = built.get(o);
+  if (have) return have;
   const c = rejectCircuit(rule);
-  return goldTree(c.params.DEPTH, c.params.N, goldOpeningsOf(o));
+  const tree = goldTree(c.params.DEPTH, c.params.N, goldOpeningsOf(o));
+  built.set(o, tree);
+  return tree;
 }
 
 /**
@@ -106,7 +117,8 @@ export function buildGold(
   });
   const openings: GoldOpenings = { goldRoot: "", rule: rule.name, items };
   const root = goldTreeOf(rule, openings).root;
-  return { goldRoot: root, openings: { ...openings, goldRoot: `0x${root.toString(16)}` } };
+  openings.goldRoot = `0x${root.toString(16)}`;
+  return { goldRoot: root, openings };
 }
 
 /**
