@@ -7,6 +7,7 @@ const stack = await startStack({
   rpcPort: Number(process.env.ZKLABEL_RPC_PORT ?? 8545),
   webPort: Number(process.env.ZKLABEL_WEB_PORT ?? 3000),
   vaultPort: Number(process.env.ZKLABEL_VAULT_PORT ?? 8787),
+  relayerPort: Number(process.env.ZKLABEL_RELAYER_PORT ?? 8788),
   log,
   verbose: process.env.ZKLABEL_VERBOSE === "1",
 }).catch((e: Error) => {
@@ -19,6 +20,7 @@ zkLabel is running (INSECURE development keys, local chain only)
   app      ${stack.appUrl}
   chain    ${stack.rpcUrl} (chain id ${stack.deployment.chainId})
   vault    ${stack.vaultUrl}
+  relayer  ${stack.relayerUrl}
   escrow   ${stack.deployment.escrow}
   demo     task ${stack.deployment.demoTask?.taskId}: ${stack.deployment.demoTask?.itemCount} items
 Press Ctrl-C to stop everything.`);
@@ -28,7 +30,7 @@ for (const sig of ["SIGINT", "SIGTERM"] as const) {
   process.on(sig, async () => {
     if (stopping) return;
     stopping = true;
-    console.log("\nstopping the app, the vault and the chain...");
+    console.log("\nstopping the app, the relayer, the vault and the chain...");
     await stack.stop();
     process.exit(0);
   });

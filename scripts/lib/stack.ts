@@ -29,6 +29,7 @@ export interface StackOptions {
   rpcPort?: number;
   webPort?: number;
   vaultPort?: number;
+  relayerPort?: number;
   log?: (msg: string) => void;
   /** Forward child output (the Hardhat node and Next.js) to this process's stdout. */
   verbose?: boolean;
@@ -38,6 +39,7 @@ export interface Stack {
   rpcUrl: string;
   appUrl: string;
   vaultUrl: string;
+  relayerUrl: string;
   deployment: DeploymentFile;
   stop(): Promise<void>;
 }
@@ -110,6 +112,8 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const webPort = opts.webPort ?? 3000;
   const vaultPort = opts.vaultPort ?? 8787;
   const vaultUrl = `http://127.0.0.1:${vaultPort}`;
+  const relayerPort = opts.relayerPort ?? 8788;
+  const relayerUrl = `http://127.0.0.1:${relayerPort}`;
   const log = opts.log ?? (() => {});
   const rpcUrl = `http://127.0.0.1:${rpcPort}`;
   const appUrl = `http://127.0.0.1:${webPort}`;
@@ -118,6 +122,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     [rpcPort, "the Hardhat node", "ZKLABEL_RPC_PORT"],
     [webPort, "the web app", "ZKLABEL_WEB_PORT"],
     [vaultPort, "the data vault", "ZKLABEL_VAULT_PORT"],
+    [relayerPort, "the relayer", "ZKLABEL_RELAYER_PORT"],
   ] as const) {
     if (!(await portFree(port))) {
       throw new Error(
@@ -162,7 +167,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     });
 
     log("contracts: deploying and seeding the demo task");
-    const deployment = await deployAndSeed(rpcUrl, vaultUrl);
+    const deployment = { ...(await deployAndSeed(rpcUrl, vaultUrl)), relayerUrl };
     const deploymentFile = join(ROOT, "apps/web/public/deployment.json");
     await writeFile(deploymentFile, `${JSON.stringify(deployment, null, 2)}\n`);
 
@@ -199,6 +204,36 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       sizes: demo.items.map((x) => x.bytes.length),
     });
 
+    // The relayer signs with Hardhat's development account #9 (funded on this local chain only).
+    const relayerDb = join(ROOT, "build/dev-relayer/queue.sqlite");
+    await rm(join(ROOT, "build/dev-relayer"), { recursive: true, force: true });
+    log(`relayer: starting on ${relayerUrl} (queue ${relayerDb})`);
+    const relayer = startChild(
+      process.execPath,
+      [
+        join(ROOT, "packages/cli/src/main.ts"),
+        "relayer",
+        "serve",
+        "--deployment",
+        deploymentFile,
+        "--db",
+        relayerDb,
+        "--port",
+        String(relayerPort),
+        "--dev-account",
+        "9",
+        "--max-wait",
+        "3",
+      ],
+      { name: "relayer", verbose: opts.verbose },
+    );
+    children.push(relayer.child);
+    await waitFor("the relayer", async () => (await fetch(`${relayerUrl}/v1/health`)).ok, relayer.child, 60_000).catch(
+      (e) => {
+        throw new Error(`${e.message}\n${relayer.tail()}`);
+      },
+    );
+
     log(`app: starting Next.js on ${appUrl}`);
     const web = startChild(NEXT[0], [NEXT[1], "dev", "--hostname", "127.0.0.1", "--port", String(webPort)], {
       cwd: join(ROOT, "apps/web"),
@@ -215,7 +250,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     log("app: compiling the page (first request to next dev)");
     const page = await fetch(appUrl);
     if (!page.ok) throw new Error(`the web app answered ${page.status} for /\n${web.tail()}`);
-    return { rpcUrl, appUrl, vaultUrl, deployment, stop };
+    return { rpcUrl, appUrl, vaultUrl, relayerUrl, deployment, stop };
   } catch (e) {
     await stop();
     throw e;

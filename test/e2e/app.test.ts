@@ -38,6 +38,7 @@ import { rpcCall } from "../helpers/chain.ts";
 const RPC_PORT = Number(process.env.ZKLABEL_RPC_PORT ?? 8545);
 const WEB_PORT = Number(process.env.ZKLABEL_WEB_PORT ?? 3000);
 const VAULT_PORT = Number(process.env.ZKLABEL_VAULT_PORT ?? 8787);
+const RELAYER_PORT = Number(process.env.ZKLABEL_RELAYER_PORT ?? 8788);
 const CHROME = process.env.CHROME_PATH ?? "/usr/bin/chromium";
 const SHOTS = join(ROOT, "test-results", "e2e");
 const AXE = createRequire(import.meta.url).resolve("axe-core");
@@ -194,6 +195,7 @@ describe("the web app, one role after another", () => {
         rpcPort: RPC_PORT,
         webPort: WEB_PORT,
         vaultPort: VAULT_PORT,
+        relayerPort: RELAYER_PORT,
         log: (m) => log(`stack: ${m}`),
       });
       page = await browser();

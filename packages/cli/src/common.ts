@@ -129,7 +129,14 @@ export async function connect(o: ChainOptions, needWallet = true) {
     wallet: wallet as never,
     contracts: { escrow: deployment.escrow, groups: deployment.groups, chainId: deployment.chainId },
   });
-  return { client, account, wallet: wallet as NonNullable<typeof wallet> & { account: never }, deployment };
+  return {
+    client,
+    account,
+    wallet: wallet as NonNullable<typeof wallet> & { account: never },
+    deployment,
+    chain,
+    rpc,
+  };
 }
 
 /** The wallet's signature of a message (the requester key derivation). */

@@ -9,6 +9,7 @@ import { datasetCommands } from "./commands/dataset.ts";
 import { groupCommands } from "./commands/group.ts";
 import { identityCommands } from "./commands/identity.ts";
 import { labelsCommands } from "./commands/labels.ts";
+import { relayerCommands } from "./commands/relayer.ts";
 import { reviewCommand } from "./commands/review.ts";
 import { specCommands } from "./commands/spec.ts";
 import { taskCommands } from "./commands/task.ts";
@@ -39,6 +40,7 @@ export function buildProgram(ctx: Ctx): CommandUnknownOpts {
   identityCommands(program, ctx);
   datasetCommands(program, ctx);
   vaultCommands(program, ctx);
+  relayerCommands(program, ctx);
   specCommands(program, ctx);
   taskCommands(program, ctx);
   batchCommands(program, ctx);

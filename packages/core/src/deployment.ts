@@ -52,6 +52,8 @@ export const deploymentSchema = z.object({
     .optional(),
   /** The data vault the app uploads datasets to (the dev stack runs one). */
   vaultUrl: z.url().optional(),
+  /** The relayer workers submit through by default (the dev stack runs one). */
+  relayerUrl: z.url().optional(),
   demoTask: demoTaskSchema.optional(),
 });
 

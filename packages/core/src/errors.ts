@@ -24,6 +24,8 @@ export const ERROR_CODES = {
   vault_refused: "the data vault refused the request (reason says why)",
   vault_bad_answer: "the vault's answer does not check out against the chain",
   vault_unreachable: "the data vault cannot be reached",
+  relayer_refused: "the relayer refused the proof, join or withdrawal (reason says why)",
+  relayer_unreachable: "the relayer cannot be reached",
   not_found: "the task, batch or file does not exist",
 } as const;
 

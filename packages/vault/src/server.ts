@@ -6,13 +6,13 @@
  * on-chain dataset root: the stored bytes hash to the leaves, the leaves and path to the root.
  */
 import { randomBytes, timingSafeEqual } from "node:crypto";
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { accessPublicOf } from "@zklabel/core/access";
 import { itemName } from "@zklabel/core/display";
 import { errorCode } from "@zklabel/core/errors";
 import { contentHash, SNARK_SCALAR_FIELD } from "@zklabel/core/field";
 import type { DatasetTree } from "@zklabel/core/merkle";
 import { kindRule } from "@zklabel/core/rules";
+import { createService, listen, Refusal } from "@zklabel/http/service";
 import { batchShape, checkManifest, datasetTree, itemFacts } from "@zklabel/sdk/dataset";
 import {
   b64encode,
@@ -22,6 +22,7 @@ import {
   type UploadStatus,
   uploadStartSchema,
 } from "@zklabel/sdk/vault";
+import type { FastifyInstance, FastifyRequest } from "fastify";
 import * as snarkjs from "snarkjs";
 import type { StoredUpload, VaultStorage } from "./storage.ts";
 
@@ -60,6 +61,12 @@ export interface VaultLimits {
    * and says nothing else about the member, so this limits re-downloads without identifying anyone.
    */
   downloadsPerHour: number;
+  /** Requests one client (IP address) may make a minute, across all routes. */
+  requestsPerMinute: number;
+  /** Challenges one client may ask for a minute. */
+  challengesPerMinute: number;
+  /** Unexpired, unused challenges one client may hold at once. */
+  openChallengesPerClient: number;
 }
 
 /** How a vault is set up. */
@@ -74,52 +81,28 @@ export interface VaultOptions {
   challengeTtlMs?: number;
   /** An upload untouched this long is rolled back. */
   uploadTtlMs?: number;
+  /** Take the client's address from X-Forwarded-For (only behind a proxy you run). */
+  trustProxy?: boolean;
   log?: (line: string) => void;
 }
 
-/** 20 MB per item, 2^20 items (a depth-20 tree), the usual image and text types, 20 downloads of a batch per member per hour. */
+/**
+ * 20 MB per item, 2^20 items (a depth-20 tree), the usual image and text types, 20 downloads of a
+ * batch per member per hour; per client address: 6,000 requests a minute (an upload sends one per
+ * item), 30 challenges a minute and 20 open at once (a worker needs one per download).
+ */
 export const DEFAULT_LIMITS: VaultLimits = {
   maxItemBytes: 20 * 1024 * 1024,
   maxItems: 1 << 20,
   types: DEFAULT_ITEM_TYPES,
   downloadsPerHour: 20,
+  requestsPerMinute: 6000,
+  challengesPerMinute: 30,
+  openChallengesPerClient: 20,
 };
-
-/** A refusal with its HTTP status and stable code. */
-class Refusal extends Error {
-  readonly status: number;
-  readonly code: string;
-  constructor(status: number, code: string, message: string) {
-    super(message);
-    this.status = status;
-    this.code = code;
-  }
-}
 
 const toHex = (x: bigint) => `0x${x.toString(16)}`;
 const MAX_JSON_BYTES = 256 * 1024 * 1024;
-
-async function readBody(req: IncomingMessage, limit: number, what: string): Promise<Buffer> {
-  const declared = Number(req.headers["content-length"] ?? 0);
-  if (declared > limit) throw new Refusal(413, "too_large", `${what} is ${declared} bytes; the limit is ${limit}`);
-  const parts: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > limit) throw new Refusal(413, "too_large", `${what} is larger than the limit of ${limit} bytes`);
-    parts.push(chunk as Buffer);
-  }
-  return Buffer.concat(parts);
-}
-
-async function readJsonBody(req: IncomingMessage): Promise<unknown> {
-  const body = await readBody(req, MAX_JSON_BYTES, "the request");
-  try {
-    return JSON.parse(body.toString("utf8") || "{}");
-  } catch {
-    throw new Refusal(400, "bad_json", "the request body is not valid JSON");
-  }
-}
 
 /** The vault's request handler and its housekeeping. */
 export function createVault(opts: VaultOptions) {
@@ -149,11 +132,13 @@ export function createVault(opts: VaultOptions) {
   }
   const uploadTtl = opts.uploadTtlMs ?? 24 * 3600_000;
   const log = opts.log ?? (() => {});
-  const challenges = new Map<string, number>();
+  /** Open challenges: expiry (ms) and the client that asked. */
+  const challenges = new Map<string, { expiresAt: number; client: string }>();
+  const openByClient = new Map<string, number>();
   const trees = new Map<string, DatasetTree>();
   const storage = opts.storage;
 
-  function requireToken(req: IncomingMessage) {
+  function requireToken(req: FastifyRequest) {
     if (!opts.uploadToken) return;
     const given = Buffer.from(String(req.headers.authorization ?? "").replace(/^Bearer\s+/i, ""));
     const want = Buffer.from(opts.uploadToken);
@@ -260,11 +245,23 @@ export function createVault(opts: VaultOptions) {
     return up;
   }
 
-  async function putItem(req: IncomingMessage, id: string, index: number): Promise<{ ok: true }> {
+  /** Refuses an item whose declared size is over the limit before its bytes are read. */
+  async function checkItemSize(req: FastifyRequest, id: string, index: number): Promise<void> {
+    const declared = Number(req.headers["content-length"] ?? 0);
+    if (declared <= limits.maxItemBytes) return;
+    const it = (await storage.getUpload(id))?.items[index];
+    const what = it ? `${itemName(index)} ("${it.name}")` : itemName(index);
+    throw new Refusal(413, "too_large", `${what} is ${declared} bytes; the limit is ${limits.maxItemBytes}`);
+  }
+
+  async function putItem(body: unknown, id: string, index: number): Promise<{ ok: true }> {
     const up = await getUploadOr404(id);
     const it = up.items[index];
     if (!it) throw new Refusal(404, "no_item", `upload ${id} has items 0..${up.items.length - 1}, not ${index}`);
-    const bytes = new Uint8Array(await readBody(req, limits.maxItemBytes, `${itemName(index)} ("${it.name}")`));
+    if (!Buffer.isBuffer(body)) {
+      throw new Refusal(415, "bad_media_type", `send ${itemName(index)}'s bytes as application/octet-stream`);
+    }
+    const bytes = new Uint8Array(body);
     if (bytes.length !== it.size) {
       throw new Refusal(
         400,
@@ -321,13 +318,39 @@ export function createVault(opts: VaultOptions) {
     return { ...s, uploadId: id, complete: true };
   }
 
-  function newChallenge() {
+  function dropChallenge(c: string) {
+    const open = challenges.get(c);
+    if (!open) return;
+    challenges.delete(c);
+    const n = (openByClient.get(open.client) ?? 1) - 1;
+    if (n > 0) openByClient.set(open.client, n);
+    else openByClient.delete(open.client);
+  }
+
+  /**
+   * A single-use challenge for one download. One client holds at most `openChallengesPerClient`
+   * (and asks at most `challengesPerMinute`), so no client can fill the table and lock others out.
+   */
+  function newChallenge(client: string) {
     const now = Date.now();
-    for (const [c, exp] of challenges) if (exp < now) challenges.delete(c);
-    if (challenges.size > 100_000) throw new Refusal(503, "busy", "too many open challenges; try again in a minute");
+    // Challenges are issued in expiry order, so the expired ones are at the front of the map.
+    for (const [c, open] of challenges) {
+      if (open.expiresAt >= now) break;
+      dropChallenge(c);
+    }
+    const held = openByClient.get(client) ?? 0;
+    if (held >= limits.openChallengesPerClient) {
+      throw new Refusal(
+        429,
+        "rate_limited",
+        `this address holds ${held} unused challenges (the limit is ${limits.openChallengesPerClient}): use one for a download, or wait until they expire (${Math.ceil(challengeTtl / 60_000)} minutes after issue)`,
+      );
+    }
+    if (challenges.size >= 100_000) throw new Refusal(503, "busy", "too many open challenges; try again in a minute");
     const challenge = (BigInt(`0x${randomBytes(32).toString("hex")}`) % SNARK_SCALAR_FIELD).toString();
     const expiresAt = now + challengeTtl;
-    challenges.set(challenge, expiresAt);
+    challenges.set(challenge, { expiresAt, client });
+    openByClient.set(client, held + 1);
     return { challenge, expiresAt };
   }
 
@@ -366,8 +389,8 @@ export function createVault(opts: VaultOptions) {
       throw new Refusal(400, "bad_request", String((e as Error).message));
     }
     const key = pub.challenge.toString();
-    const exp = challenges.get(key);
-    challenges.delete(key);
+    const exp = challenges.get(key)?.expiresAt;
+    dropChallenge(key);
     if (exp === undefined || exp < Date.now()) {
       throw new Refusal(
         403,
@@ -486,68 +509,66 @@ export function createVault(opts: VaultOptions) {
     };
   }
 
-  async function route(req: IncomingMessage): Promise<unknown> {
-    const url = new URL(req.url ?? "/", "http://vault");
-    const p = url.pathname.replace(/\/+$/, "");
-    const m = req.method ?? "GET";
-    const upload = p.match(/^\/v1\/uploads\/([\w-]+)$/);
-    const item = p.match(/^\/v1\/uploads\/([\w-]+)\/items\/(\d+)$/);
-    const commitPath = p.match(/^\/v1\/uploads\/([\w-]+)\/commit$/);
-    const batchPath = p.match(/^\/v1\/tasks\/(\d+)\/batches\/(\d+)$/);
-    const manifestPath = p.match(/^\/v1\/datasets\/(0x[0-9a-fA-F]{1,64})\/manifest$/);
-    if (m === "GET" && p === "/v1/health") return { ok: true, datasets: await storage.countDatasets() };
-    if (m === "POST" && p === "/v1/uploads") {
+  /** The vault's routes on the shared HTTP framework (docs/protocol.md "Data vault"). */
+  async function app(): Promise<FastifyInstance> {
+    const a = await createService({
+      name: "a zkLabel vault",
+      docs: 'docs/protocol.md "Data vault"',
+      bodyLimit: MAX_JSON_BYTES,
+      rateLimit: { max: limits.requestsPerMinute, windowMs: 60_000 },
+      trustProxy: opts.trustProxy,
+      log,
+    });
+    type Params = Record<string, string>;
+    const params = (req: FastifyRequest) => req.params as Params;
+    const uploadId = "[\\w-]+";
+    a.get("/v1/health", async () => ({ ok: true, datasets: await storage.countDatasets() }));
+    a.post("/v1/uploads", async (req) => {
       requireToken(req);
-      return startUpload(await readJsonBody(req));
-    }
-    if (upload && (m === "GET" || m === "DELETE")) {
+      return startUpload(req.body);
+    });
+    a.get(`/v1/uploads/:id(${uploadId})`, async (req) => {
       requireToken(req);
-      const up = await getUploadOr404(upload[1]);
-      if (m === "GET") return status(up);
+      return status(await getUploadOr404(params(req).id));
+    });
+    a.delete(`/v1/uploads/:id(${uploadId})`, async (req) => {
+      requireToken(req);
+      const up = await getUploadOr404(params(req).id);
       await storage.abortUpload(up.id);
       log(`upload ${up.id} aborted`);
       return { ok: true };
-    }
-    if (m === "PUT" && item) {
+    });
+    // Item bytes are read raw whatever their content type (an encapsulated scope with its own parser).
+    await a.register(async (scope) => {
+      scope.removeAllContentTypeParsers();
+      scope.addContentTypeParser("*", { parseAs: "buffer" }, (_req, body, done) => done(null, body));
+      scope.put(
+        `/v1/uploads/:id(${uploadId})/items/:index(\\d+)`,
+        {
+          bodyLimit: limits.maxItemBytes,
+          config: { bodyName: (req) => itemName(Number(params(req).index)) },
+          onRequest: async (req) => {
+            requireToken(req);
+            await checkItemSize(req, params(req).id, Number(params(req).index));
+          },
+        },
+        async (req) => putItem(req.body, params(req).id, Number(params(req).index)),
+      );
+    });
+    a.post(`/v1/uploads/:id(${uploadId})/commit`, async (req) => {
       requireToken(req);
-      return putItem(req, item[1], Number(item[2]));
-    }
-    if (m === "POST" && commitPath) {
-      requireToken(req);
-      return commit(commitPath[1]);
-    }
-    if (m === "POST" && p === "/v1/challenges") return newChallenge();
-    if (m === "GET" && manifestPath) return publicManifest(manifestPath[1]);
-    if (m === "POST" && batchPath)
-      return serveBatch(await readJsonBody(req), BigInt(batchPath[1]), Number(batchPath[2]));
-    throw new Refusal(404, "not_found", `no ${m} ${p} on a zkLabel vault (see docs/protocol.md "Data vault")`);
-  }
-
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    res.setHeader("access-control-allow-origin", "*");
-    res.setHeader("access-control-allow-headers", "content-type, authorization");
-    res.setHeader("access-control-allow-methods", "GET, POST, PUT, DELETE, OPTIONS");
-    if (req.method === "OPTIONS") {
-      res.writeHead(204).end();
-      return;
-    }
-    let code = 200;
-    let body: unknown;
-    try {
-      body = await route(req);
-    } catch (e) {
-      if (e instanceof Refusal) {
-        code = e.status;
-        body = { error: e.message, code: e.code };
-      } else {
-        code = 500;
-        body = { error: "the vault failed on this request; its log says why", code: "internal" };
-        log(`error on ${req.method} ${req.url}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
-      }
-      // Drain what the client still sends so it reads the answer instead of a reset connection.
-      req.resume();
-    }
-    res.writeHead(code, { "content-type": "application/json" }).end(JSON.stringify(body));
+      return commit(params(req).id);
+    });
+    a.post(
+      "/v1/challenges",
+      { config: { rateLimit: { max: limits.challengesPerMinute, timeWindow: 60_000 } } },
+      async (req) => newChallenge(req.ip),
+    );
+    a.get("/v1/datasets/:root(^0x[0-9a-fA-F]{1,64}$)/manifest", async (req) => publicManifest(params(req).root));
+    a.post("/v1/tasks/:taskId(\\d+)/batches/:batchIndex(\\d+)", async (req) =>
+      serveBatch(req.body, BigInt(params(req).taskId), Number(params(req).batchIndex)),
+    );
+    return a;
   }
 
   /** Rolls back uploads untouched for longer than the upload TTL. */
@@ -560,33 +581,23 @@ export function createVault(opts: VaultOptions) {
     return stale.length;
   }
 
-  return { handle, sweep };
+  return { app, sweep };
 }
 
 /** Starts a vault on `port` (0: any free port); resolves with its URL and a close function. */
 export async function startVault(
   opts: VaultOptions & { port?: number; host?: string },
-): Promise<{ url: string; server: Server; close(): Promise<void> }> {
+): Promise<{ url: string; close(): Promise<void> }> {
   const vault = createVault(opts);
   await vault.sweep();
   const timer = setInterval(() => void vault.sweep(), 10 * 60_000);
   timer.unref();
-  const server = createServer((req, res) => void vault.handle(req, res));
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(opts.port ?? 0, opts.host ?? "127.0.0.1", () => resolve());
-  });
-  const addr = server.address();
-  const port = typeof addr === "object" && addr ? addr.port : opts.port;
+  const server = await listen(await vault.app(), opts.port ?? 0, opts.host ?? "127.0.0.1");
   return {
-    url: `http://${opts.host ?? "127.0.0.1"}:${port}`,
-    server,
+    url: server.url,
     async close() {
       clearInterval(timer);
-      const closed = new Promise<void>((r) => server.close(() => r()));
-      // Idle keep-alive connections would hold close() open.
-      server.closeAllConnections();
-      await closed;
+      await server.close();
       opts.storage.close();
     },
   };

@@ -389,3 +389,85 @@ describe("vault downloads (zero-knowledge access)", () => {
     );
   });
 });
+
+describe("vault limits per client", () => {
+  it("one client cannot fill the challenge table: others still get challenges", async () => {
+    const store = await EmbeddedStorage.open(join(dir, "store-limits"));
+    const v = await startVault({
+      storage: store,
+      chain: null as never,
+      accessVkey,
+      trustProxy: true,
+      limits: { openChallengesPerClient: 3, challengesPerMinute: 100 },
+    });
+    try {
+      const ask = (ip: string) =>
+        fetch(`${v.url}/v1/challenges`, { method: "POST", headers: { "x-forwarded-for": ip } });
+      for (let i = 0; i < 3; i++) assert.equal((await ask("10.0.0.1")).status, 200);
+      const flood = await ask("10.0.0.1");
+      assert.equal(flood.status, 429);
+      const body = (await flood.json()) as { error: string; code: string };
+      assert.equal(body.code, "rate_limited");
+      assert.match(body.error, /this address holds 3 unused challenges \(the limit is 3\)/);
+      assert.equal((await ask("10.0.0.2")).status, 200, "another client is not locked out");
+    } finally {
+      await v.close();
+    }
+  });
+
+  it("limits the rate of challenges and of all requests per client, and refuses an item over the size limit", async () => {
+    const store = await EmbeddedStorage.open(join(dir, "store-rate"));
+    const v = await startVault({
+      storage: store,
+      chain: null as never,
+      accessVkey,
+      trustProxy: true,
+      limits: { challengesPerMinute: 2, requestsPerMinute: 50, maxItemBytes: 1000 },
+    });
+    try {
+      const ask = () => fetch(`${v.url}/v1/challenges`, { method: "POST", headers: { "x-forwarded-for": "10.0.0.3" } });
+      assert.equal((await ask()).status, 200);
+      assert.equal((await ask()).status, 200);
+      const third = await ask();
+      assert.equal(third.status, 429);
+      assert.match(
+        ((await third.json()) as { error: string }).error,
+        /too many requests from this address: this route takes 2 per 60 seconds/,
+      );
+      const small = dataset(3, "limits");
+      const up = await fetch(`${v.url}/v1/uploads`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({
+          manifest: small.manifest,
+          items: small.items.map((x) => ({ type: "text/plain", size: x.bytes.length })),
+        }),
+      });
+      assert.equal(up.status, 200, await up.clone().text());
+      const { uploadId } = (await up.json()) as { uploadId: string };
+      const big = await fetch(`${v.url}/v1/uploads/${uploadId}/items/0`, {
+        method: "PUT",
+        headers: { "content-type": "application/octet-stream" },
+        body: new Uint8Array(5000),
+      });
+      assert.equal(big.status, 413);
+      assert.match(
+        ((await big.json()) as { error: string }).error,
+        /item 1 \("limits-0.txt"\) is 5000 bytes; the limit is 1000/,
+      );
+      const notJson = await fetch(`${v.url}/v1/uploads`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: "{",
+      });
+      assert.equal(((await notJson.json()) as { code: string }).code, "bad_json");
+      let last = 0;
+      for (let i = 0; i < 60 && last !== 429; i++) {
+        last = (await fetch(`${v.url}/v1/health`, { headers: { "x-forwarded-for": "10.0.0.4" } })).status;
+      }
+      assert.equal(last, 429, "the 51st request a minute from one client is refused");
+    } finally {
+      await v.close();
+    }
+  });
+});

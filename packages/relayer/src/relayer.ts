@@ -1,0 +1,683 @@
+/**
+ * The relayer (docs/protocol.md §7.2): takes workers' proofs over HTTP, checks each before it
+ * spends gas (public inputs against the task, a local Groth16 verification, a simulation), queues
+ * them in its SQLite store, and submits up to `maxBatch` of one task in one `submitBatches` (or
+ * after `maxWaitMs`). It earns the fee each proof binds in its recipient word, and finalizes the
+ * pending batches it submitted once their challenge window ends, which is when that fee is paid.
+ */
+import { MAX_RELAYER_FEE_BPS } from "@zklabel/core/batch";
+import { workerPublicValues } from "@zklabel/core/envelope";
+import type { ProofWords } from "@zklabel/core/proof";
+import { wordsToProof } from "@zklabel/core/proof";
+import type { CircuitInfo } from "@zklabel/core/registry";
+import { Refusal } from "@zklabel/http/service";
+import { escrowAbi } from "@zklabel/sdk/abi-escrow";
+import { groupsAbi } from "@zklabel/sdk/abi-groups";
+import { describeError } from "@zklabel/sdk/errors";
+import type { ProofSubmission, RelayerInfo, Ticket } from "@zklabel/sdk/relayer";
+import * as snarkjs from "snarkjs";
+import {
+  type Account,
+  type Address,
+  type Chain,
+  decodeEventLog,
+  encodeAbiParameters,
+  encodeFunctionData,
+  type Hex,
+  keccak256,
+  type PublicClient,
+  type TransactionReceipt,
+  type Transport,
+  type WalletClient,
+} from "viem";
+import type { RelayerStore, StoredTicket } from "./store.ts";
+
+/** A circuit the relayer can verify proofs of, by the verifier contract tasks name. */
+export interface KnownVerifier {
+  verifier: Address;
+  circuit: CircuitInfo;
+  vkey: unknown;
+}
+
+export interface RelayerOptions {
+  store: RelayerStore;
+  publicClient: PublicClient;
+  wallet: WalletClient<Transport, Chain | undefined, Account>;
+  escrow: Address;
+  groups: Address;
+  chainId: number;
+  verifiers: KnownVerifier[];
+  /** Lowest fee taken, basis points of a batch's reward. */
+  minFeeBps: number;
+  /** Proofs per submitBatches. */
+  maxBatch: number;
+  /** Longest a proof waits for others before it is sent alone (or with fewer), ms. */
+  maxWaitMs: number;
+  /** Warn below this balance, wei. */
+  lowBalanceWei: bigint;
+  /** Whether POST /v1/joins adds members to the open group at the relayer's cost. */
+  sponsorJoins: boolean;
+  /** A transient failure is retried this many times before its tickets are refused. */
+  maxAttempts?: number;
+  /** A recorded transaction without a receipt is broadcast again after this long, ms. */
+  rebroadcastMs?: number;
+  log?: (line: string) => void;
+}
+
+const SUBMIT_MARGIN_SECONDS = 120;
+const FIELD = 21888242871839275222246405745257275088548364400416034343698204186575808495617n;
+
+type TaskStruct = Awaited<ReturnType<typeof readTask>>;
+
+function readTask(client: PublicClient, escrow: Address, taskId: bigint) {
+  return client.readContract({ address: escrow, abi: escrowAbi, functionName: "getTask", args: [taskId] });
+}
+
+/** The public view of a stored ticket. */
+export function publicTicket(t: StoredTicket): Ticket {
+  const { proof: _p, publicInputs: _i, attempts: _a, ...view } = t;
+  return view;
+}
+
+/** The ticket id: the same proof for the same batch on the same escrow is one ticket. */
+export function ticketId(chainId: number, escrow: Address, s: ProofSubmission): Hex {
+  return keccak256(
+    encodeAbiParameters(
+      [
+        { type: "uint256" },
+        { type: "address" },
+        { type: "uint256" },
+        { type: "uint256" },
+        { type: "uint256[8]" },
+        { type: "uint256[]" },
+      ],
+      [
+        BigInt(chainId),
+        escrow,
+        BigInt(s.taskId),
+        BigInt(s.batchIndex),
+        s.proof.map(BigInt) as unknown as ProofWords,
+        s.publicInputs.map(BigInt),
+      ],
+    ),
+  );
+}
+
+export function createRelayer(opts: RelayerOptions) {
+  const { store, publicClient: pc, wallet, escrow } = opts;
+  const log = opts.log ?? (() => {});
+  const maxAttempts = opts.maxAttempts ?? 5;
+  const account = wallet.account;
+  let balance = 0n;
+  let balanceCheckedAt = 0;
+  let stopped = false;
+  let working: Promise<void> | null = null;
+
+  async function now(): Promise<number> {
+    return Number((await pc.getBlock()).timestamp);
+  }
+
+  async function refreshBalance(force = false): Promise<bigint> {
+    if (!force && Date.now() - balanceCheckedAt < 15_000) return balance;
+    balance = await pc.getBalance({ address: account.address });
+    balanceCheckedAt = Date.now();
+    if (balance < opts.lowBalanceWei) {
+      log(
+        `WARNING the relayer's balance is low: ${balance} wei at ${account.address} (warns below ${opts.lowBalanceWei}); fund it or it will stop submitting`,
+      );
+    }
+    return balance;
+  }
+
+  function knownVerifier(task: TaskStruct): KnownVerifier | undefined {
+    return opts.verifiers.find((v) => v.verifier.toLowerCase() === task.rule.verifier.toLowerCase());
+  }
+
+  /**
+   * Every check the escrow makes before the proof, from the chain now: why this proof would fail,
+   * with a code, or undefined. Run when a proof arrives and again right before it is sent.
+   */
+  async function problem(
+    taskId: bigint,
+    batchIndex: number,
+    inputs: readonly bigint[],
+  ): Promise<{ status: number; code: string; message: string } | undefined> {
+    let task: TaskStruct;
+    try {
+      task = await readTask(pc, escrow, taskId);
+    } catch (e) {
+      const d = describeError(e);
+      if (d.errorName === "TaskNotFound")
+        return { status: 404, code: "no_task", message: `the escrow has no task ${taskId}` };
+      throw e;
+    }
+    const known = knownVerifier(task);
+    if (!known) {
+      return {
+        status: 422,
+        code: "unknown_verifier",
+        message: `task ${taskId}'s rule verifier ${task.rule.verifier} is not one this relayer checks proofs for: submit directly`,
+      };
+    }
+    const circuit = known.circuit;
+    if (inputs.length !== Number(task.rule.publicInputCount)) {
+      return {
+        status: 400,
+        code: "wrong_inputs",
+        message: `task ${taskId}'s proofs have ${task.rule.publicInputCount} public inputs, this one has ${inputs.length}`,
+      };
+    }
+    if (inputs.some((x) => x >= FIELD))
+      return { status: 400, code: "wrong_inputs", message: "a public input is not a field element" };
+    const t = await now();
+    const closesAt = Number(task.closesAt);
+    if (t > closesAt - SUBMIT_MARGIN_SECONDS) {
+      return {
+        status: 410,
+        code: "task_closed",
+        message:
+          t > closesAt
+            ? `task ${taskId} closed at ${new Date(closesAt * 1000).toISOString()}: it takes no batches`
+            : `task ${taskId} closes in ${closesAt - t} s: too soon to be sure a submission is mined before it closes (your labels would be public without pay); the proof was not sent`,
+      };
+    }
+    const pub = workerPublicValues(circuit, inputs);
+    const batches = Math.ceil(Number(task.itemCount) / Number(task.rule.batchSize));
+    if (batchIndex >= batches)
+      return { status: 404, code: "no_batch", message: `task ${taskId} has batches 0..${batches - 1}` };
+    if (pub.batchIndex !== BigInt(batchIndex)) {
+      return {
+        status: 400,
+        code: "wrong_batch",
+        message: `the proof is for batch ${pub.batchIndex}, not batch ${batchIndex}`,
+      };
+    }
+    if (pub.taskHash !== task.taskHash)
+      return { status: 400, code: "wrong_task", message: `the proof is not for task ${taskId}` };
+    const n = Number(task.rule.batchSize);
+    const count = batchIndex + 1 < batches ? n : Number(task.itemCount) - batchIndex * n;
+    if (pub.count !== BigInt(count)) {
+      return {
+        status: 400,
+        code: "wrong_count",
+        message: `batch ${batchIndex} has ${count} items; the proof says ${pub.count}`,
+      };
+    }
+    const recipient = pub.recipient & ((1n << 160n) - 1n);
+    const fee = Number(pub.recipient >> 160n);
+    if (recipient === 0n || pub.recipient >> 176n !== 0n || fee > MAX_RELAYER_FEE_BPS) {
+      return {
+        status: 400,
+        code: "bad_recipient",
+        message: "the proof's recipient word is not an address with a fee of 0..10,000 basis points",
+      };
+    }
+    if (fee < opts.minFeeBps) {
+      return {
+        status: 402,
+        code: "fee_too_low",
+        message: `the proof pays this relayer ${fee} basis points; its minimum is ${opts.minFeeBps} (${opts.minFeeBps / 100} % of the batch's reward): prove again with a relayer fee of at least ${opts.minFeeBps}`,
+      };
+    }
+    const [state] = await pc.readContract({
+      address: escrow,
+      abi: escrowAbi,
+      functionName: "batchState",
+      args: [taskId, BigInt(batchIndex)],
+    });
+    if (state !== 0) {
+      return {
+        status: 409,
+        code: "batch_taken",
+        message: `batch ${batchIndex} of task ${taskId} is already ${state === 1 ? "submitted (pending)" : "verified"}: another worker took it first; label an open batch`,
+      };
+    }
+    const rootOk = await pc.readContract({
+      address: opts.groups,
+      abi: groupsAbi,
+      functionName: "isValidRoot",
+      args: [task.workerGroupId, pub.groupRoot],
+    });
+    if (!rootOk) {
+      return {
+        status: 409,
+        code: "root_expired",
+        message: `the proof's group root is no longer a valid root of worker group ${task.workerGroupId} (the group changed and its grace period ended): prove again against the current group`,
+      };
+    }
+    if (task.challengeWindow !== 0) {
+      const spent = await pc.readContract({
+        address: escrow,
+        abi: escrowAbi,
+        functionName: "isNullifierSpent",
+        args: [pub.nullifier],
+      });
+      if (spent) {
+        return {
+          status: 409,
+          code: "nullifier_spent",
+          message: `this identity's batch ${batchIndex} was rejected with a proof: the same identity cannot submit it again`,
+        };
+      }
+    }
+    const reward = BigInt(count) * task.rewardPerItem;
+    if (task.balance < reward) {
+      return {
+        status: 409,
+        code: "task_unfunded",
+        message: `task ${taskId} holds ${task.balance}, less than this batch's reward ${reward}`,
+      };
+    }
+    return undefined;
+  }
+
+  async function simulateOne(t: StoredTicket): Promise<string | undefined> {
+    try {
+      await pc.simulateContract({
+        account,
+        address: escrow,
+        abi: escrowAbi,
+        functionName: "submitBatch",
+        args: [
+          BigInt(t.taskId),
+          BigInt(t.batchIndex),
+          t.proof.map(BigInt) as unknown as ProofWords,
+          t.publicInputs.map(BigInt),
+        ],
+      });
+      return undefined;
+    } catch (e) {
+      return describeError(e).message;
+    }
+  }
+
+  /** Accepts a proof: checks it, queues it, answers with its ticket (the same ticket for the same proof). */
+  async function accept(s: ProofSubmission): Promise<Ticket> {
+    const id = ticketId(opts.chainId, escrow, s);
+    const existing = store.ticket(id);
+    if (existing) return publicTicket(existing);
+    const taskId = BigInt(s.taskId);
+    const inputs = s.publicInputs.map(BigInt);
+    const live = store.liveTicketOf(s.taskId, s.batchIndex);
+    if (live) {
+      throw new Refusal(
+        409,
+        "batch_taken",
+        `another proof for batch ${s.batchIndex} of task ${taskId} is already queued here: label an open batch`,
+      );
+    }
+    const p = await problem(taskId, s.batchIndex, inputs);
+    if (p) throw new Refusal(p.status, p.code, p.message);
+    const task = await readTask(pc, escrow, taskId);
+    const known = knownVerifier(task) as KnownVerifier;
+    const ok = await snarkjs.groth16.verify(
+      known.vkey as never,
+      s.publicInputs,
+      wordsToProof(s.proof.map(BigInt) as unknown as ProofWords) as never,
+    );
+    if (!ok)
+      throw new Refusal(
+        400,
+        "bad_proof",
+        `the proof does not verify against task ${taskId}'s circuit (${known.circuit.name})`,
+      );
+    const t: StoredTicket = {
+      id,
+      taskId: s.taskId,
+      batchIndex: s.batchIndex,
+      status: "queued",
+      createdAt: Date.now(),
+      updatedAt: Date.now(),
+      proof: s.proof,
+      publicInputs: s.publicInputs,
+      attempts: 0,
+    };
+    const sim = await simulateOne(t);
+    if (sim) throw new Refusal(409, "would_revert", `the escrow would refuse this proof now: ${sim}`);
+    store.insert(t);
+    log(`queued ticket ${id.slice(0, 10)}… for batch ${s.batchIndex} of task ${taskId}`);
+    return publicTicket(t);
+  }
+
+  /** Signs, records, then broadcasts a transaction: a crash between the steps loses nothing and sends nothing twice. */
+  async function send(data: Hex, ticketIds: string[]): Promise<Hex> {
+    const request = await wallet.prepareTransactionRequest({ account, to: escrow, data, chain: wallet.chain });
+    const raw = await wallet.signTransaction(request as never);
+    const hash = keccak256(raw);
+    store.recordTx({ hash, raw, nonce: Number(request.nonce), ticketIds, sentAt: Date.now() });
+    try {
+      await pc.sendRawTransaction({ serializedTransaction: raw });
+    } catch (e) {
+      // Recorded: the next round looks for its receipt and broadcasts it again if the chain has none.
+      log(`broadcast of ${hash} failed (${describeError(e).message}); it will be retried`);
+    }
+    return hash;
+  }
+
+  /** Applies a mined transaction's events to its tickets. */
+  function applyReceipt(receipt: TransactionReceipt, ticketIds: string[]) {
+    const tickets = ticketIds.map((id) => store.ticket(id)).filter((t): t is StoredTicket => t !== null);
+    if (receipt.status !== "success") {
+      for (const t of tickets) {
+        const attempts = t.attempts + 1;
+        if (attempts >= maxAttempts) {
+          store.update(t.id, "refused", {
+            attempts,
+            code: "reverted",
+            reason: `the submission reverted ${attempts} times (last ${receipt.transactionHash}); prove the batch again`,
+          });
+        } else store.update(t.id, "queued", { attempts, txHash: null });
+      }
+      log(`transaction ${receipt.transactionHash} reverted; its ${tickets.length} proof(s) are checked again`);
+      return;
+    }
+    const seen = new Map<string, { verified: boolean; skipped: boolean; finalizesAt?: number }>();
+    for (const l of receipt.logs) {
+      if (l.address.toLowerCase() !== escrow.toLowerCase()) continue;
+      let ev: ReturnType<typeof decodeEventLog<typeof escrowAbi>>;
+      try {
+        ev = decodeEventLog({ abi: escrowAbi, data: l.data, topics: l.topics });
+      } catch {
+        continue;
+      }
+      const a = ev.args as { taskId?: bigint; batchIndex?: bigint; finalizesAt?: bigint };
+      if (a.taskId === undefined || a.batchIndex === undefined) continue;
+      const key = `${a.taskId}/${a.batchIndex}`;
+      const cur = seen.get(key) ?? { verified: false, skipped: false };
+      if (ev.eventName === "BatchSubmitted") cur.finalizesAt = Number(a.finalizesAt);
+      if (ev.eventName === "BatchVerified") cur.verified = true;
+      if (ev.eventName === "BatchSkipped") cur.skipped = true;
+      seen.set(key, cur);
+    }
+    for (const t of tickets) {
+      const s = seen.get(`${t.taskId}/${t.batchIndex}`);
+      if (!s || s.skipped) {
+        store.update(t.id, "refused", {
+          code: "batch_taken",
+          reason: `another submission took batch ${t.batchIndex} of task ${t.taskId} first (the escrow skipped this proof in ${receipt.transactionHash})`,
+        });
+      } else if (s.verified) store.update(t.id, "verified", { txHash: receipt.transactionHash });
+      else store.update(t.id, "pending", { txHash: receipt.transactionHash, finalizesAt: s.finalizesAt });
+    }
+    log(`transaction ${receipt.transactionHash} mined: ${tickets.length} proof(s), gas ${receipt.gasUsed}`);
+  }
+
+  /** Follows the recorded transactions: applies receipts, rebroadcasts the ones the chain lacks. */
+  async function trackTxs(): Promise<boolean> {
+    let open = false;
+    for (const tx of store.openTxs()) {
+      const receipt = await pc.getTransactionReceipt({ hash: tx.hash as Hex }).catch(() => null);
+      if (receipt) {
+        applyReceipt(receipt, tx.ticketIds);
+        store.dropTx(tx.hash);
+        continue;
+      }
+      const mined = await pc.getTransactionCount({ address: account.address, blockTag: "latest" });
+      if (mined > tx.nonce) {
+        // Its nonce went to another transaction: this one can never be mined. Check its proofs again.
+        for (const id of tx.ticketIds) store.update(id, "queued", { txHash: null });
+        store.dropTx(tx.hash);
+        log(`transaction ${tx.hash} was replaced; its proofs are queued again`);
+        continue;
+      }
+      open = true;
+      if (Date.now() - tx.sentAt >= (opts.rebroadcastMs ?? 5_000)) {
+        await pc.sendRawTransaction({ serializedTransaction: tx.raw as Hex }).catch(() => {});
+      }
+    }
+    return open;
+  }
+
+  /** Refuses queued tickets that can no longer land; returns those that still can. */
+  async function stillGood(tickets: StoredTicket[]): Promise<StoredTicket[]> {
+    const good: StoredTicket[] = [];
+    for (const t of tickets) {
+      const p = await problem(BigInt(t.taskId), t.batchIndex, t.publicInputs.map(BigInt));
+      if (p) {
+        store.update(t.id, "refused", { code: p.code, reason: p.message });
+        log(`ticket ${t.id.slice(0, 10)}… refused before sending: ${p.code}`);
+      } else good.push(t);
+    }
+    return good;
+  }
+
+  /** Sends the queued proofs that are due: per task, up to maxBatch, once maxBatch wait or the oldest waited maxWaitMs. */
+  async function submitDue(): Promise<void> {
+    const byTask = new Map<string, StoredTicket[]>();
+    for (const t of store.withStatus("queued")) byTask.set(t.taskId, [...(byTask.get(t.taskId) ?? []), t]);
+    for (const [taskId, queued] of byTask) {
+      const due = queued.length >= opts.maxBatch || Date.now() - queued[0].createdAt >= opts.maxWaitMs;
+      if (!due) continue;
+      const group = await stillGood(queued.slice(0, opts.maxBatch));
+      if (group.length === 0) continue;
+      const task = await readTask(pc, escrow, BigInt(taskId));
+      let data: Hex;
+      let kept = group;
+      if (group.length > 1 && task.rule.batchVerifier !== "0x0000000000000000000000000000000000000000") {
+        const args = [
+          BigInt(taskId),
+          group.map((t) => BigInt(t.batchIndex)),
+          group.map((t) => t.proof.map(BigInt) as unknown as ProofWords),
+          group.flatMap((t) => t.publicInputs.map(BigInt)),
+        ] as const;
+        try {
+          await pc.simulateContract({ account, address: escrow, abi: escrowAbi, functionName: "submitBatches", args });
+        } catch {
+          // One proof spoils the lot: find it alone, refuse it, and send the others.
+          kept = [];
+          for (const t of group) {
+            const why = await simulateOne(t);
+            if (why)
+              store.update(t.id, "refused", {
+                code: "would_revert",
+                reason: `the escrow would refuse this proof now: ${why}`,
+              });
+            else kept.push(t);
+          }
+          if (kept.length === 0) continue;
+        }
+        data =
+          kept.length === 1
+            ? encodeFunctionData({
+                abi: escrowAbi,
+                functionName: "submitBatch",
+                args: [
+                  BigInt(taskId),
+                  BigInt(kept[0].batchIndex),
+                  kept[0].proof.map(BigInt) as unknown as ProofWords,
+                  kept[0].publicInputs.map(BigInt),
+                ],
+              })
+            : encodeFunctionData({
+                abi: escrowAbi,
+                functionName: "submitBatches",
+                args: [
+                  BigInt(taskId),
+                  kept.map((t) => BigInt(t.batchIndex)),
+                  kept.map((t) => t.proof.map(BigInt) as unknown as ProofWords),
+                  kept.flatMap((t) => t.publicInputs.map(BigInt)),
+                ],
+              });
+      } else {
+        const t = group[0];
+        kept = [t];
+        const why = await simulateOne(t);
+        if (why) {
+          store.update(t.id, "refused", {
+            code: "would_revert",
+            reason: `the escrow would refuse this proof now: ${why}`,
+          });
+          continue;
+        }
+        data = encodeFunctionData({
+          abi: escrowAbi,
+          functionName: "submitBatch",
+          args: [
+            BigInt(taskId),
+            BigInt(t.batchIndex),
+            t.proof.map(BigInt) as unknown as ProofWords,
+            t.publicInputs.map(BigInt),
+          ],
+        });
+      }
+      if ((await refreshBalance(true)) === 0n) {
+        log(`cannot submit ${kept.length} proof(s) of task ${taskId}: the relayer's balance is 0; they stay queued`);
+        continue;
+      }
+      const hash = await send(
+        data,
+        kept.map((t) => t.id),
+      );
+      log(`sent ${kept.length} proof(s) of task ${taskId} in ${hash}`);
+      // One transaction at a time: the next round waits for its receipt.
+      return;
+    }
+  }
+
+  /** Finalizes the pending batches this relayer submitted whose window has ended (its fee is paid then). */
+  async function finalizeDue(): Promise<void> {
+    const pending = store.withStatus("pending");
+    if (pending.length === 0) return;
+    const t = await now();
+    const byTask = new Map<string, StoredTicket[]>();
+    for (const p of pending)
+      if ((p.finalizesAt ?? Infinity) <= t) byTask.set(p.taskId, [...(byTask.get(p.taskId) ?? []), p]);
+    for (const [taskId, due] of byTask) {
+      const still: StoredTicket[] = [];
+      for (const p of due) {
+        const [state] = await pc.readContract({
+          address: escrow,
+          abi: escrowAbi,
+          functionName: "batchState",
+          args: [BigInt(taskId), BigInt(p.batchIndex)],
+        });
+        if (state === 2) store.update(p.id, "verified");
+        else if (state === 0)
+          store.update(p.id, "rejected", {
+            reason:
+              "the requester rejected the batch with a proof that its accuracy on hidden gold items was below the task's minimum",
+          });
+        else still.push(p);
+      }
+      if (still.length === 0) continue;
+      try {
+        const { request } = await pc.simulateContract({
+          account,
+          address: escrow,
+          abi: escrowAbi,
+          functionName: "finalize",
+          args: [BigInt(taskId), still.map((p) => BigInt(p.batchIndex))],
+        });
+        const hash = await wallet.writeContract(request as never);
+        const receipt = await pc.waitForTransactionReceipt({ hash });
+        if (receipt.status === "success") for (const p of still) store.update(p.id, "verified");
+        log(`finalized ${still.length} batch(es) of task ${taskId} in ${hash}`);
+      } catch (e) {
+        log(`finalize of task ${taskId} failed: ${describeError(e).message}`);
+      }
+    }
+  }
+
+  /** One round of work; rounds never overlap. */
+  async function round(): Promise<void> {
+    if (working) return working;
+    working = (async () => {
+      try {
+        const open = await trackTxs();
+        if (!open) await submitDue();
+        await finalizeDue();
+      } catch (e) {
+        log(`round failed (it is retried): ${describeError(e).message}`);
+      } finally {
+        working = null;
+      }
+    })();
+    return working;
+  }
+
+  /** Sponsored join of the open group: the relayer pays the gas, so the worker's address never shows. */
+  async function join(identityCommitment: bigint): Promise<{ txHash: Hex; groupSize: number }> {
+    if (!opts.sponsorJoins)
+      throw new Refusal(
+        403,
+        "joins_off",
+        "this relayer does not sponsor joins: join the open group from your own account",
+      );
+    if (identityCommitment === 0n || identityCommitment >= FIELD) {
+      throw new Refusal(400, "bad_request", "the identity commitment must be a non-zero field element");
+    }
+    try {
+      const { request } = await pc.simulateContract({
+        account,
+        address: opts.groups,
+        abi: groupsAbi,
+        functionName: "joinOpenGroup",
+        args: [identityCommitment],
+      });
+      // Joins share the relayer's nonce with submissions: one round's transactions at a time.
+      await (working ?? Promise.resolve());
+      const hash = await wallet.writeContract(request as never);
+      const receipt = await pc.waitForTransactionReceipt({ hash });
+      if (receipt.status !== "success") throw new Refusal(502, "reverted", `the join transaction ${hash} reverted`);
+      const size = await pc.readContract({
+        address: opts.groups,
+        abi: groupsAbi,
+        functionName: "groupSize",
+        args: [0n],
+      });
+      log(`sponsored a join of the open group in ${hash}`);
+      return { txHash: hash, groupSize: Number(size) };
+    } catch (e) {
+      if (e instanceof Refusal) throw e;
+      const d = describeError(e);
+      throw new Refusal(
+        d.code === "contract_reverted" ? 409 : 502,
+        d.errorName ?? "chain",
+        `the join was not made: ${d.message}`,
+      );
+    }
+  }
+
+  async function info(): Promise<RelayerInfo> {
+    const b = await refreshBalance();
+    return {
+      chainId: opts.chainId,
+      escrow,
+      address: account.address,
+      minFeeBps: opts.minFeeBps,
+      maxBatch: opts.maxBatch,
+      maxWaitMs: opts.maxWaitMs,
+      balance: b.toString(),
+      lowBalance: b < opts.lowBalanceWei,
+      sponsorsJoins: opts.sponsorJoins,
+      queued: store.count("queued"),
+    };
+  }
+
+  function ticket(id: string): Ticket {
+    const t = store.ticket(id);
+    if (!t) throw new Refusal(404, "no_ticket", `this relayer has no ticket ${id}`);
+    return publicTicket(t);
+  }
+
+  /** Runs rounds every `intervalMs` until stopped. */
+  function start(intervalMs = 500): void {
+    const loop = async () => {
+      while (!stopped) {
+        await round();
+        await new Promise((r) => setTimeout(r, intervalMs));
+      }
+    };
+    void refreshBalance(true).catch(() => {});
+    void loop();
+  }
+
+  async function stop(): Promise<void> {
+    stopped = true;
+    await (working ?? Promise.resolve());
+  }
+
+  return { accept, ticket, info, join, round, start, stop };
+}
+
+export type Relayer = ReturnType<typeof createRelayer>;
