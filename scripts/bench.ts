@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: proving and verification time per circuit (Node, this
  * machine), constraint counts, and the gas snapshot. Prints a table and writes
- * build/bench/results.json.
+ * build/bench/results.json. `--only WORD` proves only the circuits whose name contains WORD.
  */
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { availableParallelism, cpus } from "node:os";
@@ -18,6 +18,8 @@ import { rejectBenchInput } from "./lib/bench-inputs.ts";
 import { ROOT } from "./lib/process.ts";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+// `--only reject`: prove only the circuits whose name contains the word (the gas part is unchanged).
+const only = process.argv.includes("--only") ? process.argv[process.argv.indexOf("--only") + 1] : undefined;
 const task = { pkR: DEMO_REQUESTER_KEY.pkR, goldRoot: 0n, taskId: 1n, chainId: 31337n, contract: 1n };
 
 /** A full batch's worker-circuit input for the rule's example batch (RuleSpec.example). */
@@ -49,6 +51,7 @@ const rows = [];
 const keyed = built.filter((b) => {
   const c = circuitInfo(b.name);
   return (
+    (only === undefined || b.name.includes(only)) &&
     c.setup !== false &&
     (c.params.GROUP_DEPTH !== undefined || (c.role === "reject" && c.deploy)) &&
     RULES.some((r) => r.name === c.rule)

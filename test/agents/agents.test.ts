@@ -17,24 +17,36 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { demoItems } from "@zklabel/core/demo";
 import { ROOT } from "../../scripts/lib/process.ts";
-import { CLI, rpcCall, startTestChain, startVaultProcess, zklabel } from "../helpers/chain.ts";
+import { CLI, rpcCall, startRelayerProcess, startTestChain, startVaultProcess, zklabel } from "../helpers/chain.ts";
 import { pngHeader } from "../helpers/images.ts";
 
 let dir: string;
 let chain: Awaited<ReturnType<typeof startTestChain>>;
 let vault: Awaited<ReturnType<typeof startVaultProcess>>;
+let relayer: Awaited<ReturnType<typeof startRelayerProcess>>;
 let common: string[];
+const ZERO = "0x0000000000000000000000000000000000000000";
 
 before(
   async () => {
     dir = await mkdtemp(join(tmpdir(), "zklabel-agents-"));
     chain = await startTestChain(dir);
     vault = await startVaultProcess(chain.deploymentFile, join(dir, "vault"));
+    // The default flow: workers submit through a relayer (named in the deployment, as npm run dev
+    // does). The tests finalize themselves, so the relayer leaves finalizing to them.
+    relayer = await startRelayerProcess(chain.deploymentFile, join(dir, "relayer.sqlite"), [
+      "--no-finalize",
+      "--max-wait",
+      "1",
+    ]);
+    const deployment = JSON.parse(await readFile(chain.deploymentFile, "utf8"));
+    await writeFile(chain.deploymentFile, JSON.stringify({ ...deployment, relayerUrl: relayer.url }));
     common = ["--deployment", chain.deploymentFile];
   },
   { timeout: 180_000 },
 );
 after(async () => {
+  await relayer?.stop();
   await vault?.stop();
   chain?.stop();
   await rm(dir, { recursive: true, force: true });
@@ -164,6 +176,7 @@ describe("headless marketplace: requester, two agent workers, auditor", { timeou
           join(dir, "b.key"),
           "--account",
           "2",
+          "--direct",
           "--max-batches",
           "2",
           "--json",
@@ -174,8 +187,25 @@ describe("headless marketplace: requester, two agent workers, auditor", { timeou
     ]);
     ok(a, "worker a");
     ok(b, "worker b");
-    const submitted = [...JSON.parse(a.stdout).submitted, ...JSON.parse(b.stdout).submitted];
+    const viaRelayer = JSON.parse(a.stdout).submitted as {
+      batchIndex: number;
+      hash: string;
+      payee: string;
+      status: string;
+    }[];
+    const submitted = [...viaRelayer, ...JSON.parse(b.stdout).submitted];
     assert.deepEqual(submitted.map((s: { batchIndex: number }) => s.batchIndex).sort(), [0, 1, 2, 3]);
+    // Worker a's batches went through the relayer, each to its own fresh payee.
+    assert.equal(new Set(viaRelayer.map((s) => s.payee)).size, viaRelayer.length);
+    const signer1 = ((await rpcCall(chain.rpc, "eth_accounts")) as string[])[1].toLowerCase();
+    for (const s of viaRelayer) {
+      assert.equal(s.status, "pending");
+      assert.notEqual(s.payee.toLowerCase(), signer1);
+      const tx = (await rpcCall(chain.rpc, "eth_getTransactionByHash", [s.hash])) as { from: string };
+      assert.notEqual(tx.from.toLowerCase(), signer1, "worker a's account sent nothing");
+    }
+    assert.match(relayer.log(), /queued ticket/);
+    await writeFile(join(dir, "a-submitted.json"), JSON.stringify(viaRelayer.map((s) => s.payee)));
     assert.match(vault.log(), /served batch \d of task 1/);
 
     const status = JSON.parse(ok(await zklabel(["task", "status", "1", "--json", ...common]), "status").stdout);
@@ -195,14 +225,22 @@ describe("headless marketplace: requester, two agent workers, auditor", { timeou
     assert.deepEqual(fin.finalized, [0, 1, 2, 3]);
     const status = JSON.parse(ok(await zklabel(["task", "status", "1", "--json", ...common]), "status").stdout);
     assert.deepEqual(status.batches, ["verified", "verified", "verified", "verified"]);
-    let total = 0n;
-    for (const account of ["1", "2"]) {
-      const w = JSON.parse(
-        ok(await zklabel(["withdraw", "--account", account, "--json", ...common]), "withdraw").stdout,
-      );
-      total += BigInt(w.amount);
-    }
-    assert.equal(total, 256n * 10n ** 15n);
+    // Worker b (direct) withdraws from its account; worker a's pay sits at its payees, less the relayer's fee.
+    let total = BigInt(
+      JSON.parse(ok(await zklabel(["withdraw", "--account", "2", "--json", ...common]), "withdraw").stdout).amount,
+    );
+    const { createPublicClient, http } = await import("viem");
+    const { escrowAbi } = await import("@zklabel/sdk/abi-escrow");
+    const pc = createPublicClient({ transport: http(chain.rpc) });
+    const escrow = JSON.parse(await readFile(chain.deploymentFile, "utf8")).escrow;
+    const credit = (a: string) =>
+      pc.readContract({ address: escrow, abi: escrowAbi, functionName: "credits", args: [ZERO, a as `0x${string}`] });
+    const payees = [...new Set(JSON.parse(await readFile(join(dir, "a-submitted.json"), "utf8")) as string[])];
+    for (const p of payees) total += await credit(p);
+    const relayerInfo = (await (await fetch(`${relayer.url}/v1/info`)).json()) as { address: string };
+    const fee = await credit(relayerInfo.address);
+    assert.ok(fee > 0n, "the relayer earned its fee");
+    assert.equal(total + fee, 256n * 10n ** 15n);
   });
 
   it("the requester's export equals the agents' choices, item by item", async () => {

@@ -93,16 +93,28 @@ export function zklabel(
 }
 
 /** Starts `zklabel vault serve` for the deployment; resolves once it listens. */
-export async function startVaultProcess(
+export function startVaultProcess(deploymentFile: string, dir: string, extra: string[] = []) {
+  return startService("vault", deploymentFile, ["--dir", dir, ...extra]);
+}
+
+/** Starts `zklabel relayer serve` (Hardhat's development account #9) for the deployment; resolves once it listens. */
+export function startRelayerProcess(deploymentFile: string, db: string, extra: string[] = []) {
+  return startService("relayer", deploymentFile, ["--db", db, "--dev-account", "9", ...extra]);
+}
+
+async function startService(
+  what: "vault" | "relayer",
   deploymentFile: string,
-  dir: string,
-  extra: string[] = [],
+  args: string[],
 ): Promise<{ url: string; stop(): Promise<void>; log(): string }> {
   const port = await freePort();
   const p = spawn(
     process.execPath,
-    [CLI, "vault", "serve", "--deployment", deploymentFile, "--dir", dir, "--port", String(port), ...extra],
-    { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] },
+    [CLI, what, "serve", "--deployment", deploymentFile, "--port", String(port), ...args],
+    {
+      cwd: ROOT,
+      stdio: ["ignore", "pipe", "pipe"],
+    },
   );
   let out = "";
   p.stdout.on("data", (d) => (out += d));
@@ -114,7 +126,7 @@ export async function startVaultProcess(
       () => false,
     );
     if (up) break;
-    if (i > 120 || p.exitCode !== null) throw new Error(`the vault did not start:\n${out}`);
+    if (i > 120 || p.exitCode !== null) throw new Error(`the ${what} did not start:\n${out}`);
     await new Promise((r) => setTimeout(r, 250));
   }
   const stop = () =>

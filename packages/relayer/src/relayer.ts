@@ -59,6 +59,8 @@ export interface RelayerOptions {
   sponsorJoins: boolean;
   /** A transient failure is retried this many times before its tickets are refused. */
   maxAttempts?: number;
+  /** Whether it finalizes the pending batches it submitted once their window ends (default true; anyone may). */
+  finalize?: boolean;
   /** A recorded transaction without a receipt is broadcast again after this long, ms. */
   rebroadcastMs?: number;
   log?: (line: string) => void;
@@ -559,7 +561,7 @@ export function createRelayer(opts: RelayerOptions) {
           });
         else still.push(p);
       }
-      if (still.length === 0) continue;
+      if (still.length === 0 || opts.finalize === false) continue;
       try {
         const { request } = await pc.simulateContract({
           account,

@@ -39,6 +39,7 @@ export function relayerCommands(program: CommandUnknownOpts, ctx: Ctx): void {
       .option("--max-wait <SECONDS>", "longest a proof waits for others before it is sent", positive, 10)
       .option("--low-balance <ETH>", "warn when the relayer's balance falls below this", "0.05")
       .option("--no-sponsor-joins", "do not pay for workers' joins of the open group")
+      .option("--no-finalize", "leave finalizing its pending batches to others (anyone may)")
       .option("--dev-account <N>", "sign with Hardhat's development account N (local chain only)", positive)
       .addHelpText(
         "after",
@@ -103,6 +104,7 @@ then). Withdraw its earnings with \`zklabel task withdraw\` from the same key.`,
       maxWaitMs: o.maxWait * 1000,
       lowBalanceWei: lowBalance,
       sponsorJoins: o.sponsorJoins,
+      finalize: o.finalize,
       port: o.port,
       host: o.host,
       log: (line) => console.error(`[relayer] ${line}`),
