@@ -10,59 +10,57 @@
  * COCO export.
  */
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { demoItems } from "@zklabel/core/demo";
 import { ROOT } from "../../scripts/lib/process.ts";
-import { CLI, rpcCall, startRelayerProcess, startTestChain, startVaultProcess, zklabel } from "../helpers/chain.ts";
+import { rpcCall, startMarket, zklabel } from "../helpers/chain.ts";
 import { pngHeader } from "../helpers/images.ts";
 
 let dir: string;
-let chain: Awaited<ReturnType<typeof startTestChain>>;
-let vault: Awaited<ReturnType<typeof startVaultProcess>>;
-let relayer: Awaited<ReturnType<typeof startRelayerProcess>>;
+let market: Awaited<ReturnType<typeof startMarket>>;
 let common: string[];
 const ZERO = "0x0000000000000000000000000000000000000000";
+const chain = {
+  get rpc() {
+    return market.chain.rpc;
+  },
+  get deploymentFile() {
+    return market.chain.deploymentFile;
+  },
+};
+const vault = {
+  get url() {
+    return market.vault.url;
+  },
+  log: () => market.vault.log(),
+};
+const relayer = {
+  get url() {
+    return market.relayer.url;
+  },
+  log: () => market.relayer.log(),
+};
 
 before(
   async () => {
     dir = await mkdtemp(join(tmpdir(), "zklabel-agents-"));
-    chain = await startTestChain(dir);
-    vault = await startVaultProcess(chain.deploymentFile, join(dir, "vault"));
     // The default flow: workers submit through a relayer (named in the deployment, as npm run dev
     // does). The tests finalize themselves, so the relayer leaves finalizing to them.
-    relayer = await startRelayerProcess(chain.deploymentFile, join(dir, "relayer.sqlite"), [
-      "--no-finalize",
-      "--max-wait",
-      "1",
-    ]);
-    const deployment = JSON.parse(await readFile(chain.deploymentFile, "utf8"));
-    await writeFile(chain.deploymentFile, JSON.stringify({ ...deployment, relayerUrl: relayer.url }));
-    common = ["--deployment", chain.deploymentFile];
+    market = await startMarket(dir, ["--no-finalize", "--max-wait", "1"]);
+    common = ["--deployment", market.chain.deploymentFile];
   },
   { timeout: 180_000 },
 );
 after(async () => {
-  await relayer?.stop();
-  await vault?.stop();
-  chain?.stop();
+  await market?.stop();
   await rm(dir, { recursive: true, force: true });
 });
 
 /** `zklabel work` as a background process (two run at once). */
-function agent(args: string[], env: NodeJS.ProcessEnv) {
-  return new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-    const p = spawn(process.execPath, [CLI, "work", ...args], { cwd: ROOT, env: { ...process.env, ...env } });
-    let stdout = "";
-    let stderr = "";
-    p.stdout.on("data", (d) => (stdout += d));
-    p.stderr.on("data", (d) => (stderr += d));
-    p.on("close", (code) => resolve({ code: code ?? 1, stdout, stderr }));
-  });
-}
+const agent = (args: string[], env: NodeJS.ProcessEnv) => zklabel(["work", ...args], env);
 
 const ok = (r: { code: number; stdout: string; stderr: string }, what: string) => {
   assert.equal(r.code, 0, `${what} failed:\n${r.stderr}\n${r.stdout}`);
@@ -132,18 +130,16 @@ describe("headless marketplace: requester, two agent workers, auditor", { timeou
   it("two anonymous workers join the open group and their agents label, prove and submit all four batches", async () => {
     for (const w of ["a", "b"]) {
       ok(await zklabel(["identity", "new", "--identity-file", join(dir, `${w}.key`)]), "identity new");
-      ok(
-        await zklabel([
-          "group",
-          "join",
-          "--identity-file",
-          join(dir, `${w}.key`),
-          "--account",
-          w === "a" ? "1" : "2",
-          ...common,
-        ]),
+      // Through the relayer (the default): it pays the gas, so no address of the worker's joins.
+      const joined = ok(
+        await zklabel(["group", "join", "--identity-file", join(dir, `${w}.key`), "--json", ...common]),
         "group join",
       );
+      const tx = (await rpcCall(chain.rpc, "eth_getTransactionByHash", [JSON.parse(joined.stdout).hash])) as {
+        from: string;
+      };
+      const relayerAddress = ((await (await fetch(`${relayer.url}/v1/info`)).json()) as { address: string }).address;
+      assert.equal(tx.from.toLowerCase(), relayerAddress.toLowerCase(), "the relayer sent the join");
     }
     const labeler = join(ROOT, "packages/cli/examples/sentiment-agent.mjs");
     const env = {};

@@ -3,7 +3,7 @@
  * the CLI and the vault as subprocesses (the dev stack keeps 8545 for itself).
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { deploymentSchema } from "@zklabel/core/deployment";
 import { deployZkLabel } from "../../scripts/lib/deploy.ts";
@@ -90,6 +90,30 @@ export function zklabel(
     p.stderr.on("data", (d) => (stderr += d));
     p.on("close", (code) => resolve({ code: code ?? 1, stdout, stderr }));
   });
+}
+
+/**
+ * The headless marketplace: a chain with the contracts, `zklabel vault serve` and `zklabel relayer
+ * serve`, with the relayer named in the deployment file (as `npm run dev` does), so the CLI's
+ * default flow goes through it.
+ */
+export async function startMarket(dir: string, relayerArgs: string[] = []) {
+  const chain = await startTestChain(dir);
+  const vault = await startVaultProcess(chain.deploymentFile, join(dir, "vault"));
+  const relayer = await startRelayerProcess(chain.deploymentFile, join(dir, "relayer", "queue.sqlite"), relayerArgs);
+  const deployment = JSON.parse(await readFile(chain.deploymentFile, "utf8"));
+  await writeFile(chain.deploymentFile, JSON.stringify({ ...deployment, relayerUrl: relayer.url }));
+  return {
+    chain,
+    vault,
+    relayer,
+    deployment: deployment as { escrow: `0x${string}`; groups: `0x${string}`; chainId: number },
+    async stop() {
+      await relayer.stop();
+      await vault.stop();
+      chain.stop();
+    },
+  };
 }
 
 /** Starts `zklabel vault serve` for the deployment; resolves once it listens. */

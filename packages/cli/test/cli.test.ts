@@ -211,9 +211,9 @@ describe("zklabel chain commands (Hardhat node)", () => {
 
     const idFile = join(dir, "chain.key");
     await zklabel(["identity", "new", "--identity-file", idFile]);
-    const joined = await zklabel(["group", "join", "--identity-file", idFile, "--account", "1", ...common]);
+    const joined = await zklabel(["group", "join", "--identity-file", idFile, "--direct", "--account", "1", ...common]);
     assert.equal(joined.code, 0, joined.stderr);
-    const twice = await zklabel(["group", "join", "--identity-file", idFile, "--account", "1", ...common]);
+    const twice = await zklabel(["group", "join", "--identity-file", idFile, "--direct", "--account", "1", ...common]);
     assert.equal(twice.code, 1);
     assert.match(twice.stderr, /already a member of the group/);
     // Prove batch 1 (36 items) as that identity, paid to account #1; account #2 relays it.
