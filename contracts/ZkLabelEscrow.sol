@@ -5,9 +5,9 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
 import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
-import {PoseidonT3} from "poseidon-solidity/PoseidonT3.sol";
-import {PoseidonT5} from "poseidon-solidity/PoseidonT5.sol";
-import {PoseidonT6} from "poseidon-solidity/PoseidonT6.sol";
+import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
+import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
+import {TaskSetup} from "./TaskSetup.sol";
 import {Groth16BatchVerifier} from "./Groth16BatchVerifier.sol";
 import {IWorkerGroups} from "./interfaces/IWorkerGroups.sol";
 import {IZkLabelEscrow} from "./interfaces/IZkLabelEscrow.sol";
@@ -35,18 +35,24 @@ import {
 
 /// @title zkLabel escrow
 /// @notice Task lifecycle, anonymous batch submission against the worker groups, challenge window,
-/// pull payments in ETH and ERC-20 tokens. See {IZkLabelEscrow} and docs/protocol.md.
-contract ZkLabelEscrow is RuleRegistry, ReentrancyGuard {
+/// pull payments in ETH and ERC-20 tokens, withdrawn by the credited account or by a relayer with its
+/// EIP-712 signature. See {IZkLabelEscrow} and docs/protocol.md.
+contract ZkLabelEscrow is RuleRegistry, ReentrancyGuard, EIP712 {
     using SafeERC20 for IERC20;
 
-    uint256 internal constant SNARK_SCALAR_FIELD =
-        21888242871839275222246405745257275088548364400416034343698204186575808495617;
+    uint256 internal constant SNARK_SCALAR_FIELD = TaskSetup.SNARK_SCALAR_FIELD;
     /// @notice Longest challenge window a task may set.
-    uint32 public constant MAX_CHALLENGE_WINDOW = 30 days;
+    uint32 public constant MAX_CHALLENGE_WINDOW = TaskSetup.MAX_CHALLENGE_WINDOW;
     uint256 internal constant FEE_DENOMINATOR = 10_000;
     /// @notice Seconds between a cancel and the end of submissions (docs/protocol.md decision 31): longer
     /// than any submission can be kept out of blocks, so cancelling cannot beat one already in flight.
     uint256 public constant CANCEL_NOTICE = 1 hours;
+    /// @dev EIP-712 type hash of {IZkLabelEscrow.Withdraw} (a constant: the string is hashed at compile time).
+    // solhint-disable-next-line gas-small-strings
+    bytes32 internal constant WITHDRAW_TYPEHASH = keccak256(
+        "Withdraw(address token,address account,address to,uint256 amount,uint256 fee,address relayer,"
+        "uint256 nonce,uint256 deadline)"
+    );
 
     /// @notice Registry of worker groups whose roots proofs are checked against.
     IWorkerGroups public immutable groups;
@@ -66,11 +72,17 @@ contract ZkLabelEscrow is RuleRegistry, ReentrancyGuard {
     mapping(uint256 nullifier => bool spent) internal _spentNullifiers;
     /// @inheritdoc IZkLabelEscrow
     mapping(address token => mapping(address account => uint256 amount)) public credits;
+    /// @inheritdoc IZkLabelEscrow
+    mapping(address account => uint256 nonce) public nonces;
 
     /// @param groups_ The worker group registry.
     /// @param ruleChangeDelay_ Seconds a replacement of a rule verifier is announced before it takes effect.
     /// The deployer owns the registry; ownership moves in two steps (transferOwnership, acceptOwnership).
-    constructor(IWorkerGroups groups_, uint256 ruleChangeDelay_) Ownable(msg.sender) RuleRegistry(ruleChangeDelay_) {
+    /// The EIP-712 domain of signed withdrawals is ("ZkLabelEscrow", "1", chain id, this address).
+    constructor(
+        IWorkerGroups groups_,
+        uint256 ruleChangeDelay_
+    ) Ownable(msg.sender) RuleRegistry(ruleChangeDelay_) EIP712("ZkLabelEscrow", "1") {
         groups = groups_;
     }
 
@@ -84,9 +96,9 @@ contract ZkLabelEscrow is RuleRegistry, ReentrancyGuard {
         if (keccak256(abi.encode(rule)) != keccak256(abi.encode(expectedRule))) {
             revert RuleVerifierMismatch(p.ruleId, rule.verifier, expectedRule.verifier);
         }
-        _checkTaskParams(p, rule);
         taskId = ++taskCount;
-        uint256 th = _taskHash(p, taskId);
+        // The parameter checks and the task hash run in a linked library (code size): see TaskSetup.
+        uint256 th = TaskSetup.checkAndHash(p, expectedRule, groups, taskId);
         Task storage t = _tasks[taskId];
         t.requester = msg.sender;
         t.deadline = uint40(p.deadline);
@@ -252,6 +264,31 @@ contract ZkLabelEscrow is RuleRegistry, ReentrancyGuard {
         credits[token][msg.sender] = 0;
         emit Withdrawal(token, msg.sender, to, amount);
         _send(token, to, amount);
+    }
+
+    /// @inheritdoc IZkLabelEscrow
+    function withdrawWithSignature(Withdraw calldata w, bytes calldata signature) external nonReentrant {
+        if (block.timestamp > w.deadline) revert SignatureExpired(w.deadline, block.timestamp);
+        if (w.relayer != address(0) && w.relayer != msg.sender) revert WrongRelayer(w.relayer, msg.sender);
+        if (w.to == address(0)) revert ZeroAddress();
+        if (w.amount == 0) revert NothingToWithdraw(w.token, w.account);
+        if (w.fee > w.amount) revert FeeAboveAmount(w.fee, w.amount);
+        uint256 nonce = nonces[w.account];
+        if (w.nonce != nonce) revert InvalidNonce(w.account, nonce, w.nonce);
+        uint256 available = credits[w.token][w.account];
+        if (w.amount > available) revert InsufficientCredit(w.token, w.account, w.amount, available);
+        // Every field of `w` is a static word, so abi.encode(typehash, w) is EIP-712's encodeData.
+        bytes32 digest = _hashTypedDataV4(keccak256(abi.encode(WITHDRAW_TYPEHASH, w)));
+        if (!SignatureChecker.isValidSignatureNowCalldata(w.account, digest, signature)) {
+            revert InvalidSignature(w.account);
+        }
+        nonces[w.account] = nonce + 1;
+        credits[w.token][w.account] = available - w.amount;
+        if (w.fee != 0) credits[w.token][msg.sender] += w.fee;
+        uint256 sent = w.amount - w.fee;
+        emit Withdrawal(w.token, w.account, w.to, sent);
+        emit WithdrawalRelayed(w.token, w.account, msg.sender, nonce, w.fee);
+        _send(w.token, w.to, sent);
     }
 
     /// @inheritdoc IZkLabelEscrow
@@ -555,99 +592,6 @@ contract ZkLabelEscrow is RuleRegistry, ReentrancyGuard {
             if (!ok) revert TransferFailed(to, amount);
         } else {
             IERC20(token).safeTransfer(to, amount);
-        }
-    }
-
-    function _checkTaskParams(TaskParams calldata p, RuleVerifier memory rule) internal view {
-        if (p.itemCount == 0) revert EmptyDataset();
-        uint256 capacity = uint256(1) << rule.datasetDepth;
-        if (p.itemCount > capacity) revert DatasetTooLarge(p.itemCount, capacity);
-        if (p.rewardPerItem == 0) revert ZeroReward();
-        if (uint256(p.itemCount) * p.rewardPerItem > type(uint128).max) {
-            revert InvalidFunding(uint256(p.itemCount) * p.rewardPerItem, type(uint128).max);
-        }
-        if (p.token != address(0) && p.token.code.length == 0) revert UnsupportedToken(p.token, 0, 0);
-        if (p.deadline <= block.timestamp || p.deadline > type(uint40).max) {
-            revert DeadlineInPast(p.deadline, block.timestamp);
-        }
-        if (p.datasetRoot >= SNARK_SCALAR_FIELD) revert NotInField(p.datasetRoot);
-        if (p.goldRoot >= SNARK_SCALAR_FIELD) revert NotInField(p.goldRoot);
-        bool gold = p.goldRoot != 0;
-        if (
-            gold != (p.challengeWindow != 0) ||
-            (gold && rule.rejectVerifier == address(0)) ||
-            p.challengeWindow > MAX_CHALLENGE_WINDOW ||
-            p.minAccuracy > 100 ||
-            p.goldThreshold > 100 ||
-            (!gold && (p.minAccuracy != 0 || p.goldThreshold != 0))
-        ) revert InvalidGoldSettings(p.goldRoot, p.minAccuracy, p.goldThreshold, p.challengeWindow);
-        _checkEncryptionKey(p.pkR, p.pkRDiv8);
-        _checkRuleParams(p.ruleId, p.ruleParams);
-        if (p.workerGroupId >= groups.groupCount()) revert UnknownWorkerGroup(p.workerGroupId);
-    }
-
-    /// @dev taskHash = Poseidon(Poseidon(datasetRoot, ruleParamsHash, pkR.x, pkR.y),
-    /// Poseidon(goldRoot, taskId, chainId, this)), ruleParamsHash = Poseidon(ruleId, params).
-    function _taskHash(TaskParams calldata p, uint256 taskId) internal view returns (uint256) {
-        uint256 ruleParamsHash = PoseidonT6.hash(
-            [uint256(p.ruleId), p.ruleParams[0], p.ruleParams[1], p.ruleParams[2], p.ruleParams[3]]
-        );
-        return
-            PoseidonT3.hash(
-                [
-                    PoseidonT5.hash([p.datasetRoot, ruleParamsHash, p.pkR[0], p.pkR[1]]),
-                    PoseidonT5.hash([p.goldRoot, taskId, block.chainid, uint256(uint160(address(this)))])
-                ]
-            );
-    }
-
-    /// @dev pkR must lie in BabyJubJub's prime-order subgroup and not be the identity (x = 0: the
-    /// circuit's ECDH would yield (0, 1) and anyone could decrypt). A key with a small-order part
-    /// (skR * Base8 + T, T of order 2, 4 or 8) would let a worker prove a ciphertext the requester can
-    /// decrypt only one time in eight. The whole curve group has order 8 * l, so 8 * Q lies in the
-    /// subgroup for every curve point Q: the requester supplies Q = pkRDiv8 and the check is three
-    /// doublings (projective, no inversion) instead of a 251-bit multiplication by l.
-    function _checkEncryptionKey(uint256[2] calldata pkR, uint256[2] calldata q) internal pure {
-        uint256 x = pkR[0];
-        uint256 y = pkR[1];
-        if (x == 0 || x >= SNARK_SCALAR_FIELD || y >= SNARK_SCALAR_FIELD || !_onCurve(q[0], q[1])) {
-            revert InvalidEncryptionKey(x, y);
-        }
-        uint256 p = SNARK_SCALAR_FIELD;
-        (uint256 qx, uint256 qy, uint256 qz) = (q[0], q[1], 1);
-        for (uint256 i = 0; i < 3; i++) (qx, qy, qz) = _double(qx, qy, qz);
-        if (mulmod(x, qz, p) != qx || mulmod(y, qz, p) != qy) revert InvalidEncryptionKey(x, y);
-    }
-
-    /// @dev a x^2 + y^2 = 1 + d x^2 y^2 with BabyJubJub's a = 168700, d = 168696 (coordinates below p).
-    function _onCurve(uint256 x, uint256 y) internal pure returns (bool) {
-        uint256 p = SNARK_SCALAR_FIELD;
-        if (x >= p || y >= p) return false;
-        uint256 x2 = mulmod(x, x, p);
-        uint256 y2 = mulmod(y, y, p);
-        return addmod(mulmod(168700, x2, p), y2, p) == addmod(1, mulmod(mulmod(168696, x2, p), y2, p), p);
-    }
-
-    /// @dev Projective doubling on a twisted Edwards curve (dbl-2008-bbjlp, a = 168700). Complete on
-    /// BabyJubJub (d is not a square), so Z never becomes 0 for a point on the curve.
-    function _double(uint256 x, uint256 y, uint256 z) internal pure returns (uint256, uint256, uint256) {
-        uint256 p = SNARK_SCALAR_FIELD;
-        uint256 b = mulmod(addmod(x, y, p), addmod(x, y, p), p);
-        uint256 c = mulmod(x, x, p);
-        uint256 d = mulmod(y, y, p);
-        uint256 e = mulmod(168700, c, p);
-        uint256 f = addmod(e, d, p);
-        uint256 j = addmod(f, p - mulmod(2, mulmod(z, z, p), p), p);
-        uint256 x3 = mulmod(addmod(b, p - addmod(c, d, p), p), j, p);
-        return (x3, mulmod(f, addmod(e, p - d, p), p), mulmod(f, j, p));
-    }
-
-    /// @dev Each parameter slot is a field element, so a parameter vector means in the circuit exactly what
-    /// the task shows. What else the slots may hold is the rule's own (decision 40): its circuit admits no
-    /// proof outside the rule, and its rule module refuses such a task on both clients.
-    function _checkRuleParams(uint8 ruleId, uint256[4] calldata p) internal pure {
-        for (uint256 i = 0; i < 4; i++) {
-            if (p[i] >= SNARK_SCALAR_FIELD) revert InvalidRuleParams(ruleId, i, p[i]);
         }
     }
 

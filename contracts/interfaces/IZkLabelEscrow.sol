@@ -109,6 +109,22 @@ interface IZkLabelEscrow {
         uint16 count;
     }
 
+    /// @notice A withdrawal the credited account signs (EIP-712 typed data, primary type `Withdraw`) and a
+    /// relayer submits with withdrawWithSignature: the account needs no ETH. `amount` leaves the account's
+    /// credit in `token`; `to` receives `amount - fee` and the submitting relayer is credited `fee`.
+    /// `relayer` = address(0) lets any sender submit it; `nonce` is the account's current nonce (see
+    /// nonces), and the signature is void after `deadline` (a Unix time).
+    struct Withdraw {
+        address token;
+        address account;
+        address to;
+        uint256 amount;
+        uint256 fee;
+        address relayer;
+        uint256 nonce;
+        uint256 deadline;
+    }
+
     enum BatchState {
         Open,
         Pending,
@@ -193,7 +209,19 @@ interface IZkLabelEscrow {
         uint256 returned
     );
     event TaskRefunded(uint256 indexed taskId, address indexed requester, uint256 amount);
+    /// @notice `amount` of the account's credit in `token` was sent to `to` (by withdraw, or by
+    /// withdrawWithSignature net of its fee).
     event Withdrawal(address indexed token, address indexed account, address indexed to, uint256 amount);
+    /// @notice A relayer submitted the account's signed withdrawal `nonce` and was credited `fee` of it
+    /// (the same transaction's Withdrawal event carries the `amount - fee` sent): the account's credit
+    /// fell by the sum, the relayer's rose by `fee`.
+    event WithdrawalRelayed(
+        address indexed token,
+        address indexed account,
+        address indexed relayer,
+        uint256 nonce,
+        uint256 fee
+    );
 
     error InvalidRuleVerifier(uint8 ruleId);
     error RuleVerifierMismatch(uint8 ruleId, address registeredVerifier, address expectedVerifier);
@@ -241,6 +269,12 @@ interface IZkLabelEscrow {
     error ChallengeWindowClosed(uint256 taskId, uint256 batchIndex, uint256 endedAt);
     error InvalidRejectionBound(uint8 bound, uint8 minAccuracy);
     error WrongBatchSeal(uint256 taskId, uint256 batchIndex);
+    error SignatureExpired(uint256 deadline, uint256 nowTime);
+    error WrongRelayer(address relayer, address sender);
+    error FeeAboveAmount(uint256 fee, uint256 amount);
+    error InsufficientCredit(address token, address account, uint256 amount, uint256 available);
+    error InvalidNonce(address account, uint256 expected, uint256 given);
+    error InvalidSignature(address account);
 
     /// @notice Owner only. The first verifier of a rule takes effect at once (no task can use the rule
     /// before); a replacement is scheduled for `ruleChangeDelay` seconds later (RuleVerifierScheduled) and
@@ -330,6 +364,19 @@ interface IZkLabelEscrow {
 
     /// @notice Sends the caller's whole credit in `token` (address(0) = ETH) to `to`.
     function withdraw(address token, address to) external;
+
+    /// @notice Anyone, on the credited account's behalf (a payee holds no ETH for gas): performs the
+    /// withdrawal `w` that `w.account` signed as EIP-712 typed data of this contract's domain (see
+    /// eip712Domain; ERC-1271 for an account with code). Sends `w.amount - w.fee` of `w.token` to `w.to`
+    /// and credits `w.fee` to the sender (pull payment). Checks, in order: deadline not passed, sender is
+    /// `w.relayer` unless that is address(0), `w.to` not address(0), amount not zero, fee at most the
+    /// amount, `w.nonce` the account's current nonce (so a replay fails with InvalidNonce), amount at
+    /// most the account's credit, signature. Consumes the nonce: a signature is used once.
+    /// @param signature 65 bytes (r, s, v) from an EOA, or what the account's isValidSignature accepts.
+    function withdrawWithSignature(Withdraw calldata w, bytes calldata signature) external;
+
+    /// @notice The nonce the account's next signed withdrawal must carry (starts at 0, one up per use).
+    function nonces(address account) external view returns (uint256);
 
     /// @notice The stored task.
     function getTask(uint256 taskId) external view returns (Task memory);

@@ -69,7 +69,11 @@ interface ViemHelpers {
   }>;
 }
 
-/** Deploys the Poseidon libraries, the worker-group registry, the escrow and every rule's verifiers. */
+/**
+ * Deploys the Poseidon libraries, the worker-group registry, the escrow with its TaskSetup library
+ * (createTask's parameter checks and task hash, linked to keep the escrow under the code-size limit)
+ * and every rule's verifiers.
+ */
 export async function deployZkLabel(
   viem: ViemHelpers,
   /** groupDepth: the worker trees' depth limit (tests fill a small open group); default the circuits'. */
@@ -92,8 +96,11 @@ export async function deployZkLabel(
   const groups = await viem.deployContract("WorkerGroups", [ROOT_GRACE_PERIOD, opts.groupDepth ?? GROUP_MAX_DEPTH], {
     libraries: { PoseidonT3: t3.address },
   });
-  const escrow = await viem.deployContract("ZkLabelEscrow", [groups.address, RULE_CHANGE_DELAY], {
+  const taskSetup = await viem.deployContract("TaskSetup", [], {
     libraries: { PoseidonT3: t3.address, PoseidonT5: t5.address, PoseidonT6: t6.address },
+  });
+  const escrow = await viem.deployContract("ZkLabelEscrow", [groups.address, RULE_CHANGE_DELAY], {
+    libraries: { TaskSetup: taskSetup.address },
   });
   const rules: DeployedRule[] = [];
   // Every rule module's deployed worker circuit (circuits.json "deploy"), in rule-id order.

@@ -47,12 +47,34 @@ contract EscrowHandler is WithVm {
     uint256 internal constant TASKS = 3;
     uint256 internal constant REWARD = 1 gwei;
 
+    /// @dev The payees' private keys (scripts/fixtures/invariant-proofs.ts INVARIANT_PAYEES): accounts[0], [1].
+    uint256[2] internal keys = [uint256(0xbeef), 0xcafe];
+    /// @dev Where signed withdrawals send their amount net of the fee.
+    address internal constant SINK = address(0x5171);
+    /// @dev EIP-712 hashes, written out here rather than read from the escrow.
+    bytes32 internal constant DOMAIN_TYPEHASH = keccak256(
+        "EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)"
+    );
+    bytes32 internal constant WITHDRAW_TYPEHASH = keccak256(
+        "Withdraw(address token,address account,address to,uint256 amount,uint256 fee,address relayer,"
+        "uint256 nonce,uint256 deadline)"
+    );
+
     FixtureProof[] internal proofs;
     FixtureRejection[] internal rejections;
     address[] public accounts;
-    /// @notice token => account => credited by verified batches (independent of the escrow's books).
+    /// @notice token => account => credited by verified batches and by relayer fees of signed withdrawals
+    /// (independent of the escrow's books).
     mapping(address => mapping(address => uint256)) public ghostCredited;
+    /// @notice token => account => taken from the account's credit by withdraw and signed withdrawals.
     mapping(address => mapping(address => uint256)) public ghostWithdrawn;
+    /// @notice Signed withdrawals that went through, per account (its nonce must equal this).
+    mapping(address => uint256) public ghostSigned;
+    /// @notice Signed withdrawals the escrow took a second time, or from a sender the signature did not name.
+    uint256 public misusedSignatures;
+    /// @dev The last signed withdrawal that went through, for replays.
+    IZkLabelEscrow.Withdraw internal lastSigned;
+    bytes internal lastSignature;
     /// @notice Successful submissions per fixture proof.
     mapping(uint256 => uint256) public accepted;
     /// @notice Successful rejections per fixture proof.
@@ -68,8 +90,8 @@ contract EscrowHandler is WithVm {
         escrow = escrow_;
         token = token_;
         requester = requester_;
-        accounts.push(0x000000000000000000000000000000000000bEEF);
-        accounts.push(0x000000000000000000000000000000000000cafE);
+        accounts.push(vm.addr(keys[0]));
+        accounts.push(vm.addr(keys[1]));
         accounts.push(address(this));
     }
 
@@ -224,6 +246,62 @@ contract EscrowHandler is WithVm {
         } catch {}
     }
 
+    /// @notice A payee's gasless withdrawal, signed with its key and relayed by the handler (which is
+    /// credited the fee): any part of its credit, any fee up to the amount, for this relayer or for any.
+    /// A second sender tries it first when the signature names the handler: it must be refused.
+    function withdrawSigned(uint256 seed, bool useToken, uint256 amount, uint256 fee, bool anyRelayer) external {
+        uint256 k = seed % 2;
+        address account = accounts[k];
+        address tok = useToken ? address(token) : address(0);
+        uint256 credit = escrow.credits(tok, account);
+        // Now and then more than the credit, which must be refused.
+        amount = seed % 7 == 0 ? credit + 1 : 1 + (amount % (credit == 0 ? 1 : credit));
+        fee = fee % (amount + 1);
+        IZkLabelEscrow.Withdraw memory w = IZkLabelEscrow.Withdraw({
+            token: tok,
+            account: account,
+            to: SINK,
+            amount: amount,
+            fee: fee,
+            relayer: anyRelayer ? address(0) : address(this),
+            nonce: escrow.nonces(account),
+            deadline: block.timestamp + (seed % 3) * 1 hours
+        });
+        (uint8 v, bytes32 r, bytes32 s) = vm.sign(keys[k], _digest(w));
+        bytes memory signature = abi.encodePacked(r, s, v);
+        if (!anyRelayer) {
+            vm.prank(requester);
+            try escrow.withdrawWithSignature(w, signature) {
+                misusedSignatures++;
+            } catch {}
+        }
+        try escrow.withdrawWithSignature(w, signature) {
+            ghostWithdrawn[tok][account] += amount;
+            ghostCredited[tok][address(this)] += fee;
+            ghostSigned[account]++;
+            lastSigned = w;
+            lastSignature = signature;
+        } catch {}
+    }
+
+    /// @notice Submits the last signed withdrawal that went through once more: it must be refused.
+    function replaySigned() external {
+        if (lastSignature.length == 0) return;
+        try escrow.withdrawWithSignature(lastSigned, lastSignature) {
+            misusedSignatures++;
+        } catch {}
+    }
+
+    function _digest(IZkLabelEscrow.Withdraw memory w) internal view returns (bytes32) {
+        bytes32 domain = keccak256(
+            abi.encode(DOMAIN_TYPEHASH, keccak256("ZkLabelEscrow"), keccak256("1"), block.chainid, address(escrow))
+        );
+        bytes32 structHash = keccak256(
+            abi.encode(WITHDRAW_TYPEHASH, w.token, w.account, w.to, w.amount, w.fee, w.relayer, w.nonce, w.deadline)
+        );
+        return keccak256(abi.encodePacked("\x19\x01", domain, structHash));
+    }
+
     /// @dev What a verified batch must credit: reward minus fee to the recipient, the fee to the relayer.
     function _credit(uint256 i, address tok, address relayer) internal {
         uint256[] storage inputs = proofs[i].publicInputs;
@@ -236,7 +314,7 @@ contract EscrowHandler is WithVm {
 }
 
 /// @notice Invariants of the escrow's accounting under random sequences of submissions (real proofs),
-/// finalizations, time, top-ups, cancels, refunds and withdrawals.
+/// finalizations, time, top-ups, cancels, refunds, withdrawals and gasless (signed) withdrawals.
 contract EscrowInvariantsTest is TestBase {
     ZkLabelEscrow internal escrow;
     TestToken internal token;
@@ -317,6 +395,17 @@ contract EscrowInvariantsTest is TestBase {
         for (uint256 i = 0; i < handler.proofCount(); i++) assertEq(handler.accepted(i), 1, "fixture proof accepted");
         handler.warp(601);
         for (uint256 i = 2; i < 4; i++) handler.finalize(i); // task 2 has gold items: batches 2 and 3
+        // Gasless withdrawals of part of each payee's credit in both tokens, for this relayer and for any;
+        // each replay is refused.
+        for (uint256 a = 0; a < 2; a++) {
+            for (uint256 t = 0; t < 2; t++) {
+                uint256 nonce = escrow.nonces(handler.accounts(a));
+                handler.withdrawSigned(a + 2 * t + 2, t == 1, 1 gwei, 0.1 gwei, t == 0);
+                assertEq(escrow.nonces(handler.accounts(a)), nonce + 1, "a signed withdrawal went through");
+                handler.replaySigned();
+            }
+        }
+        assertEq(handler.misusedSignatures(), 0, "no signature was used twice or by another relayer");
         for (uint256 a = 0; a < handler.accountCount(); a++) {
             handler.withdraw(a, false);
             handler.withdraw(a, true);
@@ -325,6 +414,7 @@ contract EscrowInvariantsTest is TestBase {
         invariant_creditsMatchVerifiedRewards();
         invariant_batchAcceptedAtMostOnce();
         invariant_rejectedNeverPaid();
+        invariant_signaturesUsedOnce();
         assertEq(address(escrow).balance, 0, "every ETH task is spent and every credit withdrawn");
         assertEq(token.balanceOf(address(escrow)), 0, "every token task is spent and every credit withdrawn");
     }
@@ -348,7 +438,8 @@ contract EscrowInvariantsTest is TestBase {
         }
     }
 
-    /// No account can withdraw more than its verified batches credited: credit + withdrawn = credited.
+    /// No account can withdraw more than its verified batches and relayed fees credited: credit +
+    /// withdrawn = credited (withdrawn counts both withdraw and signed withdrawals, fee included).
     function invariant_creditsMatchVerifiedRewards() public view {
         for (uint256 k = 0; k < 2; k++) {
             address tok = k == 0 ? address(0) : address(token);
@@ -378,6 +469,16 @@ contract EscrowInvariantsTest is TestBase {
             assertTrue(live <= 1, "a batch was accepted twice");
             (IZkLabelEscrow.BatchState state, ) = escrow.batchState(taskId, batchIndex);
             assertEq(state == IZkLabelEscrow.BatchState.Open ? 0 : 1, live, "batch state matches the submissions");
+        }
+    }
+
+    /// A signed withdrawal goes through once, only from the relayer it names, and each one moves the
+    /// account's nonce on by one.
+    function invariant_signaturesUsedOnce() public view {
+        assertEq(handler.misusedSignatures(), 0, "a signature was used twice or by another relayer");
+        for (uint256 a = 0; a < handler.accountCount(); a++) {
+            address acct = handler.accounts(a);
+            assertEq(escrow.nonces(acct), handler.ghostSigned(acct), "nonce = signed withdrawals");
         }
     }
 

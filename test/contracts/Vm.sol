@@ -16,6 +16,8 @@ interface Vm {
     function envOr(string calldata name, string calldata defaultValue) external view returns (string memory);
     function toString(address value) external pure returns (string memory);
     function toString(uint256 value) external pure returns (string memory);
+    function addr(uint256 privateKey) external pure returns (address);
+    function sign(uint256 privateKey, bytes32 digest) external pure returns (uint8 v, bytes32 r, bytes32 s);
 }
 
 /// @notice The cheatcode handle at its standard address.

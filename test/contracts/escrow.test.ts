@@ -18,7 +18,19 @@ import { Identity } from "@zklabel/core/identity";
 import { deployedCircuit } from "@zklabel/core/registry";
 import { CLASS_LABEL_BITS, classificationRuleParams } from "@zklabel/core/rules/classification";
 import { network } from "hardhat";
-import { type Address, encodeFunctionData, getAddress, parseEther, toFunctionSelector, zeroAddress } from "viem";
+import {
+  type Address,
+  encodeFunctionData,
+  getAddress,
+  type Hex,
+  hashTypedData,
+  keccak256,
+  parseEther,
+  toFunctionSelector,
+  toHex,
+  zeroAddress,
+} from "viem";
+import { type PrivateKeyAccount, privateKeyToAccount } from "viem/accounts";
 import { deployZkLabel, ROOT_GRACE_PERIOD, RULE_CHANGE_DELAY } from "../../scripts/lib/deploy.ts";
 import {
   DEMO_REQUESTER_KEY,
@@ -71,6 +83,8 @@ const groups = await viem.getContractAt("WorkerGroups", d.groups);
 const token = await viem.getContractAt("TestToken", d.testToken);
 const taskIds: bigint[] = [];
 let reentrant: Address = zeroAddress;
+/** Further accounts that hold credits (payees of signed withdrawals, their relayer): in the solvency sum. */
+const extraAccounts: Address[] = [];
 
 interface TaskOverrides {
   token: Address;
@@ -157,6 +171,40 @@ const submit = (id: bigint, b: bigint, p: Submittable, from = stranger) =>
   escrow.write.submitBatch([id, b, p.proof as never, p.publicSignals], { account: from.account });
 const mined = async (hash: Promise<`0x${string}`>) => publicClient.waitForTransactionReceipt({ hash: await hash });
 
+/** The EIP-712 types of a signed withdrawal, written out here (not the SDK's) to check the contract against. */
+const WITHDRAW_TYPES = {
+  Withdraw: [
+    { name: "token", type: "address" },
+    { name: "account", type: "address" },
+    { name: "to", type: "address" },
+    { name: "amount", type: "uint256" },
+    { name: "fee", type: "uint256" },
+    { name: "relayer", type: "address" },
+    { name: "nonce", type: "uint256" },
+    { name: "deadline", type: "uint256" },
+  ],
+} as const;
+type WithdrawMsg = {
+  token: Address;
+  account: Address;
+  to: Address;
+  amount: bigint;
+  fee: bigint;
+  relayer: Address;
+  nonce: bigint;
+  deadline: bigint;
+};
+const withdrawDomain = (verifyingContract: Address = escrow.address, chain = Number(chainId)) => ({
+  name: "ZkLabelEscrow",
+  version: "1",
+  chainId: chain,
+  verifyingContract,
+});
+/** A payee as a worker's identity gives one: a key of its own and no ETH. */
+const payeeKey = (name: string) => privateKeyToAccount(keccak256(toHex(`escrow test ${name}`)));
+const signWithdraw = (m: WithdrawMsg, by: PrivateKeyAccount, domain = withdrawDomain()) =>
+  by.signTypedData({ domain, types: WITHDRAW_TYPES, primaryType: "Withdraw", message: m });
+
 /** The owner replaces a rule's entry: announced, then applied once the delay has passed (the clock moves on). */
 async function swapRule(ruleId: number, rule: RuleEntry) {
   await mined(escrow.write.setRuleVerifier([ruleId, rule], { account: requester.account }));
@@ -168,6 +216,7 @@ async function swapRule(ruleId: number, rule: RuleEntry) {
 async function assertSolvent() {
   const accounts = [requester, worker, stranger, curator].map((w) => w.account.address as Address);
   if (reentrant !== zeroAddress) accounts.push(reentrant);
+  accounts.push(...extraAccounts);
   for (const t of [ETH, d.testToken]) {
     let owed = 0n;
     for (const id of taskIds) {
@@ -923,6 +972,28 @@ describe("ZkLabelEscrow: withdrawals", () => {
     const gold = await newTask({ goldRoot: GOLD_ROOT, deadline: later });
     await mined(submit(gold, 1n, await proveDemoBatch(circuit.name, task(gold, GOLD_ROOT), 1, to, asAlice())));
     const partly = await newTask({ funding: REWARD, deadline: later });
+    // A payee's withdrawal signed for any relayer: the attacker could submit it and take the fee.
+    const signer = payeeKey("re-entry payee");
+    extraAccounts.push(signer.address);
+    const signerTask = await newTask({ deadline: later });
+    await mined(
+      submit(
+        signerTask,
+        1n,
+        await proveDemoBatch(circuit.name, task(signerTask), 1, recipientWord(signer.address), asAlice()),
+      ),
+    );
+    const signed: WithdrawMsg = {
+      token: ETH,
+      account: signer.address,
+      to: stranger.account.address,
+      amount: REWARD,
+      fee: 1n,
+      relayer: zeroAddress,
+      nonce: 0n,
+      deadline: later,
+    };
+    const signature = await signWithdraw(signed, signer);
     // Tasks of the attacker's own as requester: one open (to cancel), one expired (to refund).
     const now = BigInt(await networkHelpers.time.latest());
     const own = async (deadline: bigint) =>
@@ -945,6 +1016,7 @@ describe("ZkLabelEscrow: withdrawals", () => {
       encodeFunctionData({ abi: escrow.abi, functionName, args } as never);
     const attempts: [string, `0x${string}`, bigint][] = [
       ["withdraw (token)", call("withdraw", [d.testToken, attacker.address]), 0n],
+      ["withdrawWithSignature", call("withdrawWithSignature", [signed, signature]), 0n],
       ["submitBatch", call("submitBatch", [single, 1n, singleProof.proof, singleProof.publicSignals]), 0n],
       ["submitBatches", call("submitBatches", [multi, [1n], [multiProof.proof], multiProof.publicSignals]), 0n],
       ["finalize", call("finalize", [gold, [1n]]), 0n],
@@ -966,6 +1038,242 @@ describe("ZkLabelEscrow: withdrawals", () => {
     // Outside a payout the same calls go through: the guard, not another check, refused them.
     await mined(escrow.write.finalize([gold, [1n]]));
     await mined(attacker.write.act([call("cancel", [ownOpen])]));
+    await mined(attacker.write.act([call("withdrawWithSignature", [signed, signature])]));
+    assert.equal(await escrow.read.nonces([signer.address]), 1n);
+    await assertSolvent();
+  });
+});
+
+describe("ZkLabelEscrow: gasless withdrawals by signature (issue 15)", () => {
+  const payee = payeeKey("payee");
+  const tokenPayee = payeeKey("token payee");
+  const someoneElse = payeeKey("someone else");
+  let relayer: typeof curator;
+  let first: { m: WithdrawMsg; sig: Hex };
+
+  /** Credits `to` with batch 1 of a fresh task (36 items) in ETH or the test token. */
+  async function credit(to: Address, tok: Address = ETH) {
+    const id = await newTask({ token: tok, deadline: await later() });
+    await mined(submit(id, 1n, await proveDemoBatch(circuit.name, task(id), 1, recipientWord(to), asAlice())));
+  }
+  const later = async () => BigInt(await networkHelpers.time.latest()) + 3600n;
+  /** A withdrawal by `payee` of 10 rewards to the stranger, a fee of one reward, relayer bound, current nonce. */
+  async function message(o: Partial<WithdrawMsg> = {}): Promise<WithdrawMsg> {
+    const account = o.account ?? payee.address;
+    return {
+      token: ETH,
+      account,
+      to: stranger.account.address,
+      amount: REWARD * 10n,
+      fee: REWARD,
+      relayer: relayer.account.address,
+      nonce: await escrow.read.nonces([account]),
+      deadline: await later(),
+      ...o,
+    };
+  }
+  const relay = (m: WithdrawMsg, sig: Hex, from = relayer) =>
+    escrow.write.withdrawWithSignature([m, sig], { account: from.account });
+
+  before(async () => {
+    if (openGroup.indexOf(alice.commitment) < 0) await join(alice); // when run alone
+    // A relayer of its own, whose credits start at zero (wallets 0-3 are the other tests').
+    relayer = (await viem.getWalletClients())[4];
+    extraAccounts.push(payee.address, tokenPayee.address, someoneElse.address, relayer.account.address);
+    await token.write.mint([requester.account.address, parseEther("1")]);
+    await token.write.approve([escrow.address, parseEther("1")], { account: requester.account });
+    await credit(payee.address);
+    await credit(tokenPayee.address, d.testToken);
+    assert.equal(await publicClient.getBalance({ address: payee.address }), 0n, "the payee holds no ETH");
+  });
+
+  it("reports its EIP-712 domain (ERC-5267): name, version, chain id and this escrow", async () => {
+    const [fields, name, version, chain, contract, salt, extensions] = await escrow.read.eip712Domain();
+    assert.equal(fields, "0x0f");
+    assert.deepEqual(
+      { name, version, chainId: Number(chain), verifyingContract: contract },
+      withdrawDomain(getAddress(escrow.address)),
+    );
+    assert.equal(salt, `0x${"00".repeat(32)}`);
+    assert.deepEqual(extensions, []);
+  });
+
+  it("a relayer submits the payee's signed withdrawal: `to` gets amount - fee, the relayer is credited the fee, the nonce moves on", async () => {
+    const m = await message();
+    assert.equal(m.nonce, 0n);
+    const sig = await signWithdraw(m, payee);
+    const available = await escrow.read.credits([ETH, payee.address]);
+    assert.equal(available, REWARD * 36n);
+    const before = await publicClient.getBalance({ address: stranger.account.address });
+    const receipt = await mined(relay(m, sig));
+    gasUsed.withdrawWithSignature = receipt.gasUsed;
+    assert.equal(await publicClient.getBalance({ address: stranger.account.address }), before + REWARD * 9n);
+    assert.equal(await escrow.read.credits([ETH, payee.address]), available - REWARD * 10n, "the rest stays credited");
+    assert.equal(await escrow.read.credits([ETH, relayer.account.address]), REWARD, "the fee, to withdraw later");
+    assert.equal(await escrow.read.nonces([payee.address]), 1n);
+    assert.equal(await publicClient.getBalance({ address: payee.address }), 0n, "the payee paid no gas");
+    const [w] = await escrow.getEvents.Withdrawal({}, { blockHash: receipt.blockHash });
+    assert.deepEqual(
+      { ...w.args },
+      { token: ETH, account: payee.address, to: getAddress(stranger.account.address), amount: REWARD * 9n },
+    );
+    const [r] = await escrow.getEvents.WithdrawalRelayed({}, { blockHash: receipt.blockHash });
+    assert.deepEqual(
+      { ...r.args },
+      { token: ETH, account: payee.address, relayer: getAddress(relayer.account.address), nonce: 0n, fee: REWARD },
+    );
+    first = { m, sig };
+    await assertSolvent();
+  });
+
+  it("a replayed signature reverts: as signed (InvalidNonce), and with the nonce moved on (InvalidSignature)", async () => {
+    await viem.assertions.revertWithCustomErrorWithArgs(relay(first.m, first.sig), escrow, "InvalidNonce", [
+      payee.address,
+      1n,
+      0n,
+    ]);
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      relay({ ...first.m, nonce: 1n }, first.sig),
+      escrow,
+      "InvalidSignature",
+      [payee.address],
+    );
+  });
+
+  it("a signature of another message reverts with InvalidSignature: amount, fee, destination, relayer, deadline", async () => {
+    const m = await message();
+    const sig = await signWithdraw(m, payee);
+    const changed: Partial<WithdrawMsg>[] = [
+      { amount: m.amount + 1n },
+      { amount: m.amount - 1n },
+      { fee: m.fee + 1n },
+      { fee: 0n },
+      { to: curator.account.address },
+      { relayer: zeroAddress },
+      { deadline: m.deadline + 1n },
+    ];
+    for (const c of changed) {
+      await viem.assertions.revertWithCustomErrorWithArgs(relay({ ...m, ...c }, sig), escrow, "InvalidSignature", [
+        payee.address,
+      ]);
+    }
+    // The binding cannot be stripped: with relayer 0 anyone could send it, and it is not what was signed.
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      relay({ ...m, relayer: zeroAddress }, sig, stranger),
+      escrow,
+      "InvalidSignature",
+      [payee.address],
+    );
+    assert.equal(await escrow.read.nonces([payee.address]), 1n, "no nonce spent");
+  });
+
+  it("a signature from another address, or for another escrow or chain, reverts with InvalidSignature", async () => {
+    const m = await message();
+    const bad: Hex[] = [
+      await signWithdraw(m, someoneElse),
+      await signWithdraw(m, payee, withdrawDomain(d.groups)),
+      await signWithdraw(m, payee, withdrawDomain(escrow.address, 1)),
+      `0x${"11".repeat(65)}`,
+      `0x${"00".repeat(64)}`,
+    ];
+    for (const sig of bad) {
+      await viem.assertions.revertWithCustomErrorWithArgs(relay(m, sig), escrow, "InvalidSignature", [payee.address]);
+    }
+    // The same message as the payee signed it goes through: the payee's second signed withdrawal, with
+    // the relayer's credit already non-zero (no fresh storage slot).
+    gasUsed.withdrawWithSignatureRepeat = (await mined(relay(m, await signWithdraw(m, payee)))).gasUsed;
+    assert.equal(await escrow.read.nonces([payee.address]), 2n);
+    await assertSolvent();
+  });
+
+  it("expired deadline, wrong relayer, fee above the amount, amount above the credit, no destination, zero amount and a future nonce each revert with their error", async () => {
+    const signed = async (o: Partial<WithdrawMsg>) => {
+      const m = await message(o);
+      return [m, await signWithdraw(m, payee)] as const;
+    };
+    const available = await escrow.read.credits([ETH, payee.address]);
+    let [m, sig] = await signed({ deadline: BigInt(await networkHelpers.time.latest()) });
+    await networkHelpers.time.increase(1);
+    await viem.assertions.revertWithCustomError(relay(m, sig), escrow, "SignatureExpired");
+    [m, sig] = await signed({});
+    await viem.assertions.revertWithCustomErrorWithArgs(relay(m, sig, stranger), escrow, "WrongRelayer", [
+      getAddress(relayer.account.address),
+      getAddress(stranger.account.address),
+    ]);
+    [m, sig] = await signed({ fee: REWARD * 10n + 1n });
+    await viem.assertions.revertWithCustomErrorWithArgs(relay(m, sig), escrow, "FeeAboveAmount", [
+      REWARD * 10n + 1n,
+      REWARD * 10n,
+    ]);
+    [m, sig] = await signed({ amount: available + 1n });
+    await viem.assertions.revertWithCustomErrorWithArgs(relay(m, sig), escrow, "InsufficientCredit", [
+      ETH,
+      payee.address,
+      available + 1n,
+      available,
+    ]);
+    [m, sig] = await signed({ to: zeroAddress });
+    await viem.assertions.revertWithCustomError(relay(m, sig), escrow, "ZeroAddress");
+    [m, sig] = await signed({ amount: 0n, fee: 0n });
+    await viem.assertions.revertWithCustomErrorWithArgs(relay(m, sig), escrow, "NothingToWithdraw", [
+      ETH,
+      payee.address,
+    ]);
+    const nonce = await escrow.read.nonces([payee.address]);
+    [m, sig] = await signed({ nonce: nonce + 1n });
+    await viem.assertions.revertWithCustomErrorWithArgs(relay(m, sig), escrow, "InvalidNonce", [
+      payee.address,
+      nonce,
+      nonce + 1n,
+    ]);
+    assert.equal(await escrow.read.credits([ETH, payee.address]), available, "nothing moved");
+    await assertSolvent();
+  });
+
+  it("with relayer 0 any sender may submit, and the sender takes the fee; the whole credit can go, fee included", async () => {
+    const available = await escrow.read.credits([ETH, payee.address]);
+    const m = await message({ relayer: zeroAddress, amount: available, fee: available / 4n });
+    const feeBefore = await escrow.read.credits([ETH, stranger.account.address]);
+    await mined(relay(m, await signWithdraw(m, payee), stranger));
+    assert.equal(await escrow.read.credits([ETH, stranger.account.address]), feeBefore + available / 4n);
+    assert.equal(await escrow.read.credits([ETH, payee.address]), 0n);
+    await assertSolvent();
+  });
+
+  it("a token withdrawal pays the token, and the relayer's fee is a token credit", async () => {
+    const available = await escrow.read.credits([d.testToken, tokenPayee.address]);
+    const m = await message({ token: d.testToken, account: tokenPayee.address, amount: available, fee: REWARD });
+    const before = await token.read.balanceOf([stranger.account.address]);
+    const receipt = await mined(relay(m, await signWithdraw(m, tokenPayee)));
+    gasUsed.withdrawWithSignatureToken = receipt.gasUsed;
+    assert.equal(await token.read.balanceOf([stranger.account.address]), before + available - REWARD);
+    assert.equal(await escrow.read.credits([d.testToken, relayer.account.address]), REWARD);
+    assert.equal(await escrow.read.credits([d.testToken, tokenPayee.address]), 0n);
+    // The relayer withdraws its fees like any credit.
+    await mined(escrow.write.withdraw([d.testToken, relayer.account.address], { account: relayer.account }));
+    await assertSolvent();
+  });
+
+  it("a contract account (ERC-1271) withdraws with what its isValidSignature accepts", async () => {
+    const wallet = await viem.deployContract("SigningWallet", [someoneElse.address]);
+    extraAccounts.push(wallet.address);
+    await credit(wallet.address);
+    const m = await message({ account: wallet.address });
+    const digest = hashTypedData({
+      domain: withdrawDomain(),
+      types: WITHDRAW_TYPES,
+      primaryType: "Withdraw",
+      message: m,
+    });
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      relay(m, await payee.sign({ hash: digest })),
+      escrow,
+      "InvalidSignature",
+      [getAddress(wallet.address)],
+    );
+    await mined(relay(m, await someoneElse.sign({ hash: digest })));
+    assert.equal(await escrow.read.credits([ETH, wallet.address]), REWARD * 26n);
+    assert.equal(await escrow.read.nonces([wallet.address]), 1n);
     await assertSolvent();
   });
 });

@@ -13,6 +13,7 @@ import { groupsAbi } from "./abi-groups.ts";
 import type { Manifest } from "./dataset.ts";
 import { ContractError, describeError } from "./errors.ts";
 import type { ResolvedSpec } from "./spec.ts";
+import { type SignedWithdrawal, signWithdrawal, withdrawalNonce, withdrawDomain } from "./withdraw.ts";
 
 type Wallet = WalletClient<Transport, Chain | undefined, Account>;
 
@@ -345,6 +346,47 @@ export class ZkLabelClient {
       { address: this.escrow, abi: escrowAbi, functionName: "withdraw", args: [token, to] },
       "withdraw",
     );
+  }
+
+  /**
+   * Signs a gasless withdrawal of `account`'s credit (withdraw.ts signWithdrawal) with this client's
+   * chain and escrow. Sends nothing: a relayer submits it with withdrawWithSignature.
+   */
+  signWithdrawal(
+    args: Omit<Parameters<typeof signWithdrawal>[0], "publicClient" | "escrow">,
+  ): Promise<SignedWithdrawal> {
+    return signWithdrawal({ ...args, publicClient: this.publicClient, escrow: this.escrow });
+  }
+
+  /**
+   * Relayer: submits a withdrawal another account signed. The escrow sends `amount - fee` to its
+   * `to` and credits `fee` to this client's wallet (withdraw it like any credit). Refused first,
+   * without signing a transaction, if the signature is for another escrow or chain.
+   */
+  async withdrawWithSignature(signed: SignedWithdrawal, opts: { onSent?(hash: Hash): void } = {}): Promise<Hash> {
+    const domain = await withdrawDomain(this.publicClient, this.escrow);
+    if (domain.chainId !== signed.domain.chainId || domain.verifyingContract !== signed.domain.verifyingContract) {
+      throw new ContractError(
+        `not submitted: the withdrawal was signed for escrow ${signed.domain.verifyingContract} on chain ${signed.domain.chainId}, this client talks to ${domain.verifyingContract} on chain ${domain.chainId}`,
+        undefined,
+        { code: "wrong_task" },
+      );
+    }
+    return this.write(
+      {
+        address: this.escrow,
+        abi: escrowAbi,
+        functionName: "withdrawWithSignature",
+        args: [signed.message, signed.signature],
+      },
+      "submit the signed withdrawal",
+      opts.onSent,
+    );
+  }
+
+  /** The nonce the account's next signed withdrawal must carry (one up per signed withdrawal used). */
+  withdrawalNonce(account: Address): Promise<bigint> {
+    return withdrawalNonce(this.publicClient, this.escrow, account);
   }
 
   /** The stored task. */

@@ -74,6 +74,16 @@ const ESCROW_ERRORS: Record<ContractErrorName<typeof escrowAbi>, string> = {
   NothingToWithdraw: "There is nothing to withdraw.",
   TransferFailed: "The payout transfer to the destination address failed.",
   ZeroAddress: "The destination address is empty.",
+  SignatureExpired: "The signed withdrawal's deadline has passed: sign it again with a later deadline.",
+  WrongRelayer: "The signed withdrawal names another relayer: only that address may submit it.",
+  FeeAboveAmount: "The signed withdrawal's relayer fee is larger than the amount withdrawn.",
+  InsufficientCredit: "The signed withdrawal asks for more than the account's credit in this token.",
+  InvalidNonce:
+    "The signed withdrawal's nonce is not the account's current one: it was used already (or is for later). Sign it again with the current nonce.",
+  InvalidSignature:
+    "The signature is not the account's signature of this withdrawal (another signer, another amount, fee, destination, relayer, deadline or escrow).",
+  InvalidShortString: "The escrow's EIP-712 name or version is malformed.",
+  StringTooLong: "The escrow's EIP-712 name or version is too long.",
   ReentrancyGuardReentrantCall: "The call re-entered the escrow and was refused.",
   SafeERC20FailedOperation: "The token transfer failed.",
 };

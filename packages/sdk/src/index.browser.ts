@@ -20,3 +20,4 @@ export * from "./prove.ts";
 export * from "./spec.ts";
 export * from "./task-info.ts";
 export * from "./vault.ts";
+export * from "./withdraw.ts";
