@@ -115,6 +115,15 @@ const perLabelGold = Math.round((gas.submitBatchPending + gas.finalize2Batches /
 // A relayer's submitBatches of four batches (k + 3 pairings), one withdraw for them.
 const perLabelBatched = Math.round((gas.submitBatches4 + gas.withdraw) / (4 * N));
 const perLabelBatchedGold = Math.round((gas.submitBatches8Pending + gas.finalize8Batches + gas.withdraw) / (8 * N));
+// The default flow (docs/protocol.md §7.2, §8): the relayer submits four batches per submitBatches
+// and each batch's fresh payee withdraws once, gaslessly (withdrawWithSignature, relayed).
+const perLabelRelayed = Math.round((gas.submitBatches4 / 4 + gas.withdrawWithSignature) / N);
+const perLabelRelayedGold = Math.round(
+  (gas.submitBatches8Pending / 8 + gas.finalize8Batches / 8 + gas.withdrawWithSignature) / N,
+);
+// One payee per task instead of per batch (it links the task's batches to each other): the
+// later withdrawals are the cheaper repeat.
+const perLabelRelayedTaskPayee = Math.round((gas.submitBatches4 / 4 + gas.withdrawWithSignatureRepeat) / N);
 const perRule = Object.fromEntries(
   RULES.map((r) => [r.name, Math.round((gas[SUBMIT_GAS[r.name]] + gas.withdraw) / ruleCircuit(r).params.N)]),
 );
@@ -138,10 +147,19 @@ console.log(`  per accepted label, four batches per submitBatches + one withdraw
 console.log(
   `  per accepted label, gold items, eight batches per submitBatches and per finalize + one withdraw, N = ${N}: ${perLabelBatchedGold}`,
 );
+console.log(
+  `  per accepted label, default flow (relayer, four per submitBatches, a payee per batch withdrawn gaslessly), N = ${N}: ${perLabelRelayed}`,
+);
+console.log(
+  `  per accepted label, default flow with gold items (eight per submitBatches and finalize, a payee per batch), N = ${N}: ${perLabelRelayedGold}`,
+);
+console.log(
+  `  per accepted label, relayer with one payee per task (its batches linked to each other), N = ${N}: ${perLabelRelayedTaskPayee}`,
+);
 await mkdir(join(ROOT, "build/bench"), { recursive: true });
 const out = join(ROOT, "build/bench/results.json");
 await writeFile(
   out,
-  `${JSON.stringify({ date: new Date().toISOString(), cpu: cpus()[0]?.model, runs: RUNS, circuits: rows, gas, gasPerLabelByRule: perRule, gasPerLabelGold: perLabelGold, gasPerLabelBatched: perLabelBatched, gasPerLabelBatchedGold: perLabelBatchedGold }, null, 2)}\n`,
+  `${JSON.stringify({ date: new Date().toISOString(), cpu: cpus()[0]?.model, runs: RUNS, circuits: rows, gas, gasPerLabelByRule: perRule, gasPerLabelGold: perLabelGold, gasPerLabelBatched: perLabelBatched, gasPerLabelBatchedGold: perLabelBatchedGold, gasPerLabelRelayed: perLabelRelayed, gasPerLabelRelayedGold: perLabelRelayedGold, gasPerLabelRelayedTaskPayee: perLabelRelayedTaskPayee }, null, 2)}\n`,
 );
 console.log(`\nwrote ${out}`);

@@ -231,8 +231,29 @@ describe("headless marketplace: requester, two agent workers, auditor", { timeou
     const escrow = JSON.parse(await readFile(chain.deploymentFile, "utf8")).escrow;
     const credit = (a: string) =>
       pc.readContract({ address: escrow, abi: escrowAbi, functionName: "credits", args: [ZERO, a as `0x${string}`] });
-    const payees = [...new Set(JSON.parse(await readFile(join(dir, "a-submitted.json"), "utf8")) as string[])];
-    for (const p of payees) total += await credit(p);
+    // Worker a withdraws its payees' credit without gas: each payee signs, the relayer submits for its fee.
+    const fresh = "0x00000000000000000000000000000000000a11ce";
+    const gasless = JSON.parse(
+      ok(
+        await zklabel([
+          "withdraw",
+          "--task",
+          "1",
+          "--to",
+          fresh,
+          "--identity-file",
+          join(dir, "a.key"),
+          "--json",
+          ...common,
+        ]),
+        "gasless withdraw",
+      ).stdout,
+    );
+    const payees = JSON.parse(await readFile(join(dir, "a-submitted.json"), "utf8")) as string[];
+    assert.equal(gasless.hashes.length, new Set(payees).size, "one withdrawal per payee");
+    for (const p of payees) assert.equal(await credit(p), 0n, "the payee's credit is withdrawn");
+    assert.equal(BigInt(await pc.getBalance({ address: fresh })), BigInt(gasless.amount));
+    total += BigInt(gasless.amount);
     const relayerInfo = (await (await fetch(`${relayer.url}/v1/info`)).json()) as { address: string };
     const fee = await credit(relayerInfo.address);
     assert.ok(fee > 0n, "the relayer earned its fee");

@@ -16,8 +16,8 @@
  * address of the worker's: joins and submissions must come from the relayer, and every batch
  * pays a payee no other batch pays and that never sent a transaction.
  *
- * Not covered here: withdrawals (gasless withdrawal through the relayer is not built yet) and the
- * app's server logs (the browser end-to-end test drives the app).
+ * The worker then withdraws its payees' credit to a fresh address without gas, through the relayer.
+ * Not covered here: the app's server logs (the browser end-to-end test drives the app).
  */
 import assert from "node:assert/strict";
 import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
@@ -85,6 +85,8 @@ const secrets: { what: string; bytes: Buffer[] }[] = [];
 const contents: { what: string; bytes: Buffer[] }[] = [];
 const taskIds: string[] = [];
 const commitments: bigint[] = [];
+/** The fresh addresses the workers withdrew to. */
+const withdrawnTo: string[] = [];
 
 /** A field element in the forms it could be written: 32-byte hex, decimal. */
 function fieldForms(x: bigint): Buffer[] {
@@ -268,6 +270,25 @@ describe("privacy by default: the full flow for every rule, then a scan of every
             secrets.push({ what: `${c.rule} batch ${a.batchIndex} plaintext word ${i}`, bytes: fieldForms(w) });
         }
       }
+      const to = `0x${(0xf2e5 + taskIds.length).toString(16).padStart(40, "0")}`;
+      const w = JSON.parse(
+        ok(
+          await zklabel([
+            "withdraw",
+            "--task",
+            created.taskId,
+            "--to",
+            to,
+            "--identity-file",
+            keyFile,
+            "--json",
+            ...common,
+          ]),
+          "withdraw",
+        ).stdout,
+      );
+      assert.ok(BigInt(w.amount) > 0n, "the worker was paid and withdrew without gas");
+      withdrawnTo.push(to.toLowerCase());
       const out = join(dir, `${c.rule}-labels.jsonl`);
       ok(
         await zklabel([
@@ -351,6 +372,7 @@ describe("privacy by default: the full flow for every rule, then a scan of every
     ).address.toLowerCase();
     const senders = new Set(txs.map((t) => t.from.toLowerCase()));
     const payees: string[] = [];
+    const withdrawals: string[] = [];
     for (const tx of txs) {
       const receipt = (await rpcCall(chain.rpc, "eth_getTransactionReceipt", [tx.hash])) as {
         logs: { address: string; data: Hex; topics: [Hex] }[];
@@ -377,6 +399,12 @@ describe("privacy by default: the full flow for every rule, then a scan of every
           assert.equal(a.relayer.toLowerCase(), relayerAddress);
           payees.push(a.recipient.toLowerCase());
         }
+        if (ev.eventName === "Withdrawal") {
+          const a = ev.args as unknown as { account: string; to: string };
+          if (!withdrawnTo.includes(a.to.toLowerCase())) continue;
+          assert.equal(tx.from.toLowerCase(), relayerAddress, "a withdrawal was sent by an address of the worker's");
+          withdrawals.push(a.account.toLowerCase());
+        }
       }
     }
     assert.ok(payees.length >= CASES.length);
@@ -393,5 +421,11 @@ describe("privacy by default: the full flow for every rule, then a scan of every
     );
     assert.equal(new Set(payees).size, payees.length, "no two batches pay the same payee");
     for (const p of payees) assert.ok(!senders.has(p), `payee ${p} sent a transaction: it was funded`);
+    assert.deepEqual(
+      [...withdrawals].sort(),
+      [...payees].sort(),
+      "every payee's credit left through a relayed withdrawal",
+    );
+    for (const t of withdrawnTo) assert.ok(!senders.has(t), `withdrawal address ${t} sent a transaction`);
   });
 });

@@ -14,7 +14,7 @@ import { Refusal } from "@zklabel/http/service";
 import { escrowAbi } from "@zklabel/sdk/abi-escrow";
 import { groupsAbi } from "@zklabel/sdk/abi-groups";
 import { describeError } from "@zklabel/sdk/errors";
-import type { ProofSubmission, RelayerInfo, Ticket } from "@zklabel/sdk/relayer";
+import type { ProofSubmission, RelayerInfo, Ticket, WithdrawalRequest } from "@zklabel/sdk/relayer";
 import * as snarkjs from "snarkjs";
 import {
   type Account,
@@ -273,7 +273,8 @@ export function createRelayer(opts: RelayerOptions) {
     return undefined;
   }
 
-  async function simulateOne(t: StoredTicket): Promise<string | undefined> {
+  /** Why the escrow would refuse the proof now, with its code (batch_taken when another submission won the race), or undefined. */
+  async function simulateOne(t: StoredTicket): Promise<{ code: string; reason: string } | undefined> {
     try {
       await pc.simulateContract({
         account,
@@ -289,7 +290,12 @@ export function createRelayer(opts: RelayerOptions) {
       });
       return undefined;
     } catch (e) {
-      return describeError(e).message;
+      const d = describeError(e);
+      const taken = d.errorName === "BatchIsPending" || d.errorName === "BatchAlreadyAccepted";
+      return {
+        code: taken ? "batch_taken" : "would_revert",
+        reason: `the escrow would refuse this proof now: ${d.message}`,
+      };
     }
   }
 
@@ -335,7 +341,7 @@ export function createRelayer(opts: RelayerOptions) {
       attempts: 0,
     };
     const sim = await simulateOne(t);
-    if (sim) throw new Refusal(409, "would_revert", `the escrow would refuse this proof now: ${sim}`);
+    if (sim) throw new Refusal(409, sim.code, sim.reason);
     store.insert(t);
     log(`queued ticket ${id.slice(0, 10)}… for batch ${s.batchIndex} of task ${taskId}`);
     return publicTicket(t);
@@ -469,11 +475,7 @@ export function createRelayer(opts: RelayerOptions) {
           kept = [];
           for (const t of group) {
             const why = await simulateOne(t);
-            if (why)
-              store.update(t.id, "refused", {
-                code: "would_revert",
-                reason: `the escrow would refuse this proof now: ${why}`,
-              });
+            if (why) store.update(t.id, "refused", why);
             else kept.push(t);
           }
           if (kept.length === 0) continue;
@@ -505,10 +507,7 @@ export function createRelayer(opts: RelayerOptions) {
         kept = [t];
         const why = await simulateOne(t);
         if (why) {
-          store.update(t.id, "refused", {
-            code: "would_revert",
-            reason: `the escrow would refuse this proof now: ${why}`,
-          });
+          store.update(t.id, "refused", why);
           continue;
         }
         data = encodeFunctionData({
@@ -640,6 +639,66 @@ export function createRelayer(opts: RelayerOptions) {
     }
   }
 
+  /**
+   * A gasless withdrawal (escrow withdrawWithSignature): the credited account signed it for this
+   * relayer (or for any), with a fee of at least minFeeBps of the amount; it is simulated, then sent.
+   */
+  async function withdraw(w: WithdrawalRequest): Promise<{ txHash: Hex; paid: string; fee: string }> {
+    const m = {
+      token: w.message.token as Address,
+      account: w.message.account as Address,
+      to: w.message.to as Address,
+      amount: BigInt(w.message.amount),
+      fee: BigInt(w.message.fee),
+      relayer: w.message.relayer as Address,
+      nonce: BigInt(w.message.nonce),
+      deadline: BigInt(w.message.deadline),
+    };
+    if (
+      m.relayer !== "0x0000000000000000000000000000000000000000" &&
+      m.relayer.toLowerCase() !== account.address.toLowerCase()
+    ) {
+      throw new Refusal(
+        403,
+        "wrong_relayer",
+        `the withdrawal is signed for relayer ${m.relayer}, not this one (${account.address})`,
+      );
+    }
+    const minimum = (m.amount * BigInt(opts.minFeeBps) + 9_999n) / 10_000n;
+    if (m.fee < minimum) {
+      throw new Refusal(
+        402,
+        "fee_too_low",
+        `the withdrawal pays this relayer ${m.fee} wei; its minimum is ${opts.minFeeBps} basis points of the amount (${minimum} wei here): sign it again with a fee of at least ${minimum}`,
+      );
+    }
+    try {
+      const { request } = await pc.simulateContract({
+        account,
+        address: escrow,
+        abi: escrowAbi,
+        functionName: "withdrawWithSignature",
+        args: [m, w.signature as Hex],
+      });
+      // Withdrawals share the relayer's nonce with submissions: one round's transactions at a time.
+      await (working ?? Promise.resolve());
+      const hash = await wallet.writeContract(request as never);
+      const receipt = await pc.waitForTransactionReceipt({ hash });
+      if (receipt.status !== "success")
+        throw new Refusal(502, "reverted", `the withdrawal transaction ${hash} reverted`);
+      log(`relayed a withdrawal in ${hash}`);
+      return { txHash: hash, paid: (m.amount - m.fee).toString(), fee: m.fee.toString() };
+    } catch (e) {
+      if (e instanceof Refusal) throw e;
+      const d = describeError(e);
+      throw new Refusal(
+        d.code === "contract_reverted" ? 409 : 502,
+        d.errorName ?? "chain",
+        `the withdrawal was not made: ${d.message}`,
+      );
+    }
+  }
+
   async function info(): Promise<RelayerInfo> {
     const b = await refreshBalance();
     return {
@@ -679,7 +738,7 @@ export function createRelayer(opts: RelayerOptions) {
     await (working ?? Promise.resolve());
   }
 
-  return { accept, ticket, info, join, round, start, stop };
+  return { accept, ticket, info, join, withdraw, round, start, stop };
 }
 
 export type Relayer = ReturnType<typeof createRelayer>;

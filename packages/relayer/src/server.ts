@@ -4,12 +4,13 @@
  * - `GET /v1/info`: its address, chain, minimum fee, batching, balance;
  * - `POST /v1/proofs` `{taskId, batchIndex, proof, publicInputs}`: a ticket (the same for the same proof);
  * - `GET /v1/tickets/:id`: where the ticket stands;
- * - `POST /v1/joins` `{identityCommitment}`: a sponsored join of the open group.
+ * - `POST /v1/joins` `{identityCommitment}`: a sponsored join of the open group;
+ * - `POST /v1/withdrawals` `{message, signature}`: a gasless withdrawal, for a fee.
  *
  * Logs name tickets, tasks, batches and transactions: nothing the chain does not show.
  */
 import { createService, listen } from "@zklabel/http/service";
-import { joinRequestSchema, proofSubmissionSchema } from "@zklabel/sdk/relayer";
+import { joinRequestSchema, proofSubmissionSchema, withdrawalRequestSchema } from "@zklabel/sdk/relayer";
 import type { FastifyInstance } from "fastify";
 import { createRelayer, type RelayerOptions } from "./relayer.ts";
 
@@ -21,6 +22,8 @@ export interface RelayerHttpLimits {
   proofsPerMinute: number;
   /** Sponsored joins an hour from one client. */
   joinsPerHour: number;
+  /** Gasless withdrawals an hour from one client (one per payee, so a worker sends several). */
+  withdrawalsPerHour: number;
   /** Largest body, bytes (a proof with its inputs is a few kilobytes). */
   bodyBytes: number;
 }
@@ -29,6 +32,7 @@ export const DEFAULT_RELAYER_LIMITS: RelayerHttpLimits = {
   requestsPerMinute: 600,
   proofsPerMinute: 30,
   joinsPerHour: 3,
+  withdrawalsPerHour: 120,
   bodyBytes: 64 * 1024,
 };
 
@@ -79,6 +83,17 @@ export async function relayerApp(
       },
     },
     async (req) => relayer.join(BigInt((req.body as { identityCommitment: string }).identityCommitment)),
+  );
+  app.post(
+    "/v1/withdrawals",
+    {
+      schema: { body: withdrawalRequestSchema },
+      config: {
+        badRequest: "a withdrawal is {message: {token, account, to, amount, fee, relayer, nonce, deadline}, signature}",
+        rateLimit: { max: opts.limits.withdrawalsPerHour, timeWindow: 3_600_000 },
+      },
+    },
+    async (req) => relayer.withdraw(req.body as never),
   );
   return app;
 }

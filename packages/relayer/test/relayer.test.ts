@@ -26,7 +26,7 @@ import { artifacts, DEMO_REQUESTER_KEY, releaseSnarkjs } from "@zklabel/testkit/
 import { deployZkLabel } from "@zklabel/testkit/repo";
 import { network } from "hardhat";
 import { type Address, createWalletClient, custom, type PublicClient, parseEther, zeroAddress } from "viem";
-import { mnemonicToAccount } from "viem/accounts";
+import { mnemonicToAccount, privateKeyToAccount } from "viem/accounts";
 import { createRelayer, type RelayerOptions } from "../src/relayer.ts";
 import { startRelayer } from "../src/server.ts";
 import { RelayerStore } from "../src/store.ts";
@@ -347,6 +347,57 @@ describe("relayer durability", () => {
     assert.equal(t.txHash, hash, "the same signed transaction, not a second one");
     assert.equal(await publicClient.getTransactionCount({ address: relayerAccount.address }), nonce + 1);
     store.close();
+  });
+
+  it("relays a gasless withdrawal for its fee, and refuses one that pays less than its minimum", async () => {
+    const server = await startRelayer({ ...options(new RelayerStore(":memory:")) });
+    try {
+      const c = new RelayerClient(server.url);
+      const payeeAccount = privateKeyToAccount(`0x${"5a".repeat(32)}`);
+      await direct.submitBatch(
+        task.taskId,
+        7,
+        await prove(7, workers[1], { recipient: payeeAccount.address, feeBps: 0 }),
+      );
+      const earned = await credit(payeeAccount.address);
+      assert.equal(earned, 64n * parseEther("0.001"));
+      const to = "0x00000000000000000000000000000000000b0b00" as Address;
+      const deadline = BigInt(Math.floor(Date.now() / 1000) + 3600);
+      const cheap = await direct.signWithdrawal({
+        account: payeeAccount,
+        to,
+        amount: earned,
+        fee: 1n,
+        relayer: relayerAccount.address,
+        deadline,
+      });
+      await refusedWith(
+        c.withdraw(cheap),
+        402,
+        "fee_too_low",
+        /its minimum is 50 basis points of the amount \(320000000000000 wei here\)/,
+      );
+      const fee = (earned * 50n) / 10_000n;
+      const signed = await direct.signWithdrawal({
+        account: payeeAccount,
+        to,
+        amount: earned,
+        fee,
+        relayer: relayerAccount.address,
+        deadline,
+      });
+      const before = await credit(relayerAccount.address);
+      const r = await c.withdraw(signed);
+      assert.equal(BigInt(r.paid), earned - fee);
+      assert.equal(await publicClient.getBalance({ address: to }), earned - fee);
+      assert.equal(await credit(relayerAccount.address), before + fee);
+      assert.equal(await credit(payeeAccount.address), 0n);
+      const tx = await publicClient.getTransaction({ hash: r.txHash as `0x${string}` });
+      assert.equal(tx.from.toLowerCase(), relayerAccount.address.toLowerCase());
+      await refusedWith(c.withdraw(signed), 409, "InvalidNonce", /the withdrawal was not made/);
+    } finally {
+      await server.close();
+    }
   });
 
   it("sponsors a join of the open group: the new member's transaction comes from the relayer", async () => {

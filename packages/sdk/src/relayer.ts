@@ -69,6 +69,23 @@ export type RelayerInfo = z.infer<typeof relayerInfoSchema>;
 export const joinRequestSchema = z.object({ identityCommitment: field });
 export const joinResultSchema = z.object({ txHash: hash, groupSize: z.number().int().positive() });
 
+/** POST /v1/withdrawals: a withdrawal its credited account signed (sdk/withdraw signWithdrawal), as decimal strings. */
+export const withdrawalRequestSchema = z.object({
+  message: z.object({
+    token: address,
+    account: address,
+    to: address,
+    amount: field,
+    fee: field,
+    relayer: address,
+    nonce: field,
+    deadline: field,
+  }),
+  signature: z.string().regex(/^0x[0-9a-fA-F]{2,1024}$/, "must be 0x-prefixed hex"),
+});
+export type WithdrawalRequest = z.infer<typeof withdrawalRequestSchema>;
+export const withdrawalResultSchema = z.object({ txHash: hash, paid: field, fee: field });
+
 const refusalSchema = z.object({ error: z.string(), code: z.string() });
 
 /** A refusal from the relayer, with its HTTP status and stable code. */
@@ -148,6 +165,37 @@ export class RelayerClient {
     return joinResultSchema.parse(
       await this.call("POST", "/v1/joins", { identityCommitment: identityCommitment.toString() }),
     );
+  }
+
+  /** Hands over a signed withdrawal (sdk/withdraw signWithdrawal); the relayer submits it and keeps the fee. */
+  async withdraw(signed: {
+    message: {
+      token: string;
+      account: string;
+      to: string;
+      amount: bigint;
+      fee: bigint;
+      relayer: string;
+      nonce: bigint;
+      deadline: bigint;
+    };
+    signature: string;
+  }): Promise<z.infer<typeof withdrawalResultSchema>> {
+    const m = signed.message;
+    const body: WithdrawalRequest = {
+      message: {
+        token: m.token,
+        account: m.account,
+        to: m.to,
+        amount: m.amount.toString(),
+        fee: m.fee.toString(),
+        relayer: m.relayer,
+        nonce: m.nonce.toString(),
+        deadline: m.deadline.toString(),
+      },
+      signature: signed.signature,
+    };
+    return withdrawalResultSchema.parse(await this.call("POST", "/v1/withdrawals", body));
   }
 
   private async call(method: string, path: string, body?: unknown): Promise<unknown> {

@@ -1,9 +1,10 @@
 /** `zklabel group join` and `zklabel withdraw`: a worker joins the open group, and takes out what it earned. */
 import type { CommandUnknownOpts } from "@commander-js/extra-typings";
+import { payeeAccount } from "@zklabel/core/payee";
 import { RelayerClient } from "@zklabel/sdk/relayer";
 import { formatEther, zeroAddress } from "viem";
 import { type Ctx, connect, inputError, loadIdentity } from "../common.ts";
-import { address, chainOptions, identityFileOption, payee } from "../options.ts";
+import { address, bigWhole, chainOptions, identityFileOption, payee } from "../options.ts";
 
 export function groupCommands(program: CommandUnknownOpts, ctx: Ctx): void {
   chainOptions(
@@ -47,15 +48,80 @@ commitment. --direct sends it from the signing account (--account N or ZKLABEL_P
   chainOptions(
     program
       .command("withdraw")
-      .description("withdraw your credits (ETH, or a token)")
-      .option("--to <ADDRESS>", "where they go (default: the signing account)", payee)
-      .option("--token <ADDRESS>", "the token (default: ETH)", address, zeroAddress),
+      .description(
+        "withdraw your credits (ETH, or a token); with --task, your payees' through the relayer, without gas",
+      )
+      .option("--to <ADDRESS>", "where they go (default: the signing account; required with --task)", payee)
+      .option("--token <ADDRESS>", "the token (default: ETH)", address, zeroAddress)
+      .option(
+        "--task <ID>",
+        "withdraw what this task paid to your identity's payees, gaslessly through the relayer",
+        bigWhole,
+      )
+      .option("--relayer <URL>", "the relayer (default: the deployment's relayerUrl)")
+      .addOption(identityFileOption())
+      .addHelpText(
+        "after",
+        `
+Without --task it sends the signing account's credit (--account N or ZKLABEL_PRIVATE_KEY). With
+--task, each batch's payee (derived from your identity; zklabel work paid them) signs a withdrawal
+of its credit to --to, and the relayer submits it for its fee: no ETH needed anywhere. One payee's
+withdrawal to --to links it to that address: use a fresh --to to stay unlinked.`,
+      ),
   ).action(async (o) => {
-    const { client, account } = await connect(o);
-    const to = o.to ?? account;
-    const amount = await client.credits(account, o.token);
-    const hash = await client.withdraw(to, o.token);
-    const what = o.token === zeroAddress ? `${formatEther(amount)} ETH` : `${amount} units`;
-    ctx.out(`withdrew ${what} to ${to} (tx ${hash})`, { ok: true, amount, to, hash });
+    if (o.task === undefined) {
+      const { client, account } = await connect(o);
+      const to = o.to ?? account;
+      const amount = await client.credits(account, o.token);
+      const hash = await client.withdraw(to, o.token);
+      const what = o.token === zeroAddress ? `${formatEther(amount)} ETH` : `${amount} units`;
+      ctx.out(`withdrew ${what} to ${to} (tx ${hash})`, { ok: true, amount, to, hash });
+      return;
+    }
+    if (!o.to) throw inputError("--task withdraws to an address you name: pass --to ADDRESS");
+    const id = await loadIdentity(o.identityFile);
+    const { client, deployment } = await connect(o, false);
+    const url = o.relayer ?? deployment.relayerUrl;
+    if (!url) throw inputError("the deployment names no relayer: pass --relayer URL");
+    const relayer = new RelayerClient(url);
+    const info = await relayer.info();
+    const task = await client.getTask(o.task);
+    const batches = Math.ceil(Number(task.itemCount) / Number(task.rule.batchSize));
+    // The chain's clock, not this machine's: the escrow checks the deadline against the block time.
+    const now = (await client.publicClient.getBlock()).timestamp;
+    let paid = 0n;
+    let fees = 0n;
+    const hashes: string[] = [];
+    for (let b = 0; b < batches; b++) {
+      const signer = payeeAccount(id, {
+        chainId: BigInt(deployment.chainId),
+        escrow: client.escrow,
+        taskId: o.task,
+        batchIndex: b,
+      });
+      const credit = await client.credits(signer.address, o.token);
+      if (credit === 0n) continue;
+      const fee = (credit * BigInt(info.minFeeBps) + 9_999n) / 10_000n;
+      const signed = await client.signWithdrawal({
+        account: signer,
+        token: o.token,
+        to: o.to,
+        amount: credit,
+        fee,
+        relayer: info.address as `0x${string}`,
+        deadline: now + 3600n,
+      });
+      const r = await relayer.withdraw(signed);
+      paid += BigInt(r.paid);
+      fees += BigInt(r.fee);
+      hashes.push(r.txHash);
+    }
+    const what = (x: bigint) => (o.token === zeroAddress ? `${formatEther(x)} ETH` : `${x} units`);
+    ctx.out(
+      hashes.length
+        ? `withdrew ${what(paid)} to ${o.to} from ${hashes.length} payee${hashes.length === 1 ? "" : "s"} of task ${o.task} through the relayer (its fee ${what(fees)})`
+        : `nothing to withdraw: no payee of yours holds credit from task ${o.task}`,
+      { ok: true, amount: paid, fee: fees, to: o.to, hashes },
+    );
   });
 }
