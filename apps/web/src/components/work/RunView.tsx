@@ -123,6 +123,11 @@ export function RunView({ run, now, onCancel }: { run: Run; now: number; onCance
           </code>
         </p>
       )}
+      {run.ticket && (
+        <p className="muted small" data-testid="relayer-ticket" data-status={run.ticket.status}>
+          Relayer ticket <code title={run.ticket.id}>{`${run.ticket.id.slice(0, 12)}…`}</code>: {run.ticket.status}
+        </p>
+      )}
       {run.phase === "failed" && (
         <p className="error" role="alert" data-testid="run-error">
           {run.error}

@@ -314,7 +314,13 @@ export function Workspace({ task, rule }: { task: TaskView; rule: AnyRule }) {
           )}
           {bv && bv.status !== "open" && (
             <>
-              <SubmittedBatch task={task} bv={bv} chainNow={chainNow} account={address} />
+              <SubmittedBatch
+                task={task}
+                bv={bv}
+                chainNow={chainNow}
+                account={address}
+                byRelayer={job.run?.batch === batch && job.run.via === "relayer"}
+              />
               <NextBatch task={task} after={batch} busy={job.busy} onSelect={selectBatch} />
             </>
           )}
@@ -381,14 +387,16 @@ export function Workspace({ task, rule }: { task: TaskView; rule: AnyRule }) {
               <>
                 {anonymitySet !== undefined && (
                   <p
-                    className={`small ${anonymitySet < SMALL_GROUP ? "warn" : "muted"}`}
+                    className={`small ${anonymitySet < SMALL_GROUP ? "note" : "muted"}`}
                     data-testid="anonymity-set"
                     data-size={anonymitySet}
                     role={anonymitySet < SMALL_GROUP ? "note" : undefined}
                   >
-                    {anonymitySet < SMALL_GROUP
-                      ? `Small group: your batch hides among ${anonymitySet} member${anonymitySet === 1 ? "" : "s"}. The proof says only that one of them labeled it, but with so few anyone who knows them can narrow it down.`
-                      : `Your batch hides among ${anonymitySet} members: the proof says only that one of them labeled it.`}
+                    {anonymitySet === 1
+                      ? "Small group: your batch hides among 1 member, you alone: anyone can tell the batch is yours until others join."
+                      : anonymitySet < SMALL_GROUP
+                        ? `Small group: your batch hides among ${anonymitySet} members. The proof says only that one of them labeled it, but with so few, anyone who knows them can narrow it down.`
+                        : `Your batch hides among ${anonymitySet} members: the proof says only that one of them labeled it.`}
                   </p>
                 )}
                 {relayer.configured && (
