@@ -3,21 +3,24 @@
  * node, deployed escrow, data vault, `next dev`) in Debian chromium:
  *  1. requester: posts a 70-item classification task with a gold item from files, uploads them
  *     to the vault with a progress bar, funds it in one transaction;
- *  2. worker: anonymous identity (export, import), joins the group, opens batch 1 (the last 6 items) from the vault
- *     with an access proof, labels it with the keyboard, sees a rule violation flagged, fixes it,
- *     proves in the browser (Ctrl+Enter) and submits; after the challenge window the batch is
- *     finalized and paid, and the worker withdraws to another address;
+ *  2. worker, without a wallet: anonymous identity (export, import), joins the group through the
+ *     relayer's sponsored join, sees its anonymity set, opens batch 1 (the last 6 items) from the
+ *     vault with an access proof, labels it with the keyboard, sees a rule violation flagged, fixes
+ *     it, proves in the browser (Ctrl+Enter) and hands the proof to the relayer: the relayer's
+ *     address sends it, to a payee derived from the identity (no address the test connected); after
+ *     the challenge window the relayer finalizes it and the payee's credit shows in the app;
  *  3. auditor (a fresh browser profile, no wallet): opens the task and the batch, and the
  *     in-browser verification says the proof is valid; finds a dataset file by dropping it.
  * The requester then decrypts the labels in the browser: they are what the worker chose.
- * Then bounding boxes and sensor ranges, each posted, labeled, proven and paid; and gold rejection:
+ * Then bounding boxes and sensor ranges, each posted, labeled, proven and submitted from the wallet
+ * (the explicit alternative to the relayer) and paid, and the worker withdraws to another address; and gold rejection:
  * a 6-item gold task posted in the app, worker #1 labels it wrong in the browser, the requester
  * scores it against gold and rejects it with a proof made in the browser, the batch reopens, the
  * rejected identity is refused, an honest worker (account #2, fresh browser) labels it, and after
  * the window it is finalized and paid; the auditor verifies the rejection proof in the browser.
  *
  * Run: node --test test/e2e/app.test.ts
- * Env: ZKLABEL_RPC_PORT / ZKLABEL_WEB_PORT / ZKLABEL_VAULT_PORT, CHROME_PATH (default /usr/bin/chromium).
+ * Env: ZKLABEL_RPC_PORT / ZKLABEL_WEB_PORT / ZKLABEL_VAULT_PORT / ZKLABEL_RELAYER_PORT, CHROME_PATH (default /usr/bin/chromium).
  * Screenshots: test-results/e2e/*.png
  */
 import assert from "node:assert/strict";
@@ -29,6 +32,7 @@ import { after, before, describe, it } from "node:test";
 import zlib from "node:zlib";
 import { demoItems } from "@zklabel/core/demo";
 import { escrowAbi } from "@zklabel/sdk/abi-escrow";
+import { groupsAbi } from "@zklabel/sdk/abi-groups";
 import { type BrowserContext, type ConsoleMessage, chromium, type Page } from "playwright-core";
 import { type Address, createPublicClient, createWalletClient, getAddress, http, parseEther, zeroAddress } from "viem";
 import { ROOT } from "../../scripts/lib/process.ts";
@@ -185,6 +189,16 @@ describe("the web app, one role after another", () => {
       .waitFor({ timeout: 60_000 });
   }
 
+  /** Disconnects the wallet the browser reconnected on load (if any): the page then runs with none. */
+  async function disconnect(p: Page) {
+    await p
+      .locator('[data-testid="wallet-connected"], [data-testid="connect-dev-wallet"]:enabled')
+      .first()
+      .waitFor({ timeout: 180_000 });
+    if (await p.getByTestId("wallet-connected").isVisible()) await p.getByTestId("disconnect").click();
+    await p.locator('[data-testid="connect-dev-wallet"]:enabled').waitFor({ timeout: 30_000 });
+  }
+
   before(
     async () => {
       await rm(SHOTS, { recursive: true, force: true });
@@ -256,7 +270,7 @@ describe("the web app, one role after another", () => {
     assert.equal(getAddress(task.requester), getAddress(accounts[0]));
   });
 
-  it("worker: labels a batch with the keyboard, fixes a rule violation, proves, submits and is paid after the window", {
+  it("worker, no wallet: joins and submits through the relayer, labels with the keyboard, fixes a rule violation, is paid to a derived payee", {
     timeout: 700_000,
   }, async (t) => {
     assert.ok(stack && taskId > 0n);
@@ -278,7 +292,8 @@ describe("the web app, one role after another", () => {
       .getByRole("link", { name: /^Work on task/ })
       .click();
     await by("task-title").waitFor();
-    await connect(page, 1);
+    // No wallet: the relayer's path needs none (the requester's wallet from the test before is disconnected).
+    await disconnect(page);
 
     // An anonymous identity made in this browser, exported and imported back; then the open group.
     await by("identity-create").click();
@@ -295,8 +310,37 @@ describe("the web app, one role after another", () => {
     await by("identity-import-input").waitFor({ state: "detached" });
     assert.equal(await by("identity-commitment").getAttribute("data-commitment"), commitment);
     await page.locator("details.identity-key summary").click();
+    // The relayer's sponsored join (the default): it sends the transaction, so no address is linked to the commitment.
+    assert.equal(await by("join-group").getAttribute("data-via"), "relayer");
     await by("join-group").click();
-    await page.locator('[data-testid="group-status"][data-member="true"]').waitFor({ timeout: 60_000 });
+    await page
+      .locator('[data-testid="group-status"][data-member="true"], [data-testid="join-error"]')
+      .first()
+      .waitFor({ timeout: 60_000 });
+    if (await by("join-error").isVisible()) assert.fail(`joining failed: ${await by("join-error").textContent()}`);
+    await page.locator('[data-testid="joined"][data-via="relayer"]').waitFor();
+    const relayerInfo = (await (await fetch(`${stack.relayerUrl}/v1/info`)).json()) as { address: string };
+    const relayerAddress = getAddress(relayerInfo.address);
+    const joins = await client.getContractEvents({
+      address: stack.deployment.groups as Address,
+      abi: groupsAbi,
+      eventName: "MemberAdded",
+      fromBlock: 0n,
+    });
+    const joinEvent = joins.find((e) => e.args.identityCommitment?.toString() === commitment);
+    assert.ok(joinEvent, "the commitment was added on-chain");
+    const joinTx = await client.getTransaction({ hash: joinEvent.transactionHash });
+    assert.equal(getAddress(joinTx.from), relayerAddress, "the relayer sent the join");
+
+    // The anonymity set is shown before proving: the members still in the group, with a warning when few.
+    const setSize = Number(await by("anonymity-set").getAttribute("data-size"));
+    assert.ok(setSize >= 1, "at least this worker is a member");
+    if (setSize < 10)
+      assert.match(
+        (await by("anonymity-set").textContent()) ?? "",
+        new RegExp(`your batch hides among ${setSize} member`),
+      );
+    assert.equal(await by("submit-route").getAttribute("data-via"), "relayer", "the relayer is the default");
 
     // Batch 1 (items 65-70) from the vault, with an anonymous access proof made in the browser.
     await by(`batch-${BATCH}`).click();
@@ -361,39 +405,55 @@ describe("the web app, one role after another", () => {
     t.diagnostic(
       `browser proof ${(provingMs / 1000).toFixed(1)} s; whole flow ${((Date.now() - started) / 1000).toFixed(1)} s`,
     );
+    assert.equal(await by("run").getAttribute("data-via"), "relayer");
     await by("batch-pending").waitFor({ timeout: 30_000 });
+    assert.equal(await by("wallet-disconnected").isVisible(), true, "the whole flow ran without a wallet");
+
+    // On-chain: the relayer's address sent the batch, and it pays none of the wallets the test connected.
+    const [submittedEvent] = await client.getContractEvents({
+      address: escrow,
+      abi: escrowAbi,
+      eventName: "BatchSubmitted",
+      args: { taskId, batchIndex: BigInt(BATCH) },
+      fromBlock: 0n,
+    });
+    assert.ok(submittedEvent, "the batch was submitted");
+    const submitTx = await client.getTransaction({ hash: submittedEvent.transactionHash });
+    assert.equal(getAddress(submitTx.from), relayerAddress, "the relayer sent the batch");
+    assert.equal(getAddress(submittedEvent.args.relayer as Address), relayerAddress, "the relayer takes the fee");
+    const payee = getAddress(submittedEvent.args.recipient as Address);
+    assert.ok(
+      !accounts.includes(payee),
+      `the payee ${payee} is none of the node's accounts (worker ${worker} included)`,
+    );
     assert.equal(
       await client.readContract({
         address: escrow,
         abi: escrowAbi,
         functionName: "credits",
-        args: [zeroAddress, worker],
+        args: [zeroAddress, payee],
       }),
       0n,
       "nothing credited while the batch is in its challenge window",
     );
     await screenshot(page, "worker-pending");
 
-    // The window passes on the chain; anyone may finalize: the worker does, and is credited.
+    // The window passes on the chain; the relayer finalizes the batches it submitted, and the payee is credited.
     await rpcCall(stack.rpcUrl, "evm_increaseTime", [WINDOW_MINUTES * 60 + 1]);
     await rpcCall(stack.rpcUrl, "evm_mine", []);
-    await by("finalize-batch").click({ timeout: 30_000 });
     await by("batch-paid").waitFor({ timeout: 60_000 });
-    const expected = REWARD * BigInt(BATCH_ITEMS.length);
-    await page.locator(`[data-testid="credits"][data-wei="${expected}"]`).waitFor({ timeout: 30_000 });
-
-    // Withdraw to another address (account #5).
-    const to = accounts[5];
-    const before = await client.getBalance({ address: to });
-    await by("withdraw-to").fill(to);
-    await by("withdraw").click();
-    await by("withdrawn").waitFor({ timeout: 60_000 });
-    assert.equal(
-      (await client.getBalance({ address: to })) - before,
-      expected,
-      "the reward arrived at the chosen address",
-    );
-    await page.locator('[data-testid="credits"][data-wei="0"]').waitFor();
+    const paid = await client.readContract({
+      address: escrow,
+      abi: escrowAbi,
+      functionName: "credits",
+      args: [zeroAddress, payee],
+    });
+    const reward = REWARD * BigInt(BATCH_ITEMS.length);
+    assert.ok(paid > 0n && paid < reward, `the payee got the reward less the relayer's fee (${paid} of ${reward})`);
+    // The earnings panel derives the same payee from the identity and shows its credit, without a wallet.
+    await page.locator(`[data-testid="payee-credits"][data-wei="${paid}"]`).waitFor({ timeout: 30_000 });
+    assert.equal(await by(`payee-${BATCH}`).getAttribute("data-payee"), payee);
+    assert.match((await by("payee-credits").textContent()) ?? "", /ETH/);
     await screenshot(page, "worker-paid");
     assert.match((await by("next-open-batch").textContent()) ?? "", /batch 0 \(64 items\)/);
   });
@@ -484,6 +544,11 @@ describe("the web app, one role after another", () => {
     await page.getByTestId(`batch-${batch}`).click();
     await page.getByTestId("open-batch").click();
     await page.getByTestId("labeler").waitFor({ timeout: PROVE_TIMEOUT });
+    // These flows submit from the wallet, the explicit alternative to the relayer (the worker test covers the relayer).
+    await page.getByTestId("submit-direct").check();
+    await page.locator('[data-testid="submit-route"][data-via="wallet"]').waitFor();
+    // Back to the labeler: the labeling keys are not for a focused form control.
+    await page.getByTestId("submit-direct").blur();
   }
 
   /** Ctrl+Enter, then the proof is accepted and paid at once (no gold items). */
@@ -576,6 +641,19 @@ describe("the web app, one role after another", () => {
     await by("rule-violations").waitFor({ state: "detached" });
     await proveAndGetPaid(parseEther("0.002") * 20n);
     await screenshot(page, "sensor-paid");
+
+    // The wallet's credits (this task's batch and the box task's) withdrawn to another address (account #5).
+    assert.ok(stack);
+    const client = createPublicClient({ transport: http(stack.rpcUrl) });
+    const [to] = (await createWalletClient({ transport: http(stack.rpcUrl) }).getAddresses()).slice(5).map(getAddress);
+    const owed = BigInt((await by("credits").getAttribute("data-wei")) || "0");
+    assert.equal(owed, parseEther("0.002") * 24n, "both batches submitted from the wallet are credited to it");
+    const before = await client.getBalance({ address: to });
+    await by("withdraw-to").fill(to);
+    await by("withdraw").click();
+    await by("withdrawn").waitFor({ timeout: 60_000 });
+    assert.equal((await client.getBalance({ address: to })) - before, owed, "the reward arrived at the chosen address");
+    await page.locator('[data-testid="credits"][data-wei="0"]').waitFor();
     // Its one batch verified, the task reads complete, not open.
     assert.ok(stack);
     await page.goto(`${stack.appUrl}/audit/${id}`);
@@ -717,6 +795,9 @@ describe("the web app, one role after another", () => {
     await hb("open-batch").click();
     await hb("labeler").waitFor({ timeout: PROVE_TIMEOUT });
     for (const x of items) await honest.keyboard.press(String(x.truth + 1));
+    // From the wallet (account #2), so the finalize below is the worker's and the credit lands on that account.
+    await hb("submit-direct").check();
+    await hb("submit-direct").blur();
     await honest.keyboard.press("Control+Enter");
     const outcome = honest
       .locator('[data-testid="run"][data-kind="prove"][data-phase="done"], [data-testid="run-error"]')

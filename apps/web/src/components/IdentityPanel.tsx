@@ -7,6 +7,7 @@ import { useZkLabel } from "@/lib/client";
 import { messageFor } from "@/lib/errors";
 import { shortAddress } from "@/lib/format";
 import type { useWorkerIdentity } from "@/lib/identity";
+import type { RelayerState } from "@/lib/relayer";
 
 const short = (x: bigint) => {
   const s = x.toString();
@@ -15,7 +16,8 @@ const short = (x: bigint) => {
 
 /**
  * The worker's anonymous identity (create, export, import) and its membership
- * in the task's worker group (join the open group with one transaction).
+ * in the task's worker group (join the open group with one transaction: the relayer's, which
+ * pays the gas so no address of the worker's is linked to the commitment, or the wallet's).
  */
 export function IdentityPanel(props: {
   id: ReturnType<typeof useWorkerIdentity>;
@@ -24,6 +26,7 @@ export function IdentityPanel(props: {
   member: boolean | undefined;
   groupSize: number | undefined;
   groupError: string | undefined;
+  relayer: RelayerState;
   onJoined(): Promise<void>;
 }) {
   const { identity, loadError, create, importKey, forget } = props.id;
@@ -32,16 +35,24 @@ export function IdentityPanel(props: {
   const [importText, setImportText] = useState("");
   const [importError, setImportError] = useState<string | null>(null);
   const [showKey, setShowKey] = useState(false);
-  const [join, setJoin] = useState<{ busy: boolean; error?: string; hash?: Hash }>({ busy: false });
+  const [join, setJoin] = useState<{ busy: boolean; error?: string; hash?: Hash; via?: "relayer" | "wallet" }>({
+    busy: false,
+  });
   const open = props.groupId === 0n;
+  const relayer = props.relayer.client;
+  // While the relayer's info is on its way, its button stands (disabled), so the default is never the wallet.
+  const sponsored = relayer !== undefined && (props.relayer.loading || props.relayer.info?.sponsorsJoins === true);
 
-  async function joinGroup(id: Identity) {
-    if (!props.account) return;
+  async function joinGroup(id: Identity, via: "relayer" | "wallet") {
+    if (via === "wallet" ? !props.account : !relayer) return;
     setJoin({ busy: true });
     try {
-      const hash = await (await withWallet()).joinOpenGroup(id.commitment);
+      const hash =
+        via === "relayer" && relayer
+          ? ((await relayer.join(id.commitment)).txHash as Hash)
+          : await (await withWallet()).joinOpenGroup(id.commitment);
       await props.onJoined();
-      setJoin({ busy: false, hash });
+      setJoin({ busy: false, hash, via });
     } catch (e) {
       setJoin({ busy: false, error: messageFor(e) });
     }
@@ -150,15 +161,49 @@ export function IdentityPanel(props: {
           )}
           {props.member === false &&
             (open ? (
-              <button
-                type="button"
-                className="btn primary wide"
-                data-testid="join-group"
-                disabled={join.busy || !props.account}
-                onClick={() => void joinGroup(identity)}
-              >
-                {join.busy ? "Joining…" : props.account ? "Join the open worker group" : "Connect a wallet to join"}
-              </button>
+              <>
+                {sponsored ? (
+                  <button
+                    type="button"
+                    className="btn primary wide"
+                    data-testid="join-group"
+                    data-via="relayer"
+                    disabled={join.busy || props.relayer.loading}
+                    onClick={() => void joinGroup(identity, "relayer")}
+                  >
+                    {join.busy
+                      ? "Joining…"
+                      : props.relayer.loading
+                        ? "Asking the relayer…"
+                        : "Join the open worker group (the relayer pays the gas)"}
+                  </button>
+                ) : (
+                  props.relayer.configured &&
+                  !props.relayer.loading && (
+                    <p className="small" data-testid="join-relayer-unavailable">
+                      {props.relayer.error
+                        ? `The relayer cannot be reached (${props.relayer.error}), so it cannot add you: join from your wallet instead.`
+                        : "The relayer does not sponsor joins: join from your wallet instead."}
+                    </p>
+                  )
+                )}
+                <button
+                  type="button"
+                  className={`btn wide ${sponsored ? "ghost small" : "primary"}`}
+                  data-testid={sponsored ? "join-group-wallet" : "join-group"}
+                  data-via="wallet"
+                  disabled={join.busy || !props.account}
+                  onClick={() => void joinGroup(identity, "wallet")}
+                >
+                  {join.busy && !sponsored
+                    ? "Joining…"
+                    : props.account
+                      ? sponsored
+                        ? "Join from my wallet instead (links your address to this commitment)"
+                        : "Join the open worker group"
+                      : "Connect a wallet to join from it"}
+                </button>
+              </>
             ) : (
               <p className="small" data-testid="curated-group-note">
                 This task is for a curated group: send your commitment to the group's admin and ask to be added. The
@@ -166,10 +211,12 @@ export function IdentityPanel(props: {
               </p>
             ))}
           {join.hash && props.member && (
-            <p className="ok small" data-testid="joined">
-              Joined (tx <code title={join.hash}>{shortAddress(join.hash)}</code>). Proofs do not say which member made
-              them, but a batch is paid to the address that submits it: submit from another account than the one that
-              joined to keep your batches unlinkable from it.
+            <p className="ok small" data-testid="joined" data-via={join.via}>
+              Joined (tx <code title={join.hash}>{shortAddress(join.hash)}</code>
+              {join.via === "relayer" ? ", sent by the relayer" : ""}).{" "}
+              {join.via === "relayer"
+                ? "No address of yours is linked to your commitment, and proofs do not say which member made them."
+                : "Proofs do not say which member made them, but your wallet is now linked to your commitment: submit through the relayer, or from another account, to keep your batches unlinkable from it."}
             </p>
           )}
           {join.error && (
@@ -183,7 +230,8 @@ export function IdentityPanel(props: {
               Keep a copy of this key somewhere safe. If this browser's storage is cleared without it, you lose this
               identity and the work it has not claimed yet: its group membership (join again, or ask a curated group's
               admin to add you again) and any labeled batches not yet proven and submitted. Batches already submitted
-              are paid to your wallet address, not to the identity. Anyone with the key can prove as you.
+              through the relayer are paid to addresses derived from the identity (the key recovers them); batches
+              submitted from a wallet are paid to that wallet. Anyone with the key can prove as you.
             </p>
             {showKey && (
               <label className="field">

@@ -51,8 +51,13 @@ export type ProverRequest =
       labels: unknown[];
       /** What the rule reads of each item of the batch (content hash, image size, readings), in order. */
       items: ItemFacts[];
-      /** The connected address: the proof pays only this recipient. */
+      /**
+       * Who the proof pays: through a relayer, the identity's payee for this batch (core/payee);
+       * from the wallet, the connected address. Bound in the proof, so no one can redirect it.
+       */
       recipient: `0x${string}`;
+      /** The relayer's fee, basis points of the reward, bound with the recipient (0 from the wallet). */
+      relayerFeeBps: number;
       slice: SliceWire;
     });
 

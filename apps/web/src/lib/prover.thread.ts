@@ -105,6 +105,7 @@ async function run(req: ProverRequest): Promise<void> {
       identity,
       group,
       recipient: req.recipient,
+      relayerFeeBps: req.relayerFeeBps,
       salt: randomField(),
       artifacts,
       onProgress,

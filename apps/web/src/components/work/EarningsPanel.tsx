@@ -1,7 +1,10 @@
 "use client";
 
+import { useQuery } from "@tanstack/react-query";
+import type { Identity } from "@zklabel/core/identity";
+import { payeeAddress } from "@zklabel/core/payee";
 import { escrowAbi } from "@zklabel/sdk/abi-escrow";
-import { useId, useState } from "react";
+import { useId, useMemo, useState } from "react";
 import { type Address, getAddress, type Hash, isAddress, zeroAddress } from "viem";
 import { useBalance, useReadContract } from "wagmi";
 import { useZkLabel } from "@/lib/client";
@@ -100,6 +103,76 @@ export function EarningsPanel({ account, token }: { account: Address; token: Add
       {state.error && (
         <p className="error small" role="alert" data-testid="withdraw-error">
           {state.error}
+        </p>
+      )}
+    </section>
+  );
+}
+
+/**
+ * What this identity's payees earned on this task: one derived address per batch (core/payee), so
+ * a worker who submitted through the relayer sees its pay without a wallet. The addresses are
+ * derived here, in the browser; only the credit reads go to the chain.
+ */
+export function PayeeEarnings(props: {
+  identity: Identity;
+  chainId: number;
+  escrow: Address;
+  taskId: bigint;
+  batchCount: number;
+  token: Address;
+}) {
+  const { reader } = useZkLabel();
+  const { identity, chainId, escrow, taskId, batchCount, token } = props;
+  const unit = token === zeroAddress ? "ETH" : "tokens";
+  // One secp256k1 key per batch: derived once per identity and task, not on every render.
+  const payees = useMemo(
+    () =>
+      Array.from({ length: batchCount }, (_, b) =>
+        payeeAddress(identity, { chainId: BigInt(chainId), escrow, taskId, batchIndex: b }),
+      ),
+    [identity, chainId, escrow, taskId, batchCount],
+  );
+  const credits = useQuery({
+    queryKey: ["payee-credits", chainId, escrow, taskId.toString(), token, identity.commitment.toString(), batchCount],
+    enabled: reader !== undefined,
+    refetchInterval: 3000,
+    queryFn: async () => {
+      if (!reader) throw new Error("no connection to the chain");
+      return Promise.all(payees.map((p) => reader.credits(p, token)));
+    },
+  });
+  const earned = (credits.data ?? [])
+    .map((amount, batch) => ({ batch, amount, payee: payees[batch] }))
+    .filter((x) => x.amount > 0n);
+  const total = earned.reduce((a, x) => a + x.amount, 0n);
+  return (
+    <section className="card earnings" aria-labelledby="payee-earnings-heading">
+      <h2 id="payee-earnings-heading">Earned through the relayer</h2>
+      <dl className="facts">
+        <div>
+          <dt>Credited to this identity's payees</dt>
+          <dd className="big" data-testid="payee-credits" data-wei={credits.data ? total.toString() : ""}>
+            {credits.data ? `${eth(total)} ${unit}` : credits.error ? "could not be read" : "…"}
+          </dd>
+        </div>
+      </dl>
+      {earned.length > 0 && (
+        <ul className="small" data-testid="payee-list">
+          {earned.map((x) => (
+            <li key={x.batch} data-testid={`payee-${x.batch}`} data-payee={x.payee} data-wei={x.amount.toString()}>
+              Batch {x.batch}: {eth(x.amount)} {unit} at <code title={x.payee}>{shortAddress(x.payee)}</code>
+            </li>
+          ))}
+        </ul>
+      )}
+      <p className="muted small">
+        Each batch submitted through the relayer pays a fresh address derived from your identity, so only the identity
+        needs a backup. Withdrawal from these addresses arrives with gasless withdrawal.
+      </p>
+      {credits.error && (
+        <p className="error small" role="alert">
+          The credits could not be read from the escrow: {messageFor(credits.error)}
         </p>
       )}
     </section>

@@ -1,6 +1,7 @@
 "use client";
 /** "Prove and get paid": how far the batch is labeled, the labels the rule refuses, the prove button and the run. */
 import type { RuleIssue } from "@zklabel/core/rules";
+import type { ReactNode } from "react";
 import type { Run } from "@/lib/work/job";
 import type { IssueContext } from "./LabelerParts";
 import type { RuleScreens } from "./labelers";
@@ -20,6 +21,8 @@ export function ProvePanel(props: {
   blocker: string | null;
   /** What the last Ctrl+Enter could not do, or null. */
   keyNote: string | null;
+  /** Shown above the button: the anonymity set and how the proof will be submitted. */
+  notes?: ReactNode;
   busy: boolean;
   run: Run | null;
   now: number;
@@ -59,6 +62,7 @@ export function ProvePanel(props: {
           </ul>
         </div>
       )}
+      {props.notes}
       <button
         type="button"
         className="btn primary wide"

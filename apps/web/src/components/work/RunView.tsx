@@ -12,7 +12,7 @@ const PROVE_STEPS: { phases: Phase[]; label: string }[] = [
   { phases: ["circuit"], label: "Circuit" },
   { phases: ["input", "witness"], label: "Witness" },
   { phases: ["proof"], label: "Proof" },
-  { phases: ["submitting", "confirming"], label: "Submit" },
+  { phases: ["submitting", "queued", "confirming"], label: "Submit" },
 ];
 
 function stageText(r: Run): string {
@@ -38,11 +38,21 @@ function stageText(r: Run): string {
     case "proof":
       return "Generating the zero-knowledge proof";
     case "submitting":
-      return "Submitting the proof to the escrow (confirm in your wallet)";
+      return r.via === "relayer"
+        ? "Handing the proof to the relayer (it checks the proof before spending any gas)"
+        : "Submitting the proof to the escrow (confirm in your wallet)";
+    case "queued":
+      return "Queued at the relayer: it sends the proof with others in one transaction within seconds";
     case "confirming":
-      return "Waiting for the transaction to be mined";
+      return r.via === "relayer"
+        ? "The relayer sent the proof; waiting for the transaction to be mined"
+        : "Waiting for the transaction to be mined";
     case "done":
-      return r.kind === "fetch" ? "Batch downloaded" : "Proof accepted on-chain";
+      return r.kind === "fetch"
+        ? "Batch downloaded"
+        : r.via === "relayer"
+          ? "Proof accepted on-chain, submitted by the relayer"
+          : "Proof accepted on-chain";
     case "failed":
       return "Failed";
     case "cancelled":
@@ -67,6 +77,8 @@ export function RunView({ run, now, onCancel }: { run: Run; now: number; onCance
       data-testid="run"
       data-kind={run.kind}
       data-phase={run.phase}
+      data-via={run.via ?? ""}
+      data-ticket={run.ticket?.status ?? ""}
       data-from-cache={run.download?.fromCache ?? ""}
       aria-live="polite"
     >
@@ -109,6 +121,11 @@ export function RunView({ run, now, onCancel }: { run: Run; now: number; onCance
           <code data-testid="tx-hash" data-hash={run.hash} title={run.hash}>
             {`${run.hash.slice(0, 12)}…${run.hash.slice(-10)}`}
           </code>
+        </p>
+      )}
+      {run.ticket && (
+        <p className="muted small" data-testid="relayer-ticket" data-status={run.ticket.status}>
+          Relayer ticket <code title={run.ticket.id}>{`${run.ticket.id.slice(0, 12)}…`}</code>: {run.ticket.status}
         </p>
       )}
       {run.phase === "failed" && (

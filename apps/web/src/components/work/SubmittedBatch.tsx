@@ -11,6 +11,8 @@ export function SubmittedBatch(props: {
   bv: BatchView;
   chainNow: bigint;
   account: string | undefined;
+  /** This page handed the batch's proof to the relayer, which finalizes the batches it submitted. */
+  byRelayer?: boolean;
 }) {
   const { task, bv, chainNow } = props;
   const d = useDeployment();
@@ -55,7 +57,13 @@ export function SubmittedBatch(props: {
           >
             {tx.busy ? "Finalizing…" : "Finalize and credit the reward"}
           </button>
-          {!props.account && <p className="muted small">Connect a wallet to send the finalize transaction.</p>}
+          {!props.account && (
+            <p className="muted small">
+              {props.byRelayer
+                ? "The relayer that submitted it finalizes it within seconds; or connect a wallet to send the finalize transaction yourself."
+                : "Connect a wallet to send the finalize transaction."}
+            </p>
+          )}
         </>
       )}
       {tx.error && (

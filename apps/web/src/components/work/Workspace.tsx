@@ -6,23 +6,26 @@
  */
 import { batchNullifier } from "@zklabel/core/identity";
 import { cannotStartBatch, taskPhase } from "@zklabel/core/lifecycle";
+import { payeeAddress } from "@zklabel/core/payee";
 import type { AnyRule, ItemFacts, RuleIssue } from "@zklabel/core/rules";
+import { describeError } from "@zklabel/sdk/errors";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { Address } from "viem";
 import { useConnection } from "wagmi";
 import { IdentityPanel } from "@/components/IdentityPanel";
 import { useZkLabel } from "@/lib/client";
 import { deployedRule, useDeployment } from "@/lib/deployment";
-import { messageFor } from "@/lib/errors";
+import { errorCode, messageFor } from "@/lib/errors";
 import { useWorkerGroup } from "@/lib/group";
 import { useWorkerIdentity } from "@/lib/identity";
 import { factsOf } from "@/lib/prover-protocol";
+import { useRelayer } from "@/lib/relayer";
 import { type TaskView, useChainNow } from "@/lib/tasks";
 import { useNow } from "@/lib/time";
 import { useProverJob } from "@/lib/work/job";
 import { useFetchedBatches, useStoredLabels } from "@/lib/work/persistence";
 import { BatchPicker, NextBatch } from "./BatchPicker";
-import { EarningsPanel } from "./EarningsPanel";
+import { EarningsPanel, PayeeEarnings } from "./EarningsPanel";
 import { screensFor } from "./labelers";
 import { ProvePanel } from "./ProvePanel";
 import { SubmittedBatch } from "./SubmittedBatch";
@@ -41,6 +44,9 @@ function checkOne(rule: AnyRule, label: unknown, facts: ItemFacts, params: unkno
 /** Why a rejected identity cannot submit the batch again (the escrow's NullifierSpent, in the SDK's words). */
 const REJECTED_AGAIN =
   "This identity's labels for this batch were rejected: the same identity cannot submit the batch again. Take another batch.";
+
+/** Below this many members, the worker is told how small the crowd its batch hides in is. */
+const SMALL_GROUP = 10;
 
 export function Workspace({ task, rule }: { task: TaskView; rule: AnyRule }) {
   const d = useDeployment();
@@ -69,6 +75,14 @@ export function Workspace({ task, rule }: { task: TaskView; rule: AnyRule }) {
       : id.identity === null
         ? false
         : undefined;
+
+  // Members still in the group (a removed member's leaf is 0): the set a proof hides its maker in.
+  const anonymitySet = group.group ? group.group.leaves.filter((l) => l !== 0n).length : undefined;
+  // Through the relayer by default: the proof pays a payee derived from the identity, fresh per
+  // batch, and the relayer sends it, so no address of the worker's appears beside the batch.
+  const relayer = useRelayer(d.relayerUrl, d.chainId, escrow);
+  const [direct, setDirect] = useState(false);
+  const viaRelayer = relayer.configured && !direct;
 
   const [batch, setBatch] = useState<number>(() => task.batches.find((b) => b.status === "open")?.index ?? 0);
   const bv = task.batches[batch];
@@ -129,11 +143,17 @@ export function Workspace({ task, rule }: { task: TaskView; rule: AnyRule }) {
           ? `Fix the ${violations === 1 ? "label that breaks" : `${violations} labels that break`} the task's rule.`
           : unlabeled > 0
             ? `Label every item first (${unlabeled} left).`
-            : !address
-              ? "Connect a wallet to submit and get paid."
-              : wrongChain
-                ? `Switch the wallet to chain ${d.chainId}.`
-                : fetchBlocker;
+            : viaRelayer
+              ? relayer.error
+                ? `The relayer cannot be reached or used (${relayer.error}). Tick “Submit from my wallet instead” to submit directly.`
+                : !relayer.info
+                  ? "Asking the relayer for its fee…"
+                  : fetchBlocker
+              : !address
+                ? "Connect a wallet to submit from it, or use the relayer (no wallet needed)."
+                : wrongChain
+                  ? `Switch the wallet to chain ${d.chainId}.`
+                  : fetchBlocker;
 
   // What the last Ctrl+Enter could not do: said until the batch, its labels or the run change.
   const [keyNote, setKeyNote] = useState<string | null>(null);
@@ -156,8 +176,15 @@ export function Workspace({ task, rule }: { task: TaskView; rule: AnyRule }) {
 
   async function proveAndSubmit() {
     const f = fetched[batch];
-    if (proveBlocker || !f || !address || !id.identity || !group.group || job.busy) return;
+    if (proveBlocker || !f || !id.identity || !group.group || job.busy) return;
     const b = batch;
+    const rc = relayer.client;
+    const info = relayer.info;
+    const useRelay = viaRelayer && rc !== undefined && info !== undefined;
+    if (!useRelay && !address) return;
+    const recipient = useRelay
+      ? payeeAddress(id.identity, { chainId: BigInt(d.chainId), escrow, taskId: task.id, batchIndex: b })
+      : (address as Address);
     await job.proveAndSubmit(
       {
         kind: "prove",
@@ -166,15 +193,36 @@ export function Workspace({ task, rule }: { task: TaskView; rule: AnyRule }) {
         escrow,
         batchIndex: b,
         labels,
-        recipient: address,
+        recipient,
+        relayerFeeBps: useRelay ? info.minFeeBps : 0,
         identityKey: id.identity.export(),
         groupLeaves: [...group.group.leaves],
         slice: f.slice,
         items: f.items.map(factsOf),
       },
-      async (proof, onSent) => {
-        const client = await withWallet();
-        await client.submitBatch(task.id, b, proof, { onSent });
+      useRelay ? "relayer" : "wallet",
+      async (proof, on) => {
+        if (!useRelay) {
+          const client = await withWallet();
+          await client.submitBatch(task.id, b, proof, { onSent: on.onSent });
+          return;
+        }
+        const ticket = await rc
+          .submit({ taskId: task.id, batchIndex: b, proof: proof.proof, publicInputs: proof.publicSignals })
+          .catch((e: unknown) => {
+            // The relayer checks the proof before queuing it: its refusal (or silence) in words, with the way out.
+            const unreachable = errorCode(e) === "relayer_unreachable";
+            throw new Error(
+              `${unreachable ? "The relayer cannot be reached" : `The relayer refused batch ${b}`}: ${describeError(e).message.replace(/\.$/, "")}. Tick “Submit from my wallet instead” to submit it yourself (your address then appears beside the batch).`,
+              { cause: e },
+            );
+          });
+        on.onTicket(ticket);
+        const t = ticket.status === "refused" ? ticket : await rc.wait(ticket.id, { onStatus: on.onTicket });
+        if (t.status === "refused" || t.status === "rejected")
+          throw new Error(
+            `The relayer ${t.status === "refused" ? "refused" : "reports the requester rejected"} batch ${b}: ${t.reason ?? "it gave no reason"}.${t.code === "batch_taken" ? " Take another batch." : ""}`,
+          );
       },
     );
   }
@@ -266,7 +314,13 @@ export function Workspace({ task, rule }: { task: TaskView; rule: AnyRule }) {
           )}
           {bv && bv.status !== "open" && (
             <>
-              <SubmittedBatch task={task} bv={bv} chainNow={chainNow} account={address} />
+              <SubmittedBatch
+                task={task}
+                bv={bv}
+                chainNow={chainNow}
+                account={address}
+                byRelayer={job.run?.batch === batch && job.run.via === "relayer"}
+              />
               <NextBatch task={task} after={batch} busy={job.busy} onSelect={selectBatch} />
             </>
           )}
@@ -316,6 +370,7 @@ export function Workspace({ task, rule }: { task: TaskView; rule: AnyRule }) {
             member={member}
             groupSize={group.group?.size}
             groupError={group.error}
+            relayer={relayer}
             onJoined={group.refetch}
           />
           <ProvePanel
@@ -328,12 +383,63 @@ export function Workspace({ task, rule }: { task: TaskView; rule: AnyRule }) {
             issueContext={{ classes, params }}
             blocker={proveBlocker}
             keyNote={keyNote}
+            notes={
+              <>
+                {anonymitySet !== undefined && (
+                  <p
+                    className={`small ${anonymitySet < SMALL_GROUP ? "note" : "muted"}`}
+                    data-testid="anonymity-set"
+                    data-size={anonymitySet}
+                    role={anonymitySet < SMALL_GROUP ? "note" : undefined}
+                  >
+                    {anonymitySet === 1
+                      ? "Small group: your batch hides among 1 member, you alone: anyone can tell the batch is yours until others join."
+                      : anonymitySet < SMALL_GROUP
+                        ? `Small group: your batch hides among ${anonymitySet} members. The proof says only that one of them labeled it, but with so few, anyone who knows them can narrow it down.`
+                        : `Your batch hides among ${anonymitySet} members: the proof says only that one of them labeled it.`}
+                  </p>
+                )}
+                {relayer.configured && (
+                  <div className="submit-route" data-testid="submit-route" data-via={viaRelayer ? "relayer" : "wallet"}>
+                    <p className="small">
+                      {viaRelayer
+                        ? relayer.info
+                          ? `Submitted through the relayer (fee ${relayer.info.minFeeBps / 100} % of the reward), paid to a fresh address derived from your identity for this batch: no wallet needed, and no address of yours appears on-chain.`
+                          : relayer.error
+                            ? "The relayer cannot be reached: submit from your wallet instead, or try again later."
+                            : "Submitted through the relayer…"
+                        : "Submitted from the connected wallet, which pays the gas and receives the reward."}
+                    </p>
+                    <label className="check small">
+                      <input
+                        type="checkbox"
+                        data-testid="submit-direct"
+                        checked={direct}
+                        disabled={job.busy}
+                        onChange={(e) => setDirect(e.target.checked)}
+                      />{" "}
+                      Submit from my wallet instead (links this batch to your address)
+                    </label>
+                  </div>
+                )}
+              </>
+            }
             busy={job.busy}
             run={job.run}
             now={now}
             onProve={() => void proveAndSubmit()}
             onCancel={job.cancel}
           />
+          {id.identity && (
+            <PayeeEarnings
+              identity={id.identity}
+              chainId={d.chainId}
+              escrow={escrow}
+              taskId={task.id}
+              batchCount={task.batches.length}
+              token={task.token}
+            />
+          )}
           {address && <EarningsPanel key={address} account={address} token={task.token} />}
         </aside>
       </div>

@@ -6,6 +6,7 @@
  * a newer one replaced no longer updates.
  */
 import type { ProofWords } from "@zklabel/core/proof";
+import type { Ticket, TicketStatus } from "@zklabel/sdk/relayer";
 import { useCallback, useEffect, useRef, useState } from "react";
 import type { Hash } from "viem";
 import { errorCode, messageFor } from "../errors";
@@ -13,8 +14,8 @@ import { type ProverJob, type ProverProgress, startFetch, startProving } from ".
 import type { FetchResult, ProverRequest, ProverStage } from "../prover-protocol";
 import { recordProvingTime } from "../proving-time";
 
-/** Where a run is. */
-export type Phase = ProverStage | "submitting" | "confirming" | "done" | "failed" | "cancelled";
+/** Where a run is ("queued": the relayer holds the proof until it sends it with others). */
+export type Phase = ProverStage | "submitting" | "queued" | "confirming" | "done" | "failed" | "cancelled";
 
 /** One run of the job: what it does, for which batch, where it is and how it ended. */
 export interface Run {
@@ -25,6 +26,10 @@ export interface Run {
   endedAt?: number;
   download?: { loaded: number; total: number | null; fromCache: boolean };
   hash?: Hash;
+  /** How the proof goes on-chain: handed to the relayer, or sent from the connected wallet. */
+  via?: "relayer" | "wallet";
+  /** The relayer's ticket for the proof (its id, and its status as the relayer last said). */
+  ticket?: { id: string; status: TicketStatus };
   provingMs?: number;
   error?: string;
 }
@@ -39,16 +44,23 @@ export const WORKING: readonly Phase[] = [
   "witness",
   "proof",
   "submitting",
+  "queued",
   "confirming",
 ];
 /** Phases a run can be cancelled in (in the prover thread; a transaction sent is not taken back). */
 export const CANCELLABLE: readonly Phase[] = ["circuit", "challenge", "prove", "download", "input", "witness", "proof"];
 
-/** Sends a proof to the chain: `onSent` once the wallet has broadcast it, resolved once it is mined. */
-export type Submit = (
-  proof: { proof: ProofWords; publicSignals: bigint[] },
-  onSent: (hash: Hash) => void,
-) => Promise<void>;
+/** What a submission reports on its way: the relayer's ticket as it moves, the transaction once broadcast. */
+export interface SubmitEvents {
+  onTicket(ticket: Ticket): void;
+  onSent(hash: Hash): void;
+}
+
+/**
+ * Sends a proof to the chain, by the wallet or the relayer; resolved once it is mined (or the
+ * relayer says it is pending or verified), rejected with the reason in words when it was refused.
+ */
+export type Submit = (proof: { proof: ProofWords; publicSignals: bigint[] }, on: SubmitEvents) => Promise<void>;
 
 /** The job's state and its actions. */
 export function useProverJob() {
@@ -95,16 +107,31 @@ export function useProverJob() {
   }
 
   /** Proves a labeled batch in the prover thread, then submits the proof with `submit`. */
-  async function proveAndSubmit(req: Extract<ProverRequest, { kind: "prove" }>, submit: Submit): Promise<void> {
+  async function proveAndSubmit(
+    req: Extract<ProverRequest, { kind: "prove" }>,
+    via: Run["via"],
+    submit: Submit,
+  ): Promise<void> {
     const { startedAt, result } = await inThread("prove", req.batchIndex, (on) => startProving(req, on));
     if (!result) return;
     recordProvingTime(result.circuit, result.timings.provingMs);
-    update(startedAt, { phase: "submitting", provingMs: result.timings.provingMs });
+    update(startedAt, { phase: "submitting", via, provingMs: result.timings.provingMs });
     let hash: Hash | undefined;
     try {
-      await submit(result, (h) => {
-        hash = h;
-        update(startedAt, { phase: "confirming", hash: h });
+      await submit(result, {
+        onTicket: (t) => {
+          if (t.txHash) hash = t.txHash as Hash;
+          update(startedAt, {
+            ticket: { id: t.id, status: t.status },
+            ...(t.status === "queued" ? { phase: "queued" } : {}),
+            ...(t.status === "submitted" ? { phase: "confirming" } : {}),
+            ...(t.txHash ? { hash: t.txHash as Hash } : {}),
+          });
+        },
+        onSent: (h) => {
+          hash = h;
+          update(startedAt, { phase: "confirming", hash: h });
+        },
       });
       update(startedAt, { phase: "done", endedAt: Date.now() });
     } catch (e) {
