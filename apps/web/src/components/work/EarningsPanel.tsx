@@ -168,7 +168,12 @@ export function PayeeEarnings(props: {
       )}
       <p className="muted small">
         Each batch submitted through the relayer pays a fresh address derived from your identity, so only the identity
-        needs a backup. Withdrawal from these addresses arrives with gasless withdrawal.
+        needs a backup. These addresses hold no ETH: their credit leaves by a signed withdrawal that the relayer submits
+        for its fee. In this version the command line does it (
+        <code>
+          zklabel withdraw --task {"<id>"} --to {"<address>"}
+        </code>{" "}
+        with your exported identity); the page shows what it holds.
       </p>
       {credits.error && (
         <p className="error small" role="alert">
