@@ -130,7 +130,7 @@ async function startService(
   what: "vault" | "relayer",
   deploymentFile: string,
   args: string[],
-): Promise<{ url: string; stop(): Promise<void>; log(): string }> {
+): Promise<{ url: string; stop(): Promise<void>; kill(): Promise<void>; log(): string }> {
   const port = await freePort();
   const p = spawn(
     process.execPath,
@@ -160,5 +160,12 @@ async function startService(
       p.kill("SIGTERM");
       setTimeout(() => p.exitCode === null && p.kill("SIGKILL"), 5000);
     });
-  return { url, stop, log: () => out };
+  /** SIGKILL: no cleanup, as a crash. */
+  const kill = () =>
+    new Promise<void>((resolve) => {
+      if (p.exitCode !== null || p.signalCode !== null) return resolve();
+      p.once("exit", () => resolve());
+      p.kill("SIGKILL");
+    });
+  return { url, stop, kill, log: () => out };
 }
