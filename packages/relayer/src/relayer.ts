@@ -7,6 +7,8 @@
  */
 import { MAX_RELAYER_FEE_BPS } from "@zklabel/core/batch";
 import { workerPublicValues } from "@zklabel/core/envelope";
+import { SNARK_SCALAR_FIELD } from "@zklabel/core/field";
+import { SUBMIT_MARGIN_SECONDS } from "@zklabel/core/lifecycle";
 import type { ProofWords } from "@zklabel/core/proof";
 import { wordsToProof } from "@zklabel/core/proof";
 import type { CircuitInfo } from "@zklabel/core/registry";
@@ -65,9 +67,6 @@ export interface RelayerOptions {
   rebroadcastMs?: number;
   log?: (line: string) => void;
 }
-
-const SUBMIT_MARGIN_SECONDS = 120;
-const FIELD = 21888242871839275222246405745257275088548364400416034343698204186575808495617n;
 
 type TaskStruct = Awaited<ReturnType<typeof readTask>>;
 
@@ -169,7 +168,7 @@ export function createRelayer(opts: RelayerOptions) {
         message: `task ${taskId}'s proofs have ${task.rule.publicInputCount} public inputs, this one has ${inputs.length}`,
       };
     }
-    if (inputs.some((x) => x >= FIELD))
+    if (inputs.some((x) => x >= SNARK_SCALAR_FIELD))
       return { status: 400, code: "wrong_inputs", message: "a public input is not a field element" };
     const t = await now();
     const closesAt = Number(task.closesAt);
@@ -604,7 +603,7 @@ export function createRelayer(opts: RelayerOptions) {
         "joins_off",
         "this relayer does not sponsor joins: join the open group from your own account",
       );
-    if (identityCommitment === 0n || identityCommitment >= FIELD) {
+    if (identityCommitment === 0n || identityCommitment >= SNARK_SCALAR_FIELD) {
       throw new Refusal(400, "bad_request", "the identity commitment must be a non-zero field element");
     }
     try {
