@@ -7,6 +7,9 @@ pragma solidity ^0.8.28;
 /// from all proofs and inputs (Fiat-Shamir), and the products are checked at once:
 ///   prod_i e(-r_i A_i, B_i) * e((sum r_i) alpha, beta) * e(sum r_i vk_x_i, gamma) * e(sum r_i C_i, delta) = 1.
 /// A false proof passes only if the r_i hit a root of a nonzero polynomial: probability about 2^-128.
+/// The public inputs enter through one multi-scalar multiplication for the whole batch, not one per
+/// proof: sum r_i vk_x_i = (sum r_i) IC_0 + sum_j (sum_i r_i x_ij) IC_j+1, the scalars reduced mod R
+/// (G1 has prime order R, so the point is the same). That is n ecMul per call instead of n per proof.
 /// Each circuit's generated verifier (scripts/circuits/build.ts) supplies the verifying key.
 abstract contract Groth16BatchVerifier {
     /// @dev Base field modulus of BN254 (coordinates).
@@ -18,9 +21,10 @@ abstract contract Groth16BatchVerifier {
     error PrecompileFailed(uint256 precompile);
 
     struct Accumulator {
-        uint256[2] vkx;
         uint256[2] c;
         uint256 sumR;
+        /// scalars[j] = sum_i r_i x_ij mod R: the weight of IC[j + 1] in sum r_i vk_x_i.
+        uint256[] scalars;
     }
 
     struct VerifyingKey {
@@ -54,23 +58,30 @@ abstract contract Groth16BatchVerifier {
         bytes32 seed = keccak256(abi.encode(proofs, inputs));
         uint256[] memory pairing = new uint256[](6 * (k + 3));
         Accumulator memory acc;
+        acc.scalars = new uint256[](n);
         for (uint256 i = 0; i < k; i++) {
             uint256 r = (uint256(keccak256(abi.encode(seed, i))) >> 128) | 1;
-            if (!_addProof(vk, proofs[i], inputs[i * n:(i + 1) * n], r, pairing, 6 * i, acc)) return false;
+            if (!_addProof(proofs[i], inputs[i * n:(i + 1) * n], r, pairing, 6 * i, acc)) return false;
+        }
+        // sum r_i vk_x_i, with one ecMul per input position for the whole batch.
+        uint256[2] memory vkx = [vk.ic[0][0], vk.ic[0][1]];
+        _mulInPlace(vkx, acc.sumR);
+        uint256[2] memory tmp;
+        for (uint256 j = 0; j < n; j++) {
+            if (acc.scalars[j] != 0) _mulAdd(vkx, vk.ic[j + 1], acc.scalars[j], tmp);
         }
         uint256 b = 6 * k;
         _mulInPlace(vk.alpha1, acc.sumR);
         _put(pairing, b, vk.alpha1, vk.beta2);
-        _put(pairing, b + 6, acc.vkx, vk.gamma2);
+        _put(pairing, b + 6, vkx, vk.gamma2);
         _put(pairing, b + 12, acc.c, vk.delta2);
         (bool ok, bytes memory out) = address(8).staticcall(abi.encodePacked(pairing));
         return ok && out.length == 32 && abi.decode(out, (uint256)) == 1;
     }
 
-    /// @dev Adds proof i: the pair (-(r A), B) at `o`, and r vk_x, r C, r to the accumulator.
+    /// @dev Adds proof i: the pair (-(r A), B) at `o`, and r x_j, r C, r to the accumulator.
     /// Precompile calls write into preallocated points, so the loop allocates no memory.
     function _addProof(
-        VerifyingKey memory vk,
         uint256[8] calldata p,
         uint256[] calldata x,
         uint256 r,
@@ -89,12 +100,10 @@ abstract contract Groth16BatchVerifier {
         pairing[o + 3] = p[3];
         pairing[o + 4] = p[4];
         pairing[o + 5] = p[5];
-        uint256[2] memory vkx = [vk.ic[0][0], vk.ic[0][1]];
+        uint256[] memory scalars = acc.scalars;
         for (uint256 j = 0; j < x.length; j++) {
-            if (x[j] != 0) _mulAdd(vkx, vk.ic[j + 1], x[j], point);
+            scalars[j] = addmod(scalars[j], mulmod(r, x[j], R), R);
         }
-        _mulInPlace(vkx, r);
-        _addInPlace(acc.vkx, vkx);
         point[0] = p[6];
         point[1] = p[7];
         _mulInPlace(point, r);

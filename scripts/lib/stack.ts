@@ -3,6 +3,7 @@
  * `npm run dev` and the browser end-to-end tests start it the same way.
  */
 import { type ChildProcess, spawn } from "node:child_process";
+import { createWriteStream } from "node:fs";
 import { rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { DEMO_CLASSES, DEMO_PARAMS, demoItems } from "@zklabel/core/demo";
@@ -33,6 +34,8 @@ export interface StackOptions {
   log?: (msg: string) => void;
   /** Forward child output (the Hardhat node and Next.js) to this process's stdout. */
   verbose?: boolean;
+  /** Also write each child's whole output to `<logDir>/<name>.log` (chain, vault, relayer, web), for scans. */
+  logDir?: string;
 }
 
 export interface Stack {
@@ -71,7 +74,7 @@ async function waitFor(
 function startChild(
   cmd: string,
   args: string[],
-  opts: { cwd?: string; env?: NodeJS.ProcessEnv; verbose?: boolean; name: string },
+  opts: { cwd?: string; env?: NodeJS.ProcessEnv; verbose?: boolean; name: string; logDir?: string },
 ) {
   const child = spawn(cmd, args, {
     cwd: opts.cwd ?? ROOT,
@@ -80,7 +83,10 @@ function startChild(
     detached: true, // own process group, so stop() ends its children too
   });
   let tail = "";
+  const file = opts.logDir ? createWriteStream(join(opts.logDir, `${opts.name}.log`), { flags: "a" }) : undefined;
+  child.once("exit", () => file?.end());
   const keep = (d: Buffer) => {
+    file?.write(d);
     tail = (tail + d.toString()).slice(-8000);
     if (opts.verbose) process.stdout.write(d.toString().replace(/^(?=.)/gm, `[${opts.name}] `));
   };
@@ -148,6 +154,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     const node = startChild(HARDHAT[0], [HARDHAT[1], "node", "--hostname", "127.0.0.1", "--port", String(rpcPort)], {
       name: "chain",
       verbose: opts.verbose,
+      logDir: opts.logDir,
     });
     children.push(node.child);
     await waitFor(
@@ -188,7 +195,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
         "--port",
         String(vaultPort),
       ],
-      { name: "vault", verbose: opts.verbose },
+      { name: "vault", verbose: opts.verbose, logDir: opts.logDir },
     );
     children.push(vault.child);
     await waitFor("the data vault", async () => (await fetch(`${vaultUrl}/v1/health`)).ok, vault.child, 60_000).catch(
@@ -225,7 +232,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
         "--max-wait",
         "3",
       ],
-      { name: "relayer", verbose: opts.verbose },
+      { name: "relayer", verbose: opts.verbose, logDir: opts.logDir },
     );
     children.push(relayer.child);
     await waitFor("the relayer", async () => (await fetch(`${relayerUrl}/v1/health`)).ok, relayer.child, 60_000).catch(
@@ -240,6 +247,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       env: { NEXT_TELEMETRY_DISABLED: "1" },
       name: "web",
       verbose: opts.verbose,
+      logDir: opts.logDir,
     });
     children.push(web.child);
     await waitFor("the web app", async () => (await fetch(`${appUrl}/deployment.json`)).ok, web.child, 180_000).catch(

@@ -8,7 +8,9 @@
  *     vault with an access proof, labels it with the keyboard, sees a rule violation flagged, fixes
  *     it, proves in the browser (Ctrl+Enter) and hands the proof to the relayer: the relayer's
  *     address sends it, to a payee derived from the identity (no address the test connected); after
- *     the challenge window the relayer finalizes it and the payee's credit shows in the app;
+ *     the challenge window the relayer finalizes it and the payee's credit shows in the app; the
+ *     payee withdraws it without gas to a fresh address the worker types (signed in the page,
+ *     submitted by the relayer, its fee taken from the amount);
  *  3. auditor (a fresh browser profile, no wallet): opens the task and the batch, and the
  *     in-browser verification says the proof is valid; finds a dataset file by dropping it.
  * The requester then decrypts the labels in the browser: they are what the worker chose.
@@ -24,17 +26,19 @@
  * Screenshots: test-results/e2e/*.png
  */
 import assert from "node:assert/strict";
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import zlib from "node:zlib";
 import { demoItems } from "@zklabel/core/demo";
+import { parseIdentityKey } from "@zklabel/core/identity";
 import { escrowAbi } from "@zklabel/sdk/abi-escrow";
 import { groupsAbi } from "@zklabel/sdk/abi-groups";
 import { type BrowserContext, type ConsoleMessage, chromium, type Page } from "playwright-core";
 import { type Address, createPublicClient, createWalletClient, getAddress, http, parseEther, zeroAddress } from "viem";
+import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { ROOT } from "../../scripts/lib/process.ts";
 import { type Stack, startStack } from "../../scripts/lib/stack.ts";
 import { rpcCall } from "../helpers/chain.ts";
@@ -59,6 +63,8 @@ const REWARD = parseEther("0.001");
 const WINDOW_MINUTES = 10;
 const BATCH = 1; // items 65..70: the last, partial batch
 const BATCH_ITEMS = ITEMS.slice(64);
+/** Secrets the browser held (the worker test records them), searched for in every service's log. */
+const browserSecrets: { what: string; text: string }[] = [];
 
 const log = (m: string) => console.log(`[e2e] ${m}`);
 
@@ -121,6 +127,8 @@ describe("the web app, one role after another", () => {
   const profiles: string[] = [];
   const consoleErrors: string[] = [];
   let files: string;
+  /** Every child's whole output (chain, vault, relayer, the Next.js server), scanned by the last test. */
+  let logDir: string;
   let page: Page;
   let taskId = 0n;
   let shot = 0;
@@ -205,7 +213,9 @@ describe("the web app, one role after another", () => {
       await mkdir(SHOTS, { recursive: true });
       files = await mkdtemp(join(tmpdir(), "zklabel-e2e-files-"));
       for (const x of ITEMS) await writeFile(join(files, x.name), x.text);
+      logDir = await mkdtemp(join(tmpdir(), "zklabel-e2e-logs-"));
       stack = await startStack({
+        logDir,
         rpcPort: RPC_PORT,
         webPort: WEB_PORT,
         vaultPort: VAULT_PORT,
@@ -220,7 +230,7 @@ describe("the web app, one role after another", () => {
   after(async () => {
     for (const c of contexts) await c.close().catch(() => {});
     await stack?.stop();
-    for (const d of [...profiles, files]) if (d) await rm(d, { recursive: true, force: true });
+    for (const d of [...profiles, files, logDir]) if (d) await rm(d, { recursive: true, force: true });
   });
 
   it("requester: posts and funds a task with an uploaded dataset and a gold item", { timeout: 400_000 }, async () => {
@@ -270,7 +280,7 @@ describe("the web app, one role after another", () => {
     assert.equal(getAddress(task.requester), getAddress(accounts[0]));
   });
 
-  it("worker, no wallet: joins and submits through the relayer, labels with the keyboard, fixes a rule violation, is paid to a derived payee", {
+  it("worker, no wallet: joins and submits through the relayer, labels with the keyboard, fixes a rule violation, is paid to a derived payee and withdraws without gas", {
     timeout: 700_000,
   }, async (t) => {
     assert.ok(stack && taskId > 0n);
@@ -301,6 +311,12 @@ describe("the web app, one role after another", () => {
     const commitment = await by("identity-commitment").getAttribute("data-commitment");
     await page.locator("details.identity-key summary").click();
     const exported = await by("identity-export").inputValue();
+    const secretScalar = parseIdentityKey(exported).secretScalar;
+    browserSecrets.push(
+      { what: "the worker's exported identity key", text: exported },
+      { what: "the worker's identity secret (decimal)", text: secretScalar.toString() },
+      { what: "the worker's identity secret (hex)", text: secretScalar.toString(16).padStart(64, "0") },
+    );
     await page.getByRole("button", { name: "Import another…" }).click();
     await by("identity-import-input").fill("not a key!");
     await by("identity-import-confirm").click();
@@ -455,6 +471,67 @@ describe("the web app, one role after another", () => {
     assert.equal(await by(`payee-${BATCH}`).getAttribute("data-payee"), payee);
     assert.match((await by("payee-credits").textContent()) ?? "", /ETH/);
     await screenshot(page, "worker-paid");
+
+    // The payee withdraws without gas to an address of the worker's choice: a fresh one, never funded.
+    // A mistyped address is refused in words before anything is signed.
+    await by("payee-withdraw-to").fill("0x12345");
+    assert.match((await page.locator('[id$="-problem"]').first().textContent()) ?? "", /0x followed by 40 hex/);
+    assert.equal(await by("payee-withdraw").isDisabled(), true);
+    const destination = privateKeyToAccount(generatePrivateKey()).address;
+    await by("payee-withdraw-to").fill(destination);
+    const relayerCreditBefore = await client.readContract({
+      address: escrow,
+      abi: escrowAbi,
+      functionName: "credits",
+      args: [zeroAddress, relayerAddress],
+    });
+    await by("payee-withdraw").click();
+    await by("payee-withdrawn").waitFor({ timeout: 60_000 });
+    const minFeeBps = BigInt(
+      ((await (await fetch(`${stack.relayerUrl}/v1/info`)).json()) as { minFeeBps: number }).minFeeBps,
+    );
+    const withdrawalFee = (paid * minFeeBps + 9_999n) / 10_000n;
+    assert.equal(await by("payee-withdrawn").getAttribute("data-wei"), (paid - withdrawalFee).toString());
+    assert.equal(
+      await client.getBalance({ address: destination }),
+      paid - withdrawalFee,
+      "the chosen address received the credit less the relayer's fee",
+    );
+    assert.equal(
+      await client.readContract({
+        address: escrow,
+        abi: escrowAbi,
+        functionName: "credits",
+        args: [zeroAddress, payee],
+      }),
+      0n,
+      "the payee's credit is gone",
+    );
+    assert.equal(
+      await client.readContract({
+        address: escrow,
+        abi: escrowAbi,
+        functionName: "credits",
+        args: [zeroAddress, relayerAddress],
+      }),
+      relayerCreditBefore + withdrawalFee,
+      "the relayer earned the withdrawal fee",
+    );
+    const [withdrawal] = await client.getContractEvents({
+      address: escrow,
+      abi: escrowAbi,
+      eventName: "Withdrawal",
+      args: { account: payee },
+      fromBlock: 0n,
+    });
+    assert.ok(withdrawal, "the payee's Withdrawal event");
+    assert.equal(getAddress(withdrawal.args.to as Address), destination);
+    const withdrawTx = await client.getTransaction({ hash: withdrawal.transactionHash });
+    assert.equal(getAddress(withdrawTx.from), relayerAddress, "the relayer sent the withdrawal and paid its gas");
+    assert.ok(!accounts.includes(destination));
+    await page.locator('[data-testid="payee-credits"][data-wei="0"]').waitFor({ timeout: 30_000 });
+    assert.equal(await by("wallet-disconnected").isVisible(), true, "withdrawn without a wallet");
+    await screenshot(page, "worker-withdrawn");
     assert.match((await by("next-open-batch").textContent()) ?? "", /batch 0 \(64 items\)/);
   });
 
@@ -834,5 +911,29 @@ describe("the web app, one role after another", () => {
     await screenshot(honest, "auditor-rejection-verified");
     await accessible(honest, "the auditor's rejection check");
     assert.deepEqual(consoleErrors, [], "no errors in any browser console");
+  });
+
+  it("privacy: the app's server log and the other services' logs hold no item content and no identity secret", async () => {
+    assert.ok(logDir && browserSecrets.length > 0, "the worker test recorded its identity");
+    // What the browser held that no operator may see: the items' plain content (posted from files
+    // and uploaded, encrypted, to the vault), and the worker's identity. The logs are what each
+    // service printed over the whole run, the Next.js server's included.
+    const needles = [...browserSecrets, ...ITEMS.map((x) => ({ what: `the content of item ${x.name}`, text: x.text }))];
+    const logs = (await readdir(logDir)).filter((f) => f.endsWith(".log"));
+    assert.deepEqual(logs.sort(), ["chain.log", "relayer.log", "vault.log", "web.log"], "every service's log was kept");
+    let scanned = 0;
+    for (const f of logs) {
+      const text = await readFile(join(logDir, f), "utf8");
+      scanned += text.length;
+      for (const n of needles) assert.ok(!text.includes(n.text), `${f} holds ${n.what}`);
+    }
+    // The scan can fail: the logs were written (Next.js prints its banner, the relayer its rounds).
+    assert.match(await readFile(join(logDir, "web.log"), "utf8"), /Next\.js/, "the app's server log was written");
+    assert.match(
+      await readFile(join(logDir, "relayer.log"), "utf8"),
+      /relayed a withdrawal/,
+      "the relayer's log was written",
+    );
+    assert.ok(scanned > 0);
   });
 });

@@ -65,6 +65,11 @@ export const relayerInfoSchema = z.object({
 });
 export type RelayerInfo = z.infer<typeof relayerInfoSchema>;
 
+/** The least fee a relayer with minimum `minFeeBps` takes on a withdrawal of `amount`: its share, rounded up. */
+export function minimumWithdrawalFee(minFeeBps: number, amount: bigint): bigint {
+  return (amount * BigInt(minFeeBps) + 9_999n) / 10_000n;
+}
+
 /** POST /v1/joins: the open group's new member. */
 export const joinRequestSchema = z.object({ identityCommitment: field });
 export const joinResultSchema = z.object({ txHash: hash, groupSize: z.number().int().positive() });

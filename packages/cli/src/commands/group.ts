@@ -1,6 +1,6 @@
 /** `zklabel group join` and `zklabel withdraw`: a worker joins the open group, and takes out what it earned. */
 import type { CommandUnknownOpts } from "@commander-js/extra-typings";
-import { payeeAccount } from "@zklabel/core/payee";
+import { withdrawPayees } from "@zklabel/sdk/payees";
 import { RelayerClient } from "@zklabel/sdk/relayer";
 import { formatEther, zeroAddress } from "viem";
 import { type Ctx, connect, inputError, loadIdentity } from "../common.ts";
@@ -83,39 +83,16 @@ withdrawal to --to links it to that address: use a fresh --to to stay unlinked.`
     const { client, deployment } = await connect(o, false);
     const url = o.relayer ?? deployment.relayerUrl;
     if (!url) throw inputError("the deployment names no relayer: pass --relayer URL");
-    const relayer = new RelayerClient(url);
-    const info = await relayer.info();
-    const task = await client.getTask(o.task);
-    const batches = Math.ceil(Number(task.itemCount) / Number(task.rule.batchSize));
-    // The chain's clock, not this machine's: the escrow checks the deadline against the block time.
-    const now = (await client.publicClient.getBlock()).timestamp;
-    let paid = 0n;
-    let fees = 0n;
-    const hashes: string[] = [];
-    for (let b = 0; b < batches; b++) {
-      const signer = payeeAccount(id, {
-        chainId: BigInt(deployment.chainId),
-        escrow: client.escrow,
-        taskId: o.task,
-        batchIndex: b,
-      });
-      const credit = await client.credits(signer.address, o.token);
-      if (credit === 0n) continue;
-      const fee = (credit * BigInt(info.minFeeBps) + 9_999n) / 10_000n;
-      const signed = await client.signWithdrawal({
-        account: signer,
-        token: o.token,
-        to: o.to,
-        amount: credit,
-        fee,
-        relayer: info.address as `0x${string}`,
-        deadline: now + 3600n,
-      });
-      const r = await relayer.withdraw(signed);
-      paid += BigInt(r.paid);
-      fees += BigInt(r.fee);
-      hashes.push(r.txHash);
-    }
+    const r = await withdrawPayees({
+      client,
+      relayer: new RelayerClient(url),
+      identity: id,
+      taskId: o.task,
+      to: o.to,
+      token: o.token,
+    });
+    const { paid, fee: fees } = r;
+    const hashes = r.withdrawals.map((w) => w.txHash);
     const what = (x: bigint) => (o.token === zeroAddress ? `${formatEther(x)} ETH` : `${x} units`);
     ctx.out(
       hashes.length

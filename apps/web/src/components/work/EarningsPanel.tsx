@@ -2,15 +2,17 @@
 
 import { useQuery } from "@tanstack/react-query";
 import type { Identity } from "@zklabel/core/identity";
-import { payeeAddress } from "@zklabel/core/payee";
 import { escrowAbi } from "@zklabel/sdk/abi-escrow";
-import { useId, useMemo, useState } from "react";
+import { payeeCredits, withdrawPayees } from "@zklabel/sdk/payees";
+import { minimumWithdrawalFee } from "@zklabel/sdk/relayer";
+import { useId, useState } from "react";
 import { type Address, getAddress, type Hash, isAddress, zeroAddress } from "viem";
 import { useBalance, useReadContract } from "wagmi";
 import { useZkLabel } from "@/lib/client";
 import { useDeployment } from "@/lib/deployment";
 import { messageFor } from "@/lib/errors";
 import { eth, ethRounded, shortAddress } from "@/lib/format";
+import type { RelayerState } from "@/lib/relayer";
 
 /** The account's credits in the escrow (ETH, or the task's token) and a withdraw to any address. */
 export function EarningsPanel({ account, token }: { account: Address; token: Address }) {
@@ -111,8 +113,10 @@ export function EarningsPanel({ account, token }: { account: Address; token: Add
 
 /**
  * What this identity's payees earned on this task: one derived address per batch (core/payee), so
- * a worker who submitted through the relayer sees its pay without a wallet. The addresses are
- * derived here, in the browser; only the credit reads go to the chain.
+ * a worker who submitted through the relayer sees its pay without a wallet, and takes it out
+ * without one: each payee signs a withdrawal here, in the browser, and the relayer submits it for
+ * its fee (sdk/payees, the same code as `zklabel withdraw --task`). The addresses and keys are
+ * derived here; only the credit reads and the signed withdrawals leave the page.
  */
 export function PayeeEarnings(props: {
   identity: Identity;
@@ -121,31 +125,77 @@ export function PayeeEarnings(props: {
   taskId: bigint;
   batchCount: number;
   token: Address;
+  relayer: RelayerState;
 }) {
   const { reader } = useZkLabel();
-  const { identity, chainId, escrow, taskId, batchCount, token } = props;
+  const { identity, chainId, escrow, taskId, batchCount, token, relayer } = props;
   const unit = token === zeroAddress ? "ETH" : "tokens";
-  // One secp256k1 key per batch: derived once per identity and task, not on every render.
-  const payees = useMemo(
-    () =>
-      Array.from({ length: batchCount }, (_, b) =>
-        payeeAddress(identity, { chainId: BigInt(chainId), escrow, taskId, batchIndex: b }),
-      ),
-    [identity, chainId, escrow, taskId, batchCount],
-  );
+  const toId = useId();
+  const [to, setTo] = useState("");
+  const [state, setState] = useState<{
+    busy: boolean;
+    done?: { paid: bigint; fee: bigint; to: Address; count: number; hashes: string[] };
+    error?: string;
+  }>({ busy: false });
   const credits = useQuery({
     queryKey: ["payee-credits", chainId, escrow, taskId.toString(), token, identity.commitment.toString(), batchCount],
     enabled: reader !== undefined,
     refetchInterval: 3000,
     queryFn: async () => {
       if (!reader) throw new Error("no connection to the chain");
-      return Promise.all(payees.map((p) => reader.credits(p, token)));
+      return payeeCredits({ client: reader, identity, taskId, batchCount, token });
     },
   });
-  const earned = (credits.data ?? [])
-    .map((amount, batch) => ({ batch, amount, payee: payees[batch] }))
-    .filter((x) => x.amount > 0n);
+  const earned = credits.data ?? [];
   const total = earned.reduce((a, x) => a + x.amount, 0n);
+  const fee = relayer.info
+    ? earned.reduce((a, x) => a + minimumWithdrawalFee(relayer.info?.minFeeBps ?? 0, x.amount), 0n)
+    : undefined;
+  const toProblem =
+    to === ""
+      ? "Enter the address to be paid."
+      : !isAddress(to, { strict: false })
+        ? "Enter an address: 0x followed by 40 hex digits."
+        : getAddress(to) === zeroAddress
+          ? "The zero address burns what it receives: enter another."
+          : null;
+  const blocked = !relayer.configured
+    ? "This deployment names no relayer, so the payees (which hold no ETH) cannot withdraw from this page."
+    : relayer.error
+      ? `The relayer cannot be used now: ${relayer.error}`
+      : null;
+
+  async function withdraw() {
+    if (toProblem || !reader || !relayer.client) return;
+    const dest = getAddress(to);
+    setState({ busy: true });
+    try {
+      const r = await withdrawPayees({
+        client: reader,
+        relayer: relayer.client,
+        identity,
+        taskId,
+        to: dest,
+        token,
+        batchCount,
+      });
+      await credits.refetch();
+      setState({
+        busy: false,
+        done: {
+          paid: r.paid,
+          fee: r.fee,
+          to: dest,
+          count: r.withdrawals.length,
+          hashes: r.withdrawals.map((w) => w.txHash),
+        },
+      });
+    } catch (e) {
+      await credits.refetch();
+      setState({ busy: false, error: messageFor(e) });
+    }
+  }
+
   return (
     <section className="card earnings" aria-labelledby="payee-earnings-heading">
       <h2 id="payee-earnings-heading">Earned through the relayer</h2>
@@ -160,21 +210,84 @@ export function PayeeEarnings(props: {
       {earned.length > 0 && (
         <ul className="small" data-testid="payee-list">
           {earned.map((x) => (
-            <li key={x.batch} data-testid={`payee-${x.batch}`} data-payee={x.payee} data-wei={x.amount.toString()}>
-              Batch {x.batch}: {eth(x.amount)} {unit} at <code title={x.payee}>{shortAddress(x.payee)}</code>
+            <li
+              key={x.batchIndex ?? "task"}
+              data-testid={`payee-${x.batchIndex ?? "task"}`}
+              data-payee={x.payee}
+              data-wei={x.amount.toString()}
+            >
+              {x.batchIndex === undefined ? "The task's payee" : `Batch ${x.batchIndex}`}: {eth(x.amount)} {unit} at{" "}
+              <code title={x.payee}>{shortAddress(x.payee)}</code>
             </li>
           ))}
         </ul>
       )}
       <p className="muted small">
         Each batch submitted through the relayer pays a fresh address derived from your identity, so only the identity
-        needs a backup. These addresses hold no ETH: their credit leaves by a signed withdrawal that the relayer submits
-        for its fee. In this version the command line does it (
-        <code>
-          zklabel withdraw --task {"<id>"} --to {"<address>"}
-        </code>{" "}
-        with your exported identity); the page shows what it holds.
+        needs a backup. These addresses hold no ETH: each signs a withdrawal here and the relayer submits it, taking its
+        fee from the amount. Withdrawing to an address links these batches to it: a fresh address keeps them unlinked.
       </p>
+      {total > 0n && (
+        <>
+          <div className="field">
+            <label htmlFor={toId}>Withdraw without gas to</label>
+            <input
+              id={toId}
+              data-testid="payee-withdraw-to"
+              value={to}
+              placeholder="0x… (an address of your choice)"
+              spellCheck={false}
+              aria-invalid={to !== "" && toProblem !== null}
+              aria-describedby={to !== "" && toProblem ? `${toId}-problem` : undefined}
+              onChange={(e) => setTo(e.target.value.trim())}
+            />
+            {to !== "" && toProblem && (
+              <p id={`${toId}-problem`} className="error small">
+                {toProblem}
+              </p>
+            )}
+          </div>
+          {blocked ? (
+            <p className="error small" data-testid="payee-withdraw-blocked">
+              {blocked}{" "}
+              <code>
+                zklabel withdraw --task {taskId.toString()} --to {"<address>"}
+              </code>{" "}
+              does the same from the command line with your exported identity and a relayer.
+            </p>
+          ) : (
+            <button
+              type="button"
+              className="btn wide"
+              data-testid="payee-withdraw"
+              disabled={state.busy || toProblem !== null || !relayer.info}
+              onClick={() => void withdraw()}
+            >
+              {state.busy
+                ? "Withdrawing…"
+                : `Withdraw ${eth(total - (fee ?? 0n))} ${unit}${fee !== undefined ? ` (relayer fee ${eth(fee)})` : ""}`}
+            </button>
+          )}
+        </>
+      )}
+      {state.done && (
+        <p
+          className="ok small"
+          data-testid="payee-withdrawn"
+          data-wei={state.done.paid.toString()}
+          data-fee={state.done.fee.toString()}
+          data-txs={state.done.hashes.join(",")}
+        >
+          {state.done.count === 0
+            ? "Nothing was left to withdraw."
+            : `Withdrew ${eth(state.done.paid)} ${unit} to ${shortAddress(state.done.to)} from ${state.done.count} payee${state.done.count === 1 ? "" : "s"}; the relayer took ${eth(state.done.fee)} and paid the gas.`}
+        </p>
+      )}
+      {state.error && (
+        <p className="error small" role="alert" data-testid="payee-withdraw-error">
+          The withdrawal was not made: {state.error}
+        </p>
+      )}
       {credits.error && (
         <p className="error small" role="alert">
           The credits could not be read from the escrow: {messageFor(credits.error)}

@@ -438,6 +438,7 @@ export function Workspace({ task, rule }: { task: TaskView; rule: AnyRule }) {
               taskId={task.id}
               batchCount={task.batches.length}
               token={task.token}
+              relayer={relayer}
             />
           )}
           {address && <EarningsPanel key={address} account={address} token={task.token} />}
