@@ -190,11 +190,18 @@ describe("the web app, one role after another", () => {
     const select = p.getByTestId("dev-account-select");
     await select.waitFor({ timeout: 180_000 });
     await select.selectOption(String(account));
-    if (await p.getByTestId("connect-dev-wallet").isVisible()) await p.getByTestId("connect-dev-wallet").click();
     const nodeAccounts = await createWalletClient({ transport: http(stack?.rpcUrl) }).getAddresses();
-    await p
-      .locator(`[data-testid="connected-address"][data-address="${getAddress(nodeAccounts[account])}"]`)
-      .waitFor({ timeout: 60_000 });
+    const connected = p.locator(
+      `[data-testid="connected-address"][data-address="${getAddress(nodeAccounts[account])}"]`,
+    );
+    const button = p.getByTestId("connect-dev-wallet");
+    // After a navigation wagmi may reconnect the wallet by itself while the button is still shown:
+    // the button then leaves the page mid-click, and the connection is what counts.
+    if (await button.isVisible())
+      await button.click({ timeout: 15_000 }).catch(async (e) => {
+        if (!(await connected.isVisible())) throw e;
+      });
+    await connected.waitFor({ timeout: 60_000 });
   }
 
   /** Disconnects the wallet the browser reconnected on load (if any): the page then runs with none. */
