@@ -84,7 +84,8 @@ function startChild(
   });
   let tail = "";
   const file = opts.logDir ? createWriteStream(join(opts.logDir, `${opts.name}.log`), { flags: "a" }) : undefined;
-  child.once("exit", () => file?.end());
+  // "close", not "exit": output can still arrive after the process exits, until its pipes close.
+  child.once("close", () => file?.end());
   const keep = (d: Buffer) => {
     file?.write(d);
     tail = (tail + d.toString()).slice(-8000);

@@ -36,6 +36,7 @@ import { demoItems } from "@zklabel/core/demo";
 import { parseIdentityKey } from "@zklabel/core/identity";
 import { escrowAbi } from "@zklabel/sdk/abi-escrow";
 import { groupsAbi } from "@zklabel/sdk/abi-groups";
+import { minimumWithdrawalFee } from "@zklabel/sdk/relayer";
 import { type BrowserContext, type ConsoleMessage, chromium, type Page } from "playwright-core";
 import { type Address, createPublicClient, createWalletClient, getAddress, http, parseEther, zeroAddress } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
@@ -486,44 +487,21 @@ describe("the web app, one role after another", () => {
     assert.equal(await by("payee-withdraw").isDisabled(), true);
     const destination = privateKeyToAccount(generatePrivateKey()).address;
     await by("payee-withdraw-to").fill(destination);
-    const relayerCreditBefore = await client.readContract({
-      address: escrow,
-      abi: escrowAbi,
-      functionName: "credits",
-      args: [zeroAddress, relayerAddress],
-    });
+    const creditOf = (account: Address) =>
+      client.readContract({ address: escrow, abi: escrowAbi, functionName: "credits", args: [zeroAddress, account] });
+    const relayerCreditBefore = await creditOf(relayerAddress);
     await by("payee-withdraw").click();
     await by("payee-withdrawn").waitFor({ timeout: 60_000 });
-    const minFeeBps = BigInt(
-      ((await (await fetch(`${stack.relayerUrl}/v1/info`)).json()) as { minFeeBps: number }).minFeeBps,
-    );
-    const withdrawalFee = (paid * minFeeBps + 9_999n) / 10_000n;
+    const { minFeeBps } = (await (await fetch(`${stack.relayerUrl}/v1/info`)).json()) as { minFeeBps: number };
+    const withdrawalFee = minimumWithdrawalFee(minFeeBps, paid);
     assert.equal(await by("payee-withdrawn").getAttribute("data-wei"), (paid - withdrawalFee).toString());
     assert.equal(
       await client.getBalance({ address: destination }),
       paid - withdrawalFee,
       "the chosen address received the credit less the relayer's fee",
     );
-    assert.equal(
-      await client.readContract({
-        address: escrow,
-        abi: escrowAbi,
-        functionName: "credits",
-        args: [zeroAddress, payee],
-      }),
-      0n,
-      "the payee's credit is gone",
-    );
-    assert.equal(
-      await client.readContract({
-        address: escrow,
-        abi: escrowAbi,
-        functionName: "credits",
-        args: [zeroAddress, relayerAddress],
-      }),
-      relayerCreditBefore + withdrawalFee,
-      "the relayer earned the withdrawal fee",
-    );
+    assert.equal(await creditOf(payee), 0n, "the payee's credit is gone");
+    assert.equal(await creditOf(relayerAddress), relayerCreditBefore + withdrawalFee, "the relayer earned the fee");
     const [withdrawal] = await client.getContractEvents({
       address: escrow,
       abi: escrowAbi,

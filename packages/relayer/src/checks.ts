@@ -37,6 +37,7 @@ export function createChecks(opts: {
   }
   type TaskStruct = Awaited<ReturnType<typeof readTask>>;
 
+  /** The chain's clock (what the escrow checks deadlines against), seconds. */
   async function now(): Promise<number> {
     return Number((await pc.getBlock()).timestamp);
   }
@@ -209,5 +210,5 @@ export function createChecks(opts: {
     }
   }
 
-  return { readTask, knownVerifier, problem, simulateOne };
+  return { readTask, knownVerifier, problem, simulateOne, now };
 }

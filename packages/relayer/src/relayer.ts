@@ -98,7 +98,7 @@ export function createRelayer(opts: RelayerOptions) {
   let balanceCheckedAt = 0;
   let stopped = false;
   let working: Promise<void> | null = null;
-  const { problem, simulateOne, knownVerifier, readTask } = createChecks({
+  const { problem, simulateOne, knownVerifier, readTask, now } = createChecks({
     publicClient: pc,
     account,
     escrow,
@@ -106,10 +106,6 @@ export function createRelayer(opts: RelayerOptions) {
     verifiers: opts.verifiers,
     minFeeBps: opts.minFeeBps,
   });
-
-  async function now(): Promise<number> {
-    return Number((await pc.getBlock()).timestamp);
-  }
 
   async function refreshBalance(force = false): Promise<bigint> {
     if (!force && Date.now() - balanceCheckedAt < 15_000) return balance;

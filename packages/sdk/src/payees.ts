@@ -6,50 +6,50 @@
  */
 import type { Identity } from "@zklabel/core/identity";
 import { payeeAccount } from "@zklabel/core/payee";
-import { type Address, getAddress, zeroAddress } from "viem";
+import { type Address, getAddress, type LocalAccount, zeroAddress } from "viem";
 import type { ZkLabelClient } from "./client.ts";
 import { ZkLabelError } from "./errors.ts";
 import { minimumWithdrawalFee, type RelayerClient } from "./relayer.ts";
 
-/** A payee of the identity with a credit on the task. */
-export interface PayeeCredit {
+/** One of the identity's payees on a task, with its signing key (which never leaves the worker). */
+export interface Payee {
   /** The batch whose payee it is; undefined for the task-wide payee. */
+  batchIndex?: number;
+  account: LocalAccount;
+}
+
+/** A payee with a credit on the task. */
+export interface PayeeCredit {
   batchIndex?: number;
   payee: Address;
   amount: bigint;
 }
 
-/** The scopes a worker can be paid under on a task: each batch's payee, then the task-wide one. */
-function scopes(batchCount: number): (number | undefined)[] {
-  return [...Array.from({ length: batchCount }, (_, b) => b), undefined];
+/**
+ * Every payee the identity can be paid under on a task: each batch's, then the task-wide one.
+ * Deriving them costs a secp256k1 key per batch: derive once per identity and task, then read.
+ */
+export function taskPayees(
+  identity: Pick<Identity, "secretScalar">,
+  scope: { chainId: bigint; escrow: Address; taskId: bigint; batchCount: number },
+): Payee[] {
+  const { chainId, escrow, taskId } = scope;
+  return [...Array.from({ length: scope.batchCount }, (_, b) => b), undefined].map((batchIndex) => ({
+    batchIndex,
+    account: payeeAccount(identity, { chainId, escrow, taskId, batchIndex }),
+  }));
 }
 
-/**
- * The credits that the task paid to the identity's payees (only those above zero). The addresses
- * are derived locally; only the credit reads go to the chain.
- */
-export async function payeeCredits(args: {
-  client: ZkLabelClient;
-  identity: Pick<Identity, "secretScalar">;
-  taskId: bigint;
-  /** The task's batch count (read from the chain when omitted). */
-  batchCount?: number;
-  token?: Address;
-}): Promise<PayeeCredit[]> {
-  const { client, identity, taskId } = args;
-  const token = args.token ?? zeroAddress;
-  const chainId = BigInt(await client.publicClient.getChainId());
-  let batchCount = args.batchCount;
-  if (batchCount === undefined) {
-    const t = await client.getTask(taskId);
-    batchCount = Math.ceil(Number(t.itemCount) / Number(t.rule.batchSize));
-  }
-  const all = scopes(batchCount).map((batchIndex) => ({
-    batchIndex,
-    payee: payeeAccount(identity, { chainId, escrow: client.escrow, taskId, batchIndex }).address,
-  }));
-  const amounts = await Promise.all(all.map((p) => client.credits(p.payee, token)));
-  return all.map((p, i) => ({ ...p, amount: amounts[i] })).filter((p) => p.amount > 0n);
+/** The credits of the given payees (only those above zero): reads only, the keys stay here. */
+export async function payeeCredits(
+  client: ZkLabelClient,
+  payees: readonly Payee[],
+  token: Address = zeroAddress,
+): Promise<PayeeCredit[]> {
+  const amounts = await Promise.all(payees.map((p) => client.credits(p.account.address, token)));
+  return payees
+    .map((p, i) => ({ batchIndex: p.batchIndex, payee: p.account.address, amount: amounts[i] }))
+    .filter((p) => p.amount > 0n);
 }
 
 /** One payee's relayed withdrawal. */
@@ -73,7 +73,8 @@ export async function withdrawPayees(args: {
   taskId: bigint;
   to: Address;
   token?: Address;
-  batchCount?: number;
+  /** The identity's payees on the task (taskPayees), when the caller already derived them. */
+  payees?: readonly Payee[];
   /** Seconds the signatures stay valid, from the chain's clock (default 1 hour). */
   validFor?: number;
   onWithdrawn?(w: PayeeWithdrawal): void;
@@ -93,19 +94,20 @@ export async function withdrawPayees(args: {
       `the relayer at ${relayer.url} serves escrow ${info.escrow} on chain ${info.chainId}, not escrow ${client.escrow} on chain ${chainId}: use this deployment's relayer`,
     );
   }
-  const credits = await payeeCredits({ client, identity, taskId, token, batchCount: args.batchCount });
+  let payees = args.payees;
+  if (!payees) {
+    const t = await client.getTask(taskId);
+    const batchCount = Math.ceil(Number(t.itemCount) / Number(t.rule.batchSize));
+    payees = taskPayees(identity, { chainId: BigInt(chainId), escrow: client.escrow, taskId, batchCount });
+  }
+  const signers = new Map(payees.map((p) => [p.account.address, p.account]));
+  const credits = await payeeCredits(client, payees, token);
   // The chain's clock, not this machine's: the escrow checks the deadline against the block time.
   const deadline = block.timestamp + BigInt(args.validFor ?? 3600);
   const withdrawals: PayeeWithdrawal[] = [];
   for (const c of credits) {
-    const signer = payeeAccount(identity, {
-      chainId: BigInt(chainId),
-      escrow: client.escrow,
-      taskId,
-      batchIndex: c.batchIndex,
-    });
     const signed = await client.signWithdrawal({
-      account: signer,
+      account: signers.get(c.payee) as LocalAccount,
       token,
       to,
       amount: c.amount,

@@ -3,9 +3,9 @@
 import { useQuery } from "@tanstack/react-query";
 import type { Identity } from "@zklabel/core/identity";
 import { escrowAbi } from "@zklabel/sdk/abi-escrow";
-import { payeeCredits, withdrawPayees } from "@zklabel/sdk/payees";
+import { payeeCredits, taskPayees, withdrawPayees } from "@zklabel/sdk/payees";
 import { minimumWithdrawalFee } from "@zklabel/sdk/relayer";
-import { useId, useState } from "react";
+import { useId, useMemo, useState } from "react";
 import { type Address, getAddress, type Hash, isAddress, zeroAddress } from "viem";
 import { useBalance, useReadContract } from "wagmi";
 import { useZkLabel } from "@/lib/client";
@@ -137,13 +137,18 @@ export function PayeeEarnings(props: {
     done?: { paid: bigint; fee: bigint; to: Address; count: number; hashes: string[] };
     error?: string;
   }>({ busy: false });
+  // One secp256k1 key per batch: derived once per identity and task, not on every poll.
+  const payees = useMemo(
+    () => taskPayees(identity, { chainId: BigInt(chainId), escrow, taskId, batchCount }),
+    [identity, chainId, escrow, taskId, batchCount],
+  );
   const credits = useQuery({
     queryKey: ["payee-credits", chainId, escrow, taskId.toString(), token, identity.commitment.toString(), batchCount],
     enabled: reader !== undefined,
     refetchInterval: 3000,
     queryFn: async () => {
       if (!reader) throw new Error("no connection to the chain");
-      return payeeCredits({ client: reader, identity, taskId, batchCount, token });
+      return payeeCredits(reader, payees, token);
     },
   });
   const earned = credits.data ?? [];
@@ -177,7 +182,7 @@ export function PayeeEarnings(props: {
         taskId,
         to: dest,
         token,
-        batchCount,
+        payees,
       });
       await credits.refetch();
       setState({
