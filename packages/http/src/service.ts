@@ -128,6 +128,11 @@ export async function createService(opts: ServiceOptions): Promise<FastifyInstan
     routerOptions: { ignoreTrailingSlash: true },
     // The services answer long downloads and uploads: keep the defaults generous but bounded.
     requestTimeout: 10 * 60_000,
+    // An idle keep-alive connection closes after 5 s, announced as "Keep-Alive: timeout=5", so a
+    // client drops it first. Fastify's 72 s outlives Node's 60 s headers timeout, which can close
+    // an idle connection sooner than announced: a client that reused it after a minute of silence
+    // got "other side closed" (the privacy scan's relayer call after the 80 s flow).
+    keepAliveTimeout: 5_000,
   });
   app.setValidatorCompiler(zodCompiler);
   app.removeAllContentTypeParsers();
