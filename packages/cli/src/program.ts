@@ -11,6 +11,7 @@ import { identityCommands } from "./commands/identity.ts";
 import { labelsCommands } from "./commands/labels.ts";
 import { relayerCommands } from "./commands/relayer.ts";
 import { reviewCommand } from "./commands/review.ts";
+import { ruleCommands } from "./commands/rule.ts";
 import { specCommands } from "./commands/spec.ts";
 import { taskCommands } from "./commands/task.ts";
 import { vaultCommands } from "./commands/vault.ts";
@@ -49,6 +50,7 @@ export function buildProgram(ctx: Ctx): CommandUnknownOpts {
   workCommand(program, ctx);
   auditCommands(program, ctx);
   groupCommands(program, ctx);
+  ruleCommands(program, ctx);
   throwFrameworkErrors(program);
   return program;
 }

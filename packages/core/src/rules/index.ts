@@ -9,6 +9,7 @@ import { type CircuitInfo, circuits, deployedCircuit, deployedRejectCircuit } fr
 import { bboxRule } from "./bbox.ts";
 import { classificationRule } from "./classification.ts";
 import { sensorRule } from "./sensor.ts";
+// Rules made with the kit: `zklabel rule new` adds the import above this line and the rule to RULES.
 import type { BatchData, DatasetKind, ItemFacts, RuleSpec } from "./types.ts";
 
 export type {
@@ -22,11 +23,16 @@ export type {
   RuleSpec,
 } from "./types.ts";
 
-/** Every rule, in id order. */
-export const RULES = [classificationRule, bboxRule, sensorRule] as const;
-
 /** Any rule's module, with its parameter and label types erased (what generic code holds). */
 export type AnyRule = RuleSpec<any, any>;
+
+/** Every rule, in id order. */
+export const RULES: readonly AnyRule[] = [
+  classificationRule,
+  bboxRule,
+  sensorRule,
+  // `zklabel rule new` adds kit rules above this line.
+];
 
 for (const r of RULES) {
   // Ids and names key the registry, the escrow's verifier table and circuits/circuits.json: each once.
@@ -121,8 +127,8 @@ export function fullBatchData(
   };
 }
 
-/** The dataset kinds the rules use, each a way of turning items into leaves. */
-export const DATASET_KINDS = ["content", "box", "sensor"] as const satisfies readonly DatasetKind[];
+/** The dataset kinds the rules use, each a way of turning items into leaves (the first rule of a kind builds its trees). */
+export const DATASET_KINDS = [...new Set(RULES.map((r) => r.datasetKind))] as [DatasetKind, ...DatasetKind[]];
 
 /** A rule whose datasets are of `kind`: the one that knows how such items become leaves. */
 export function kindRule(kind: DatasetKind): AnyRule {
@@ -132,9 +138,14 @@ export function kindRule(kind: DatasetKind): AnyRule {
 }
 
 /** The `rule` object of a task spec file: one of the rules' spec schemas, picked by `type`. */
-export const ruleSpecSchema = z.discriminatedUnion("type", [classificationRule.spec, bboxRule.spec, sensorRule.spec], {
-  error: `rule.type must be one of ${RULES.map((r) => `"${r.name}"`).join(", ")}`,
-});
+export const ruleSpecSchema = z.discriminatedUnion(
+  "type",
+  // Typed as the built-in rules' specs; a kit rule's spec (packages/core/src/rules/kit.ts) parses to the same `{type, ...}` shape.
+  RULES.map((r) => r.spec) as unknown as [typeof classificationRule.spec, typeof bboxRule.spec, typeof sensorRule.spec],
+  {
+    error: `rule.type must be one of ${RULES.map((r) => `"${r.name}"`).join(", ")}`,
+  },
+);
 
 /** The rules' names, for schemas that list them. */
 export const RULE_NAMES = RULES.map((r) => r.name) as [string, ...string[]];

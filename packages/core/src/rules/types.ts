@@ -10,8 +10,12 @@ import type { RejectInput, RejectRequest } from "../gold.ts";
 import type { BatchSource, DatasetTree } from "../merkle.ts";
 import type { RuleParams, TaskBinding } from "../task.ts";
 
-/** How items of a rule's datasets become tree leaves (docs/protocol.md, "Datasets"). */
-export type DatasetKind = "content" | "box" | "sensor";
+/**
+ * How items of a rule's datasets become tree leaves (docs/protocol.md, "Datasets"): "content",
+ * "box" (images with their size), "sensor", or "fields:<rule>" for a kit rule that commits item
+ * fields of its own (docs/writing-rules.md).
+ */
+export type DatasetKind = string;
 
 /** What a rule reads of one item: always its content hash; images their pixel size; sensor windows their readings and leaf. */
 export interface ItemFacts {
@@ -23,6 +27,8 @@ export interface ItemFacts {
   height?: number;
   /** Sensor windows: the readings. */
   readings?: number[];
+  /** Kit rules with item fields: the fields read off the item, by name (packages/core/src/rules/kit.ts). */
+  fields?: Record<string, number>;
 }
 
 /**
