@@ -36,6 +36,8 @@ export interface StackOptions {
   verbose?: boolean;
   /** Also write each child's whole output to `<logDir>/<name>.log` (chain, vault, relayer, web), for scans. */
   logDir?: string;
+  /** Rules whose verifiers are left out of the deployment, to be registered on the running chain later (zklabel rule register). */
+  deferRules?: readonly string[];
 }
 
 export interface Stack {
@@ -175,7 +177,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     });
 
     log("contracts: deploying and seeding the demo task");
-    const deployment = { ...(await deployAndSeed(rpcUrl, vaultUrl)), relayerUrl };
+    const deployment = { ...(await deployAndSeed(rpcUrl, vaultUrl, opts.deferRules)), relayerUrl };
     const deploymentFile = join(ROOT, "apps/web/public/deployment.json");
     await writeFile(deploymentFile, `${JSON.stringify(deployment, null, 2)}\n`);
 
@@ -276,10 +278,14 @@ function demoDataset(depth: number, batchSize: number) {
 }
 
 /** Deploys to the node at rpcUrl and creates the demo task from account #0 (its items in the vault at vaultUrl). */
-async function deployAndSeed(rpcUrl: string, vaultUrl: string): Promise<DeploymentFile> {
+async function deployAndSeed(
+  rpcUrl: string,
+  vaultUrl: string,
+  deferRules: readonly string[] = [],
+): Promise<DeploymentFile> {
   const { network } = await import("hardhat");
   const { viem } = await network.create({ network: "localhost", override: { url: rpcUrl } });
-  const d = await deployZkLabel(viem);
+  const d = await deployZkLabel(viem, { skipRules: deferRules });
   const escrow = await viem.getContractAt("ZkLabelEscrow", d.escrow);
   const items = demoItems();
   const { tree } = demoDataset(d.datasetDepth, d.batchSize);

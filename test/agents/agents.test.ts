@@ -538,6 +538,81 @@ describe("headless marketplace: requester, two agent workers, auditor", { timeou
     assert.match(coco.stderr, /COCO holds bounding boxes; task \d+ is a sensor-range task: use --format jsonl or csv/);
   });
 
+  it("a rule made with the rule authoring kit (entity spans): texts uploaded, an agent answers spans, proofs accepted, labels exported with the rule's fields", async () => {
+    const texts = Array.from({ length: 12 }, (_, i) =>
+      i % 2 ? `We flew to Lisbon on day ${i}.` : `Yesterday Ada Lovelace wrote note ${i}.`,
+    );
+    const folder = join(dir, "sentences");
+    await mkdir(folder);
+    for (const [i, t] of texts.entries()) await writeFile(join(folder, `s${String(i).padStart(2, "0")}.txt`), t);
+    const spansManifest = join(dir, "spans-manifest.json");
+    ok(
+      await zklabel(["dataset", "build", "--from", folder, "--kind", "fields:spans", "--out", spansManifest]),
+      "build",
+    );
+    ok(
+      await zklabel(["dataset", "upload", "--manifest", spansManifest, "--from", folder, "--vault", vault.url]),
+      "upload",
+    );
+    await writeFile(
+      join(dir, "spans-spec.json"),
+      JSON.stringify({
+        title: "Named entities",
+        instructions: "Mark the named entity of each sentence.",
+        rule: { type: "spans", minLength: 3 },
+        reward: { perItem: "0.0005" },
+        deadline: "7d",
+      }),
+    );
+    const created = await createTask(join(dir, "spans-spec.json"), spansManifest);
+    const r = ok(
+      await agent(
+        [
+          "--task",
+          created.taskId,
+          "--labeler",
+          join(ROOT, "test/agents/labeler-spans.mjs"),
+          "--identity-file",
+          join(dir, "b.key"),
+          "--account",
+          "2",
+          "--json",
+          ...common,
+        ],
+        {},
+      ),
+      "spans agent",
+    );
+    assert.equal(JSON.parse(r.stdout).items, texts.length);
+    const out = join(dir, "spans-labels.jsonl");
+    ok(
+      await zklabel([
+        "labels",
+        "export",
+        "--task",
+        created.taskId,
+        "--manifest",
+        spansManifest,
+        "--out",
+        out,
+        "--account",
+        "0",
+        ...common,
+      ]),
+      "export",
+    );
+    const exported = (await readFile(out, "utf8"))
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
+    // Each row: the span and kind the agent chose, the kind's name as className.
+    for (const [i, t] of texts.entries()) {
+      const row = exported[i];
+      assert.equal(t.slice(row.start, row.end), i % 2 ? "Lisbon" : "Ada Lovelace", `row ${i}`);
+      assert.equal(row.className, i % 2 ? "place" : "person");
+    }
+  });
+
   it("a bounding-box task a batch at a time: fetch, prove from the fetched folder, relay, export as COCO", async () => {
     const images = join(dir, "images");
     await mkdir(images);

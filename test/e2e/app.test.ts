@@ -26,6 +26,7 @@
  * Screenshots: test-results/e2e/*.png
  */
 import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
@@ -68,6 +69,18 @@ const BATCH_ITEMS = ITEMS.slice(64);
 const browserSecrets: { what: string; text: string }[] = [];
 
 const log = (m: string) => console.log(`[e2e] ${m}`);
+
+/** Runs the zklabel command (as `npm run zklabel` does, under this Node) and collects its output. */
+function runCli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const p = spawn(process.execPath, [join(ROOT, "packages/cli/src/main.ts"), ...args], { cwd: ROOT });
+    let stdout = "";
+    let stderr = "";
+    p.stdout.on("data", (d) => (stdout += d));
+    p.stderr.on("data", (d) => (stderr += d));
+    p.on("close", (code) => resolve({ code: code ?? 1, stdout, stderr }));
+  });
+}
 
 /** A real PNG (a light background, `seed` in its blue channel, with a dark square), so the browser draws it. */
 function png(width: number, height: number, seed: number): Buffer {
@@ -229,6 +242,8 @@ describe("the web app, one role after another", () => {
         vaultPort: VAULT_PORT,
         relayerPort: RELAYER_PORT,
         log: (m) => log(`stack: ${m}`),
+        // The entity-span rule (made with the rule authoring kit) is registered by a test, on the running chain.
+        deferRules: ["spans"],
       });
       page = await browser();
     },
@@ -575,7 +590,11 @@ describe("the web app, one role after another", () => {
   });
 
   /** Posts a task from the requester form (account #0) and returns its id. */
-  async function postTask(rule: "bbox" | "sensor", fill: () => Promise<void>, paths: string[]): Promise<bigint> {
+  async function postTask(
+    rule: "bbox" | "sensor" | "spans",
+    fill: () => Promise<void>,
+    paths: string[],
+  ): Promise<bigint> {
     assert.ok(stack);
     await page.goto(`${stack.appUrl}/requester/new`);
     await connect(page, 0);
@@ -723,6 +742,98 @@ describe("the web app, one role after another", () => {
     assert.equal(await page.getByTestId("audit-task-status").textContent(), "complete");
     assert.deepEqual(consoleErrors, [], "no errors in any browser console");
   });
+  it("a kit rule: registered on the running chain with zklabel rule register, posted, labeled in the generic labeler, proven, paid and decrypted", {
+    timeout: 600_000,
+  }, async () => {
+    assert.ok(stack);
+    const client = createPublicClient({ transport: http(stack.rpcUrl) });
+    const escrow = stack.deployment.escrow as Address;
+    const entry = () =>
+      client.readContract({ address: escrow, abi: escrowAbi, functionName: "ruleVerifier", args: [5] });
+    // The stack left the entity-span rule (made with the kit) out: the post form does not offer it yet.
+    assert.equal((await entry()).verifier, zeroAddress, "the stack deployed without the span rule");
+    await page.goto(`${stack.appUrl}/requester/new`);
+    const offered = page.locator('label[for="post-rule-spans"]');
+    await offered.waitFor({ timeout: 60_000 });
+    assert.match((await offered.textContent()) ?? "", /no verifier yet/, "the rule is offered, marked as not deployed");
+
+    // The author registers it on the running chain: verifiers deployed, the escrow's entry set, the deployment file updated.
+    const cli = await runCli(["rule", "register", "spans", "--rpc", stack.rpcUrl, "--json"]);
+    assert.equal(cli.code, 0, cli.stderr);
+    const registered = JSON.parse(cli.stdout) as { verifier: Address; batchVerifier: Address; status: string };
+    assert.equal(registered.status, "set");
+    const onChain = await entry();
+    assert.equal(getAddress(onChain.verifier), getAddress(registered.verifier));
+    assert.equal(getAddress(onChain.batchVerifier), getAddress(registered.batchVerifier));
+    assert.equal(onChain.batchSize, 32);
+
+    const texts = [
+      "Ada Lovelace wrote the first program.",
+      "The ship sailed from Lisbon at dawn.",
+      "Acme Corporation opened a new plant.",
+      "We met Grace Hopper at the conference.",
+      "Rain fell on Kyoto all afternoon.",
+      "The United Nations held a vote today.",
+    ];
+    const spans = [
+      [0, 12, "person"],
+      [21, 27, "place"],
+      [0, 16, "organisation"],
+      [7, 19, "person"],
+      [13, 18, "place"],
+      [4, 18, "organisation"],
+    ] as const;
+    const names = texts.map((_, i) => `sentence-${i + 1}.txt`);
+    for (const [i, n] of names.entries()) await writeFile(join(files, n), texts[i]);
+    const id = await postTask(
+      "spans",
+      async () => {
+        // Registered: the page, loaded again, reads the new deployment file and offers the rule as deployed.
+        assert.doesNotMatch((await offered.textContent()) ?? "", /no verifier yet/);
+        await page.getByTestId("post-title").fill("Mark the named entity");
+        await page.getByTestId("post-instructions").fill("Give the span of the one named entity in each sentence.");
+        await page.getByTestId("post-spans-minLength").fill("3");
+      },
+      names.map((n) => join(files, n)),
+    );
+    await openBatch(id, 0);
+    const by = (tid: string) => page.getByTestId(tid);
+    // Every field of the rule's label is a form field; the first span ends past its text on purpose.
+    for (const [i, [start, end, kind]] of spans.entries()) {
+      await by("field-start").fill(String(start));
+      await by("field-end").fill(String(i === 0 ? 99 : end));
+      await by(`field-kind-${kind}`).click();
+      if (i < spans.length - 1) await by("label-next").click();
+    }
+    await by("rule-violations").waitFor();
+    assert.match(
+      (await by("rule-violations").textContent()) ?? "",
+      /Item 1: the span ends at 99, past the text's 37 characters/,
+    );
+    await by("dot-0").click();
+    await by("item-problem").waitFor();
+    await screenshot(page, "kit-rule-violation");
+    await accessible(page, "the generic labeler");
+    await by("field-end").fill("12");
+    await by("rule-violations").waitFor({ state: "detached" });
+    // Ctrl+Enter proves from anywhere but a form field.
+    await by("field-end").blur();
+    await proveAndGetPaid(parseEther("0.002") * BigInt(texts.length));
+    await screenshot(page, "kit-paid");
+
+    // The requester opens the batch: each row is the worker's span and kind.
+    await page.goto(`${stack.appUrl}/requester/${id}`);
+    await connect(page, 0);
+    await by("decrypt-labels").click();
+    await by("labels-table").waitFor({ timeout: 60_000 });
+    for (const [i, [start, end, kind]] of spans.entries()) {
+      const row = by(`label-row-${i}`);
+      assert.equal(await row.getAttribute("data-class-name"), kind);
+      assert.match((await row.textContent()) ?? "", new RegExp(`start ${start}, end ${end}`));
+    }
+    assert.deepEqual(consoleErrors, [], "no errors in any browser console");
+  });
+
   it("gold rejection: a wrong batch scored and rejected with a proof in the browser, reopened, relabeled honestly and paid", {
     timeout: 900_000,
   }, async () => {

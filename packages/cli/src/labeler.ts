@@ -24,6 +24,8 @@ export interface AgentItem {
   /** Images of box datasets: the size in pixels. */
   width?: number;
   height?: number;
+  /** Rules made with the rule authoring kit: the item fields the rule reads off the item (spans: length). */
+  fields?: Record<string, number>;
 }
 
 /** The task as a labeler sees it. */
@@ -75,6 +77,7 @@ export function agentItem(it: FetchedItem): AgentItem {
     type: it.type,
     bytes: it.bytes,
     readings: it.readings,
+    fields: it.fields,
     width: it.width,
     height: it.height,
     text: text ? new TextDecoder().decode(it.bytes) : undefined,

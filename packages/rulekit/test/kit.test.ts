@@ -50,10 +50,7 @@ const SPAN_INPUTS = `    signal input enabled;
     signal input minLength;`;
 
 /** The TypeScript twin every span variant shares: start + minLength <= end <= length. */
-async function writeSpanModule(name: string) {
-  const file = join(SCRATCH, rulePaths(name).module);
-  const src = await readFile(file, "utf8");
-  const check = `check: ({ label, item, params }) => {
+const SPAN_CHECK = `check: ({ label, item, params }) => {
       const issues: KitIssue[] = [];
       if (label.end > item.length) issues.push({ code: "past_text", message: \`end \${label.end} is past the text's \${item.length} characters\` });
       if (label.start + params.minLength > label.end)
@@ -61,12 +58,17 @@ async function writeSpanModule(name: string) {
       return issues;
     },
     sample: (i) => ({ item: { length: 40 + i }, label: { start: 2, end: 10, kind: i % 3 }, params: { minLength: 3 } }),`;
+
+/** Puts `check` (and `sample`) in the scratch module of `name`. */
+async function writeSpanModule(name: string, check = SPAN_CHECK) {
+  const file = join(SCRATCH, rulePaths(name).module);
+  const src = await readFile(file, "utf8");
   const out = src.replace(/check: \(\{ label, item, params \}\) => \{[\s\S]*?sample: [^\n]*\n/, `${check}\n`);
   assert.notEqual(out, src, "the generated module has the check and sample the test replaces");
   await writeFile(file, out);
 }
 
-async function writeExamples(name: string) {
+async function writeExamples(name: string, files?: Record<string, object>) {
   const dir = join(SCRATCH, rulePaths(name).examples);
   await rm(dir, { recursive: true, force: true });
   await mkdir(dir, { recursive: true });
@@ -78,7 +80,7 @@ async function writeExamples(name: string) {
     expect,
     ...(breaks ? { breaks } : {}),
   });
-  const files = {
+  files ??= {
     "valid.json": ex("a span inside the text", { start: 4, end: 12 }, "valid"),
     "valid-to-the-end.json": ex("a span that ends with the text", { start: 0, end: 20 }, "valid"),
     "invalid-past-text.json": ex("a span past the text's end", { start: 15, end: 21 }, "invalid", "past_text"),
@@ -154,7 +156,7 @@ describe("zklabel rule new + rule test", () => {
     assert.ok(report.ok);
     assert.equal(
       report.results.filter((x) => x.check === "asserts").length,
-      4,
+      3,
       "every invalid example is refused by a constraint",
     );
   });
@@ -213,5 +215,60 @@ describe("zklabel rule new + rule test", () => {
     );
     assert.match(asserts[0].detail, /refused only by an assert .*a proof of this invalid label exists/);
     assert.ok(report.results.some((x) => x.check === "asserts" && x.ok && /invalid-past-text/.test(x.detail)));
+  });
+
+  test("rule test reports an unchecked comparator input and a range check the field wraps", async () => {
+    // A span at most maxLength long: the upper bound a wrapped difference slips under.
+    const desc = { ...span("spanwide"), params: [{ name: "maxLength", bits: 16 }] };
+    await scaffoldRule(SCRATCH, desc, "spanwide.json");
+    await writeSpanModule(
+      "spanwide",
+      `check: ({ label, item, params }) => {
+      const issues: KitIssue[] = [];
+      if (label.end > item.length) issues.push({ code: "past_text", message: "past the text" });
+      if (label.end < label.start) issues.push({ code: "backwards", message: "ends before it starts" });
+      else if (label.end - label.start > params.maxLength) issues.push({ code: "too_long", message: "too long" });
+      return issues;
+    },
+    sample: () => ({ item: { length: 40 }, label: { start: 2, end: 10, kind: 0 }, params: { maxLength: 10 } }),`,
+    );
+    const ex = (label: object, expect: string, breaks?: string) => ({
+      about: JSON.stringify(label),
+      params: { maxLength: 10 },
+      item: { length: 20 },
+      label: { kind: 0, ...label },
+      expect,
+      ...(breaks ? { breaks } : {}),
+    });
+    await writeExamples("spanwide", {
+      "valid.json": ex({ start: 4, end: 12 }, "valid"),
+      "invalid-backwards.json": ex({ start: 12, end: 4 }, "invalid", "backwards"),
+      "invalid-past-text.json": ex({ start: 15, end: 21 }, "invalid", "past_text"),
+      "invalid-too-long.json": ex({ start: 0, end: 15 }, "invalid", "too_long"),
+    });
+    await writeItemTemplate(
+      "spanwide",
+      `    signal input enabled;
+    signal input length;
+    signal input start;
+    signal input end;
+    signal input kind;
+    signal input maxLength;
+    // BROKEN: end - start is not range-checked; with end < start it wraps to p - k, which LessThan reads as negative.
+    component shortEnough = LessThan(16);
+    shortEnough.in[0] <== end - start;
+    shortEnough.in[1] <== maxLength + 1;
+    enabled * (1 - shortEnough.out) === 0;
+    // BROKEN: 254 bits hold p - k too, so this "non-negative" check passes for end > length.
+    component inside = Num2Bits(254);
+    inside.in <== enabled * (length - end);`,
+    );
+    const report = await testRule(SCRATCH, "spanwide");
+    for (const x of report.results) console.log(`# ${x.ok ? "ok" : "FAIL"} ${x.check}: ${x.detail}`);
+    const failedExamples = report.results.filter((x) => x.check === "examples" && !x.ok).map((x) => x.detail);
+    assert.equal(failedExamples.length, 2, failedExamples.join("\n"));
+    assert.match(failedExamples[0], /^invalid-backwards\.json .*the circuit accepts it/);
+    assert.match(failedExamples[1], /^invalid-past-text\.json .*the circuit accepts it/);
+    assert.ok(report.results.some((x) => x.check === "examples" && x.ok && /invalid-too-long/.test(x.detail)));
   });
 });

@@ -110,4 +110,5 @@ export const factsOf = (x: ItemFacts): ItemFacts => ({
   width: x.width,
   height: x.height,
   readings: x.readings,
+  fields: x.fields,
 });

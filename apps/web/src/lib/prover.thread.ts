@@ -64,6 +64,7 @@ async function run(req: ProverRequest): Promise<void> {
         width: x.width,
         height: x.height,
         readings: x.readings,
+        fields: x.fields,
       }));
       const s = batch.slice;
       post(

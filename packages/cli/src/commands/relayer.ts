@@ -1,4 +1,5 @@
 /** `zklabel relayer serve`: a relayer for the deployment's escrow, until interrupted. */
+import { unwatchFile, watchFile } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join } from "node:path";
@@ -72,18 +73,7 @@ then). Withdraw its earnings with \`zklabel task withdraw\` from the same key.`,
       );
     }
     const wallet = createWalletClient({ account, chain, transport: http(rpc) });
-    const rules = deployment.rules ?? [];
-    const verifiers = await Promise.all(
-      rules.map(async (r) => {
-        const path = join(ROOT, "build/circuits", r.circuit, "vkey.json");
-        const vkey = JSON.parse(
-          await readFile(path, "utf8").catch(() => {
-            throw inputError(`no verification key at ${path}: run \`npm run circuits\` first`);
-          }),
-        );
-        return { verifier: r.verifier as Address, circuit: circuitInfo(r.circuit), vkey };
-      }),
-    );
+    const verifiers = await Promise.all((deployment.rules ?? []).map(knownVerifierOf));
     const db = o.db ?? join(homedir(), ".zklabel", "relayer", "queue.sqlite");
     let lowBalance: bigint;
     try {
@@ -112,6 +102,25 @@ then). Withdraw its earnings with \`zklabel task withdraw\` from the same key.`,
       if (e.code === "EADDRINUSE") throw inputError(`port ${o.port} is in use: stop what holds it or pass --port`);
       throw e;
     });
+    // A rule registered while the relayer runs (zklabel rule register writes the deployment file) is
+    // taken on from then on: the verifier list is the one the checks read.
+    const deploymentPath = o.deployment ?? join(ROOT, "apps/web/public/deployment.json");
+    watchFile(deploymentPath, { interval: 1000 }, async () => {
+      try {
+        const now = JSON.parse(await readFile(deploymentPath, "utf8")) as {
+          rules?: { verifier: string; circuit: string }[];
+        };
+        for (const r of now.rules ?? []) {
+          if (verifiers.some((v) => v.verifier.toLowerCase() === r.verifier.toLowerCase())) continue;
+          verifiers.push(await knownVerifierOf(r));
+          console.error(`[relayer] now relaying ${r.circuit} proofs (verifier ${r.verifier})`);
+        }
+      } catch (e) {
+        console.error(
+          `[relayer] the deployment file changed but could not be read: ${e instanceof Error ? e.message : e}`,
+        );
+      }
+    });
     const info = await server.relayer.info();
     ctx.out(
       `relayer ${info.address} listening on ${server.url} (queue ${db}; fee at least ${o.minFee} bps; up to ${o.maxBatch} proofs per transaction or after ${o.maxWait} s; balance ${info.balance} wei)`,
@@ -120,8 +129,20 @@ then). Withdraw its earnings with \`zklabel task withdraw\` from the same key.`,
     await new Promise<void>((resolve) => {
       for (const sig of ["SIGINT", "SIGTERM"] as const) process.once(sig, () => resolve());
     });
+    unwatchFile(deploymentPath);
     await server.close();
     await (await import("@zklabel/core/prove")).releaseSnarkjs();
     setTimeout(() => process.exit(EXIT.ok), 1000).unref();
   });
+}
+
+/** A deployed rule's verifier with its circuit and verification key (built by npm run circuits). */
+async function knownVerifierOf(r: { verifier: string; circuit: string }) {
+  const path = join(ROOT, "build/circuits", r.circuit, "vkey.json");
+  const vkey = JSON.parse(
+    await readFile(path, "utf8").catch(() => {
+      throw inputError(`no verification key at ${path}: run \`npm run circuits\` first`);
+    }),
+  );
+  return { verifier: r.verifier as Address, circuit: circuitInfo(r.circuit), vkey };
 }

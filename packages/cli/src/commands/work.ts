@@ -27,8 +27,10 @@ The labeler module exports
   label(item, task)         -> one label per item, or
   labelBatch(items, task)   -> a list of them, per batch (or a default function like label).
 A label is a class name or number (classification, sensor: "normal" or "anomaly"), or for
-bounding-box tasks a box {class, x, y, w, h} in whole image pixels (class a name or number).
-item = { index, name, type, bytes, text, readings (sensor windows), width, height (images) }
+bounding-box tasks a box {class, x, y, w, h} in whole image pixels (class a name or number), or
+for a rule made with the rule authoring kit an object of its label fields (entity spans:
+{start, end, kind}, enum values by name or number).
+item = { index, name, type, bytes, text, readings (sensor windows), width, height (images), fields (kit rules) }
 task = { taskId, batchIndex, title, instructions, rule, classes, params }
 A label that breaks the rule stops the loop before proving: nothing is submitted for that batch.
 

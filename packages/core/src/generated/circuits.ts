@@ -278,6 +278,28 @@ export const circuitRegistry: readonly CircuitEntry[] = [
     publicInputs: ["goldRoot", "batchIndex", "count", "labelsCommitment", "bound", "goldThreshold"],
     deploy: false,
   },
+  /** the entity-span worker proof, made with the rule authoring kit (zklabel rule new spans): keyed and deployed behind the escrow (rule 5) */
+  {
+    name: "spans_worker_n32_d20_g20",
+    rule: "spans",
+    ruleId: 5,
+    file: "circuits/spans.circom",
+    template: "SpansWorkerBatch",
+    params: { N: 32, DEPTH: 20, GROUP_DEPTH: 20 },
+    labelBits: 34,
+    publicInputs: [
+      "taskHash",
+      "groupRoot",
+      "nullifier",
+      "batchIndex",
+      "count",
+      "recipient",
+      "epk",
+      "labelsCommitment",
+      "ciphertext",
+    ],
+    deploy: true,
+  },
   /** the rule-independent part of the worker proof (membership, nullifier, encryption): WorkerEnvelope itself, the template every rule's RuleEnvelope instantiates, compiled alone for its tests and to measure the fixed cost of circuits/budgets.json; no keys */
   {
     name: "worker_core_d20_l4",
@@ -432,6 +454,17 @@ export const publicInputSlots: Readonly<Record<string, readonly PublicInputSlot[
     { name: "labelsCommitment", offset: 3, width: 1, array: false },
     { name: "bound", offset: 4, width: 1, array: false },
     { name: "goldThreshold", offset: 5, width: 1, array: false },
+  ],
+  spans_worker_n32_d20_g20: [
+    { name: "taskHash", offset: 0, width: 1, array: false },
+    { name: "groupRoot", offset: 1, width: 1, array: false },
+    { name: "nullifier", offset: 2, width: 1, array: false },
+    { name: "batchIndex", offset: 3, width: 1, array: false },
+    { name: "count", offset: 4, width: 1, array: false },
+    { name: "recipient", offset: 5, width: 1, array: false },
+    { name: "epk", offset: 6, width: 2, array: true },
+    { name: "labelsCommitment", offset: 8, width: 1, array: false },
+    { name: "ciphertext", offset: 9, width: "rest", array: true },
   ],
   worker_core_d20_l4: [
     { name: "taskHash", offset: 0, width: 1, array: false },

@@ -9,6 +9,7 @@ import { type CircuitInfo, circuits, deployedCircuit, deployedRejectCircuit } fr
 import { bboxRule } from "./bbox.ts";
 import { classificationRule } from "./classification.ts";
 import { sensorRule } from "./sensor.ts";
+import { spansRule } from "./spans.ts";
 // Rules made with the kit: `zklabel rule new` adds the import above this line and the rule to RULES.
 import type { BatchData, DatasetKind, ItemFacts, RuleSpec } from "./types.ts";
 
@@ -31,6 +32,7 @@ export const RULES: readonly AnyRule[] = [
   classificationRule,
   bboxRule,
   sensorRule,
+  spansRule,
   // `zklabel rule new` adds kit rules above this line.
 ];
 

@@ -455,7 +455,7 @@ export function defineKitRule(input: z.input<typeof ruleDescriptionSchema>, auth
       .min(0, `${what} must be at least 0`)
       .max(2 ** b - 1, `${what} must be at most ${2 ** b - 1}`);
   const paramShape = Object.fromEntries(d.params.map((q) => [q.name, num(q.name, q.bits)]));
-  const spec = z.object({ type: z.literal(d.name), classes: z.array(z.string().min(1)).optional(), ...paramShape });
+  const spec = z.object({ type: z.literal(d.name), ...paramShape });
   const labelSchema = z.object(
     Object.fromEntries(
       d.label.map((f) => {
@@ -497,7 +497,7 @@ export function defineKitRule(input: z.input<typeof ruleDescriptionSchema>, auth
     fromSpec: (r) => {
       const p = r as Record<string, unknown>;
       const params = Object.fromEntries(d.params.map((q) => [q.name, p[q.name] as number]));
-      return { params, classes: (p.classes as string[] | undefined) ?? classes(), problems: paramIssues(params) };
+      return { params, classes: classes(), problems: paramIssues(params) };
     },
     encodeParams,
     decodeParams: (slots) => Object.fromEntries(d.params.map((q, k) => [q.name, Number(slots[k])])),
@@ -511,9 +511,11 @@ export function defineKitRule(input: z.input<typeof ruleDescriptionSchema>, auth
     labelClass: (l) => (enumField ? l[enumField.name] : 0),
     showLabel: (l, names) =>
       author.showLabel?.(l, names) ?? d.label.map((f) => showField(f, l[f.name], names)).join(", "),
+    // `label` is the class (the first enum field) or else the packed value; then every field by name.
     exportFields: (l, names) => ({
-      ...Object.fromEntries(d.label.map((f) => [f.name, l[f.name]])),
+      label: enumField ? l[enumField.name] : labelValue(l).toString(),
       ...(enumField && names[l[enumField.name]] !== undefined ? { className: names[l[enumField.name]] } : {}),
+      ...Object.fromEntries(d.label.map((f) => [f.name, l[f.name]])),
     }),
     ...(author.toCoco ? { toCoco: author.toCoco } : {}),
     datasetKind: kind,

@@ -99,7 +99,7 @@ export function ClassificationLabeler(p: ClassificationLabelerProps) {
 }
 
 /** An item as the vault sent it: text shown as text, images as images. */
-function ItemView({ item }: { item: ItemWire }) {
+export function ItemView({ item }: { item: ItemWire }) {
   const url = itemImageUrl(item);
   const text = useMemo(
     () => (url ? "" : new TextDecoder("utf-8", { fatal: false }).decode(item.bytes)),

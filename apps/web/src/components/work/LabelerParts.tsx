@@ -1,7 +1,7 @@
 "use client";
 /** Pieces every labeler shares: its props, head, class buttons, navigation, keys, class-rule words, image URLs. */
 import { classNumber, itemNumber } from "@zklabel/core/display";
-import type { RuleIssue } from "@zklabel/core/rules";
+import type { AnyRule, RuleIssue } from "@zklabel/core/rules";
 import { b64encode } from "@zklabel/sdk/vault";
 import { type ReactNode, useEffect } from "react";
 import type { ItemWire } from "@/lib/prover-protocol";
@@ -12,6 +12,8 @@ import type { ItemWire } from "@/lib/prover-protocol";
  * with it (the checker's typed issues, empty when the label keeps the rule).
  */
 export interface LabelerProps<P, L> {
+  /** The task's rule module (the generic labeler reads its label fields). */
+  rule?: AnyRule;
   items: readonly ItemWire[];
   params: P;
   /** Class names by class index (the rule's classNames). */

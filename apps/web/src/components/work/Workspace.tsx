@@ -348,6 +348,7 @@ export function Workspace({ task, rule }: { task: TaskView; rule: AnyRule }) {
           )}
           {items && bv?.status === "open" && (
             <Labeler
+              rule={rule}
               items={items}
               params={params}
               classes={classes}

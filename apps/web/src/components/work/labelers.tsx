@@ -4,13 +4,16 @@
  * issues and keys read, and the words of its parameters on the post form. This is the only place
  * in the app that names a rule (`npm run lint` fails on a rule name or id compared anywhere else):
  * everything else asks the rule's module (@zklabel/core/rules) or this map. A new rule is one
- * entry here and one labeler component.
+ * entry here and one labeler component; a rule made with the rule authoring kit needs neither: it
+ * gets the generic labeler over its label fields (GenericLabeler.tsx) unless it has an entry here.
  */
 import { ZkLabelError } from "@zklabel/core/errors";
-import type { AnyRule, RuleIssue } from "@zklabel/core/rules";
+import { type AnyRule, RULES, type RuleIssue } from "@zklabel/core/rules";
+import { isKitRule, type KitRule } from "@zklabel/core/rules/kit";
 import type { ComponentType, ReactNode } from "react";
 import { BoxLabeler, boxIssueText } from "./BoxLabeler";
 import { ClassificationLabeler, classificationIssueText } from "./ClassificationLabeler";
+import { GenericLabeler, genericIssueText } from "./GenericLabeler";
 import type { IssueContext, LabelerProps } from "./LabelerParts";
 import { SensorLabeler, sensorIssueText } from "./SensorLabeler";
 
@@ -102,22 +105,64 @@ const SCREENS: Record<string, RuleScreens> = {
   },
 };
 
+/** What the items of a kit rule are, for the post form. */
+function kitItems(r: KitRule): string {
+  const d = r.description;
+  if (d.items.kind === "image") return "Items are images (PNG, JPEG, GIF or WebP) up to 65535 pixels a side.";
+  if (d.items.kind === "content") return "Items are texts or images.";
+  return `Each item gives ${d.items.fields.map((f) => `${f.name} (${f.from})`).join(", ")}.`;
+}
+
+/**
+ * The screens of a rule made with the rule authoring kit that has none of its own here: the generic
+ * labeler over its label fields, its check's words, and its parameters on the post form.
+ */
+function kitScreens(r: KitRule): RuleScreens {
+  return {
+    Labeler: GenericLabeler,
+    issueText: genericIssueText,
+    keys: () => (
+      <>
+        fill the fields, <kbd>Enter</kbd> next item, <kbd>←</kbd>/<kbd>→</kbd> move,
+      </>
+    ),
+    ruleLine: () => <>{r.summary[0].toUpperCase() + r.summary.slice(1)}.</>,
+    post: {
+      params: Object.fromEntries(
+        r.description.params.map((q) => [
+          q.name,
+          { id: `post-${r.name}-${q.name}`, label: q.title ?? q.name, start: "0" },
+        ]),
+      ),
+      note: `${r.title} is a rule made with the rule authoring kit: ${r.summary}.`,
+      items: kitItems(r),
+    },
+  };
+}
+
+const KIT_SCREENS: Record<string, RuleScreens> = Object.fromEntries(
+  RULES.filter((r) => !Object.hasOwn(SCREENS, r.name) && isKitRule(r)).map((r) => [r.name, kitScreens(r as KitRule)]),
+);
+
 /** Why a rule cannot be labeled in this app (a rule module without screens here). */
 export const noScreens = (rule: AnyRule): string =>
   `This app has no labeling screen for ${rule.noun} tasks ("${rule.name}") yet: label them with the SDK or the CLI.`;
 
 /** The screens of a rule; a clear error for a rule this app has no labeler for. */
 export function screensFor(rule: AnyRule): RuleScreens {
-  const s = SCREENS[rule.name];
+  const s = SCREENS[rule.name] ?? KIT_SCREENS[rule.name];
   if (!s) throw new ZkLabelError("unknown_rule", noScreens(rule));
   return s;
 }
 
 /** Whether the app has screens for a rule. */
-export const hasScreens = (rule: AnyRule): boolean => Object.hasOwn(SCREENS, rule.name);
+export const hasScreens = (rule: AnyRule): boolean =>
+  Object.hasOwn(SCREENS, rule.name) || Object.hasOwn(KIT_SCREENS, rule.name);
 
 /** The post form's starting rule parameters, for every rule with screens. */
 export const startParams = (): Record<string, string> =>
   Object.fromEntries(
-    Object.values(SCREENS).flatMap((s) => Object.entries(s.post.params).map(([name, f]) => [name, f.start])),
+    [...Object.values(SCREENS), ...Object.values(KIT_SCREENS)].flatMap((s) =>
+      Object.entries(s.post.params).map(([name, f]) => [name, f.start]),
+    ),
   );
