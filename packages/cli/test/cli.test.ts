@@ -151,6 +151,50 @@ describe("zklabel offline commands", () => {
   });
 });
 
+describe("zklabel rule (the rule authoring kit), as a person runs it", () => {
+  it("a description with mistakes is refused with each one named, and nothing is written", async () => {
+    const file = join(dir, "bad-rule.json");
+    await writeFile(
+      file,
+      JSON.stringify({
+        name: "badrule",
+        id: 9,
+        title: "t",
+        noun: "n",
+        summary: "s",
+        items: { kind: "content" },
+        label: [{ name: "x", type: "number", bits: 60 }],
+        params: [{ name: "x", bits: 8 }],
+        batch: 24,
+        budget: { perLabel: 100 },
+      }),
+    );
+    const r = await zklabel(["rule", "new", "badrule", "--from", file]);
+    assert.equal(r.code, 3, r.stderr);
+    assert.match(r.stderr, /is not a usable rule description/);
+    assert.match(r.stderr, /label\.0\.bits: bits must be at most 48/);
+    assert.match(r.stderr, /batch: batch must be a power of two/);
+    assert.match(r.stderr, /the name "x" is used twice/);
+    const registry = await readFile(join(ROOT, "circuits/circuits.json"), "utf8");
+    assert.doesNotMatch(registry, /badrule/);
+    const named = await zklabel(["rule", "new", "other", "--from", file]);
+    assert.equal(named.code, 3);
+    assert.match(named.stderr, /describes rule "badrule", not "other"/);
+  });
+
+  it("rule test of a rule that does not exist says so; of the span rule, every check passes in words", async () => {
+    const missing = await zklabel(["rule", "test", "nosuchrule"]);
+    assert.equal(missing.code, 3);
+    assert.match(missing.stderr, /cannot load the rule module .*nosuchrule\.ts/);
+    const r = await zklabel(["rule", "test", "spans"]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^rule test spans:/);
+    assert.match(r.stdout, /ok {4}soundness .* witness signals mutated one at a time/);
+    assert.match(r.stdout, /ok {4}budget {4}[\d.]+ constraints per label \(budget 400\)/);
+    assert.match(r.stdout, /all \d+ checks passed\./);
+  });
+});
+
 describe("zklabel chain commands (Hardhat node)", () => {
   let chain: Awaited<ReturnType<typeof startTestChain>>;
   let deploymentFile: string;

@@ -3,7 +3,8 @@
  * of readings) and a bounding-box task (images, paired with their sizes in the tree). Uploads check
  * what the rule reads of each item (the readings' leaf, the image's size) against the manifest; a
  * member downloads a batch with an access proof, the client re-checks it against the on-chain
- * root, and the slice proves and is accepted by the escrow.
+ * root, and the slice proves and is accepted by the escrow. The same for a rule made with the rule
+ * authoring kit (entity spans), whose items commit a field read off their bytes (the text's length).
  */
 
 import assert from "node:assert/strict";
@@ -58,6 +59,13 @@ const sensorItems = windows.map((w, i) => ({ name: `w${i}.json`, bytes: enc.enco
 const boxSizes = Array.from({ length: 70 }, (_, i) => ({ width: 64 + (i % 5), height: 48 + (i % 3) }));
 const boxItems = boxSizes.map((s, i) => ({ name: `img${i}.png`, bytes: png(s.width, s.height, i) }));
 const sensorSet = buildDataset(sensorItems, { depth: 20, batchSize: 32, kind: "sensor" });
+// Entity spans (rule 5, made with the rule authoring kit): texts whose length in characters is in the leaf.
+const spanTexts = Array.from(
+  { length: 36 },
+  (_, i) => `Item ${i}: Grace Hopper visited ${["Paris", "Oslo", "Lima"][i % 3]}.`,
+);
+const spanItems = spanTexts.map((t, i) => ({ name: `s${i}.txt`, bytes: enc.encode(t) }));
+const spanSet = buildDataset(spanItems, { depth: 20, batchSize: 32, kind: "fields:spans" });
 const boxSet = buildDataset(boxItems, { depth: 20, batchSize: 64, kind: "box" });
 
 let dir: string;
@@ -65,6 +73,7 @@ let vault: Awaited<ReturnType<typeof startVault>>;
 let client: VaultClient;
 let worker: ZkLabelClient;
 let sensorTask: TaskInfo;
+let spanTask: TaskInfo;
 let boxTask: TaskInfo;
 let goldBoxTask: TaskInfo;
 let goldOpenings: GoldOpenings;
@@ -95,6 +104,14 @@ before(async () => {
     rule: expectedRuleEntry(d, 3),
   });
   sensorTask = await readTaskInfo(reader, s.taskId);
+  const sp = await requester.createTask({
+    spec: spec({ type: "spans", minLength: 3 } as unknown as TaskSpec["rule"]),
+    manifest: spanSet.manifest,
+    pkR: DEMO_REQUESTER_KEY.pkR,
+    pkRDiv8: DEMO_REQUESTER_KEY.pkRDiv8,
+    rule: expectedRuleEntry(d, 5),
+  });
+  spanTask = await readTaskInfo(reader, sp.taskId);
   const b = await requester.createTask({
     spec: spec({ type: "bbox", classes: ["car", "bike", "bus"], allowed: ["car", "bike"], minWidth: 8, minHeight: 6 }),
     manifest: boxSet.manifest,
@@ -285,6 +302,74 @@ describe("vault datasets of every rule", () => {
     const [opened] = openSubmittedBatches(await reader.read(), boxTask.taskId, DEMO_REQUESTER_KEY.skR, 64, 2);
     assert.deepEqual(opened.labels, boxes);
     assert.ok(gas.submitBatchSensor, "the sensor batch was submitted first");
+  });
+
+  it("a kit rule's dataset (entity spans): an item whose length is not the manifest's leaf is refused; a batch proves and is accepted", async () => {
+    const wrongLeaf = lying(spanSet.manifest, (items) => {
+      items[3].leaf = items[4].leaf;
+    });
+    await refused(
+      client.uploadDataset({
+        manifest: wrongLeaf,
+        bytesOf: (i) => spanItems[i].bytes,
+        sizes: spanItems.map((x) => x.bytes.length),
+      }),
+      /item 4 \("s3.txt"\) does not match the manifest: its leaf is 0x[0-9a-f]+, the manifest says 0x[0-9a-f]+/,
+    );
+    const done = await client.uploadDataset({
+      manifest: spanSet.manifest,
+      bytesOf: (i) => spanItems[i].bytes,
+      sizes: spanItems.map((x) => x.bytes.length),
+    });
+    assert.equal(done.complete, true);
+    const group = workerGroup([me.commitment]);
+    const got = await client.fetchBatch({
+      task: spanTask,
+      batchIndex: 1,
+      identity: me,
+      group,
+      artifacts: artifacts(ACCESS_CIRCUIT),
+    });
+    assert.equal(got.items.length, 4);
+    assert.deepEqual(
+      got.items.map((x) => x.fields?.length),
+      spanTexts.slice(32).map((t) => [...t].length),
+    );
+    // "Grace Hopper" starts after "Item NN: ".
+    const labels = got.items.map((_, i) => {
+      const text = spanTexts[32 + i];
+      const start = text.indexOf("Grace");
+      return { start, end: start + "Grace Hopper".length, kind: 0 };
+    });
+    const common = {
+      task: spanTask,
+      chainId: 31337n,
+      escrow: worker.escrow,
+      batchIndex: 1,
+      identity: me,
+      group,
+      recipient: workerWallet.account.address,
+      salt: 13n,
+      artifacts: artifacts("spans_worker_n32_d20_g20"),
+      dataset: got,
+    };
+    await assert.rejects(
+      proveBatch({ ...common, labels: labels.map((l, i) => (i === 2 ? { ...l, end: 200 } : l)) }),
+      (e: unknown) => {
+        assert.ok(e instanceof RuleViolationError);
+        assert.match(e.message, /item 35: the span ends at 200, past the text's 35 characters/);
+        assert.deepEqual(
+          e.issues.map((i) => [i.item, i.code]),
+          [[34, "past_text"]],
+        );
+        return true;
+      },
+    );
+    const proof = await proveBatch({ ...common, labels });
+    const hash = await worker.submitBatch(spanTask.taskId, 1, proof);
+    gas.submitBatchSpans = (await publicClient.waitForTransactionReceipt({ hash })).gasUsed;
+    const [opened] = openSubmittedBatches(await reader.read(), spanTask.taskId, DEMO_REQUESTER_KEY.skR, 32, 4);
+    assert.deepEqual(opened.labels, labels);
   });
 
   it("a box task with gold answers: the requester scores a pending batch by IoU and rejects it with a proof", async () => {
