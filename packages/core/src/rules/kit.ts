@@ -395,8 +395,16 @@ export function defineKitRule(input: z.input<typeof ruleDescriptionSchema>, auth
       });
     } else {
       const leaves = tree.batchLeaves(r.batchIndex, N);
+      // The leaf the circuit will compute: from the content hash and the very fields it is given.
       r.data.items.forEach((x, i) => {
-        if (leafOf(x, first + i) !== leaves[i])
+        const leaf =
+          d.items.kind === "content"
+            ? x.contentHash
+            : kitFieldLeaf(
+                x.contentHash,
+                fields.read.map((f) => items[i][f.name]),
+              );
+        if (leaf !== leaves[i])
           throw new ZkLabelError("wrong_task", `${itemName(first + i)} does not match the dataset`);
       });
     }
