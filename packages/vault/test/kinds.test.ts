@@ -368,7 +368,7 @@ describe("vault datasets of every rule", () => {
     const proof = await proveBatch({ ...common, labels });
     const hash = await worker.submitBatch(spanTask.taskId, 1, proof);
     gas.submitBatchSpans = (await publicClient.waitForTransactionReceipt({ hash })).gasUsed;
-    const [opened] = openSubmittedBatches(await reader.read(), spanTask.taskId, DEMO_REQUESTER_KEY.skR, 32, 4);
+    const [opened] = openSubmittedBatches(await reader.read(), spanTask.taskId, DEMO_REQUESTER_KEY.skR, 32, 5);
     assert.deepEqual(opened.labels, labels);
   });
 
