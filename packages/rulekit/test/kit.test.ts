@@ -16,9 +16,11 @@ const ROOT = join(import.meta.dirname, "..", "..", "..");
 const SCRATCH = join(ROOT, "build", "kit-test", String(process.pid));
 
 /** A span rule: one entity span [start, end) inside a text, of a kind, at least minLength long. */
+/** Each scratch rule gets its own id (the scaffold refuses an id another rule has). */
+let nextId = 40;
 const span = (name: string) => ({
   name,
-  id: 40 + name.length,
+  id: nextId++,
   title: "Entity spans",
   noun: "entity-span",
   summary: "each text has one entity span inside it, at least the minimum length",

@@ -9,6 +9,8 @@ import type { RuleIssue } from "@zklabel/core/rules";
 import { isKitRule, type KitLabel, type KitParams, type LabelField } from "@zklabel/core/rules/kit";
 import { useCallback, useEffect, useId, useState } from "react";
 import { ItemView } from "./ClassificationLabeler";
+import "./work.css";
+import "./labelers.css";
 import { ItemProblem, LabelerHead, LabelerNav, type LabelerProps, useLabelerKeys } from "./LabelerParts";
 
 export type GenericLabelerProps = LabelerProps<KitParams, KitLabel>;
@@ -82,6 +84,7 @@ export function GenericLabeler(p: GenericLabelerProps) {
         <ItemView item={item} />
         {item.fields && (
           <p className="muted small" data-testid="item-fields">
+            {"Item fields: "}
             {Object.entries(item.fields)
               .map(([k, v]) => `${k} ${v}`)
               .join(" · ")}
