@@ -74,6 +74,30 @@ async function createTask(spec: string, manifest: string, extra: string[] = []) 
   return JSON.parse(ok(r, "task create").stdout);
 }
 
+/** The requester's (account #0) decrypted labels of a task as JSONL rows, through `zklabel labels export`. */
+async function exportedRows(taskId: string, manifest: string, out: string): Promise<Record<string, any>[]> {
+  ok(
+    await zklabel([
+      "labels",
+      "export",
+      "--task",
+      taskId,
+      "--manifest",
+      manifest,
+      "--out",
+      out,
+      "--account",
+      "0",
+      ...common,
+    ]),
+    "export",
+  );
+  return (await readFile(out, "utf8"))
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l));
+}
+
 describe("headless marketplace: requester, two agent workers, auditor", { timeout: 900_000 }, () => {
   let manifest: string;
   let items: string;
@@ -495,28 +519,9 @@ describe("headless marketplace: requester, two agent workers, auditor", { timeou
     );
     assert.deepEqual(status.batches, ["verified", "verified"]);
     const out = join(dir, "sensor-labels.jsonl");
-    ok(
-      await zklabel([
-        "labels",
-        "export",
-        "--task",
-        created.taskId,
-        "--manifest",
-        sensorManifest,
-        "--out",
-        out,
-        "--account",
-        "0",
-        ...common,
-      ]),
-      "export",
-    );
-    const exported = (await readFile(out, "utf8"))
-      .trim()
-      .split("\n")
-      .map((l) => JSON.parse(l));
+    const exported = await exportedRows(created.taskId, sensorManifest, out);
     assert.deepEqual(
-      exported.map((x: { label: number }) => x.label),
+      exported.map((x) => x.label),
       readings.map((w) => (w.some((v) => v < 1000 || v > 40000) ? 1 : 0)),
     );
     const coco = await zklabel([
@@ -584,27 +589,7 @@ describe("headless marketplace: requester, two agent workers, auditor", { timeou
       "spans agent",
     );
     assert.equal(JSON.parse(r.stdout).items, texts.length);
-    const out = join(dir, "spans-labels.jsonl");
-    ok(
-      await zklabel([
-        "labels",
-        "export",
-        "--task",
-        created.taskId,
-        "--manifest",
-        spansManifest,
-        "--out",
-        out,
-        "--account",
-        "0",
-        ...common,
-      ]),
-      "export",
-    );
-    const exported = (await readFile(out, "utf8"))
-      .trim()
-      .split("\n")
-      .map((l) => JSON.parse(l));
+    const exported = await exportedRows(created.taskId, spansManifest, join(dir, "spans-labels.jsonl"));
     // Each row: the span and kind the agent chose, the kind's name as className.
     for (const [i, t] of texts.entries()) {
       const row = exported[i];

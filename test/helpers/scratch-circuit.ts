@@ -5,9 +5,9 @@
  * of the test helpers use it to build circuits that are wrong on purpose.
  */
 import { createHash } from "node:crypto";
-import { mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { compileCircom } from "../../scripts/circuits/circom.ts";
+import { compileOnce } from "@zklabel/rulekit/compile";
 import { ROOT } from "../../scripts/lib/process.ts";
 import type { CircuitFiles } from "./soundness.ts";
 
@@ -15,16 +15,5 @@ export async function scratchCircuit(source: string): Promise<CircuitFiles & { s
   const circom = join(ROOT, "node_modules", "circom2");
   const version = JSON.parse(await readFile(join(circom, "package.json"), "utf8")).version as string;
   const key = createHash("sha256").update(`circom2 ${version}\n${source}`).digest("hex").slice(0, 16);
-  const dir = join(ROOT, "build", "scratch-circuits", key);
-  const files = { wasm: join(dir, "main_js", "main.wasm"), r1cs: join(dir, "main.r1cs"), sym: join(dir, "main.sym") };
-  if (await stat(join(dir, "done")).catch(() => null)) return files;
-  const tmp = `${dir}.tmp-${process.pid}`;
-  await rm(tmp, { recursive: true, force: true });
-  await mkdir(tmp, { recursive: true });
-  await writeFile(join(tmp, "main.circom"), source);
-  await compileCircom(join(tmp, "main.circom"), tmp);
-  await writeFile(join(tmp, "done"), "");
-  await rm(dir, { recursive: true, force: true });
-  await rename(tmp, dir);
-  return files;
+  return compileOnce(ROOT, join(ROOT, "build", "scratch-circuits", key), source);
 }

@@ -21,6 +21,7 @@ import { Identity, workerSecret } from "@zklabel/core/identity";
 import { poseidon } from "@zklabel/core/poseidon";
 import type { CircuitInfo } from "@zklabel/core/registry";
 import { isKitRule, itemFieldsOf, type KitLabel, type KitRule, kitItemFacts } from "@zklabel/core/rules/kit";
+import type { ItemFacts, RuleBatchRequest } from "@zklabel/core/rules/types";
 import { z } from "zod";
 import { type Compiled, compileTemplate } from "./compile.ts";
 import { pascal, rulePaths, WORKER_PUBLIC_INPUTS } from "./generate.ts";
@@ -112,7 +113,30 @@ export function exampleInput(
 ): Record<string, unknown> {
   const d = rule.description;
   const facts = batch.map((x, k) => kitItemFacts(d, poseidon([BigInt(k + 1), 7n]), x.item));
-  return rule.uncheckedInput({
+  return rule.uncheckedInput(
+    sampleRequest(
+      rule,
+      circuit,
+      facts,
+      batch.map((x) => x.label),
+      params,
+    ),
+  ).input;
+}
+
+/**
+ * Batch 0 of a made-up task (the demo requester key, task 1 on the local chain) holding `items` with
+ * `labels`, proven by a throwaway identity, the only member of its group: what `rule test` and
+ * `rule prove-sample` prove. Not a real task's request.
+ */
+export function sampleRequest(
+  rule: KitRule,
+  circuit: CircuitInfo,
+  items: readonly ItemFacts[],
+  labels: readonly KitLabel[],
+  params: Record<string, number>,
+): RuleBatchRequest<Record<string, number>, KitLabel> {
+  return {
     circuit,
     task: { pkR: DEMO_REQUESTER_KEY.pkR, goldRoot: 0n, taskId: 1n, chainId: 31337n, contract: 0xc0ffeen },
     batchIndex: 0,
@@ -121,13 +145,9 @@ export function exampleInput(
     identity: workerSecret(WORKER),
     group: workerGroup([WORKER.commitment]),
     params,
-    data: {
-      source: rule.datasetTree(circuit.params.DEPTH, circuit.params.N, facts),
-      itemCount: facts.length,
-      items: facts,
-    },
-    labels: batch.map((x) => x.label),
-  }).input;
+    data: { source: rule.datasetTree(circuit.params.DEPTH, circuit.params.N, items), itemCount: items.length, items },
+    labels,
+  };
 }
 
 /**

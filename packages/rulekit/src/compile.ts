@@ -76,7 +76,14 @@ export async function compileTemplate(
   const h = createHash("sha256").update(main);
   h.update(await readFile(join(root, "node_modules", "circom2", "package.json")));
   for (const f of await circomFiles(join(root, "circuits"))) h.update(relative(root, f)).update(await readFile(f));
-  const dir = join(root, "build", "kit", h.digest("hex").slice(0, 16));
+  return compileOnce(root, join(root, "build", "kit", h.digest("hex").slice(0, 16)), main);
+}
+
+/**
+ * Compiles the circuit source `main` into `dir` once: a finished compile leaves a `done` mark, and a
+ * compile writes into a temporary folder first, so an interrupted one never looks finished.
+ */
+export async function compileOnce(root: string, dir: string, main: string): Promise<Compiled> {
   const files = { wasm: join(dir, "main_js", "main.wasm"), r1cs: join(dir, "main.r1cs"), sym: join(dir, "main.sym") };
   if (await stat(join(dir, "done")).catch(() => null)) return files;
   const tmp = `${dir}.tmp-${process.pid}`;

@@ -8,6 +8,7 @@
  *   circuits/circuits.json                the registry entry of the deployed worker circuit
  *   packages/core/src/rules/index.ts      the module in RULES
  */
+import { circuits } from "@zklabel/core/registry";
 import {
   itemFieldsOf,
   type LabelField,
@@ -35,18 +36,19 @@ export function rulePaths(name: string) {
 /** The worker circuit's registry name at batch size n. */
 export const workerCircuitName = (name: string, n: number): string => `${name}_worker_n${n}_d20_g20`;
 
-/** The public inputs every worker circuit has, in this order (docs/protocol.md §3). */
-export const WORKER_PUBLIC_INPUTS = [
-  "taskHash",
-  "groupRoot",
-  "nullifier",
-  "batchIndex",
-  "count",
-  "recipient",
-  "epk",
-  "labelsCommitment",
-  "ciphertext",
-] as const;
+/**
+ * The public inputs every worker circuit has, in this order (docs/protocol.md §4): those of the first
+ * deployed worker circuit in circuits/circuits.json, which every worker circuit shares.
+ */
+export const WORKER_PUBLIC_INPUTS: readonly string[] = (() => {
+  const first = circuits.find((c) => c.deploy && c.role !== "reject" && c.publicInputs.includes("ciphertext"));
+  if (!first) throw new Error("circuits/circuits.json has no deployed worker circuit");
+  return first.publicInputs;
+})();
+
+/** The envelope's private inputs, after the public ones, in the order every *WorkerBatch declares them. */
+const ENVELOPE_TASK_INPUTS = ["datasetRoot", "pkR", "goldRoot", "taskId", "chainId", "contractAddress", "ruleParams"];
+const ENVELOPE_WORKER_INPUTS = ["identitySecret", "groupDepth", "groupIndex", "groupSiblings", "ephemeralSecret"];
 
 function fieldComment(f: LabelField): string {
   if (f.type === "enum") return `enum 0..${f.values.length - 1}: ${f.values.join(", ")}`;
@@ -203,31 +205,9 @@ export function workerTemplate(d: RuleDescription): string {
     `    for (var i = 0; i < N; i++) labels[i] <== ${packTerms.join(" + ")};`,
     "",
     "    component envelope = RuleEnvelope(RULE_ID, N, LABEL_BITS, GROUP_DEPTH);",
-    ...[
-      "taskHash",
-      "groupRoot",
-      "nullifier",
-      "batchIndex",
-      "count",
-      "recipient",
-      "epk",
-      "labelsCommitment",
-      "ciphertext",
-      "datasetRoot",
-      "pkR",
-      "goldRoot",
-      "taskId",
-      "chainId",
-      "contractAddress",
-      "ruleParams",
-      "labels",
-      "salt",
-      "identitySecret",
-      "groupDepth",
-      "groupIndex",
-      "groupSiblings",
-      "ephemeralSecret",
-    ].map((s) => `    envelope.${s} <== ${s};`),
+    ...[...WORKER_PUBLIC_INPUTS, ...ENVELOPE_TASK_INPUTS, "labels", "salt", ...ENVELOPE_WORKER_INPUTS].map(
+      (s) => `    envelope.${s} <== ${s};`,
+    ),
     "",
     ...inclusion,
     "",

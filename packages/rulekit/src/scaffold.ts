@@ -1,7 +1,7 @@
 /** `zklabel rule new NAME`: writes a new rule's files under a repository root (generate.ts says which). */
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { ruleDescriptionSchema } from "@zklabel/core/rules/kit";
 import {
@@ -54,7 +54,7 @@ export interface ScaffoldResult {
 /**
  * Writes the rule's files under `root`. An existing rule is refused unless `force`; with force the
  * author's template and the module are kept (the generated part of the circuit is rewritten from the
- * description), and examples are only added.
+ * description), and so are the examples.
  */
 export async function scaffoldRule(
   root: string,
@@ -95,11 +95,13 @@ export async function scaffoldRule(
   } else await write(paths.circuit, circuitFile(d));
   if (existsSync(join(root, paths.module))) out.kept.push(paths.module);
   else await write(paths.module, moduleFile(d, descriptionJson));
-  for (const [file, ex] of Object.entries(exampleFiles(d))) {
-    const rel = `${paths.examples}/${file}`;
-    if (existsSync(join(root, rel))) out.kept.push(rel);
-    else await write(rel, `${JSON.stringify(ex, null, 2)}\n`);
-  }
+  // The starting examples go into a rule without examples; an author's examples are theirs.
+  const examplesDir = join(root, paths.examples);
+  const hasExamples = existsSync(examplesDir) && (await readdir(examplesDir)).some((f) => f.endsWith(".json"));
+  if (hasExamples) out.kept.push(`${paths.examples}/`);
+  else
+    for (const [file, ex] of Object.entries(exampleFiles(d)))
+      await write(`${paths.examples}/${file}`, `${JSON.stringify(ex, null, 2)}\n`);
   const entry = registryEntry(d);
   const kept = registry.circuits.filter((c) => c.name !== entry.name);
   const at = kept.findIndex((c) => c.rule === "core");

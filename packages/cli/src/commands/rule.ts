@@ -9,7 +9,7 @@ import { join, resolve } from "node:path";
 import type { CommandUnknownOpts } from "@commander-js/extra-typings";
 import { computeWitness, proveWitness, releaseSnarkjs } from "@zklabel/core/prove";
 import type { CircuitInfo } from "@zklabel/core/registry";
-import { constraintsPerLabel, loadKitRule, testRule } from "@zklabel/rulekit/check";
+import { constraintsPerLabel, loadKitRule, sampleRequest, testRule } from "@zklabel/rulekit/check";
 import { pascal, rulePaths, workerCircuitName } from "@zklabel/rulekit/generate";
 import { readR1cs } from "@zklabel/rulekit/r1cs";
 import { DescriptionError, scaffoldRule, starterDescription } from "@zklabel/rulekit/scaffold";
@@ -182,22 +182,7 @@ export async function proveSample(root: string, name: string) {
   const dir = join(root, "build", "circuits", circuit.name);
   const N = circuit.params.N;
   const ex = rule.example(N, circuit.params);
-  const { workerGroup } = await import("@zklabel/core/group");
-  const { Identity, workerSecret } = await import("@zklabel/core/identity");
-  const { DEMO_REQUESTER_KEY } = await import("@zklabel/core/demo");
-  const worker = new Identity("zklabel rule prove-sample");
-  const { input, publicSignals } = rule.workerInput({
-    circuit,
-    task: { pkR: DEMO_REQUESTER_KEY.pkR, goldRoot: 0n, taskId: 1n, chainId: 31337n, contract: 0xc0ffeen },
-    batchIndex: 0,
-    salt: 1234567n,
-    recipient: 0xbeefn,
-    identity: workerSecret(worker),
-    group: workerGroup([worker.commitment]),
-    params: ex.params,
-    data: { source: rule.datasetTree(circuit.params.DEPTH, N, ex.items), itemCount: N, items: ex.items },
-    labels: ex.labels,
-  });
+  const { input, publicSignals } = rule.workerInput(sampleRequest(rule, circuit, ex.items, ex.labels, ex.params));
   const t0 = performance.now();
   const wtns = await computeWitness(input as Record<string, string | string[]>, join(dir, "main.wasm"));
   const t1 = performance.now();
