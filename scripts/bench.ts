@@ -107,6 +107,7 @@ const SUBMIT_GAS: Record<string, string> = {
   bbox: "submitBatchBox",
   sensor: "submitBatchSensor",
   spans: "submitBatchSpans",
+  polygon: "submitBatchPolygon",
 };
 const N = ruleCircuit(RULES[0]).params.N;
 // Per accepted label, from the gas snapshot: a task without gold items pays in submitBatch; a task

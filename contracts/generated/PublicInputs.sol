@@ -8,6 +8,7 @@ pragma solidity ^0.8.28;
 //   bbox_worker_n64_d20_g20
 //   sensor_worker_n32_d20_t16_g20
 //   spans_worker_n32_d20_g20
+//   polygon_worker_n32_d20_g20
 // (circuits/circuits.json order, arrays flattened in place).
 
 /// @dev taskHash

@@ -591,7 +591,7 @@ describe("the web app, one role after another", () => {
 
   /** Posts a task from the requester form (account #0) and returns its id. */
   async function postTask(
-    rule: "bbox" | "sensor" | "spans",
+    rule: "bbox" | "sensor" | "spans" | "polygon",
     fill: () => Promise<void>,
     paths: string[],
   ): Promise<bigint> {
@@ -742,6 +742,57 @@ describe("the web app, one role after another", () => {
     assert.equal(await page.getByTestId("audit-task-status").textContent(), "complete");
     assert.deepEqual(consoleErrors, [], "no errors in any browser console");
   });
+  it("polygons (a kit rule with its own labeler): vertices placed with the mouse and closed, triangles from the keyboard, a forbidden class flagged, proven and paid", {
+    timeout: 600_000,
+  }, async () => {
+    // The box test's images (68 of them, 48..72 × 40..56 px) as a polygon dataset: batch 2 holds items 65..68.
+    const names = Array.from({ length: 68 }, (_, i) => `photo-${String(i + 1).padStart(2, "0")}.png`);
+    const id = await postTask(
+      "polygon",
+      async () => {
+        await page.getByTestId("post-title").fill("Outline the square");
+        await page.getByTestId("post-instructions").fill("Outline the dark square with a polygon and pick its class.");
+        await page.getByTestId("post-classes").fill("square\nrectangle\nbackground");
+        await page.getByRole("checkbox", { name: /background/ }).uncheck();
+        await page.getByTestId("post-polygon-minarea").fill("50");
+      },
+      names.map((n) => join(files, n)),
+    );
+    await openBatch(id, 2);
+    const by = (tid: string) => page.getByTestId(tid);
+    // Item 1: four vertices clicked on the image, closed by clicking the first one again.
+    const canvas = await by("polygon-canvas").boundingBox();
+    assert.ok(canvas);
+    const at = (fx: number, fy: number) =>
+      page.mouse.click(canvas.x + canvas.width * fx, canvas.y + canvas.height * fy);
+    await at(0.1, 0.1);
+    await at(0.9, 0.1);
+    await at(0.9, 0.9);
+    await at(0.1, 0.9);
+    await at(0.1, 0.1);
+    const outline = (await by("item-stage").getAttribute("data-polygon")) ?? "";
+    assert.equal(outline.split(" ").length, 4, `a closed quadrilateral: ${outline}`);
+    // Items 2-4: Enter places a triangle; item 2 gets the forbidden class 3.
+    for (let i = 1; i < 4; i++) {
+      await page.keyboard.press("]");
+      await page.keyboard.press("Enter");
+      await page.keyboard.press(i === 1 ? "3" : "1");
+    }
+    await by("rule-violations").waitFor();
+    assert.match(
+      (await by("rule-violations").textContent()) ?? "",
+      /Item 2: “background” is not accepted in this task/,
+    );
+    await by("dot-1").click();
+    await by("item-problem").waitFor();
+    await screenshot(page, "polygon-rule-violation");
+    await accessible(page, "the polygon labeler");
+    await page.keyboard.press("1");
+    await by("rule-violations").waitFor({ state: "detached" });
+    await proveAndGetPaid(parseEther("0.002") * 4n);
+    await screenshot(page, "polygon-paid");
+  });
+
   it("a kit rule: registered on the running chain with zklabel rule register, posted, labeled in the generic labeler, proven, paid and decrypted", {
     timeout: 600_000,
   }, async () => {

@@ -51,6 +51,7 @@ const ENVELOPE_TASK_INPUTS = ["datasetRoot", "pkR", "goldRoot", "taskId", "chain
 const ENVELOPE_WORKER_INPUTS = ["identitySecret", "groupDepth", "groupIndex", "groupSiblings", "ephemeralSecret"];
 
 function fieldComment(f: LabelField): string {
+  if (f.type === "class") return "class index: below numClasses and allowed, checked by the kit";
   if (f.type === "enum") return `enum 0..${f.values.length - 1}: ${f.values.join(", ")}`;
   if (f.type === "boolean") return "boolean 0 or 1";
   return `${f.bits} bits`;
@@ -148,9 +149,13 @@ export function workerTemplate(d: RuleDescription): string {
           ];
   const itemValue = (name: string) => (d.items.kind === "image" ? `sizes.${name}[i]` : `item_${name}[i]`);
   const perItem: string[] = [];
+  const classField = d.label.some((f) => f.type === "class");
+  // A class field takes parameter slots 0 and 1; the description's parameters follow.
+  const slot0 = classField ? 2 : 0;
   for (const f of d.label) {
     const bits = labelFieldBits(f);
     perItem.push(`        label_${f.name}[i] * (1 - envelope.present[i]) === 0;`);
+    if (f.type === "class") continue;
     if (f.type === "enum") perItem.push(`        range_${f.name}[i] = KitEnum(${bits}, ${labelFieldMax(f) + 1});`);
     else perItem.push(`        range_${f.name}[i] = Num2Bits(${bits});`);
     perItem.push(`        range_${f.name}[i].in <== label_${f.name}[i];`);
@@ -163,7 +168,7 @@ export function workerTemplate(d: RuleDescription): string {
   perItem.push(`        rule[i] = ${P}Item();`, "        rule[i].enabled <== envelope.present[i];");
   for (const f of read) perItem.push(`        rule[i].${f.name} <== ${itemValue(f.name)};`);
   for (const f of d.label) perItem.push(`        rule[i].${f.name} <== label_${f.name}[i];`);
-  for (const [k, p] of d.params.entries()) perItem.push(`        rule[i].${p.name} <== ruleParams[${k}];`);
+  for (const [k, p] of d.params.entries()) perItem.push(`        rule[i].${p.name} <== ruleParams[${slot0 + k}];`);
 
   const lines = [
     `// ${P}WorkerBatch(N, DEPTH, GROUP_DEPTH): the complete worker proof of rule ${d.id}, in the public-input`,
@@ -211,14 +216,25 @@ export function workerTemplate(d: RuleDescription): string {
     "",
     ...inclusion,
     "",
+    ...(classField
+      ? [
+          "    // The class: below numClasses (slot 0) and allowed by allowedMask (slot 1), as classification checks it.",
+          "    component classes = ClassificationRule(N);",
+          "    classes.labels <== label_cls;",
+          "    classes.present <== envelope.present;",
+          "    classes.numClasses <== ruleParams[0];",
+          "    classes.allowedMask <== ruleParams[1];",
+          "",
+        ]
+      : []),
     "    // Parameters: each within its bits, the unused slots 0 (a slot no rule reads binds nothing).",
     ...d.params.flatMap((p, k) => [
       `    component param_${p.name} = Num2Bits(${p.bits});`,
-      `    param_${p.name}.in <== ruleParams[${k}];`,
+      `    param_${p.name}.in <== ruleParams[${slot0 + k}];`,
     ]),
-    ...[0, 1, 2, 3].filter((k) => k >= d.params.length).map((k) => `    ruleParams[${k}] === 0;`),
+    ...[0, 1, 2, 3].filter((k) => k >= slot0 + d.params.length).map((k) => `    ruleParams[${k}] === 0;`),
     "",
-    ...d.label.map((f) => `    component range_${f.name}[N];`),
+    ...d.label.filter((f) => f.type !== "class").map((f) => `    component range_${f.name}[N];`),
     ...(d.items.kind === "fields" ? read.map((f) => `    component item_range_${f.name}[N];`) : []),
     "    component rule[N];",
     "    for (var i = 0; i < N; i++) {",
@@ -237,6 +253,9 @@ export function circuitFile(d: RuleDescription): string {
     'include "lib/envelope.circom";',
     'include "lib/kit.circom";',
     ...(d.items.kind === "image" ? ['include "bounding_box.circom";'] : []),
+    ...(d.items.kind !== "image" && d.label.some((f) => f.type === "class")
+      ? ['include "classification.circom";']
+      : []),
   ];
   return ["pragma circom 2.1.0;", "", ...includes, "", itemTemplate(d), "", generatedPart(d)].join("\n");
 }
@@ -260,10 +279,15 @@ function defaultSample(d: RuleDescription): {
   const item: Record<string, number> = {};
   for (const f of itemFieldsOf(d).all)
     item[f.name] = f.from === "image.width" ? 640 : f.from === "image.height" ? 480 : 1;
+  const classField = d.label.some((f) => f.type === "class");
   return {
     item,
     label: Object.fromEntries(d.label.map((f) => [f.name, 0])),
-    params: Object.fromEntries(d.params.map((p) => [p.name, 0])),
+    // A class field's task: two classes, both allowed.
+    params: {
+      ...(classField ? { numClasses: 2, allowedMask: 3 } : {}),
+      ...Object.fromEntries(d.params.map((p) => [p.name, 0])),
+    },
   };
 }
 

@@ -67,6 +67,10 @@ const spanTexts = Array.from(
 const spanItems = spanTexts.map((t, i) => ({ name: `s${i}.txt`, bytes: enc.encode(t) }));
 const spanSet = buildDataset(spanItems, { depth: 20, batchSize: 32, kind: "fields:spans" });
 const boxSet = buildDataset(boxItems, { depth: 20, batchSize: 64, kind: "box" });
+// Images for polygons (rule 4, made with the kit): the box kind, batches of 32.
+const polygonSizes = Array.from({ length: 40 }, (_, i) => ({ width: 60 + (i % 4), height: 45 + (i % 2) }));
+const polygonItems = polygonSizes.map((s, i) => ({ name: `poly${i}.png`, bytes: png(s.width, s.height, 1000 + i) }));
+const polygonSet = buildDataset(polygonItems, { depth: 20, batchSize: 32, kind: "box" });
 
 let dir: string;
 let vault: Awaited<ReturnType<typeof startVault>>;
@@ -74,6 +78,7 @@ let client: VaultClient;
 let worker: ZkLabelClient;
 let sensorTask: TaskInfo;
 let spanTask: TaskInfo;
+let polygonTask: TaskInfo;
 let boxTask: TaskInfo;
 let goldBoxTask: TaskInfo;
 let goldOpenings: GoldOpenings;
@@ -112,6 +117,19 @@ before(async () => {
     rule: expectedRuleEntry(d, 5),
   });
   spanTask = await readTaskInfo(reader, sp.taskId);
+  const pg = await requester.createTask({
+    spec: spec({
+      type: "polygon",
+      classes: BOX_CLASSES,
+      allowed: ["car", "bike"],
+      minArea: 500,
+    } as unknown as TaskSpec["rule"]),
+    manifest: polygonSet.manifest,
+    pkR: DEMO_REQUESTER_KEY.pkR,
+    pkRDiv8: DEMO_REQUESTER_KEY.pkRDiv8,
+    rule: expectedRuleEntry(d, 4),
+  });
+  polygonTask = await readTaskInfo(reader, pg.taskId);
   const b = await requester.createTask({
     spec: spec({ type: "bbox", classes: ["car", "bike", "bus"], allowed: ["car", "bike"], minWidth: 8, minHeight: 6 }),
     manifest: boxSet.manifest,
@@ -370,6 +388,69 @@ describe("vault datasets of every rule", () => {
     gas.submitBatchSpans = (await publicClient.waitForTransactionReceipt({ hash })).gasUsed;
     const [opened] = openSubmittedBatches(await reader.read(), spanTask.taskId, DEMO_REQUESTER_KEY.skR, 32, 5);
     assert.deepEqual(opened.labels, labels);
+  });
+
+  it("polygons (rule 4, made with the kit) over an image dataset: a vertex outside an image is refused in words, a batch proves and is accepted", async () => {
+    const done = await client.uploadDataset({
+      manifest: polygonSet.manifest,
+      bytesOf: (i) => polygonItems[i].bytes,
+      sizes: polygonItems.map((x) => x.bytes.length),
+    });
+    assert.equal(done.complete, true);
+    const group = workerGroup([me.commitment]);
+    const got = await client.fetchBatch({
+      task: polygonTask,
+      batchIndex: 1,
+      identity: me,
+      group,
+      artifacts: artifacts(ACCESS_CIRCUIT),
+    });
+    assert.equal(got.items.length, 8);
+    // A triangle in each image, two pixels in from its edges; the first of class bike, the others car.
+    const polygons = got.items.map((x, i) => {
+      const [w, h] = [x.width ?? 0, x.height ?? 0];
+      const label: Record<string, number> = {
+        cls: i === 0 ? 1 : 0,
+        n: 3,
+        x0: 2,
+        y0: 2,
+        x1: w - 2,
+        y1: 2,
+        x2: 2,
+        y2: h - 2,
+      };
+      for (let k = 3; k < 6; k++) label[`x${k}`] = label[`y${k}`] = 0;
+      return label;
+    });
+    const common = {
+      task: polygonTask,
+      chainId: 31337n,
+      escrow: worker.escrow,
+      batchIndex: 1,
+      identity: me,
+      group,
+      recipient: workerWallet.account.address,
+      salt: 14n,
+      artifacts: artifacts("polygon_worker_n32_d20_g20"),
+      dataset: got,
+    };
+    await assert.rejects(
+      proveBatch({ ...common, labels: polygons.map((l, i) => (i === 1 ? { ...l, x1: 500 } : l)) }),
+      (e: unknown) => {
+        assert.ok(e instanceof RuleViolationError);
+        assert.match(e.message, /item 34: vertex 2 \(500, 2\) is outside the 61×46 image/);
+        return true;
+      },
+    );
+    await assert.rejects(
+      proveBatch({ ...common, labels: polygons.map((l, i) => (i === 3 ? { ...l, cls: 2 } : l)) }),
+      /item 36: class 3 is not allowed in this task/,
+    );
+    const proof = await proveBatch({ ...common, labels: polygons });
+    const hash = await worker.submitBatch(polygonTask.taskId, 1, proof);
+    gas.submitBatchPolygon = (await publicClient.waitForTransactionReceipt({ hash })).gasUsed;
+    const [opened] = openSubmittedBatches(await reader.read(), polygonTask.taskId, DEMO_REQUESTER_KEY.skR, 32, 4);
+    assert.deepEqual(opened.labels, polygons);
   });
 
   it("a box task with gold answers: the requester scores a pending batch by IoU and rejects it with a proof", async () => {

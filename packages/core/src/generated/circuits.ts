@@ -300,6 +300,28 @@ export const circuitRegistry: readonly CircuitEntry[] = [
     ],
     deploy: true,
   },
+  /** the polygon worker proof, made with the rule authoring kit (zklabel rule new polygon): keyed and deployed behind the escrow (rule 4) */
+  {
+    name: "polygon_worker_n32_d20_g20",
+    rule: "polygon",
+    ruleId: 4,
+    file: "circuits/polygon.circom",
+    template: "PolygonWorkerBatch",
+    params: { N: 32, DEPTH: 20, GROUP_DEPTH: 20 },
+    labelBits: 200,
+    publicInputs: [
+      "taskHash",
+      "groupRoot",
+      "nullifier",
+      "batchIndex",
+      "count",
+      "recipient",
+      "epk",
+      "labelsCommitment",
+      "ciphertext",
+    ],
+    deploy: true,
+  },
   /** the rule-independent part of the worker proof (membership, nullifier, encryption): WorkerEnvelope itself, the template every rule's RuleEnvelope instantiates, compiled alone for its tests and to measure the fixed cost of circuits/budgets.json; no keys */
   {
     name: "worker_core_d20_l4",
@@ -456,6 +478,17 @@ export const publicInputSlots: Readonly<Record<string, readonly PublicInputSlot[
     { name: "goldThreshold", offset: 5, width: 1, array: false },
   ],
   spans_worker_n32_d20_g20: [
+    { name: "taskHash", offset: 0, width: 1, array: false },
+    { name: "groupRoot", offset: 1, width: 1, array: false },
+    { name: "nullifier", offset: 2, width: 1, array: false },
+    { name: "batchIndex", offset: 3, width: 1, array: false },
+    { name: "count", offset: 4, width: 1, array: false },
+    { name: "recipient", offset: 5, width: 1, array: false },
+    { name: "epk", offset: 6, width: 2, array: true },
+    { name: "labelsCommitment", offset: 8, width: 1, array: false },
+    { name: "ciphertext", offset: 9, width: "rest", array: true },
+  ],
+  polygon_worker_n32_d20_g20: [
     { name: "taskHash", offset: 0, width: 1, array: false },
     { name: "groupRoot", offset: 1, width: 1, array: false },
     { name: "nullifier", offset: 2, width: 1, array: false },

@@ -8,6 +8,7 @@ import { ZkLabelError } from "../errors.ts";
 import { type CircuitInfo, circuits, deployedCircuit, deployedRejectCircuit } from "../registry.ts";
 import { bboxRule } from "./bbox.ts";
 import { classificationRule } from "./classification.ts";
+import { polygonRule } from "./polygon.ts";
 import { sensorRule } from "./sensor.ts";
 import { spansRule } from "./spans.ts";
 // Rules made with the kit: `zklabel rule new` adds the import above this line and the rule to RULES.
@@ -33,6 +34,7 @@ export const RULES: readonly AnyRule[] = [
   bboxRule,
   sensorRule,
   spansRule,
+  polygonRule,
   // `zklabel rule new` adds kit rules above this line.
 ];
 

@@ -18,6 +18,16 @@ import { DatasetTree, datasetChunk, log2Exact } from "../merkle.ts";
 import { poseidon } from "../poseidon.ts";
 import type { RuleParams } from "../task.ts";
 import { boxDatasetTree, boxMeta, boxPairNodes } from "./bbox.ts";
+import {
+  CLASS_LABEL_BITS,
+  checkClassificationLabels,
+  checkClassificationParams,
+  classesSpec,
+  classParamsFromSpec,
+  MAX_CLASSES,
+  maskClasses,
+  namedClasses,
+} from "./classification.ts";
 import type { CocoItem, GoldSpec, ItemFacts, RuleBatchRequest, RuleIssue, RuleSpec, WorkerInput } from "./types.ts";
 
 /** Widest field a description may declare: 48 bits keeps every value a safe JavaScript integer. */
@@ -80,6 +90,16 @@ const labelField = z.discriminatedUnion("type", [
     title: z.string().optional(),
   }),
   z.object({ name: fieldName, type: z.literal("boolean"), title: z.string().optional() }),
+  /**
+   * The label's class among the task's class names (as classification and boxes have them): the task
+   * spec names the classes and which are allowed; the kit checks it with classification's circuit and
+   * takes parameter slots 0 and 1 (numClasses, allowedMask) for it. Named "cls", as agents' `class` maps to.
+   */
+  z.object({
+    name: z.literal("cls", 'a class field is named "cls"'),
+    type: z.literal("class"),
+    title: z.string().optional(),
+  }),
 ]);
 
 const param = z.object({ name: fieldName, bits, title: z.string().optional() });
@@ -112,7 +132,8 @@ export const ruleDescriptionSchema = z
   .superRefine((d, ctx) => {
     if ((d.batch & (d.batch - 1)) !== 0)
       ctx.addIssue({ code: "custom", path: ["batch"], message: "batch must be a power of two" });
-    const names = [...d.items.fields.map((f) => f.name), ...d.label.map((f) => f.name), ...d.params.map((p) => p.name)];
+    const itemNames = d.items.kind === "image" ? ["width", "height"] : d.items.fields.map((f) => f.name);
+    const names = [...itemNames, ...d.label.map((f) => f.name), ...d.params.map((p) => p.name)];
     const twice = names.find((n, i) => names.indexOf(n) !== i);
     if (twice)
       ctx.addIssue({
@@ -135,6 +156,17 @@ export const ruleDescriptionSchema = z
           message: 'an image rule reads "width" and "height" (16 bits) and no other item field: leave fields empty',
         });
     }
+    const classFields = d.label.filter((f) => f.type === "class").length;
+    if (classFields > 1)
+      ctx.addIssue({ code: "custom", path: ["label"], message: "a label has at most one class field" });
+    if (classFields === 1 && d.params.length > 2)
+      ctx.addIssue({
+        code: "custom",
+        path: ["params"],
+        message: "a rule with a class field has two parameter slots left (the class takes numClasses and allowedMask)",
+      });
+    if (classFields === 1 && d.label.some((f) => f.type === "enum"))
+      ctx.addIssue({ code: "custom", path: ["label"], message: "a label has a class field or enum fields, not both" });
     if (d.items.kind === "content" && d.items.fields.some((x) => x.read))
       ctx.addIssue({
         code: "custom",
@@ -156,6 +188,7 @@ export type ItemField = RuleDescription["items"]["fields"][number];
 /** Bits of one label field in the packed label. */
 export function labelFieldBits(f: { type: string; bits?: number; values?: readonly string[] }): number {
   if (f.type === "boolean") return 1;
+  if (f.type === "class") return CLASS_LABEL_BITS;
   if (f.type === "enum") return Math.max(1, Math.ceil(Math.log2((f.values as string[]).length)));
   return f.bits as number;
 }
@@ -163,7 +196,22 @@ export function labelFieldBits(f: { type: string; bits?: number; values?: readon
 /** Largest value a label field takes (enum: its last index). */
 export function labelFieldMax(f: LabelField): number {
   if (f.type === "enum") return f.values.length - 1;
+  if (f.type === "class") return MAX_CLASSES - 1;
   return 2 ** labelFieldBits(f) - 1;
+}
+
+/** The parameters in slot order: a class field's numClasses and allowedMask first, then the description's. */
+export function paramSlots(d: RuleDescription): { name: string; bits: number; title?: string }[] {
+  const cls = d.label.some((f) => f.type === "class");
+  return [
+    ...(cls
+      ? [
+          { name: "numClasses", bits: 6, title: "Number of classes" },
+          { name: "allowedMask", bits: 32, title: "Allowed classes (bit mask)" },
+        ]
+      : []),
+    ...d.params,
+  ];
 }
 
 /** The item fields an image rule reads: its pixel size, 16 bits each (the bounding-box datasets' meta). */
@@ -272,6 +320,11 @@ export function defineKitRule(input: z.input<typeof ruleDescriptionSchema>, auth
     labelBits += labelFieldBits(f);
   }
   const enumField = d.label.find((f) => f.type === "enum");
+  const classField = d.label.find((f) => f.type === "class");
+  /** The field whose value is the label's class: the class field, else the first enum. */
+  const classOf = classField ?? enumField;
+  const slots = paramSlots(d);
+  const classParams = (p: KitParams) => ({ numClasses: p.numClasses, allowedMask: BigInt(p.allowedMask ?? 0) });
   const kind = d.items.kind === "content" ? "content" : d.items.kind === "image" ? "box" : `fields:${d.name}`;
 
   const itemOf = (x: ItemFacts, item: number): KitItem => {
@@ -316,7 +369,7 @@ export function defineKitRule(input: z.input<typeof ruleDescriptionSchema>, auth
   };
 
   const paramIssues = (p: KitParams): string[] => {
-    const out: string[] = [];
+    const out: string[] = classField ? checkClassificationParams(classParams(p)) : [];
     for (const q of d.params) {
       const v = p[q.name];
       if (!Number.isInteger(v) || v < 0 || v >= 2 ** q.bits)
@@ -339,6 +392,13 @@ export function defineKitRule(input: z.input<typeof ruleDescriptionSchema>, auth
         issues.push(...ranges);
         return;
       }
+      if (classField) {
+        const cls = checkClassificationLabels([label.cls], classParams(p), item);
+        if (cls.length) {
+          issues.push(...cls);
+          return;
+        }
+      }
       for (const x of author.check({ label, item: itemOf(items[i], item), params: p }))
         issues.push({ ...x, item, message: `${itemName(item)}: ${x.message}` });
     });
@@ -353,7 +413,7 @@ export function defineKitRule(input: z.input<typeof ruleDescriptionSchema>, auth
     );
 
   const encodeParams = (p: KitParams): RuleParams =>
-    [0, 1, 2, 3].map((k) => (d.params[k] ? BigInt(p[d.params[k].name]) : 0n)) as unknown as RuleParams;
+    [0, 1, 2, 3].map((k) => (slots[k] ? BigInt(p[slots[k].name]) : 0n)) as unknown as RuleParams;
 
   const build = (r: RuleBatchRequest<KitParams, KitLabel>, check: boolean): WorkerInput => {
     const { N } = r.circuit.params;
@@ -463,7 +523,9 @@ export function defineKitRule(input: z.input<typeof ruleDescriptionSchema>, auth
       .min(0, `${what} must be at least 0`)
       .max(2 ** b - 1, `${what} must be at most ${2 ** b - 1}`);
   const paramShape = Object.fromEntries(d.params.map((q) => [q.name, num(q.name, q.bits)]));
-  const spec = z.object({ type: z.literal(d.name), ...paramShape });
+  // A class field's task names its classes (and the allowed ones) as classification does.
+  const spec = z.object({ type: z.literal(d.name), ...(classField ? classesSpec : {}), ...paramShape });
+  const allParams = Object.fromEntries(slots.map((q) => [q.name, num(q.name, q.bits)]));
   const labelSchema = z.object(
     Object.fromEntries(
       d.label.map((f) => {
@@ -477,20 +539,25 @@ export function defineKitRule(input: z.input<typeof ruleDescriptionSchema>, auth
           ];
         if (f.type === "boolean")
           return [f.name, z.union([z.boolean().transform((b) => (b ? 1 : 0)), z.literal(0), z.literal(1)])];
+        if (f.type === "class") return [f.name, num("cls", CLASS_LABEL_BITS)];
         return [f.name, num(f.name, f.bits)];
       }),
     ),
   ) as unknown as z.ZodType<KitLabel>;
-  const classes = (named?: readonly string[]) =>
-    enumField?.type === "enum" ? enumField.values.map((v, i) => named?.[i] ?? v) : [d.title];
+  const classes = (p?: KitParams, named?: readonly string[]) =>
+    classField
+      ? namedClasses(p?.numClasses ?? named?.length ?? 0, named)
+      : enumField?.type === "enum"
+        ? enumField.values.map((v, i) => named?.[i] ?? v)
+        : [d.title];
   const showField = (f: LabelField, v: number, names: readonly string[]) =>
-    f.type === "enum"
-      ? f === enumField
-        ? className(v, names)
-        : (f.values[v] ?? String(v))
-      : f.type === "boolean"
-        ? `${f.name} ${v ? "yes" : "no"}`
-        : `${f.name} ${v}`;
+    f === classOf
+      ? className(v, names)
+      : f.type === "enum"
+        ? (f.values[v] ?? String(v))
+        : f.type === "boolean"
+          ? `${f.name} ${v ? "yes" : "no"}`
+          : `${f.name} ${v}`;
 
   const rule: KitRule = {
     description: d,
@@ -500,29 +567,37 @@ export function defineKitRule(input: z.input<typeof ruleDescriptionSchema>, auth
     title: d.title,
     noun: d.noun,
     summary: d.summary,
-    params: z.object(paramShape) as unknown as z.ZodType<KitParams>,
+    params: z.object(allParams) as unknown as z.ZodType<KitParams>,
     spec,
     fromSpec: (r) => {
       const p = r as Record<string, unknown>;
-      const params = Object.fromEntries(d.params.map((q) => [q.name, p[q.name] as number]));
-      return { params, classes: classes(), problems: paramIssues(params) };
+      const own = Object.fromEntries(d.params.map((q) => [q.name, p[q.name] as number]));
+      if (!classField) return { params: own, classes: classes(), problems: paramIssues(own) };
+      const c = classParamsFromSpec(p as { classes: string[]; allowed?: string[] });
+      const params = { ...own, numClasses: c.params.numClasses, allowedMask: Number(c.params.allowedMask) };
+      return {
+        params,
+        classes: [...(p.classes as string[])],
+        problems: c.problems.length ? c.problems : paramIssues(params),
+      };
     },
     encodeParams,
-    decodeParams: (slots) => Object.fromEntries(d.params.map((q, k) => [q.name, Number(slots[k])])),
+    decodeParams: (v) => Object.fromEntries(slots.map((q, k) => [q.name, Number(v[k])])),
     checkParams: paramIssues,
-    classNames: (_p, named) => classes(named),
-    allowedClasses: () => classes().map((_, i) => i),
+    classNames: (p, named) => classes(p, named),
+    allowedClasses: (p) =>
+      classField ? maskClasses(p.numClasses, BigInt(p.allowedMask)) : classes(p).map((_, i) => i),
     labelBits,
     label: labelSchema,
     labelValue,
     labelFromValue,
-    labelClass: (l) => (enumField ? l[enumField.name] : 0),
+    labelClass: (l) => (classOf ? l[classOf.name] : 0),
     showLabel: (l, names) =>
       author.showLabel?.(l, names) ?? d.label.map((f) => showField(f, l[f.name], names)).join(", "),
-    // `label` is the class (the first enum field) or else the packed value; then every field by name.
+    // `label` is the class (the class field, else the first enum) or else the packed value; then every field by name.
     exportFields: (l, names) => ({
-      label: enumField ? l[enumField.name] : labelValue(l).toString(),
-      ...(enumField && names[l[enumField.name]] !== undefined ? { className: names[l[enumField.name]] } : {}),
+      label: classOf ? l[classOf.name] : labelValue(l).toString(),
+      ...(classOf && names[l[classOf.name]] !== undefined ? { className: names[l[classOf.name]] } : {}),
       ...Object.fromEntries(d.label.map((f) => [f.name, l[f.name]])),
     }),
     ...(author.toCoco ? { toCoco: author.toCoco } : {}),

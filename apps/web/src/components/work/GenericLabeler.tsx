@@ -11,14 +11,23 @@ import { useCallback, useEffect, useId, useState } from "react";
 import { ItemView } from "./ClassificationLabeler";
 import "./work.css";
 import "./labelers.css";
-import { ItemProblem, LabelerHead, LabelerNav, type LabelerProps, useLabelerKeys } from "./LabelerParts";
+import {
+  ClassButtons,
+  classIssueText,
+  ItemProblem,
+  LabelerHead,
+  LabelerNav,
+  type LabelerProps,
+  useLabelerKeys,
+} from "./LabelerParts";
 
 export type GenericLabelerProps = LabelerProps<KitParams, KitLabel>;
 
 const NO_FIELDS: readonly LabelField[] = [];
 
-/** A kit rule's issue in words: its own message, without the item it is about (the list names it). */
-export const genericIssueText = (issue: RuleIssue): string => issue.message.replace(/^item \d+: /, "");
+/** A kit rule's issue in words: the class checks' words, else its own message without the item (the list names it). */
+export const genericIssueText = (issue: RuleIssue, ctx?: { classes: readonly string[] }): string =>
+  (ctx ? classIssueText(issue, ctx.classes) : undefined) ?? issue.message.replace(/^item \d+: /, "");
 
 type Draft = Record<string, string>;
 
@@ -91,7 +100,7 @@ export function GenericLabeler(p: GenericLabelerProps) {
           </p>
         )}
       </div>
-      <ItemProblem text={issue ? genericIssueText(issue) : null} />
+      <ItemProblem text={issue ? genericIssueText(issue, { classes: p.classes }) : null} />
       <form
         className="generic-fields"
         onSubmit={(e) => {
@@ -102,6 +111,18 @@ export function GenericLabeler(p: GenericLabelerProps) {
         {fields.map((f) => {
           const id = `${ids}-${f.name}`;
           const title = f.title ?? f.name;
+          if (f.type === "class")
+            return (
+              <ClassButtons
+                key={f.name}
+                classes={p.classes}
+                allowed={p.allowed}
+                selected={draft.cls === "" || draft.cls === undefined ? null : Number(draft.cls)}
+                readOnly={readOnly}
+                legend={title === "cls" ? `Class of item ${current + 1}` : title}
+                onChoose={(k) => edit("cls", String(k))}
+              />
+            );
           if (f.type === "enum")
             return (
               <fieldset key={f.name} className="class-buttons">
@@ -164,7 +185,13 @@ export function GenericLabeler(p: GenericLabelerProps) {
         openWords="not labeled"
         labeledWords={(i) => {
           const l = labels[i] as KitLabel | null;
-          return l ? fields.map((f) => (f.type === "enum" ? f.values[l[f.name]] : l[f.name])).join(" ") : "";
+          return l
+            ? fields
+                .map((f) =>
+                  f.type === "enum" ? f.values[l[f.name]] : f.type === "class" ? p.classes[l.cls] : l[f.name],
+                )
+                .join(" ")
+            : "";
         }}
         prevKeys="ArrowLeft"
         nextKeys="ArrowRight"

@@ -15,6 +15,7 @@ import { BoxLabeler, boxIssueText } from "./BoxLabeler";
 import { ClassificationLabeler, classificationIssueText } from "./ClassificationLabeler";
 import { GenericLabeler, genericIssueText } from "./GenericLabeler";
 import type { IssueContext, LabelerProps } from "./LabelerParts";
+import { PolygonLabeler, polygonIssueText } from "./PolygonLabeler";
 import { SensorLabeler, sensorIssueText } from "./SensorLabeler";
 
 /** A parameter of the rule's spec as the post form shows it. */
@@ -78,6 +79,25 @@ const SCREENS: Record<string, RuleScreens> = {
         minWidth: { id: "post-bbox-minw", label: "Minimum box width (pixels)", start: "8" },
         minHeight: { id: "post-bbox-minh", label: "Minimum box height (pixels)", start: "8" },
       },
+      items: "Items are images (PNG, JPEG, GIF or WebP) up to 65535 pixels a side.",
+    },
+  },
+  // Made with the rule authoring kit, with a screen of its own instead of the generic form.
+  polygon: {
+    Labeler: PolygonLabeler,
+    issueText: polygonIssueText,
+    keys: (n) => (
+      <>
+        click to place vertices, <kbd>Enter</kbd> close, <kbd>Backspace</kbd> undo, drag a vertex,{" "}
+        {numberKeys("class", n)}, <kbd>[</kbd>/<kbd>]</kbd> item,
+      </>
+    ),
+    ruleLine: (p: { minArea: number }) => (
+      <>One polygon per image, 3 to 6 vertices inside it, at least {p.minArea} px² in area.</>
+    ),
+    post: {
+      params: { minArea: { id: "post-polygon-minarea", label: "Minimum polygon area (square pixels)", start: "100" } },
+      note: "Each image gets one polygon of 3 to 6 vertices, inside the image and of at least this area; self-intersection is not checked.",
       items: "Items are images (PNG, JPEG, GIF or WebP) up to 65535 pixels a side.",
     },
   },

@@ -1,0 +1,306 @@
+pragma circom 2.1.0;
+
+include "circomlib/circuits/bitify.circom";
+include "circomlib/circuits/comparators.circom";
+include "lib/envelope.circom";
+include "lib/kit.circom";
+include "bounding_box.circom";
+
+// PolygonItem: the per-item rule (PROTOCOL constraint 4) of polygons:
+// each image gets one polygon of 3 to 6 vertices, of an allowed class, with every vertex inside the image and at least the minimum area.
+// This template is yours (docs/writing-rules.md); its TypeScript twin is `check` in
+// packages/core/src/rules/polygon.ts, and `zklabel rule test polygon` checks that they agree.
+// Every input is range-checked by the generated code below before it gets here;
+// what you compute from them is not: range-check a difference before you compare.
+// One simple polygon per image, 3 to 6 vertices, a class: every vertex inside the image, the
+// area at least minArea square pixels, either way round. Self-intersection is not checked
+// (docs/writing-rules.md says what that would cost).
+template PolygonItem() {
+    // 1 for an item of the batch, 0 for the padding past count, where every other
+    // input is 0: each check must hold when enabled = 0 (multiply it by enabled).
+    signal input enabled;
+    // Item fields, committed in the item's leaf:
+    signal input width; // 16 bits (image.width)
+    signal input height; // 16 bits (image.height)
+    // Label fields:
+    signal input cls; // class index: below numClasses and allowed, checked by the kit
+    signal input n; // 3 bits
+    signal input x0; // 16 bits
+    signal input y0; // 16 bits
+    signal input x1; // 16 bits
+    signal input y1; // 16 bits
+    signal input x2; // 16 bits
+    signal input y2; // 16 bits
+    signal input x3; // 16 bits
+    signal input y3; // 16 bits
+    signal input x4; // 16 bits
+    signal input y4; // 16 bits
+    signal input x5; // 16 bits
+    signal input y5; // 16 bits
+    // Task parameters, public through taskHash:
+    signal input minArea; // 32 bits
+
+    var V = 6;
+    signal x[V];
+    signal y[V];
+    x[0] <== x0;
+    y[0] <== y0;
+    x[1] <== x1;
+    y[1] <== y1;
+    x[2] <== x2;
+    y[2] <== y2;
+    x[3] <== x3;
+    y[3] <== y3;
+    x[4] <== x4;
+    y[4] <== y4;
+    x[5] <== x5;
+    y[5] <== y5;
+
+    // active[i] = (i < n): booleans that never rise again and sum to n. Vertex 2 is
+    // active on an item of the batch, so 3 <= n <= 6 there; on the padding n = 0 and
+    // no vertex is. A vertex past n is (0, 0), so each label has one packing.
+    signal active[V];
+    for (var i = 0; i < V; i++) {
+        active[i] <-- i < n ? 1 : 0;
+        active[i] * (active[i] - 1) === 0;
+        if (i > 0) {
+            active[i] * (1 - active[i - 1]) === 0;
+        }
+        x[i] * (1 - active[i]) === 0;
+        y[i] * (1 - active[i]) === 0;
+    }
+    active[2] === enabled;
+    active[0] + active[1] + active[2] + active[3] + active[4] + active[5] === n;
+
+    // Every vertex inside the image, 0 <= x <= width and 0 <= y <= height: x, y, width and
+    // height are 16-bit (the kit), so width - x is in [0, 2^16) exactly when x <= width.
+    component insideX[V];
+    component insideY[V];
+    for (var i = 0; i < V; i++) {
+        insideX[i] = Num2Bits(16);
+        insideX[i].in <== active[i] * (width - x[i]);
+        insideY[i] = Num2Bits(16);
+        insideY[i].in <== active[i] * (height - y[i]);
+    }
+
+    // Twice the signed area (the shoelace formula) over the active vertices, the last
+    // one closing on vertex 0: closes[i] = 1 at the last active vertex.
+    signal closes[V];
+    signal wrap[V][2];
+    signal nx[V];
+    signal ny[V];
+    signal cross[V][2];
+    for (var i = 0; i < V; i++) {
+        if (i < V - 1) {
+            closes[i] <== active[i] - active[i + 1];
+        } else {
+            closes[i] <== active[i];
+        }
+        wrap[i][0] <== closes[i] * x[0];
+        wrap[i][1] <== closes[i] * y[0];
+        if (i < V - 1) {
+            nx[i] <== x[i + 1] + wrap[i][0];
+            ny[i] <== y[i + 1] + wrap[i][1];
+        } else {
+            nx[i] <== wrap[i][0];
+            ny[i] <== wrap[i][1];
+        }
+        cross[i][0] <== x[i] * ny[i];
+        cross[i][1] <== nx[i] * y[i];
+    }
+    signal twiceArea;
+    twiceArea <== cross[0][0] - cross[0][1] + cross[1][0] - cross[1][1] + cross[2][0] - cross[2][1] + cross[3][0] - cross[3][1] + cross[4][0] - cross[4][1] + cross[5][0] - cross[5][1];
+
+    // |2A| >= 2 * minArea, either way round: neg picks the sign. |2A| <= 2 * 65535^2 < 2^33 and
+    // 2 * minArea < 2^33, so the difference is in [0, 2^34) exactly when the area is enough;
+    // the wrong sign makes it negative (a wrapped field element), which has no 34-bit form.
+    signal neg;
+    neg <-- twiceArea < 0 ? 1 : 0;
+    neg * (neg - 1) === 0;
+    signal area2;
+    area2 <== twiceArea - 2 * neg * twiceArea;
+    component enough = Num2Bits(34);
+    enough.in <== enabled * (area2 - 2 * minArea);
+}
+
+// ---- Generated by `zklabel rule new` from the description in packages/core/src/rules/polygon.ts; do not edit below this line ----
+
+// PolygonWorkerBatch(N, DEPTH, GROUP_DEPTH): the complete worker proof of rule 4, in the public-input
+// order every worker circuit shares. RuleEnvelope (membership, nullifier, commitment, encryption, task
+// binding); the items under datasetRoot; every label field range-checked (so the packing is injective)
+// and 0 past count; parameters range-checked and unused slots 0; and PolygonItem for each item.
+template PolygonWorkerBatch(N, DEPTH, GROUP_DEPTH) {
+    var RULE_ID = 4;
+    var LABEL_BITS = 200;
+    signal input taskHash;
+    signal input groupRoot;
+    signal input nullifier;
+    signal input batchIndex;
+    signal input count;
+    signal input recipient;
+    signal input epk[2];
+    signal input labelsCommitment;
+    signal input ciphertext[ruleCiphertextLength(N, LABEL_BITS)];
+
+    signal input datasetRoot;
+    signal input pkR[2];
+    signal input goldRoot;
+    signal input taskId;
+    signal input chainId;
+    signal input contractAddress;
+    signal input ruleParams[4];
+    signal input contentHash[N];
+    signal input meta[N];
+    signal input label_cls[N];
+    signal input label_n[N];
+    signal input label_x0[N];
+    signal input label_y0[N];
+    signal input label_x1[N];
+    signal input label_y1[N];
+    signal input label_x2[N];
+    signal input label_y2[N];
+    signal input label_x3[N];
+    signal input label_y3[N];
+    signal input label_x4[N];
+    signal input label_y4[N];
+    signal input label_x5[N];
+    signal input label_y5[N];
+    signal input salt;
+    signal input pathSiblings[DEPTH - log2ceil(N)];
+    signal input identitySecret;
+    signal input groupDepth;
+    signal input groupIndex;
+    signal input groupSiblings[GROUP_DEPTH];
+    signal input ephemeralSecret;
+
+    // Label i packs the fields little-endian: cls (5 bits), n (3 bits), x0 (16 bits), y0 (16 bits), x1 (16 bits), y1 (16 bits), x2 (16 bits), y2 (16 bits), x3 (16 bits), y3 (16 bits), x4 (16 bits), y4 (16 bits), x5 (16 bits), y5 (16 bits).
+    signal labels[N];
+    for (var i = 0; i < N; i++) labels[i] <== label_cls[i] + label_n[i] * (1 << 5) + label_x0[i] * (1 << 8) + label_y0[i] * (1 << 24) + label_x1[i] * (1 << 40) + label_y1[i] * (1 << 56) + label_x2[i] * (1 << 72) + label_y2[i] * (1 << 88) + label_x3[i] * (1 << 104) + label_y3[i] * (1 << 120) + label_x4[i] * (1 << 136) + label_y4[i] * (1 << 152) + label_x5[i] * (1 << 168) + label_y5[i] * (1 << 184);
+
+    component envelope = RuleEnvelope(RULE_ID, N, LABEL_BITS, GROUP_DEPTH);
+    envelope.taskHash <== taskHash;
+    envelope.groupRoot <== groupRoot;
+    envelope.nullifier <== nullifier;
+    envelope.batchIndex <== batchIndex;
+    envelope.count <== count;
+    envelope.recipient <== recipient;
+    envelope.epk <== epk;
+    envelope.labelsCommitment <== labelsCommitment;
+    envelope.ciphertext <== ciphertext;
+    envelope.datasetRoot <== datasetRoot;
+    envelope.pkR <== pkR;
+    envelope.goldRoot <== goldRoot;
+    envelope.taskId <== taskId;
+    envelope.chainId <== chainId;
+    envelope.contractAddress <== contractAddress;
+    envelope.ruleParams <== ruleParams;
+    envelope.labels <== labels;
+    envelope.salt <== salt;
+    envelope.identitySecret <== identitySecret;
+    envelope.groupDepth <== groupDepth;
+    envelope.groupIndex <== groupIndex;
+    envelope.groupSiblings <== groupSiblings;
+    envelope.ephemeralSecret <== ephemeralSecret;
+
+    // Items 2j and 2j+1 hash with their meta (width * 2^16 + height) into pair nodes, as the
+    // bounding-box datasets do, and sit at batchIndex under datasetRoot; meta is 0 past count.
+    component pairs = BoxPairNodes(N);
+    pairs.contentHash <== contentHash;
+    pairs.meta <== meta;
+    pairs.present <== envelope.present;
+    component inclusion = SubtreeInclusion(N \ 2, DEPTH - log2ceil(N));
+    inclusion.nodes <== pairs.nodes;
+    inclusion.batchIndex <== batchIndex;
+    inclusion.pathSiblings <== pathSiblings;
+    inclusion.datasetRoot <== datasetRoot;
+    component sizes = KitImageSizes(N);
+    sizes.meta <== meta;
+
+    // The class: below numClasses (slot 0) and allowed by allowedMask (slot 1), as classification checks it.
+    component classes = ClassificationRule(N);
+    classes.labels <== label_cls;
+    classes.present <== envelope.present;
+    classes.numClasses <== ruleParams[0];
+    classes.allowedMask <== ruleParams[1];
+
+    // Parameters: each within its bits, the unused slots 0 (a slot no rule reads binds nothing).
+    component param_minArea = Num2Bits(32);
+    param_minArea.in <== ruleParams[2];
+    ruleParams[3] === 0;
+
+    component range_n[N];
+    component range_x0[N];
+    component range_y0[N];
+    component range_x1[N];
+    component range_y1[N];
+    component range_x2[N];
+    component range_y2[N];
+    component range_x3[N];
+    component range_y3[N];
+    component range_x4[N];
+    component range_y4[N];
+    component range_x5[N];
+    component range_y5[N];
+    component rule[N];
+    for (var i = 0; i < N; i++) {
+        label_cls[i] * (1 - envelope.present[i]) === 0;
+        label_n[i] * (1 - envelope.present[i]) === 0;
+        range_n[i] = Num2Bits(3);
+        range_n[i].in <== label_n[i];
+        label_x0[i] * (1 - envelope.present[i]) === 0;
+        range_x0[i] = Num2Bits(16);
+        range_x0[i].in <== label_x0[i];
+        label_y0[i] * (1 - envelope.present[i]) === 0;
+        range_y0[i] = Num2Bits(16);
+        range_y0[i].in <== label_y0[i];
+        label_x1[i] * (1 - envelope.present[i]) === 0;
+        range_x1[i] = Num2Bits(16);
+        range_x1[i].in <== label_x1[i];
+        label_y1[i] * (1 - envelope.present[i]) === 0;
+        range_y1[i] = Num2Bits(16);
+        range_y1[i].in <== label_y1[i];
+        label_x2[i] * (1 - envelope.present[i]) === 0;
+        range_x2[i] = Num2Bits(16);
+        range_x2[i].in <== label_x2[i];
+        label_y2[i] * (1 - envelope.present[i]) === 0;
+        range_y2[i] = Num2Bits(16);
+        range_y2[i].in <== label_y2[i];
+        label_x3[i] * (1 - envelope.present[i]) === 0;
+        range_x3[i] = Num2Bits(16);
+        range_x3[i].in <== label_x3[i];
+        label_y3[i] * (1 - envelope.present[i]) === 0;
+        range_y3[i] = Num2Bits(16);
+        range_y3[i].in <== label_y3[i];
+        label_x4[i] * (1 - envelope.present[i]) === 0;
+        range_x4[i] = Num2Bits(16);
+        range_x4[i].in <== label_x4[i];
+        label_y4[i] * (1 - envelope.present[i]) === 0;
+        range_y4[i] = Num2Bits(16);
+        range_y4[i].in <== label_y4[i];
+        label_x5[i] * (1 - envelope.present[i]) === 0;
+        range_x5[i] = Num2Bits(16);
+        range_x5[i].in <== label_x5[i];
+        label_y5[i] * (1 - envelope.present[i]) === 0;
+        range_y5[i] = Num2Bits(16);
+        range_y5[i].in <== label_y5[i];
+        rule[i] = PolygonItem();
+        rule[i].enabled <== envelope.present[i];
+        rule[i].width <== sizes.width[i];
+        rule[i].height <== sizes.height[i];
+        rule[i].cls <== label_cls[i];
+        rule[i].n <== label_n[i];
+        rule[i].x0 <== label_x0[i];
+        rule[i].y0 <== label_y0[i];
+        rule[i].x1 <== label_x1[i];
+        rule[i].y1 <== label_y1[i];
+        rule[i].x2 <== label_x2[i];
+        rule[i].y2 <== label_y2[i];
+        rule[i].x3 <== label_x3[i];
+        rule[i].y3 <== label_y3[i];
+        rule[i].x4 <== label_x4[i];
+        rule[i].y4 <== label_y4[i];
+        rule[i].x5 <== label_x5[i];
+        rule[i].y5 <== label_y5[i];
+        rule[i].minArea <== ruleParams[2];
+    }
+}
