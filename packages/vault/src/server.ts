@@ -446,12 +446,18 @@ export function createVault(opts: VaultOptions) {
         `task ${taskId}'s dataset (root ${root}) is not in this vault: the requester has to upload it`,
       );
     }
-    if (d.batchSize !== task.batchSize || d.depth !== task.datasetDepth || d.count !== task.itemCount) {
+    // One stored tree serves every task over it whose batches cut it the same way: the same depth,
+    // count and bottom chunk (an image dataset uploaded for boxes, batches of 64, serves polygons, 32).
+    const kind = d.kind ?? "content";
+    const shape = batchShape(kind, d.depth, task.batchSize);
+    if (
+      d.depth !== task.datasetDepth ||
+      d.count !== task.itemCount ||
+      shape.chunk !== batchShape(kind, d.depth, d.batchSize).chunk
+    ) {
       throw new Refusal(500, "mismatch", `the stored dataset ${root} has a shape that differs from task ${taskId}'s`);
     }
     const tree = await treeOf(root);
-    const kind = d.kind ?? "content";
-    const shape = batchShape(kind, d.depth, d.batchSize);
     const from = batchIndex * task.batchSize;
     const records = await storage.getItems(root, from, Math.min(from + task.batchSize, task.itemCount));
     const leaves = tree.batchLeaves(batchIndex, shape.leaves);
