@@ -1290,8 +1290,8 @@ describe("ZkLabelEscrow: task creation is validated", () => {
       0n,
       max,
     ]);
-    // Rules 1-3 are registered by the deploy path; an id without a verifier is refused.
-    await viem.assertions.revertWithCustomErrorWithArgs(createTask({ ruleId: 4 }), escrow, "RuleNotSupported", [4]);
+    // The deploy path registers every rule module (ids 1-5); an id without a verifier is refused.
+    await viem.assertions.revertWithCustomErrorWithArgs(createTask({ ruleId: 99 }), escrow, "RuleNotSupported", [99]);
     // A slot must be a field element, so the vector means in the circuit what the task shows; what
     // else it may hold is the rule's (decision 40): its circuit and both clients refuse the rest.
     for (const slot of [0, 1, 2, 3]) {
