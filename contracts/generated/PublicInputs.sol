@@ -42,6 +42,7 @@ uint256 constant IN_CIPHERTEXT = 9;
 // Positions in the public input vector of every deployed gold rejection:
 //   classification_reject_n64_d20
 //   bbox_reject_n64_d20
+//   polygon_reject_n32_d20
 
 /// @dev goldRoot
 uint256 constant REJECT_IN_GOLD_ROOT = 0;

@@ -74,29 +74,23 @@ async function createTask(spec: string, manifest: string, extra: string[] = []) 
   return JSON.parse(ok(r, "task create").stdout);
 }
 
-/** The requester's (account #0) decrypted labels of a task as JSONL rows, through `zklabel labels export`. */
-async function exportedRows(taskId: string, manifest: string, out: string): Promise<Record<string, any>[]> {
-  ok(
-    await zklabel([
-      "labels",
-      "export",
-      "--task",
-      taskId,
-      "--manifest",
-      manifest,
-      "--out",
-      out,
-      "--account",
-      "0",
-      ...common,
-    ]),
-    "export",
-  );
-  return (await readFile(out, "utf8"))
+/** The requester's (account #0) decrypted labels of a task, written by `zklabel labels export` (JSONL by default); the file's text. */
+async function exportLabels(taskId: string, manifest: string, out: string, format?: "coco"): Promise<string> {
+  const args = ["labels", "export", "--task", taskId, "--manifest", manifest, "--out", out];
+  ok(await zklabel([...args, ...(format ? ["--format", format] : []), "--account", "0", ...common]), "labels export");
+  return readFile(out, "utf8");
+}
+
+/** The decrypted labels as JSONL rows. */
+const exportedRows = async (taskId: string, manifest: string, out: string): Promise<Record<string, any>[]> =>
+  (await exportLabels(taskId, manifest, out))
     .trim()
     .split("\n")
     .map((l) => JSON.parse(l));
-}
+
+/** The decrypted labels as COCO JSON. */
+const exportCoco = async (taskId: string, manifest: string, out: string) =>
+  JSON.parse(await exportLabels(taskId, manifest, out, "coco"));
 
 describe("headless marketplace: requester, two agent workers, auditor", { timeout: 900_000 }, () => {
   let manifest: string;
@@ -684,26 +678,7 @@ describe("headless marketplace: requester, two agent workers, auditor", { timeou
     ok(await prove(), "batch prove");
     ok(await zklabel(["batch", "submit", proof, "--account", "2", ...common]), "batch submit");
 
-    const out = join(dir, "boxes.coco.json");
-    ok(
-      await zklabel([
-        "labels",
-        "export",
-        "--task",
-        created.taskId,
-        "--manifest",
-        boxManifest,
-        "--format",
-        "coco",
-        "--out",
-        out,
-        "--account",
-        "0",
-        ...common,
-      ]),
-      "labels export --format coco",
-    );
-    const coco = JSON.parse(await readFile(out, "utf8"));
+    const coco = await exportCoco(created.taskId, boxManifest, join(dir, "boxes.coco.json"));
     assert.deepEqual(
       coco.images.map((x: { file_name: string; width: number; height: number }) => [x.file_name, x.width, x.height]),
       sizes.map((s, i) => [`img-${i}.png`, s.w, s.h]),
@@ -711,6 +686,118 @@ describe("headless marketplace: requester, two agent workers, auditor", { timeou
     assert.deepEqual(
       coco.annotations.map((a: { category_id: number; bbox: number[] }) => [a.category_id, ...a.bbox]),
       boxes.map((b, i) => [i % 2 ? 2 : 1, b.x, b.y, b.w, b.h]),
+    );
+  });
+  it("polygons (made with the kit) with gold answers: an agent draws them, a batch under the raster IoU bound is rejected, a careful agent's is exported as COCO segmentation", async () => {
+    const images = join(dir, "polygon-images");
+    await mkdir(images);
+    const sizes = Array.from({ length: 6 }, (_, i) => ({ w: 80 + 8 * i, h: 60 + 4 * i }));
+    for (const [i, s] of sizes.entries()) await writeFile(join(images, `pic-${i}.png`), pngHeader(s.w, s.h, i + 11));
+    const polygonManifest = join(dir, "polygon-manifest.json");
+    ok(await zklabel(["dataset", "build", "--from", images, "--kind", "box", "--out", polygonManifest]), "build");
+    ok(
+      await zklabel(["dataset", "upload", "--manifest", polygonManifest, "--from", images, "--vault", vault.url]),
+      "upload",
+    );
+    await writeFile(
+      join(dir, "polygon-spec.json"),
+      JSON.stringify({
+        title: "Outline the vehicle",
+        instructions: "Draw a polygon around the vehicle in each image.",
+        rule: { type: "polygon", classes: ["car", "person"], allowed: ["car", "person"], minArea: 100 },
+        reward: { perItem: "0.001" },
+        deadline: "7d",
+        gold: { minAccuracy: 80, challengeWindow: "1h", threshold: 50 },
+      }),
+    );
+    // Gold: image 0's answer is the agent's triangle, image 1's a square in the corner.
+    const triangle = (i: number) => [
+      [2, 2],
+      [sizes[i].w - 2, 2],
+      [2, sizes[i].h - 2],
+    ];
+    const square = [
+      [2, 2],
+      [30, 2],
+      [30, 30],
+      [2, 30],
+    ];
+    await writeFile(
+      join(dir, "polygon-gold.json"),
+      JSON.stringify([
+        { item: "pic-0.png", label: "car", polygon: triangle(0) },
+        { item: 1, label: "car", polygon: square },
+      ]),
+    );
+    const created = await createTask(join(dir, "polygon-spec.json"), polygonManifest, [
+      "--gold",
+      join(dir, "polygon-gold.json"),
+    ]);
+    const id = created.taskId as string;
+    const work = (key: string, account: string, env: NodeJS.ProcessEnv) =>
+      agent(
+        [
+          "--task",
+          id,
+          "--labeler",
+          join(ROOT, "test/agents/labeler-polygon.mjs"),
+          "--identity-file",
+          join(dir, key),
+          "--account",
+          account,
+          "--json",
+          ...common,
+        ],
+        env,
+      );
+    assert.equal(JSON.parse(ok(await work("a.key", "1", {}), "polygon agent").stdout).items, 6);
+    const review = (extra: string[] = []) =>
+      zklabel([
+        "review",
+        "--task",
+        id,
+        "--gold",
+        created.goldOpenings,
+        "--account",
+        "0",
+        "--json",
+        ...extra,
+        ...common,
+      ]);
+    const seen = JSON.parse(ok(await review(), "review").stdout);
+    assert.deepEqual(
+      seen.pending.map((p: { gold: number; correct: number; rejectable: boolean }) => [
+        p.gold,
+        p.correct,
+        p.rejectable,
+      ]),
+      [[2, 1, true]],
+      "the triangle matches image 0's gold polygon and not image 1's square",
+    );
+    const auto = JSON.parse(ok(await review(["--auto"]), "review --auto").stdout);
+    assert.deepEqual(
+      auto.rejected.map((r: { batchIndex: number; bound: number }) => [r.batchIndex, r.bound]),
+      [[0, 80]],
+    );
+    // Another worker draws the square on image 1: both gold items right, nothing to reject.
+    ok(await work("b.key", "2", { ZKLABEL_TEST_CAREFUL: "1" }), "careful polygon agent");
+    const again = JSON.parse(ok(await review(), "review").stdout);
+    assert.deepEqual(
+      again.pending.map((p: { gold: number; correct: number; rejectable: boolean }) => [
+        p.gold,
+        p.correct,
+        p.rejectable,
+      ]),
+      [[2, 2, false]],
+    );
+    const coco = await exportCoco(id, polygonManifest, join(dir, "polygons.coco.json"));
+    assert.deepEqual(
+      coco.annotations.map((a: { image_id: number; category_id: number; segmentation: number[][] }) => [
+        a.image_id,
+        a.category_id,
+        a.segmentation[0],
+      ]),
+      sizes.map((_, i) => [i + 1, 1, (i === 1 ? square : triangle(i)).flat()]),
     );
   });
 });

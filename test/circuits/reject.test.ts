@@ -1,6 +1,6 @@
 /**
  * The gold-rejection circuits (circuits/lib/gold.circom GoldBatch, ClassificationReject,
- * BoxReject) and their TypeScript twins (RuleSpec.gold, core/gold.ts): valid rejections, every
+ * BoxReject, PolygonReject) and their TypeScript twins (RuleSpec.gold, core/gold.ts): valid rejections, every
  * kind of rejection that must not exist, the exact IoU boundary, agreement of the twin with the
  * circuit, the witness-mutation check and one real Groth16 proof per deployed circuit.
  */
@@ -14,6 +14,15 @@ import { type CircuitInfo, circuitInfo, deployedCircuit } from "@zklabel/core/re
 import { type AnyRule, rejectCircuit, ruleByName } from "@zklabel/core/rules";
 import { type Box, bboxRule, boxGoldMatches, boxLabelValue, iouAtLeast } from "@zklabel/core/rules/bbox";
 import { classificationRule } from "@zklabel/core/rules/classification";
+import type { KitLabel } from "@zklabel/core/rules/kit";
+import {
+  POLYGON_GOLD_GRID,
+  POLYGON_GOLD_PER_BATCH,
+  polygonGoldMatches,
+  polygonIoUAtLeast,
+  polygonLabel,
+  polygonRule,
+} from "@zklabel/core/rules/polygon";
 import { sensorRule } from "@zklabel/core/rules/sensor";
 import * as snarkjs from "snarkjs";
 import { artifacts, releaseSnarkjs } from "../helpers/classification.ts";
@@ -541,11 +550,278 @@ describe("BoxReject", () => {
 });
 
 // ---------------------------------------------------------------------------------------------
+// Polygons
+// ---------------------------------------------------------------------------------------------
+
+describe("PolygonReject", () => {
+  const NAME = "polygon_reject_n4_d4";
+  const circuit = circuitInfo(NAME);
+  const gold = polygonRule.gold!;
+  const value = (l: KitLabel) => polygonRule.labelValue(l);
+  const rect = (cls: number, x: number, y: number, w: number, h: number) =>
+    polygonLabel(cls, [
+      [x, y],
+      [x + w, y],
+      [x + w, y + h],
+      [x, y + h],
+    ]);
+  const answerOf = (i: number) => rect(i % 2, 10 * i, 20, 60, 40);
+  const far = (l: KitLabel): KitLabel => {
+    const out = { ...l };
+    for (let k = 0; k < l.n; k++) out[`x${k}`] += 500;
+    return out;
+  };
+  // 10 items, batches of 4: items 0, 2 (batch 0), 5 (batch 1), 8, 9 (batch 2) are gold.
+  const goldItems = [0, 2, 5, 8, 9];
+  const task = goldTask(circuit, 10, (i) => goldItems.includes(i), answerOf, gold.goldValue);
+  const salt = 777n;
+  const request = (b: number, labels: KitLabel[], bound: number, threshold: number, t = task) => {
+    const values = Array.from({ length: 4 }, (_, i) => (labels[i] ? value(labels[i]) : 0n));
+    return {
+      circuit,
+      goldTree: t.tree,
+      openings: t.openings.slice(b * 4, b * 4 + labels.length),
+      batchIndex: b,
+      labels,
+      salt,
+      labelsCommitment: labelsCommitment(values, 200, salt),
+      bound,
+      threshold,
+    };
+  };
+  /** rawInput and the slots, written out: slot s holds the batch's s-th gold item. */
+  const raw = (b: number, labels: KitLabel[], bound: number, threshold: number, t = task): Input => {
+    const gold = t.openings.slice(b * 4, b * 4 + labels.length).flatMap((o, i) => (o.isGold === 1 ? [i] : []));
+    const pick = Array.from({ length: 2 }, (_, s) => Array.from({ length: 4 }, (_, i) => (gold[s] === i ? "1" : "0")));
+    return { ...rawInput(circuit, t, b, labels.map(value), salt, bound, threshold), pick: pick.flat() };
+  };
+  /** pick[s][i] in the flat input. */
+  const at = (s: number, i: number) => s * 4 + i;
+  // Batch 0: gold items 0 and 2; item 0 exact, item 2 moved away: 1 of 2.
+  const bad0 = [answerOf(0), answerOf(1), far(answerOf(2)), answerOf(3)];
+  const valid = () => gold.rejectInput(request(0, bad0, 80, 50));
+
+  it("its slots and grid are the TypeScript twin's", () => {
+    assert.equal(rejectCircuit(polygonRule).name, "polygon_reject_n32_d20");
+    assert.equal(rejectCircuit(polygonRule).params.SLOTS, POLYGON_GOLD_PER_BATCH);
+    assert.equal(rejectCircuit(polygonRule).params.GRID, POLYGON_GOLD_GRID);
+    assert.equal(circuit.params.GRID, POLYGON_GOLD_GRID);
+    assert.equal(gold.maxPerBatch, POLYGON_GOLD_PER_BATCH);
+  });
+  it("a batch under the bound is rejected; the twin's input is the circuit's, field by field", async () => {
+    const r = valid();
+    assert.deepEqual([r.gold, r.correct], [2, 1]);
+    assert.deepEqual(r.input, raw(0, bad0, 80, 50));
+    await expectSatisfied(NAME, r.input, r.publicSignals);
+    // The partial last batch: items 8 and 9, both gold, both wrong.
+    const partial = gold.rejectInput(request(2, [far(answerOf(8)), far(answerOf(9))], 100, 50));
+    assert.equal(partial.input.count, "2");
+    await expectSatisfied(NAME, partial.input, partial.publicSignals);
+    // One gold item in the batch: slot 1 stays empty.
+    const one = gold.rejectInput(request(1, [answerOf(4), far(answerOf(5)), answerOf(6), answerOf(7)], 100, 50));
+    assert.deepEqual([one.gold, one.correct], [1, 0]);
+    await expectSatisfied(NAME, one.input, one.publicSignals);
+  });
+
+  /** Whether the circuit matches `label` to `answer` at t (item 0; item 1 is a gold mismatch of another class, so a witness exists). */
+  async function circuitMatch(label: KitLabel, answer: KitLabel, t: number): Promise<boolean> {
+    const filler = rect(0, 0, 0, 10, 10);
+    const answers = [answer, filler, filler, filler];
+    const t4 = goldTask(
+      circuit,
+      4,
+      (i) => i < 2,
+      (i) => answers[i],
+      gold.goldValue,
+    );
+    const labels = [label, { ...filler, cls: 1 }, filler, filler];
+    const r = gold.rejectInput(request(0, labels, 100, t, t4));
+    const w = await expectSatisfied(NAME, r.input, r.publicSignals);
+    const m = await signal(NAME, w, ["main.matches[0].out", "main.match[0]", "main.batch.match[0]"]);
+    assert.equal(r.correct, Number(m), "the twin counts the circuit's match");
+    return m === 1n;
+  }
+
+  it("the raster IoU boundary is exact: IoU exactly t matches, t + 1 does not", async () => {
+    // A 16x16 square against its upper half: the 8x8 raster's sample rows at y = 1, 3, ..., 15 put
+    // 4 of 8 rows inside the half: inter 32, union 64, exactly 50%.
+    const square = rect(1, 0, 0, 16, 16);
+    const half = rect(1, 0, 0, 16, 8);
+    assert.equal(polygonIoUAtLeast(half, square, 50), true);
+    assert.equal(polygonIoUAtLeast(half, square, 51), false);
+    assert.equal(await circuitMatch(half, square, 50), true);
+    assert.equal(await circuitMatch(half, square, 51), false);
+    // The same polygon matches at 100; another class never does; a neighbour matches only at 0.
+    assert.equal(await circuitMatch(square, square, 100), true);
+    assert.equal(await circuitMatch({ ...square, cls: 0 }, square, 0), false);
+    const beside = rect(1, 16, 0, 16, 16);
+    assert.equal(await circuitMatch(beside, square, 1), false);
+    assert.equal(await circuitMatch(beside, square, 0), true);
+    // Far apart, the raster of the joint box (516 wide) sees neither square: nothing is measured,
+    // no match even at 0 (a zero union must not reward a label drawn anywhere).
+    assert.equal(polygonIoUAtLeast(far(square), square, 0), false);
+    assert.equal(await circuitMatch(far(square), square, 0), false);
+    // Vertex order and start do not matter (clockwise, other first vertex).
+    const turned = polygonLabel(1, [
+      [16, 16],
+      [16, 0],
+      [0, 0],
+      [0, 16],
+    ]);
+    assert.equal(await circuitMatch(turned, square, 100), true);
+  });
+  it("a self-intersecting polygon is measured by what it covers (even-odd), not by its signed area", async () => {
+    // A bowtie over the square covers two of its four triangles: about half, not a match at 60.
+    const square = rect(1, 0, 0, 64, 64);
+    const bowtie = polygonLabel(1, [
+      [0, 0],
+      [64, 64],
+      [64, 0],
+      [0, 64],
+    ]);
+    assert.equal(polygonGoldMatches(bowtie, square, 60), false);
+    assert.equal(await circuitMatch(bowtie, square, 60), false);
+    assert.equal(await circuitMatch(bowtie, square, 40), true);
+  });
+  it("the TS twin agrees with the circuit on random polygons (24 pairs)", async () => {
+    const rand = rng(404);
+    const polygon = (cls: number): KitLabel => {
+      const n = 3 + rand(4);
+      const cx = 40 + rand(40);
+      const cy = 40 + rand(40);
+      // Vertices around a centre at rising angles (simple), or in any order (often self-intersecting).
+      const ordered = rand(3) !== 0;
+      const angles = Array.from({ length: n }, (_, k) =>
+        ordered ? (2 * Math.PI * (k + rand(100) / 200)) / n : rand(628) / 100,
+      );
+      return polygonLabel(
+        cls,
+        angles.map((a) => {
+          const r = 10 + rand(30);
+          return [Math.max(0, Math.round(cx + r * Math.cos(a))), Math.max(0, Math.round(cy + r * Math.sin(a)))];
+        }),
+      );
+    };
+    const outcomes = [0, 0];
+    for (let k = 0; k < 24; k++) {
+      const g = polygon(rand(2));
+      const kind = rand(4);
+      let label: KitLabel;
+      if (kind === 0) label = polygon(g.cls);
+      else if (kind === 1) label = { ...polygon(g.cls), cls: 1 - g.cls };
+      else {
+        // The gold polygon, each vertex moved by a few pixels.
+        label = { ...g };
+        for (let i = 0; i < g.n; i++) {
+          label[`x${i}`] = g[`x${i}`] + rand(9);
+          label[`y${i}`] = Math.max(0, g[`y${i}`] - rand(9));
+        }
+      }
+      const t = rand(101);
+      const want = polygonGoldMatches(label, g, t);
+      assert.equal(await circuitMatch(label, g, t), want, `t = ${t}: ${JSON.stringify([label, g])}`);
+      outcomes[Number(want)]++;
+    }
+    assert.ok(outcomes[0] >= 5 && outcomes[1] >= 5, `both outcomes are exercised (no match / match: ${outcomes})`);
+  });
+  it("the slots hold exactly the gold items, in order: leaving one out, adding one, reordering or repeating fails", async () => {
+    const input = valid().input;
+    const pick = input.pick as string[];
+    // Leave gold item 2 out of slot 1.
+    await expectUnsatisfiable(NAME, { ...input, pick: set(pick, at(1, 2), 0n) }, "PolygonReject");
+    // Batch 1 has one gold item (5): put non-gold item 3 in the empty slot.
+    const one = gold.rejectInput(request(1, [answerOf(4), far(answerOf(5)), answerOf(6), answerOf(7)], 100, 50)).input;
+    await expectUnsatisfiable(NAME, { ...one, pick: set(one.pick, at(1, 3), 1n) }, "PolygonReject");
+    // Swap the slots' items; put item 0 in both slots; an empty slot before a used one.
+    const swapped = set(set(set(set(pick, at(0, 0), 0n), at(0, 2), 1n), at(1, 2), 0n), at(1, 0), 1n);
+    await expectUnsatisfiable(NAME, { ...input, pick: swapped }, "PolygonReject");
+    await expectUnsatisfiable(NAME, { ...input, pick: set(set(pick, at(1, 2), 0n), at(1, 0), 1n) }, "PolygonReject");
+    const late = set(set(one.pick as string[], at(0, 1), 0n), at(1, 1), 1n);
+    await expectUnsatisfiable(NAME, { ...one, pick: late }, "PolygonReject");
+    // A pick that is not a bit.
+    await expectUnsatisfiable(NAME, { ...input, pick: set(pick, at(0, 0), 2n) }, "PolygonReject");
+  });
+  it("a batch with more gold items than slots, a good batch and a batch without gold have no rejection", async () => {
+    const crowded = goldTask(circuit, 4, (i) => i < 3, answerOf, gold.goldValue);
+    const wrong = [far(answerOf(0)), far(answerOf(1)), far(answerOf(2)), answerOf(3)];
+    assert.throws(
+      () => gold.rejectInput(request(0, wrong, 100, 50, crowded)),
+      (e: Error & { code?: string }) =>
+        e.code === "unprovable" && /3 gold items; .* at most 2 per batch/.test(e.message),
+    );
+    await expectUnsatisfiable(NAME, raw(0, wrong, 100, 50, crowded), "PolygonReject");
+    const good = [answerOf(0), answerOf(1), { ...answerOf(2), x0: 22 }, answerOf(3)];
+    assert.throws(() => gold.rejectInput(request(0, good, 100, 50)), /match 2 of its 2 gold items/);
+    await expectUnsatisfiable(NAME, raw(0, good, 100, 50), "GoldBatch");
+    const noGold = goldTask(circuit, 8, (i) => i < 4, answerOf, gold.goldValue);
+    assert.throws(() => gold.rejectInput(request(1, bad0, 100, 50, noGold)), /no gold item/);
+    await expectUnsatisfiable(NAME, raw(1, bad0, 100, 50, noGold), "GoldBatch");
+  });
+  it("forged openings, wrong labels or salt, out-of-range thresholds and malformed gold polygons fail", async () => {
+    const input = valid().input;
+    // Item 0 (the match) called non-gold, item 2 moved to slot 0: the gold leaf no longer opens.
+    const only2 = set(set(set(input.pick, at(0, 0), 0n), at(0, 2), 1n), at(1, 2), 0n);
+    await expectUnsatisfiable(NAME, { ...input, isGold: set(input.isGold, 0, 0n), pick: only2 }, "SubtreeInclusion");
+    await expectUnsatisfiable(
+      NAME,
+      // The gold answer of item 2 changed to the worker's (far) label, which would then match.
+      { ...input, goldLabel: set(input.goldLabel, 2, value(far(answerOf(2)))) },
+      "SubtreeInclusion",
+    );
+    await expectUnsatisfiable(NAME, { ...input, salt: "778" }, "GoldBatch");
+    await expectUnsatisfiable(NAME, { ...input, labels: set(input.labels, 2, value(answerOf(2))) }, "GoldBatch");
+    await expectUnsatisfiable(NAME, { ...input, goldThreshold: "128" }, "Num2Bits");
+    await expectUnsatisfiable(NAME, { ...input, bound: "128" }, "Num2Bits");
+    assert.throws(() => gold.rejectInput(request(0, bad0, 80, 101)), /minimum IoU must be 0..100/);
+    assert.throws(() => gold.rejectInput({ ...request(0, bad0, 80, 50), salt: 3n }), /do not open/);
+    // A worker label past 200 bits, recommitted: PolygonFields' range check.
+    await expectUnsatisfiable(NAME, recommit(NAME, { ...input, labels: set(input.labels, 0, 1n << 200n) }), "Num2Bits");
+    // A gold polygon of 7 vertices, or with a vertex past n: no rejection over it exists.
+    for (const bent of [value(answerOf(0)) + (7n << 5n) - (4n << 5n), value(answerOf(0)) + (1n << (8n + 32n * 5n))]) {
+      const bad = { ...task, openings: task.openings.map((o, i) => (i === 0 ? { ...o, value: bent } : o)) };
+      bad.tree = goldTree(4, 4, bad.openings);
+      await expectUnsatisfiable(NAME, raw(0, bad0, 80, 50, bad), "PolygonFields");
+      assert.throws(() => gold.rejectInput(request(0, bad0, 80, 50, bad)), /the gold polygon: /);
+    }
+    assert.throws(
+      () =>
+        gold.goldValue(
+          polygonLabel(0, [
+            [1, 1],
+            [2, 2],
+          ]),
+        ),
+      /3 to 6 vertices/,
+    );
+    // A sliver along the diagonal covers too few sample points of its own raster to be gold.
+    const sliver: [number, number][] = [
+      [0, 0],
+      [100, 90],
+      [90, 100],
+    ];
+    assert.throws(() => gold.goldValue(polygonLabel(0, sliver)), /covers \d+ of the 64 sample points .* fewer than 16/);
+    assert.match(String(gold.answerFromFile(0, { polygon: sliver })), /fewer than 16/);
+  });
+  it("changing any witness signal breaks the R1CS (partial batch, one slot empty)", async () => {
+    await assertEveryWitnessSignalConstrained(
+      NAME,
+      gold.rejectInput(request(1, [answerOf(4), far(answerOf(5)), answerOf(6), answerOf(7)], 100, 50)).input,
+    );
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
 // The deployed circuits: one real Groth16 proof each
 // ---------------------------------------------------------------------------------------------
 
 describe("deployed rejections: a Groth16 proof verifies, and not for other public signals", () => {
-  const cases: { rule: AnyRule; answer: (i: number) => unknown; label: (i: number) => unknown; threshold: number }[] = [
+  const cases: {
+    rule: AnyRule;
+    answer: (i: number) => unknown;
+    label: (i: number) => unknown;
+    threshold: number;
+    isGold?: (i: number) => boolean;
+  }[] = [
     {
       rule: classificationRule,
       answer: (i: number) => i % 4,
@@ -558,6 +834,24 @@ describe("deployed rejections: a Groth16 proof verifies, and not for other publi
       label: (i: number): Box => ({ cls: i % 3, x: i + (i % 2) * 30, y: 2 * i, w: 40, h: 30 }),
       threshold: 50,
     },
+    {
+      // At most SLOTS gold items a batch: items 33 and 44 of batch 1.
+      rule: polygonRule,
+      answer: (i: number) =>
+        polygonLabel(i % 2, [
+          [i, 10],
+          [i + 50, 10],
+          [i + 25, 60],
+        ]),
+      label: (i: number) =>
+        polygonLabel(i % 2, [
+          [i + (i % 2) * 40, 10],
+          [i + 50, 10],
+          [i + 25, 60],
+        ]),
+      threshold: 50,
+      isGold: (i: number) => i % 11 === 0,
+    },
   ];
   for (const c of cases) {
     it(`${c.rule.name}: rejectCircuit proves and verifies; no witness signal of it is free`, async () => {
@@ -565,7 +859,7 @@ describe("deployed rejections: a Groth16 proof verifies, and not for other publi
       const { N } = circuit.params;
       const items = N + N / 2;
       const g = c.rule.gold!;
-      const task = goldTask(circuit, items, (i) => i % 3 === 0, c.answer, g.goldValue);
+      const task = goldTask(circuit, items, c.isGold ?? ((i) => i % 3 === 0), c.answer, g.goldValue);
       const labels = Array.from({ length: N / 2 }, (_, k) => c.label(N + k));
       const values = Array.from({ length: N }, (_, i) => (labels[i] === undefined ? 0n : c.rule.labelValue(labels[i])));
       const r = g.rejectInput({

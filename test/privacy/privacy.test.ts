@@ -151,6 +151,37 @@ const CASES: RuleCase[] = [
     spec: { rule: { type: "sensor", lo: 1000, hi: 40000 } },
     labeler: join(ROOT, "test/agents/labeler-sensor.mjs"),
   },
+  // The two rules made with the rule authoring kit: the kit's envelope keeps the same promises.
+  {
+    rule: "polygon",
+    kind: "box",
+    async files(d) {
+      const names: string[] = [];
+      for (let i = 0; i < 4; i++) {
+        const name = `pic-${i}.png`;
+        await writeFile(join(d, name), pngHeader(72 + 8 * i, 56 + 4 * i, 200 + i));
+        names.push(name);
+      }
+      return names;
+    },
+    spec: { rule: { type: "polygon", classes: ["car", "person"], minArea: 100 } },
+    labeler: join(ROOT, "test/agents/labeler-polygon.mjs"),
+  },
+  {
+    rule: "spans",
+    kind: "fields:spans",
+    async files(d) {
+      const names: string[] = [];
+      for (let i = 0; i < 5; i++) {
+        const name = `note-${i}.txt`;
+        await writeFile(join(d, name), `Yesterday Marie Curie sent letter ${i} (privacy scan).`);
+        names.push(name);
+      }
+      return names;
+    },
+    spec: { rule: { type: "spans", minLength: 3 } },
+    labeler: join(ROOT, "test/agents/labeler-spans.mjs"),
+  },
 ];
 
 describe("privacy by default: the full flow for every rule, then a scan of everything outsiders and operators see", {

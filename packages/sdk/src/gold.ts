@@ -104,6 +104,20 @@ export function buildGold(
     answers.set(index, { cls, value: g.goldValue(answer) });
   }
   if (answers.size === 0 && problems.length === 0) problems.push("the gold file lists no items");
+  if (g.maxPerBatch !== undefined) {
+    // A rejection compares at most maxPerBatch gold items of a batch: a batch with more has none.
+    const n = rejectCircuit(rule).params.N;
+    const perBatch = new Map<number, number[]>();
+    for (const index of [...answers.keys()].sort((a, b) => a - b)) {
+      const b = Math.floor(index / n);
+      perBatch.set(b, [...(perBatch.get(b) ?? []), index]);
+    }
+    for (const [b, items] of perBatch)
+      if (items.length > g.maxPerBatch)
+        problems.push(
+          `batch ${b} (items ${b * n}..${Math.min(manifest.count, (b + 1) * n) - 1}) holds ${items.length} gold items (${items.join(", ")}), but a ${rule.noun} rejection compares at most ${g.maxPerBatch} per batch, so that batch could never be rejected: spread them over other batches or drop ${items.length - g.maxPerBatch}`,
+        );
+  }
   if (problems.length) throw new DatasetError(`the gold file has problems:\n- ${problems.join("\n- ")}`);
   const items = manifest.items.map((_, index) => {
     const a = answers.get(index);
@@ -122,14 +136,30 @@ export function buildGold(
 }
 
 /**
- * The gold share to advise: about 5-10 % of items and at least one per batch on average, and how many
- * batches would hold no gold item with the answers given (such batches cannot be rejected).
+ * The gold share to advise: about 5-10 % of items and at least one per batch on average (capped by
+ * what a rejection compares per batch, `maxPerBatch`), how many batches would hold no gold item with
+ * the answers given (such batches cannot be rejected), and which hold more than `maxPerBatch` (buildGold
+ * refuses those).
  */
-export function goldAdvice(itemCount: number, batchSize: number, goldItems: readonly number[] = []) {
+export function goldAdvice(
+  itemCount: number,
+  batchSize: number,
+  goldItems: readonly number[] = [],
+  maxPerBatch = Number.POSITIVE_INFINITY,
+) {
   const batches = Math.ceil(itemCount / batchSize);
-  const low = Math.max(batches, Math.ceil(itemCount * 0.05));
-  const high = Math.max(low, Math.ceil(itemCount * 0.1));
-  const covered = new Set(goldItems.map((i) => Math.floor(i / batchSize)));
-  const without = Array.from({ length: batches }, (_, b) => b).filter((b) => !covered.has(b));
-  return { batches, advised: { low, high }, batchesWithoutGold: without };
+  const cap = batches * maxPerBatch;
+  const low = Math.min(cap, Math.max(batches, Math.ceil(itemCount * 0.05)));
+  const high = Math.min(cap, Math.max(low, Math.ceil(itemCount * 0.1)));
+  const perBatch = new Map<number, number>();
+  for (const i of goldItems)
+    perBatch.set(Math.floor(i / batchSize), (perBatch.get(Math.floor(i / batchSize)) ?? 0) + 1);
+  const without = Array.from({ length: batches }, (_, b) => b).filter((b) => !perBatch.has(b));
+  const crowded = [...perBatch].filter(([, n]) => n > maxPerBatch).map(([b]) => b);
+  return {
+    batches,
+    advised: { low, high },
+    batchesWithoutGold: without,
+    batchesOverMax: crowded.sort((a, b) => a - b),
+  };
 }

@@ -10,6 +10,7 @@ import { demoItems } from "@zklabel/core/demo";
 import { BatchSlice } from "@zklabel/core/merkle";
 import { bboxRule, boxLabelValue } from "@zklabel/core/rules/bbox";
 import { classificationRule } from "@zklabel/core/rules/classification";
+import { polygonLabel, polygonRule } from "@zklabel/core/rules/polygon";
 import { sensorRule } from "@zklabel/core/rules/sensor";
 import { ContractFunctionExecutionError, ContractFunctionRevertedError, encodeErrorResult } from "viem";
 import { escrowAbi } from "../src/abi-escrow.ts";
@@ -180,6 +181,80 @@ describe("gold items", () => {
       /gold item 5: a box gold answer needs "box": \[x, y, w, h\]/,
     );
     assert.throws(() => buildGold(manifest, sensorRule, [], [{ item: 1, label: "anomaly" }]), /take no gold items/);
+    // Polygons: the answer is the polygon; a batch of 32 takes at most 3 gold items.
+    const p = buildGold(
+      manifest,
+      polygonRule,
+      ["cat", "dog"],
+      [
+        {
+          item: 5,
+          label: "dog",
+          polygon: [
+            [10, 10],
+            [60, 10],
+            [35, 50],
+          ],
+        },
+      ],
+    );
+    assert.deepEqual(
+      polygonRule.labelFromValue(BigInt(p.openings.items[5].value)),
+      polygonLabel(1, [
+        [10, 10],
+        [60, 10],
+        [35, 50],
+      ]),
+    );
+    const four = [1, 2, 3, 4].map((item) => ({
+      item,
+      label: "cat",
+      polygon: [
+        [0, 0],
+        [20, 0],
+        [0, 20],
+      ],
+    }));
+    assert.throws(
+      () =>
+        buildGold(
+          manifest,
+          polygonRule,
+          ["cat", "dog"],
+          [
+            ...four,
+            {
+              item: 40,
+              label: "cat",
+              polygon: [
+                [0, 0],
+                [20, 0],
+                [0, 20],
+              ],
+            },
+          ],
+        ),
+      /batch 0 \(items 0..31\) holds 4 gold items \(1, 2, 3, 4\), but a polygon rejection compares at most 3 per batch[\s\S]*drop 1$/,
+    );
+    assert.throws(
+      () =>
+        buildGold(
+          manifest,
+          polygonRule,
+          ["cat"],
+          [
+            {
+              item: 5,
+              label: "cat",
+              polygon: [
+                [1, 1],
+                [2, 2],
+              ],
+            },
+          ],
+        ),
+      /gold item 5: a polygon gold answer needs "polygon"/,
+    );
   });
   it("advises 5-10 % gold and at least one per batch, and names the batches that would hold none", () => {
     const a = goldAdvice(1000, 64, [0, 70, 130]);
@@ -188,6 +263,11 @@ describe("gold items", () => {
     assert.deepEqual(a.batchesWithoutGold, [3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15]);
     assert.deepEqual(goldAdvice(100, 64).advised, { low: 5, high: 10 });
     assert.deepEqual(goldAdvice(100, 64, [1, 64]).batchesWithoutGold, []);
+    // Polygons compare at most 3 gold items a batch: the advice stays under 3 per batch, and names batches over it.
+    const p = goldAdvice(1000, 32, [0, 1, 2, 3, 40, 70, 71, 72, 73], 3);
+    assert.deepEqual(p.advised, { low: 50, high: 96 });
+    assert.deepEqual(p.batchesOverMax, [0, 2]);
+    assert.deepEqual(goldAdvice(1000, 64, [0, 1, 2, 3]).batchesOverMax, []);
   });
 });
 

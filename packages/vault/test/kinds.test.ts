@@ -18,6 +18,7 @@ import { RuleViolationError } from "@zklabel/core/errors";
 import { workerGroup } from "@zklabel/core/group";
 import { Identity } from "@zklabel/core/identity";
 import { bboxRule } from "@zklabel/core/rules/bbox";
+import { polygonRule } from "@zklabel/core/rules/polygon";
 import { sensorLabel, sensorLeaf } from "@zklabel/core/rules/sensor";
 import { ZkLabelClient } from "@zklabel/sdk/client";
 import { buildDataset, datasetTree, type Manifest } from "@zklabel/sdk/dataset";
@@ -81,6 +82,8 @@ let polygonTask: TaskInfo;
 let boxTask: TaskInfo;
 let goldBoxTask: TaskInfo;
 let goldOpenings: GoldOpenings;
+let goldPolygonTask: TaskInfo;
+let polygonGoldOpenings: GoldOpenings;
 let requester: ZkLabelClient;
 let reader: ReturnType<typeof escrowReader>;
 const BOX_CLASSES = ["car", "bike", "bus"];
@@ -157,6 +160,39 @@ before(async () => {
     goldRoot: gold.goldRoot,
   });
   goldBoxTask = await readTaskInfo(reader, g.taskId);
+  // Polygons with gold answers for three items of batch 2 (of 32): item 65's is the triangle the
+  // worker draws below, items 64 and 66 a small triangle in the corner.
+  const corner = [
+    [2, 2],
+    [30, 2],
+    [2, 30],
+  ];
+  const polygonGold = buildGold(polygonSet.manifest, polygonRule, BOX_CLASSES, [
+    { item: 64, label: "car", polygon: corner },
+    {
+      item: "img65.png",
+      label: "car",
+      polygon: [
+        [2, 2],
+        [62, 2],
+        [2, 48],
+      ],
+    },
+    { item: 66, label: "car", polygon: corner },
+  ]);
+  polygonGoldOpenings = polygonGold.openings;
+  const pgg = await requester.createTask({
+    spec: spec(
+      { type: "polygon", classes: BOX_CLASSES, allowed: ["car", "bike"], minArea: 500 } as unknown as TaskSpec["rule"],
+      { minAccuracy: 80, challengeWindow: "1h", threshold: 50 },
+    ),
+    manifest: polygonSet.manifest,
+    pkR: DEMO_REQUESTER_KEY.pkR,
+    pkRDiv8: DEMO_REQUESTER_KEY.pkRDiv8,
+    rule: expectedRuleEntry(d, 4),
+    goldRoot: polygonGold.goldRoot,
+  });
+  goldPolygonTask = await readTaskInfo(reader, pgg.taskId);
   vault = await startVault({
     storage: await EmbeddedStorage.open(join(dir, "store")),
     chain: escrowChain({ client: publicClient, escrow: d.escrow, groups: d.groups, deployBlock: 0n }),
@@ -168,6 +204,46 @@ after(async () => {
   await vault?.close();
   await rm(dir, { recursive: true, force: true });
 });
+
+/**
+ * The requester's review of a gold task's one pending batch: it scores `expected` and is rejectable;
+ * the rejection proves with `rejectCircuit`, the escrow takes it and the batch is open again. Its gas.
+ */
+async function reviewAndReject(
+  task: TaskInfo,
+  batchIndex: number,
+  openings: GoldOpenings,
+  rejectCircuit: string,
+  expected: { gold: number; correct: number },
+): Promise<bigint> {
+  const stored = await requester.getTask(task.taskId);
+  const now = Number((await publicClient.getBlock()).timestamp);
+  const [pending] = reviewPending({
+    logs: await reader.read(),
+    task,
+    minAccuracy: stored.minAccuracy,
+    goldThreshold: stored.goldThreshold,
+    skR: DEMO_REQUESTER_KEY.skR,
+    openings,
+    now,
+  });
+  assert.deepEqual(
+    { batchIndex: pending.batchIndex, gold: pending.gold, correct: pending.correct, rejectable: pending.rejectable },
+    { batchIndex, ...expected, rejectable: true },
+  );
+  const rejection = await proveRejection({
+    task,
+    batch: pending,
+    openings,
+    minAccuracy: stored.minAccuracy,
+    goldThreshold: stored.goldThreshold,
+    artifacts: artifacts(rejectCircuit),
+  });
+  const hash = await requester.rejectBatch(task.taskId, pending, rejection);
+  const { gasUsed } = await publicClient.waitForTransactionReceipt({ hash });
+  assert.equal((await worker.batchState(task.taskId, batchIndex)).state, 0, "open again");
+  return gasUsed;
+}
 
 const refused = (p: Promise<unknown>, message: RegExp) =>
   assert.rejects(p, (e: unknown) => {
@@ -478,33 +554,48 @@ describe("vault datasets of every rule", () => {
       labels: boxes,
     });
     await worker.submitBatch(goldBoxTask.taskId, 1, proof);
-    const stored = await requester.getTask(goldBoxTask.taskId);
-    assert.equal(stored.goldThreshold, 50, "the task keeps its minimum IoU");
-    const now = Number((await publicClient.getBlock()).timestamp);
-    const [pending] = reviewPending({
-      logs: await reader.read(),
-      task: goldBoxTask,
-      minAccuracy: stored.minAccuracy,
-      goldThreshold: stored.goldThreshold,
-      skR: DEMO_REQUESTER_KEY.skR,
-      openings: goldOpenings,
-      now,
+    assert.equal((await requester.getTask(goldBoxTask.taskId)).goldThreshold, 50, "the task keeps its minimum IoU");
+    gas.rejectBatchBox = await reviewAndReject(goldBoxTask, 1, goldOpenings, "bbox_reject_n64_d20", {
+      gold: 6,
+      correct: 0,
     });
-    assert.deepEqual(
-      { batchIndex: pending.batchIndex, gold: pending.gold, correct: pending.correct, rejectable: pending.rejectable },
-      { batchIndex: 1, gold: 6, correct: 0, rejectable: true },
-    );
-    const rejection = await proveRejection({
-      task: goldBoxTask,
-      batch: pending,
-      openings: goldOpenings,
-      minAccuracy: stored.minAccuracy,
-      goldThreshold: stored.goldThreshold,
-      artifacts: artifacts("bbox_reject_n64_d20"),
+    await checkGasSnapshot(gas);
+  });
+
+  it("a polygon task with gold answers: the requester scores a pending batch by raster IoU and rejects it with a proof", async () => {
+    const group = workerGroup([me.commitment]);
+    const got = await client.fetchBatch({
+      task: goldPolygonTask,
+      batchIndex: 2,
+      identity: me,
+      group,
+      artifacts: artifacts(ACCESS_CIRCUIT),
     });
-    const hash = await requester.rejectBatch(goldBoxTask.taskId, pending, rejection);
-    gas.rejectBatchBox = (await publicClient.waitForTransactionReceipt({ hash })).gasUsed;
-    assert.equal((await worker.batchState(goldBoxTask.taskId, 1)).state, 0, "open again");
+    // The large triangle of the polygon test in every image, of class car: right on item 65 only.
+    const polygons = got.items.map((x) => {
+      const [w, h] = [x.width ?? 0, x.height ?? 0];
+      const label: Record<string, number> = { cls: 0, n: 3, x0: 2, y0: 2, x1: w - 2, y1: 2, x2: 2, y2: h - 2 };
+      for (let k = 3; k < 6; k++) label[`x${k}`] = label[`y${k}`] = 0;
+      return label;
+    });
+    const proof = await proveBatch({
+      task: goldPolygonTask,
+      chainId: 31337n,
+      escrow: worker.escrow,
+      batchIndex: 2,
+      identity: me,
+      group,
+      recipient: workerWallet.account.address,
+      salt: 78n,
+      artifacts: artifacts("polygon_worker_n32_d20_g20"),
+      dataset: got,
+      labels: polygons,
+    });
+    await worker.submitBatch(goldPolygonTask.taskId, 2, proof);
+    gas.rejectBatchPolygon = await reviewAndReject(goldPolygonTask, 2, polygonGoldOpenings, "polygon_reject_n32_d20", {
+      gold: 3,
+      correct: 1,
+    });
     await checkGasSnapshot(gas);
   });
 

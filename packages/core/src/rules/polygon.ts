@@ -10,6 +10,7 @@
 import { className, classNumber, itemName } from "../display.ts";
 import { ZkLabelError } from "../errors.ts";
 import { defineKitRule, type KitIssue, type KitLabel } from "./kit.ts";
+import { polygonGold, polygonVertices, VERTICES } from "./polygon-gold.ts";
 import type { CocoItem } from "./types.ts";
 
 export const polygonRule = defineKitRule(
@@ -174,15 +175,23 @@ export const polygonRule = defineKitRule(
         .map(([x, y]) => `(${x}, ${y})`)
         .join(" ")}`,
     toCoco: polygonsToCoco,
+    // Gold polygons, matched by class and raster IoU through PolygonReject (./polygon-gold.ts).
+    gold: polygonGold({
+      labelValue: (l) => polygonRule.labelValue(l),
+      labelFromValue: (v) => polygonRule.labelFromValue(v),
+    }),
   },
 );
 
-/** Vertices a polygon label holds (the x0, y0 ... fields; n of them are the polygon). */
-export const VERTICES = 6;
-
-/** The polygon's vertices, in order. */
-export const polygonVertices = (l: KitLabel): [number, number][] =>
-  Array.from({ length: l.n }, (_, i) => [l[`x${i}`], l[`y${i}`]] as [number, number]);
+export {
+  POLYGON_GOLD_GRID,
+  POLYGON_GOLD_PER_BATCH,
+  polygonGoldMatches,
+  polygonIoUAtLeast,
+  polygonLabel,
+  polygonVertices,
+  VERTICES,
+} from "./polygon-gold.ts";
 
 /** Twice the signed area (shoelace), exactly as PolygonItem sums it: the last vertex closes on the first. */
 export function twiceSignedArea(l: KitLabel): number {

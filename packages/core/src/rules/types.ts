@@ -110,6 +110,11 @@ export interface GoldSpec<L, A> {
   /** The threshold's problem in words, if any (classification: it must be 0; boxes: 0..100). */
   checkThreshold(threshold: number): string | undefined;
   /**
+   * Gold items the rejection can compare in one batch, when it cannot compare all (polygons: the
+   * circuit's SLOTS); a gold set with more in some batch is refused, as no rejection of it exists.
+   */
+  readonly maxPerBatch?: number;
+  /**
    * A gold file entry's answer: the class (already resolved from its name) and the rest of the entry
    * (boxes: `"box": [x, y, w, h]`); a problem in words when the entry does not give this rule's answer.
    */

@@ -40,7 +40,7 @@ export function GoldSection(
       </fieldset>
     );
 
-  const advice = props.itemCount ? goldAdvice(props.itemCount, props.batchSize, props.goldItems) : null;
+  const advice = props.itemCount ? goldAdvice(props.itemCount, props.batchSize, props.goldItems, g.maxPerBatch) : null;
   const without = advice?.batchesWithoutGold ?? [];
   return (
     <fieldset className="card rq-section" disabled={props.disabled}>
@@ -88,6 +88,18 @@ export function GoldSection(
                   ? "No batch holds a gold item yet"
                   : `${plural(without.length, "batch", "batches")} (${without.slice(0, 8).join(", ")}${without.length > 8 ? ", …" : ""}) hold${without.length === 1 ? "s" : ""} no gold item`}
                 : such batches cannot be rejected, so they are paid whatever their labels.
+              </strong>
+            </>
+          )}
+          {advice.batchesOverMax.length > 0 && (
+            <>
+              {" "}
+              <strong data-testid="post-gold-crowded">
+                {plural(advice.batchesOverMax.length, "batch", "batches")} (
+                {advice.batchesOverMax.slice(0, 8).join(", ")}
+                {advice.batchesOverMax.length > 8 ? ", …" : ""}) hold{advice.batchesOverMax.length === 1 ? "s" : ""}{" "}
+                more than {g.maxPerBatch} gold items, the most a {rule.noun} rejection compares in one batch: spread
+                them over other batches or drop some.
               </strong>
             </>
           )}
