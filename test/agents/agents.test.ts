@@ -694,7 +694,12 @@ describe("headless marketplace: requester, two agent workers, auditor", { timeou
     const sizes = Array.from({ length: 6 }, (_, i) => ({ w: 80 + 8 * i, h: 60 + 4 * i }));
     for (const [i, s] of sizes.entries()) await writeFile(join(images, `pic-${i}.png`), pngHeader(s.w, s.h, i + 11));
     const polygonManifest = join(dir, "polygon-manifest.json");
-    ok(await zklabel(["dataset", "build", "--from", images, "--kind", "box", "--out", polygonManifest]), "build");
+    // --rule picks the polygon circuit's kind (box), batch size (32) and depth.
+    ok(await zklabel(["dataset", "build", "--from", images, "--rule", "polygon", "--out", polygonManifest]), "build");
+    assert.deepEqual(
+      (({ kind, batchSize }) => ({ kind, batchSize }))(JSON.parse(await readFile(polygonManifest, "utf8"))),
+      { kind: "box", batchSize: 32 },
+    );
     ok(
       await zklabel(["dataset", "upload", "--manifest", polygonManifest, "--from", images, "--vault", vault.url]),
       "upload",

@@ -1,7 +1,7 @@
 /**
  * `zklabel rule register NAME`: a kit rule's verifiers on the running local chain. Builds the rule's
- * deployed circuit (keys, Solidity verifier and batch verifier) if it is not built, compiles the
- * contracts, deploys both verifiers, sets them as the rule's entry in the escrow's rule registry
+ * deployed circuit (keys, Solidity verifier and batch verifier) and, for a rule with gold answers,
+ * its rejection circuit, if they are not built, compiles the contracts, deploys the verifiers, sets them as the rule's entry in the escrow's rule registry
  * (signed by the escrow's owner, an unlocked account of the local node), and adds the rule to the
  * deployment file that the app, the CLI, the vault and the relayer read.
  *
@@ -49,6 +49,8 @@ export interface RegisteredRule {
   circuit: string;
   verifier: Address;
   batchVerifier: Address;
+  /** The gold-rejection verifier; the zero address for a rule without gold answers. */
+  rejectVerifier: Address;
   /** "set" on a rule id without a verifier; "scheduled" when it replaces one (the registry's delay applies). */
   status: "set" | "scheduled";
 }
@@ -94,13 +96,18 @@ export async function registerRule(o: {
   if (id !== LOCAL_CHAIN_ID)
     throw inputError(`the node at ${o.rpc} is chain ${id}, not the local chain ${LOCAL_CHAIN_ID}`);
 
-  if (!existsSync(join(o.root, "build", "circuits", circuit.name, "vkey.json"))) {
-    o.log(`building ${circuit.name} (compile, INSECURE development setup, verifiers)`);
-    await run(
-      o.root,
-      [join(o.root, "scripts", "circuits", "build.ts"), circuit.name],
-      `the circuit build of ${circuit.name}`,
+  // A rule with gold answers has a rejection circuit ("role": "reject"), deployed as its rejectVerifier.
+  const reject = rule.gold
+    ? registry.circuits.find((c) => c.rule === d.name && c.role === "reject" && c.deploy)
+    : undefined;
+  if (rule.gold && !reject)
+    throw inputError(
+      `${d.name} has gold answers but circuits/circuits.json has no deployed rejection circuit for it ("rule": "${d.name}", "role": "reject", "deploy": true)`,
     );
+  for (const c of [circuit, ...(reject ? [reject] : [])]) {
+    if (existsSync(join(o.root, "build", "circuits", c.name, "vkey.json"))) continue;
+    o.log(`building ${c.name} (compile, INSECURE development setup, verifiers)`);
+    await run(o.root, [join(o.root, "scripts", "circuits", "build.ts"), c.name], `the circuit build of ${c.name}`);
   }
   o.log("compiling the contracts (the rule's verifiers among them)");
   await run(
@@ -133,6 +140,7 @@ export async function registerRule(o: {
   };
   const verifier = await deploy(verifierName(circuit.name));
   const batchVerifier = await deploy(batchVerifierName(circuit.name));
+  const rejectVerifier = reject ? await deploy(verifierName(reject.name)) : zeroAddress;
   const vkey = JSON.parse(await readFile(join(o.root, "build", "circuits", circuit.name, "vkey.json"), "utf8")) as {
     nPublic: number;
   };
@@ -148,7 +156,7 @@ export async function registerRule(o: {
     datasetDepth: circuit.params.DEPTH,
     publicInputCount: vkey.nPublic,
     batchVerifier,
-    rejectVerifier: zeroAddress,
+    rejectVerifier,
   };
   const hash = await wallet.writeContract({
     address: deployment.escrow,
@@ -167,7 +175,8 @@ export async function registerRule(o: {
     circuit: circuit.name,
     verifier,
     batchVerifier,
-    rejectVerifier: zeroAddress,
+    rejectVerifier,
+    ...(reject ? { rejectCircuit: reject.name } : {}),
     batchSize: circuit.params.N,
     datasetDepth: circuit.params.DEPTH,
     publicInputCount: vkey.nPublic,
@@ -179,5 +188,5 @@ export async function registerRule(o: {
     rules.sort((a, b) => Number(a.ruleId) - Number(b.ruleId));
     await writeFile(o.deployment, `${JSON.stringify({ ...deployment, rules }, null, 2)}\n`);
   }
-  return { rule: d.name, ruleId: d.id, circuit: circuit.name, verifier, batchVerifier, status };
+  return { rule: d.name, ruleId: d.id, circuit: circuit.name, verifier, batchVerifier, rejectVerifier, status };
 }

@@ -185,6 +185,15 @@ export async function createService(opts: ServiceOptions): Promise<FastifyInstan
 }
 
 /** Starts `app` on `port` (0: any free port); resolves with its URL and a close function. */
+/** Whether `host` is a loopback address (127.0.0.0/8, ::1, localhost): reachable from this machine only. */
+export function isLoopback(host: string): boolean {
+  const h = host
+    .trim()
+    .toLowerCase()
+    .replace(/^\[|\]$/g, "");
+  return h === "localhost" || h === "::1" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h) || h === "::ffff:127.0.0.1";
+}
+
 export async function listen(
   app: FastifyInstance,
   port: number,

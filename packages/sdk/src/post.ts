@@ -101,7 +101,7 @@ export async function postTask(a: PostTaskArgs): Promise<PostedTask> {
   if (m.batchSize !== circuit.params.N || m.depth !== circuit.params.DEPTH) {
     throw new ZkLabelError(
       "invalid_dataset",
-      `the dataset was built for batches of ${m.batchSize} at depth ${m.depth}; the ${rule.noun} circuit takes ${circuit.params.N} and ${circuit.params.DEPTH}: rebuild it with --batch-size ${circuit.params.N} --depth ${circuit.params.DEPTH}`,
+      `the dataset was built for batches of ${m.batchSize} at depth ${m.depth}; the ${rule.noun} circuit takes ${circuit.params.N} and ${circuit.params.DEPTH}: rebuild it with --rule ${rule.name} (or --batch-size ${circuit.params.N} --depth ${circuit.params.DEPTH})`,
     );
   }
   const groups = await a.client.groupCount();

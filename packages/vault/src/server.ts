@@ -8,11 +8,11 @@
 import { randomBytes, timingSafeEqual } from "node:crypto";
 import { accessPublicOf } from "@zklabel/core/access";
 import { itemName } from "@zklabel/core/display";
-import { errorCode } from "@zklabel/core/errors";
+import { errorCode, ZkLabelError } from "@zklabel/core/errors";
 import { contentHash, SNARK_SCALAR_FIELD } from "@zklabel/core/field";
 import type { DatasetTree } from "@zklabel/core/merkle";
 import { kindRule } from "@zklabel/core/rules";
-import { createService, listen, Refusal } from "@zklabel/http/service";
+import { createService, isLoopback, listen, Refusal } from "@zklabel/http/service";
 import { batchShape, checkManifest, datasetTree, itemFacts } from "@zklabel/sdk/dataset";
 import {
   b64encode,
@@ -594,11 +594,18 @@ export function createVault(opts: VaultOptions) {
 export async function startVault(
   opts: VaultOptions & { port?: number; host?: string },
 ): Promise<{ url: string; close(): Promise<void> }> {
+  const host = opts.host ?? "127.0.0.1";
+  // Without a token anyone who reaches the vault may upload datasets (and fill its disk): only this machine may.
+  if (!isLoopback(host) && !opts.uploadToken)
+    throw new ZkLabelError(
+      "invalid_input",
+      `refusing to listen on ${host} without an upload token: anyone who can reach it could upload datasets. Set an upload token (--upload-token or ZKLABEL_VAULT_TOKEN), or listen on 127.0.0.1 behind a TLS proxy (docs/operations.md)`,
+    );
   const vault = createVault(opts);
   await vault.sweep();
   const timer = setInterval(() => void vault.sweep(), 10 * 60_000);
   timer.unref();
-  const server = await listen(await vault.app(), opts.port ?? 0, opts.host ?? "127.0.0.1");
+  const server = await listen(await vault.app(), opts.port ?? 0, host);
   return {
     url: server.url,
     async close() {

@@ -18,6 +18,7 @@ import { Identity, workerSecret } from "@zklabel/core/identity";
 import { DatasetTree } from "@zklabel/core/merkle";
 import { proveCircuit } from "@zklabel/core/prove";
 import { deployedCircuit } from "@zklabel/core/registry";
+import { isLoopback } from "@zklabel/http/service";
 import { ZkLabelClient } from "@zklabel/sdk/client";
 import { buildDataset, type Manifest } from "@zklabel/sdk/dataset";
 import { proveBatch } from "@zklabel/sdk/prove";
@@ -290,6 +291,29 @@ describe("vault uploads", () => {
     } finally {
       await v.close();
     }
+  });
+  it("listens beyond the loopback address only with an upload token", async () => {
+    const store = await EmbeddedStorage.open(join(dir, "store-exposed"));
+    for (const host of ["0.0.0.0", "::", "192.168.1.20"])
+      await assert.rejects(
+        startVault({ storage: store, chain: null as never, accessVkey, host }),
+        (e: Error & { code?: string }) =>
+          e.code === "invalid_input" &&
+          e.message.includes(`refusing to listen on ${host} without an upload token`) &&
+          /--upload-token or ZKLABEL_VAULT_TOKEN/.test(e.message),
+      );
+    const open = await startVault({
+      storage: store,
+      chain: null as never,
+      accessVkey,
+      host: "0.0.0.0",
+      uploadToken: "t0k3n",
+    });
+    assert.match(open.url, /^http:\/\/0\.0\.0\.0:\d+$/);
+    await open.close();
+    for (const host of ["127.0.0.1", "localhost", "::1", "127.0.0.2"]) assert.equal(isLoopback(host), true, host);
+    for (const host of ["0.0.0.0", "::", "10.0.0.1", "example.org", "128.0.0.1"])
+      assert.equal(isLoopback(host), false, host);
   });
 });
 

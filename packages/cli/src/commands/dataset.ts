@@ -6,7 +6,7 @@ import { readFile, writeFile } from "node:fs/promises";
 import { type CommandUnknownOpts, Option } from "@commander-js/extra-typings";
 import { itemName } from "@zklabel/core/display";
 import { errorCode } from "@zklabel/core/errors";
-import { DATASET_KINDS, kindRule, ruleCircuit } from "@zklabel/core/rules";
+import { DATASET_KINDS, kindRule, RULES, ruleByName, ruleCircuit } from "@zklabel/core/rules";
 import { buildDataset, checkManifest, findItem } from "@zklabel/sdk/dataset";
 import { VaultClient } from "@zklabel/sdk/vault";
 import { type Ctx, EXIT, inputError, readJson } from "../common.ts";
@@ -25,20 +25,34 @@ export function datasetCommands(program: CommandUnknownOpts, ctx: Ctx): void {
     .description("hash items (folder, JSONL or CSV) into a manifest")
     .requiredOption("--out <MANIFEST>", "the manifest file to write")
     .addOption(
-      new Option("--kind <KIND>", `how items become leaves, by the rule that reads them: ${kindHelp}`)
-        .choices(DATASET_KINDS)
-        .default("content"),
+      new Option(
+        "--kind <KIND>",
+        `how items become leaves, by the rule that reads them: ${kindHelp} (default: content)`,
+      ).choices(DATASET_KINDS),
     )
-    .option("--batch-size <N>", "items per batch (default: the kind's deployed circuit's)", positive)
-    .option("--depth <D>", "dataset tree depth (default: the kind's deployed circuit's)", positive)
+    .addOption(
+      new Option(
+        "--rule <RULE>",
+        "the rule the dataset is for: its kind, and its deployed circuit's batch size and depth (polygons read box datasets in batches of 32)",
+      ).choices(RULES.map((r) => r.name)),
+    )
+    .option("--batch-size <N>", "items per batch (default: the rule's or kind's deployed circuit's)", positive)
+    .option("--depth <D>", "dataset tree depth (default: the rule's or kind's deployed circuit's)", positive)
     .addHelpText(
       "after",
       "\nBox datasets are images (their sizes go in the manifest); sensor datasets hold one window of readings per item (JSON or CSV).",
     )
     .action(async (o) => {
+      const rule = o.rule ? ruleByName(o.rule) : kindRule(o.kind ?? "content");
+      if (o.rule && o.kind && o.kind !== rule.datasetKind)
+        throw inputError(`${rule.title} read "${rule.datasetKind}" datasets, not "${o.kind}": drop --kind or --rule`);
       const items = await readItems(o);
-      const circuit = ruleCircuit(kindRule(o.kind));
-      const opts = { depth: o.depth ?? circuit.params.DEPTH, batchSize: o.batchSize ?? circuit.params.N, kind: o.kind };
+      const circuit = ruleCircuit(rule);
+      const opts = {
+        depth: o.depth ?? circuit.params.DEPTH,
+        batchSize: o.batchSize ?? circuit.params.N,
+        kind: rule.datasetKind,
+      };
       let manifest: ReturnType<typeof buildDataset>["manifest"];
       try {
         manifest = buildDataset(items, opts).manifest;

@@ -34,12 +34,17 @@ export function relayerCommands(program: CommandUnknownOpts, ctx: Ctx): void {
       .description("check, queue and submit workers' proofs in batches, and sponsor open-group joins")
       .option("--port <PORT>", "port to listen on", positive, 8788)
       .option("--host <HOST>", "address to listen on", "127.0.0.1")
+      .option(
+        "--trust-proxy",
+        "behind a reverse proxy (TLS, docs/operations.md): per-client limits read X-Forwarded-For",
+      )
       .option("--db <FILE>", "the queue's SQLite file (default ~/.zklabel/relayer/queue.sqlite)")
       .option("--min-fee <BPS>", "lowest relayer fee taken, basis points of a batch's reward", bps, 100)
       .option("--max-batch <K>", "proofs per submitBatches", positive, 8)
       .option("--max-wait <SECONDS>", "longest a proof waits for others before it is sent", positive, 10)
       .option("--low-balance <ETH>", "warn when the relayer's balance falls below this", "0.05")
       .option("--no-sponsor-joins", "do not pay for workers' joins of the open group")
+      .option("--joins-per-hour <N>", "sponsored joins an hour from one client address", positive, 3)
       .option("--no-finalize", "leave finalizing its pending batches to others (anyone may)")
       .option("--dev-account <N>", "sign with Hardhat's development account N (local chain only)", positive)
       .addHelpText(
@@ -97,6 +102,8 @@ then). Withdraw its earnings with \`zklabel task withdraw\` from the same key.`,
       finalize: o.finalize,
       port: o.port,
       host: o.host,
+      trustProxy: o.trustProxy ?? false,
+      limits: { joinsPerHour: o.joinsPerHour },
       log: (line) => console.error(`[relayer] ${line}`),
     }).catch((e: NodeJS.ErrnoException) => {
       if (e.code === "EADDRINUSE") throw inputError(`port ${o.port} is in use: stop what holds it or pass --port`);

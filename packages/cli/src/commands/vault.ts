@@ -22,6 +22,10 @@ export function vaultCommands(program: CommandUnknownOpts, ctx: Ctx): void {
       .description("serve datasets to the members of each task's worker group")
       .option("--port <PORT>", "port to listen on", positive, 8787)
       .option("--host <HOST>", "address to listen on", "127.0.0.1")
+      .option(
+        "--trust-proxy",
+        "behind a reverse proxy (TLS, docs/operations.md): per-client limits read X-Forwarded-For",
+      )
       .option("--dir <DIR>", "where the items and the SQLite index live (default ~/.zklabel/vault)")
       .option("--downloads-per-hour <N>", "downloads of one batch a member may make an hour", positive, 20)
       .addOption(uploadTokenOption())
@@ -58,13 +62,14 @@ anonymous access tag).`,
       limits: { downloadsPerHour: o.downloadsPerHour },
       port: o.port,
       host: o.host,
+      trustProxy: o.trustProxy ?? false,
       log: (line) => console.error(`[vault] ${line}`),
     }).catch((e: NodeJS.ErrnoException) => {
       if (e.code === "EADDRINUSE") throw inputError(`port ${o.port} is in use: stop what holds it or pass --port`);
       throw e;
     });
     ctx.out(
-      `vault listening on ${server.url} (store ${dir}; uploads ${o.uploadToken ? "need the upload token" : "open to anyone who can reach it"})`,
+      `vault listening on ${server.url} (store ${dir}; uploads ${o.uploadToken ? "need the upload token" : "open to this machine only (loopback, no token)"})`,
       { ok: true, url: server.url, dir },
     );
     await new Promise<void>((resolve) => {
