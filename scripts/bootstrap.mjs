@@ -22,6 +22,7 @@ const COMMANDS = {
   circuits: "scripts/circuits/build.ts",
   lint: "scripts/lint.ts",
   zklabel: "packages/cli/src/main.ts",
+  ceremony: "scripts/ceremony/ceremony.ts",
 };
 
 const t0 = Date.now();

@@ -27,10 +27,24 @@ declare module "snarkjs" {
       logger?: Logger,
     ): Promise<unknown>;
     verifyFromR1cs(r1cs: string, ptau: string, zkey: string, logger?: Logger): Promise<boolean>;
+    contribute(oldZkey: string, newZkey: string, name: string, entropy: string, logger?: Logger): Promise<Uint8Array>;
     exportVerificationKey(zkey: string, logger?: Logger): Promise<unknown>;
     exportSolidityVerifier(zkey: string, templates: { groth16: string }, logger?: Logger): Promise<string>;
   };
-  export const powersOfTau: { preparePhase2(oldPtau: string, newPtau: string, logger?: Logger): Promise<void> };
+  export const powersOfTau: {
+    preparePhase2(oldPtau: string, newPtau: string, logger?: Logger): Promise<void>;
+    newAccumulator(curve: unknown, power: number, ptau: string, logger?: Logger): Promise<unknown>;
+    contribute(oldPtau: string, newPtau: string, name: string, entropy: string, logger?: Logger): Promise<Uint8Array>;
+    beacon(
+      oldPtau: string,
+      newPtau: string,
+      name: string,
+      beaconHash: string,
+      iterationsExp: number,
+      logger?: Logger,
+    ): Promise<Uint8Array>;
+  };
+  export const curves: { getCurveFromName(name: string): Promise<{ terminate(): Promise<void> }> };
   export const wtns: {
     calculate(input: unknown, wasm: Input, wtns: { type: "mem"; data?: Uint8Array } | string): Promise<void>;
   };
