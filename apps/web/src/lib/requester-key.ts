@@ -5,7 +5,6 @@
  * the labels panel and the gold review), dropped when the account changes.
  */
 import { requesterKeyFromSignature, requesterKeyMessage } from "@zklabel/core/identity";
-import type { DecodedLog } from "@zklabel/sdk/events";
 import { useEffect, useState } from "react";
 import type { Address } from "viem";
 import { useConfig } from "wagmi";
