@@ -125,7 +125,7 @@ describe("registry: the rejection circuits beside the worker circuits", () => {
     assert.equal(rejectCircuit(bboxRule).name, "bbox_reject_n64_d20");
     assert.equal(sensorRule.gold, undefined);
     assert.throws(() => rejectCircuit(sensorRule), /no gold items, so no rejection/);
-    for (const c of [rejectCircuit(classificationRule), rejectCircuit(bboxRule)]) {
+    for (const c of [rejectCircuit(classificationRule), rejectCircuit(bboxRule), rejectCircuit(polygonRule)]) {
       assert.deepEqual(c.publicInputs, [
         "goldRoot",
         "batchIndex",

@@ -107,16 +107,13 @@ export function buildGold(
   if (g.maxPerBatch !== undefined) {
     // A rejection compares at most maxPerBatch gold items of a batch: a batch with more has none.
     const n = rejectCircuit(rule).params.N;
-    const perBatch = new Map<number, number[]>();
-    for (const index of [...answers.keys()].sort((a, b) => a - b)) {
-      const b = Math.floor(index / n);
-      perBatch.set(b, [...(perBatch.get(b) ?? []), index]);
+    const gold = [...answers.keys()].sort((a, b) => a - b);
+    for (const b of goldAdvice(manifest.count, n, gold, g.maxPerBatch).batchesOverMax) {
+      const items = gold.filter((i) => Math.floor(i / n) === b);
+      problems.push(
+        `batch ${b} (items ${b * n}..${Math.min(manifest.count, (b + 1) * n) - 1}) holds ${items.length} gold items (${items.join(", ")}), but a ${rule.noun} rejection compares at most ${g.maxPerBatch} per batch, so that batch could never be rejected: spread them over other batches or drop ${items.length - g.maxPerBatch}`,
+      );
     }
-    for (const [b, items] of perBatch)
-      if (items.length > g.maxPerBatch)
-        problems.push(
-          `batch ${b} (items ${b * n}..${Math.min(manifest.count, (b + 1) * n) - 1}) holds ${items.length} gold items (${items.join(", ")}), but a ${rule.noun} rejection compares at most ${g.maxPerBatch} per batch, so that batch could never be rejected: spread them over other batches or drop ${items.length - g.maxPerBatch}`,
-        );
   }
   if (problems.length) throw new DatasetError(`the gold file has problems:\n- ${problems.join("\n- ")}`);
   const items = manifest.items.map((_, index) => {

@@ -200,15 +200,18 @@ function polygonRejectInput(
       "unprovable",
       `batch ${r.batchIndex} has ${goldItems.length} gold items; a polygon rejection compares at most ${SLOTS} per batch, so this batch cannot be rejected`,
     );
+  // The commitment's label width is the circuit's (circuits/circuits.json), the rule's packing.
+  const bits = r.circuit.labelBits;
+  if (!bits) throw new Error(`${r.circuit.name} has no labelBits in circuits/circuits.json`);
   const base = goldRejectInput(r, {
-    labelBits: 200,
+    labelBits: bits,
     labelValue: pack.labelValue,
     matchesValue: (l, v, t) => polygonGoldMatches(l, pack.labelFromValue(v), t, GRID),
     checkThreshold,
     // 0 is a non-gold item's value; a gold item's is checked below.
     checkValue: (v) => {
       if (v === 0n) return undefined;
-      if (v < 0n || v >= 1n << 200n) return `gold value ${v} is not a 200-bit polygon label`;
+      if (v < 0n || v >= 1n << BigInt(bits)) return `gold value ${v} is not a ${bits}-bit polygon label`;
       const label = pack.labelFromValue(v);
       const problem = polygonProblem(label);
       if (problem) return `the gold polygon: ${problem}`;
