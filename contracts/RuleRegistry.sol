@@ -21,6 +21,8 @@ abstract contract RuleRegistry is IZkLabelEscrow, Ownable2Step {
     mapping(uint8 ruleId => RuleVerifier) internal _rules;
     mapping(uint8 ruleId => RuleVerifier) internal _scheduledRules;
     mapping(uint8 ruleId => uint256 effectiveAt) internal _ruleEffectiveAt;
+    /// @inheritdoc IZkLabelEscrow
+    bool public paused;
 
     constructor(uint256 ruleChangeDelay_) {
         ruleChangeDelay = ruleChangeDelay_;
@@ -75,6 +77,17 @@ abstract contract RuleRegistry is IZkLabelEscrow, Ownable2Step {
         delete _scheduledRules[ruleId];
         delete _ruleEffectiveAt[ruleId];
         emit RuleVerifierChangeCancelled(ruleId);
+    }
+
+    /// @inheritdoc IZkLabelEscrow
+    function setPaused(bool paused_) external onlyOwner {
+        paused = paused_;
+        emit PauseSet(paused_);
+    }
+
+    /// @dev Reverts while the emergency pause is on: guards what adds obligations, never what settles them.
+    function _whenNotPaused() internal view {
+        if (paused) revert EscrowPaused();
     }
 
     /// @notice The verifier currently registered for a rule (verifier 0 when none).

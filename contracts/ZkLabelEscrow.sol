@@ -91,6 +91,7 @@ contract ZkLabelEscrow is RuleRegistry, ReentrancyGuard, EIP712 {
         TaskParams calldata p,
         RuleVerifier calldata expectedRule
     ) external payable nonReentrant returns (uint256 taskId) {
+        _whenNotPaused();
         RuleVerifier memory rule = _rules[p.ruleId];
         if (rule.verifier == address(0)) revert RuleNotSupported(p.ruleId);
         if (keccak256(abi.encode(rule)) != keccak256(abi.encode(expectedRule))) {
@@ -122,6 +123,7 @@ contract ZkLabelEscrow is RuleRegistry, ReentrancyGuard, EIP712 {
 
     /// @inheritdoc IZkLabelEscrow
     function topUp(uint256 taskId, uint256 amount) external payable nonReentrant {
+        _whenNotPaused();
         Task storage t = _task(taskId);
         if (t.cancelled) revert TaskCancelledAlready(taskId);
         _checkOpen(taskId, t);
@@ -136,6 +138,7 @@ contract ZkLabelEscrow is RuleRegistry, ReentrancyGuard, EIP712 {
         uint256[8] calldata proof,
         uint256[] calldata publicInputs
     ) external nonReentrant {
+        _whenNotPaused();
         Task storage t = _task(taskId);
         _submitChecked(t, taskId, batchIndex, publicInputs);
         // Effects above are undone by this revert if the proof is false.
@@ -149,6 +152,7 @@ contract ZkLabelEscrow is RuleRegistry, ReentrancyGuard, EIP712 {
         uint256[8][] calldata proofs,
         uint256[] calldata publicInputs
     ) external nonReentrant {
+        _whenNotPaused();
         Task storage t = _task(taskId);
         uint256 k = batchIndexes.length;
         uint256 n = t.rule.publicInputCount;

@@ -23,6 +23,7 @@ const COMMANDS = {
   lint: "scripts/lint.ts",
   zklabel: "packages/cli/src/main.ts",
   ceremony: "scripts/ceremony/ceremony.ts",
+  deploy: "scripts/deploy.ts",
 };
 
 const t0 = Date.now();

@@ -144,6 +144,8 @@ interface IZkLabelEscrow {
     );
     /// @notice The owner withdrew a scheduled replacement.
     event RuleVerifierChangeCancelled(uint8 indexed ruleId);
+    /// @notice The owner halted (true) or resumed (false) new tasks, top-ups and batch submissions.
+    event PauseSet(bool paused);
     /// @notice The entry new tasks of the rule now copy.
     event RuleVerifierSet(
         uint8 indexed ruleId,
@@ -275,6 +277,7 @@ interface IZkLabelEscrow {
     error InsufficientCredit(address token, address account, uint256 amount, uint256 available);
     error InvalidNonce(address account, uint256 expected, uint256 given);
     error InvalidSignature(address account);
+    error EscrowPaused();
 
     /// @notice Owner only. The first verifier of a rule takes effect at once (no task can use the rule
     /// before); a replacement is scheduled for `ruleChangeDelay` seconds later (RuleVerifierScheduled) and
@@ -286,6 +289,15 @@ interface IZkLabelEscrow {
 
     /// @notice Owner only: withdraws a scheduled replacement before it takes effect.
     function cancelRuleVerifierChange(uint8 ruleId) external;
+
+    /// @notice Owner only: the emergency pause (docs/operations.md). While paused, createTask, topUp,
+    /// submitBatch and submitBatches revert with EscrowPaused; everything that moves money out or
+    /// settles what was already accepted keeps working: withdraw, withdrawWithSignature, refund, cancel,
+    /// finalize and rejectBatch. The pause holds no funds and changes no task.
+    function setPaused(bool paused_) external;
+
+    /// @notice Whether the emergency pause is on.
+    function paused() external view returns (bool);
 
     /// @notice Creates a task and locks `params.funding` of its token for it, in one transaction.
     /// @param expectedRule The rule entry the requester was shown (the deployment's verifiers); the call
@@ -301,7 +313,7 @@ interface IZkLabelEscrow {
 
     /// @notice Submits one batch with its proof. The sender is the relayer: it earns the proof's relayer fee.
     /// On a task without gold items the batch is verified and paid at once; otherwise it is pending
-    /// until `finalize` after the challenge window. Checks, in order: input count, field range (every
+    /// until `finalize` after the challenge window. Checks, in order: the pause, input count, field range (every
     /// input), task open, batch in range and neither accepted nor pending, group root, taskHash, batchIndex,
     /// count, recipient and fee, task balance, proof.
     /// @param proof Groth16 proof as [A.x, A.y, B.x1, B.x0, B.y1, B.y0, C.x, C.y].

@@ -291,7 +291,7 @@ export async function beacon(o: {
 }
 
 /** The hash a ceremony's verifiers name: of the transcript without what finalize adds (derived from the steps). */
-function stepsHash(t: Transcript): string {
+export function stepsHash(t: Transcript): string {
   const { final: _, ...steps } = t;
   return createHash("sha256").update(JSON.stringify(steps)).digest("hex");
 }
@@ -378,4 +378,69 @@ export async function check(o: { dir: string; circuit: string; ptau?: string }):
     `${t.steps.length - 2} contributions and the beacon verify, the final key holding exactly the transcript's attestations`,
   );
   return said;
+}
+
+/** Where the project's finished ceremonies live (`npm run circuits` and the deploy read them). */
+export const CEREMONY_DIR = resolve(process.env.ZKLABEL_CEREMONY_DIR ?? join(ROOT, "ceremony"));
+
+/** The files a finished ceremony gives its circuit, checked against its transcript by hash. */
+export interface CeremonyKeys {
+  transcript: Transcript;
+  transcriptSha256: string;
+  zkey: string;
+  vkey: string;
+  verifier: string;
+  batchVerifier: string;
+}
+
+/**
+ * The finished ceremony of `circuit` in `dir`, or undefined when there is none (no transcript, or
+ * not finalized yet). Its files are checked by hash against the transcript (the R1CS against
+ * `r1cs`, the built circuit's, when given): a mismatch is an error, never a silent fallback to
+ * development keys. The full check (zkey verify of every contribution) is `npm run ceremony -- check`.
+ */
+export async function finishedCeremony(
+  circuit: string,
+  r1cs?: string,
+  dir = CEREMONY_DIR,
+): Promise<CeremonyKeys | undefined> {
+  if (!existsSync(transcriptPath(dir, circuit))) return undefined;
+  const t = await readTranscript(dir, circuit);
+  if (!t.final || last(t).kind !== "beacon") return undefined;
+  const folder = dirOf(dir, circuit);
+  const where = `ceremony ${folder}`;
+  if (r1cs && (await fileHash(r1cs, "sha256")) !== t.r1csSha256)
+    throw new CeremonyError(
+      `the ${circuit} circuit built here is not the one its ${where} keyed (R1CS sha256 differs): a new circuit version needs a new ceremony`,
+    );
+  const zkey = join(folder, last(t).zkey);
+  if ((await fileHash(zkey, "sha256").catch(() => "")) !== last(t).zkeySha256)
+    throw new CeremonyError(
+      `${where}: the final key ${last(t).zkey} is missing or not the file the transcript records`,
+    );
+  const files = {
+    vkey: join(folder, "vkey.json"),
+    verifier: join(folder, `${verifierName(circuit)}.sol`),
+    batchVerifier: join(folder, `${batchVerifierName(circuit)}.sol`),
+  };
+  const wanted = {
+    vkey: t.final.vkeySha256,
+    verifier: t.final.verifierSha256,
+    batchVerifier: t.final.batchVerifierSha256,
+  };
+  for (const k of ["vkey", "verifier", "batchVerifier"] as const) {
+    if ((await fileHash(files[k], "sha256").catch(() => "")) !== wanted[k])
+      throw new CeremonyError(`${where}: ${basename(files[k])} is missing or not what the transcript records`);
+  }
+  return { transcript: t, transcriptSha256: stepsHash(t), zkey, ...files };
+}
+
+/**
+ * Whose keys a Solidity verifier's source checks proofs with, from the header the generator wrote:
+ * development keys (locked to the local chain) or a ceremony (naming the hash of its transcript's steps).
+ */
+export function verifierKeyOrigin(source: string): KeyOrigin | undefined {
+  if (/from INSECURE development keys/.test(source)) return { kind: "development" };
+  const named = /transcript sha256 ([0-9a-f]{64})/.exec(source)?.[1];
+  return named ? { kind: "ceremony", transcriptSha256: named } : undefined;
 }

@@ -3,6 +3,8 @@
  *   circom2 --O2 -> INSECURE dev powers of tau (sized from the largest circuit)
  *   -> Groth16 setup -> deterministic beacon (-> zkey verify with ZKLABEL_ZKEY_VERIFY=1)
  *   -> verification key, Solidity verifier (contracts/verifiers), .wasm + .zkey (apps/web/public/circuits).
+ * A circuit with a finished trusted-setup ceremony in ceremony/<circuit>/ (docs/ceremony.md) gets
+ * that ceremony's final key, verification key and verifiers instead of the development ones.
  * Every artifact is cached in $ZKLABEL_CACHE (default ~/.cache/zklabel) under a
  * hash of the circuit sources, parameters, tool versions and this pipeline, so a
  * second run (or a fresh clone on the same machine) only copies files.
@@ -18,6 +20,7 @@ import { fileURLToPath } from "node:url";
 import { releaseSnarkjs } from "@zklabel/core/prove";
 import { batchVerifierName, verifierName } from "@zklabel/core/registry";
 import * as snarkjs from "snarkjs";
+import { finishedCeremony } from "../ceremony/lib.ts";
 import { binSections } from "../lib/binfile.ts";
 import { ROOT } from "../lib/process.ts";
 import { compileCircom } from "./circom.ts";
@@ -252,30 +255,41 @@ export async function buildCircuits(only: string[] = []): Promise<BuiltCircuit[]
       built.push({ ...info2, zkeyBytes: 0 });
       continue;
     }
-    for (const f of ["main.r1cs", "main.wasm", "main.sym", "main.zkey", "vkey.json"])
-      await copyIfChanged(join(cacheDir, f), join(out, f));
+    for (const f of ["main.r1cs", "main.wasm", "main.sym"]) await copyIfChanged(join(cacheDir, f), join(out, f));
+    // A finished ceremony in ceremony/<circuit>/ replaces the development keys everywhere (docs/ceremony.md).
+    const ceremony = await finishedCeremony(entry.name, join(cacheDir, "main.r1cs"));
+    const origin = ceremony ? `ceremony ${ceremony.transcriptSha256}` : "development";
+    const zkey = ceremony?.zkey ?? join(cacheDir, "main.zkey");
+    const vkey = ceremony?.vkey ?? join(cacheDir, "vkey.json");
+    const marker = join(out, "keys.txt");
+    // Keys that changed origin are copied whatever their dates say.
+    const switched = (await readFile(marker, "utf8").catch(() => "")) !== origin;
+    if (ceremony && switched)
+      log(`${entry.name}: keys from its ceremony (${ceremony.transcript.steps.length - 2} contributions and a beacon)`);
+    const place = (from: string, to: string) => (switched ? copyAlways(from, to) : copyIfChanged(from, to));
+    await place(zkey, join(out, "main.zkey"));
+    await place(vkey, join(out, "vkey.json"));
     if (entry.solidity !== false) {
       await writeIfChanged(
         join(verifierDir, `${verifierName(entry.name)}.sol`),
-        await solidityVerifier(entry.name, join(cacheDir, "main.zkey"), DEV_KEYS),
+        ceremony ? await readFile(ceremony.verifier, "utf8") : await solidityVerifier(entry.name, zkey, DEV_KEYS),
       );
     }
     if (entry.deploy && entry.role !== "reject") {
       await writeIfChanged(
         join(verifierDir, `${batchVerifierName(entry.name)}.sol`),
-        batchVerifier(
-          entry.name,
-          JSON.parse(await readFile(join(cacheDir, "vkey.json"), "utf8")) as VerificationKey,
-          DEV_KEYS,
-        ),
+        ceremony
+          ? await readFile(ceremony.batchVerifier, "utf8")
+          : batchVerifier(entry.name, JSON.parse(await readFile(vkey, "utf8")) as VerificationKey, DEV_KEYS),
       );
     }
     if (entry.deploy || entry.serve) {
       await copyIfChanged(join(cacheDir, "main.wasm"), join(webDir, `${entry.name}.wasm`));
-      await copyIfChanged(join(cacheDir, "main.zkey"), join(webDir, `${entry.name}.zkey`));
-      await copyIfChanged(join(cacheDir, "vkey.json"), join(webDir, `${entry.name}.vkey.json`));
+      await place(zkey, join(webDir, `${entry.name}.zkey`));
+      await place(vkey, join(webDir, `${entry.name}.vkey.json`));
     }
-    built.push({ ...info2, zkeyBytes: (await stat(join(cacheDir, "main.zkey"))).size });
+    await writeIfChanged(marker, origin);
+    built.push({ ...info2, zkeyBytes: (await stat(zkey)).size });
   }
   await releaseSnarkjs();
   if (only.length === 0) {
@@ -312,6 +326,11 @@ export async function buildCircuits(only: string[] = []): Promise<BuiltCircuit[]
 
 async function writeIfChanged(path: string, text: string): Promise<void> {
   if ((await readFile(path, "utf8").catch(() => "")) !== text) await writeFile(path, text);
+}
+
+async function copyAlways(from: string, to: string): Promise<void> {
+  await copyFile(from, `${to}.tmp`);
+  await rename(`${to}.tmp`, to);
 }
 
 async function copyIfChanged(from: string, to: string): Promise<void> {

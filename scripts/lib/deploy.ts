@@ -1,17 +1,23 @@
 /**
- * The one deploy path of the contracts, used by `npm run dev` (against the
- * Hardhat node) and by the tests (against an in-process chain).
+ * The one deploy path of the contracts, used by `npm run dev` (against the Hardhat node), by
+ * `npm run deploy -- --network NAME` (scripts/deploy.ts) and by the tests (in-process chains): the
+ * Hardhat Ignition module contracts/ignition/modules/ZkLabel.ts, after the keys of every circuit it
+ * deploys a verifier of are checked (scripts/lib/keys.ts).
  */
-import { readFile } from "node:fs/promises";
+import { randomBytes } from "node:crypto";
+import { createReadStream } from "node:fs";
+import { readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { GROUP_MAX_DEPTH } from "@zklabel/core/group";
 import { batchVerifierName, verifierName } from "@zklabel/core/registry";
 import { RULES, rejectCircuit, ruleByName, ruleCircuit } from "@zklabel/core/rules";
-import { type Address, zeroAddress } from "viem";
+import type { NetworkConnection } from "hardhat/types/network";
+import { type Address, keccak256, zeroAddress } from "viem";
+import { type PlannedRule, zkLabelModule } from "../../contracts/ignition/modules/ZkLabel.ts";
+import { checkCircuitKeys, type KeysOfCircuit, LOCAL_CHAIN_ID } from "./keys.ts";
 import { ROOT } from "./process.ts";
 
-/** The local development chain: the only chain the INSECURE development verifiers may go on. */
-export const LOCAL_CHAIN_ID = 31337;
+export { DeployRefusal, LOCAL_CHAIN_ID } from "./keys.ts";
 
 /** Seconds a replaced worker-group root stays valid for proofs (docs/protocol.md decision 16). */
 export const ROOT_GRACE_PERIOD = 3600n;
@@ -26,17 +32,24 @@ export interface Deployment {
   verifier: Address;
   batchVerifier: Address;
   groups: Address;
-  /** A mintable ERC-20 for trying token-funded tasks on the local chain. */
-  testToken: Address;
+  /** A mintable ERC-20 for trying token-funded tasks (the local chain only). */
+  testToken?: Address;
   rootGracePeriod: string;
   circuit: string;
   publicInputCount: number;
   batchSize: number;
   datasetDepth: number;
   deployBlock: string;
-  insecureDevKeys: true;
+  /** true when any verifier checks proofs with development keys (then the chain is the local one). */
+  insecureDevKeys: boolean;
+  /** The network's name (contracts/networks/<name>.json; "localhost" for the dev stack). */
+  network: string;
   /** Every rule the escrow has a verifier for (classification first). */
   rules: DeployedRule[];
+  /** Every contract deployed, by name: address and the keccak256 of its artifact's runtime code (before linking). */
+  contracts: Record<string, { address: Address; artifact: string; codeHash: `0x${string}` }>;
+  /** Every circuit a verifier was deployed for: its keys and the sha256 of the files clients prove with. */
+  circuits: Record<string, KeysOfCircuit>;
 }
 
 /** One rule's verifiers as the escrow's registry holds them. */
@@ -54,60 +67,42 @@ export interface DeployedRule {
   publicInputCount: number;
 }
 
-// Typed loosely on purpose: hardhat-viem's helper types are generic over the
-// compiled artifacts, which a deploy helper should not depend on.
-interface ViemHelpers {
-  deployContract(
-    name: string,
-    args?: unknown[],
-    config?: { libraries?: Record<string, Address> },
-  ): Promise<{ address: Address; write: Record<string, (args: readonly unknown[]) => Promise<`0x${string}`>> }>;
-  getPublicClient(): Promise<{
-    getChainId(): Promise<number>;
-    getBlockNumber(): Promise<bigint>;
-    waitForTransactionReceipt(args: { hash: `0x${string}` }): Promise<{ status: string }>;
-  }>;
+/** A Hardhat network connection (network.create / network.connect) with the viem and Ignition plugins. */
+type Connection = Pick<NetworkConnection, "viem" | "ignition" | "networkName" | "networkConfig">;
+
+export interface DeployOptions {
+  /** The worker trees' depth limit (tests fill a small open group); default the circuits'. */
+  groupDepth?: number;
+  /** Rules left unregistered (a test registers them on the running chain with zklabel rule register). */
+  skipRules?: readonly string[];
+  /** Only these rules (a public deployment may start with the rules whose ceremonies are done). */
+  onlyRules?: readonly string[];
+  /** The network's name for the deployment file; default the connection's. */
+  network?: string;
+  rootGracePeriod?: bigint;
+  ruleChangeDelay?: bigint;
+  /** Blocks Ignition waits after each transaction (1 on local chains). */
+  requiredConfirmations?: number;
+  /** The account that deploys (default: the connection's first). */
+  from?: Address;
 }
 
 /**
- * Deploys the Poseidon libraries, the worker-group registry, the escrow with its TaskSetup library
- * (createTask's parameter checks and task hash, linked to keep the escrow under the code-size limit)
- * and every rule's verifiers.
+ * Deploys the whole system with its Ignition module and returns the deployment. Refuses, before any
+ * transaction, development keys on any chain but the local one and a ceremony verifier that is not
+ * the one its transcript records (checkCircuitKeys).
  */
-export async function deployZkLabel(
-  viem: ViemHelpers,
-  /** groupDepth: the worker trees' depth limit (tests fill a small open group); default the circuits'. */
-  /** skipRules: rules left unregistered (a test registers them on the running chain with zklabel rule register). */
-  opts: { groupDepth?: number; skipRules?: readonly string[] } = {},
-): Promise<Deployment> {
-  const client = await viem.getPublicClient();
+export async function deployZkLabel(connection: Connection, opts: DeployOptions = {}): Promise<Deployment> {
+  const client = await connection.viem.getPublicClient();
   const chainId = await client.getChainId();
-  if (chainId !== LOCAL_CHAIN_ID) {
-    throw new Error(
-      `refusing to deploy to chain ${chainId}: the verifiers are built from INSECURE development keys that let anyone forge proofs. ` +
-        `Deploy only to the local chain (${LOCAL_CHAIN_ID}); real networks need keys from a multi-party ceremony (docs/protocol.md, "Trusted setup").`,
-    );
-  }
-  const deployBlock = await client.getBlockNumber();
-  const [t3, t5, t6] = [
-    await viem.deployContract("PoseidonT3"),
-    await viem.deployContract("PoseidonT5"),
-    await viem.deployContract("PoseidonT6"),
-  ];
-  const groups = await viem.deployContract("WorkerGroups", [ROOT_GRACE_PERIOD, opts.groupDepth ?? GROUP_MAX_DEPTH], {
-    libraries: { PoseidonT3: t3.address },
-  });
-  const taskSetup = await viem.deployContract("TaskSetup", [], {
-    libraries: { PoseidonT3: t3.address, PoseidonT5: t5.address, PoseidonT6: t6.address },
-  });
-  const escrow = await viem.deployContract("ZkLabelEscrow", [groups.address, RULE_CHANGE_DELAY], {
-    libraries: { TaskSetup: taskSetup.address },
-  });
-  const rules: DeployedRule[] = [];
+  const local = chainId === LOCAL_CHAIN_ID;
+  const planned: (PlannedRule & { circuit: string; rejectCircuit?: string })[] = [];
   // Every rule module's deployed worker circuit (circuits.json "deploy"), in rule-id order.
   for (const { name: rule, id: ruleId } of RULES) {
     if (opts.skipRules?.includes(rule)) continue;
-    const circuit = ruleCircuit(ruleByName(rule));
+    if (opts.onlyRules && !opts.onlyRules.includes(rule)) continue;
+    const module = ruleByName(rule);
+    const circuit = ruleCircuit(module);
     if (circuit.ruleId !== ruleId)
       throw new Error(
         `${circuit.name} has ruleId ${circuit.ruleId} in circuits/circuits.json, the rule module says ${ruleId}`,
@@ -116,57 +111,142 @@ export async function deployZkLabel(
     const vkey = JSON.parse(await readFile(join(ROOT, "build/circuits", circuit.name, "vkey.json"), "utf8")) as {
       nPublic: number;
     };
-    const verifier = await viem.deployContract(verifierName(circuit.name));
-    const batchVerifier = await viem.deployContract(batchVerifierName(circuit.name));
     // The rule's gold-rejection circuit, when it has one (a rule without gold answers has none).
-    const module = ruleByName(rule);
     const reject = module.gold ? rejectCircuit(module) : undefined;
-    const rejectVerifier = reject ? (await viem.deployContract(verifierName(reject.name))).address : zeroAddress;
-    const entry: DeployedRule = {
+    planned.push({
       rule,
       ruleId,
       circuit: circuit.name,
-      verifier: verifier.address,
-      batchVerifier: batchVerifier.address,
-      rejectVerifier,
-      ...(reject ? { rejectCircuit: reject.name } : {}),
+      verifierContract: verifierName(circuit.name),
+      batchVerifierContract: batchVerifierName(circuit.name),
+      ...(reject ? { rejectCircuit: reject.name, rejectContract: verifierName(reject.name) } : {}),
       batchSize: circuit.params.N,
       datasetDepth: circuit.params.DEPTH,
       publicInputCount: vkey.nPublic,
-    };
-    const hash = await escrow.write.setRuleVerifier([
-      ruleId,
-      {
-        verifier: entry.verifier,
-        batchSize: entry.batchSize,
-        datasetDepth: entry.datasetDepth,
-        publicInputCount: entry.publicInputCount,
-        batchVerifier: entry.batchVerifier,
-        rejectVerifier: entry.rejectVerifier,
-      },
-    ]);
-    if ((await client.waitForTransactionReceipt({ hash })).status !== "success") {
-      throw new Error(`registering the ${rule} verifier with the escrow failed`);
-    }
-    rules.push(entry);
+    });
+  }
+  if (planned.length === 0) throw new Error("nothing to deploy: no rule is left after --only/--skip");
+  const circuits = await checkCircuitKeys(
+    planned.flatMap((r) => [r.circuit, ...(r.rejectCircuit ? [r.rejectCircuit] : [])]),
+    chainId,
+  );
+  const deployBlock = await client.getBlockNumber();
+  const module = zkLabelModule({ rules: planned, testToken: local });
+  const parameters = {
+    ZkLabel: {
+      rootGracePeriod: opts.rootGracePeriod ?? ROOT_GRACE_PERIOD,
+      groupDepth: opts.groupDepth ?? GROUP_MAX_DEPTH,
+      ruleChangeDelay: opts.ruleChangeDelay ?? RULE_CHANGE_DELAY,
+    },
+  };
+  // Ignition keeps a journal per deployment so an interrupted deploy resumes. The local chain starts
+  // empty every time, so its journal is one-off and removed after the deploy.
+  const inMemory = connection.networkConfig?.type === "edr-simulated";
+  const oneOff = local && !inMemory ? `local-${randomBytes(6).toString("hex")}` : undefined;
+  let deployed: Record<string, { address: Address }>;
+  try {
+    deployed = await connection.ignition.deploy(module, {
+      parameters,
+      config: { requiredConfirmations: opts.requiredConfirmations ?? 1 },
+      ...(oneOff ? { deploymentId: oneOff } : {}),
+      ...(opts.from ? { defaultSender: opts.from } : {}),
+    });
+  } finally {
+    if (oneOff) await rm(join(ROOT, IGNITION_DIR, "deployments", oneOff), { recursive: true, force: true });
+  }
+  const rules: DeployedRule[] = planned.map((r) => ({
+    rule: r.rule,
+    ruleId: r.ruleId,
+    circuit: r.circuit,
+    verifier: deployed[`${r.rule}Verifier`].address,
+    batchVerifier: deployed[`${r.rule}BatchVerifier`].address,
+    rejectVerifier: deployed[`${r.rule}RejectVerifier`]?.address ?? zeroAddress,
+    ...(r.rejectCircuit ? { rejectCircuit: r.rejectCircuit } : {}),
+    batchSize: r.batchSize,
+    datasetDepth: r.datasetDepth,
+    publicInputCount: r.publicInputCount,
+  }));
+  const contracts: Deployment["contracts"] = {};
+  const artifactOf: Record<string, string> = {
+    escrow: "ZkLabelEscrow",
+    groups: "WorkerGroups",
+    taskSetup: "TaskSetup",
+    poseidonT3: "PoseidonT3",
+    poseidonT5: "PoseidonT5",
+    poseidonT6: "PoseidonT6",
+    testToken: "TestToken",
+    ...Object.fromEntries(
+      planned.flatMap((r) => [
+        [`${r.rule}Verifier`, r.verifierContract],
+        [`${r.rule}BatchVerifier`, r.batchVerifierContract],
+        ...(r.rejectContract ? [[`${r.rule}RejectVerifier`, r.rejectContract]] : []),
+      ]),
+    ),
+  };
+  for (const [key, c] of Object.entries(deployed)) {
+    const artifact = artifactOf[key];
+    contracts[key] = { address: c.address, artifact, codeHash: await artifactCodeHash(artifact) };
   }
   // The deployment file's top-level verifier fields describe the first rule (older readers use them).
-  const [classification] = rules;
-  const testToken = await viem.deployContract("TestToken");
+  const [first] = rules;
   return {
     chainId,
-    escrow: escrow.address,
-    verifier: classification.verifier,
-    batchVerifier: classification.batchVerifier,
-    groups: groups.address,
-    testToken: testToken.address,
-    rootGracePeriod: ROOT_GRACE_PERIOD.toString(),
-    circuit: classification.circuit,
-    publicInputCount: classification.publicInputCount,
-    batchSize: classification.batchSize,
-    datasetDepth: classification.datasetDepth,
+    escrow: deployed.escrow.address,
+    verifier: first.verifier,
+    batchVerifier: first.batchVerifier,
+    groups: deployed.groups.address,
+    ...(deployed.testToken ? { testToken: deployed.testToken.address } : {}),
+    rootGracePeriod: parameters.ZkLabel.rootGracePeriod.toString(),
+    circuit: first.circuit,
+    publicInputCount: first.publicInputCount,
+    batchSize: first.batchSize,
+    datasetDepth: first.datasetDepth,
     deployBlock: deployBlock.toString(),
-    insecureDevKeys: true,
+    insecureDevKeys: Object.values(circuits).some((c) => c.keys === "development"),
+    network: opts.network ?? connection.networkName ?? (local ? "localhost" : `chain-${chainId}`),
     rules,
+    contracts,
+    circuits,
   };
+}
+
+/** A local deployment, which always has the test token. */
+export function withTestToken(d: Deployment): Deployment & { testToken: Address } {
+  if (!d.testToken)
+    throw new Error(`the deployment on chain ${d.chainId} has no test token (only local chains get one)`);
+  return d as Deployment & { testToken: Address };
+}
+
+/** Where Ignition keeps its modules' journals (hardhat.config.ts paths.ignition). */
+export const IGNITION_DIR = "contracts/ignition";
+
+/** keccak256 of a compiled contract's runtime code as the artifact holds it (link placeholders and immutables unfilled). */
+export async function artifactCodeHash(contract: string): Promise<`0x${string}`> {
+  const artifact = await readArtifact(contract);
+  return keccak256(artifact.deployedBytecode);
+}
+
+export interface Artifact {
+  contractName: string;
+  sourceName: string;
+  deployedBytecode: `0x${string}`;
+  deployedLinkReferences?: Record<string, Record<string, { start: number; length: number }[]>>;
+  immutableReferences?: Record<string, { start: number; length: number }[]>;
+}
+
+/** A contract's Hardhat artifact by its bare name (artifacts/<source>/<name>.json). */
+export async function readArtifact(contract: string): Promise<Artifact> {
+  const { glob } = await import("node:fs/promises");
+  for await (const f of glob(`artifacts/**/${contract}.json`, { cwd: ROOT })) {
+    const a = JSON.parse(await readFile(join(ROOT, f), "utf8")) as Artifact;
+    if (a.contractName === contract) return a;
+  }
+  throw new Error(`no artifact of ${contract}: run \`npx hardhat compile\` at the repository root`);
+}
+
+export async function sha256File(path: string): Promise<string> {
+  const { createHash } = await import("node:crypto");
+  const h = createHash("sha256");
+  for await (const chunk of createReadStream(path)) h.update(chunk as Buffer);
+  return h.digest("hex");
 }

@@ -284,8 +284,9 @@ async function deployAndSeed(
   deferRules: readonly string[] = [],
 ): Promise<DeploymentFile> {
   const { network } = await import("hardhat");
-  const { viem } = await network.create({ network: "localhost", override: { url: rpcUrl } });
-  const d = await deployZkLabel(viem, { skipRules: deferRules });
+  const connection = await network.create({ network: "localhost", override: { url: rpcUrl } });
+  const { viem } = connection;
+  const d = await deployZkLabel(connection, { skipRules: deferRules });
   const escrow = await viem.getContractAt("ZkLabelEscrow", d.escrow);
   const items = demoItems();
   const { tree } = demoDataset(d.datasetDepth, d.batchSize);

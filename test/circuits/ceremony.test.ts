@@ -7,17 +7,19 @@
  * transcript or verifier, a contribution after the beacon.
  */
 import assert from "node:assert/strict";
-import { copyFile, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { DEMO_PARAMS, demoItems, textLeaf } from "@zklabel/core/demo";
 import { DatasetTree, datasetChunk } from "@zklabel/core/merkle";
-import { circuitInfo, verifierName } from "@zklabel/core/registry";
+import { batchVerifierName, circuitInfo, verifierName } from "@zklabel/core/registry";
 import { classificationInput } from "@zklabel/core/rules/classification";
 import * as snarkjs from "snarkjs";
 import { beacon, CeremonyError, check, contribute, finalize, init, ptauFacts } from "../../scripts/ceremony/lib.ts";
 import { writeDevPtau } from "../../scripts/circuits/dev-ptau.ts";
+import { checkCircuitKeys, DeployRefusal } from "../../scripts/lib/keys.ts";
+import { ROOT } from "../../scripts/lib/process.ts";
 import { artifacts, releaseSnarkjs } from "../helpers/classification.ts";
 
 const CIRCUIT = "classification_n4_d4"; // 2,456 constraints: a 2^12 powers of tau
@@ -182,5 +184,64 @@ describe("trusted-setup ceremony", { timeout: 900_000 }, () => {
     );
     await copyFile(keep, bob);
     await check({ dir: cdir(), circuit: CIRCUIT });
+  });
+
+  it("the deploy takes a ceremony's verifier only as its transcript records it, and development keys only on the local chain", async () => {
+    const folder = join(cdir(), CIRCUIT);
+    const t = JSON.parse(await readFile(join(folder, "transcript.json"), "utf8"));
+    // What `npm run circuits` installs from a finished ceremony, laid out in a folder of its own.
+    const build = join(dir, "build");
+    const verifiers = join(dir, "verifiers");
+    await mkdir(join(build, CIRCUIT), { recursive: true });
+    await mkdir(verifiers, { recursive: true });
+    const built = (f: string) => join(ROOT, "build/circuits", CIRCUIT, f);
+    await copyFile(built("main.r1cs"), join(build, CIRCUIT, "main.r1cs"));
+    await copyFile(built("main.wasm"), join(build, CIRCUIT, "main.wasm"));
+    await copyFile(join(folder, t.steps[t.steps.length - 1].zkey), join(build, CIRCUIT, "main.zkey"));
+    await copyFile(join(folder, "vkey.json"), join(build, CIRCUIT, "vkey.json"));
+    for (const name of [verifierName(CIRCUIT), batchVerifierName(CIRCUIT)])
+      await copyFile(join(folder, `${name}.sol`), join(verifiers, `${name}.sol`));
+    const where = { build, verifiers, ceremonies: cdir() };
+    const OTHER_CHAIN = 31338;
+    const keys = await checkCircuitKeys([CIRCUIT], OTHER_CHAIN, where);
+    assert.equal(keys[CIRCUIT].keys, "ceremony");
+    assert.match(keys[CIRCUIT].transcriptSha256 ?? "", /^[0-9a-f]{64}$/);
+    const refusedDeploy = (re: RegExp) => (e: unknown) => e instanceof DeployRefusal && re.test(e.message);
+
+    // A verifier that is not the transcript's: one constant changed.
+    const file = join(verifiers, `${verifierName(CIRCUIT)}.sol`);
+    const sol = await readFile(file, "utf8");
+    await writeFile(file, sol.replace(/uint256 constant deltax1 = \d/, "uint256 constant deltax1 = 7"));
+    await assert.rejects(
+      checkCircuitKeys([CIRCUIT], OTHER_CHAIN, where),
+      refusedDeploy(/Verifier.sol differs from the verifier the transcript records/),
+    );
+    // One that names another transcript.
+    await writeFile(file, sol.replace(/transcript sha256 [0-9a-f]{64}/, `transcript sha256 ${"ab".repeat(32)}`));
+    await assert.rejects(
+      checkCircuitKeys([CIRCUIT], OTHER_CHAIN, where),
+      refusedDeploy(/it names transcript abababababababab…, the ceremony's is/),
+    );
+    // The batch verifier and the keys are held to the transcript too.
+    await writeFile(file, sol);
+    await copyFile(built("vkey.json"), join(build, CIRCUIT, "vkey.json"));
+    await assert.rejects(
+      checkCircuitKeys([CIRCUIT], OTHER_CHAIN, where),
+      refusedDeploy(/vkey.json is not the ceremony's verification key/),
+    );
+    await copyFile(join(folder, "vkey.json"), join(build, CIRCUIT, "vkey.json"));
+    // No ceremony folder at all: the verifier names a transcript nobody can check.
+    await assert.rejects(
+      checkCircuitKeys([CIRCUIT], OTHER_CHAIN, { ...where, ceremonies: join(dir, "none") }),
+      refusedDeploy(/no finished ceremony for it/),
+    );
+    // The development verifier of the same circuit: the local chain only.
+    await assert.rejects(
+      checkCircuitKeys([CIRCUIT], OTHER_CHAIN),
+      refusedDeploy(
+        /refusing to deploy to chain 31338: the classification_n4_d4 verifier is built from INSECURE development keys/,
+      ),
+    );
+    assert.equal((await checkCircuitKeys([CIRCUIT], 31337))[CIRCUIT].keys, "development");
   });
 });

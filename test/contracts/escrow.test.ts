@@ -31,7 +31,7 @@ import {
   zeroAddress,
 } from "viem";
 import { type PrivateKeyAccount, privateKeyToAccount } from "viem/accounts";
-import { deployZkLabel, ROOT_GRACE_PERIOD, RULE_CHANGE_DELAY } from "../../scripts/lib/deploy.ts";
+import { deployZkLabel, ROOT_GRACE_PERIOD, RULE_CHANGE_DELAY, withTestToken } from "../../scripts/lib/deploy.ts";
 import {
   DEMO_REQUESTER_KEY,
   demoDataset,
@@ -64,7 +64,8 @@ const IN_CIPHERTEXT = 9;
 const GOLD_ROOT = 4242n; // a task with gold items: batches wait out the challenge window
 const WINDOW = 600;
 
-const { viem, networkHelpers } = await network.create();
+const connection = await network.create();
+const { viem, networkHelpers } = connection;
 const publicClient = await viem.getPublicClient();
 const [requester, worker, stranger, curator] = await viem.getWalletClients();
 const chainId = BigInt(await publicClient.getChainId());
@@ -77,7 +78,7 @@ const openGroup = workerGroup();
 type Proven = Awaited<ReturnType<typeof proveDemoBatch>>;
 type Submittable = { proof: readonly bigint[]; publicSignals: readonly bigint[] };
 
-const d = await deployZkLabel(viem);
+const d = withTestToken(await deployZkLabel(connection));
 const escrow = await viem.getContractAt("ZkLabelEscrow", d.escrow);
 const groups = await viem.getContractAt("WorkerGroups", d.groups);
 const token = await viem.getContractAt("TestToken", d.testToken);
@@ -754,7 +755,10 @@ describe("ZkLabelEscrow: gold rejection (issue 14)", () => {
       { gold: 8, correct: 0 },
       "every gold item of the batch is counted",
     );
+    // The emergency pause never takes the requester's rejection right away (issue 17).
+    await mined(escrow.write.setPaused([true]));
     const receipt = await mined(reject(0n, bad, r.proof));
+    await mined(escrow.write.setPaused([false]));
     gasUsed.rejectBatch = receipt.gasUsed;
     const [e] = await escrow.getEvents.BatchRejected({}, { blockHash: receipt.blockHash });
     assert.equal(e.args.bound, 80);
@@ -1278,6 +1282,85 @@ describe("ZkLabelEscrow: gasless withdrawals by signature (issue 15)", () => {
   });
 });
 
+describe("ZkLabelEscrow: the emergency pause (issue 17)", () => {
+  const later = async () => BigInt(await networkHelpers.time.latest()) + 7200n;
+  const owner = requester; // the deployer owns the registry
+  const paused = async (call: Promise<unknown>) =>
+    viem.assertions.revertWithCustomErrorWithArgs(call, escrow, "EscrowPaused", []);
+
+  it("only the owner pauses; it halts new tasks, top-ups and both submit paths, and resumes", async () => {
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      escrow.write.setPaused([true], { account: stranger.account }),
+      escrow,
+      "OwnableUnauthorizedAccount",
+      [getAddress(stranger.account.address)],
+    );
+    const id = await newTask({ deadline: await later() });
+    const p0 = await proveDemoBatch(circuit.name, task(id), 0, toWorker(), asAlice());
+    const on = await mined(escrow.write.setPaused([true], { account: owner.account }));
+    const [e] = await escrow.getEvents.PauseSet({ blockHash: on.blockHash });
+    assert.equal(e.args.paused, true);
+    assert.equal(await escrow.read.paused(), true);
+    await paused(createTask({ deadline: await later() }));
+    await paused(escrow.write.topUp([id, 1n], { account: requester.account, value: 1n }));
+    await paused(submit(id, 0n, p0));
+    await paused(
+      escrow.write.submitBatches([id, [0n], [p0.proof as never], p0.publicSignals], { account: stranger.account }),
+    );
+    await mined(escrow.write.setPaused([false], { account: owner.account }));
+    await mined(submit(id, 0n, p0));
+    assert.equal(await escrow.read.isBatchAccepted([id, 0n]), true, "the same proof goes through once resumed");
+    await assertSolvent();
+  });
+
+  it("while paused, everything that settles or moves money out works: finalize, withdraw, signed withdraw, cancel, refund", async () => {
+    const payee = payeeKey("paused payee");
+    extraAccounts.push(payee.address);
+    // A pending batch (gold task), a verified one credited to the payee, and a task to cancel and refund.
+    const gold = await newTask({ goldRoot: GOLD_ROOT, deadline: await later() });
+    await mined(submit(gold, 1n, await proveDemoBatch(circuit.name, task(gold, GOLD_ROOT), 1, toWorker(), asAlice())));
+    const paid = await newTask({ deadline: await later() });
+    await mined(
+      submit(paid, 1n, await proveDemoBatch(circuit.name, task(paid), 1, recipientWord(payee.address), asAlice())),
+    );
+    const exit = await newTask({ deadline: await later() });
+    await mined(escrow.write.setPaused([true], { account: owner.account }));
+
+    const credit = await escrow.read.credits([ETH, worker.account.address]);
+    await viem.assertions.balancesHaveChanged(
+      escrow.write.withdraw([ETH, stranger.account.address], { account: worker.account }),
+      [{ address: escrow.address, amount: -credit }],
+    );
+    assert.equal(await escrow.read.credits([ETH, worker.account.address]), 0n, "withdraw works while paused");
+
+    const m: WithdrawMsg = {
+      token: ETH,
+      account: payee.address,
+      to: stranger.account.address,
+      amount: REWARD * 36n,
+      fee: 0n,
+      relayer: zeroAddress,
+      nonce: await escrow.read.nonces([payee.address]),
+      deadline: await later(),
+    };
+    await mined(escrow.write.withdrawWithSignature([m, await signWithdraw(m, payee)], { account: curator.account }));
+    assert.equal(await escrow.read.credits([ETH, payee.address]), 0n, "a signed withdrawal works while paused");
+
+    await networkHelpers.time.increase(WINDOW);
+    await mined(escrow.write.finalize([gold, [1n]], { account: stranger.account }));
+    assert.equal(await escrow.read.isBatchAccepted([gold, 1n]), true, "finalize works while paused");
+
+    const c = await mined(escrow.write.cancel([exit], { account: requester.account }));
+    const [cancelled] = await escrow.getEvents.TaskCancelled({ taskId: exit }, { blockHash: c.blockHash });
+    await networkHelpers.time.increaseTo(cancelled.args.closesAt! + 1n);
+    await viem.assertions.balancesHaveChanged(escrow.write.refund([exit], { account: requester.account }), [
+      { address: escrow.address, amount: -REWARD * BigInt(ITEMS) },
+    ]);
+    await mined(escrow.write.setPaused([false], { account: owner.account }));
+    await assertSolvent();
+  });
+});
+
 describe("ZkLabelEscrow: task creation is validated", () => {
   it("funding, rule, parameters, gold settings, deadline, encryption key, token", async () => {
     const max = REWARD * 100n;
@@ -1690,7 +1773,7 @@ describe("ZkLabelEscrow: the people who hold power, and front-runners (issue 12)
 
   it("a full open group rolls over: members of the full generation keep proving, newcomers prove in the next one", async () => {
     // A system whose trees hold 2 members, so the open group fills up after two joins.
-    const small = await deployZkLabel(viem, { groupDepth: 1 });
+    const small = await deployZkLabel(connection, { groupDepth: 1 });
     const e2 = await viem.getContractAt("ZkLabelEscrow", small.escrow);
     const g2 = await viem.getContractAt("WorkerGroups", small.groups);
     const carol = new Identity("escrow test carol (second generation)");
@@ -1752,12 +1835,18 @@ describe("ZkLabelEscrow: the people who hold power, and front-runners (issue 12)
 
 describe("deploy", () => {
   it("refuses to put the INSECURE development verifier on any chain but the local one", async () => {
-    const fake = {
-      ...viem,
-      getPublicClient: async () => ({ getChainId: async () => 1, getBlockNumber: async () => 0n }),
-    };
-    await assert.rejects(deployZkLabel(fake as never), /refusing to deploy to chain 1: .*INSECURE/);
-    const { viem: mainnetLike } = await network.create({ override: { chainId: 1 } });
+    const mainnet = await network.create({ override: { chainId: 1 } });
+    const { viem: mainnetLike } = mainnet;
+    const before = await (await mainnetLike.getPublicClient()).getBlockNumber();
+    await assert.rejects(
+      deployZkLabel(mainnet),
+      /refusing to deploy to chain 1: the .* verifier is built from INSECURE/,
+    );
+    assert.equal(
+      await (await mainnetLike.getPublicClient()).getBlockNumber(),
+      before,
+      "refused before any transaction",
+    );
     await assert.rejects(
       mainnetLike.deployContract("ClassificationWorkerN64D20G20Verifier"),
       /InsecureDevelopmentVerifier|reverted/,

@@ -58,8 +58,8 @@ export async function startTestChain(dir: string): Promise<{ rpc: string; deploy
       await new Promise((r) => setTimeout(r, 250));
     }
     const { network } = await import("hardhat");
-    const { viem } = await network.create({ network: "localhost", override: { url: rpc } });
-    const d = await deployZkLabel(viem);
+    const connection = await network.create({ network: "localhost", override: { url: rpc } });
+    const d = await deployZkLabel(connection);
     const deploymentFile = join(dir, "deployment.json");
     await writeFile(
       deploymentFile,

@@ -79,6 +79,7 @@ export async function readJson(path: string): Promise<unknown> {
 
 /** Where the chain is and who signs (options.ts chainOptions). */
 export interface ChainOptions {
+  network?: string;
   deployment?: string;
   rpc?: string;
   account?: number;
@@ -87,10 +88,18 @@ export interface ChainOptions {
 export type Connection = Awaited<ReturnType<typeof connect>>;
 
 export async function connect(o: ChainOptions, needWallet = true) {
-  const path = o.deployment ?? join(ROOT, "apps/web/public/deployment.json");
+  if (o.network && o.deployment)
+    throw inputError("pass either --network NAME or --deployment FILE, not both (ZKLABEL_NETWORK sets --network)");
+  if (o.network && !/^[A-Za-z0-9_-]+$/.test(o.network))
+    throw inputError(`--network takes a network's name (contracts/deployments/NAME.json), not "${o.network}"`);
+  const path = o.network
+    ? join(ROOT, "contracts/deployments", `${o.network}.json`)
+    : (o.deployment ?? join(ROOT, "apps/web/public/deployment.json"));
   const raw = await readJson(path).catch((e: unknown) => {
     throw inputError(
-      `${e instanceof Error ? e.message : String(e)}: start the product with \`npm run dev\` or pass --deployment FILE`,
+      o.network
+        ? `${e instanceof Error ? e.message : String(e)}: network ${o.network} has no deployment here; deploy it with \`npm run deploy -- --network ${o.network}\` or check the name`
+        : `${e instanceof Error ? e.message : String(e)}: start the product with \`npm run dev\` or pass --network NAME or --deployment FILE`,
     );
   });
   const parsed = deploymentSchema.safeParse(raw);
@@ -99,7 +108,7 @@ export async function connect(o: ChainOptions, needWallet = true) {
   const rpc = o.rpc ?? deployment.rpcUrl;
   const chain = defineChain({
     id: deployment.chainId,
-    name: `chain ${deployment.chainId}`,
+    name: `${deployment.network} (chain ${deployment.chainId})`,
     nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
     rpcUrls: { default: { http: [rpc] } },
   });

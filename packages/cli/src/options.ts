@@ -59,6 +59,14 @@ export const readChainOptions = <A extends unknown[], O extends OptionValues, G 
   c
     .addOption(
       new Option(
+        "--network <NAME>",
+        "a deployed network: reads contracts/deployments/NAME.json (npm run deploy -- --network NAME)",
+      )
+        .env("ZKLABEL_NETWORK")
+        .helpGroup("Chain options:"),
+    )
+    .addOption(
+      new Option(
         "--deployment <FILE>",
         "deployment file (default: apps/web/public/deployment.json from npm run dev)",
       ).helpGroup("Chain options:"),

@@ -6,6 +6,7 @@ import { Command, type CommandUnknownOpts } from "@commander-js/extra-typings";
 import { auditCommands } from "./commands/audit.ts";
 import { batchCommands } from "./commands/batch.ts";
 import { datasetCommands } from "./commands/dataset.ts";
+import { doctorCommand } from "./commands/doctor.ts";
 import { groupCommands } from "./commands/group.ts";
 import { identityCommands } from "./commands/identity.ts";
 import { labelsCommands } from "./commands/labels.ts";
@@ -21,8 +22,9 @@ import { frameworkError } from "./errors.ts";
 
 const ABOUT = `
 In this repository: npm run -s zklabel -- <command>. Every command takes --help and --json
-(machine-readable output on stdout). Chain commands read the deployment from --deployment
-(default apps/web/public/deployment.json, written by npm run dev) and sign with
+(machine-readable output on stdout). Chain commands read the deployment of --network NAME
+(contracts/deployments/NAME.json, written by npm run deploy) or --deployment FILE (default
+apps/web/public/deployment.json, written by npm run dev) and sign with
 ZKLABEL_PRIVATE_KEY, or with --account N, an unlocked account of a local development node.
 
 Exit codes: 0 done, 1 the chain or a contract refused, 2 wrong usage, 3 invalid input.`;
@@ -51,6 +53,7 @@ export function buildProgram(ctx: Ctx): CommandUnknownOpts {
   auditCommands(program, ctx);
   groupCommands(program, ctx);
   ruleCommands(program, ctx);
+  doctorCommand(program, ctx);
   throwFrameworkErrors(program);
   return program;
 }

@@ -23,14 +23,18 @@ export const deploymentSchema = z.object({
   verifier: address,
   batchVerifier: address,
   groups: address,
-  testToken: address,
+  /** A mintable ERC-20 for trying token-funded tasks: the local chain only. */
+  testToken: address.optional(),
   rootGracePeriod: uint,
   circuit: z.string(),
   publicInputCount: z.number().int().positive(),
   batchSize: z.number().int().positive(),
   datasetDepth: z.number().int().positive(),
   deployBlock: uint,
-  insecureDevKeys: z.literal(true),
+  /** true when any verifier checks proofs with INSECURE development keys (the local chain only). */
+  insecureDevKeys: z.boolean(),
+  /** The network's name (contracts/networks/<name>.json; "localhost" for the dev stack). */
+  network: z.string().min(1).default("localhost"),
   /** Every rule with a verifier behind the escrow (the rule modules of packages/core/src/rules/). */
   rules: z
     .array(
@@ -47,6 +51,23 @@ export const deploymentSchema = z.object({
         batchSize: z.number().int().positive(),
         datasetDepth: z.number().int().positive(),
         publicInputCount: z.number().int().positive(),
+      }),
+    )
+    .optional(),
+  /** Every contract deployed, by name: its address, artifact and the keccak256 of the artifact's runtime code. */
+  contracts: z
+    .record(z.string(), z.object({ address, artifact: z.string(), codeHash: z.string().regex(/^0x[0-9a-f]{64}$/) }))
+    .optional(),
+  /** Every circuit behind a deployed verifier: whose keys, and the sha256 of the files clients prove with. */
+  circuits: z
+    .record(
+      z.string(),
+      z.object({
+        keys: z.enum(["development", "ceremony"]),
+        transcriptSha256: z.string().optional(),
+        zkeySha256: z.string(),
+        wasmSha256: z.string(),
+        vkeySha256: z.string(),
       }),
     )
     .optional(),

@@ -37,6 +37,11 @@ export function createChecks(opts: {
   }
   type TaskStruct = Awaited<ReturnType<typeof readTask>>;
 
+  /** Whether the escrow's owner has paused submissions (docs/operations.md, "Emergency pause"). */
+  function escrowPaused(): Promise<boolean> {
+    return pc.readContract({ address: escrow, abi: escrowAbi, functionName: "paused" });
+  }
+
   /** The chain's clock (what the escrow checks deadlines against), seconds. */
   async function now(): Promise<number> {
     return Number((await pc.getBlock()).timestamp);
@@ -55,6 +60,14 @@ export function createChecks(opts: {
     batchIndex: number,
     inputs: readonly bigint[],
   ): Promise<{ status: number; code: string; message: string } | undefined> {
+    if (await escrowPaused()) {
+      return {
+        status: 503,
+        code: "escrow_paused",
+        message:
+          "the escrow's owner has paused submissions (an emergency pause): keep your proof and send it again once the pause is lifted",
+      };
+    }
     let task: TaskStruct;
     try {
       task = await readTask(taskId);
@@ -210,5 +223,5 @@ export function createChecks(opts: {
     }
   }
 
-  return { readTask, knownVerifier, problem, simulateOne, now };
+  return { readTask, knownVerifier, problem, simulateOne, now, escrowPaused };
 }

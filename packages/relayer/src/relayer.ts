@@ -98,7 +98,7 @@ export function createRelayer(opts: RelayerOptions) {
   let balanceCheckedAt = 0;
   let stopped = false;
   let working: Promise<void> | null = null;
-  const { problem, simulateOne, knownVerifier, readTask, now } = createChecks({
+  const { problem, simulateOne, knownVerifier, readTask, now, escrowPaused } = createChecks({
     publicClient: pc,
     account,
     escrow,
@@ -273,6 +273,8 @@ export function createRelayer(opts: RelayerOptions) {
   async function submitDue(): Promise<void> {
     const byTask = new Map<string, StoredTicket[]>();
     for (const t of store.withStatus("queued")) byTask.set(t.taskId, [...(byTask.get(t.taskId) ?? []), t]);
+    // Paused: queued proofs wait (they stay valid) instead of being refused one by one.
+    if (byTask.size > 0 && (await escrowPaused())) return;
     for (const [taskId, queued] of byTask) {
       const due = queued.length >= opts.maxBatch || Date.now() - queued[0].createdAt >= opts.maxWaitMs;
       if (!due) continue;

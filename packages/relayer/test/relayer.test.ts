@@ -33,7 +33,8 @@ import { RelayerStore } from "../src/store.ts";
 
 after(releaseSnarkjs);
 
-const { viem } = await network.create();
+const connection = await network.create();
+const { viem } = connection;
 const publicClient = (await viem.getPublicClient()) as unknown as PublicClient;
 const [requesterWallet, workerWallet] = await viem.getWalletClients();
 const circuit = deployedCircuit("classification");
@@ -65,7 +66,7 @@ const payee = (i: number) => `0x${(0xbeef0000 + i).toString(16).padStart(40, "0"
 
 before(async () => {
   dir = await mkdtemp(join(tmpdir(), "zklabel-relayer-"));
-  deployment = await deployZkLabel(viem);
+  deployment = await deployZkLabel(connection);
   const contracts = { escrow: deployment.escrow, groups: deployment.groups, chainId: deployment.chainId };
   const requester = new ZkLabelClient({
     publicClient: publicClient as never,
@@ -255,6 +256,30 @@ describe("relayer", () => {
       "batch_taken",
       /batch 5 of task \d+ is already verified: another worker took it first/,
     );
+  });
+
+  it("refuses a proof while the escrow is paused, in words, and the worker keeps it: once lifted it would be accepted", async () => {
+    const escrow = await viem.getContractAt("ZkLabelEscrow", deployment.escrow as Address);
+    const p = await prove(6, workers[0]);
+    await publicClient.waitForTransactionReceipt({ hash: await escrow.write.setPaused([true]) });
+    try {
+      await refusedWith(
+        client.submit(submission(6, p)),
+        503,
+        "escrow_paused",
+        /paused submissions \(an emergency pause\): keep your proof and send it again once the pause is lifted/,
+      );
+    } finally {
+      await publicClient.waitForTransactionReceipt({ hash: await escrow.write.setPaused([false]) });
+    }
+    // Lifted, the same proof would be accepted (simulated only: batch 6 is another test's).
+    await publicClient.simulateContract({
+      account: workerWallet.account,
+      address: deployment.escrow as Address,
+      abi: escrow.abi,
+      functionName: "submitBatch",
+      args: [task.taskId, 6n, p.proof as never, p.publicSignals],
+    });
   });
 
   it("accepts a valid proof once: the same proof sent again is the same ticket", async () => {

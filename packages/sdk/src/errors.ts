@@ -23,6 +23,8 @@ const ESCROW_ERRORS: Record<ContractErrorName<typeof escrowAbi>, string> = {
   InvalidRuleVerifier:
     "That verifier entry is not usable (no code, or a batch size or depth the escrow cannot handle).",
   RuleNotSupported: "The escrow has no verifier for this rule type yet.",
+  EscrowPaused:
+    "The escrow's owner has paused new tasks, top-ups and submissions (an emergency pause): nothing was sent. Your funds are safe: withdrawals, refunds, cancels and finalizing keep working. Try again once the pause is lifted.",
   TaskNotFound: "This task does not exist on-chain.",
   EmptyDataset: "A task needs at least one item.",
   DatasetTooLarge: "The dataset has more items than the circuit's tree can hold.",

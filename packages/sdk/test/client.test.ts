@@ -23,7 +23,8 @@ import { escrowReader, readTaskInfo } from "../src/task-info.ts";
 
 after(releaseSnarkjs);
 
-const { viem, networkHelpers } = await network.create();
+const connection = await network.create();
+const { viem, networkHelpers } = connection;
 const publicClient = await viem.getPublicClient();
 const [requesterWallet, workerWallet] = await viem.getWalletClients();
 const circuit = ruleCircuit(classificationRule);
@@ -31,7 +32,7 @@ const dir = join(import.meta.dirname, "..", "..", "..", "build", "circuits", cir
 
 /** A fresh deployment, a requester's and a worker's client, and the 100-item demo dataset. */
 async function setup() {
-  const d = await deployZkLabel(viem);
+  const d = await deployZkLabel(connection);
   const contracts = { escrow: d.escrow, groups: d.groups, chainId: d.chainId };
   const requester = new ZkLabelClient({
     publicClient: publicClient as never,

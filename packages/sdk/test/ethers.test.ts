@@ -12,8 +12,9 @@ const KEY = "0x8b3a350cf5c34c9194ca85829a2df0ec3153be0318b5e2d3348e872092edffba"
 
 describe("ethers v6 adapter", () => {
   it("drives ZkLabelClient with an ethers provider and Wallet: signs, sends, reads, explains reverts", async () => {
-    const { viem, provider } = await network.create();
-    const d = await deployZkLabel(viem);
+    const connection = await network.create();
+    const { viem, provider } = connection;
+    const d = await deployZkLabel(connection);
     const ethersProvider = new BrowserProvider(provider as never);
     const signer = new Wallet(KEY, ethersProvider);
     const client = new ZkLabelClient({

@@ -23,7 +23,8 @@ import { signWithdrawal, WITHDRAW_TYPES, withdrawDomain } from "../src/withdraw.
 
 after(releaseSnarkjs);
 
-const { viem, networkHelpers } = await network.create();
+const connection = await network.create();
+const { viem, networkHelpers } = connection;
 const publicClient = await viem.getPublicClient();
 const [requesterWallet, workerWallet, relayerWallet, destinationWallet] = await viem.getWalletClients();
 const circuit = ruleCircuit(classificationRule);
@@ -33,7 +34,7 @@ const payee = privateKeyToAccount(keccak256(toHex("sdk withdraw test payee")));
 
 describe("gasless withdrawal (signWithdrawal, ZkLabelClient.withdrawWithSignature)", () => {
   it("a payee with no ETH signs, a relayer submits: the destination gets amount - fee, the relayer the fee, the nonce moves on", async () => {
-    const d = await deployZkLabel(viem);
+    const d = await deployZkLabel(connection);
     const contracts = { escrow: d.escrow, groups: d.groups, chainId: d.chainId };
     const client = (wallet: typeof requesterWallet) =>
       new ZkLabelClient({ publicClient: publicClient as never, wallet: wallet as never, contracts });

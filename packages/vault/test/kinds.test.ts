@@ -44,7 +44,8 @@ after(releaseSnarkjs);
 /** Gas of one verified batch per rule (13 public inputs for sensor, 34 for boxes), into the snapshot. */
 const gas: Record<string, bigint> = {};
 
-const { viem } = await network.create();
+const connection = await network.create();
+const { viem } = connection;
 const publicClient = (await viem.getPublicClient()) as unknown as PublicClient;
 const [requesterWallet, workerWallet] = await viem.getWalletClients();
 const enc = new TextEncoder();
@@ -90,7 +91,7 @@ const BOX_CLASSES = ["car", "bike", "bus"];
 
 before(async () => {
   dir = await mkdtemp(join(tmpdir(), "zklabel-vault-kinds-"));
-  const d = await deployZkLabel(viem);
+  const d = await deployZkLabel(connection);
   const contracts = { escrow: d.escrow, groups: d.groups, chainId: d.chainId };
   requester = new ZkLabelClient({
     publicClient: publicClient as never,

@@ -35,7 +35,8 @@ import { EmbeddedStorage } from "../src/storage.ts";
 
 after(releaseSnarkjs);
 
-const { viem } = await network.create();
+const connection = await network.create();
+const { viem } = connection;
 const publicClient = (await viem.getPublicClient()) as unknown as PublicClient;
 const [requesterWallet, workerWallet] = await viem.getWalletClients();
 const circuit = deployedCircuit("classification");
@@ -62,7 +63,7 @@ const sizes = (d: { items: { bytes: Uint8Array }[] }) => d.items.map((x) => x.by
 
 before(async () => {
   dir = await mkdtemp(join(tmpdir(), "zklabel-vault-"));
-  const d = await deployZkLabel(viem);
+  const d = await deployZkLabel(connection);
   const contracts = { escrow: d.escrow, groups: d.groups, chainId: d.chainId };
   const requester = new ZkLabelClient({
     publicClient: publicClient as never,

@@ -3,6 +3,8 @@
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import type { ReactNode } from "react";
+import { useDeployment } from "@/lib/deployment";
+import { useEscrowPaused } from "@/lib/escrow";
 import { WalletPanel } from "./WalletPanel";
 
 /**
@@ -18,13 +20,43 @@ export function AppShell({ children, connected = false }: { children: ReactNode;
           {connected && (
             <>
               <Nav />
+              <NetworkName />
               <WalletPanel />
             </>
           )}
         </div>
       </header>
-      <main className="container">{children}</main>
+      <main className="container">
+        {connected && <PausedBanner />}
+        {children}
+      </main>
     </>
+  );
+}
+
+/** The network the app's deployment is on, by the name its deployment file gives (contracts/networks/<name>.json). */
+function NetworkName() {
+  const d = useDeployment();
+  return (
+    <span
+      className="network-name small"
+      data-testid="network-name"
+      title={`chain ${d.chainId}, escrow ${d.escrow}${d.insecureDevKeys ? ", INSECURE development keys" : ""}`}
+    >
+      {d.network} · chain {d.chainId}
+      {d.insecureDevKeys ? " · dev keys" : ""}
+    </span>
+  );
+}
+
+/** Shown on every page while the escrow's owner has paused new tasks and submissions. */
+function PausedBanner() {
+  if (!useEscrowPaused()) return null;
+  return (
+    <p className="banner" role="alert" data-testid="escrow-paused">
+      The escrow's owner has paused it (an emergency pause): no new tasks, top-ups or batch submissions until it is
+      lifted. Withdrawals, refunds, cancels, finalizing and rejections keep working, and no funds are held back.
+    </p>
   );
 }
 

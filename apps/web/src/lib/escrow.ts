@@ -17,3 +17,16 @@ export function useEscrowTask(taskId: bigint, refetchInterval = 4000) {
     query: { refetchInterval },
   });
 }
+
+/** The escrow's emergency pause (docs/operations.md), re-read every 15 s; false until known. */
+export function useEscrowPaused(): boolean {
+  const d = useDeployment();
+  const paused = useReadContract({
+    address: d.escrow as Address,
+    abi: escrowAbi,
+    functionName: "paused",
+    chainId: d.chainId,
+    query: { refetchInterval: 15_000 },
+  });
+  return paused.data === true;
+}

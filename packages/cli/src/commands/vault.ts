@@ -44,6 +44,14 @@ anonymous access tag).`,
     const { client, deployment } = await connect(o, false);
     const dir = o.dir ?? join(homedir(), ".zklabel", "vault");
     const vkeyPath = join(ROOT, "build/circuits", ACCESS_CIRCUIT, "vkey.json");
+    // Development access keys let anyone forge a membership proof and download any batch: the local chain only.
+    const keys = await readFile(join(ROOT, "build/circuits", ACCESS_CIRCUIT, "keys.txt"), "utf8").catch(
+      () => "development",
+    );
+    if (deployment.chainId !== 31337 && !keys.startsWith("ceremony"))
+      throw inputError(
+        `refusing to serve chain ${deployment.chainId} with INSECURE development keys for ${ACCESS_CIRCUIT}: anyone could forge an access proof and download the data. Run its ceremony (docs/ceremony.md), then \`npm run circuits\``,
+      );
     const accessVkey = JSON.parse(
       await readFile(vkeyPath, "utf8").catch(() => {
         throw inputError(`no access verification key at ${vkeyPath}: run \`npm run circuits\` first`);

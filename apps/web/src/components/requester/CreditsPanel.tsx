@@ -12,7 +12,7 @@ import "./requester.css";
 /** The requester's unwithdrawn escrow credits (ETH and the test token), each with a Withdraw button. */
 export function CreditsPanel({ account }: { account: Address }) {
   const d = useDeployment();
-  const tokens = [zeroAddress, d.testToken as Address];
+  const tokens = d.testToken ? [zeroAddress, d.testToken as Address] : [zeroAddress];
   const credits = useReadContracts({
     contracts: tokens.map((token) => ({
       address: d.escrow as Address,

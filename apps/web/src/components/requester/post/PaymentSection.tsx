@@ -7,7 +7,8 @@ import { described, FieldError, invalid, type SectionProps } from "./fields";
 export function PaymentSection(
   props: SectionProps & {
     token: TokenInfo | undefined;
-    testToken: string;
+    /** The local chain's mintable test token; none on a public chain. */
+    testToken: string | undefined;
   },
 ) {
   const { form, f, set, token } = props;
@@ -25,10 +26,12 @@ export function PaymentSection(
             onChange={(e) => set("token", e.target.value as PostForm["token"])}
           >
             <option value="eth">ETH</option>
-            <option value="test">
-              {form.token === "test" && token ? token.symbol : "Test token"} (dev ERC-20 {props.testToken.slice(0, 8)}
-              …)
-            </option>
+            {props.testToken && (
+              <option value="test">
+                {form.token === "test" && token ? token.symbol : "Test token"} (dev ERC-20 {props.testToken.slice(0, 8)}
+                …)
+              </option>
+            )}
           </select>
         </label>
         <label className="field" htmlFor="post-reward">
