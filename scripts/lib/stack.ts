@@ -49,7 +49,7 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-async function portFree(port: number): Promise<boolean> {
+export async function portFree(port: number): Promise<boolean> {
   const { createServer } = await import("node:net");
   return new Promise((resolve) => {
     const s = createServer();
@@ -115,6 +115,41 @@ function kill(child: ChildProcess): Promise<void> {
   });
 }
 
+/**
+ * A Hardhat node (chain id 31337, automine) on 127.0.0.1:`port`, once it answers eth_chainId.
+ * `stop()` ends it and its children; it is ended too when it does not come up.
+ */
+export async function startHardhatNode(
+  port: number,
+  opts: { verbose?: boolean; logDir?: string } = {},
+): Promise<{ rpcUrl: string; child: ChildProcess; stop(): Promise<void> }> {
+  const rpcUrl = `http://127.0.0.1:${port}`;
+  const node = startChild(HARDHAT[0], [HARDHAT[1], "node", "--hostname", "127.0.0.1", "--port", String(port)], {
+    name: "chain",
+    verbose: opts.verbose,
+    logDir: opts.logDir,
+  });
+  try {
+    await waitFor(
+      "the Hardhat node",
+      async () =>
+        (
+          await fetch(rpcUrl, {
+            method: "POST",
+            headers: { "content-type": "application/json" },
+            body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] }),
+          })
+        ).ok,
+      node.child,
+      60_000,
+    );
+  } catch (e) {
+    await kill(node.child);
+    throw new Error(`${e instanceof Error ? e.message : e}\n${node.tail()}`);
+  }
+  return { rpcUrl, child: node.child, stop: () => kill(node.child) };
+}
+
 /** Builds what is missing, starts the chain and the app, deploys and seeds. */
 export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const rpcPort = opts.rpcPort ?? 8545;
@@ -154,27 +189,8 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   };
   try {
     log(`chain: starting Hardhat node on ${rpcUrl}`);
-    const node = startChild(HARDHAT[0], [HARDHAT[1], "node", "--hostname", "127.0.0.1", "--port", String(rpcPort)], {
-      name: "chain",
-      verbose: opts.verbose,
-      logDir: opts.logDir,
-    });
+    const node = await startHardhatNode(rpcPort, { verbose: opts.verbose, logDir: opts.logDir });
     children.push(node.child);
-    await waitFor(
-      "the Hardhat node",
-      async () =>
-        (
-          await fetch(rpcUrl, {
-            method: "POST",
-            headers: { "content-type": "application/json" },
-            body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] }),
-          })
-        ).ok,
-      node.child,
-      60_000,
-    ).catch((e) => {
-      throw new Error(`${e.message}\n${node.tail()}`);
-    });
 
     log("contracts: deploying and seeding the demo task");
     const deployment = { ...(await deployAndSeed(rpcUrl, vaultUrl, opts.deferRules)), relayerUrl };

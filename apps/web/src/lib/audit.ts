@@ -12,7 +12,7 @@ import type { AnyRule } from "@zklabel/core/rules";
 import { escrowAbi } from "@zklabel/sdk/abi-escrow";
 import type { DecodedLog } from "@zklabel/sdk/events";
 import { decodeFunctionData, type Hex } from "viem";
-import type { Rejection, TaskView } from "./tasks";
+import type { Rejection, TaskView } from "./task-views";
 
 /** A field element or hash as 0x-prefixed hex. */
 export const hex = (x: bigint): string => `0x${x.toString(16)}`;
