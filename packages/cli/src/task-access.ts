@@ -5,6 +5,8 @@
  */
 import { join } from "node:path";
 import { ACCESS_CIRCUIT } from "@zklabel/core/access";
+import { oldCircuitProblem } from "@zklabel/core/deployment";
+import { ZkLabelError } from "@zklabel/core/errors";
 import type { Identity } from "@zklabel/core/identity";
 import type { ProvingArtifacts } from "@zklabel/core/prove";
 import { type AnyRule, ruleCircuit } from "@zklabel/core/rules";
@@ -41,6 +43,8 @@ export async function taskView(c: Connection, taskId: bigint, forWork = false) {
   const meta = taskMetadata(info);
   const rule = taskRule(info);
   const params = forWork ? taskParams(info) : rule.decodeParams(info.ruleParams);
+  const old = forWork ? oldCircuitProblem(c.deployment, info.ruleId, info.verifier, taskId) : undefined;
+  if (old) throw new ZkLabelError("old_circuit", old);
   return { info, meta, rule, params, classes: rule.classNames(params, meta?.rule.classes) };
 }
 

@@ -136,3 +136,20 @@ export function sameRuleEntry(a: RuleEntry, b: RuleEntry): boolean {
     a.publicInputCount === b.publicInputCount
   );
 }
+
+/**
+ * Why this client cannot prove for task `taskId` of rule `ruleId`, whose rule entry (copied when the
+ * task was created) names `verifier`; undefined when it can. Clients prove with the circuit of the
+ * deployment's entry for the rule, and a task keeps the entry it was created with: after a circuit
+ * version is replaced (docs/operations.md, "Upgrades"), a proof for an older task would not verify.
+ */
+export function oldCircuitProblem(
+  d: { rules?: readonly { ruleId: number; verifier: string; circuit: string }[] },
+  ruleId: number,
+  verifier: string,
+  taskId: bigint,
+): string | undefined {
+  const r = d.rules?.find((x) => x.ruleId === ruleId);
+  if (!r || r.verifier.toLowerCase() === verifier.toLowerCase()) return undefined;
+  return `task ${taskId} was created with rule ${ruleId}'s verifier ${verifier}, which this deployment no longer names (it names ${r.verifier}, circuit ${r.circuit}): the task takes proofs of an older circuit version, which this client does not make. Pick another task.`;
+}

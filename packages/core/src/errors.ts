@@ -27,6 +27,7 @@ export const ERROR_CODES = {
   relayer_refused: "the relayer refused the proof, join or withdrawal (reason says why)",
   relayer_unreachable: "the relayer cannot be reached",
   not_found: "the task, batch or file does not exist",
+  old_circuit: "the task takes proofs of an older circuit version than this client proves with",
 } as const;
 
 /** A stable error code. */

@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { Base8, inCurve, mulPointEscalar } from "@zk-kit/baby-jubjub";
-import { expectedRuleEntry, sameRuleEntry } from "../src/deployment.ts";
+import { expectedRuleEntry, oldCircuitProblem, sameRuleEntry } from "../src/deployment.ts";
 import { keyDiv8, requesterKeyFromSignature } from "../src/identity.ts";
 import {
   CANCEL_NOTICE_SECONDS,
@@ -78,5 +78,15 @@ describe("expected rule entry", () => {
     assert.ok(!sameRuleEntry(e, { ...e, batchVerifier: "0x0000000000000000000000000000000000000000" }));
     assert.ok(!sameRuleEntry(e, { ...e, rejectVerifier: "0x0000000000000000000000000000000000000000" }));
     assert.throws(() => expectedRuleEntry({ rules }, 2), /names no verifier for rule 2/);
+  });
+
+  it("a task created with another verifier of its rule (an older circuit version) is named, not proven for", () => {
+    const d = { rules: [{ ...rules[0], circuit: "classification_worker_n64_d20_g20" }] };
+    assert.equal(oldCircuitProblem(d, 1, rules[0].verifier.toLowerCase(), 7n), undefined);
+    assert.equal(oldCircuitProblem(d, 2, "0x00000000000000000000000000000000000000dd", 7n), undefined);
+    assert.equal(
+      oldCircuitProblem(d, 1, "0x00000000000000000000000000000000000000dd", 7n),
+      "task 7 was created with rule 1's verifier 0x00000000000000000000000000000000000000dd, which this deployment no longer names (it names 0x00000000000000000000000000000000000000Aa, circuit classification_worker_n64_d20_g20): the task takes proofs of an older circuit version, which this client does not make. Pick another task.",
+    );
   });
 });

@@ -21,6 +21,8 @@ export interface TaskInfo {
   goldRoot: bigint;
   rewardPerItem: bigint;
   taskHash: bigint;
+  /** The rule verifier the task copied when it was created (it keeps it through registry changes). */
+  verifier: `0x${string}`;
   batchSize: number;
   datasetDepth: number;
   metadataURI: string;
@@ -61,7 +63,7 @@ export function taskInfoFromLog(log: DecodedLog): TaskInfo {
     metadataURI: string;
     metadataHash: `0x${string}`;
   };
-  const rule = log.args.rule as { batchSize: number; datasetDepth: number };
+  const rule = log.args.rule as { verifier: `0x${string}`; batchSize: number; datasetDepth: number };
   return {
     taskId: log.args.taskId as bigint,
     ruleId: p.ruleId,
@@ -72,6 +74,7 @@ export function taskInfoFromLog(log: DecodedLog): TaskInfo {
     goldRoot: p.goldRoot,
     rewardPerItem: p.rewardPerItem,
     taskHash: log.args.taskHash as bigint,
+    verifier: rule.verifier,
     batchSize: rule.batchSize,
     datasetDepth: rule.datasetDepth,
     metadataURI: p.metadataURI,

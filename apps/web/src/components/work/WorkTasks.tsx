@@ -1,5 +1,6 @@
 "use client";
 
+import { type DeploymentFile, oldCircuitProblem } from "@zklabel/core/deployment";
 import { cannotStartBatch } from "@zklabel/core/lifecycle";
 import { ruleCircuit } from "@zklabel/core/rules";
 import Link from "next/link";
@@ -15,8 +16,10 @@ import "./work.css";
  * Whether a task still takes new work: not cancelled, not about to close (core lifecycle
  * cannotStartBatch), with an open batch, and with parameters its rule accepts (else no proof exists).
  */
-export const isOpenForWork = (t: TaskView, now: bigint) =>
+export const isOpenForWork = (t: TaskView, now: bigint, d: DeploymentFile) =>
   t.paramsProblem === undefined &&
+  // A task of an older circuit version of its rule: this app's circuit files cannot prove for it.
+  oldCircuitProblem(d, t.info.ruleId, t.info.verifier, t.id) === undefined &&
   cannotStartBatch(t, Number(now)) === undefined &&
   t.batches.some((b) => b.status === "open");
 
@@ -24,7 +27,8 @@ export const isOpenForWork = (t: TaskView, now: bigint) =>
 export function WorkTasks({ heading = "Open tasks" }: { heading?: string }) {
   const { tasks, error, loading } = useTasks();
   const now = useChainNow();
-  const open = tasks?.filter((t) => isOpenForWork(t, now)) ?? [];
+  const d = useDeployment();
+  const open = tasks?.filter((t) => isOpenForWork(t, now, d)) ?? [];
   return (
     <section className="card" aria-labelledby="open-tasks-heading">
       <div className="section-head">
