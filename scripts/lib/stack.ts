@@ -4,7 +4,7 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { createWriteStream } from "node:fs";
-import { rm, writeFile } from "node:fs/promises";
+import { readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { DEMO_CLASSES, DEMO_PARAMS, demoItems } from "@zklabel/core/demo";
 import { type DeploymentFile, deploymentSchema, expectedRuleEntry } from "@zklabel/core/deployment";
@@ -282,6 +282,49 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     await stop();
     throw e;
   }
+}
+
+/**
+ * The app alone, against a deployed network (`npm run dev -- --network NAME`): serves
+ * contracts/deployments/NAME.json as the app's /deployment.json, with this build's circuit files
+ * (a ceremony's, once installed: `zklabel doctor` checks them against the deployment). No chain,
+ * vault or relayer is started: the deployment names the network's own.
+ */
+export async function startAppFor(
+  network: string,
+  opts: { webPort?: number; log?: (msg: string) => void; verbose?: boolean } = {},
+): Promise<{ appUrl: string; deployment: DeploymentFile; stop(): Promise<void> }> {
+  const log = opts.log ?? (() => {});
+  const webPort = opts.webPort ?? 3000;
+  const appUrl = `http://127.0.0.1:${webPort}`;
+  if (!/^[A-Za-z0-9_-]+$/.test(network)) throw new Error(`--network takes a network's name, not "${network}"`);
+  const file = join(ROOT, "contracts/deployments", `${network}.json`);
+  const raw = await readFile(file, "utf8").catch(() => {
+    throw new Error(
+      `network ${network} has no deployment here (${file}): deploy it with npm run deploy -- --network ${network}`,
+    );
+  });
+  const parsed = deploymentSchema.safeParse(JSON.parse(raw));
+  if (!parsed.success) throw new Error(`${file} is not a zkLabel deployment file: ${parsed.error.issues[0]?.message}`);
+  if (!(await portFree(webPort)))
+    throw new Error(`port ${webPort} (for the web app) is already in use: choose another with ZKLABEL_WEB_PORT=<port>`);
+  log("circuits: building what is not cached (the app serves their files)");
+  await buildCircuits();
+  await writeFile(join(ROOT, "apps/web/public/deployment.json"), `${JSON.stringify(parsed.data, null, 2)}\n`);
+  log(`app: starting Next.js on ${appUrl} for ${network} (chain ${parsed.data.chainId})`);
+  const web = startChild(NEXT[0], [NEXT[1], "dev", "--hostname", "127.0.0.1", "--port", String(webPort)], {
+    cwd: join(ROOT, "apps/web"),
+    env: { NEXT_TELEMETRY_DISABLED: "1" },
+    name: "web",
+    verbose: opts.verbose,
+  });
+  await waitFor("the web app", async () => (await fetch(`${appUrl}/deployment.json`)).ok, web.child, 180_000).catch(
+    async (e) => {
+      await kill(web.child);
+      throw new Error(`${e.message}\n${web.tail()}`);
+    },
+  );
+  return { appUrl, deployment: parsed.data, stop: () => kill(web.child) };
 }
 
 /** The demo task's items as files (demo-001.txt, ...) and their manifest. */

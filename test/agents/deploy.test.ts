@@ -151,6 +151,52 @@ describe("zklabel doctor", { timeout: 600_000 }, () => {
     );
   });
 
+  it("the app switches networks by configuration: npm run dev -- --network NAME serves that deployment", async () => {
+    const name = `test-app-${process.pid}`;
+    const file = join(ROOT, "contracts/deployments", `${name}.json`);
+    const served = join(ROOT, "apps/web/public/deployment.json");
+    const before = await readFile(served, "utf8").catch(() => undefined);
+    const d = { ...JSON.parse(await readFile(chain.deploymentFile, "utf8")), network: name };
+    await mkdir(join(ROOT, "contracts/deployments"), { recursive: true });
+    await writeFile(file, JSON.stringify(d));
+    const port = await freePort();
+    const app = spawn(process.execPath, [join(ROOT, "scripts/dev.ts"), "--network", name], {
+      cwd: ROOT,
+      env: { ...process.env, ZKLABEL_WEB_PORT: String(port) },
+      stdio: ["ignore", "pipe", "pipe"],
+      detached: true,
+    });
+    let out = "";
+    app.stdout.on("data", (x) => (out += x));
+    app.stderr.on("data", (x) => (out += x));
+    try {
+      for (let i = 0; !out.includes(`zkLabel app for ${name} (chain 31337, INSECURE development keys)`); i++) {
+        if (i > 720 || app.exitCode !== null) throw new Error(`the app did not start:\n${out}`);
+        await new Promise((r) => setTimeout(r, 250));
+      }
+      const got = await (await fetch(`http://127.0.0.1:${port}/deployment.json`)).json();
+      assert.equal(got.network, name);
+      assert.equal(got.escrow, d.escrow);
+      // An unknown network is refused in words.
+      const missing = await new Promise<string>((resolve) => {
+        const p = spawn(process.execPath, [join(ROOT, "scripts/dev.ts"), "--network", "no-such-network"], {
+          cwd: ROOT,
+        });
+        let o = "";
+        p.stderr.on("data", (x) => (o += x));
+        p.on("close", () => resolve(o));
+      });
+      assert.match(
+        missing,
+        /network no-such-network has no deployment here .*: deploy it with npm run deploy -- --network no-such-network/,
+      );
+    } finally {
+      if (app.pid && app.exitCode === null) process.kill(-app.pid, "SIGTERM");
+      await rm(file, { force: true });
+      if (before !== undefined) await writeFile(served, before);
+    }
+  });
+
   it("passes on a fresh deployment: code, served circuit files and keys, registry, roots", async () => {
     const r = await doctor();
     assert.equal(r.code, 0, r.stdout + r.stderr);
