@@ -3,7 +3,7 @@
  * current state, and every task event with its decoded arguments (a batch's ciphertext left out: no
  * page shows it, and it is most of the events' bytes).
  */
-import { index, onchainTable, primaryKey } from "ponder";
+import { index, onchainTable, onchainView, primaryKey } from "ponder";
 
 /** Every event that names a task, in chain order; `args` is argsToJson's text (@zklabel/sdk/log-json). */
 export const escrowEvent = onchainTable(
@@ -74,3 +74,15 @@ export const batch = onchainTable(
   }),
   (table) => ({ pk: primaryKey({ columns: [table.taskId, table.batchIndex] }) }),
 );
+
+/**
+ * The task table as the app reads it (apps/web/src/lib/indexed.ts reads this view, never `task`).
+ * With PGlite, SQL over HTTP runs on the indexer's own (single) database session, and Ponder 0.16
+ * flushes more than 20 updated rows of a table through a temporary table of the same name
+ * (`CREATE TEMP TABLE IF NOT EXISTS "task"`, emptied after each flush, kept for the session). Temporary
+ * tables come first in the search path, so an unqualified `select ... from task` reads that empty
+ * table once a historical batch has updated more than 20 tasks, while `zklabel.task` holds every row
+ * (and the client middleware refuses schema-qualified names). A view is bound to the real table when
+ * it is created and is never written, so no temporary table shadows it.
+ */
+export const taskView = onchainView("task_view").as((qb) => qb.select().from(task));

@@ -122,8 +122,9 @@ export async function readIndexedList(url: string, escrow: Address): Promise<Tas
       db.execute(
         sql`select ${EVENT_COLUMNS} from escrow_event where event_name in ('TaskCreated', 'TaskFunded', 'TaskCancelled') order by block_number, log_index`,
       ),
+      // task_view, not task: with PGlite an unqualified `task` can name Ponder's empty flush table (ponder.schema.ts).
       db.execute(
-        sql`select id, spent, submissions, verified_batches, pending_batches, rejections, verified_items, batch_count from task`,
+        sql`select id, spent, submissions, verified_batches, pending_batches, rejections, verified_items, batch_count from task_view`,
       ),
     ]),
     "the indexer's task list",
