@@ -27,10 +27,16 @@
  * Not timed: React rendering (the big task's page draws one link per batch and one timeline entry
  * per event), and the browser's limit of six connections per host (Node's fetch has none).
  * `--quick`: 20 tasks, 100 batches, one run (the smoke test, test/bench/read.test.ts).
+ *
+ * `--indexer [--indexer-port 42169]`: also starts the indexer (apps/indexer, Ponder with PGlite)
+ * against the seeded chain, reports how long it takes to catch up, and times the same pages through
+ * it (apps/web/src/lib/indexed.ts: readAuditList and readAuditTask, the app's own reading functions;
+ * the task page takes its block times from the indexer and asks the chain only for the ones it lacks).
+ * It checks that every list row and both task pages show the same numbers from both sources.
  */
 import { randomBytes } from "node:crypto";
-import { mkdir, writeFile } from "node:fs/promises";
-import { availableParallelism, cpus, loadavg, totalmem } from "node:os";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { DEMO_CLASSES, DEMO_PARAMS, DEMO_REQUESTER_KEY } from "@zklabel/core/demo";
@@ -60,7 +66,7 @@ import {
 } from "viem";
 import { LOCAL_CHAIN_ID, ROOT_GRACE_PERIOD, RULE_CHANGE_DELAY } from "./lib/deploy.ts";
 import { ROOT, run } from "./lib/process.ts";
-import { HARDHAT, portFree, startHardhatNode } from "./lib/stack.ts";
+import { HARDHAT, portFree, startHardhatNode, startIndexer } from "./lib/stack.ts";
 
 // ------------------------------------------------------------------ options
 
@@ -88,6 +94,8 @@ const RUNS = count("--runs", QUICK ? 1 : 3);
 const PER_TX = count("--per-tx", 4);
 const RPC = option("--rpc");
 const PORT = option("--port");
+const INDEXER = has("--indexer");
+const INDEXER_PORT = count("--indexer-port", 42169);
 /** The app's budget for a page's data (issue 17, "Reading at scale"). */
 const THRESHOLD_MS = 2000;
 /** Requests in flight while seeding (the node mines them one by one; this only hides the round trips). */
@@ -104,12 +112,22 @@ const log = (m: string) => console.log(`[bench-read ${((Date.now() - started) / 
 
 // ------------------------------------------------------------------ the app's pure code
 
+/** What the app's audit readers take (apps/web/src/lib/indexed.ts). */
+interface AuditSources {
+  indexerUrl?: string;
+  chainId: number;
+  escrow: Address;
+  head: () => Promise<bigint>;
+  events: () => Promise<readonly DecodedLog[]>;
+}
+
 /** The parts of the app's TaskView this script looks at (apps/web/src/lib/task-views.ts has the whole type). */
 interface AppTask {
   id: bigint;
   batches: readonly { status: string }[];
   events: readonly DecodedLog[];
   verifiedBatches: number;
+  pendingBatches: number;
 }
 /**
  * The app's own modules, loaded by path: they live in the web app (not a dependency of the root
@@ -119,6 +137,14 @@ const app = {
   views: (await import(pathToFileURL(join(ROOT, "apps/web/src/lib/task-views.ts")).href)) as {
     tasksFromLogs(logs: readonly DecodedLog[]): AppTask[];
     taskStatus(t: AppTask, nowSeconds: number): string;
+  },
+  indexed: (await import(pathToFileURL(join(ROOT, "apps/web/src/lib/indexed.ts")).href)) as {
+    readAuditList(o: AuditSources): Promise<{ tasks: AppTask[]; source: { kind: string; reason?: string } }>;
+    readAuditTask(
+      o: AuditSources,
+      id: bigint,
+    ): Promise<{ task: AppTask | null; blockTimes: Map<bigint, number>; source: { kind: string; reason?: string } }>;
+    indexedBlock(url: string, chainId: number): Promise<bigint>;
   },
   audit: (await import(pathToFileURL(join(ROOT, "apps/web/src/lib/audit.ts")).href)) as {
     batchCounts(t: AppTask): { verified: number; pending: number; open: number; rejected: number };
@@ -296,6 +322,106 @@ async function loadTaskPage(rpcUrl: string, d: Deployed, id: bigint) {
   };
 }
 
+/** The audit readers' sources as the app's hooks give them: the indexer, the chain's head, a fresh event reader. */
+function sources(client: PublicClient, d: Deployed, indexerUrl: string): AuditSources {
+  return {
+    indexerUrl,
+    chainId: LOCAL_CHAIN_ID,
+    escrow: d.escrow,
+    head: () => client.getBlockNumber({ cacheTime: 0 }),
+    events: async () => [...(await escrowReader({ client, address: d.escrow, fromBlock: d.deployBlock }).read())],
+  };
+}
+
+/** /audit through the indexer: useAuditList (readAuditList) beside useChainNow, then each row. */
+async function loadListIndexed(rpcUrl: string, d: Deployed, indexerUrl: string) {
+  const client = appClient(rpcUrl);
+  const t0 = performance.now();
+  let nowMs = 0;
+  const [r, now] = await Promise.all([
+    app.indexed.readAuditList(sources(client, d, indexerUrl)),
+    chainNow(client).then((n) => {
+      nowMs = performance.now() - t0;
+      return n;
+    }),
+  ]);
+  if (r.source.kind !== "indexer") throw new Error(`the list was not read through the indexer: ${r.source.reason}`);
+  const readMs = performance.now() - t0;
+  const t1 = performance.now();
+  const rows = r.tasks.map((t) => ({
+    id: t.id,
+    counts: app.audit.batchCounts(t),
+    status: app.views.taskStatus(t, now),
+    verifiers: app.audit.createdVerifiers(t),
+  }));
+  const rowsMs = performance.now() - t1;
+  return { totalMs: performance.now() - t0, parts: { readMs, rowsMs, chainNowMs: nowMs }, tasks: r.tasks, rows, now };
+}
+
+/** /audit/<id> through the indexer: useAuditTask (readAuditTask), then the live reads, the missing block times and the series. */
+async function loadTaskPageIndexed(rpcUrl: string, d: Deployed, id: bigint, indexerUrl: string) {
+  const client = appClient(rpcUrl);
+  const t0 = performance.now();
+  const r = await app.indexed.readAuditTask(sources(client, d, indexerUrl), id);
+  if (r.source.kind !== "indexer") throw new Error(`task ${id} was not read through the indexer: ${r.source.reason}`);
+  const task = r.task;
+  if (!task) throw new Error(`the indexer has no task ${id}`);
+  const readMs = performance.now() - t0;
+  const t2 = performance.now();
+  const wanted = [...new Set(task.events.map((e) => e.blockNumber).map(String))].filter(
+    (b) => !r.blockTimes.has(BigInt(b)),
+  );
+  const [now, more] = await Promise.all([
+    chainNow(client),
+    Promise.all(wanted.map((b) => client.getBlock({ blockNumber: BigInt(b) }))),
+    client.readContract({ address: d.escrow, abi: escrowAbi, functionName: "getTask", args: [id] }),
+  ]);
+  const times = new Map(r.blockTimes);
+  for (const block of more) times.set(block.number, Number(block.timestamp));
+  const liveReadsMs = performance.now() - t2;
+  const t3 = performance.now();
+  const series = app.audit.progressSeries(task, times);
+  const counts = app.audit.batchCounts(task);
+  const status = app.views.taskStatus(task, now);
+  app.audit.createdVerifiers(task);
+  if (series === null) throw new Error(`task ${id}: a block time is missing`);
+  const pageMs = performance.now() - t3;
+  return {
+    totalMs: performance.now() - t0,
+    parts: { readMs, liveReadsMs, pageMs },
+    blocksRead: wanted.length,
+    task,
+    counts,
+    status,
+    series,
+  };
+}
+
+/** A deployment file for the indexer (apps/indexer/ponder.config.ts reads the escrow, chain, RPC URL and deployment block). */
+function benchDeployment(rpcUrl: string, c: Awaited<ReturnType<typeof deploy>>) {
+  return {
+    chainId: LOCAL_CHAIN_ID,
+    rpcUrl,
+    escrow: c.escrow,
+    verifier: c.rule.verifier,
+    batchVerifier: c.rule.batchVerifier,
+    groups: c.groups,
+    rootGracePeriod: String(ROOT_GRACE_PERIOD),
+    circuit: "bench-read (AlwaysTrueVerifier)",
+    publicInputCount: PUBLIC_INPUTS,
+    batchSize: N,
+    datasetDepth: DEPTH,
+    deployBlock: String(c.deployBlock),
+    insecureDevKeys: true,
+    network: "localhost",
+  };
+}
+
+/** JSON with bigints as strings, for comparing what two sources show. */
+const same = (a: unknown, b: unknown) =>
+  JSON.stringify(a, (_k, v) => (typeof v === "bigint" ? v.toString() : v)) ===
+  JSON.stringify(b, (_k, v) => (typeof v === "bigint" ? v.toString() : v));
+
 // ------------------------------------------------------------------ chain, contracts, seeding
 
 async function rpc<T>(url: string, method: string, params: unknown[]): Promise<T> {
@@ -417,7 +543,7 @@ async function deploy(rpcUrl: string) {
   const groupRoot = await groups.read.groupRoot([groupId]);
   const accounts = (await viem.getWalletClients()).map((w) => w.account.address);
   await conn.close();
-  return { escrow: escrow.address, deployBlock, rule, groupId, groupRoot, accounts };
+  return { escrow: escrow.address, groups: groups.address, deployBlock, rule, groupId, groupRoot, accounts };
 }
 
 async function seed(rpcUrl: string, c: Awaited<ReturnType<typeof deploy>>, perTask: number[]) {
@@ -567,6 +693,16 @@ function medianParts(runs: { parts: Record<string, number> }[]): Record<string, 
   );
 }
 
+/** Median and runs of the pages read through the indexer. */
+function indexedSummary(name: string, runs: { totalMs: number; parts: Record<string, number> }[]) {
+  return {
+    name,
+    medianMs: Math.round(median(runs.map((r) => r.totalMs))),
+    runsMs: runs.map((r) => Math.round(r.totalMs)),
+    parts: medianParts(runs),
+  };
+}
+
 const perTask = spread(TASKS, BATCHES);
 let stopNode: (() => Promise<void>) | undefined;
 let rpcUrl = RPC;
@@ -659,6 +795,101 @@ try {
   await Promise.all(Array.from({ length: 50 }, () => rpc(rpcUrl as string, "eth_getBlockByNumber", ["0x1", false])));
   const getBlockMs = (performance.now() - t4) / 50;
 
+  // The indexer: started on the seeded chain, timed until it has caught up, then the same pages through it.
+  let indexed: {
+    indexing: { seconds: number; readySeconds: number; blocks: number; events: number };
+    list: ReturnType<typeof indexedSummary>;
+    bigTask: ReturnType<typeof indexedSummary> & { blocksRead: number };
+    typicalTask: (ReturnType<typeof indexedSummary> & { blocksRead: number }) | null;
+    sameAsDirect: { listRows: number; taskPages: number };
+  } | null = null;
+  if (INDEXER) {
+    const dir = await mkdtemp(join(tmpdir(), "zklabel-bench-indexer-"));
+    const deploymentFile = join(dir, "deployment.json");
+    await writeFile(deploymentFile, `${JSON.stringify(benchDeployment(rpcUrl, deployed), null, 2)}\n`);
+    let port = INDEXER_PORT;
+    while (!(await portFree(port)) && port < INDEXER_PORT + 50) port++;
+    log(`indexer: starting on port ${port}, indexing ${lastBlock - deployed.deployBlock} blocks`);
+    const i0 = performance.now();
+    const ix = startIndexer({ deploymentFile, port, dbDir: join(dir, "pglite"), log, timeoutMs: 900_000 });
+    try {
+      await ix.ready;
+      const readySeconds = (performance.now() - i0) / 1000;
+      while ((await app.indexed.indexedBlock(ix.url, LOCAL_CHAIN_ID)) < lastBlock)
+        await new Promise((r) => setTimeout(r, 100));
+      const indexingSeconds = (performance.now() - i0) / 1000;
+      log(
+        `indexer: caught up with block ${lastBlock} in ${indexingSeconds.toFixed(1)} s (ready after ${readySeconds.toFixed(1)} s)`,
+      );
+      const iList: Awaited<ReturnType<typeof loadListIndexed>>[] = [];
+      const iBig: Awaited<ReturnType<typeof loadTaskPageIndexed>>[] = [];
+      const iTypical: Awaited<ReturnType<typeof loadTaskPageIndexed>>[] = [];
+      for (let r = 0; r < RUNS; r++) {
+        iList.push(await loadListIndexed(rpcUrl, d, ix.url));
+        iBig.push(await loadTaskPageIndexed(rpcUrl, d, bigId, ix.url));
+        if (TASKS > 1) iTypical.push(await loadTaskPageIndexed(rpcUrl, d, typicalId, ix.url));
+        log(
+          `indexed run ${r + 1}/${RUNS}: list ${Math.round(iList[r].totalMs)} ms, big task ${Math.round(iBig[r].totalMs)} ms${iTypical[r] ? `, typical task ${Math.round(iTypical[r].totalMs)} ms` : ""}`,
+        );
+      }
+      // The same numbers from both sources: every list row, and both task pages (with the direct read's tasks).
+      const direct = list[0].tasks;
+      const now = iList[0].now;
+      const directRows = direct.map((t) => ({
+        id: t.id,
+        counts: app.audit.batchCounts(t),
+        status: app.views.taskStatus(t, now),
+        verifiers: app.audit.createdVerifiers(t),
+      }));
+      const differs = directRows.findIndex((row, k) => !same(row, iList[0].rows[k]));
+      if (differs >= 0 || directRows.length !== iList[0].rows.length)
+        throw new Error(
+          `the list through the indexer differs from the direct read: ${JSON.stringify([directRows[differs], iList[0].rows[differs]], (_k, v) => (typeof v === "bigint" ? v.toString() : v))}`,
+        );
+      let pages = 0;
+      for (const page of [iBig[0], iTypical[0]]) {
+        if (!page) continue;
+        const t = direct.find((x) => x.id === page.task.id);
+        if (!t) throw new Error(`task ${page.task.id} is missing from the direct read`);
+        const view = (x: AppTask) => ({
+          counts: app.audit.batchCounts(x),
+          status: app.views.taskStatus(x, now),
+          batches: x.batches.map((b) => b.status),
+          events: x.events.map((e) => `${e.eventName}:${e.transactionHash}:${e.logIndex}`),
+        });
+        if (!same(view(t), view(page.task)))
+          throw new Error(`task ${page.task.id}'s page through the indexer differs from the direct read`);
+        pages++;
+      }
+      log(`indexer: the list's ${directRows.length} rows and ${pages} task pages equal the direct read's`);
+      const [events] = (await (
+        await fetch(
+          `${ix.url}/sql/db?sql=${encodeURIComponent(JSON.stringify({ json: { sql: "select count(*) as n from escrow_event", params: [] } }))}`,
+        )
+      )
+        .json()
+        .then((j: { rows: { n: string | number }[] }) => j.rows.map((x) => Number(x.n)))
+        .catch(() => [Number.NaN])) as number[];
+      indexed = {
+        indexing: {
+          seconds: Number(indexingSeconds.toFixed(1)),
+          readySeconds: Number(readySeconds.toFixed(1)),
+          blocks: Number(lastBlock - deployed.deployBlock),
+          events,
+        },
+        list: indexedSummary("auditor task list (/audit), indexer", iList),
+        bigTask: { ...indexedSummary(`task page #${bigId}, indexer`, iBig), blocksRead: iBig[0].blocksRead },
+        typicalTask: iTypical.length
+          ? { ...indexedSummary(`task page #${typicalId}, indexer`, iTypical), blocksRead: iTypical[0].blocksRead }
+          : null,
+        sameAsDirect: { listRows: directRows.length, taskPages: pages },
+      };
+    } finally {
+      await ix.stop();
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+
   const summary = (
     name: string,
     runs: Awaited<ReturnType<typeof loadTaskPage>>[] | Awaited<ReturnType<typeof loadList>>[],
@@ -692,9 +923,17 @@ try {
         }
       : null,
   };
-  const overThreshold = Object.entries(results)
-    .filter(([, r]) => r && r.medianMs > THRESHOLD_MS)
-    .map(([k]) => k);
+  const overThreshold = [
+    ...Object.entries(results)
+      .filter(([, r]) => r && r.medianMs > THRESHOLD_MS)
+      .map(([k]) => k),
+    ...Object.entries(indexed ?? {})
+      .filter(
+        ([k, r]) =>
+          k !== "indexing" && k !== "sameAsDirect" && r && (r as { medianMs: number }).medianMs > THRESHOLD_MS,
+      )
+      .map(([k]) => `indexed.${k}`),
+  ];
   const out = {
     date: new Date().toISOString(),
     machine: {
@@ -730,6 +969,8 @@ try {
     thresholdMs: THRESHOLD_MS,
     overThreshold,
     results,
+    /** Through the indexer (--indexer): its catch-up time and the same pages' medians; null without --indexer. */
+    indexed,
     diagnostics: {
       rawGetLogs: {
         logs: rawLogs.length,
@@ -770,6 +1011,26 @@ try {
   console.log(
     `the same read with viem's 10 MiB response limit raised: ${Math.round(readUnlimitedMs)} ms (${unlimitedReader.requests} eth_getLogs); one getBlock ${getBlockMs.toFixed(1)} ms (50 at once)`,
   );
+  if (indexed) {
+    const x = indexed.indexing;
+    console.log(
+      `\nthrough the indexer (Ponder, PGlite): caught up with ${x.blocks} blocks (${x.events} task events) in ${x.seconds} s (ready after ${x.readySeconds} s)`,
+    );
+    console.log(`${"page".padEnd(44)}${"total".padStart(8)}${"read".padStart(8)}${"direct".padStart(8)}  runs`);
+    for (const [r, d] of [
+      [indexed.list, results.list],
+      [indexed.bigTask, results.bigTask],
+      [indexed.typicalTask, results.typicalTask],
+    ] as const) {
+      if (!r || !d) continue;
+      console.log(
+        `${r.name.padEnd(44)}${ms(r.medianMs)}${ms(r.parts.readMs)}${ms(d.medianMs)}  ${r.runsMs.join(", ")}`,
+      );
+    }
+    console.log(
+      `the same numbers from both sources: ${indexed.sameAsDirect.listRows} list rows, ${indexed.sameAsDirect.taskPages} task pages`,
+    );
+  }
   console.log(
     overThreshold.length
       ? `over ${THRESHOLD_MS} ms: ${overThreshold.join(", ")}`

@@ -36,6 +36,7 @@ const stack = await startStack({
   webPort: Number(process.env.ZKLABEL_WEB_PORT ?? 3000),
   vaultPort: Number(process.env.ZKLABEL_VAULT_PORT ?? 8787),
   relayerPort: Number(process.env.ZKLABEL_RELAYER_PORT ?? 8788),
+  indexerPort: Number(process.env.ZKLABEL_INDEXER_PORT ?? 42069),
   log,
   verbose: process.env.ZKLABEL_VERBOSE === "1",
 }).catch((e: Error) => {
@@ -49,6 +50,7 @@ zkLabel is running (INSECURE development keys, local chain only)
   chain    ${stack.rpcUrl} (chain id ${stack.deployment.chainId})
   vault    ${stack.vaultUrl}
   relayer  ${stack.relayerUrl}
+  indexer  ${stack.indexerUrl} (SQL over HTTP at /sql; the auditor's pages read through it)
   escrow   ${stack.deployment.escrow}
   demo     task ${stack.deployment.demoTask?.taskId}: ${stack.deployment.demoTask?.itemCount} items
 Press Ctrl-C to stop everything.`);

@@ -9,6 +9,7 @@ const checks: [string, string, string[], string?][] = [
   ["solhint (Solidity lint)", bin("solhint"), ["--max-warnings", "0", "contracts/**/*.sol"]],
   ["tsc (scripts, tests, packages)", bin("tsc"), ["--noEmit", "-p", "."]],
   ["tsc (web app)", bin("tsc"), ["--noEmit", "-p", "apps/web"]],
+  ["tsc (indexer)", bin("tsc"), ["--noEmit", "-p", "apps/indexer"]],
   ["no import cycles, no app lib/ -> components/", process.execPath, [join(ROOT, "scripts/lint/imports.ts")]],
   [
     "contract ABIs of the SDK are up to date",

@@ -1,5 +1,5 @@
 /**
- * The whole product on this machine: Hardhat node, contracts, data vault, demo task, web app.
+ * The whole product on this machine: Hardhat node, contracts, data vault, demo task, indexer, web app.
  * `npm run dev` and the browser end-to-end tests start it the same way.
  */
 import { type ChildProcess, spawn } from "node:child_process";
@@ -24,6 +24,7 @@ const DEMO_INSTRUCTIONS =
 
 /** Hardhat's and Next's command-line entry points, run under this Node (24), whatever `node` is on PATH. */
 export const HARDHAT = [process.execPath, join(ROOT, "node_modules/hardhat/dist/src/cli.js")] as const;
+const PONDER = [process.execPath, join(ROOT, "apps/indexer/node_modules/ponder/dist/esm/bin/ponder.js")] as const;
 const NEXT = [process.execPath, join(ROOT, "apps/web/node_modules/next/dist/bin/next")] as const;
 
 export interface StackOptions {
@@ -31,6 +32,8 @@ export interface StackOptions {
   webPort?: number;
   vaultPort?: number;
   relayerPort?: number;
+  /** The indexer's port (apps/indexer; Ponder's default 42069). */
+  indexerPort?: number;
   log?: (msg: string) => void;
   /** Forward child output (the Hardhat node and Next.js) to this process's stdout. */
   verbose?: boolean;
@@ -45,6 +48,7 @@ export interface Stack {
   appUrl: string;
   vaultUrl: string;
   relayerUrl: string;
+  indexerUrl: string;
   deployment: DeploymentFile;
   stop(): Promise<void>;
 }
@@ -58,7 +62,7 @@ export async function portFree(port: number): Promise<boolean> {
   });
 }
 
-async function waitFor(
+export async function waitFor(
   what: string,
   check: () => Promise<boolean>,
   child: ChildProcess,
@@ -73,7 +77,7 @@ async function waitFor(
   throw new Error(`${what} was not ready after ${timeoutMs / 1000}s`);
 }
 
-function startChild(
+export function startChild(
   cmd: string,
   args: string[],
   opts: { cwd?: string; env?: NodeJS.ProcessEnv; verbose?: boolean; name: string; logDir?: string },
@@ -98,7 +102,7 @@ function startChild(
   return { child, tail: () => tail };
 }
 
-function kill(child: ChildProcess): Promise<void> {
+export function kill(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => {
     if (child.exitCode !== null || child.pid === undefined) return resolve();
     child.once("exit", () => resolve());
@@ -158,6 +162,8 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const vaultUrl = `http://127.0.0.1:${vaultPort}`;
   const relayerPort = opts.relayerPort ?? 8788;
   const relayerUrl = `http://127.0.0.1:${relayerPort}`;
+  const indexerPort = opts.indexerPort ?? 42069;
+  const indexerUrl = `http://127.0.0.1:${indexerPort}`;
   const log = opts.log ?? (() => {});
   const rpcUrl = `http://127.0.0.1:${rpcPort}`;
   const appUrl = `http://127.0.0.1:${webPort}`;
@@ -167,6 +173,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     [webPort, "the web app", "ZKLABEL_WEB_PORT"],
     [vaultPort, "the data vault", "ZKLABEL_VAULT_PORT"],
     [relayerPort, "the relayer", "ZKLABEL_RELAYER_PORT"],
+    [indexerPort, "the indexer", "ZKLABEL_INDEXER_PORT"],
   ] as const) {
     if (!(await portFree(port))) {
       throw new Error(
@@ -193,9 +200,24 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     children.push(node.child);
 
     log("contracts: deploying and seeding the demo task");
-    const deployment = { ...(await deployAndSeed(rpcUrl, vaultUrl, opts.deferRules)), relayerUrl };
+    const deployment = { ...(await deployAndSeed(rpcUrl, vaultUrl, opts.deferRules)), relayerUrl, indexerUrl };
     const deploymentFile = join(ROOT, "apps/web/public/deployment.json");
     await writeFile(deploymentFile, `${JSON.stringify(deployment, null, 2)}\n`);
+
+    // The indexer starts now and catches up while the rest starts (Ponder takes a while to boot);
+    // until it is ready the app reads the events directly. A fresh database: the dev chain starts empty.
+    const indexerDb = join(ROOT, "build/dev-indexer");
+    await rm(indexerDb, { recursive: true, force: true });
+    const indexer = startIndexer({
+      deploymentFile,
+      port: indexerPort,
+      dbDir: indexerDb,
+      log,
+      verbose: opts.verbose,
+      logDir: opts.logDir,
+    });
+    children.push(indexer.child);
+    indexer.ready.catch(() => {}); // awaited below
 
     // A fresh store per chain: the dev chain starts empty, so does its vault.
     const vaultDir = join(ROOT, "build/dev-vault");
@@ -277,7 +299,10 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     log("app: compiling the page (first request to next dev)");
     const page = await fetch(appUrl);
     if (!page.ok) throw new Error(`the web app answered ${page.status} for /\n${web.tail()}`);
-    return { rpcUrl, appUrl, vaultUrl, relayerUrl, deployment, stop };
+    log("indexer: waiting until it has indexed the chain");
+    await indexer.ready;
+    log(`indexer: ready on ${indexerUrl}`);
+    return { rpcUrl, appUrl, vaultUrl, relayerUrl, indexerUrl, deployment, stop };
   } catch (e) {
     await stop();
     throw e;
@@ -402,4 +427,49 @@ async function deployAndSeed(
     vaultUrl,
     demoTask: { taskId: taskId.toString(), title: DEMO_TITLE, itemCount: items.length },
   });
+}
+
+/**
+ * The indexer (apps/indexer, Ponder with its embedded PGlite database) for the escrow of
+ * `deploymentFile`, serving SQL over HTTP on 127.0.0.1:`port`, once its historical indexing is done
+ * (GET /ready answers 200). A fresh database in `dbDir` (the local chain starts empty each time).
+ */
+export function startIndexer(opts: {
+  deploymentFile: string;
+  port: number;
+  dbDir: string;
+  log?: (msg: string) => void;
+  verbose?: boolean;
+  logDir?: string;
+  timeoutMs?: number;
+}): { url: string; child: ChildProcess; ready: Promise<void>; stop(): Promise<void>; tail(): string } {
+  const url = `http://127.0.0.1:${opts.port}`;
+  opts.log?.(`indexer: starting on ${url} (PGlite in ${opts.dbDir})`);
+  const p = startChild(
+    PONDER[0],
+    [PONDER[1], "start", "--port", String(opts.port), "--hostname", "127.0.0.1", "--schema", "zklabel"],
+    {
+      cwd: join(ROOT, "apps/indexer"),
+      env: {
+        PONDER_TELEMETRY_DISABLED: "true",
+        ZKLABEL_DEPLOYMENT: opts.deploymentFile,
+        ZKLABEL_INDEXER_DB: opts.dbDir,
+        PONDER_LOG_LEVEL: process.env.PONDER_LOG_LEVEL ?? "warn",
+      },
+      name: "indexer",
+      verbose: opts.verbose,
+      logDir: opts.logDir,
+    },
+  );
+  const stop = () => kill(p.child);
+  const ready = waitFor(
+    "the indexer",
+    async () => (await fetch(`${url}/ready`)).ok,
+    p.child,
+    opts.timeoutMs ?? 120_000,
+  ).catch(async (e) => {
+    await stop();
+    throw new Error(`${e.message}\n${p.tail()}`);
+  });
+  return { url, child: p.child, ready, stop, tail: p.tail };
 }

@@ -75,6 +75,11 @@ export const deploymentSchema = z.object({
   vaultUrl: z.url().optional(),
   /** The relayer workers submit through by default (the dev stack runs one). */
   relayerUrl: z.url().optional(),
+  /**
+   * The indexer (apps/indexer: Ponder, SQL over HTTP) the auditor's pages read through when it is up
+   * and caught up with the chain; without it (or when it is not) they read the escrow's events directly.
+   */
+  indexerUrl: z.url().optional(),
   demoTask: demoTaskSchema.optional(),
 });
 

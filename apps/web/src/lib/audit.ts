@@ -12,7 +12,7 @@ import type { AnyRule } from "@zklabel/core/rules";
 import { escrowAbi } from "@zklabel/sdk/abi-escrow";
 import type { DecodedLog } from "@zklabel/sdk/events";
 import { decodeFunctionData, type Hex } from "viem";
-import type { Rejection, TaskView } from "./task-views";
+import type { Rejection, TaskSummary, TaskView } from "./task-views";
 
 /** A field element or hash as 0x-prefixed hex. */
 export const hex = (x: bigint): string => `0x${x.toString(16)}`;
@@ -23,7 +23,7 @@ export function shortHex(value: string, keep = 6): string {
 }
 
 /** The verifiers a task was created with (its copy of the rule registry entry), from its TaskCreated event. */
-export function createdVerifiers(t: TaskView) {
+export function createdVerifiers(t: Pick<TaskView, "created">) {
   const rule = t.created.args.rule as {
     verifier: `0x${string}`;
     batchVerifier: `0x${string}`;
@@ -33,10 +33,16 @@ export function createdVerifiers(t: TaskView) {
 }
 
 /** Batches per state, and rejections so far (each reopened its batch, so a rejected batch also counts as open or in its new state). */
-export function batchCounts(t: TaskView): { verified: number; pending: number; open: number; rejected: number } {
+export function batchCounts(t: TaskView | TaskSummary): {
+  verified: number;
+  pending: number;
+  open: number;
+  rejected: number;
+} {
   const verified = t.verifiedBatches;
   const pending = t.pendingBatches;
-  return { verified, pending, open: t.batches.length - verified - pending, rejected: t.rejections.length };
+  const [batches, rejected] = "batchCount" in t ? [t.batchCount, t.rejected] : [t.batches.length, t.rejections.length];
+  return { verified, pending, open: batches - verified - pending, rejected };
 }
 
 /** One step of the progress chart: at `time` (unix seconds), `items` items were verified. */

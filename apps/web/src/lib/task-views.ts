@@ -217,16 +217,80 @@ export function tasksFromLogs(logs: readonly DecodedLog[]): TaskView[] {
   return [...tasks.values()].sort((a, b) => (a.id < b.id ? 1 : -1));
 }
 
+/**
+ * What the auditor's list shows of a task: a TaskView without its batches and events, so that an
+ * indexer can give it from its counts (apps/web/src/lib/indexed.ts) as summaryOf gives it from a TaskView.
+ */
+export interface TaskSummary
+  extends Pick<
+    TaskView,
+    | "id"
+    | "info"
+    | "rule"
+    | "ruleProblem"
+    | "paramsProblem"
+    | "metadata"
+    | "metadataProblem"
+    | "title"
+    | "requester"
+    | "token"
+    | "created"
+    | "deadline"
+    | "cancelled"
+    | "closesAt"
+    | "funded"
+    | "spent"
+    | "verifiedBatches"
+    | "pendingBatches"
+    | "verifiedItems"
+    | "submissions"
+  > {
+  /** The task's number of batches. */
+  batchCount: number;
+  /** Rejections so far. */
+  rejected: number;
+}
+
+/** The list's view of a task. */
+export function summaryOf(t: TaskView): TaskSummary {
+  return {
+    id: t.id,
+    info: t.info,
+    rule: t.rule,
+    ruleProblem: t.ruleProblem,
+    paramsProblem: t.paramsProblem,
+    metadata: t.metadata,
+    metadataProblem: t.metadataProblem,
+    title: t.title,
+    requester: t.requester,
+    token: t.token,
+    created: t.created,
+    deadline: t.deadline,
+    cancelled: t.cancelled,
+    closesAt: t.closesAt,
+    funded: t.funded,
+    spent: t.spent,
+    verifiedBatches: t.verifiedBatches,
+    pendingBatches: t.pendingBatches,
+    verifiedItems: t.verifiedItems,
+    submissions: t.submissions,
+    batchCount: t.batches.length,
+    rejected: t.rejections.length,
+  };
+}
+
 /** What a task is now, in one word: taking work, closing (cancelled, in its notice period), cancelled, past its deadline, or complete (every batch verified). */
 export type TaskStatus = "open" | "closing" | "cancelled" | "expired" | "complete";
 
 /** A task's status at `nowSeconds` (unix seconds, the chain's clock). */
 export function taskStatus(
-  t: Pick<TaskView, "cancelled" | "closesAt" | "deadline" | "batches">,
+  t: Pick<TaskView, "cancelled" | "closesAt" | "deadline"> &
+    (Pick<TaskView, "batches"> | Pick<TaskSummary, "batchCount" | "verifiedBatches">),
   nowSeconds: number,
 ): TaskStatus {
   if (t.cancelled) return nowSeconds <= Number(t.closesAt) ? "closing" : "cancelled";
-  if (t.batches.every((b) => b.status === "verified")) return "complete";
+  const complete = "batches" in t ? t.batches.every((b) => b.status === "verified") : t.verifiedBatches >= t.batchCount;
+  if (complete) return "complete";
   if (Number(t.deadline) < nowSeconds) return "expired";
   return "open";
 }

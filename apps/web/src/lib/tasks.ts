@@ -11,20 +11,36 @@ import { useMemo } from "react";
 import type { Address } from "viem";
 import { usePublicClient } from "wagmi";
 import { useDeployment } from "./deployment";
+import { type AuditSources, readAuditList } from "./indexed";
 import { type TaskStatus, type TaskView, tasksFromLogs } from "./task-views";
 
+export { type ReadSource, sourceText } from "./indexed";
 export {
   type BatchStatus,
   type BatchView,
   type Rejection,
   ruleTitle,
+  summaryOf,
   type TaskStatus,
+  type TaskSummary,
   type TaskView,
   taskStatus,
   tasksFromLogs,
 } from "./task-views";
 
 const readers = new Map<string, EventReader>();
+
+/** Every escrow event so far, from this page's one incremental reader (a copy: the reader appends to its own array, and React Query compares by reference). */
+async function readAllEvents(
+  d: { chainId: number; escrow: string; deployBlock: string },
+  client: NonNullable<ReturnType<typeof usePublicClient>>,
+) {
+  const key = `${d.chainId}:${d.escrow}:${d.deployBlock}`;
+  const reader =
+    readers.get(key) ?? escrowReader({ client, address: d.escrow as Address, fromBlock: BigInt(d.deployBlock) });
+  readers.set(key, reader);
+  return [...(await reader.read())];
+}
 
 /** All escrow events since the deployment block, re-read (incrementally) every two seconds. */
 export function useEscrowLogs() {
@@ -36,14 +52,53 @@ export function useEscrowLogs() {
     refetchInterval: 2000,
     queryFn: async () => {
       if (!client) throw new Error("no connection to the chain");
-      const key = `${d.chainId}:${d.escrow}:${d.deployBlock}`;
-      const reader =
-        readers.get(key) ?? escrowReader({ client, address: d.escrow as Address, fromBlock: BigInt(d.deployBlock) });
-      readers.set(key, reader);
-      // A copy: the reader appends to its own array, and React Query compares by reference.
-      return [...(await reader.read())];
+      return readAllEvents(d, client);
     },
   });
+}
+
+/**
+ * Where the auditor's pages read (apps/web/src/lib/indexed.ts): the deployment's indexer when it
+ * answers within a few blocks of the chain's head, else this page's event reader.
+ */
+export function useAuditSources(): AuditSources | undefined {
+  const d = useDeployment();
+  const client = usePublicClient({ chainId: d.chainId });
+  return useMemo(
+    () =>
+      client
+        ? {
+            indexerUrl: d.indexerUrl,
+            chainId: d.chainId,
+            escrow: d.escrow as Address,
+            head: () => client.getBlockNumber({ cacheTime: 0 }),
+            events: () => readAllEvents(d, client),
+          }
+        : undefined,
+    [client, d],
+  );
+}
+
+/** The auditor's list (/audit): every task's row, newest first, and where it was read; re-read every two seconds. */
+export function useAuditList() {
+  const d = useDeployment();
+  const sources = useAuditSources();
+  const q = useQuery({
+    queryKey: ["audit-list", d.chainId, d.escrow, d.deployBlock, d.indexerUrl],
+    enabled: sources !== undefined,
+    refetchInterval: 2000,
+    queryFn: () => {
+      if (!sources) throw new Error("no connection to the chain");
+      return readAuditList(sources);
+    },
+  });
+  return {
+    tasks: q.data?.tasks,
+    source: q.data?.source,
+    loading: q.isLoading,
+    error: q.error ? `Reading the tasks failed: ${q.error.message}` : undefined,
+    refetch: q.refetch,
+  };
 }
 
 /** Every task, newest first. */

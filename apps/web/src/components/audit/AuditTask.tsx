@@ -6,7 +6,7 @@ import { plural } from "@/lib/format";
 import { ruleTitle, STATUS_TITLES, type TaskView, taskStatus } from "@/lib/tasks";
 import { AuditCharts } from "./AuditCharts";
 import { BatchGrid } from "./BatchGrid";
-import { Crumbs, Problem, TaskLoaded } from "./Common";
+import { Crumbs, Problem, SourceNote, TaskLoaded } from "./Common";
 import { DatasetTools } from "./DatasetTools";
 import { useBlockTimes, useNowSeconds, useRouteTask } from "./hooks";
 import { Rejections } from "./Rejections";
@@ -16,7 +16,7 @@ import "./audit.css";
 
 /** The auditor's page of one task. */
 export function AuditTask() {
-  const { id, rawId, task, loading, error, refetch } = useRouteTask();
+  const { id, rawId, task, source, loading, error, refetch } = useRouteTask();
   if (id === null) {
     return (
       <Problem title="This is not a task id">
@@ -28,7 +28,12 @@ export function AuditTask() {
   }
   return (
     <TaskLoaded id={id} task={task} loading={loading} error={error} refetch={refetch}>
-      {(t) => <TaskAudit task={t} />}
+      {(t) => (
+        <>
+          <TaskAudit task={t} />
+          <SourceNote source={source} />
+        </>
+      )}
     </TaskLoaded>
   );
 }

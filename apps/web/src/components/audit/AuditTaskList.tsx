@@ -3,14 +3,14 @@
 import Link from "next/link";
 import { batchCounts, createdVerifiers, hex } from "@/lib/audit";
 import { shortAddress } from "@/lib/format";
-import { ruleTitle, STATUS_TITLES, type TaskView, taskStatus, useTasks } from "@/lib/tasks";
-import { Amount, Hex, Loading } from "./Common";
+import { ruleTitle, STATUS_TITLES, type TaskSummary, taskStatus, useAuditList } from "@/lib/tasks";
+import { Amount, Hex, Loading, SourceNote } from "./Common";
 import { useNowSeconds } from "./hooks";
 import "./audit.css";
 
 /** The table of all tasks with their dataset roots, verifiers, batches and status. */
 export function AuditTaskList() {
-  const { tasks, loading, error, refetch } = useTasks();
+  const { tasks, source, loading, error, refetch } = useAuditList();
   const now = useNowSeconds();
   return (
     <>
@@ -47,12 +47,13 @@ export function AuditTaskList() {
         ) : (
           <TaskTable tasks={tasks} now={now} />
         )}
+        <SourceNote source={source} />
       </section>
     </>
   );
 }
 
-function TaskTable({ tasks, now }: { tasks: TaskView[]; now: number }) {
+function TaskTable({ tasks, now }: { tasks: TaskSummary[]; now: number }) {
   return (
     <div className="audit-table-wrap">
       <table className="audit-table">
@@ -86,7 +87,7 @@ function TaskTable({ tasks, now }: { tasks: TaskView[]; now: number }) {
   );
 }
 
-function TaskRow({ task: t, now }: { task: TaskView; now: number }) {
+function TaskRow({ task: t, now }: { task: TaskSummary; now: number }) {
   const c = batchCounts(t);
   const status = taskStatus(t, now);
   const s = createdVerifiers(t);

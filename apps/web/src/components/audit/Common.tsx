@@ -4,7 +4,7 @@ import Link from "next/link";
 import { type ReactNode, useEffect, useState } from "react";
 import { type Address, formatUnits } from "viem";
 import { shortHex } from "@/lib/audit";
-import type { TaskView } from "@/lib/tasks";
+import { type ReadSource, sourceText, type TaskView } from "@/lib/tasks";
 import { useTokenUnit } from "./hooks";
 import "./audit.css";
 
@@ -153,5 +153,15 @@ export function Fact({ term, children, wide }: { term: string; children: ReactNo
       <dt>{term}</dt>
       <dd>{children}</dd>
     </div>
+  );
+}
+
+/** Where the page's data came from: the indexer, or the escrow's events directly (and why). */
+export function SourceNote({ source }: { source: ReadSource | undefined }) {
+  if (!source) return null;
+  return (
+    <p className="muted small" data-testid="audit-source" data-source={source.kind}>
+      {sourceText(source)}
+    </p>
   );
 }

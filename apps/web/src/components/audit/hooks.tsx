@@ -10,11 +10,42 @@ import { type Address, erc20Abi, zeroAddress } from "viem";
 import { usePublicClient, useReadContracts } from "wagmi";
 import { useDeployment } from "@/lib/deployment";
 import { messageFor } from "@/lib/errors";
-import { parseIndex, useChainNow, useTask } from "@/lib/tasks";
+import { readAuditTask } from "@/lib/indexed";
+import { parseIndex, useAuditSources, useChainNow } from "@/lib/tasks";
 
 /** The chain's clock in unix seconds (the latest block's time, or the wall clock when later). */
 export function useNowSeconds(): number {
   return Number(useChainNow());
+}
+
+const blockTimes = new Map<string, number>();
+
+/**
+ * One task for the auditor's pages (undefined while loading; null when it does not exist), read
+ * through the indexer or from the events (readAuditTask), re-read every two seconds; the block
+ * times the indexer knows go into useBlockTimes' cache.
+ */
+export function useAuditTask(id: bigint | null) {
+  const d = useDeployment();
+  const sources = useAuditSources();
+  const q = useQuery({
+    queryKey: ["audit-task", d.chainId, d.escrow, d.deployBlock, d.indexerUrl, id?.toString()],
+    enabled: sources !== undefined && id !== null,
+    refetchInterval: 2000,
+    queryFn: async () => {
+      if (!sources || id === null) throw new Error("no connection to the chain");
+      const r = await readAuditTask(sources, id);
+      for (const [block, time] of r.blockTimes) blockTimes.set(`${d.chainId}:${block}`, time);
+      return r;
+    },
+  });
+  return {
+    task: id === null ? undefined : q.data?.task,
+    source: q.data?.source,
+    loading: q.isLoading,
+    error: q.error ? `Reading the task failed: ${q.error.message}` : undefined,
+    refetch: q.refetch,
+  };
 }
 
 /** The task named by the route's `taskId` segment (and the raw id, null when it is not a number). */
@@ -22,10 +53,8 @@ export function useRouteTask() {
   const params = useParams<{ taskId?: string; batch?: string }>();
   const id = parseIndex(params?.taskId);
   const batch = parseIndex(params?.batch);
-  return { id, rawId: params?.taskId ?? "", batch, rawBatch: params?.batch ?? "", ...useTask(id) };
+  return { id, rawId: params?.taskId ?? "", batch, rawBatch: params?.batch ?? "", ...useAuditTask(id) };
 }
-
-const blockTimes = new Map<string, number>();
 
 /** Unix timestamps of `blocks` (fetched once each and kept for the page's life). */
 export function useBlockTimes(blocks: readonly bigint[]) {
