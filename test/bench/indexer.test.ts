@@ -68,7 +68,7 @@ test("bench-read --quick --indexer: the indexed list and task pages equal the di
   }
 });
 
-test("the auditor's pages fall back to the direct reader when the indexer is down or behind", async () => {
+test("the auditor's pages fall back to the direct reader when the indexer is down or not configured", async () => {
   const port = await freePort(); // nothing listens there
   let reads = 0;
   const sources = {
