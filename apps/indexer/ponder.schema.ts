@@ -1,7 +1,7 @@
 /**
  * What the auditor's pages read (apps/web/src/lib/indexed.ts): each task with its counts, each batch's
- * current state, and every task event with its decoded arguments (a batch's ciphertext left out: no
- * page shows it, and it is most of the events' bytes).
+ * current state, and every task event with its decoded arguments (a batch's ciphertext included: the
+ * batch page shows it, and the browser verifies the proof over it; the list never reads events).
  */
 import { index, onchainTable, onchainView, primaryKey } from "ponder";
 

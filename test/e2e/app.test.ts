@@ -1067,7 +1067,11 @@ describe("the web app, one role after another", () => {
     // service printed over the whole run, the Next.js server's included.
     const needles = [...browserSecrets, ...ITEMS.map((x) => ({ what: `the content of item ${x.name}`, text: x.text }))];
     const logs = (await readdir(logDir)).filter((f) => f.endsWith(".log"));
-    assert.deepEqual(logs.sort(), ["chain.log", "relayer.log", "vault.log", "web.log"], "every service's log was kept");
+    assert.deepEqual(
+      logs.sort(),
+      ["chain.log", "indexer.log", "relayer.log", "vault.log", "web.log"],
+      "every service's log was kept",
+    );
     let scanned = 0;
     for (const f of logs) {
       const text = await readFile(join(logDir, f), "utf8");

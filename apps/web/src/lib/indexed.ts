@@ -2,7 +2,7 @@
  * The auditor's list and task page, read through the indexer (apps/indexer, Ponder's SQL over HTTP)
  * when the deployment names one that is up and caught up with the chain, else from the escrow's
  * events directly (the EventReader). Both build the views with the same code (tasksFromLogs): the
- * indexer hands back the task's own events (without ciphertext) and, for the list, each task's
+ * indexer hands back the task's own events and, for the list, each task's
  * counts as the same rules count them (apps/indexer/src/index.ts). Pure (no React): the app's hooks,
  * scripts/bench-read.ts and the tests call these.
  */
@@ -93,7 +93,7 @@ export async function indexedBlock(url: string, chainId: number): Promise<bigint
   return BigInt(chain.block.number);
 }
 
-/** An indexed event as the EventReader would have decoded it (ciphertext left out; no raw data or topics). */
+/** An indexed event as the EventReader would have decoded it (no raw data or topics). */
 function logOf(r: z.infer<typeof eventRow>, escrow: Address): DecodedLog {
   return {
     address: escrow,
