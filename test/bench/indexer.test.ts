@@ -9,6 +9,7 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
@@ -91,4 +92,33 @@ test("the auditor's pages fall back to the direct reader when the indexer is dow
   assert.equal(reads, 2, "each page read the events directly");
   const none = await readAuditList({ ...sources, indexerUrl: undefined });
   assert.deepEqual(none.source, { kind: "events", reason: "this deployment names no indexer" });
+});
+
+test("the auditor's pages fall back to the direct reader when the indexer lags the chain or indexes another chain", async () => {
+  // A stand-in for the indexer's /status endpoint: Ponder's answer shape, with a block we choose.
+  let status: unknown = {};
+  const server = createServer((req, res) => {
+    res.setHeader("content-type", "application/json");
+    res.end(req.url === "/status" ? JSON.stringify(status) : "{}");
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
+  const port = (server.address() as { port: number }).port;
+  try {
+    const sources = {
+      indexerUrl: `http://127.0.0.1:${port}`,
+      chainId: 31337,
+      escrow: "0x0000000000000000000000000000000000000001" as const,
+      head: async () => 10n,
+      events: async () => [],
+    };
+    status = { zklabel: { id: 31337, block: { number: 5, timestamp: 1 } } };
+    const behind = await readAuditList(sources);
+    assert.deepEqual(behind.source, { kind: "events", reason: "the indexer is at block 5, 5 behind the chain" });
+    status = { zklabel: { id: 1, block: { number: 10, timestamp: 1 } } };
+    const other = await readAuditList(sources);
+    assert.equal(other.source.kind, "events");
+    assert.match(other.source.kind === "events" ? other.source.reason : "", /indexes no chain 31337/);
+  } finally {
+    server.close();
+  }
 });
