@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { GROUP_MAX_DEPTH } from "@zklabel/core/group";
 import { batchVerifierName, verifierName } from "@zklabel/core/registry";
 import { RULES, rejectCircuit, ruleByName, ruleCircuit } from "@zklabel/core/rules";
+import { type Artifact, findArtifact } from "@zklabel/sdk/artifacts";
 import type { NetworkConnection } from "hardhat/types/network";
 import { type Address, keccak256, zeroAddress } from "viem";
 import { type PlannedRule, zkLabelModule } from "../../contracts/ignition/modules/ZkLabel.ts";
@@ -226,21 +227,10 @@ export async function artifactCodeHash(contract: string): Promise<`0x${string}`>
   return keccak256(artifact.deployedBytecode);
 }
 
-export interface Artifact {
-  contractName: string;
-  sourceName: string;
-  deployedBytecode: `0x${string}`;
-  deployedLinkReferences?: Record<string, Record<string, { start: number; length: number }[]>>;
-  immutableReferences?: Record<string, { start: number; length: number }[]>;
-}
-
 /** A contract's Hardhat artifact by its bare name (artifacts/<source>/<name>.json). */
 export async function readArtifact(contract: string): Promise<Artifact> {
-  const { glob } = await import("node:fs/promises");
-  for await (const f of glob(`artifacts/**/${contract}.json`, { cwd: ROOT })) {
-    const a = JSON.parse(await readFile(join(ROOT, f), "utf8")) as Artifact;
-    if (a.contractName === contract) return a;
-  }
+  const a = await findArtifact(ROOT, contract);
+  if (a) return a;
   throw new Error(`no artifact of ${contract}: run \`npx hardhat compile\` at the repository root`);
 }
 

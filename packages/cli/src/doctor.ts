@@ -12,12 +12,13 @@
  */
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
-import { glob, readFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { sameRuleEntry } from "@zklabel/core/deployment";
 import { groupFromEvents } from "@zklabel/core/group";
 import { escrowAbi } from "@zklabel/sdk/abi-escrow";
 import { groupsAbi } from "@zklabel/sdk/abi-groups";
+import { type Artifact, findArtifact } from "@zklabel/sdk/artifacts";
 import { groupEventsOf, workerGroupsReader } from "@zklabel/sdk/events";
 import { escrowReader } from "@zklabel/sdk/task-info";
 import * as snarkjs from "snarkjs";
@@ -31,25 +32,10 @@ export interface DoctorCheck {
   detail: string;
 }
 
-interface Artifact {
-  contractName: string;
-  deployedBytecode: Hex;
-  deployedLinkReferences?: Record<string, Record<string, { start: number; length: number }[]>>;
-  immutableReferences?: Record<string, { start: number; length: number }[]>;
-}
-
 /** Where the circuit files clients download are: a folder, or the app's URL (its /circuits/). */
 export type CircuitSource = { dir: string } | { appUrl: string };
 
 const sha256 = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");
-
-async function artifactOf(name: string): Promise<Artifact | undefined> {
-  for await (const f of glob(`artifacts/**/${name}.json`, { cwd: ROOT })) {
-    const a = JSON.parse(await readFile(join(ROOT, f), "utf8")) as Artifact;
-    if (a.contractName === name && a.deployedBytecode) return a;
-  }
-  return undefined;
-}
 
 /**
  * Whether `onchain` is `artifact`'s runtime code with its libraries linked to `libraries` (by name)
@@ -134,7 +120,7 @@ export async function doctor(c: Connection, src: CircuitSource): Promise<DoctorC
     add("code", "contract list", "the deployment file lists no contracts: redeploy with npm run deploy", "");
   const libraries = Object.fromEntries(Object.values(contracts).map((x) => [x.artifact, x.address as Address]));
   for (const [key, entry] of Object.entries(contracts)) {
-    const artifact = await artifactOf(entry.artifact);
+    const artifact = await findArtifact(ROOT, entry.artifact);
     if (!artifact) {
       add("code", key, `no artifact of ${entry.artifact} here: run \`npx hardhat compile\``, "");
       continue;
