@@ -8,12 +8,13 @@
  * final key, and `check` proves the files match the transcript.
  */
 import { createHash, randomBytes } from "node:crypto";
-import { createReadStream, existsSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { copyFile, mkdir, open, readFile, writeFile } from "node:fs/promises";
 import { basename, join, resolve } from "node:path";
 import { batchVerifierName, verifierName } from "@zklabel/core/registry";
 import * as snarkjs from "snarkjs";
 import { batchVerifier, type KeyOrigin, solidityVerifier, type VerificationKey } from "../circuits/verifiers.ts";
+import { fileHash } from "../lib/hash.ts";
 import { ROOT } from "../lib/process.ts";
 
 /** A refusal a participant can act on (a wrong hash, a file that does not verify, a step out of order). */
@@ -44,12 +45,6 @@ export interface Transcript {
 }
 
 const quiet = { debug() {}, info() {}, warn() {}, error() {} };
-
-async function fileHash(path: string, algorithm: "sha256" | "blake2b512"): Promise<string> {
-  const h = createHash(algorithm);
-  for await (const chunk of createReadStream(path)) h.update(chunk as Buffer);
-  return h.digest("hex");
-}
 
 /** The header (power) and the contribution count of a .ptau, read without loading the file. */
 export async function ptauFacts(path: string): Promise<{ power: number; contributions: number; prepared: boolean }> {

@@ -5,7 +5,6 @@
  * deploys a verifier of are checked (scripts/lib/keys.ts).
  */
 import { randomBytes } from "node:crypto";
-import { createReadStream } from "node:fs";
 import { readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { GROUP_MAX_DEPTH } from "@zklabel/core/group";
@@ -232,11 +231,4 @@ export async function readArtifact(contract: string): Promise<Artifact> {
   const a = await findArtifact(ROOT, contract);
   if (a) return a;
   throw new Error(`no artifact of ${contract}: run \`npx hardhat compile\` at the repository root`);
-}
-
-export async function sha256File(path: string): Promise<string> {
-  const { createHash } = await import("node:crypto");
-  const h = createHash("sha256");
-  for await (const chunk of createReadStream(path)) h.update(chunk as Buffer);
-  return h.digest("hex");
 }
