@@ -11,6 +11,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { copyFile, mkdir, open, readFile, writeFile } from "node:fs/promises";
 import { basename, join, resolve } from "node:path";
+import { type Step, stepsHash, type Transcript } from "@zklabel/core/ceremony";
 import { batchVerifierName, verifierName } from "@zklabel/core/registry";
 import * as snarkjs from "snarkjs";
 import { batchVerifier, type KeyOrigin, solidityVerifier, type VerificationKey } from "../circuits/verifiers.ts";
@@ -20,29 +21,7 @@ import { ROOT } from "../lib/process.ts";
 /** A refusal a participant can act on (a wrong hash, a file that does not verify, a step out of order). */
 export class CeremonyError extends Error {}
 
-export interface Step {
-  /** 0 is the initial key; then the contributions, and the beacon last. */
-  index: number;
-  kind: "initial" | "contribution" | "beacon";
-  /** Who contributed (the beacon: "final beacon"). */
-  name: string;
-  zkey: string;
-  zkeySha256: string;
-  /** snarkjs' contribution hash (blake2b-512, hex): the participant's attestation. Empty for the initial key. */
-  attestation: string;
-  /** The beacon's public randomness and its iterations exponent. */
-  beacon?: { hash: string; iterationsExp: number };
-}
-
-export interface Transcript {
-  version: 1;
-  circuit: string;
-  r1csSha256: string;
-  ptau: { file: string; blake2b: string; power: number; contributions: number };
-  steps: Step[];
-  /** What finalize wrote from the final key. */
-  final?: { vkeySha256: string; verifierSha256: string; batchVerifierSha256: string };
-}
+export type { Step, Transcript } from "@zklabel/core/ceremony";
 
 const quiet = { debug() {}, info() {}, warn() {}, error() {} };
 
@@ -283,12 +262,6 @@ export async function beacon(o: {
   await save(o.dir, t);
   // finalize verifies the final key before it writes anything from it.
   return step;
-}
-
-/** The hash a ceremony's verifiers name: of the transcript without what finalize adds (derived from the steps). */
-export function stepsHash(t: Transcript): string {
-  const { final: _, ...steps } = t;
-  return createHash("sha256").update(JSON.stringify(steps)).digest("hex");
 }
 
 /** What finalize writes, by file name. */

@@ -14,6 +14,7 @@ import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
+import { stepsHash, type Transcript } from "@zklabel/core/ceremony";
 import { sameRuleEntry } from "@zklabel/core/deployment";
 import { groupFromEvents } from "@zklabel/core/group";
 import { escrowAbi } from "@zklabel/sdk/abi-escrow";
@@ -237,18 +238,18 @@ export async function doctor(c: Connection, src: CircuitSource): Promise<DoctorC
       add("registry", `${circuit} ceremony`, `no ceremony/${circuit}/transcript.json here to check it against`, "");
       continue;
     }
-    // The hash a ceremony's verifiers name: of transcript.json without what finalize adds (scripts/ceremony/lib.ts stepsHash).
-    const { final, ...steps } = JSON.parse(await readFile(transcript, "utf8")) as { final?: unknown; steps: unknown[] };
-    const here = createHash("sha256").update(JSON.stringify(steps)).digest("hex");
+    // The hash a ceremony's verifiers name (stepsHash, as the ceremony computes it).
+    const t = JSON.parse(await readFile(transcript, "utf8")) as Transcript;
+    const here = stepsHash(t);
     add(
       "registry",
       `${circuit} ceremony`,
-      !final
+      !t.final
         ? "its ceremony is not finalized here"
         : here !== rec.transcriptSha256
           ? `deployed from transcript ${rec.transcriptSha256?.slice(0, 16)}…, the one here is ${here.slice(0, 16)}…`
           : undefined,
-      `deployed from the transcript here (${steps.steps.length - 2} contributions and a beacon)`,
+      `deployed from the transcript here (${t.steps.length - 2} contributions and a beacon)`,
     );
   }
 
