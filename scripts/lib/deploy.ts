@@ -7,6 +7,7 @@
 import { randomBytes } from "node:crypto";
 import { readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
+import { LOCAL_CHAIN_ID } from "@zklabel/core/deployment";
 import { GROUP_MAX_DEPTH } from "@zklabel/core/group";
 import { batchVerifierName, verifierName } from "@zklabel/core/registry";
 import { RULES, rejectCircuit, ruleByName, ruleCircuit } from "@zklabel/core/rules";
@@ -14,10 +15,10 @@ import { type Artifact, findArtifact } from "@zklabel/sdk/artifacts";
 import type { NetworkConnection } from "hardhat/types/network";
 import { type Address, keccak256, zeroAddress } from "viem";
 import { type PlannedRule, zkLabelModule } from "../../contracts/ignition/modules/ZkLabel.ts";
-import { checkCircuitKeys, type KeysOfCircuit, LOCAL_CHAIN_ID } from "./keys.ts";
+import { checkCircuitKeys, type KeysOfCircuit } from "./keys.ts";
 import { ROOT } from "./process.ts";
 
-export { DeployRefusal, LOCAL_CHAIN_ID } from "./keys.ts";
+export { DeployRefusal } from "./keys.ts";
 
 /** Seconds a replaced worker-group root stays valid for proofs (docs/protocol.md decision 16). */
 export const ROOT_GRACE_PERIOD = 3600n;

@@ -6,13 +6,11 @@
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
+import { LOCAL_CHAIN_ID } from "@zklabel/core/deployment";
 import { batchVerifierName, verifierName } from "@zklabel/core/registry";
 import { finishedCeremony, verifierKeyOrigin } from "../ceremony/lib.ts";
 import { fileHash } from "./hash.ts";
 import { ROOT } from "./process.ts";
-
-/** The local development chain: the only chain the INSECURE development verifiers may go on. */
-export const LOCAL_CHAIN_ID = 31337;
 
 /** A refusal of the deploy path, before any transaction: what is wrong and what to do. */
 export class DeployRefusal extends Error {
