@@ -12,6 +12,7 @@ import {Groth16BatchVerifier} from "./Groth16BatchVerifier.sol";
 import {IWorkerGroups} from "./interfaces/IWorkerGroups.sol";
 import {IZkLabelEscrow} from "./interfaces/IZkLabelEscrow.sol";
 import {RuleRegistry} from "./RuleRegistry.sol";
+import {VerifierCall} from "./lib/VerifierCall.sol";
 // Positions in the public input vector, generated from circuits/circuits.json; the ciphertext runs to the end.
 import {
     IN_TASK_HASH,
@@ -405,25 +406,9 @@ contract ZkLabelEscrow is RuleRegistry, ReentrancyGuard, EIP712 {
         uint256[8] calldata proof,
         uint256[] calldata publicInputs
     ) internal view returns (bool) {
-        bytes4 selector = _verifySelector(rule.publicInputCount);
+        bytes4 selector = VerifierCall.verifySelector(rule.publicInputCount);
         (bool ok, bytes memory ret) = rule.verifier.staticcall(abi.encodePacked(selector, proof, publicInputs));
         return ok && ret.length == 32 && abi.decode(ret, (bool));
-    }
-
-    /// @dev verifyProof of a snarkjs verifier with `inputs` public inputs (its array length is in the signature).
-    function _verifySelector(uint256 inputs) internal pure returns (bytes4) {
-        return
-            bytes4(
-                keccak256(
-                    abi.encodePacked(
-                        "verifyProof(uint256[2],",
-                        "uint256[2][2],uint256[2],",
-                        "uint256[",
-                        _decimal(inputs),
-                        "])"
-                    )
-                )
-            );
     }
 
     /// @dev Calls a rule's rejection verifier (REJECT_INPUTS public inputs, docs/protocol.md §3.5).
@@ -432,7 +417,7 @@ contract ZkLabelEscrow is RuleRegistry, ReentrancyGuard, EIP712 {
         uint256[8] calldata proof,
         uint256[REJECT_INPUTS] memory inputs
     ) internal view returns (bool) {
-        bytes4 selector = _verifySelector(REJECT_INPUTS);
+        bytes4 selector = VerifierCall.verifySelector(REJECT_INPUTS);
         (bool ok, bytes memory ret) = verifier.staticcall(abi.encodePacked(selector, proof, inputs));
         return ok && ret.length == 32 && abi.decode(ret, (bool));
     }
@@ -597,10 +582,5 @@ contract ZkLabelEscrow is RuleRegistry, ReentrancyGuard, EIP712 {
         } else {
             IERC20(token).safeTransfer(to, amount);
         }
-    }
-
-    function _decimal(uint256 x) internal pure returns (bytes memory out) {
-        if (x == 0) return "0";
-        for (; x != 0; x /= 10) out = abi.encodePacked(bytes1(uint8(48 + (x % 10))), out);
     }
 }

@@ -40,6 +40,7 @@ import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { DEMO_CLASSES, DEMO_PARAMS, DEMO_REQUESTER_KEY } from "@zklabel/core/demo";
+import { LOCAL_CHAIN_ID } from "@zklabel/core/deployment";
 import { encryptToRequester } from "@zklabel/core/encryption";
 import { SNARK_SCALAR_FIELD } from "@zklabel/core/field";
 import { GROUP_MAX_DEPTH } from "@zklabel/core/group";
@@ -64,7 +65,7 @@ import {
   parseEventLogs,
   zeroAddress,
 } from "viem";
-import { LOCAL_CHAIN_ID, ROOT_GRACE_PERIOD, RULE_CHANGE_DELAY } from "./lib/deploy.ts";
+import { ROOT_GRACE_PERIOD, RULE_CHANGE_DELAY } from "./lib/deploy.ts";
 import { ROOT, run } from "./lib/process.ts";
 import { HARDHAT, portFree, startHardhatNode, startIndexer } from "./lib/stack.ts";
 
@@ -508,7 +509,8 @@ async function deploy(rpcUrl: string) {
   const viem = conn.viem;
   const client = await viem.getPublicClient();
   const chainId = await client.getChainId();
-  if (chainId !== LOCAL_CHAIN_ID) throw new Error(`refusing to seed chain ${chainId}: only the local chain (31337)`);
+  if (chainId !== LOCAL_CHAIN_ID)
+    throw new Error(`refusing to seed chain ${chainId}: only the local chain (${LOCAL_CHAIN_ID})`);
   const deployBlock = await client.getBlockNumber();
   const t3 = await viem.deployContract("PoseidonT3");
   const t5 = await viem.deployContract("PoseidonT5");

@@ -2,6 +2,7 @@
 pragma solidity ^0.8.28;
 
 import {IZkLabelEscrow} from "../interfaces/IZkLabelEscrow.sol";
+import {VerifierCall} from "../lib/VerifierCall.sol";
 // The recipient word's position in the public input vector and where the ciphertext starts, generated from
 // circuits/circuits.json.
 import {IN_CIPHERTEXT, IN_RECIPIENT} from "../generated/PublicInputs.sol";
@@ -103,17 +104,7 @@ contract AggregatedGroth16Verifier {
         domainId = domainId_;
         vkHash = vkHash_;
         publicInputCount = publicInputCount_;
-        verifySelector = bytes4(
-            keccak256(
-                abi.encodePacked(
-                    "verifyProof(uint256[2],",
-                    "uint256[2][2],uint256[2],",
-                    "uint256[",
-                    _decimal(publicInputCount_),
-                    "])"
-                )
-            )
-        );
+        verifySelector = VerifierCall.verifySelector(publicInputCount_);
     }
 
     /// @notice Submits batch `batchIndex` of task `taskId` to `escrow` with a proof verified and aggregated by
@@ -210,10 +201,5 @@ contract AggregatedGroth16Verifier {
             mstore(0x20, statement)
             key := keccak256(0x00, 0x40)
         }
-    }
-
-    function _decimal(uint256 x) internal pure returns (bytes memory out) {
-        if (x == 0) return "0";
-        for (; x != 0; x /= 10) out = abi.encodePacked(bytes1(uint8(48 + (x % 10))), out);
     }
 }

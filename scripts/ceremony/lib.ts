@@ -8,48 +8,22 @@
  * final key, and `check` proves the files match the transcript.
  */
 import { createHash, randomBytes } from "node:crypto";
-import { createReadStream, existsSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { copyFile, mkdir, open, readFile, writeFile } from "node:fs/promises";
 import { basename, join, resolve } from "node:path";
+import { type Step, stepsHash, type Transcript } from "@zklabel/core/ceremony";
 import { batchVerifierName, verifierName } from "@zklabel/core/registry";
 import * as snarkjs from "snarkjs";
 import { batchVerifier, type KeyOrigin, solidityVerifier, type VerificationKey } from "../circuits/verifiers.ts";
+import { fileHash } from "../lib/hash.ts";
 import { ROOT } from "../lib/process.ts";
 
 /** A refusal a participant can act on (a wrong hash, a file that does not verify, a step out of order). */
 export class CeremonyError extends Error {}
 
-export interface Step {
-  /** 0 is the initial key; then the contributions, and the beacon last. */
-  index: number;
-  kind: "initial" | "contribution" | "beacon";
-  /** Who contributed (the beacon: "final beacon"). */
-  name: string;
-  zkey: string;
-  zkeySha256: string;
-  /** snarkjs' contribution hash (blake2b-512, hex): the participant's attestation. Empty for the initial key. */
-  attestation: string;
-  /** The beacon's public randomness and its iterations exponent. */
-  beacon?: { hash: string; iterationsExp: number };
-}
-
-export interface Transcript {
-  version: 1;
-  circuit: string;
-  r1csSha256: string;
-  ptau: { file: string; blake2b: string; power: number; contributions: number };
-  steps: Step[];
-  /** What finalize wrote from the final key. */
-  final?: { vkeySha256: string; verifierSha256: string; batchVerifierSha256: string };
-}
+export type { Step, Transcript } from "@zklabel/core/ceremony";
 
 const quiet = { debug() {}, info() {}, warn() {}, error() {} };
-
-async function fileHash(path: string, algorithm: "sha256" | "blake2b512"): Promise<string> {
-  const h = createHash(algorithm);
-  for await (const chunk of createReadStream(path)) h.update(chunk as Buffer);
-  return h.digest("hex");
-}
 
 /** The header (power) and the contribution count of a .ptau, read without loading the file. */
 export async function ptauFacts(path: string): Promise<{ power: number; contributions: number; prepared: boolean }> {
@@ -288,12 +262,6 @@ export async function beacon(o: {
   await save(o.dir, t);
   // finalize verifies the final key before it writes anything from it.
   return step;
-}
-
-/** The hash a ceremony's verifiers name: of the transcript without what finalize adds (derived from the steps). */
-export function stepsHash(t: Transcript): string {
-  const { final: _, ...steps } = t;
-  return createHash("sha256").update(JSON.stringify(steps)).digest("hex");
 }
 
 /** What finalize writes, by file name. */

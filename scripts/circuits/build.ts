@@ -22,6 +22,7 @@ import { batchVerifierName, verifierName } from "@zklabel/core/registry";
 import * as snarkjs from "snarkjs";
 import { finishedCeremony } from "../ceremony/lib.ts";
 import { binSections } from "../lib/binfile.ts";
+import { fileHash } from "../lib/hash.ts";
 import { ROOT } from "../lib/process.ts";
 import { compileCircom } from "./circom.ts";
 import { DEV_CEREMONY_LABEL, writeDevPtau } from "./dev-ptau.ts";
@@ -136,11 +137,7 @@ async function compile(entry: Entry, dir: string): Promise<void> {
  */
 async function keysForSameR1cs(name: string, cacheDir: string): Promise<string | undefined> {
   const root = join(CACHE, "circuits");
-  const hash = async (f: string) =>
-    createHash("sha256")
-      .update(await readFile(f))
-      .digest("hex");
-  const mine = await hash(join(cacheDir, "main.r1cs"));
+  const mine = await fileHash(join(cacheDir, "main.r1cs"));
   for (const other of await readdir(root)) {
     const dir = join(root, other);
     if (dir === cacheDir || !other.startsWith(`${name}-`) || other.slice(name.length + 1).includes("-")) continue;
@@ -150,7 +147,7 @@ async function keysForSameR1cs(name: string, cacheDir: string): Promise<string |
     if (complete.includes(false)) continue;
     const done = JSON.parse(await readFile(join(dir, "done.json"), "utf8")) as { ceremony?: string };
     if (done.ceremony !== DEV_CEREMONY_LABEL) continue;
-    if ((await hash(join(dir, "main.r1cs"))) !== mine) continue;
+    if ((await fileHash(join(dir, "main.r1cs"))) !== mine) continue;
     for (const f of ["main.zkey", "vkey.json"]) await copyFile(join(dir, f), join(cacheDir, f));
     await copyFile(join(dir, "done.json"), join(cacheDir, "done.json"));
     return other;
@@ -159,10 +156,7 @@ async function keysForSameR1cs(name: string, cacheDir: string): Promise<string |
 }
 
 async function ptauFor(power: number): Promise<string> {
-  const h = createHash("sha256")
-    .update(await readFile(join(ROOT, "scripts/circuits/dev-ptau.ts")))
-    .digest("hex")
-    .slice(0, 8);
+  const h = (await fileHash(join(ROOT, "scripts/circuits/dev-ptau.ts"))).slice(0, 8);
   const path = join(CACHE, "ptau", `zklabel-dev-INSECURE-bn128-p${power}-${h}.ptau`);
   if (await exists(path)) return path;
   await mkdir(dirname(path), { recursive: true });

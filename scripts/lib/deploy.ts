@@ -5,19 +5,20 @@
  * deploys a verifier of are checked (scripts/lib/keys.ts).
  */
 import { randomBytes } from "node:crypto";
-import { createReadStream } from "node:fs";
 import { readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
+import { LOCAL_CHAIN_ID } from "@zklabel/core/deployment";
 import { GROUP_MAX_DEPTH } from "@zklabel/core/group";
 import { batchVerifierName, verifierName } from "@zklabel/core/registry";
 import { RULES, rejectCircuit, ruleByName, ruleCircuit } from "@zklabel/core/rules";
+import { type Artifact, findArtifact } from "@zklabel/sdk/artifacts";
 import type { NetworkConnection } from "hardhat/types/network";
 import { type Address, keccak256, zeroAddress } from "viem";
 import { type PlannedRule, zkLabelModule } from "../../contracts/ignition/modules/ZkLabel.ts";
-import { checkCircuitKeys, type KeysOfCircuit, LOCAL_CHAIN_ID } from "./keys.ts";
+import { checkCircuitKeys, type KeysOfCircuit } from "./keys.ts";
 import { ROOT } from "./process.ts";
 
-export { DeployRefusal, LOCAL_CHAIN_ID } from "./keys.ts";
+export { DeployRefusal } from "./keys.ts";
 
 /** Seconds a replaced worker-group root stays valid for proofs (docs/protocol.md decision 16). */
 export const ROOT_GRACE_PERIOD = 3600n;
@@ -226,27 +227,9 @@ export async function artifactCodeHash(contract: string): Promise<`0x${string}`>
   return keccak256(artifact.deployedBytecode);
 }
 
-export interface Artifact {
-  contractName: string;
-  sourceName: string;
-  deployedBytecode: `0x${string}`;
-  deployedLinkReferences?: Record<string, Record<string, { start: number; length: number }[]>>;
-  immutableReferences?: Record<string, { start: number; length: number }[]>;
-}
-
 /** A contract's Hardhat artifact by its bare name (artifacts/<source>/<name>.json). */
 export async function readArtifact(contract: string): Promise<Artifact> {
-  const { glob } = await import("node:fs/promises");
-  for await (const f of glob(`artifacts/**/${contract}.json`, { cwd: ROOT })) {
-    const a = JSON.parse(await readFile(join(ROOT, f), "utf8")) as Artifact;
-    if (a.contractName === contract) return a;
-  }
+  const a = await findArtifact(ROOT, contract);
+  if (a) return a;
   throw new Error(`no artifact of ${contract}: run \`npx hardhat compile\` at the repository root`);
-}
-
-export async function sha256File(path: string): Promise<string> {
-  const { createHash } = await import("node:crypto");
-  const h = createHash("sha256");
-  for await (const chunk of createReadStream(path)) h.update(chunk as Buffer);
-  return h.digest("hex");
 }

@@ -6,12 +6,11 @@
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
+import { LOCAL_CHAIN_ID } from "@zklabel/core/deployment";
 import { batchVerifierName, verifierName } from "@zklabel/core/registry";
 import { finishedCeremony, verifierKeyOrigin } from "../ceremony/lib.ts";
+import { fileHash } from "./hash.ts";
 import { ROOT } from "./process.ts";
-
-/** The local development chain: the only chain the INSECURE development verifiers may go on. */
-export const LOCAL_CHAIN_ID = 31337;
 
 /** A refusal of the deploy path, before any transaction: what is wrong and what to do. */
 export class DeployRefusal extends Error {
@@ -27,13 +26,6 @@ export interface KeysOfCircuit {
   wasmSha256: string;
   vkeySha256: string;
 }
-
-const sha256 = async (path: string) => {
-  const { createHash } = await import("node:crypto");
-  return createHash("sha256")
-    .update(await readFile(path))
-    .digest("hex");
-};
 
 /**
  * Checks the keys of every circuit whose verifier is about to be deployed on `chainId`, and returns
@@ -62,9 +54,9 @@ export async function checkCircuitKeys(
         `contracts/verifiers/${verifierName(circuit)}.sol names neither development keys nor a ceremony: it was not made by \`npm run circuits\`; run it again`,
       );
     const files = {
-      zkeySha256: await sha256(join(dir, "main.zkey")),
-      wasmSha256: await sha256(join(dir, "main.wasm")),
-      vkeySha256: await sha256(join(dir, "vkey.json")),
+      zkeySha256: await fileHash(join(dir, "main.zkey")),
+      wasmSha256: await fileHash(join(dir, "main.wasm")),
+      vkeySha256: await fileHash(join(dir, "vkey.json")),
     };
     if (origin.kind === "development") {
       if (chainId !== LOCAL_CHAIN_ID)
@@ -91,9 +83,9 @@ export async function checkCircuitKeys(
       throw not(
         `it names transcript ${origin.transcriptSha256.slice(0, 16)}…, the ceremony's is ${ceremony.transcriptSha256.slice(0, 16)}…`,
       );
-    if ((await sha256(verifierFile)) !== final.verifierSha256)
+    if ((await fileHash(verifierFile)) !== final.verifierSha256)
       throw not(`contracts/verifiers/${verifierName(circuit)}.sol differs from the verifier the transcript records`);
-    if (existsSync(batchFile) && (await sha256(batchFile)) !== final.batchVerifierSha256)
+    if (existsSync(batchFile) && (await fileHash(batchFile)) !== final.batchVerifierSha256)
       throw not(
         `contracts/verifiers/${batchVerifierName(circuit)}.sol differs from the batch verifier the transcript records`,
       );

@@ -8,10 +8,11 @@ import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
+import { LOCAL_CHAIN_ID } from "@zklabel/core/deployment";
 import type { Address, Hex } from "viem";
 import { mnemonicToAccount, privateKeyToAccount } from "viem/accounts";
 import { z } from "zod";
-import { DeployRefusal, LOCAL_CHAIN_ID } from "./keys.ts";
+import { DeployRefusal } from "./keys.ts";
 import { ROOT } from "./process.ts";
 
 export const NETWORKS_DIR = join(ROOT, "contracts/networks");

@@ -7,13 +7,11 @@
  * (or trails the chain) leaves the pages on the direct reader, saying why.
  */
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { createServer } from "node:http";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { pathToFileURL } from "node:url";
+import { runBenchRead } from "../helpers/bench.ts";
 import { freePort } from "../helpers/chain.ts";
 
 const ROOT = join(import.meta.dirname, "..", "..");
@@ -36,37 +34,20 @@ const { readAuditList, readAuditTask } = (await import(
 test("bench-read --quick --indexer: the indexed list and task pages equal the direct read", {
   timeout: 300_000,
 }, async () => {
-  const dir = await mkdtemp(join(tmpdir(), "zklabel-bench-indexer-"));
-  try {
-    const out = join(dir, "read.json");
-    const { code, output } = await new Promise<{ code: number | null; output: string }>((resolve) => {
-      // 60 tasks, not --quick's 20: with more than 20 tasks created or updated in one historical range,
-      // Ponder flushes them through a temporary table named "task" that shadows the real one on
-      // PGlite's single session (see apps/indexer/ponder.schema.ts, task_view); 20 never showed it.
-      const args = ["--quick", "--tasks", "60", "--batches", "300", "--indexer", "--out", out];
-      const p = spawn(process.execPath, [join(ROOT, "scripts/bench-read.ts"), ...args], {
-        cwd: ROOT,
-        stdio: ["ignore", "pipe", "pipe"],
-      });
-      let output = "";
-      p.stdout.on("data", (d) => (output += d));
-      p.stderr.on("data", (d) => (output += d));
-      p.on("close", (c) => resolve({ code: c, output }));
-    });
-    assert.equal(code, 0, output.slice(-4000));
-    const r = JSON.parse(await readFile(out, "utf8"));
-    assert.ok(r.indexed, "the JSON has the indexed results");
-    assert.deepEqual(r.indexed.sameAsDirect, { listRows: 60, taskPages: 2 });
-    assert.ok(r.indexed.indexing.seconds > 0);
-    assert.equal(r.indexed.indexing.events, r.results.list.events - 2, "every task event indexed (not the rule's)");
-    for (const page of ["list", "bigTask", "typicalTask"]) {
-      assert.ok(Number.isFinite(r.indexed[page].medianMs), `indexed.${page}.medianMs`);
-      assert.equal(r.indexed[page].runsMs.length, 1);
-    }
-    assert.equal(r.indexed.bigTask.blocksRead, 0, "the indexer gives the task page its block times");
-  } finally {
-    await rm(dir, { recursive: true, force: true });
+  // 60 tasks, not --quick's 20: with more than 20 tasks created or updated in one historical range,
+  // Ponder flushes them through a temporary table named "task" that shadows the real one on
+  // PGlite's single session (see apps/indexer/ponder.schema.ts, task_view); 20 never showed it.
+  const args = ["--quick", "--tasks", "60", "--batches", "300", "--indexer"];
+  const r = await runBenchRead("zklabel-bench-indexer-", args);
+  assert.ok(r.indexed, "the JSON has the indexed results");
+  assert.deepEqual(r.indexed.sameAsDirect, { listRows: 60, taskPages: 2 });
+  assert.ok(r.indexed.indexing.seconds > 0);
+  assert.equal(r.indexed.indexing.events, r.results.list.events - 2, "every task event indexed (not the rule's)");
+  for (const page of ["list", "bigTask", "typicalTask"]) {
+    assert.ok(Number.isFinite(r.indexed[page].medianMs), `indexed.${page}.medianMs`);
+    assert.equal(r.indexed[page].runsMs.length, 1);
   }
+  assert.equal(r.indexed.bigTask.blocksRead, 0, "the indexer gives the task page its block times");
 });
 
 test("the auditor's pages fall back to the direct reader when the indexer is down or not configured", async () => {

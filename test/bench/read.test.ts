@@ -5,50 +5,28 @@
  * runs to the end and reports every page.
  */
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { test } from "node:test";
-
-const ROOT = join(import.meta.dirname, "..", "..");
+import { runBenchRead } from "../helpers/bench.ts";
 
 test("bench-read --quick seeds a chain, times the auditor's pages and writes its JSON", {
   timeout: 120_000,
 }, async () => {
-  const dir = await mkdtemp(join(tmpdir(), "zklabel-bench-read-"));
-  try {
-    const out = join(dir, "read.json");
-    const { code, output } = await new Promise<{ code: number | null; output: string }>((resolve) => {
-      const p = spawn(process.execPath, [join(ROOT, "scripts/bench-read.ts"), "--quick", "--out", out], {
-        cwd: ROOT,
-        stdio: ["ignore", "pipe", "pipe"],
-      });
-      let output = "";
-      p.stdout.on("data", (d) => (output += d));
-      p.stderr.on("data", (d) => (output += d));
-      p.on("close", (c) => resolve({ code: c, output }));
-    });
-    assert.equal(code, 0, output.slice(-4000));
-    const r = JSON.parse(await readFile(out, "utf8"));
-    for (const key of ["date", "machine", "chain", "params", "seeding", "thresholdMs", "overThreshold", "results"])
-      assert.ok(key in r, `the JSON has ${key}`);
-    assert.deepEqual(
-      { tasks: r.params.tasks, batches: r.params.batches, runs: r.params.runs, quick: r.params.quick },
-      { tasks: 20, batches: 100, runs: 1, quick: true },
-    );
-    assert.ok(r.seeding.seconds > 0 && r.seeding.transactions > 20);
-    for (const page of ["list", "bigTask", "typicalTask"]) {
-      const p = r.results[page];
-      assert.ok(p, `results.${page}`);
-      assert.ok(Number.isFinite(p.medianMs) && p.medianMs > 0, `results.${page}.medianMs`);
-      assert.equal(p.runsMs.length, 1);
-      assert.ok(p.parts.readMs > 0 && p.parts.buildMs >= 0, `results.${page}.parts`);
-    }
-    assert.equal(r.results.bigTask.batches, 20, "the big task holds a fifth of the batches");
-    assert.equal(r.results.list.tasks, 20);
-    assert.ok(r.results.bigTask.blocksRead > 1, "the task page reads its blocks' times");
-  } finally {
-    await rm(dir, { recursive: true, force: true });
+  const r = await runBenchRead("zklabel-bench-read-", ["--quick"]);
+  for (const key of ["date", "machine", "chain", "params", "seeding", "thresholdMs", "overThreshold", "results"])
+    assert.ok(key in r, `the JSON has ${key}`);
+  assert.deepEqual(
+    { tasks: r.params.tasks, batches: r.params.batches, runs: r.params.runs, quick: r.params.quick },
+    { tasks: 20, batches: 100, runs: 1, quick: true },
+  );
+  assert.ok(r.seeding.seconds > 0 && r.seeding.transactions > 20);
+  for (const page of ["list", "bigTask", "typicalTask"]) {
+    const p = r.results[page];
+    assert.ok(p, `results.${page}`);
+    assert.ok(Number.isFinite(p.medianMs) && p.medianMs > 0, `results.${page}.medianMs`);
+    assert.equal(p.runsMs.length, 1);
+    assert.ok(p.parts.readMs > 0 && p.parts.buildMs >= 0, `results.${page}.parts`);
   }
+  assert.equal(r.results.bigTask.batches, 20, "the big task holds a fifth of the batches");
+  assert.equal(r.results.list.tasks, 20);
+  assert.ok(r.results.bigTask.blocksRead > 1, "the task page reads its blocks' times");
 });

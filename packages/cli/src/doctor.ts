@@ -12,12 +12,14 @@
  */
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
-import { glob, readFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
+import { stepsHash, type Transcript } from "@zklabel/core/ceremony";
 import { sameRuleEntry } from "@zklabel/core/deployment";
 import { groupFromEvents } from "@zklabel/core/group";
 import { escrowAbi } from "@zklabel/sdk/abi-escrow";
 import { groupsAbi } from "@zklabel/sdk/abi-groups";
+import { type Artifact, findArtifact } from "@zklabel/sdk/artifacts";
 import { groupEventsOf, workerGroupsReader } from "@zklabel/sdk/events";
 import { escrowReader } from "@zklabel/sdk/task-info";
 import * as snarkjs from "snarkjs";
@@ -31,25 +33,10 @@ export interface DoctorCheck {
   detail: string;
 }
 
-interface Artifact {
-  contractName: string;
-  deployedBytecode: Hex;
-  deployedLinkReferences?: Record<string, Record<string, { start: number; length: number }[]>>;
-  immutableReferences?: Record<string, { start: number; length: number }[]>;
-}
-
 /** Where the circuit files clients download are: a folder, or the app's URL (its /circuits/). */
 export type CircuitSource = { dir: string } | { appUrl: string };
 
 const sha256 = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");
-
-async function artifactOf(name: string): Promise<Artifact | undefined> {
-  for await (const f of glob(`artifacts/**/${name}.json`, { cwd: ROOT })) {
-    const a = JSON.parse(await readFile(join(ROOT, f), "utf8")) as Artifact;
-    if (a.contractName === name && a.deployedBytecode) return a;
-  }
-  return undefined;
-}
 
 /**
  * Whether `onchain` is `artifact`'s runtime code with its libraries linked to `libraries` (by name)
@@ -134,7 +121,7 @@ export async function doctor(c: Connection, src: CircuitSource): Promise<DoctorC
     add("code", "contract list", "the deployment file lists no contracts: redeploy with npm run deploy", "");
   const libraries = Object.fromEntries(Object.values(contracts).map((x) => [x.artifact, x.address as Address]));
   for (const [key, entry] of Object.entries(contracts)) {
-    const artifact = await artifactOf(entry.artifact);
+    const artifact = await findArtifact(ROOT, entry.artifact);
     if (!artifact) {
       add("code", key, `no artifact of ${entry.artifact} here: run \`npx hardhat compile\``, "");
       continue;
@@ -251,18 +238,18 @@ export async function doctor(c: Connection, src: CircuitSource): Promise<DoctorC
       add("registry", `${circuit} ceremony`, `no ceremony/${circuit}/transcript.json here to check it against`, "");
       continue;
     }
-    // The hash a ceremony's verifiers name: of transcript.json without what finalize adds (scripts/ceremony/lib.ts stepsHash).
-    const { final, ...steps } = JSON.parse(await readFile(transcript, "utf8")) as { final?: unknown; steps: unknown[] };
-    const here = createHash("sha256").update(JSON.stringify(steps)).digest("hex");
+    // The hash a ceremony's verifiers name (stepsHash, as the ceremony computes it).
+    const t = JSON.parse(await readFile(transcript, "utf8")) as Transcript;
+    const here = stepsHash(t);
     add(
       "registry",
       `${circuit} ceremony`,
-      !final
+      !t.final
         ? "its ceremony is not finalized here"
         : here !== rec.transcriptSha256
           ? `deployed from transcript ${rec.transcriptSha256?.slice(0, 16)}…, the one here is ${here.slice(0, 16)}…`
           : undefined,
-      `deployed from the transcript here (${steps.steps.length - 2} contributions and a beacon)`,
+      `deployed from the transcript here (${t.steps.length - 2} contributions and a beacon)`,
     );
   }
 

@@ -12,6 +12,7 @@ import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { LOCAL_CHAIN_ID } from "@zklabel/core/deployment";
 import { batchVerifierName, type CircuitInfo, verifierName } from "@zklabel/core/registry";
 import { loadKitRule } from "@zklabel/rulekit/check";
 import { workerCircuitName } from "@zklabel/rulekit/generate";
@@ -27,8 +28,6 @@ import {
   zeroAddress,
 } from "viem";
 import { inputError } from "./common.ts";
-
-const LOCAL_CHAIN_ID = 31337;
 
 function run(root: string, args: string[], what: string): Promise<void> {
   return new Promise((done, fail) => {

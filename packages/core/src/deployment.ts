@@ -2,6 +2,9 @@ import { z } from "zod";
 import { ZkLabelError } from "./errors.ts";
 import { RULE_NAMES } from "./rules/index.ts";
 
+/** The local development chain (Hardhat's): the only chain INSECURE development keys and accounts may be used on. */
+export const LOCAL_CHAIN_ID = 31337;
+
 const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, "must be a 0x-prefixed 20-byte address");
 const uint = z.string().regex(/^\d+$/, "must be a decimal integer string");
 

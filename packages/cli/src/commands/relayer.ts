@@ -4,6 +4,7 @@ import { readFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import type { CommandUnknownOpts } from "@commander-js/extra-typings";
+import { LOCAL_CHAIN_ID } from "@zklabel/core/deployment";
 import { circuitInfo } from "@zklabel/core/registry";
 import { type Address, createWalletClient, http, type PublicClient, parseEther } from "viem";
 import { mnemonicToAccount, privateKeyToAccount } from "viem/accounts";
@@ -14,7 +15,6 @@ import { positive, readChainOptions } from "../options.ts";
 export const DEFAULT_RELAYER_URL = "http://127.0.0.1:8788";
 /** Hardhat's public development mnemonic: its accounts are funded on a local node only. */
 const DEV_MNEMONIC = "test test test test test test test test test test test junk";
-const LOCAL_CHAIN_ID = 31337;
 
 const bps = (v: string) => {
   const n = Number(v);

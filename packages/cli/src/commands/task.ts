@@ -1,5 +1,6 @@
 /** `zklabel task create|status|cancel|refund|finalize`: a task's life on the chain. */
 import type { CommandUnknownOpts } from "@commander-js/extra-typings";
+import { LOCAL_CHAIN_ID } from "@zklabel/core/deployment";
 import { taskPhase } from "@zklabel/core/lifecycle";
 import { zeroAddress } from "viem";
 import { type Connection, type Ctx, connect } from "../common.ts";
@@ -21,7 +22,7 @@ async function batchStates(c: Connection, taskId: bigint) {
 /** The chain's clock. An idle development node mines no blocks, so its clock stays at the last transaction: mine one to bring it to now. */
 async function chainNow(c: Connection): Promise<bigint> {
   const now = (await c.client.publicClient.getBlock()).timestamp;
-  if (c.deployment.chainId !== 31337 || now >= BigInt(Math.floor(Date.now() / 1000))) return now;
+  if (c.deployment.chainId !== LOCAL_CHAIN_ID || now >= BigInt(Math.floor(Date.now() / 1000))) return now;
   await c.client.publicClient.request({ method: "evm_mine" } as never);
   return (await c.client.publicClient.getBlock()).timestamp;
 }

@@ -4,6 +4,7 @@ import { homedir } from "node:os";
 import { join } from "node:path";
 import type { CommandUnknownOpts } from "@commander-js/extra-typings";
 import { ACCESS_CIRCUIT } from "@zklabel/core/access";
+import { LOCAL_CHAIN_ID } from "@zklabel/core/deployment";
 import type { PublicClient } from "viem";
 import { type Ctx, connect, EXIT, inputError, ROOT } from "../common.ts";
 import { positive, readChainOptions, uploadTokenOption } from "../options.ts";
@@ -48,7 +49,7 @@ anonymous access tag).`,
     const keys = await readFile(join(ROOT, "build/circuits", ACCESS_CIRCUIT, "keys.txt"), "utf8").catch(
       () => "development",
     );
-    if (deployment.chainId !== 31337 && !keys.startsWith("ceremony"))
+    if (deployment.chainId !== LOCAL_CHAIN_ID && !keys.startsWith("ceremony"))
       throw inputError(
         `refusing to serve chain ${deployment.chainId} with INSECURE development keys for ${ACCESS_CIRCUIT}: anyone could forge an access proof and download the data. Run its ceremony (docs/ceremony.md), then \`npm run circuits\``,
       );
