@@ -24,10 +24,12 @@ library TaskSetup {
     function checkAndHash(
         IZkLabelEscrow.TaskParams calldata p,
         IZkLabelEscrow.RuleVerifier calldata rule,
-        IWorkerGroups groups,
+        address groups,
         uint256 taskId
     ) external view returns (uint256) {
-        _checkTaskParams(p, rule, groups);
+        // `address`, not IWorkerGroups, in the external signature: a library's ABI names a contract
+        // parameter by its type name, which ABI tools (Ignition's, for one) warn they cannot parse.
+        _checkTaskParams(p, rule, IWorkerGroups(groups));
         return _taskHash(p, taskId);
     }
 

@@ -100,7 +100,7 @@ contract ZkLabelEscrow is RuleRegistry, ReentrancyGuard, EIP712 {
         }
         taskId = ++taskCount;
         // The parameter checks and the task hash run in a linked library (code size): see TaskSetup.
-        uint256 th = TaskSetup.checkAndHash(p, expectedRule, groups, taskId);
+        uint256 th = TaskSetup.checkAndHash(p, expectedRule, address(groups), taskId);
         Task storage t = _tasks[taskId];
         t.requester = msg.sender;
         t.deadline = uint40(p.deadline);

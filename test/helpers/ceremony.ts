@@ -11,20 +11,15 @@
  * again (`check`: every file against its transcript, the final key's zkey verify) before it is used.
  */
 import { createHash } from "node:crypto";
-import { createReadStream, existsSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { cp, mkdir, readFile, rename, rm } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import * as snarkjs from "snarkjs";
 import { beacon, check, contribute, finalize, init, ptauFacts } from "../../scripts/ceremony/lib.ts";
+import { fileHash } from "../../scripts/lib/hash.ts";
 
 const CACHE = join(process.env.ZKLABEL_CACHE ?? join(homedir(), ".cache", "zklabel"), "ceremony-rehearsal");
-
-async function fileHash(path: string, algorithm: "sha256" | "blake2b512"): Promise<string> {
-  const h = createHash(algorithm);
-  for await (const chunk of createReadStream(path)) h.update(chunk as Buffer);
-  return h.digest("hex");
-}
 
 /** A prepared phase-1 file of 2^power with two contributions and a beacon, and its blake2b-512. */
 export async function rehearsalPtau(
