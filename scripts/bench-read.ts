@@ -36,7 +36,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
-import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { DEMO_CLASSES, DEMO_PARAMS, DEMO_REQUESTER_KEY } from "@zklabel/core/demo";
@@ -66,6 +66,7 @@ import {
   zeroAddress,
 } from "viem";
 import { ROOT_GRACE_PERIOD, RULE_CHANGE_DELAY } from "./lib/deploy.ts";
+import { machineInfo } from "./lib/machine.ts";
 import { ROOT, run } from "./lib/process.ts";
 import { HARDHAT, portFree, startHardhatNode, startIndexer } from "./lib/stack.ts";
 
@@ -938,14 +939,7 @@ try {
   ];
   const out = {
     date: new Date().toISOString(),
-    machine: {
-      cpu: cpus()[0]?.model,
-      cores: availableParallelism(),
-      memoryGiB: Math.round(totalmem() / 2 ** 30),
-      node: process.version,
-      platform: `${process.platform} ${process.arch}`,
-      loadAverage1m: { atStart: Number(loadAtStart.toFixed(2)), atTimingStart: Number(loadAtTiming.toFixed(2)) },
-    },
+    machine: machineInfo(loadAtStart, loadAtTiming),
     chain: {
       rpc: RPC ? "given (--rpc)" : "Hardhat node started by this script",
       chainId: LOCAL_CHAIN_ID,

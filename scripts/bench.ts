@@ -1,10 +1,14 @@
 /**
- * `npm run bench`: proving and verification time per circuit (Node, this
- * machine), constraint counts, and the gas snapshot. Prints a table and writes
- * build/bench/results.json. `--only WORD` proves only the circuits whose name contains WORD.
+ * `npm run bench`: proving and verification time per circuit (Node, this machine), constraint
+ * counts, and gas per label from the gas snapshot. Prints a table and writes
+ * bench/results/bench-<date>.json with the machine it ran on.
+ * `--only WORD` proves only the circuits whose name contains WORD.
+ * `--quick` (in `npm test`, test/bench/bench.test.ts): one run of each rule's deployed worker circuit,
+ * written to build/bench/bench-quick-<date>.json: it checks that the bench still runs, not how fast.
+ * `--out FILE` writes the JSON there instead.
  */
 import { mkdir, readFile, writeFile } from "node:fs/promises";
-import { availableParallelism, cpus } from "node:os";
+import { loadavg } from "node:os";
 import { join } from "node:path";
 import { DEMO_REQUESTER_KEY } from "@zklabel/core/demo";
 import { workerGroup } from "@zklabel/core/group";
@@ -15,9 +19,13 @@ import { type AnyRule, fullBatchData, RULES, ruleByName, ruleCircuit } from "@zk
 import * as snarkjs from "snarkjs";
 import { buildCircuits } from "./circuits/build.ts";
 import { rejectBenchInput } from "./lib/bench-inputs.ts";
+import { machineInfo, today } from "./lib/machine.ts";
 import { ROOT } from "./lib/process.ts";
 
-const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const loadAtStart = loadavg()[0];
+const QUICK = process.argv.includes("--quick");
+const OUT = process.argv.includes("--out") ? process.argv[process.argv.indexOf("--out") + 1] : undefined;
+const RUNS = QUICK ? 1 : Number(process.env.BENCH_RUNS ?? 3);
 // `--only reject`: prove only the circuits whose name contains the word (the gas part is unchanged).
 const only = process.argv.includes("--only") ? process.argv[process.argv.indexOf("--only") + 1] : undefined;
 const task = { pkR: DEMO_REQUESTER_KEY.pkR, goldRoot: 0n, taskId: 1n, chainId: 31337n, contract: 1n };
@@ -54,9 +62,12 @@ const keyed = built.filter((b) => {
     (only === undefined || b.name.includes(only)) &&
     c.setup !== false &&
     (c.params.GROUP_DEPTH !== undefined || (c.role === "reject" && c.deploy)) &&
-    RULES.some((r) => r.name === c.rule)
+    RULES.some((r) => r.name === c.rule) &&
+    // Quick: each rule's deployed worker circuit, once.
+    (!QUICK || RULES.some((r) => ruleCircuit(r).name === b.name))
   );
 });
+const loadAtTiming = loadavg()[0];
 for (const b of keyed) {
   const circuit = circuitInfo(b.name);
   const rule = ruleByName(circuit.rule);
@@ -92,11 +103,13 @@ for (const b of keyed) {
     labels: N,
     constraintsPerLabel: Math.round(b.constraints / N),
     proveMsMedian: Math.round(median(prove)),
+    labelsPerSecond: Number((N / (median(prove) / 1000)).toFixed(1)),
     verifyMsMedian: Math.round(median(verify)),
     zkeyMB: Number((b.zkeyBytes / 2 ** 20).toFixed(1)),
   });
 }
 await releaseSnarkjs();
+const machine = machineInfo(loadAtStart, loadAtTiming);
 const gas = JSON.parse(await readFile(join(ROOT, "test/contracts/gas-snapshot.json"), "utf8")) as Record<
   string,
   number
@@ -135,11 +148,11 @@ const perRule = Object.fromEntries(
 );
 
 console.log(
-  `\ncircuit                            constraints  labels  per label  prove ms  verify ms  zkey MB   (median of ${RUNS}, ${availableParallelism()} cores)`,
+  `\ncircuit                            constraints  labels  per label  prove ms  labels/s  verify ms  zkey MB   (median of ${RUNS}, ${machine.cores} cores)`,
 );
 for (const r of rows) {
   console.log(
-    `${r.circuit.padEnd(34)} ${String(r.constraints).padStart(11)} ${String(r.labels).padStart(7)} ${String(r.constraintsPerLabel).padStart(10)} ${String(r.proveMsMedian).padStart(9)} ${String(r.verifyMsMedian).padStart(10)} ${String(r.zkeyMB).padStart(8)}`,
+    `${r.circuit.padEnd(34)} ${String(r.constraints).padStart(11)} ${String(r.labels).padStart(7)} ${String(r.constraintsPerLabel).padStart(10)} ${String(r.proveMsMedian).padStart(9)} ${String(r.labelsPerSecond).padStart(9)} ${String(r.verifyMsMedian).padStart(10)} ${String(r.zkeyMB).padStart(8)}`,
   );
 }
 console.log("\ngas (test/contracts/gas-snapshot.json)");
@@ -162,10 +175,11 @@ console.log(
 console.log(
   `  per accepted label, relayer with one payee per task (its batches linked to each other), N = ${N}: ${perLabelRelayedTaskPayee}`,
 );
-await mkdir(join(ROOT, "build/bench"), { recursive: true });
-const out = join(ROOT, "build/bench/results.json");
+const outDir = join(ROOT, QUICK ? "build/bench" : "bench/results");
+await mkdir(outDir, { recursive: true });
+const out = OUT ?? join(outDir, `bench${QUICK ? "-quick" : ""}-${today()}.json`);
 await writeFile(
   out,
-  `${JSON.stringify({ date: new Date().toISOString(), cpu: cpus()[0]?.model, runs: RUNS, circuits: rows, gas, gasPerLabelByRule: perRule, gasPerLabelGold: perLabelGold, gasPerLabelBatched: perLabelBatched, gasPerLabelBatchedGold: perLabelBatchedGold, gasPerLabelRelayed: perLabelRelayed, gasPerLabelRelayedGold: perLabelRelayedGold, gasPerLabelRelayedTaskPayee: perLabelRelayedTaskPayee }, null, 2)}\n`,
+  `${JSON.stringify({ date: new Date().toISOString(), machine, quick: QUICK, runs: RUNS, circuits: rows, gas, gasPerLabelByRule: perRule, gasPerLabelGold: perLabelGold, gasPerLabelBatched: perLabelBatched, gasPerLabelBatchedGold: perLabelBatchedGold, gasPerLabelRelayed: perLabelRelayed, gasPerLabelRelayedGold: perLabelRelayedGold, gasPerLabelRelayedTaskPayee: perLabelRelayedTaskPayee }, null, 2)}\n`,
 );
 console.log(`\nwrote ${out}`);

@@ -1,4 +1,4 @@
-/** The reading-at-scale benchmark (scripts/bench-read.ts) run by the tests: once, in a temporary folder. */
+/** The benchmarks (scripts/bench.ts, scripts/bench-read.ts) run by the tests: once, in a temporary folder. */
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
@@ -7,15 +7,19 @@ import { join } from "node:path";
 import { ROOT } from "../../scripts/lib/process.ts";
 
 /**
- * Runs `scripts/bench-read.ts ARGS --out <temporary file>` to the end, fails (with the end of its
- * output) unless it exits 0, and returns the JSON it wrote. The folder, named from `prefix`, is removed.
+ * Runs `SCRIPT ARGS --out <temporary file>` to the end, fails (with the end of its output) unless it
+ * exits 0, and returns the JSON it wrote and what it printed. The folder, named from `prefix`, is removed.
  */
-export async function runBenchRead(prefix: string, args: readonly string[]): Promise<any> {
+export async function runBenchScript(
+  script: string,
+  prefix: string,
+  args: readonly string[],
+): Promise<{ json: any; output: string }> {
   const dir = await mkdtemp(join(tmpdir(), prefix));
   try {
-    const out = join(dir, "read.json");
+    const out = join(dir, "result.json");
     const { code, output } = await new Promise<{ code: number | null; output: string }>((resolve) => {
-      const p = spawn(process.execPath, [join(ROOT, "scripts/bench-read.ts"), ...args, "--out", out], {
+      const p = spawn(process.execPath, [join(ROOT, script), ...args, "--out", out], {
         cwd: ROOT,
         stdio: ["ignore", "pipe", "pipe"],
       });
@@ -25,8 +29,12 @@ export async function runBenchRead(prefix: string, args: readonly string[]): Pro
       p.on("close", (c) => resolve({ code: c, output }));
     });
     assert.equal(code, 0, output.slice(-4000));
-    return JSON.parse(await readFile(out, "utf8"));
+    return { json: JSON.parse(await readFile(out, "utf8")), output };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
 }
+
+/** `scripts/bench-read.ts ARGS`'s JSON (runBenchScript). */
+export const runBenchRead = async (prefix: string, args: readonly string[]): Promise<any> =>
+  (await runBenchScript("scripts/bench-read.ts", prefix, args)).json;

@@ -1,0 +1,45 @@
+/**
+ * `npm run bench -- --quick` (scripts/bench.ts): each rule's deployed worker circuit proven once in
+ * Node, verified, and the gas per label from the snapshot, printed as a table and written as JSON with
+ * the machine it ran on. The times are not checked here (a loaded machine is slower): only that the
+ * bench runs to the end and reports every rule with figures that agree with the circuits' build.
+ */
+import assert from "node:assert/strict";
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { test } from "node:test";
+import { RULES, ruleCircuit } from "@zklabel/core/rules";
+import { ROOT } from "../../scripts/lib/process.ts";
+import { runBenchScript } from "../helpers/bench.ts";
+
+test("bench --quick proves each rule's worker circuit once and writes its table and JSON", {
+  timeout: 600_000,
+}, async () => {
+  const { json: r, output } = await runBenchScript("scripts/bench.ts", "zklabel-bench-", ["--quick"]);
+  assert.equal(r.quick, true);
+  assert.equal(r.runs, 1);
+  for (const key of ["cpu", "cores", "memoryGiB", "node", "platform", "loadAverage1m"])
+    assert.ok(key in r.machine, `machine.${key}`);
+  const report = JSON.parse(await readFile(join(ROOT, "build/circuits/report.json"), "utf8")) as Record<
+    string,
+    { constraints: number }
+  >;
+  assert.deepEqual(
+    r.circuits.map((c: { circuit: string }) => c.circuit).sort(),
+    RULES.map((rule) => ruleCircuit(rule).name).sort(),
+    "one row per rule's deployed worker circuit",
+  );
+  for (const c of r.circuits) {
+    assert.equal(c.constraints, report[c.circuit].constraints, `${c.circuit} constraints`);
+    assert.equal(c.labels, ruleCircuit(RULES.find((x) => ruleCircuit(x).name === c.circuit) as never).params.N);
+    assert.ok(c.proveMsMedian > 0 && c.verifyMsMedian > 0, `${c.circuit} times`);
+    const rate = c.labels / (c.proveMsMedian / 1000);
+    assert.ok(Math.abs(c.labelsPerSecond - rate) <= rate * 0.01 + 0.1, `${c.circuit} labels per second`);
+    assert.match(output, new RegExp(`^${c.circuit} +${c.constraints} +${c.labels} `, "m"), `${c.circuit} in the table`);
+  }
+  // Gas per label from the snapshot it copied: the default flow's figure, recomputed.
+  const snapshot = JSON.parse(await readFile(join(ROOT, "test/contracts/gas-snapshot.json"), "utf8"));
+  assert.deepEqual(r.gas, snapshot);
+  const N = ruleCircuit(RULES[0]).params.N;
+  assert.equal(r.gasPerLabelRelayed, Math.round((snapshot.submitBatches4 / 4 + snapshot.withdrawWithSignature) / N));
+});
