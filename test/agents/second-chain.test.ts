@@ -17,6 +17,7 @@ import { dirname, join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { ACCESS_CIRCUIT } from "@zklabel/core/access";
 import { deploymentSchema } from "@zklabel/core/deployment";
+import { releaseSnarkjs } from "@zklabel/core/prove";
 import { ruleByName, ruleCircuit } from "@zklabel/core/rules";
 import { createPublicClient, http, parseEther } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
@@ -172,6 +173,8 @@ before(
 );
 
 after(async () => {
+  // The ceremony check's snarkjs threads would keep this process alive.
+  await releaseSnarkjs();
   for (const p of children.reverse()) {
     if (p.exitCode !== null || !p.pid) continue;
     try {
