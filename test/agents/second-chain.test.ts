@@ -34,7 +34,9 @@ let dir: string;
 let checkout: string;
 let rpc: string;
 let deploymentFile: string;
+/** The CLI services (vault, relayer), stopped after the tests; the chain is `node`, a process group of its own. */
 const children: ChildProcess[] = [];
+let node: ChildProcess | undefined;
 const keys = { deployer: generatePrivateKey(), requester: generatePrivateKey(), relayer: generatePrivateKey() };
 
 /** Runs a command in the checkout; resolves with its exit code and output (never throws). */
@@ -144,7 +146,7 @@ before(
     // 3. The second chain, and the keys of a public chain's operator, requester and relayer, funded.
     const port = await freePort();
     rpc = `http://127.0.0.1:${port}`;
-    const node = spawn(
+    node = spawn(
       process.execPath,
       [
         join(checkout, "node_modules/hardhat/dist/src/cli.js"),
@@ -158,7 +160,6 @@ before(
       ],
       { cwd: checkout, stdio: "ignore", detached: true },
     );
-    children.push(node);
     for (let i = 0; !(await rpcCall(rpc, "eth_chainId").catch(() => null)); i++) {
       if (i > 240 || node.exitCode !== null) throw new Error("the second Hardhat node did not start");
       await new Promise((r) => setTimeout(r, 250));
@@ -175,13 +176,8 @@ before(
 after(async () => {
   // The ceremony check's snarkjs threads would keep this process alive.
   await releaseSnarkjs();
-  for (const p of children.reverse()) {
-    if (p.exitCode !== null || !p.pid) continue;
-    try {
-      if (p.spawnargs.includes("node") && p.spawnargs.includes("--chain-id")) process.kill(-p.pid, "SIGTERM");
-      else p.kill("SIGTERM");
-    } catch {}
-  }
+  for (const p of children) if (p.exitCode === null) p.kill("SIGTERM");
+  if (node?.pid && node.exitCode === null) process.kill(-node.pid, "SIGTERM");
   await rm(dir, { recursive: true, force: true });
 });
 
