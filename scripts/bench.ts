@@ -1,24 +1,30 @@
 /**
- * `npm run bench`: proving and verification time per circuit (Node, this machine), constraint
- * counts, and gas per label from the gas snapshot. Prints a table and writes
- * bench/results/bench-<date>.json with the machine it ran on.
+ * `npm run bench`: what workers and requesters pay, on this machine. Per rule circuit with keys, in
+ * Node: witness and proof time (median of BENCH_RUNS, default 3), labels per second, verification,
+ * the peak memory of one proof in a fresh process, the .wasm and .zkey sizes (and gzipped). In headless
+ * chromium, through the app's own prover client and thread (scripts/bench/browser.ts): the first visit
+ * (page, circuit download, first proof) and later proofs against bare snarkjs in the same page. Gas
+ * per label from the gas snapshot. Prints tables and writes bench/results/bench-<date>.json with the
+ * machine it ran on.
  * `--only WORD` proves only the circuits whose name contains WORD.
- * `--quick` (in `npm test`, test/bench/bench.test.ts): one run of each rule's deployed worker circuit,
- * written to build/bench/bench-quick-<date>.json: it checks that the bench still runs, not how fast.
+ * `--quick` (in `npm test`, test/bench/bench.test.ts): one run of each rule's deployed worker circuit in
+ * Node and of the first rule's in the browser, written to build/bench/bench-quick-<date>.json: it checks
+ * that the bench still runs, not how fast.
  * `--out FILE` writes the JSON there instead.
  */
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { execFile } from "node:child_process";
+import { mkdir, readFile, stat, writeFile } from "node:fs/promises";
 import { loadavg } from "node:os";
 import { join } from "node:path";
-import { DEMO_REQUESTER_KEY } from "@zklabel/core/demo";
-import { workerGroup } from "@zklabel/core/group";
-import { Identity, workerSecret } from "@zklabel/core/identity";
-import { proveCircuit, releaseSnarkjs } from "@zklabel/core/prove";
-import { type CircuitInfo, circuitInfo } from "@zklabel/core/registry";
-import { type AnyRule, fullBatchData, RULES, ruleByName, ruleCircuit } from "@zklabel/core/rules";
+import { promisify } from "node:util";
+import { gzipSync } from "node:zlib";
+import { computeWitness, proveWitness, releaseSnarkjs } from "@zklabel/core/prove";
+import { circuitInfo } from "@zklabel/core/registry";
+import { RULES, ruleByName, ruleCircuit } from "@zklabel/core/rules";
 import * as snarkjs from "snarkjs";
+import { type BrowserRow, printBrowserRows, runBrowserBench } from "./bench/browser.ts";
 import { buildCircuits } from "./circuits/build.ts";
-import { rejectBenchInput } from "./lib/bench-inputs.ts";
+import { rejectBenchInput, workerBenchCase } from "./lib/bench-inputs.ts";
 import { machineInfo, today } from "./lib/machine.ts";
 import { ROOT } from "./lib/process.ts";
 
@@ -28,28 +34,15 @@ const OUT = process.argv.includes("--out") ? process.argv[process.argv.indexOf("
 const RUNS = QUICK ? 1 : Number(process.env.BENCH_RUNS ?? 3);
 // `--only reject`: prove only the circuits whose name contains the word (the gas part is unchanged).
 const only = process.argv.includes("--only") ? process.argv[process.argv.indexOf("--only") + 1] : undefined;
-const task = { pkR: DEMO_REQUESTER_KEY.pkR, goldRoot: 0n, taskId: 1n, chainId: 31337n, contract: 1n };
+const median = (xs: number[]) => [...xs].sort((a, c) => a - c)[Math.floor(xs.length / 2)];
+const MB = (bytes: number) => Number((bytes / 2 ** 20).toFixed(2));
 
-/** A full batch's worker-circuit input for the rule's example batch (RuleSpec.example). */
-function benchInput(
-  rule: AnyRule,
-  circuit: CircuitInfo,
-  worker: { identity: ReturnType<typeof workerSecret>; group: ReturnType<typeof workerGroup> },
-  salt: bigint,
-) {
-  const { N, DEPTH } = circuit.params;
-  const ex = rule.example(N, circuit.params);
-  return rule.workerInput({
-    ...worker,
-    circuit,
-    task,
-    params: ex.params,
-    batchIndex: 0,
-    data: fullBatchData(rule, DEPTH, N, ex.items, 0),
-    labels: ex.labels,
-    salt,
-    recipient: 1n,
-  }) as { input: Record<string, string | string[]>; publicSignals: bigint[] };
+/** Peak resident memory of proving `circuit` once in a fresh Node process (scripts/bench/prove-once.ts). */
+async function provingMemoryMB(circuit: string): Promise<number> {
+  const { stdout } = await promisify(execFile)(process.execPath, [join(ROOT, "scripts/bench/prove-once.ts"), circuit], {
+    cwd: ROOT,
+  });
+  return JSON.parse(stdout.trim().split("\n").at(-1) ?? "").maxRssMB;
 }
 
 const built = await buildCircuits();
@@ -73,21 +66,24 @@ for (const b of keyed) {
   const rule = ruleByName(circuit.rule);
   const N = circuit.params.N;
   const dir = join(ROOT, "build/circuits", b.name);
+  const files = { wasm: join(dir, "main.wasm"), zkey: join(dir, "main.zkey") };
   const vkey = JSON.parse(await readFile(join(dir, "vkey.json"), "utf8"));
-  const prove: number[] = [];
+  const witness: number[] = [];
+  const proof: number[] = [];
   const verify: number[] = [];
-  // Worker circuits prove as one member of a 100-member group (the group depth does not change the cost).
-  const members = Array.from({ length: 100 }, (_, i) => new Identity(`bench member ${i}`));
-  const worker = { identity: workerSecret(members[42]), group: workerGroup(members.map((m) => m.commitment)) };
   for (let r = 0; r < RUNS; r++) {
+    // Worker circuits prove as one member of a 100-member group (the group depth does not change the cost).
     const { input, publicSignals } =
       circuit.role === "reject"
         ? rejectBenchInput(rule, circuit, BigInt(r + 1))
-        : benchInput(rule, circuit, worker, BigInt(r + 1));
-    let t = performance.now();
-    const p = await proveCircuit(input, publicSignals, { wasm: join(dir, "main.wasm"), zkey: join(dir, "main.zkey") });
-    prove.push(performance.now() - t);
-    t = performance.now();
+        : workerBenchCase(rule, circuit, BigInt(r + 1));
+    const t0 = performance.now();
+    const w = await computeWitness(input, files.wasm);
+    const t1 = performance.now();
+    const p = await proveWitness(w, publicSignals, files.zkey);
+    witness.push(t1 - t0);
+    proof.push(performance.now() - t1);
+    const t = performance.now();
     const ok = await snarkjs.groth16.verify(vkey, p.publicSignals.map(String), {
       ...p.raw,
       protocol: "groth16",
@@ -96,19 +92,36 @@ for (const b of keyed) {
     verify.push(performance.now() - t);
     if (!ok) throw new Error(`${b.name}: a fresh proof did not verify`);
   }
-  const median = (xs: number[]) => [...xs].sort((a, c) => a - c)[Math.floor(xs.length / 2)];
+  const prove = witness.map((w, i) => w + proof[i]);
+  const [wasmBytes, zkeyBytes] = await Promise.all([stat(files.wasm), stat(files.zkey)]).then((x) =>
+    x.map((f) => f.size),
+  );
+  // What a first visit downloads if the server compresses (gzip, level 6): measured, not assumed.
+  const gzipMB = QUICK
+    ? undefined
+    : MB(gzipSync(await readFile(files.wasm)).length + gzipSync(await readFile(files.zkey)).length);
   rows.push({
     circuit: b.name,
     constraints: b.constraints,
     labels: N,
     constraintsPerLabel: Math.round(b.constraints / N),
     proveMsMedian: Math.round(median(prove)),
+    witnessMsMedian: Math.round(median(witness)),
+    proofMsMedian: Math.round(median(proof)),
     labelsPerSecond: Number((N / (median(prove) / 1000)).toFixed(1)),
     verifyMsMedian: Math.round(median(verify)),
-    zkeyMB: Number((b.zkeyBytes / 2 ** 20).toFixed(1)),
+    peakMemoryMB: await provingMemoryMB(b.name),
+    wasmMB: MB(wasmBytes),
+    zkeyMB: MB(zkeyBytes),
+    gzipMB,
   });
 }
 await releaseSnarkjs();
+// The browser, through the app's own prover client and thread (quick: the first rule, once).
+const browserRows: BrowserRow[] =
+  only === undefined || RULES.some((r) => ruleCircuit(r).name.includes(only))
+    ? await runBrowserBench({ runs: RUNS, only: QUICK ? ruleCircuit(RULES[0]).name : only })
+    : [];
 const machine = machineInfo(loadAtStart, loadAtTiming);
 const gas = JSON.parse(await readFile(join(ROOT, "test/contracts/gas-snapshot.json"), "utf8")) as Record<
   string,
@@ -148,13 +161,14 @@ const perRule = Object.fromEntries(
 );
 
 console.log(
-  `\ncircuit                            constraints  labels  per label  prove ms  labels/s  verify ms  zkey MB   (median of ${RUNS}, ${machine.cores} cores)`,
+  `\nNode (median of ${RUNS}, ${machine.cores} cores)\ncircuit                            constraints  labels  per label  prove ms  witness  proof  labels/s  verify ms  peak MB  wasm MB  zkey MB  gzip MB`,
 );
 for (const r of rows) {
   console.log(
-    `${r.circuit.padEnd(34)} ${String(r.constraints).padStart(11)} ${String(r.labels).padStart(7)} ${String(r.constraintsPerLabel).padStart(10)} ${String(r.proveMsMedian).padStart(9)} ${String(r.labelsPerSecond).padStart(9)} ${String(r.verifyMsMedian).padStart(10)} ${String(r.zkeyMB).padStart(8)}`,
+    `${r.circuit.padEnd(34)} ${String(r.constraints).padStart(11)} ${String(r.labels).padStart(7)} ${String(r.constraintsPerLabel).padStart(10)} ${String(r.proveMsMedian).padStart(9)} ${String(r.witnessMsMedian).padStart(8)} ${String(r.proofMsMedian).padStart(6)} ${String(r.labelsPerSecond).padStart(9)} ${String(r.verifyMsMedian).padStart(10)} ${String(r.peakMemoryMB).padStart(8)} ${String(r.wasmMB).padStart(8)} ${String(r.zkeyMB).padStart(8)} ${String(r.gzipMB ?? "-").padStart(8)}`,
   );
 }
+printBrowserRows(browserRows, RUNS);
 console.log("\ngas (test/contracts/gas-snapshot.json)");
 for (const [k, v] of Object.entries(gas)) console.log(`  ${k.padEnd(20)} ${String(v).padStart(9)}`);
 for (const r of RULES)
@@ -180,6 +194,6 @@ await mkdir(outDir, { recursive: true });
 const out = OUT ?? join(outDir, `bench${QUICK ? "-quick" : ""}-${today()}.json`);
 await writeFile(
   out,
-  `${JSON.stringify({ date: new Date().toISOString(), machine, quick: QUICK, runs: RUNS, circuits: rows, gas, gasPerLabelByRule: perRule, gasPerLabelGold: perLabelGold, gasPerLabelBatched: perLabelBatched, gasPerLabelBatchedGold: perLabelBatchedGold, gasPerLabelRelayed: perLabelRelayed, gasPerLabelRelayedGold: perLabelRelayedGold, gasPerLabelRelayedTaskPayee: perLabelRelayedTaskPayee }, null, 2)}\n`,
+  `${JSON.stringify({ date: new Date().toISOString(), machine, quick: QUICK, runs: RUNS, circuits: rows, browser: browserRows, gas, gasPerLabelByRule: perRule, gasPerLabelGold: perLabelGold, gasPerLabelBatched: perLabelBatched, gasPerLabelBatchedGold: perLabelBatchedGold, gasPerLabelRelayed: perLabelRelayed, gasPerLabelRelayedGold: perLabelRelayedGold, gasPerLabelRelayedTaskPayee: perLabelRelayedTaskPayee }, null, 2)}\n`,
 );
 console.log(`\nwrote ${out}`);

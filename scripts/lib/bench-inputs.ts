@@ -1,8 +1,14 @@
 /** Inputs the benchmarks prove: the same for Node (scripts/bench.ts) and the browser (scripts/bench-browser.ts). */
+import { DEMO_REQUESTER_KEY } from "@zklabel/core/demo";
+import { LOCAL_CHAIN_ID } from "@zklabel/core/deployment";
 import { goldTree } from "@zklabel/core/gold";
+import { workerGroup } from "@zklabel/core/group";
+import { Identity, workerSecret } from "@zklabel/core/identity";
 import { labelsCommitment } from "@zklabel/core/labels";
 import type { CircuitInfo } from "@zklabel/core/registry";
-import type { AnyRule } from "@zklabel/core/rules";
+import { type AnyRule, fullBatchData } from "@zklabel/core/rules";
+import { ruleParamsHash, taskHash } from "@zklabel/core/task";
+import type { TaskInfo } from "@zklabel/sdk/task-info";
 
 /**
  * A rejection of the rule's example batch (RuleSpec.example): every item gold with an answer the
@@ -30,4 +36,77 @@ export function rejectBenchInput(rule: AnyRule, circuit: CircuitInfo, salt: bigi
     bound: 80,
     threshold: g.defaultThreshold,
   });
+}
+
+/** Who the benchmarks prove as: member 42 of a 100-member group (the group's depth, not its size, sets the cost). */
+export function benchWorker() {
+  const members = Array.from({ length: 100 }, (_, i) => new Identity(`bench member ${i}`));
+  return { identity: members[42], group: workerGroup(members.map((m) => m.commitment)) };
+}
+
+const BENCH_ESCROW = "0x00000000000000000000000000000000000e5c40" as const;
+
+/**
+ * A full batch of the rule's example (RuleSpec.example) as a task the worker proves: the task as the
+ * SDK reads it from the chain, the batch as a vault serves it (its slice and items' facts), and the
+ * circuit input with its public signals (what bare snarkjs proves). Same in Node and the browser.
+ */
+export function workerBenchCase(rule: AnyRule, circuit: CircuitInfo, salt: bigint) {
+  const { N, DEPTH } = circuit.params;
+  const ex = rule.example(N, circuit.params);
+  const worker = benchWorker();
+  const ruleParams = rule.encodeParams(ex.params);
+  const tree = rule.datasetTree(DEPTH, N, ex.items);
+  const binding = {
+    pkR: DEMO_REQUESTER_KEY.pkR,
+    goldRoot: 0n,
+    taskId: 1n,
+    chainId: BigInt(LOCAL_CHAIN_ID),
+    contract: BigInt(BENCH_ESCROW),
+  };
+  const task: TaskInfo = {
+    taskId: binding.taskId,
+    ruleId: rule.id,
+    ruleParams,
+    datasetRoot: tree.root,
+    itemCount: N,
+    pkR: binding.pkR,
+    goldRoot: binding.goldRoot,
+    rewardPerItem: 1n,
+    taskHash: taskHash({ ...binding, datasetRoot: tree.root, ruleParamsHash: ruleParamsHash(rule.id, ruleParams) }),
+    verifier: "0x0000000000000000000000000000000000000001",
+    batchSize: N,
+    datasetDepth: DEPTH,
+    metadataURI: "",
+    metadataHash: `0x${"00".repeat(32)}`,
+  };
+  const built = rule.workerInput({
+    identity: workerSecret(worker.identity),
+    group: worker.group,
+    circuit,
+    task: binding,
+    params: ex.params,
+    batchIndex: 0,
+    data: fullBatchData(rule, DEPTH, N, ex.items, 0),
+    labels: ex.labels,
+    salt,
+    recipient: 1n,
+  }) as { input: Record<string, string | string[]>; publicSignals: bigint[] };
+  return {
+    task,
+    escrow: BENCH_ESCROW,
+    chainId: LOCAL_CHAIN_ID,
+    worker,
+    labels: ex.labels as unknown[],
+    items: ex.items,
+    slice: {
+      depth: DEPTH,
+      chunk: tree.chunk,
+      size: N,
+      batchIndex: 0,
+      leaves: tree.batchLeaves(0, N),
+      path: tree.batchPath(0, N),
+    },
+    ...built,
+  };
 }

@@ -12,7 +12,7 @@ import { RULES, ruleCircuit } from "@zklabel/core/rules";
 import { ROOT } from "../../scripts/lib/process.ts";
 import { runBenchScript } from "../helpers/bench.ts";
 
-test("bench --quick proves each rule's worker circuit once and writes its table and JSON", {
+test("bench --quick proves each rule's worker circuit once in Node and the first rule's through the app's browser path, and writes its table and JSON", {
   timeout: 600_000,
 }, async () => {
   const { json: r, output } = await runBenchScript("scripts/bench.ts", "zklabel-bench-", ["--quick"]);
@@ -33,10 +33,22 @@ test("bench --quick proves each rule's worker circuit once and writes its table 
     assert.equal(c.constraints, report[c.circuit].constraints, `${c.circuit} constraints`);
     assert.equal(c.labels, ruleCircuit(RULES.find((x) => ruleCircuit(x).name === c.circuit) as never).params.N);
     assert.ok(c.proveMsMedian > 0 && c.verifyMsMedian > 0, `${c.circuit} times`);
+    assert.ok(Math.abs(c.witnessMsMedian + c.proofMsMedian - c.proveMsMedian) <= 1, `${c.circuit} witness + proof`);
+    assert.ok(c.peakMemoryMB > 50 && c.zkeyMB > 1 && c.wasmMB > 0.1, `${c.circuit} memory and sizes`);
     const rate = c.labels / (c.proveMsMedian / 1000);
     assert.ok(Math.abs(c.labelsPerSecond - rate) <= rate * 0.01 + 0.1, `${c.circuit} labels per second`);
     assert.match(output, new RegExp(`^${c.circuit} +${c.constraints} +${c.labels} `, "m"), `${c.circuit} in the table`);
   }
+  // The browser, through the app's prover client and thread: the first rule's circuit, once.
+  const first = ruleCircuit(RULES[0]);
+  assert.equal(r.browser.length, 1);
+  const b = r.browser[0];
+  assert.equal(b.circuit, first.name);
+  assert.equal(b.firstVisit.fromCache, false, "a fresh profile downloads the circuit");
+  assert.ok(b.firstVisit.downloadMB > 1 && b.firstVisit.ms > b.firstVisit.downloadMs, "first visit");
+  assert.equal(b.app.fromCache, true, "later proofs need no download");
+  assert.ok(b.app.ms > 0 && b.bare.ms > 0 && b.bare.witnessMs > 0, "app and bare times");
+  assert.ok(Math.abs(b.appOverBare - b.app.ms / b.bare.ms) < 0.05, "app over bare");
   // Gas per label from the snapshot it copied: the default flow's figure, recomputed.
   const snapshot = JSON.parse(await readFile(join(ROOT, "test/contracts/gas-snapshot.json"), "utf8"));
   assert.deepEqual(r.gas, snapshot);

@@ -1,7 +1,10 @@
 /**
- * The page's side of the prover thread: one fresh Web Worker per job, so cancelling terminates it
- * (and snarkjs's own threads) at once. Failures come back with the SDK's error code, so the page
- * words them by code (a RuleViolationError's issues included).
+ * The page's side of the prover thread (a Web Worker). One thread stays alive between jobs: it keeps
+ * snarkjs's curve (its own sub-threads and WebAssembly, rebuilt in a fresh thread at every proof) and
+ * the circuit files it loaded, so only the first proof pays for them. A job finds the idle thread, or
+ * starts one when another job holds it; cancelling a job terminates its thread (and snarkjs's threads)
+ * at once, and the next job starts a fresh one. Failures come back with the SDK's error code, so the
+ * page words them by code (a RuleViolationError's issues included).
  */
 import { RuleViolationError, ZkLabelError } from "@zklabel/core/errors";
 import type {
@@ -28,38 +31,52 @@ function failure(m: Extract<ProverEvent, { type: "error" }>): Error {
   return m.code ? new ZkLabelError(m.code, m.message) : new Error(m.message);
 }
 
-/** Runs one request in a fresh prover thread, reporting stages and circuit download progress. */
+/** The thread no job holds, kept for the next one. */
+let idle: Worker | undefined;
+
+const spawn = () =>
+  new Worker(new URL("./prover.thread.ts", import.meta.url), { type: "module", name: "zklabel-prover" });
+
+/** A job's thread is kept for the next job when it answered; one that crashed or was cancelled is terminated. */
+function release(thread: Worker, healthy: boolean): void {
+  thread.onmessage = null;
+  thread.onerror = null;
+  thread.onmessageerror = null;
+  if (healthy && !idle) idle = thread;
+  else thread.terminate();
+}
+
+/** Runs one request in the prover thread, reporting stages and circuit download progress. */
 function start<T>(req: ProverRequest, done: ProverEvent["type"], onEvent: (e: ProverProgress) => void): ProverJob<T> {
-  const thread = new Worker(new URL("./prover.thread.ts", import.meta.url), {
-    type: "module",
-    name: "zklabel-prover",
-  });
+  const thread = idle ?? spawn();
+  idle = undefined;
   let settle: { resolve(r: T): void; reject(e: Error): void } | undefined;
   const result = new Promise<T>((resolve, reject) => {
     settle = { resolve, reject };
   });
-  const finish = (f: (s: NonNullable<typeof settle>) => void) => {
+  const finish = (healthy: boolean, f: (s: NonNullable<typeof settle>) => void) => {
     const s = settle;
     settle = undefined;
-    thread.terminate();
-    if (s) f(s);
+    if (!s) return;
+    release(thread, healthy);
+    f(s);
   };
   thread.onmessage = (e: MessageEvent<ProverEvent>) => {
     const m = e.data;
-    if (m.type === done) finish((s) => s.resolve(m as T));
-    else if (m.type === "error") finish((s) => s.reject(failure(m)));
+    if (m.type === done) finish(true, (s) => s.resolve(m as T));
+    else if (m.type === "error") finish(true, (s) => s.reject(failure(m)));
     else if (settle && (m.type === "stage" || m.type === "download")) onEvent(m);
   };
   thread.onerror = (e) => {
     e.preventDefault();
-    finish((s) => s.reject(new Error(`the prover thread crashed: ${e.message || "unknown error"}`)));
+    finish(false, (s) => s.reject(new Error(`the prover thread crashed: ${e.message || "unknown error"}`)));
   };
   thread.onmessageerror = () =>
-    finish((s) => s.reject(new Error("the prover thread sent a message that could not be read")));
+    finish(false, (s) => s.reject(new Error("the prover thread sent a message that could not be read")));
   thread.postMessage(req);
   return {
     result,
-    cancel: () => finish((s) => s.reject(new ZkLabelError("cancelled", "the job was cancelled"))),
+    cancel: () => finish(false, (s) => s.reject(new ZkLabelError("cancelled", "the job was cancelled"))),
   };
 }
 

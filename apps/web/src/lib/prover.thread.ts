@@ -2,7 +2,9 @@
  * The prover thread (a Web Worker), off the main thread: downloads a batch from the vault
  * (proving anonymous membership with the access circuit) or proves a labeled batch with the
  * task's rule circuit, for any rule, through the SDK's one proveBatch. Circuit files are cached
- * with the Cache API; snarkjs starts its own sub-threads.
+ * with the Cache API and kept in memory; snarkjs starts its own sub-threads. The page keeps this
+ * thread between jobs (lib/prover-client.ts), so after a batch's download the thread fetches the
+ * task's circuit while the worker labels, and the proof finds it loaded.
  */
 
 import { errorCode, type RuleViolationError } from "@zklabel/core/errors";
@@ -83,6 +85,9 @@ async function run(req: ProverRequest): Promise<void> {
         },
         items.map((x) => x.bytes.buffer as ArrayBuffer),
       );
+      // While the worker labels: the task's circuit, so proving starts without a download. A
+      // failure here is reported by the proof's own load.
+      loadCircuit(ruleCircuit(taskRule(req.task)).name).catch(() => {});
       return;
     }
     // An unknown rule id is an error here (code unknown_rule), never another rule's circuit.
@@ -169,12 +174,16 @@ async function sha256Hex(bytes: ArrayBuffer): Promise<string> {
   return Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
+type CircuitFiles = { wasm: Uint8Array; zkey: Uint8Array; fromCache: boolean };
+/** Circuit files this thread loaded, by cache name (circuit and version): later jobs read them from memory. */
+const inMemory = new Map<string, Promise<CircuitFiles>>();
+
 /**
- * The circuit's .wasm and .zkey, from the Cache API when this exact circuit was
- * downloaded before. The cache is keyed by the verification key's hash, so a
- * rebuilt circuit never proves with a stale proving key.
+ * The circuit's .wasm and .zkey: from this thread's memory, else from the Cache API when this
+ * exact circuit was downloaded before, else downloaded. Both are keyed by the verification key's
+ * hash, so a rebuilt circuit never proves with a stale proving key.
  */
-async function loadCircuit(name: string): Promise<{ wasm: Uint8Array; zkey: Uint8Array; fromCache: boolean }> {
+async function loadCircuit(name: string): Promise<CircuitFiles> {
   const base = `${scope.location.origin}/circuits/${name}`;
   const vkeyRes = await fetch(`${base}.vkey.json`, { cache: "no-store" });
   if (!vkeyRes.ok) {
@@ -184,6 +193,33 @@ async function loadCircuit(name: string): Promise<{ wasm: Uint8Array; zkey: Uint
   }
   const version = (await sha256Hex(await vkeyRes.arrayBuffer())).slice(0, 16);
   const cacheName = `${CACHE_PREFIX}${name}-${version}`;
+  for (const key of inMemory.keys())
+    if (key.startsWith(`${CACHE_PREFIX}${name}-`) && key !== cacheName) {
+      inMemory.delete(key);
+      arrived.delete(key);
+    }
+  let loading = inMemory.get(cacheName);
+  if (!loading) {
+    loading = fetchCircuit(base, name, cacheName);
+    inMemory.set(cacheName, loading);
+    loading.then(
+      () => arrived.add(cacheName),
+      () => inMemory.delete(cacheName),
+    );
+  } else if (arrived.has(cacheName)) {
+    const files = await loading;
+    const size = files.wasm.length + files.zkey.length;
+    post({ type: "download", loaded: size, total: size, fromCache: true });
+    return { ...files, fromCache: true };
+  }
+  // Downloading now, or already downloading for an earlier request (the files fetched while the worker labeled).
+  return loading;
+}
+/** The cache names of the circuits in `inMemory` whose files arrived. */
+const arrived = new Set<string>();
+
+/** Downloads the circuit's files, or reads them from the Cache API (`cacheName`, the circuit's current version). */
+async function fetchCircuit(base: string, name: string, cacheName: string): Promise<CircuitFiles> {
   let cache: Cache | undefined;
   try {
     if ("caches" in globalThis) {
