@@ -165,6 +165,16 @@ async function ptauFor(power: number): Promise<string> {
   return path;
 }
 
+/**
+ * The circuits the product runs (deployed behind the escrow or served to the app): what `npm run dev`
+ * builds. The rest of the registry (compile-only variants, small test circuits) is for the tests and
+ * the benchmarks, which build the whole registry first.
+ */
+export async function productCircuits(): Promise<string[]> {
+  const registry = JSON.parse(await readFile(join(ROOT, "circuits/circuits.json"), "utf8")) as { circuits: Entry[] };
+  return registry.circuits.filter((c) => c.deploy || c.serve).map((c) => c.name);
+}
+
 export async function buildCircuits(only: string[] = []): Promise<BuiltCircuit[]> {
   const registry = JSON.parse(await readFile(join(ROOT, "circuits/circuits.json"), "utf8")) as { circuits: Entry[] };
   const entries = registry.circuits.filter((c) => only.length === 0 || only.includes(c.name));

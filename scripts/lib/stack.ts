@@ -14,7 +14,7 @@ import { buildDataset } from "@zklabel/sdk/dataset";
 import { encodeTaskMetadata } from "@zklabel/sdk/metadata";
 import { VaultClient } from "@zklabel/sdk/vault";
 import { parseEther, zeroAddress } from "viem";
-import { buildCircuits } from "../circuits/build.ts";
+import { buildCircuits, productCircuits } from "../circuits/build.ts";
 import { deployZkLabel } from "./deploy.ts";
 import { ROOT, run } from "./process.ts";
 
@@ -182,8 +182,9 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     }
   }
 
-  log("circuits: building what is not cached");
-  const built = await buildCircuits();
+  // Only what the product runs: the tests and the benchmarks build the rest of the registry.
+  log("circuits: building the product's circuits that are not cached");
+  const built = await buildCircuits(await productCircuits());
   log(
     `circuits: ${built.map((b) => `${b.name} ${b.constraints} constraints${b.cached ? " (cached)" : ""}`).join(", ")}`,
   );
@@ -333,8 +334,8 @@ export async function startAppFor(
   if (!parsed.success) throw new Error(`${file} is not a zkLabel deployment file: ${parsed.error.issues[0]?.message}`);
   if (!(await portFree(webPort)))
     throw new Error(`port ${webPort} (for the web app) is already in use: choose another with ZKLABEL_WEB_PORT=<port>`);
-  log("circuits: building what is not cached (the app serves their files)");
-  await buildCircuits();
+  log("circuits: building the product's circuits that are not cached (the app serves their files)");
+  await buildCircuits(await productCircuits());
   await writeFile(join(ROOT, "apps/web/public/deployment.json"), `${JSON.stringify(parsed.data, null, 2)}\n`);
   log(`app: starting Next.js on ${appUrl} for ${network} (chain ${parsed.data.chainId})`);
   const web = startChild(NEXT[0], [NEXT[1], "dev", "--hostname", "127.0.0.1", "--port", String(webPort)], {
