@@ -108,7 +108,7 @@ if (built && compiled) {
   if (code !== 0 && failed === 0) failed = 1;
   results.push({ suite: "contracts (Solidity)", passed, failed, seconds: (Date.now() - start) / 1000 });
   // The benchmarks in their smoke sizes: scripts/bench.ts --quick, and scripts/bench-read.ts (its own Hardhat node on 8645 or the next free port).
-  await nodeSuite("benchmarks (bench --quick, bench-read --quick)", "test/bench/*.test.ts");
+  await nodeSuite("benchmarks (bench --quick, bench-read --quick, bench/dataset --quick)", "test/bench/*.test.ts");
   await nodeSuite("headless end-to-end (CLI, vault, agents)", "test/agents/*.test.ts");
   await nodeSuite("privacy scan (chain, vault, relayer, app files)", "test/privacy/*.test.ts");
   await nodeSuite("browser end-to-end", "test/e2e/*.test.ts");
