@@ -23,6 +23,9 @@ import { circuitInfo } from "@zklabel/core/registry";
 import { RULES, ruleByName, ruleCircuit } from "@zklabel/core/rules";
 import * as snarkjs from "snarkjs";
 import { type BrowserRow, printBrowserRows, runBrowserBench } from "./bench/browser.ts";
+import { datasetTable, runDatasetBench } from "./bench/dataset.ts";
+import { type BenchResult, renderReport, writeReport } from "./bench/report.ts";
+import { benchTargets } from "./bench/targets.ts";
 import { buildCircuits } from "./circuits/build.ts";
 import { rejectBenchInput, workerBenchCase } from "./lib/bench-inputs.ts";
 import { machineInfo, today } from "./lib/machine.ts";
@@ -122,6 +125,9 @@ const browserRows: BrowserRow[] =
   only === undefined || RULES.some((r) => ruleCircuit(r).name.includes(only))
     ? await runBrowserBench({ runs: RUNS, only: QUICK ? ruleCircuit(RULES[0]).name : only })
     : [];
+// Dataset tooling, Node and chromium (quick: 1,000 items).
+const datasetRows =
+  only === undefined ? await runDatasetBench({ sizes: QUICK ? [1000] : [10_000, 100_000], browser: true }) : [];
 const machine = machineInfo(loadAtStart, loadAtTiming);
 const gas = JSON.parse(await readFile(join(ROOT, "test/contracts/gas-snapshot.json"), "utf8")) as Record<
   string,
@@ -189,11 +195,31 @@ console.log(
 console.log(
   `  per accepted label, relayer with one payee per task (its batches linked to each other), N = ${N}: ${perLabelRelayedTaskPayee}`,
 );
+if (datasetRows.length) console.log(`\ndataset building (classification, small images)\n${datasetTable(datasetRows)}`);
+const result: BenchResult = {
+  date: new Date().toISOString(),
+  machine,
+  quick: QUICK,
+  runs: RUNS,
+  circuits: rows,
+  browser: browserRows,
+  dataset: datasetRows,
+  gas,
+  gasPerLabelByRule: perRule,
+  gasPerLabelGold: perLabelGold,
+  gasPerLabelBatched: perLabelBatched,
+  gasPerLabelBatchedGold: perLabelBatchedGold,
+  gasPerLabelRelayed: perLabelRelayed,
+  gasPerLabelRelayedGold: perLabelRelayedGold,
+  gasPerLabelRelayedTaskPayee: perLabelRelayedTaskPayee,
+};
 const outDir = join(ROOT, QUICK ? "build/bench" : "bench/results");
 await mkdir(outDir, { recursive: true });
 const out = OUT ?? join(outDir, `bench${QUICK ? "-quick" : ""}-${today()}.json`);
-await writeFile(
-  out,
-  `${JSON.stringify({ date: new Date().toISOString(), machine, quick: QUICK, runs: RUNS, circuits: rows, browser: browserRows, gas, gasPerLabelByRule: perRule, gasPerLabelGold: perLabelGold, gasPerLabelBatched: perLabelBatched, gasPerLabelBatchedGold: perLabelBatchedGold, gasPerLabelRelayed: perLabelRelayed, gasPerLabelRelayedGold: perLabelRelayedGold, gasPerLabelRelayedTaskPayee: perLabelRelayedTaskPayee }, null, 2)}\n`,
-);
+await writeFile(out, `${JSON.stringify(result, null, 2)}\n`);
 console.log(`\nwrote ${out}`);
+// A full run (every part, no --only, no --quick, no --out) is the latest run BENCHMARKS.md shows.
+if (!QUICK && only === undefined && OUT === undefined) {
+  await writeReport(renderReport(result, [], benchTargets(result)), [], "");
+  console.log("wrote BENCHMARKS.md (latest run) and bench/chart.svg");
+}

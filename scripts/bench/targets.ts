@@ -1,0 +1,80 @@
+/**
+ * Issue 18's targets (a 2-core machine, headless chromium), each with what this run measured and
+ * whether it meets it. A target the run has no number for says so (met: null), never a guess.
+ */
+import type { BenchResult, Target } from "./report.ts";
+
+/** Browser labels per second through the app's path, per rule (issue 18). */
+const BROWSER_LABELS_PER_SECOND: Record<string, number> = { classification: 60, bbox: 30, sensor: 15 };
+
+export interface BaselineRatios {
+  /** Baseline over ours, per label. */
+  constraintsPerLabel: number;
+  proveMsPerLabel: number;
+  gasPerLabel: number | null;
+}
+
+export function benchTargets(r: BenchResult, baseline?: BaselineRatios): Target[] {
+  const out: Target[] = [];
+  for (const [rule, goal] of Object.entries(BROWSER_LABELS_PER_SECOND)) {
+    const b = r.browser.find((x) => x.rule === rule);
+    out.push({
+      what: `${rule}: labels/s in chromium, the app's path (${b?.circuit ?? "not run"})`,
+      target: `≥ ${goal}`,
+      measured: b ? `${b.app.labelsPerSecond}` : "not run",
+      met: b ? b.app.labelsPerSecond >= goal : null,
+    });
+  }
+  for (const b of r.browser)
+    out.push({
+      what: `${b.rule}: the app's path over a bare prover, same circuit and page`,
+      target: "≤ 1.15",
+      measured: `${b.appOverBare}`,
+      met: b.appOverBare <= 1.15,
+    });
+  out.push({
+    what: "gas per accepted label, the app's default path (relayer, four batches per submission, gasless withdrawal)",
+    target: "≤ 5,000",
+    measured: r.gasPerLabelRelayed.toLocaleString("en-US"),
+    met: r.gasPerLabelRelayed <= 5000,
+  });
+  out.push({
+    what: "constraints per label, baseline over ours",
+    target: "≥ 10x",
+    measured: baseline ? `${baseline.constraintsPerLabel}x` : "not run",
+    met: baseline ? baseline.constraintsPerLabel >= 10 : null,
+  });
+  out.push({
+    what: "gas per label, baseline over ours",
+    target: "≥ 20x",
+    measured: baseline?.gasPerLabel ? `${baseline.gasPerLabel}x` : "not run",
+    met: baseline?.gasPerLabel ? baseline.gasPerLabel >= 20 : null,
+  });
+  const root = r.dataset.find((d) => d.env === "chromium" && d.items === 100_000);
+  out.push({
+    what: "a 100k-item dataset built in chromium (buildDataset)",
+    target: "≤ 10 s",
+    measured: root ? `${(root.totalMs / 1000).toFixed(1)} s` : "not run",
+    met: root ? root.totalMs <= 10_000 : null,
+  });
+  const first = r.browser.find((x) => x.rule === "classification");
+  out.push({
+    what: "first proof from opening a page with an empty cache, circuit files included (the bench's page: prover client and thread, no vault download)",
+    target: "≤ 15 s",
+    measured: first ? `${(first.firstVisit.ms / 1000).toFixed(1)} s` : "not run",
+    met: first ? first.firstVisit.ms <= 15_000 : null,
+  });
+  out.push({
+    what: "later proofs need no download",
+    target: "circuit files from the thread's memory or the Cache API",
+    measured: r.browser.every((b) => b.app.fromCache) ? "yes, every later proof" : "no",
+    met: r.browser.length ? r.browser.every((b) => b.app.fromCache) : null,
+  });
+  out.push({
+    what: "a cold `npm run dev` (no caches) serves a working app",
+    target: "≤ 10 min",
+    measured: "not measured by the bench (it needs a machine without caches)",
+    met: null,
+  });
+  return out;
+}
