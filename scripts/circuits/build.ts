@@ -29,11 +29,13 @@ import { DEV_CEREMONY_LABEL, writeDevPtau } from "./dev-ptau.ts";
 import { batchVerifier, DEV_KEYS, solidityVerifier, type VerificationKey } from "./verifiers.ts";
 
 const require = createRequire(import.meta.url);
-const CACHE = process.env.ZKLABEL_CACHE ?? join(homedir(), ".cache", "zklabel");
+/** Where every built artifact is cached: $ZKLABEL_CACHE, default ~/.cache/zklabel. */
+export const CACHE = process.env.ZKLABEL_CACHE ?? join(homedir(), ".cache", "zklabel");
 /** Deterministic phase-2 beacon: public on purpose, like everything in the dev ceremony. */
 const BEACON_HASH = createHash("sha256").update(`${DEV_CEREMONY_LABEL}/phase2 beacon`).digest("hex");
 
-interface Entry {
+/** One entry of circuits/circuits.json (scripts/bench/ builds unregistered variants of the same shape). */
+export interface Entry {
   name: string;
   rule: string;
   file: string;
@@ -98,7 +100,7 @@ const pkgDir = (pkg: string) => join(ROOT, "node_modules", pkg);
 const version = (pkg: string) => require(join(pkgDir(pkg), "package.json")).version as string;
 
 /** Hash of everything a circuit's artifacts depend on. */
-async function sourceKey(entry: Entry): Promise<string> {
+export async function sourceKey(entry: Entry): Promise<string> {
   const h = createHash("sha256");
   h.update(JSON.stringify(entry));
   for (const f of await includedFiles(join(ROOT, entry.file))) {
@@ -118,7 +120,7 @@ const logger = {
   error: (m: string) => log(`  snarkjs error: ${m}`),
 };
 
-async function compile(entry: Entry, dir: string): Promise<void> {
+export async function compile(entry: Entry, dir: string): Promise<void> {
   // circom2 refuses paths with "..": the main file lives under the repo and
   // includes the rule file through the library path ".".
   const mainRel = relative(ROOT, join(dir, "main.circom"));
@@ -155,10 +157,14 @@ async function keysForSameR1cs(name: string, cacheDir: string): Promise<string |
   return undefined;
 }
 
-async function ptauFor(power: number): Promise<string> {
+/** The dev powers of tau for 2^power, made unless cached; `onlyCached`: undefined when it is not cached. */
+export async function ptauFor(power: number): Promise<string>;
+export async function ptauFor(power: number, opts: { onlyCached: true }): Promise<string | undefined>;
+export async function ptauFor(power: number, opts: { onlyCached?: boolean } = {}): Promise<string | undefined> {
   const h = (await fileHash(join(ROOT, "scripts/circuits/dev-ptau.ts"))).slice(0, 8);
   const path = join(CACHE, "ptau", `zklabel-dev-INSECURE-bn128-p${power}-${h}.ptau`);
   if (await exists(path)) return path;
+  if (opts.onlyCached) return undefined;
   await mkdir(dirname(path), { recursive: true });
   log(`INSECURE development powers of tau 2^${power} (public tau; development only)`);
   await writeDevPtau(path, power, (m) => log(`  ptau: ${m}`));
@@ -173,6 +179,14 @@ async function ptauFor(power: number): Promise<string> {
 export async function productCircuits(): Promise<string[]> {
   const registry = JSON.parse(await readFile(join(ROOT, "circuits/circuits.json"), "utf8")) as { circuits: Entry[] };
   return registry.circuits.filter((c) => c.deploy || c.serve).map((c) => c.name);
+}
+
+/** The development Groth16 keys of `r1cs` (phase 2 from the dev ptau, then the public deterministic beacon) into `zkey`. */
+export async function devZkey(r1cs: string, ptau: string, zkey: string): Promise<void> {
+  const zkey0 = `${zkey.replace(/\.zkey$/, "")}_0000.zkey`;
+  await snarkjs.zKey.newZKey(r1cs, ptau, zkey0, logger);
+  await snarkjs.zKey.beacon(zkey0, zkey, "zkLabel INSECURE dev beacon", BEACON_HASH, 10, logger);
+  await rm(zkey0);
 }
 
 export async function buildCircuits(only: string[] = []): Promise<BuiltCircuit[]> {
@@ -225,13 +239,9 @@ export async function buildCircuits(only: string[] = []): Promise<BuiltCircuit[]
     const ptau = await ptauFor(power);
     for (const { entry, cacheDir, info } of pending) {
       const r1cs = join(cacheDir, "main.r1cs");
-      const zkey0 = join(cacheDir, "main_0000.zkey");
       const zkey = join(cacheDir, "main.zkey");
       log(`${entry.name}: Groth16 setup (${info.constraints} constraints, domain 2^${info.domainPower})`);
-      await snarkjs.zKey.newZKey(r1cs, ptau, zkey0, logger);
-      log(`${entry.name}: deterministic beacon`);
-      await snarkjs.zKey.beacon(zkey0, zkey, "zkLabel INSECURE dev beacon", BEACON_HASH, 10, logger);
-      await rm(zkey0);
+      await devZkey(r1cs, ptau, zkey);
       // `zkey verify` recomputes the whole setup to compare: as long as the setup itself (over 2^16
       // it is 40 % of a cold build). The keys come from a public tau in this very process, so it
       // could only catch a snarkjs fault, which the proof tests of the deployed circuits catch too;
@@ -344,7 +354,7 @@ async function copyIfChanged(from: string, to: string): Promise<void> {
   await rename(`${to}.tmp`, to);
 }
 
-interface R1csInfo {
+export interface R1csInfo {
   constraints: number;
   wires: number;
   publicInputs: number;
@@ -353,7 +363,7 @@ interface R1csInfo {
 }
 
 /** Reads the r1cs header (section 1) without loading the constraints. */
-async function r1csInfo(path: string): Promise<R1csInfo> {
+export async function r1csInfo(path: string): Promise<R1csInfo> {
   const h = binSections(await readFile(path)).get(1);
   if (!h) throw new Error(`${path}: no r1cs header`);
   const n8 = h.readUInt32LE(0);
