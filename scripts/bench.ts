@@ -22,9 +22,14 @@ import { computeWitness, proveWitness, releaseSnarkjs } from "@zklabel/core/prov
 import { circuitInfo } from "@zklabel/core/registry";
 import { RULES, ruleByName, ruleCircuit } from "@zklabel/core/rules";
 import * as snarkjs from "snarkjs";
+import { baselineBench } from "./bench/baseline.ts";
 import { type BrowserRow, printBrowserRows, runBrowserBench } from "./bench/browser.ts";
 import { datasetTable, runDatasetBench } from "./bench/dataset.ts";
+import { chartCaption, chartPanels, extraSections, printExtras } from "./bench/extras.ts";
+import { gasBench } from "./bench/gas.ts";
+import { provingPerN } from "./bench/per-n.ts";
 import { type BenchResult, renderReport, writeReport } from "./bench/report.ts";
+import { constraintSweep } from "./bench/sweep.ts";
 import { benchTargets } from "./bench/targets.ts";
 import { buildCircuits } from "./circuits/build.ts";
 import { rejectBenchInput, workerBenchCase } from "./lib/bench-inputs.ts";
@@ -119,7 +124,13 @@ for (const b of keyed) {
     gzipMB,
   });
 }
+// Against the batch size and the baseline (the variants' compile and keys are cached in $ZKLABEL_CACHE/bench).
+const log = (m: string) => console.log(`[bench] ${m}`);
+const perN = only === undefined ? await provingPerN({ runs: RUNS, sizes: QUICK ? [16] : undefined, log }) : [];
+const baseline = only === undefined ? await baselineBench({ quick: QUICK, runs: RUNS, log }) : undefined;
 await releaseSnarkjs();
+const sweep = only === undefined ? await constraintSweep({ quick: QUICK, log }) : [];
+const gasPerN = only === undefined ? await gasBench({ quick: QUICK, log }) : undefined;
 // The browser, through the app's own prover client and thread (quick: the first rule, once).
 const browserRows: BrowserRow[] =
   only === undefined || RULES.some((r) => ruleCircuit(r).name.includes(only))
@@ -187,7 +198,7 @@ console.log(
   `  per accepted label, gold items, eight batches per submitBatches and per finalize + one withdraw, N = ${N}: ${perLabelBatchedGold}`,
 );
 console.log(
-  `  per accepted label, default flow (relayer, four per submitBatches, a payee per batch withdrawn gaslessly), N = ${N}: ${perLabelRelayed}`,
+  `  per accepted label, relayer (four per submitBatches to one recipient, as the snapshot measures it) + a gasless withdrawal per batch, N = ${N}: ${perLabelRelayed}`,
 );
 console.log(
   `  per accepted label, default flow with gold items (eight per submitBatches and finalize, a payee per batch), N = ${N}: ${perLabelRelayedGold}`,
@@ -212,7 +223,12 @@ const result: BenchResult = {
   gasPerLabelRelayed: perLabelRelayed,
   gasPerLabelRelayedGold: perLabelRelayedGold,
   gasPerLabelRelayedTaskPayee: perLabelRelayedTaskPayee,
+  provingPerN: perN,
+  sweep,
+  baseline,
+  gasPerN,
 };
+printExtras(result);
 const outDir = join(ROOT, QUICK ? "build/bench" : "bench/results");
 await mkdir(outDir, { recursive: true });
 const out = OUT ?? join(outDir, `bench${QUICK ? "-quick" : ""}-${today()}.json`);
@@ -220,6 +236,10 @@ await writeFile(out, `${JSON.stringify(result, null, 2)}\n`);
 console.log(`\nwrote ${out}`);
 // A full run (every part, no --only, no --quick, no --out) is the latest run BENCHMARKS.md shows.
 if (!QUICK && only === undefined && OUT === undefined) {
-  await writeReport(renderReport(result, [], benchTargets(result)), [], "");
+  await writeReport(
+    renderReport(result, extraSections(result), benchTargets(result)),
+    chartPanels(result),
+    chartCaption(result),
+  );
   console.log("wrote BENCHMARKS.md (latest run) and bench/chart.svg");
 }
