@@ -11,19 +11,22 @@ import { ruleParamsHash, taskHash } from "@zklabel/core/task";
 import type { TaskInfo } from "@zklabel/sdk/task-info";
 
 /**
- * A rejection of the rule's example batch (RuleSpec.example): every item gold with an answer the
- * label does not match (the label's lowest bit flipped: another class), so accuracy is 0.
+ * A rejection of the rule's example batch (RuleSpec.example): every item gold (or the first SLOTS, for
+ * a circuit that compares that many) with an answer the label does not match (the label's lowest bit
+ * flipped: another class), so accuracy is 0.
  */
 export function rejectBenchInput(rule: AnyRule, circuit: CircuitInfo, salt: bigint) {
   const g = rule.gold;
   if (!g) throw new Error(`${rule.name} has no gold answers`);
   const { N, DEPTH } = circuit.params;
   const ex = rule.example(N, circuit.params);
-  const openings = ex.labels.map((l: unknown, i: number) => ({
-    isGold: 1 as const,
-    value: g.goldValue(g.answerFromValue(rule.labelValue(l) ^ 1n)),
-    salt: BigInt(i + 1),
-  }));
+  // As many gold items as the circuit compares (a polygon rejection has SLOTS of them), the rest not gold.
+  const gold = Math.min(N, circuit.params.SLOTS ?? N);
+  const openings = ex.labels.map((l: unknown, i: number) =>
+    i < gold
+      ? { isGold: 1 as const, value: g.goldValue(g.answerFromValue(rule.labelValue(l) ^ 1n)), salt: BigInt(i + 1) }
+      : { isGold: 0 as const, value: 0n, salt: BigInt(i + 1) },
+  );
   const values = Array.from({ length: N }, (_, i) => rule.labelValue(ex.labels[i]));
   return g.rejectInput({
     circuit,
@@ -57,6 +60,7 @@ export function workerBenchCase(rule: AnyRule, circuit: CircuitInfo, salt: bigin
   const worker = benchWorker();
   const ruleParams = rule.encodeParams(ex.params);
   const tree = rule.datasetTree(DEPTH, N, ex.items);
+  const shape = rule.batchShape(DEPTH, N);
   const binding = {
     pkR: DEMO_REQUESTER_KEY.pkR,
     goldRoot: 0n,
@@ -99,13 +103,14 @@ export function workerBenchCase(rule: AnyRule, circuit: CircuitInfo, salt: bigin
     worker,
     labels: ex.labels as unknown[],
     items: ex.items,
+    // As a vault serves it: the batch's leaves (a leaf holds itemsPerLeaf items: a box pair node holds two) and path.
     slice: {
-      depth: DEPTH,
+      depth: tree.depth,
       chunk: tree.chunk,
-      size: N,
+      size: Math.ceil(N / shape.itemsPerLeaf),
       batchIndex: 0,
-      leaves: tree.batchLeaves(0, N),
-      path: tree.batchPath(0, N),
+      leaves: tree.batchLeaves(0, shape.leaves),
+      path: tree.batchPath(0, shape.leaves),
     },
     ...built,
   };

@@ -13,7 +13,7 @@ import { ROOT } from "../../scripts/lib/process.ts";
 import { runBenchScript } from "../helpers/bench.ts";
 
 test("bench --quick proves each rule's worker circuit once in Node and the first rule's through the app's browser path, and writes its table and JSON", {
-  timeout: 600_000,
+  timeout: 1_800_000,
 }, async () => {
   const { json: r, output } = await runBenchScript("scripts/bench.ts", "zklabel-bench-", ["--quick"]);
   assert.equal(r.quick, true);
@@ -49,6 +49,21 @@ test("bench --quick proves each rule's worker circuit once in Node and the first
   assert.equal(b.app.fromCache, true, "later proofs need no download");
   assert.ok(b.app.ms > 0 && b.bare.ms > 0 && b.bare.witnessMs > 0, "app and bare times");
   assert.ok(Math.abs(b.appOverBare - b.app.ms / b.bare.ms) < 0.05, "app over bare");
+  // Against N and the baseline (quick: N = 16), and dataset building (quick: 1,000 items, both roots equal).
+  assert.deepEqual(
+    r.provingPerN.map((x: { N: number }) => x.N),
+    [16],
+  );
+  assert.ok(r.provingPerN[0].labelsPerSecond > 0 && r.provingPerN[0].constraints < report[first.name].constraints);
+  assert.equal(r.sweep[0].N, 16);
+  assert.equal(r.sweep[0].constraints, r.provingPerN[0].constraints, "the sweep and the keyed variant are one circuit");
+  assert.ok(r.baseline.ratio.constraintsPerLabel > 10, "one proof per label costs more constraints per label");
+  assert.ok(
+    r.gasPerN.rows.some((x: { N: number }) => x.N === 1) && r.gasPerN.rows.some((x: { N: number }) => x.N === 16),
+  );
+  const roots = new Set(r.dataset.map((d: { root: string }) => d.root));
+  assert.equal(r.dataset.length, 2);
+  assert.equal(roots.size, 1, "Node and chromium build the same root");
   // Gas per label from the snapshot it copied: the default flow's figure, recomputed.
   const snapshot = JSON.parse(await readFile(join(ROOT, "test/contracts/gas-snapshot.json"), "utf8"));
   assert.deepEqual(r.gas, snapshot);
