@@ -86,6 +86,7 @@ export function chartSvg(panels: readonly Panel[], caption: string): string {
   const height = H + legendRows * 12 + 20;
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">`,
+    `<title>${esc(panels.map((p) => p.title).join("; "))}</title>`,
     `<rect width="${width}" height="${height}" fill="white"/>`,
     ...panels.map((p, i) => panelSvg(p, i * W)),
     `<text x="8" y="${height - 6}" font-size="10" fill="#555">${esc(caption)}</text>`,

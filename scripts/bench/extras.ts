@@ -131,7 +131,7 @@ export function extraSections(r: BenchResult): string[] {
     out.push(
       "### Gas against the batch size",
       "",
-      "Real proofs on the escrow in an in-process Hardhat chain. *Direct*: a steady-state `submitBatch` (+ nothing: one recipient). *Default flow*: the relayer's `submitBatches` of four to a fresh payee each, and each payee's gasless `withdrawWithSignature`. *Gold items*: pending batches, finalized two at a time. The baseline row proves one label per proof through the same escrow code.",
+      "Real proofs on the escrow in an in-process Hardhat chain. *Direct*: a steady-state `submitBatch` to one recipient, no withdrawal counted. *Default flow*: the relayer's `submitBatches` of four to a fresh payee each, and each payee's gasless `withdrawWithSignature`. *Gold items*: pending batches, finalized two at a time. The baseline row proves one label per proof through the same escrow code.",
       "",
       table(t.head, t.rows),
       "",

@@ -4,15 +4,17 @@
  */
 
 /**
- * The deployed circuits' expected browser proving times. The classification circuit's was measured
- * (docs/protocol.md, changelog 20: 7.5 s on a 2-core laptop); the box and sensor circuits' follow
- * from it by the size of their proving keys (Groth16's time is its multi-exponentiations, linear in
- * the key: 35.2 MB and 53.0 MB against 15.6 MB), until a browser measures them.
+ * The deployed circuits' expected browser proving times: the app's own proving path (prover client and
+ * thread) in headless chromium on a 2-core machine, a later proof (files cached, the thread warm), as
+ * `npm run bench` measured them (BENCHMARKS.md, 2026-12-07), until this browser has proven once.
  */
+const HOW = "measured by npm run bench in chromium on 2 cores";
 const EXPECTED_MS: Record<string, { ms: number; how: string }> = {
-  classification_worker_n64_d20_g20: { ms: 7500, how: "measured on a 2-core laptop" },
-  bbox_worker_n64_d20_g20: { ms: 17_000, how: "estimated from the circuit's size" },
-  sensor_worker_n32_d20_t16_g20: { ms: 25_500, how: "estimated from the circuit's size" },
+  classification_worker_n64_d20_g20: { ms: 4100, how: HOW },
+  bbox_worker_n64_d20_g20: { ms: 6600, how: HOW },
+  sensor_worker_n32_d20_t16_g20: { ms: 8100, how: HOW },
+  spans_worker_n32_d20_g20: { ms: 4100, how: HOW },
+  polygon_worker_n32_d20_g20: { ms: 5800, how: HOW },
 };
 const key = (circuit: string) => `zklabel.provingMs.${circuit}`;
 
