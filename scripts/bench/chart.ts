@@ -24,6 +24,8 @@ const W = 440;
 const H = 300;
 const M = { left: 64, right: 16, top: 36, bottom: 64 };
 
+/** An axis value short: 1.5k, 2M. */
+const tick = (t: number) => (t >= 1e6 ? `${t / 1e6}M` : t >= 1000 ? `${t / 1000}k` : `${t}`);
 const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 
 /** A "nice" upper bound for an axis: 1, 2 or 5 times a power of ten, at least `max`. */
@@ -62,7 +64,7 @@ function panelSvg(panel: Panel, x0: number): string {
     const y = py(t);
     out.push(
       `<line x1="${x0 + M.left}" x2="${x0 + M.left + pw}" y1="${y}" y2="${y}" stroke="#ddd"/>`,
-      `<text x="${x0 + M.left - 6}" y="${y + 4}" text-anchor="end" font-size="11">${t >= 1000 ? `${t / 1000}k` : t}</text>`,
+      `<text x="${x0 + M.left - 6}" y="${y + 4}" text-anchor="end" font-size="11">${tick(t)}</text>`,
     );
   }
   for (const n of xs)
