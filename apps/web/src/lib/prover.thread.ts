@@ -3,8 +3,8 @@
  * (proving anonymous membership with the access circuit) or proves a labeled batch with the
  * task's rule circuit, for any rule, through the SDK's one proveBatch. Circuit files are cached
  * with the Cache API and kept in memory; snarkjs starts its own sub-threads. The page keeps this
- * thread between jobs (lib/prover-client.ts), so after a batch's download the thread fetches the
- * task's circuit while the worker labels, and the proof finds it loaded.
+ * thread between jobs (lib/prover-client.ts), so a later proof finds the circuit (and snarkjs's
+ * curve) loaded.
  */
 
 import { errorCode, type RuleViolationError } from "@zklabel/core/errors";
@@ -85,9 +85,6 @@ async function run(req: ProverRequest): Promise<void> {
         },
         items.map((x) => x.bytes.buffer as ArrayBuffer),
       );
-      // While the worker labels: the task's circuit, so proving starts without a download. A
-      // failure here is reported by the proof's own load.
-      loadCircuit(ruleCircuit(taskRule(req.task)).name).catch(() => {});
       return;
     }
     // An unknown rule id is an error here (code unknown_rule), never another rule's circuit.
