@@ -6,7 +6,7 @@ import type { BaselineResult } from "./baseline.ts";
 import type { Panel } from "./chart.ts";
 import type { GasResult } from "./gas.ts";
 import type { PerNRow } from "./per-n.ts";
-import type { BenchResult } from "./report.ts";
+import { type BenchResult, n, table } from "./report.ts";
 import type { SweepRow } from "./sweep.ts";
 
 export interface Extras {
@@ -16,11 +16,6 @@ export interface Extras {
   gasPerN?: GasResult;
 }
 
-const n = (x: number) => x.toLocaleString("en-US");
-const table = (head: string[], rows: (string | number)[][]) =>
-  [`| ${head.join(" | ")} |`, `|${head.map(() => "---").join("|")}|`, ...rows.map((r) => `| ${r.join(" | ")} |`)].join(
-    "\n",
-  );
 const extras = (r: BenchResult) => r as unknown as Extras;
 
 /** Every rule's constraints per label against N (the sweep), one row per rule. */

@@ -3,20 +3,21 @@
  * (RuleSpec.example) over a dataset of `items` items, through the rule module's own workerInput, for a
  * batch of any N (a circuit variant) or for one item (the baseline, circuits/baseline/).
  */
-import { workerGroup } from "@zklabel/core/group";
-import { Identity, workerSecret } from "@zklabel/core/identity";
+import type { workerGroup } from "@zklabel/core/group";
+import { workerSecret } from "@zklabel/core/identity";
 import { type BatchSource, DatasetTree, datasetChunk } from "@zklabel/core/merkle";
 import { type CircuitInfo, deployedCircuit } from "@zklabel/core/registry";
 import { fullBatchData } from "@zklabel/core/rules";
 import { classificationRule } from "@zklabel/core/rules/classification";
 import type { TaskBinding } from "@zklabel/core/task";
+import { benchWorker as sharedWorker } from "../lib/bench-inputs.ts";
 
 export type BenchTask = Omit<TaskBinding, "ruleParamsHash" | "datasetRoot">;
 
-/** One member of a 100-member open group, as scripts/bench.ts proves (the group depth does not change the cost). */
+/** The benchmarks' worker (scripts/lib/bench-inputs.ts) with its secret, as the circuit input builders take it. */
 export function benchWorker(): { identity: ReturnType<typeof workerSecret>; group: ReturnType<typeof workerGroup> } {
-  const members = Array.from({ length: 100 }, (_, i) => new Identity(`bench member ${i}`));
-  return { identity: workerSecret(members[42]), group: workerGroup(members.map((m) => m.commitment)) };
+  const w = sharedWorker();
+  return { identity: workerSecret(w.identity), group: w.group };
 }
 
 /** The example dataset of `items` items (parameters, facts, labels that follow the rule). */

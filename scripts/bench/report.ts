@@ -45,12 +45,14 @@ export interface Target {
   met: boolean | null;
 }
 
-const table = (head: string[], rows: (string | number)[][]) =>
+/** A markdown table. */
+export const table = (head: string[], rows: (string | number)[][]) =>
   [`| ${head.join(" | ")} |`, `|${head.map(() => "---").join("|")}|`, ...rows.map((r) => `| ${r.join(" | ")} |`)].join(
     "\n",
   );
 
-const n = (x: number) => x.toLocaleString("en-US");
+/** A number with thousands separators. */
+export const n = (x: number) => x.toLocaleString("en-US");
 
 /** The markdown of the latest run: machine, tables, targets; `extra` sections come after the first two tables. */
 export function renderReport(r: BenchResult, extra: string[], targets: Target[]): string {
