@@ -112,6 +112,9 @@ contract ZkLabelEscrow is RuleRegistry, ReentrancyGuard, EIP712 {
         t.pkR = p.pkR;
         t.metadataHash = p.metadataHash;
         t.datasetRoot = p.datasetRoot;
+        // The verified-batch chain starts at the task's hash: it binds the task, and the first verified
+        // batch then rewrites a non-zero slot (the requester pays for the slot, not a worker).
+        t.batchesDigest = bytes32(th);
         emit TaskCreated(taskId, msg.sender, p.token, p, rule, th);
         _fund(taskId, t, p.funding);
     }

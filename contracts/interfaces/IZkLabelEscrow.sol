@@ -105,7 +105,7 @@ interface IZkLabelEscrow {
         bytes32 metadataHash;
         /// Root of the dataset tree, as in TaskParams.
         uint256 datasetRoot;
-        /// Chain over the verified batches, in the order they were verified: starts at 0, then
+        /// Chain over the verified batches, in the order they were verified: starts at bytes32(taskHash), then
         /// keccak256(abi.encode(digest, batchIndex, keccak256(abi.encode(nullifier, labelsCommitment)))).
         bytes32 batchesDigest;
     }

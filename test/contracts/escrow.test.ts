@@ -909,7 +909,7 @@ describe("ZkLabelEscrow: a finished task is recorded as complete (issue 19)", ()
   async function digestFromEvents(id: bigint): Promise<Hex> {
     const submitted = await escrow.getEvents.BatchSubmitted({ taskId: id }, { fromBlock: 0n });
     const verified = await escrow.getEvents.BatchVerified({ taskId: id }, { fromBlock: 0n });
-    let d: Hex = `0x${"00".repeat(32)}`;
+    let d = toHex((await escrow.read.getTask([id])).taskHash, { size: 32 });
     for (const v of verified) {
       // The batch's standing submission: its last BatchSubmitted before it was verified.
       const s = submitted.filter((e) => e.args.batchIndex === v.args.batchIndex).at(-1);
@@ -1004,7 +1004,8 @@ describe("ZkLabelEscrow: a finished task is recorded as complete (issue 19)", ()
       );
     const chain = (prev: Hex, b: bigint, s: Hex) =>
       keccak256(encodeAbiParameters([{ type: "bytes32" }, { type: "uint256" }, { type: "bytes32" }], [prev, b, s]));
-    const expected = chain(chain(`0x${"00".repeat(32)}`, 1n, seal(p1)), 0n, seal(p0));
+    const start = toHex((await escrow.read.getTask([id])).taskHash, { size: 32 });
+    const expected = chain(chain(start, 1n, seal(p1)), 0n, seal(p0));
     assert.equal(c.args.batchesDigest, expected, "batch 1 then batch 0, with the proofs' nullifier and commitment");
     await assertSolvent();
   });

@@ -38,6 +38,7 @@ import { parseIdentityKey } from "@zklabel/core/identity";
 import { escrowAbi } from "@zklabel/sdk/abi-escrow";
 import { groupsAbi } from "@zklabel/sdk/abi-groups";
 import { minimumWithdrawalFee } from "@zklabel/sdk/relayer";
+import { unzipFiles, zipFiles } from "@zklabel/sdk/zip";
 import { type BrowserContext, type ConsoleMessage, chromium, type Page } from "playwright-core";
 import { type Address, createPublicClient, createWalletClient, getAddress, http, parseEther, zeroAddress } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
@@ -740,6 +741,52 @@ describe("the web app, one role after another", () => {
     await page.goto(`${stack.appUrl}/audit/${id}`);
     await page.locator('[data-testid="audit-task-status"]').waitFor({ timeout: 60_000 });
     assert.equal(await page.getByTestId("audit-task-status").textContent(), "complete");
+    const completions = await client.getContractEvents({
+      address: stack.deployment.escrow as Address,
+      abi: escrowAbi,
+      eventName: "TaskCompleted",
+      args: { taskId: id },
+      fromBlock: 0n,
+    });
+    assert.equal(completions.length, 1, "the escrow recorded the task complete, once");
+    assert.equal(completions[0].args.verifiedItems, WINDOWS.length);
+    // The worker's page and the requester's read complete too.
+    await page.goto(`${stack.appUrl}/work/${id}`);
+    await page.getByTestId("task-complete").waitFor({ timeout: 60_000 });
+    await page.goto(`${stack.appUrl}/requester/${id}`);
+    await connect(page, 0);
+    await page.locator('[data-testid="task-status"]').waitFor({ timeout: 60_000 });
+    assert.equal(await page.getByTestId("task-status").textContent(), "complete");
+    assert.equal(await page.getByTestId("completion").getAttribute("data-complete"), "true");
+
+    // The requester exports the verified dataset; the auditor's page verifies the .zip in the browser.
+    await page.getByTestId("decrypt-labels").click();
+    await page.getByTestId("labels-decrypted").waitFor({ timeout: 60_000 });
+    const [download] = await Promise.all([page.waitForEvent("download"), page.getByTestId("export-verified").click()]);
+    await page.getByTestId("export-verified-done").waitFor({ timeout: 60_000 });
+    const zipPath = join(files, `task-${id}-verified.zip`);
+    await download.saveAs(zipPath);
+    await accessible(page, "the requester's verified dataset card");
+    await page.goto(`${stack.appUrl}/audit/verify`);
+    await page.getByTestId("verify-zip-input").setInputFiles(zipPath);
+    await page.getByTestId("verify-result").waitFor({ timeout: 120_000 });
+    assert.equal(
+      await page.getByTestId("verify-result").getAttribute("data-ok"),
+      "true",
+      `the export verifies: ${await page.getByTestId("verify-result").textContent()} ${await page.locator("table").allTextContents()}`,
+    );
+    await screenshot(page, "audit-verify-export");
+    await accessible(page, "the export's verification report");
+    // One label changed in the export (the column a trainer reads): the page names the batch that fails.
+    const folder = await unzipFiles(new Uint8Array(await readFile(zipPath)));
+    const rows = new TextDecoder().decode(folder.get("labels.jsonl")).trim().split("\n").map((l) => JSON.parse(l));
+    rows[1].label = rows[1].label === rows[0].label ? `${rows[1].label}?` : rows[0].label;
+    folder.set("labels.jsonl", `${rows.map((r) => JSON.stringify(r)).join("\n")}\n`);
+    const tampered = join(files, `task-${id}-tampered.zip`);
+    await writeFile(tampered, zipFiles(folder));
+    await page.getByTestId("verify-zip-input").setInputFiles(tampered);
+    await page.locator('[data-testid="verify-result"][data-ok="false"]').waitFor({ timeout: 120_000 });
+    assert.match((await page.getByTestId("verify-batch-0").textContent()) ?? "", /fail/);
     assert.deepEqual(consoleErrors, [], "no errors in any browser console");
   });
   it("polygons (a kit rule with its own labeler): vertices placed with the mouse and closed, triangles from the keyboard, a forbidden class flagged, proven and paid", {

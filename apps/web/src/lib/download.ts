@@ -1,6 +1,19 @@
 /** Starts a browser download of `text` as a file. */
 export function downloadText(fileName: string, text: string, mime: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type: mime }));
+  downloadBlob(fileName, new Blob([text], { type: mime }));
+}
+
+/** Starts a browser download of a value as pretty-printed JSON. */
+export const downloadJson = (fileName: string, value: unknown): void =>
+  downloadText(fileName, `${JSON.stringify(value, null, 2)}\n`, "application/json");
+
+/** Starts a browser download of bytes as a file. */
+export function downloadBytes(fileName: string, bytes: Uint8Array<ArrayBuffer>, mime: string): void {
+  downloadBlob(fileName, new Blob([bytes], { type: mime }));
+}
+
+function downloadBlob(fileName: string, blob: Blob): void {
+  const url = URL.createObjectURL(blob);
   const a = document.createElement("a");
   a.href = url;
   a.download = fileName;
@@ -9,7 +22,3 @@ export function downloadText(fileName: string, text: string, mime: string): void
   a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
-
-/** Starts a browser download of a value as pretty-printed JSON. */
-export const downloadJson = (fileName: string, value: unknown): void =>
-  downloadText(fileName, `${JSON.stringify(value, null, 2)}\n`, "application/json");

@@ -19,7 +19,8 @@ export function AuditTaskList() {
         <h1>All tasks</h1>
         <p className="muted audit-lead">
           Every task on this chain, read from the escrow&apos;s events. Open a task to see its batches, re-check a proof
-          in your browser, download its manifest or check whether a file is in its dataset.
+          in your browser, download its manifest or check whether a file is in its dataset. Given a labeled dataset
+          exported from a task, <Link href="/audit/verify">verify it against the chain</Link>.
         </p>
       </header>
       <section className="card" aria-labelledby="audit-tasks-title">

@@ -21,6 +21,7 @@ import { BatchStrip } from "./BatchStrip";
 import { GoldReview } from "./GoldReview";
 import { LabelsPanel } from "./LabelsPanel";
 import { PendingBatches } from "./PendingBatches";
+import { VerifiedDataset } from "./VerifiedDataset";
 import { WalletNotice } from "./WalletNotice";
 import "./requester.css";
 
@@ -201,6 +202,16 @@ function TaskManage({ task: t, onChanged }: { task: TaskView; onChanged(): void 
             <BatchStrip batches={t.batches} testId="batch-strip" />
             <PendingBatches task={t} token={token} account={address} blocked={blocked} onChanged={changed} />
           </section>
+
+          <VerifiedDataset
+            task={t}
+            requesterKey={requesterKey}
+            account={address}
+            isRequester={isRequester}
+            blocked={blocked}
+            chainNow={Number(chainNow)}
+            onChanged={changed}
+          />
 
           {t.info.goldRoot !== 0n && (
             <GoldReview

@@ -1,0 +1,5 @@
+import { VerifyExport } from "@/components/audit/VerifyExport";
+
+export default function Page() {
+  return <VerifyExport />;
+}
