@@ -42,7 +42,7 @@ import { escrowReader, taskInfoFromLog } from "./task-info.ts";
 export type VerifiedFolder = Map<string, Uint8Array | string>;
 
 export const PROVENANCE_FORMAT = "zklabel-provenance/1";
-export const FILES = {
+export const VERIFIED_FILES = {
   labels: "labels.jsonl",
   coco: "annotations.coco.json",
   card: "README.md",
@@ -325,22 +325,23 @@ export async function buildVerifiedExport(args: {
     return { index, batchIndex, name, contentHash: h, ...fields, labelValue: value };
   });
   const folder: VerifiedFolder = new Map();
-  folder.set(FILES.labels, toJsonl(rows as never));
-  if (exportsCoco(rule) && opened.length > 0) folder.set(FILES.coco, toCoco(rule, opened, n, args.manifest, classes));
-  folder.set(FILES.manifest, `${JSON.stringify(args.manifest, null, 2)}\n`);
-  folder.set(FILES.provenance, `${JSON.stringify(provenance, null, 2)}\n`);
+  folder.set(VERIFIED_FILES.labels, toJsonl(rows as never));
+  if (exportsCoco(rule) && opened.length > 0)
+    folder.set(VERIFIED_FILES.coco, toCoco(rule, opened, n, args.manifest, classes));
+  folder.set(VERIFIED_FILES.manifest, `${JSON.stringify(args.manifest, null, 2)}\n`);
+  folder.set(VERIFIED_FILES.provenance, `${JSON.stringify(provenance, null, 2)}\n`);
   let itemFiles = 0;
   if (args.items) {
     for (const b of batches)
       for (const it of b.items) {
         const bytes = args.items.get(it.name);
         if (!bytes) continue;
-        folder.set(`${FILES.items}${safeName(it.name)}`, bytes);
+        folder.set(`${VERIFIED_FILES.items}${safeName(it.name)}`, bytes);
         itemFiles++;
       }
   }
   folder.set(
-    FILES.card,
+    VERIFIED_FILES.card,
     datasetCard({ provenance, rule, rows: rows.length, excluded, itemFiles, license: args.license }),
   );
   return { folder, provenance, labels: rows.length, batches: batches.length, excluded };
@@ -374,7 +375,7 @@ function datasetCard(a: {
     "- zero-knowledge",
     "configs:",
     "- config_name: default",
-    `  data_files: ${FILES.labels}`,
+    `  data_files: ${VERIFIED_FILES.labels}`,
     "---",
   ];
   const batchLines = p.batches.map(
@@ -428,7 +429,7 @@ function datasetCard(a: {
 // --- verify ---------------------------------------------------------------------------------
 
 /** One check's result: whether it holds and what was found; `item` / `items` name the dataset index(es) at fault. */
-export interface Check {
+export interface VerifyCheck {
   ok: boolean;
   detail: string;
   item?: number;
@@ -438,38 +439,41 @@ export interface Check {
 export interface BatchReport {
   batchIndex: number;
   transaction: string;
-  checks: { commitment: Check; proof: Check; items: Check };
+  checks: { commitment: VerifyCheck; proof: VerifyCheck; items: VerifyCheck };
 }
 export interface VerifyReport {
   ok: boolean;
   taskId: string;
   chainId: number;
   escrow: string;
-  chain: Check;
+  chain: VerifyCheck;
   batches: BatchReport[];
-  batchSet: Check & { missing: number[]; extra: number[] };
-  completion: Check;
+  batchSet: VerifyCheck & { missing: number[]; extra: number[] };
+  completion: VerifyCheck;
 }
 
-const okCheck = (detail: string): Check => ({ ok: true, detail });
-const bad = (detail: string, more: Partial<Check> = {}): Check => ({ ok: false, detail, ...more });
+const okCheck = (detail: string): VerifyCheck => ({ ok: true, detail });
+const bad = (detail: string, more: Partial<VerifyCheck> = {}): VerifyCheck => ({ ok: false, detail, ...more });
 
 /** Reads and validates provenance.json; a ZkLabelError that says what is wrong. */
 export function readProvenance(folder: VerifiedFolder): Provenance {
-  const f = folder.get(FILES.provenance);
+  const f = folder.get(VERIFIED_FILES.provenance);
   if (f === undefined)
-    throw new ZkLabelError("invalid_input", `the folder has no ${FILES.provenance}: is it a zkLabel dataset export?`);
+    throw new ZkLabelError(
+      "invalid_input",
+      `the folder has no ${VERIFIED_FILES.provenance}: is it a zkLabel dataset export?`,
+    );
   let json: unknown;
   try {
     json = JSON.parse(text(f));
   } catch {
-    throw new ZkLabelError("invalid_input", `${FILES.provenance} is not valid JSON: export the dataset again`);
+    throw new ZkLabelError("invalid_input", `${VERIFIED_FILES.provenance} is not valid JSON: export the dataset again`);
   }
   const parsed = provenanceSchema.safeParse(json);
   if (!parsed.success)
     throw new ZkLabelError(
       "invalid_input",
-      `${FILES.provenance} is not a ${PROVENANCE_FORMAT} file: ${parsed.error.issues
+      `${VERIFIED_FILES.provenance} is not a ${PROVENANCE_FORMAT} file: ${parsed.error.issues
         .slice(0, 5)
         .map((i) => `${i.path.join(".")}: ${i.message}`)
         .join("; ")}`,
@@ -478,8 +482,8 @@ export function readProvenance(folder: VerifiedFolder): Provenance {
 }
 
 function readRows(folder: VerifiedFolder) {
-  const f = folder.get(FILES.labels);
-  if (f === undefined) throw new ZkLabelError("invalid_input", `the folder has no ${FILES.labels}`);
+  const f = folder.get(VERIFIED_FILES.labels);
+  if (f === undefined) throw new ZkLabelError("invalid_input", `the folder has no ${VERIFIED_FILES.labels}`);
   return text(f)
     .split("\n")
     .filter((l) => l.trim() !== "")
@@ -488,13 +492,13 @@ function readRows(folder: VerifiedFolder) {
       try {
         json = JSON.parse(l);
       } catch {
-        throw new ZkLabelError("invalid_input", `${FILES.labels} line ${i + 1} is not JSON`);
+        throw new ZkLabelError("invalid_input", `${VERIFIED_FILES.labels} line ${i + 1} is not JSON`);
       }
       const r = rowSchema.safeParse(json);
       if (!r.success)
         throw new ZkLabelError(
           "invalid_input",
-          `${FILES.labels} line ${i + 1}: ${r.error.issues.map((x) => `${x.path.join(".")}: ${x.message}`).join("; ")}`,
+          `${VERIFIED_FILES.labels} line ${i + 1}: ${r.error.issues.map((x) => `${x.path.join(".")}: ${x.message}`).join("; ")}`,
         );
       return r.data as z.infer<typeof rowSchema> & Record<string, unknown>;
     });
@@ -582,18 +586,18 @@ export async function verifyVerifiedExport(
   // The dataset tree of the exported manifest, checked against the on-chain root.
   let tree: ReturnType<typeof checkManifest> | null = null;
   let treeProblem = "";
-  const mf = folder.get(FILES.manifest);
+  const mf = folder.get(VERIFIED_FILES.manifest);
   if (mf === undefined)
-    treeProblem = `the folder has no ${FILES.manifest}: item content hashes cannot be placed under the root`;
+    treeProblem = `the folder has no ${VERIFIED_FILES.manifest}: item content hashes cannot be placed under the root`;
   else {
     try {
       tree = checkManifest(JSON.parse(text(mf)));
       if (tree.tree.root !== info.datasetRoot) {
-        treeProblem = `${FILES.manifest}'s items hash to root ${tree.tree.root}, not the task's dataset root ${info.datasetRoot}`;
+        treeProblem = `${VERIFIED_FILES.manifest}'s items hash to root ${tree.tree.root}, not the task's dataset root ${info.datasetRoot}`;
         tree = null;
       }
     } catch (e) {
-      treeProblem = `${FILES.manifest}: ${e instanceof Error ? e.message : String(e)}`;
+      treeProblem = `${VERIFIED_FILES.manifest}: ${e instanceof Error ? e.message : String(e)}`;
     }
   }
 
@@ -622,7 +626,7 @@ export async function verifyVerifiedExport(
   const stray = [...rowsByBatch.keys()].filter((k) => !listed.has(k));
   if (stray.length)
     report.chain = bad(
-      `${report.chain.ok ? "" : `${report.chain.detail}; `}${FILES.labels} has rows of batch ${stray.join(", ")}, which ${FILES.provenance} does not list`,
+      `${report.chain.ok ? "" : `${report.chain.detail}; `}${VERIFIED_FILES.labels} has rows of batch ${stray.join(", ")}, which ${VERIFIED_FILES.provenance} does not list`,
     );
 
   // The set of batches, against the chain's verified batches and its TaskCompleted event.
@@ -697,7 +701,7 @@ function commitmentCheck(
   n: number,
   taskId: bigint,
   classes: readonly string[],
-): Check {
+): VerifyCheck {
   const at = `batch ${b.batchIndex}`;
   if (!event)
     return bad(`${at}: transaction ${b.transaction} holds no BatchSubmitted of task ${taskId} batch ${b.batchIndex}`);
@@ -711,7 +715,7 @@ function commitmentCheck(
     const absent = expected.filter((i) => !got.includes(i));
     const stray = got.filter((i) => !expected.includes(i));
     return bad(
-      `${at}: ${FILES.labels} has ${got.length} rows for it, expected items ${expected[0]}..${expected[expected.length - 1]}${absent.length ? `; missing item ${absent.join(", ")}` : ""}${stray.length ? `; unexpected item ${stray.join(", ")}` : ""}`,
+      `${at}: ${VERIFIED_FILES.labels} has ${got.length} rows for it, expected items ${expected[0]}..${expected[expected.length - 1]}${absent.length ? `; missing item ${absent.join(", ")}` : ""}${stray.length ? `; unexpected item ${stray.join(", ")}` : ""}`,
       { items: [...absent, ...stray], item: [...absent, ...stray][0] },
     );
   }
@@ -761,7 +765,7 @@ async function proofCheck(
   p: Provenance,
   circuit: ReturnType<typeof ruleCircuit>,
   taskId: bigint,
-): Promise<Check> {
+): Promise<VerifyCheck> {
   const at = `batch ${b.batchIndex}`;
   // The transaction's receipt must hold this task's submission of this batch.
   const receipt = await client.getTransactionReceipt({ hash: b.transaction as Hex }).catch(() => null);
@@ -853,7 +857,7 @@ function itemsCheck(
   treeProblem: string,
   rule: AnyRule,
   n: number,
-): Check {
+): VerifyCheck {
   const at = `batch ${b.batchIndex}`;
   if (!tree) return bad(`${at}: ${treeProblem}`);
   const m = tree.manifest;
@@ -873,7 +877,7 @@ function itemsCheck(
         { item: it.index },
       );
     if (row && (row.contentHash !== it.contentHash || row.name !== it.name))
-      return bad(`${at}: ${FILES.labels} names ${it.index} "${row.name}" (${row.contentHash}), not ${name}`, {
+      return bad(`${at}: ${VERIFIED_FILES.labels} names ${it.index} "${row.name}" (${row.contentHash}), not ${name}`, {
         item: it.index,
       });
     if (
@@ -881,7 +885,7 @@ function itemsCheck(
       rootFromItemProof(BigInt(it.contentHash), tree.tree.itemProof(it.index)) !== tree.tree.root
     )
       return bad(`${at}: ${name}'s leaf is not under the dataset root`, { item: it.index });
-    const file = folder.get(`${FILES.items}${it.name}`);
+    const file = folder.get(`${VERIFIED_FILES.items}${it.name}`);
     if (file !== undefined) {
       const bytes = typeof file === "string" ? new TextEncoder().encode(file) : file;
       let h: bigint;

@@ -39,9 +39,12 @@ export function taskCommands(program: CommandUnknownOpts, ctx: Ctx): void {
     const phase = taskPhase(t, Number((await c.client.publicClient.getBlock()).timestamp));
     const batches = states.map((s) => STATES[s.state] ?? "unknown");
     const verified = batches.filter((b) => b === "verified").length;
-    const progress =
-      verified === batches.length
-        ? "complete: every batch verified"
+    // The escrow's completion (TaskCompleted: every batch verified, or `task complete` after it closed).
+    const completed = (t as { completed?: boolean }).completed === true;
+    const progress = completed
+      ? `complete (${verified} of ${batches.length} batch${batches.length === 1 ? "" : "es"} verified)`
+      : verified === batches.length
+        ? "every batch verified"
         : `${verified} of ${batches.length} batch${batches.length === 1 ? "" : "es"} verified`;
     const when =
       phase === "closing"
@@ -53,7 +56,7 @@ export function taskCommands(program: CommandUnknownOpts, ctx: Ctx): void {
       `task ${id}: ${t.itemCount} items in ${batches.length} batch${batches.length === 1 ? "" : "es"} of ${t.rule.batchSize}; ${progress}; ${when}\n` +
         `balance ${t.balance}, reserved ${t.reserved} (${t.token === zeroAddress ? "wei" : `token ${t.token}`})\n` +
         batches.map((s, b) => `  batch ${b}: ${s}`).join("\n"),
-      { taskId: id, ...t, phase, batches, complete: verified === batches.length },
+      { taskId: id, ...t, phase, batches, complete: completed },
     );
   });
 
