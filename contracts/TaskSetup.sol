@@ -6,13 +6,35 @@ import {PoseidonT5} from "poseidon-solidity/PoseidonT5.sol";
 import {PoseidonT6} from "poseidon-solidity/PoseidonT6.sol";
 import {IWorkerGroups} from "./interfaces/IWorkerGroups.sol";
 import {IZkLabelEscrow} from "./interfaces/IZkLabelEscrow.sol";
+import {VerifierCall} from "./lib/VerifierCall.sol";
+// Positions in the rejection circuit's public input vector, generated from circuits/circuits.json.
+import {
+    REJECT_IN_GOLD_ROOT,
+    REJECT_IN_BATCH_INDEX,
+    REJECT_IN_COUNT,
+    REJECT_IN_LABELS_COMMITMENT,
+    REJECT_IN_BOUND,
+    REJECT_IN_GOLD_THRESHOLD,
+    REJECT_INPUTS
+} from "./generated/PublicInputs.sol";
 
-/// @title A new task's parameter checks and task hash
-/// @notice What createTask checks of a requester's TaskParams, and the taskHash it stores, in a library of
-/// its own: `checkAndHash` is external, so this code is deployed once beside the escrow and runs by
-/// DELEGATECALL in the escrow's context (address(this) is the escrow), which keeps the escrow under the
-/// 24,576-byte code limit (docs/protocol.md decision 42). It reverts with the escrow's custom errors.
+/// @title A new task's parameter checks and task hash, and the gold rejection of a pending batch
+/// @notice What createTask checks of a requester's TaskParams and the taskHash it stores, and the whole of
+/// rejectBatch, in a library of their own: `checkAndHash` and `reject` are external, so this code is
+/// deployed once beside the escrow and runs by DELEGATECALL in the escrow's context (address(this) is the
+/// escrow, msg.sender the escrow's caller, storage the escrow's), which keeps the escrow under the
+/// 24,576-byte code limit (docs/protocol.md decisions 42 and 47). It reverts with the escrow's custom
+/// errors and emits the escrow's events.
 library TaskSetup {
+    /// @notice rejectBatch's arguments other than the proof (docs/protocol.md §5.6).
+    struct Rejection {
+        uint256 taskId;
+        uint256 batchIndex;
+        uint256 nullifier;
+        uint256 labelsCommitment;
+        uint8 bound;
+    }
+
     uint256 internal constant SNARK_SCALAR_FIELD =
         21888242871839275222246405745257275088548364400416034343698204186575808495617;
     /// @dev Longest challenge window a task may set (the escrow's MAX_CHALLENGE_WINDOW).
@@ -31,6 +53,51 @@ library TaskSetup {
         // parameter by its type name, which ABI tools (Ignition's, for one) warn they cannot parse.
         _checkTaskParams(p, rule, IWorkerGroups(groups));
         return _taskHash(p, taskId);
+    }
+
+    /// @notice rejectBatch (requester only, inside the batch's challenge window): checks the seal, the bound
+    /// and the rejection proof on inputs built from storage, then returns the reward to the task, reopens
+    /// the batch and spends its nullifier. `pending`, `seals` and `relayers` are the task's rows of the
+    /// escrow's pending-batch mappings.
+    function reject(
+        IZkLabelEscrow.Task storage t,
+        mapping(uint256 => uint256) storage pending,
+        mapping(uint256 => bytes32) storage seals,
+        mapping(uint256 => address) storage relayers,
+        mapping(uint256 => bool) storage spentNullifiers,
+        Rejection calldata r,
+        uint256[8] calldata proof
+    ) external {
+        if (msg.sender != t.requester) revert IZkLabelEscrow.NotRequester(r.taskId, msg.sender);
+        uint256 record = pending[r.batchIndex];
+        if (record == 0) revert IZkLabelEscrow.BatchNotPending(r.taskId, r.batchIndex);
+        uint256 endsAt = uint40(record >> 176) + uint256(t.challengeWindow);
+        if (block.timestamp >= endsAt) revert IZkLabelEscrow.ChallengeWindowClosed(r.taskId, r.batchIndex, endsAt);
+        if (seals[r.batchIndex] != keccak256(abi.encode(r.nullifier, r.labelsCommitment))) {
+            revert IZkLabelEscrow.WrongBatchSeal(r.taskId, r.batchIndex);
+        }
+        if (r.bound == 0 || r.bound > t.minAccuracy)
+            revert IZkLabelEscrow.InvalidRejectionBound(r.bound, t.minAccuracy);
+        uint256 count = uint16(record >> 216);
+        uint256[REJECT_INPUTS] memory inputs;
+        inputs[REJECT_IN_GOLD_ROOT] = t.goldRoot;
+        inputs[REJECT_IN_BATCH_INDEX] = r.batchIndex;
+        inputs[REJECT_IN_COUNT] = count;
+        inputs[REJECT_IN_LABELS_COMMITMENT] = r.labelsCommitment;
+        inputs[REJECT_IN_BOUND] = r.bound;
+        inputs[REJECT_IN_GOLD_THRESHOLD] = t.goldThreshold;
+        bytes4 selector = VerifierCall.verifySelector(REJECT_INPUTS);
+        (bool ok, bytes memory ret) = t.rule.rejectVerifier.staticcall(abi.encodePacked(selector, proof, inputs));
+        if (!(ok && ret.length == 32 && abi.decode(ret, (bool)))) revert IZkLabelEscrow.InvalidProof();
+        uint256 reward = count * uint256(t.rewardPerItem);
+        delete pending[r.batchIndex];
+        delete seals[r.batchIndex];
+        delete relayers[r.batchIndex];
+        spentNullifiers[r.nullifier] = true;
+        t.reserved -= uint128(reward);
+        t.balance += uint128(reward);
+        t.acceptedItems -= uint32(count);
+        emit IZkLabelEscrow.BatchRejected(r.taskId, r.batchIndex, r.nullifier, r.labelsCommitment, r.bound, reward);
     }
 
     function _checkTaskParams(

@@ -24,14 +24,7 @@ import {
     IN_EPK_X,
     IN_EPK_Y,
     IN_LABELS_COMMITMENT,
-    IN_CIPHERTEXT,
-    REJECT_IN_GOLD_ROOT,
-    REJECT_IN_BATCH_INDEX,
-    REJECT_IN_COUNT,
-    REJECT_IN_LABELS_COMMITMENT,
-    REJECT_IN_BOUND,
-    REJECT_IN_GOLD_THRESHOLD,
-    REJECT_INPUTS
+    IN_CIPHERTEXT
 } from "./generated/PublicInputs.sol";
 
 /// @title zkLabel escrow
@@ -118,6 +111,7 @@ contract ZkLabelEscrow is RuleRegistry, ReentrancyGuard, EIP712 {
         t.goldRoot = p.goldRoot;
         t.pkR = p.pkR;
         t.metadataHash = p.metadataHash;
+        t.datasetRoot = p.datasetRoot;
         emit TaskCreated(taskId, msg.sender, p.token, p, rule, th);
         _fund(taskId, t, p.funding);
     }
@@ -144,6 +138,7 @@ contract ZkLabelEscrow is RuleRegistry, ReentrancyGuard, EIP712 {
         _submitChecked(t, taskId, batchIndex, publicInputs);
         // Effects above are undone by this revert if the proof is false.
         if (!_verify(t.rule, proof, publicInputs)) revert InvalidProof();
+        _completeIfAllVerified(t, taskId);
     }
 
     /// @inheritdoc IZkLabelEscrow
@@ -180,6 +175,7 @@ contract ZkLabelEscrow is RuleRegistry, ReentrancyGuard, EIP712 {
             (uint256[8][] memory ps, uint256[] memory ins) = _without(skipped, kept, n, proofs, publicInputs);
             if (!_verifyBatch(t.rule.batchVerifier, ps, ins)) revert InvalidProof();
         }
+        _completeIfAllVerified(t, taskId);
     }
 
     /// @inheritdoc IZkLabelEscrow
@@ -190,6 +186,7 @@ contract ZkLabelEscrow is RuleRegistry, ReentrancyGuard, EIP712 {
             released += _finalizeOne(t, taskId, batchIndexes[i]);
         }
         t.reserved -= uint128(released);
+        _completeIfAllVerified(t, taskId);
     }
 
     /// @inheritdoc IZkLabelEscrow
@@ -201,34 +198,16 @@ contract ZkLabelEscrow is RuleRegistry, ReentrancyGuard, EIP712 {
         uint8 bound,
         uint256[8] calldata proof
     ) external nonReentrant {
-        Task storage t = _task(taskId);
-        if (msg.sender != t.requester) revert NotRequester(taskId, msg.sender);
-        uint256 record = _pending[taskId][batchIndex];
-        if (record == 0) revert BatchNotPending(taskId, batchIndex);
-        uint256 endsAt = uint40(record >> 176) + uint256(t.challengeWindow);
-        if (block.timestamp >= endsAt) revert ChallengeWindowClosed(taskId, batchIndex, endsAt);
-        if (_pendingSeal[taskId][batchIndex] != keccak256(abi.encode(nullifier, labelsCommitment))) {
-            revert WrongBatchSeal(taskId, batchIndex);
-        }
-        if (bound == 0 || bound > t.minAccuracy) revert InvalidRejectionBound(bound, t.minAccuracy);
-        uint256 count = uint16(record >> 216);
-        uint256[REJECT_INPUTS] memory inputs;
-        inputs[REJECT_IN_GOLD_ROOT] = t.goldRoot;
-        inputs[REJECT_IN_BATCH_INDEX] = batchIndex;
-        inputs[REJECT_IN_COUNT] = count;
-        inputs[REJECT_IN_LABELS_COMMITMENT] = labelsCommitment;
-        inputs[REJECT_IN_BOUND] = bound;
-        inputs[REJECT_IN_GOLD_THRESHOLD] = t.goldThreshold;
-        if (!_verifyRejection(t.rule.rejectVerifier, proof, inputs)) revert InvalidProof();
-        uint256 reward = count * uint256(t.rewardPerItem);
-        delete _pending[taskId][batchIndex];
-        delete _pendingSeal[taskId][batchIndex];
-        delete _pendingRelayer[taskId][batchIndex];
-        _spentNullifiers[nullifier] = true;
-        t.reserved -= uint128(reward);
-        t.balance += uint128(reward);
-        t.acceptedItems -= uint32(count);
-        emit BatchRejected(taskId, batchIndex, nullifier, labelsCommitment, bound, reward);
+        // The checks, the rejection proof and the state changes run in the linked library (code size).
+        TaskSetup.reject(
+            _task(taskId),
+            _pending[taskId],
+            _pendingSeal[taskId],
+            _pendingRelayer[taskId],
+            _spentNullifiers,
+            TaskSetup.Rejection(taskId, batchIndex, nullifier, labelsCommitment, bound),
+            proof
+        );
     }
 
     /// @inheritdoc IZkLabelEscrow
@@ -259,6 +238,16 @@ contract ZkLabelEscrow is RuleRegistry, ReentrancyGuard, EIP712 {
         t.balance = 0;
         emit TaskRefunded(taskId, msg.sender, amount);
         _send(t.token, msg.sender, amount);
+    }
+
+    /// @inheritdoc IZkLabelEscrow
+    function complete(uint256 taskId) external nonReentrant {
+        Task storage t = _task(taskId);
+        if (t.completed) revert TaskAlreadyComplete(taskId);
+        if (block.timestamp <= t.closesAt) revert TaskStillOpen(taskId, t.closesAt);
+        if (t.acceptedItems != t.verifiedItems) revert BatchesPending(taskId, t.acceptedItems - t.verifiedItems);
+        if (t.verifiedItems == 0) revert NothingVerified(taskId);
+        _complete(t, taskId);
     }
 
     /// @inheritdoc IZkLabelEscrow
@@ -411,17 +400,6 @@ contract ZkLabelEscrow is RuleRegistry, ReentrancyGuard, EIP712 {
         return ok && ret.length == 32 && abi.decode(ret, (bool));
     }
 
-    /// @dev Calls a rule's rejection verifier (REJECT_INPUTS public inputs, docs/protocol.md §3.5).
-    function _verifyRejection(
-        address verifier,
-        uint256[8] calldata proof,
-        uint256[REJECT_INPUTS] memory inputs
-    ) internal view returns (bool) {
-        bytes4 selector = VerifierCall.verifySelector(REJECT_INPUTS);
-        (bool ok, bytes memory ret) = verifier.staticcall(abi.encodePacked(selector, proof, inputs));
-        return ok && ret.length == 32 && abi.decode(ret, (bool));
-    }
-
     /// @dev submitBatch without the proof check: checks, funds, acceptance, event.
     function _submitChecked(
         Task storage t,
@@ -485,16 +463,43 @@ contract ZkLabelEscrow is RuleRegistry, ReentrancyGuard, EIP712 {
         uint256 recipientWord = publicInputs[IN_RECIPIENT];
         if (t.challengeWindow == 0) {
             // No gold items: nothing can reject the batch, so it is verified at once.
-            _verified[taskId][batchIndex >> 8] |= uint256(1) << (batchIndex & 255);
+            _markVerified(t, taskId, batchIndex, count, _seal(publicInputs));
             _pay(taskId, batchIndex, t.token, address(uint160(recipientWord)), msg.sender, reward - fee, fee);
         } else {
             t.reserved += uint128(reward);
             _pending[taskId][batchIndex] = recipientWord | (block.timestamp << 176) | (count << 216);
             if (fee != 0) _pendingRelayer[taskId][batchIndex] = msg.sender;
-            _pendingSeal[taskId][batchIndex] = keccak256(
-                abi.encode(publicInputs[IN_NULLIFIER], publicInputs[IN_LABELS_COMMITMENT])
-            );
+            _pendingSeal[taskId][batchIndex] = _seal(publicInputs);
         }
+    }
+
+    /// @dev keccak256(abi.encode(nullifier, labelsCommitment)) of a submission.
+    function _seal(uint256[] calldata publicInputs) internal pure returns (bytes32) {
+        return keccak256(abi.encode(publicInputs[IN_NULLIFIER], publicInputs[IN_LABELS_COMMITMENT]));
+    }
+
+    /// @dev A batch became verified: counts its items and chains it into the task's batchesDigest.
+    function _markVerified(Task storage t, uint256 taskId, uint256 b, uint256 count, bytes32 seal) internal {
+        _verified[taskId][b >> 8] |= uint256(1) << (b & 255);
+        t.verifiedItems += uint32(count);
+        t.batchesDigest = keccak256(abi.encode(t.batchesDigest, b, seal));
+    }
+
+    function _completeIfAllVerified(Task storage t, uint256 taskId) internal {
+        if (t.verifiedItems == t.itemCount && !t.completed) _complete(t, taskId);
+    }
+
+    function _complete(Task storage t, uint256 taskId) internal {
+        t.completed = true;
+        emit TaskCompleted(
+            taskId,
+            t.datasetRoot,
+            t.ruleId,
+            t.rule.verifier,
+            t.itemCount,
+            t.verifiedItems,
+            t.batchesDigest
+        );
     }
 
     /// @dev Verifies one pending batch whose window has ended; returns the reward it releases.
@@ -510,9 +515,10 @@ contract ZkLabelEscrow is RuleRegistry, ReentrancyGuard, EIP712 {
             relayer = _pendingRelayer[taskId][b];
             delete _pendingRelayer[taskId][b];
         }
+        bytes32 seal = _pendingSeal[taskId][b];
         delete _pending[taskId][b];
         delete _pendingSeal[taskId][b];
-        _verified[taskId][b >> 8] |= uint256(1) << (b & 255);
+        _markVerified(t, taskId, b, uint16(record >> 216), seal);
         _pay(taskId, b, t.token, address(uint160(record)), relayer, reward - fee, fee);
     }
 

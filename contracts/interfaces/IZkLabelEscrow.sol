@@ -94,11 +94,20 @@ interface IZkLabelEscrow {
         uint40 closesAt;
         /// Items of accepted batches (pending or verified): no top-up may fund more than the rest.
         uint32 acceptedItems;
+        /// Items of verified batches (paid, final: no rejection reaches them).
+        uint32 verifiedItems;
+        /// Set once, with TaskCompleted: every batch verified, or the task closed with none pending.
+        bool completed;
         RuleVerifier rule;
         uint256 taskHash;
         uint256 goldRoot;
         uint256[2] pkR;
         bytes32 metadataHash;
+        /// Root of the dataset tree, as in TaskParams.
+        uint256 datasetRoot;
+        /// Chain over the verified batches, in the order they were verified: starts at 0, then
+        /// keccak256(abi.encode(digest, batchIndex, keccak256(abi.encode(nullifier, labelsCommitment)))).
+        bytes32 batchesDigest;
     }
 
     /// @notice A pending batch (tasks with gold items only), as finalize and a rejection read it.
@@ -210,6 +219,19 @@ interface IZkLabelEscrow {
         uint8 bound,
         uint256 returned
     );
+    /// @notice The task's dataset is final: every batch is verified, or the task closed with no batch
+    /// pending and `verifiedItems` of `itemCount` items verified. Emitted once per task. `batchesDigest`
+    /// commits to the verified batches and their labels (see Task.batchesDigest): a consumer of the
+    /// dataset recomputes it from the batches' BatchSubmitted values in their BatchVerified order.
+    event TaskCompleted(
+        uint256 indexed taskId,
+        uint256 datasetRoot,
+        uint8 ruleId,
+        address verifier,
+        uint32 itemCount,
+        uint32 verifiedItems,
+        bytes32 batchesDigest
+    );
     event TaskRefunded(uint256 indexed taskId, address indexed requester, uint256 amount);
     /// @notice `amount` of the account's credit in `token` was sent to `to` (by withdraw, or by
     /// withdrawWithSignature net of its fee).
@@ -278,6 +300,9 @@ interface IZkLabelEscrow {
     error InvalidNonce(address account, uint256 expected, uint256 given);
     error InvalidSignature(address account);
     error EscrowPaused();
+    error TaskAlreadyComplete(uint256 taskId);
+    error BatchesPending(uint256 taskId, uint256 pendingItems);
+    error NothingVerified(uint256 taskId);
 
     /// @notice Owner only. The first verifier of a rule takes effect at once (no task can use the rule
     /// before); a replacement is scheduled for `ruleChangeDelay` seconds later (RuleVerifierScheduled) and
@@ -373,6 +398,11 @@ interface IZkLabelEscrow {
 
     /// @notice Requester only, once the task is closed (after `closesAt`): refunds its unreserved funds.
     function refund(uint256 taskId) external;
+
+    /// @notice Anyone, once the task is closed (after `closesAt`) with no batch pending and at least one
+    /// verified: records the task as complete (TaskCompleted). A task whose every batch is verified
+    /// completes by itself, in the transaction that verifies the last one.
+    function complete(uint256 taskId) external;
 
     /// @notice Sends the caller's whole credit in `token` (address(0) = ETH) to `to`.
     function withdraw(address token, address to) external;

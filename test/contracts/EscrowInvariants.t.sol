@@ -82,6 +82,15 @@ contract EscrowHandler is WithVm {
     /// @notice Rewards credited per fixture proof (at submission or finalize).
     mapping(uint256 => uint256) public paid;
     mapping(uint256 => address) internal pendingRelayer;
+    /// @notice taskId => the chain of verified batches, in the order they were verified, computed here from
+    /// the fixture proofs (the escrow's Task.batchesDigest must equal it).
+    mapping(uint256 => bytes32) public ghostDigest;
+    /// @notice taskId => items of the batches verified so far.
+    mapping(uint256 => uint256) public ghostVerifiedItems;
+    /// @notice taskId => successful complete() calls.
+    mapping(uint256 => uint256) public explicitCompletions;
+    /// @notice complete() calls that went through on a task already complete.
+    uint256 public completedTwice;
     /// @dev taskId => batchIndex => 1 + the fixture proof the batch is pending or verified under.
     mapping(uint256 => mapping(uint256 => uint256)) internal standing;
 
@@ -175,6 +184,16 @@ contract EscrowHandler is WithVm {
             // The proof the batch is pending under, which may be another one of the same batch.
             uint256 i = standing[p.taskId][p.batchIndex] - 1;
             _credit(i, escrow.getTask(p.taskId).token, pendingRelayer[i]);
+        } catch {}
+    }
+
+    /// @notice Anyone asks for a task's completion (it goes through only once the task closed, none pending).
+    function complete(uint256 seed) external {
+        uint256 id = 1 + (seed % TASKS);
+        bool was = escrow.getTask(id).completed;
+        try escrow.complete(id) {
+            explicitCompletions[id]++;
+            if (was) completedTwice++;
         } catch {}
     }
 
@@ -308,6 +327,11 @@ contract EscrowHandler is WithVm {
         uint256 reward = inputs[IN_COUNT] * REWARD;
         uint256 fee = (reward * (inputs[IN_RECIPIENT] >> 160)) / 10_000;
         paid[i] += reward;
+        // The batch is verified: chain it into the task's digest, as a dataset consumer would.
+        FixtureProof storage p = proofs[i];
+        bytes32 seal = keccak256(abi.encode(inputs[IN_NULLIFIER], inputs[IN_LABELS_COMMITMENT]));
+        ghostDigest[p.taskId] = keccak256(abi.encode(ghostDigest[p.taskId], p.batchIndex, seal));
+        ghostVerifiedItems[p.taskId] += inputs[IN_COUNT];
         ghostCredited[tok][address(uint160(inputs[IN_RECIPIENT]))] += reward - fee;
         if (fee != 0) ghostCredited[tok][relayer] += fee;
     }
@@ -479,6 +503,23 @@ contract EscrowInvariantsTest is TestBase {
         for (uint256 a = 0; a < handler.accountCount(); a++) {
             address acct = handler.accounts(a);
             assertEq(escrow.nonces(acct), handler.ghostSigned(acct), "nonce = signed withdrawals");
+        }
+    }
+
+    /// A task's record of its verified batches follows them exactly, and it is complete exactly when every
+    /// item is verified or complete() went through (once, on a closed task with none pending).
+    function invariant_completionRecordsTheVerifiedBatches() public view {
+        assertEq(handler.completedTwice(), 0, "complete() went through on a complete task");
+        for (uint256 id = 1; id <= 3; id++) {
+            IZkLabelEscrow.Task memory t = escrow.getTask(id);
+            assertEq(t.batchesDigest, handler.ghostDigest(id), "batchesDigest = the verified batches in order");
+            assertEq(t.verifiedItems, handler.ghostVerifiedItems(id), "verifiedItems = items of verified batches");
+            assertTrue(t.verifiedItems <= t.acceptedItems && t.acceptedItems <= t.itemCount, "item counters ordered");
+            uint256 explicit = handler.explicitCompletions(id);
+            assertTrue(explicit <= 1, "complete() went through twice");
+            bool allVerified = t.verifiedItems == t.itemCount;
+            assertEq(t.completed, allVerified || explicit == 1, "complete = all verified, or complete() went through");
+            if (explicit == 1) assertTrue(t.verifiedItems > 0, "completed with nothing verified");
         }
     }
 

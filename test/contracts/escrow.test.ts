@@ -20,6 +20,7 @@ import { CLASS_LABEL_BITS, classificationRuleParams } from "@zklabel/core/rules/
 import { network } from "hardhat";
 import {
   type Address,
+  encodeAbiParameters,
   encodeFunctionData,
   getAddress,
   type Hex,
@@ -903,6 +904,162 @@ describe("ZkLabelEscrow: requester exits", () => {
   });
 });
 
+describe("ZkLabelEscrow: a finished task is recorded as complete (issue 19)", () => {
+  /** The batches digest as a dataset consumer recomputes it from the events, in BatchVerified order. */
+  async function digestFromEvents(id: bigint): Promise<Hex> {
+    const submitted = await escrow.getEvents.BatchSubmitted({ taskId: id }, { fromBlock: 0n });
+    const verified = await escrow.getEvents.BatchVerified({ taskId: id }, { fromBlock: 0n });
+    let d: Hex = `0x${"00".repeat(32)}`;
+    for (const v of verified) {
+      // The batch's standing submission: its last BatchSubmitted before it was verified.
+      const s = submitted.filter((e) => e.args.batchIndex === v.args.batchIndex).at(-1);
+      assert.ok(s, `batch ${v.args.batchIndex} was submitted`);
+      const seal = keccak256(
+        encodeAbiParameters(
+          [{ type: "uint256" }, { type: "uint256" }],
+          [s.args.nullifier as bigint, s.args.labelsCommitment as bigint],
+        ),
+      );
+      d = keccak256(
+        encodeAbiParameters(
+          [{ type: "bytes32" }, { type: "uint256" }, { type: "bytes32" }],
+          [d, v.args.batchIndex as bigint, seal],
+        ),
+      );
+    }
+    return d;
+  }
+  const completions = (id: bigint) => escrow.getEvents.TaskCompleted({ taskId: id }, { fromBlock: 0n });
+
+  it("the transaction that verifies the last batch completes the task, once, with the root, the rule and the batches' digest", async () => {
+    const id = await newTask();
+    const p0 = await proveDemoBatch(circuit.name, task(id), 0, toWorker(), asAlice());
+    const p1 = await proveDemoBatch(circuit.name, task(id), 1, toWorker(), asAlice());
+    // The last batch first: order of verification, not of index.
+    await mined(submit(id, 1n, p1));
+    let t = await escrow.read.getTask([id]);
+    assert.equal(t.completed, false);
+    assert.equal(t.verifiedItems, 36);
+    assert.equal((await completions(id)).length, 0, "no completion while a batch is open");
+    const receipt = await mined(submit(id, 0n, p0));
+    t = await escrow.read.getTask([id]);
+    assert.equal(t.completed, true);
+    assert.equal(t.verifiedItems, ITEMS);
+    const [c, ...more] = await completions(id);
+    assert.equal(more.length, 0, "emitted exactly once");
+    assert.equal(c.blockHash, receipt.blockHash, "in the transaction that verified the last batch");
+    const { tree } = demoDataset(circuit, ITEMS);
+    assert.equal(c.args.datasetRoot, tree.root);
+    assert.equal(t.datasetRoot, tree.root);
+    assert.equal(c.args.ruleId, 1);
+    assert.equal(c.args.verifier, getAddress(d.verifier));
+    assert.equal(c.args.itemCount, ITEMS);
+    assert.equal(c.args.verifiedItems, ITEMS);
+    assert.equal(c.args.batchesDigest, await digestFromEvents(id));
+    assert.equal(t.batchesDigest, c.args.batchesDigest);
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      escrow.write.complete([id], { account: stranger.account }),
+      escrow,
+      "TaskAlreadyComplete",
+      [id],
+    );
+    await networkHelpers.time.increase(3601);
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      escrow.write.complete([id], { account: requester.account }),
+      escrow,
+      "TaskAlreadyComplete",
+      [id],
+    );
+    assert.equal((await completions(id)).length, 1);
+  });
+
+  it("with gold items the last finalize completes it; the digest follows the finalize order", async () => {
+    const id = await newTask({ goldRoot: GOLD_ROOT });
+    const p0 = await proveDemoBatch(circuit.name, task(id, GOLD_ROOT), 0, toWorker(), asAlice());
+    const p1 = await proveDemoBatch(circuit.name, task(id, GOLD_ROOT), 1, toWorker(), asAlice());
+    await mined(submit(id, 0n, p0));
+    await mined(submit(id, 1n, p1));
+    assert.equal((await escrow.read.getTask([id])).verifiedItems, 0, "pending batches are not verified");
+    await networkHelpers.time.increase(3601);
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      escrow.write.complete([id], { account: stranger.account }),
+      escrow,
+      "BatchesPending",
+      [id, BigInt(ITEMS)],
+    );
+    await mined(escrow.write.finalize([id, [1n]], { account: stranger.account }));
+    assert.equal((await completions(id)).length, 0);
+    const receipt = await mined(escrow.write.finalize([id, [0n]], { account: stranger.account }));
+    const [c, ...more] = await completions(id);
+    assert.equal(more.length, 0);
+    assert.equal(c.blockHash, receipt.blockHash);
+    assert.equal(c.args.verifiedItems, ITEMS);
+    assert.equal(c.args.batchesDigest, await digestFromEvents(id));
+    const seal = (p: Proven) =>
+      keccak256(
+        encodeAbiParameters(
+          [{ type: "uint256" }, { type: "uint256" }],
+          [BigInt(p.publicSignals[IN.nullifier]), BigInt(p.publicSignals[IN_COMMITMENT])],
+        ),
+      );
+    const chain = (prev: Hex, b: bigint, s: Hex) =>
+      keccak256(encodeAbiParameters([{ type: "bytes32" }, { type: "uint256" }, { type: "bytes32" }], [prev, b, s]));
+    const expected = chain(chain(`0x${"00".repeat(32)}`, 1n, seal(p1)), 0n, seal(p0));
+    assert.equal(c.args.batchesDigest, expected, "batch 1 then batch 0, with the proofs' nullifier and commitment");
+    await assertSolvent();
+  });
+
+  it("a task that closes with some batches verified completes when anyone asks, after it closed, once", async () => {
+    const id = await newTask();
+    const p0 = await proveDemoBatch(circuit.name, task(id), 0, toWorker(), asAlice());
+    await mined(submit(id, 0n, p0));
+    const t0 = await escrow.read.getTask([id]);
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      escrow.write.complete([id], { account: stranger.account }),
+      escrow,
+      "TaskStillOpen",
+      [id, BigInt(t0.closesAt)],
+    );
+    await networkHelpers.time.increaseTo(BigInt(t0.closesAt) + 1n);
+    const receipt = await mined(escrow.write.complete([id], { account: stranger.account }));
+    gasUsed.complete = receipt.gasUsed;
+    const [c, ...more] = await completions(id);
+    assert.equal(more.length, 0);
+    assert.equal(c.args.itemCount, ITEMS);
+    assert.equal(c.args.verifiedItems, 64);
+    assert.equal(c.args.batchesDigest, await digestFromEvents(id));
+    assert.equal((await escrow.read.getTask([id])).completed, true);
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      escrow.write.complete([id], { account: requester.account }),
+      escrow,
+      "TaskAlreadyComplete",
+      [id],
+    );
+    // The requester's refund of what is left is unaffected.
+    await viem.assertions.balancesHaveChanged(escrow.write.refund([id], { account: requester.account }), [
+      { address: escrow.address, amount: -REWARD * 36n },
+    ]);
+    await assertSolvent();
+  });
+
+  it("a task with nothing verified cannot complete; an unknown task is refused", async () => {
+    const id = await newTask();
+    await networkHelpers.time.increase(3601);
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      escrow.write.complete([id], { account: stranger.account }),
+      escrow,
+      "NothingVerified",
+      [id],
+    );
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      escrow.write.complete([id + 1000n], { account: stranger.account }),
+      escrow,
+      "TaskNotFound",
+      [id + 1000n],
+    );
+  });
+});
+
 describe("ZkLabelEscrow: withdrawals", () => {
   it("pays a withdrawal once, to the address the earner names", async () => {
     const before = await publicClient.getBalance({ address: stranger.account.address });
@@ -1541,6 +1698,7 @@ describe("ZkLabelEscrow: task creation is validated", () => {
       escrow.write.topUp([none, 1n], { value: 1n }),
       escrow.write.cancel([none]),
       escrow.write.refund([none]),
+      escrow.write.complete([none]),
     ]) {
       await viem.assertions.revertWithCustomErrorWithArgs(call, escrow, "TaskNotFound", [none]);
     }

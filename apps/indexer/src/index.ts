@@ -171,3 +171,8 @@ ponder.on("Escrow:BatchRejected", async ({ event, context }) => {
 ponder.on("Escrow:BatchSkipped", async ({ event, context }) => {
   await record("BatchSkipped", event as unknown as AnyEvent, context);
 });
+
+// The list reads it with the task's creation (apps/web/src/lib/indexed.ts): a complete task reads "complete".
+ponder.on("Escrow:TaskCompleted", async ({ event, context }) => {
+  await record("TaskCompleted", event as unknown as AnyEvent, context);
+});

@@ -19,12 +19,18 @@ export interface TaskWindow {
   cancelled: boolean;
   deadline: number | bigint;
   closesAt: number | bigint;
+  /** Set on-chain with TaskCompleted (docs/protocol.md §5.7a); absent where the caller does not know it. */
+  completed?: boolean;
 }
 
-/** open: takes batches; closing: cancelled, still takes batches until closesAt; closed: takes none. */
-export type TaskPhase = "open" | "closing" | "closed";
+/**
+ * complete: the escrow recorded the task as complete (its verified batches are final; it takes none);
+ * open: takes batches; closing: cancelled, still takes batches until closesAt; closed: takes none.
+ */
+export type TaskPhase = "complete" | "open" | "closing" | "closed";
 
 export function taskPhase(t: TaskWindow, now: number): TaskPhase {
+  if (t.completed) return "complete";
   if (now > Number(t.closesAt)) return "closed";
   return t.cancelled ? "closing" : "open";
 }
@@ -32,6 +38,7 @@ export function taskPhase(t: TaskWindow, now: number): TaskPhase {
 /** Why a client must not start a new batch on this task now, or undefined when it may. */
 export function cannotStartBatch(t: TaskWindow, now: number): string | undefined {
   const closesAt = Number(t.closesAt);
+  if (t.completed) return "the task is complete: its dataset is final and it takes no more batches";
   if (t.cancelled) {
     return now > closesAt
       ? "the requester cancelled this task and it has closed"
@@ -47,6 +54,7 @@ export function cannotStartBatch(t: TaskWindow, now: number): string | undefined
 /** Why a client must not broadcast a submission to this task now, or undefined when it may. */
 export function cannotSubmit(t: TaskWindow, now: number): string | undefined {
   const closesAt = Number(t.closesAt);
+  if (t.completed) return "the task is complete: it takes no more batches";
   if (now > closesAt) return `the task closed at ${iso(closesAt)}${t.cancelled ? " (cancelled)" : ""}`;
   if (closesAt - now < SUBMIT_MARGIN_SECONDS) {
     return `the task closes at ${iso(closesAt)}, in ${closesAt - now} s: a submission could be mined after that, and its labels would then be public without pay`;

@@ -37,6 +37,16 @@ describe("task lifecycle for clients", () => {
     assert.match(cannotSubmit(closing, now + CANCEL_NOTICE_SECONDS + 1) ?? "", /closed at .*\(cancelled\)/);
   });
 
+  it("a task the escrow recorded as complete reads complete, before or after its close, and takes nothing", () => {
+    for (const t of [open, closing]) {
+      const done = { ...t, completed: true };
+      assert.equal(taskPhase(done, now), "complete");
+      assert.equal(taskPhase(done, now + 2 * 86400), "complete");
+      assert.match(cannotStartBatch(done, now) ?? "", /complete/);
+      assert.match(cannotSubmit(done, now) ?? "", /complete/);
+    }
+  });
+
   it("near the deadline no batch is started, and at the last moment none is broadcast", () => {
     const end = open.closesAt;
     assert.equal(cannotStartBatch(open, end - START_MARGIN_SECONDS), undefined);

@@ -116,6 +116,22 @@ export const escrowAbi = [
       },
       {
         "internalType": "uint256",
+        "name": "pendingItems",
+        "type": "uint256"
+      }
+    ],
+    "name": "BatchesPending",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "taskId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
         "name": "batchIndex",
         "type": "uint256"
       },
@@ -493,6 +509,17 @@ export const escrowAbi = [
     "inputs": [
       {
         "internalType": "uint256",
+        "name": "taskId",
+        "type": "uint256"
+      }
+    ],
+    "name": "NothingVerified",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
         "name": "nullifier",
         "type": "uint256"
       }
@@ -611,6 +638,17 @@ export const escrowAbi = [
       }
     ],
     "name": "StringTooLong",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "taskId",
+        "type": "uint256"
+      }
+    ],
+    "name": "TaskAlreadyComplete",
     "type": "error"
   },
   {
@@ -1246,6 +1284,55 @@ export const escrowAbi = [
         "type": "uint256"
       },
       {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "datasetRoot",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint8",
+        "name": "ruleId",
+        "type": "uint8"
+      },
+      {
+        "indexed": false,
+        "internalType": "address",
+        "name": "verifier",
+        "type": "address"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint32",
+        "name": "itemCount",
+        "type": "uint32"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint32",
+        "name": "verifiedItems",
+        "type": "uint32"
+      },
+      {
+        "indexed": false,
+        "internalType": "bytes32",
+        "name": "batchesDigest",
+        "type": "bytes32"
+      }
+    ],
+    "name": "TaskCompleted",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "uint256",
+        "name": "taskId",
+        "type": "uint256"
+      },
+      {
         "indexed": true,
         "internalType": "address",
         "name": "requester",
@@ -1680,6 +1767,19 @@ export const escrowAbi = [
   {
     "inputs": [
       {
+        "internalType": "uint256",
+        "name": "taskId",
+        "type": "uint256"
+      }
+    ],
+    "name": "complete",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
         "components": [
           {
             "internalType": "address",
@@ -1993,6 +2093,16 @@ export const escrowAbi = [
             "type": "uint32"
           },
           {
+            "internalType": "uint32",
+            "name": "verifiedItems",
+            "type": "uint32"
+          },
+          {
+            "internalType": "bool",
+            "name": "completed",
+            "type": "bool"
+          },
+          {
             "components": [
               {
                 "internalType": "address",
@@ -2047,6 +2157,16 @@ export const escrowAbi = [
           {
             "internalType": "bytes32",
             "name": "metadataHash",
+            "type": "bytes32"
+          },
+          {
+            "internalType": "uint256",
+            "name": "datasetRoot",
+            "type": "uint256"
+          },
+          {
+            "internalType": "bytes32",
+            "name": "batchesDigest",
             "type": "bytes32"
           }
         ],

@@ -340,6 +340,17 @@ export class ZkLabelClient {
     );
   }
 
+  /**
+   * Anyone, once the task is closed with no batch pending and at least one verified: records it as
+   * complete (TaskCompleted; docs/protocol.md §5.7a). A task whose every batch is verified is complete already.
+   */
+  complete(taskId: bigint): Promise<Hash> {
+    return this.write(
+      { address: this.escrow, abi: escrowAbi, functionName: "complete", args: [taskId] },
+      "mark the task complete",
+    );
+  }
+
   /** Withdraws the caller's credit in `token` (zero address = ETH) to `to`. */
   withdraw(to: Address, token: Address = zeroAddress): Promise<Hash> {
     return this.write(

@@ -72,7 +72,11 @@ const ESCROW_ERRORS: Record<ContractErrorName<typeof escrowAbi>, string> = {
   ChallengeWindowOpen: "The batch's challenge window has not ended yet.",
   NotRequester: "Only the task's requester may do this.",
   TaskStillOpen:
-    "The task is still open (after a cancel, batches are accepted until its closing time), so its funds cannot be refunded yet.",
+    "The task is still open (after a cancel, batches are accepted until its closing time), so it cannot be refunded or marked complete yet.",
+  TaskAlreadyComplete: "The task is complete already: its verified batches are final.",
+  BatchesPending:
+    "Some batches are still pending (challenge window): finalize them after their window (or the requester rejects them), then mark the task complete.",
+  NothingVerified: "No batch of this task was verified, so there is no dataset to mark complete.",
   NothingToWithdraw: "There is nothing to withdraw.",
   TransferFailed: "The payout transfer to the destination address failed.",
   ZeroAddress: "The destination address is empty.",

@@ -120,7 +120,7 @@ export async function readIndexedList(url: string, escrow: Address): Promise<Tas
   const [events, counts] = await timeout(
     Promise.all([
       db.execute(
-        sql`select ${EVENT_COLUMNS} from escrow_event where event_name in ('TaskCreated', 'TaskFunded', 'TaskCancelled') order by block_number, log_index`,
+        sql`select ${EVENT_COLUMNS} from escrow_event where event_name in ('TaskCreated', 'TaskFunded', 'TaskCancelled', 'TaskCompleted') order by block_number, log_index`,
       ),
       // task_view, not task: with PGlite an unqualified `task` can name Ponder's empty flush table (ponder.schema.ts).
       db.execute(

@@ -69,6 +69,8 @@ export interface TaskView {
   /** TaskFunded amounts added up (creation and top-ups). */
   funded: bigint;
   cancelled: boolean;
+  /** The TaskCompleted event: the escrow recorded the task as complete (docs/protocol.md §5.7a). */
+  completed: DecodedLog | undefined;
   /** Unix seconds: the last second batches are accepted (the deadline, or a cancel's notice end). */
   closesAt: bigint;
   /** Paid out so far (BatchVerified amounts). */
@@ -145,6 +147,7 @@ export function tasksFromLogs(logs: readonly DecodedLog[]): TaskView[] {
         created: log,
         funded: 0n,
         cancelled: false,
+        completed: undefined,
         closesAt: BigInt(raw.deadline),
         spent: 0n,
         batches: Array.from({ length: batchCount }, (_, b) => ({
@@ -174,6 +177,9 @@ export function tasksFromLogs(logs: readonly DecodedLog[]): TaskView[] {
       case "TaskCancelled":
         t.cancelled = true;
         t.closesAt = log.args.closesAt as bigint;
+        break;
+      case "TaskCompleted":
+        t.completed = log;
         break;
       case "BatchSubmitted":
         t.submissions++;
@@ -237,6 +243,7 @@ export interface TaskSummary
     | "created"
     | "deadline"
     | "cancelled"
+    | "completed"
     | "closesAt"
     | "funded"
     | "spent"
@@ -267,6 +274,7 @@ export function summaryOf(t: TaskView): TaskSummary {
     created: t.created,
     deadline: t.deadline,
     cancelled: t.cancelled,
+    completed: t.completed,
     closesAt: t.closesAt,
     funded: t.funded,
     spent: t.spent,
@@ -279,18 +287,19 @@ export function summaryOf(t: TaskView): TaskSummary {
   };
 }
 
-/** What a task is now, in one word: taking work, closing (cancelled, in its notice period), cancelled, past its deadline, or complete (every batch verified). */
+/**
+ * What a task is now, in one word: complete (the escrow recorded it so: TaskCompleted), taking work,
+ * closing (cancelled, in its notice period), cancelled, or past its deadline.
+ */
 export type TaskStatus = "open" | "closing" | "cancelled" | "expired" | "complete";
 
 /** A task's status at `nowSeconds` (unix seconds, the chain's clock). */
 export function taskStatus(
-  t: Pick<TaskView, "cancelled" | "closesAt" | "deadline"> &
-    (Pick<TaskView, "batches"> | Pick<TaskSummary, "batchCount" | "verifiedBatches">),
+  t: Pick<TaskView, "cancelled" | "closesAt" | "deadline" | "completed">,
   nowSeconds: number,
 ): TaskStatus {
+  if (t.completed) return "complete";
   if (t.cancelled) return nowSeconds <= Number(t.closesAt) ? "closing" : "cancelled";
-  const complete = "batches" in t ? t.batches.every((b) => b.status === "verified") : t.verifiedBatches >= t.batchCount;
-  if (complete) return "complete";
   if (Number(t.deadline) < nowSeconds) return "expired";
   return "open";
 }

@@ -168,5 +168,5 @@ export const STATUS_TITLES: Record<TaskStatus, string> = {
   closing: "cancelled: takes batches until its closing time",
   cancelled: "cancelled and closed",
   expired: "past its deadline: takes no batches",
-  complete: "complete: all batches verified",
+  complete: "complete: recorded on-chain (TaskCompleted); its verified batches are final",
 };

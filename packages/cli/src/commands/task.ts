@@ -39,13 +39,12 @@ export function taskCommands(program: CommandUnknownOpts, ctx: Ctx): void {
     const phase = taskPhase(t, Number((await c.client.publicClient.getBlock()).timestamp));
     const batches = states.map((s) => STATES[s.state] ?? "unknown");
     const verified = batches.filter((b) => b === "verified").length;
-    // The escrow's completion (TaskCompleted: every batch verified, or `task complete` after it closed).
-    const completed = (t as { completed?: boolean }).completed === true;
-    const progress = completed
-      ? `complete (${verified} of ${batches.length} batch${batches.length === 1 ? "" : "es"} verified)`
-      : verified === batches.length
-        ? "every batch verified"
-        : `${verified} of ${batches.length} batch${batches.length === 1 ? "" : "es"} verified`;
+    const counted = `${verified} of ${batches.length} batch${batches.length === 1 ? "" : "es"} verified`;
+    const progress = t.completed
+      ? `complete: ${t.verifiedItems} of ${t.itemCount} items verified, final (TaskCompleted)`
+      : phase === "closed" && verified > 0 && !batches.includes("pending")
+        ? `${counted}; closed, not yet marked complete (zklabel task complete ${id})`
+        : counted;
     const when =
       phase === "closing"
         ? `cancelled, closing at ${iso(t.closesAt)} (batches until then are still paid)`
@@ -56,7 +55,35 @@ export function taskCommands(program: CommandUnknownOpts, ctx: Ctx): void {
       `task ${id}: ${t.itemCount} items in ${batches.length} batch${batches.length === 1 ? "" : "es"} of ${t.rule.batchSize}; ${progress}; ${when}\n` +
         `balance ${t.balance}, reserved ${t.reserved} (${t.token === zeroAddress ? "wei" : `token ${t.token}`})\n` +
         batches.map((s, b) => `  batch ${b}: ${s}`).join("\n"),
-      { taskId: id, ...t, phase, batches, complete: completed },
+      { taskId: id, ...t, phase, batches, complete: t.completed },
+    );
+  });
+
+  chainOptions(
+    task
+      .command("complete")
+      .description("anyone, once the task is closed with no batch pending: record its verified batches as final")
+      .argument("<ID>", "the task", bigWhole)
+      .addHelpText(
+        "after",
+        "\nA task whose every batch is verified is complete already. Export the verified dataset with: zklabel dataset export",
+      ),
+  ).action(async (id, o) => {
+    const { client } = await connect(o);
+    const before = await client.getTask(id);
+    if (before.completed) {
+      ctx.out(`task ${id} is complete already: ${before.verifiedItems} of ${before.itemCount} items verified`, {
+        ok: true,
+        already: true,
+        verifiedItems: before.verifiedItems,
+      });
+      return;
+    }
+    const hash = await client.complete(id);
+    const t = await client.getTask(id);
+    ctx.out(
+      `task ${id} is complete: ${t.verifiedItems} of ${t.itemCount} items verified, batches digest ${t.batchesDigest} (tx ${hash})`,
+      { ok: true, verifiedItems: t.verifiedItems, itemCount: t.itemCount, batchesDigest: t.batchesDigest, hash },
     );
   });
 

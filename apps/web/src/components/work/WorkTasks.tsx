@@ -20,7 +20,7 @@ export const isOpenForWork = (t: TaskView, now: bigint, d: DeploymentFile) =>
   t.paramsProblem === undefined &&
   // A task of an older circuit version of its rule: this app's circuit files cannot prove for it.
   oldCircuitProblem(d, t.info.ruleId, t.info.verifier, t.id) === undefined &&
-  cannotStartBatch(t, Number(now)) === undefined &&
+  cannotStartBatch({ ...t, completed: t.completed !== undefined }, Number(now)) === undefined &&
   t.batches.some((b) => b.status === "open");
 
 /** The open tasks a worker can pick, with pay per item and the estimated proving time per batch. */

@@ -246,8 +246,9 @@ export function Workspace({ task, rule }: { task: TaskView; rule: AnyRule }) {
   }, []);
 
   // A cancelled task still takes batches until it closes (the notice period), but none is started then.
-  const phase = taskPhase(task, Number(chainNow));
-  const startBlocked = cannotStartBatch(task, Number(chainNow));
+  const taskWindow = { ...task, completed: task.completed !== undefined };
+  const phase = taskPhase(taskWindow, Number(chainNow));
+  const startBlocked = cannotStartBatch(taskWindow, Number(chainNow));
   const Labeler = screens.Labeler;
 
   return (
@@ -262,6 +263,12 @@ export function Workspace({ task, rule }: { task: TaskView; rule: AnyRule }) {
         <p className="note" role="status" data-testid="task-closing">
           The requester cancelled this task: it closes at {new Date(Number(task.closesAt) * 1000).toLocaleString()}.
           Batches submitted before then are still accepted and paid; no new batch can be opened.
+        </p>
+      )}
+      {phase === "complete" && (
+        <p className="note" role="status" data-testid="task-complete">
+          This task is complete: the escrow recorded its {task.verifiedItems} verified items as final. No more batches
+          are accepted; what you earned stays yours to withdraw.
         </p>
       )}
       {phase === "closed" && (
