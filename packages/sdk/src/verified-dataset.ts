@@ -176,8 +176,16 @@ export function verifiedBatchesOf(logs: readonly DecodedLog[], taskId: bigint): 
 export function completionOf(logs: readonly DecodedLog[], taskId: bigint) {
   const l = logs.find((x) => x.eventName === "TaskCompleted" && x.args.taskId === taskId);
   if (!l) return null;
-  const a = l.args as { verifiedItems: number | bigint; itemCount: number | bigint; batchesDigest: Hex };
+  const a = l.args as {
+    verifiedItems: number | bigint;
+    itemCount: number | bigint;
+    batchesDigest: Hex;
+    datasetRoot?: bigint;
+    verifier?: Address;
+  };
   return {
+    datasetRoot: a.datasetRoot,
+    verifier: a.verifier,
     transaction: l.transactionHash as Hex,
     blockNumber: l.blockNumber,
     verifiedItems: Number(a.verifiedItems),
@@ -676,6 +684,12 @@ export async function verifyVerifiedExport(
       done.verifiedItems !== items ? `verifiedItems is ${done.verifiedItems}, the export's batches hold ${items}` : "",
       done.batchesDigest !== digest.toLowerCase()
         ? `batchesDigest is ${done.batchesDigest}, the export's batches give ${digest}`
+        : "",
+      done.datasetRoot !== undefined && s(done.datasetRoot) !== p.datasetRoot
+        ? `its datasetRoot is ${done.datasetRoot}, the export says ${p.datasetRoot}`
+        : "",
+      done.verifier !== undefined && done.verifier.toLowerCase() !== p.verifier.toLowerCase()
+        ? `its verifier is ${done.verifier}, the export says ${p.verifier}`
         : "",
       p.completion && p.completion.transaction.toLowerCase() !== done.transaction.toLowerCase()
         ? `completed in ${done.transaction}, the export says ${p.completion.transaction}`

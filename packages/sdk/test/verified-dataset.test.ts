@@ -68,6 +68,8 @@ describe("verified dataset: pure parts", () => {
     assert.equal(completionOf(logs, 1n), null);
     const done = log("TaskCompleted", 9n, { taskId: 1n, itemCount: 32, verifiedItems: 32, batchesDigest: "0xAB" });
     assert.deepEqual(completionOf([...logs, done], 1n), {
+      datasetRoot: undefined,
+      verifier: undefined,
       transaction: done.transactionHash,
       blockNumber: 9n,
       verifiedItems: 32,
