@@ -10,6 +10,8 @@
  * COCO export.
  */
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -91,6 +93,38 @@ const exportedRows = async (taskId: string, manifest: string, out: string): Prom
 /** The decrypted labels as COCO JSON. */
 const exportCoco = async (taskId: string, manifest: string, out: string) =>
   JSON.parse(await exportLabels(taskId, manifest, out, "coco"));
+
+/** A task's verified batches as a verifiable folder (`dataset export`), checked by `dataset verify`: every check passes. */
+async function exportAndVerify(taskId: string, manifest: string, extra: string[] = []): Promise<string> {
+  const out = join(dir, `verified-${taskId}`);
+  const status = JSON.parse(ok(await zklabel(["task", "status", taskId, "--json", ...common]), "status").stdout);
+  if (status.completed === false) await completeTask(taskId);
+  const args = ["dataset", "export", "--task", taskId, "--out", out, "--manifest", manifest, ...extra];
+  const exported = ok(await zklabel([...args, "--account", "0", "--json", ...common]), "dataset export");
+  assert.equal(JSON.parse(exported.stdout).publishesSalts, true);
+  const r = await zklabel(["dataset", "verify", out, "--json", ...common]);
+  const report = JSON.parse(r.stdout);
+  assert.equal(report.ok, true, JSON.stringify(report, null, 1));
+  assert.equal(r.code, 0, r.stderr);
+  return out;
+}
+
+/** Closes a task whose verified batches do not cover it: `task complete` (anyone may, once it is closed). */
+async function completeTask(taskId: string) {
+  ok(await zklabel(["task", "complete", taskId, "--account", "3", ...common]), "task complete");
+}
+
+/** An exported folder as the SDK reads it. */
+async function readExport(out: string): Promise<Map<string, Uint8Array | string>> {
+  const { readdir } = await import("node:fs/promises");
+  const folder = new Map<string, Uint8Array | string>();
+  for (const e of await readdir(out, { recursive: true, withFileTypes: true }))
+    if (e.isFile())
+      folder.set(join(e.parentPath, e.name).slice(out.length + 1), await readFile(join(e.parentPath, e.name)));
+  return folder;
+}
+
+const verifiedDirs: Record<string, string> = {};
 
 describe("headless marketplace: requester, two agent workers, auditor", { timeout: 900_000 }, () => {
   let manifest: string;
@@ -310,6 +344,13 @@ describe("headless marketplace: requester, two agent workers, auditor", { timeou
     assert.equal(exported.length, 256);
     assert.equal(chosen.size, 256);
     for (const row of exported) assert.equal(row.className, chosen.get(row.name), row.name);
+    verifiedDirs.first = await exportAndVerify("1", manifest, ["--items", items]);
+    const rows = (await readFile(join(verifiedDirs.first, "labels.jsonl"), "utf8")).trim().split("\n");
+    assert.deepEqual(
+      rows.map((l) => JSON.parse(l).className),
+      exported.map((r) => r.className),
+      "the verified export holds the same labels",
+    );
   });
 
   it("an auditor's report says every batch verifies", async () => {
@@ -448,6 +489,7 @@ describe("headless marketplace: requester, two agent workers, auditor", { timeou
     const late = await review(["--reject", String(batchIndex)]);
     assert.equal(late.code, 3, late.stderr);
     assert.match(late.stdout + late.stderr, /batch \d+ of task \d+ is not pending/);
+    verifiedDirs.gold = await exportAndVerify(id, manifest);
   });
 
   it("a sensor-range task: windows of readings uploaded, an agent labels them from the readings, the proofs are accepted", async () => {
@@ -535,6 +577,7 @@ describe("headless marketplace: requester, two agent workers, auditor", { timeou
     ]);
     assert.equal(coco.code, 3);
     assert.match(coco.stderr, /COCO holds bounding boxes; task \d+ is a sensor-range task: use --format jsonl or csv/);
+    await exportAndVerify(created.taskId, sensorManifest);
   });
 
   it("a rule made with the rule authoring kit (entity spans): texts uploaded, an agent answers spans, proofs accepted, labels exported with the rule's fields", async () => {
@@ -590,6 +633,7 @@ describe("headless marketplace: requester, two agent workers, auditor", { timeou
       assert.equal(t.slice(row.start, row.end), i % 2 ? "Lisbon" : "Ada Lovelace", `row ${i}`);
       assert.equal(row.className, i % 2 ? "place" : "person");
     }
+    await exportAndVerify(created.taskId, spansManifest, ["--items", folder]);
   });
 
   it("a bounding-box task a batch at a time: fetch, prove from the fetched folder, relay, export as COCO", async () => {
@@ -687,6 +731,9 @@ describe("headless marketplace: requester, two agent workers, auditor", { timeou
       coco.annotations.map((a: { category_id: number; bbox: number[] }) => [a.category_id, ...a.bbox]),
       boxes.map((b, i) => [i % 2 ? 2 : 1, b.x, b.y, b.w, b.h]),
     );
+    verifiedDirs.bbox = await exportAndVerify(created.taskId, boxManifest, ["--items", images]);
+    const verifiedCoco = JSON.parse(await readFile(join(verifiedDirs.bbox, "annotations.coco.json"), "utf8"));
+    assert.deepEqual(verifiedCoco.annotations, coco.annotations);
   });
   it("polygons (made with the kit) with gold answers: an agent draws them, a batch under the raster IoU bound is rejected, a careful agent's is exported as COCO segmentation", async () => {
     const images = join(dir, "polygon-images");
@@ -804,5 +851,151 @@ describe("headless marketplace: requester, two agent workers, auditor", { timeou
       ]),
       sizes.map((_, i) => [i + 1, 1, (i === 1 ? square : triangle(i)).flat()]),
     );
+    // The careful agent's batch is pending: verified after the challenge window.
+    await rpcCall(chain.rpc, "evm_increaseTime", [3601]);
+    await rpcCall(chain.rpc, "evm_mine");
+    ok(await zklabel(["task", "finalize", id, "--account", "3", ...common]), "finalize");
+    verifiedDirs.polygon = await exportAndVerify(id, polygonManifest);
+  });
+
+  it("COCO exports of verified box and polygon labels have what pycocotools indexes, and load in it where it is installed", (t) => {
+    // Debian has no python3-pycocotools package and PyPI is out of reach here: pycocotools runs
+    // where it is installed; the fields its COCO() index reads are checked everywhere.
+    const probe = spawnSync("python3", ["-c", "import pycocotools"]);
+    for (const which of ["bbox", "polygon"]) {
+      const file = join(verifiedDirs[which], "annotations.coco.json");
+      const coco = JSON.parse(readFileSync(file, "utf8"));
+      const images = new Set(coco.images.map((x: { id: number }) => x.id));
+      const categories = new Set(coco.categories.map((x: { id: number }) => x.id));
+      assert.equal(images.size, 6, which);
+      assert.equal(coco.annotations.length, 6, which);
+      for (const a of coco.annotations) {
+        assert.ok(Number.isInteger(a.id) && images.has(a.image_id) && categories.has(a.category_id), which);
+        assert.equal(typeof a.area, "number", which);
+        assert.ok(a.bbox.length === 4, which);
+      }
+      if (probe.status !== 0) continue;
+      const r = spawnSync("python3", [
+        "-c",
+        "import sys; from pycocotools.coco import COCO; c = COCO(sys.argv[1]); print(len(c.getImgIds()), len(c.getAnnIds()))",
+        file,
+      ]);
+      assert.equal(r.status, 0, String(r.stderr));
+      assert.match(String(r.stdout), /^6 6$/m, which);
+    }
+    if (probe.status !== 0) t.diagnostic("pycocotools is not installed: the COCO() load itself did not run");
+  });
+
+  it("a tampered export is refused, naming the batch and item: a changed label, a dropped batch, a swapped item, another task's batch, another chain", async () => {
+    const { createPublicClient, http } = await import("viem");
+    const { verifyVerifiedExport } = await import("@zklabel/sdk/verified-dataset");
+    const client = createPublicClient({ transport: http(chain.rpc) });
+    const clean = await readExport(verifiedDirs.first);
+    const verify = (f: Map<string, Uint8Array | string>) => verifyVerifiedExport(f, client);
+    assert.equal((await verify(clean)).ok, true);
+    const text = (f: Map<string, Uint8Array | string>, k: string) => new TextDecoder().decode(f.get(k) as Uint8Array);
+    const prov = JSON.parse(text(clean, "provenance.json"));
+    const rows = text(clean, "labels.jsonl")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
+    const write = (p: unknown, r: Record<string, unknown>[]) =>
+      new Map([
+        ...clean,
+        ["provenance.json", JSON.stringify(p)],
+        ["labels.jsonl", `${r.map((x) => JSON.stringify(x)).join("\n")}\n`],
+      ]);
+    const batch = (r: Awaited<ReturnType<typeof verify>>, b: number) => {
+      const x = r.batches.find((y) => y.batchIndex === b);
+      assert.ok(x, `batch ${b} is in the report`);
+      return x.checks;
+    };
+
+    // A single changed label (value and columns alike): batch 1's commitment names item 70.
+    const classes = ["negative", "neutral", "positive", "off-topic"];
+    const changed = rows.map((r) =>
+      r.index === 70
+        ? {
+            ...r,
+            label: (r.label + 1) % 3,
+            className: classes[(r.label + 1) % 3],
+            labelValue: String((r.label + 1) % 3),
+          }
+        : r,
+    );
+    let r = await verify(write(prov, changed));
+    assert.equal(r.ok, false);
+    assert.equal(batch(r, 1).commitment.ok, false);
+    assert.equal(batch(r, 1).commitment.item, 70, batch(r, 1).commitment.detail);
+    assert.match(batch(r, 1).commitment.detail, /batch 1: .*item 70/);
+    assert.equal(batch(r, 0).commitment.ok && batch(r, 2).commitment.ok, true);
+    // Only the column changed: the row no longer says what its packed value says.
+    r = await verify(
+      write(
+        prov,
+        rows.map((x) => (x.index === 3 ? { ...x, className: "off-topic" } : x)),
+      ),
+    );
+    assert.equal(batch(r, 0).commitment.item, 3, batch(r, 0).commitment.detail);
+
+    // A dropped batch: the batch set names it, and the completion digest no longer matches.
+    r = await verify(
+      write(
+        { ...prov, batches: prov.batches.filter((b: { batchIndex: number }) => b.batchIndex !== 2) },
+        rows.filter((x) => x.batchIndex !== 2),
+      ),
+    );
+    assert.equal(r.ok, false);
+    assert.deepEqual(r.batchSet.missing, [2]);
+    assert.match(r.batchSet.detail, /missing verified batch 2/);
+    assert.equal(r.completion.ok, false);
+
+    // An item swapped for another: item 5's file holds item 6's bytes.
+    const swapped = new Map(clean);
+    swapped.set("items/review-005.txt", clean.get("items/review-006.txt") as Uint8Array);
+    r = await verify(swapped);
+    assert.equal(batch(r, 0).items.ok, false);
+    assert.equal(batch(r, 0).items.item, 5);
+    assert.match(batch(r, 0).items.detail, /item 5 \("review-005.txt"\)/);
+    // ... or swapped in the listing: the dataset under the root holds another item there.
+    const listed = structuredClone(prov);
+    const b0 = listed.batches.find((b: { batchIndex: number }) => b.batchIndex === 0);
+    [b0.items[5], b0.items[6]] = [
+      { ...b0.items[6], index: 5 },
+      { ...b0.items[5], index: 6 },
+    ];
+    r = await verify(write(listed, rows));
+    assert.equal(batch(r, 0).items.item, 5, batch(r, 0).items.detail);
+
+    // A batch copied from another task's export (same batch index, its rows too).
+    const other = await readExport(verifiedDirs.gold);
+    const otherProv = JSON.parse(text(other, "provenance.json"));
+    const otherRows = text(other, "labels.jsonl")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
+    const foreign = otherProv.batches.find((b: { batchIndex: number }) => b.batchIndex === 0);
+    r = await verify(
+      write({ ...prov, batches: prov.batches.map((b: { batchIndex: number }) => (b.batchIndex === 0 ? foreign : b)) }, [
+        ...otherRows.filter((x) => x.batchIndex === 0),
+        ...rows.filter((x) => x.batchIndex !== 0),
+      ]),
+    );
+    assert.equal(r.ok, false);
+    assert.equal(batch(r, 0).proof.ok, false);
+    assert.match(batch(r, 0).proof.detail, /batch 0: .*no BatchSubmitted of task 1 batch 0/);
+    assert.equal(batch(r, 0).commitment.ok, false);
+    assert.equal(batch(r, 1).proof.ok, true);
+    assert.equal(r.completion.ok, false, "the digest differs");
+
+    // Another chain id: refused before anything else, naming both ids.
+    r = await verify(write({ ...prov, chainId: 5 }, rows));
+    assert.equal(r.ok, false);
+    assert.equal(r.chain.ok, false);
+    assert.match(r.chain.detail, /chain 5 .*chain 31337/);
+    assert.deepEqual(r.batches, []);
+    const cli = await zklabel(["dataset", "verify", verifiedDirs.first, "--rpc", chain.rpc]);
+    assert.equal(cli.code, 0, cli.stderr);
+    assert.match(cli.stdout, /VERIFIED/);
   });
 });

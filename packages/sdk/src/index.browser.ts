@@ -20,4 +20,5 @@ export * from "./prove.ts";
 export * from "./spec.ts";
 export * from "./task-info.ts";
 export * from "./vault.ts";
+export * from "./verified-dataset.ts";
 export * from "./withdraw.ts";
