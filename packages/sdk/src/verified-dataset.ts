@@ -126,11 +126,11 @@ export interface SubmittedBatch {
 }
 
 /**
- * The escrow's batchesDigest: d = 0; for each batch in verification order,
- * d = keccak256(abi.encode(d, batchIndex, keccak256(abi.encode(nullifier, labelsCommitment)))).
+ * The escrow's batchesDigest (docs/protocol.md §5.7a): d = bytes32(taskHash); for each batch in
+ * verification order, d = keccak256(abi.encode(d, batchIndex, keccak256(abi.encode(nullifier, labelsCommitment)))).
  */
-export function batchesDigest(batches: readonly SubmittedBatch[]): Hex {
-  let d: Hex = `0x${"00".repeat(32)}`;
+export function batchesDigest(taskHash: bigint, batches: readonly SubmittedBatch[]): Hex {
+  let d: Hex = numberToHex(taskHash, { size: 32 });
   for (const b of batches) {
     const inner = keccak256(
       encodeAbiParameters([{ type: "uint256" }, { type: "uint256" }], [b.nullifier, b.labelsCommitment]),
@@ -672,6 +672,7 @@ export async function verifyVerifiedExport(
   const done = completionOf(logs, taskId);
   const items = p.batches.reduce((a, b) => a + b.count, 0);
   const digest = batchesDigest(
+    BigInt(p.taskHash),
     p.batches.map((b) => ({
       batchIndex: b.batchIndex,
       nullifier: BigInt(b.nullifier),

@@ -33,17 +33,19 @@ const log = (eventName: string, blockNumber: bigint, args: Record<string, unknow
   }) as unknown as DecodedLog;
 
 describe("verified dataset: pure parts", () => {
-  it("batchesDigest folds keccak256(abi.encode(d, batchIndex, keccak256(abi.encode(nullifier, labelsCommitment))))", () => {
-    assert.equal(batchesDigest([]), `0x${"00".repeat(32)}`);
+  it("batchesDigest starts at the task hash and folds keccak256(abi.encode(d, batchIndex, keccak256(abi.encode(nullifier, labelsCommitment))))", () => {
+    const taskHash = 777n;
+    assert.equal(batchesDigest(taskHash, []), w(taskHash));
     const batches = [
       { batchIndex: 2, nullifier: 11n, labelsCommitment: 22n },
       { batchIndex: 0, nullifier: 33n, labelsCommitment: 44n },
     ];
-    let d = w(0);
+    let d = w(taskHash);
     for (const b of batches)
       d = keccak256(concatHex([d, w(b.batchIndex), keccak256(concatHex([w(b.nullifier), w(b.labelsCommitment)]))]));
-    assert.equal(batchesDigest(batches), d);
-    assert.notEqual(batchesDigest([...batches].reverse()), d, "the order counts");
+    assert.equal(batchesDigest(taskHash, batches), d);
+    assert.notEqual(batchesDigest(taskHash, [...batches].reverse()), d, "the order counts");
+    assert.notEqual(batchesDigest(taskHash + 1n, batches), d, "the task counts");
   });
 
   it("verified batches come in verification order, each by its last submission; other tasks and pending batches are left out", () => {
