@@ -779,9 +779,13 @@ describe("the web app, one role after another", () => {
     await accessible(page, "the export's verification report");
     // One label changed in the export (the column a trainer reads): the page names the batch that fails.
     const folder = await unzipFiles(new Uint8Array(await readFile(zipPath)));
-    const rows = new TextDecoder().decode(folder.get("labels.jsonl")).trim().split("\n").map((l) => JSON.parse(l));
+    const rows = new TextDecoder()
+      .decode(folder.get("labels.jsonl"))
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     rows[1].label = rows[1].label === rows[0].label ? `${rows[1].label}?` : rows[0].label;
-    folder.set("labels.jsonl", `${rows.map((r) => JSON.stringify(r)).join("\n")}\n`);
+    folder.set("labels.jsonl", new TextEncoder().encode(`${rows.map((r) => JSON.stringify(r)).join("\n")}\n`));
     const tampered = join(files, `task-${id}-tampered.zip`);
     await writeFile(tampered, zipFiles(folder));
     await page.getByTestId("verify-zip-input").setInputFiles(tampered);

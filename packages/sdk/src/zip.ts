@@ -39,7 +39,10 @@ export function zipFiles(files: ReadonlyMap<string, Uint8Array | string>): Uint8
   const localSize = entries.reduce((n, e) => n + 30 + e.name.length + e.data.length, 0);
   const centralSize = entries.reduce((n, e) => n + 46 + e.name.length, 0);
   if (localSize + centralSize > 0xffffffff || entries.length > 0xffff) {
-    throw new ZkLabelError("invalid_input", "the folder is too large for a ZIP archive without ZIP64 (4 GB, 65,535 files)");
+    throw new ZkLabelError(
+      "invalid_input",
+      "the folder is too large for a ZIP archive without ZIP64 (4 GB, 65,535 files)",
+    );
   }
   const out = new Uint8Array(localSize + centralSize + 22);
   const v = new DataView(out.buffer);
@@ -87,7 +90,9 @@ export function zipFiles(files: ReadonlyMap<string, Uint8Array | string>): Uint8
 }
 
 async function inflateRaw(data: Uint8Array): Promise<Uint8Array> {
-  const stream = new Blob([data as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new DecompressionStream("deflate-raw"));
+  const stream = new Blob([data as Uint8Array<ArrayBuffer>])
+    .stream()
+    .pipeThrough(new DecompressionStream("deflate-raw"));
   return new Uint8Array(await new Response(stream).arrayBuffer());
 }
 

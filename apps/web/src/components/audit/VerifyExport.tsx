@@ -10,7 +10,7 @@ import { describeError } from "@zklabel/sdk/errors";
 import { type VerifyCheck, type VerifyReport, verifyVerifiedExport } from "@zklabel/sdk/verified-dataset";
 import { unzipFiles } from "@zklabel/sdk/zip";
 import { type DragEvent, useState } from "react";
-import type { PublicClient } from "viem";
+import type { Address, PublicClient } from "viem";
 import { usePublicClient } from "wagmi";
 import { useDeployment } from "@/lib/deployment";
 import { plural } from "@/lib/format";
@@ -66,7 +66,7 @@ export function VerifyExport() {
     try {
       if (!client) throw new Error(`no connection to chain ${d.chainId}: check that the chain is running`);
       const folder = await folderOf(files);
-      const report = await verifyVerifiedExport(folder, client, { expectedEscrow: d.escrow });
+      const report = await verifyVerifiedExport(folder, client, { expectedEscrow: d.escrow as Address });
       setState({ status: "done", what, report });
     } catch (e) {
       setState({ status: "error", message: describeError(e).message });
@@ -90,10 +90,10 @@ export function VerifyExport() {
         <p className="eyebrow">Audit · no wallet needed</p>
         <h1>Verify a labeled dataset</h1>
         <p className="muted audit-lead">
-          Drop the folder (or the .zip) a requester exported from a task. This page checks it against chain{" "}
-          {d.chainId} alone: each label against its batch&apos;s on-chain commitment, each proof with the task&apos;s
-          verifier contract, each item against the dataset root, and the batch set against the completion event. Nothing
-          you drop here leaves your browser.
+          Drop the folder (or the .zip) a requester exported from a task. This page checks it against chain {d.chainId}{" "}
+          alone: each label against its batch&apos;s on-chain commitment, each proof with the task&apos;s verifier
+          contract, each item against the dataset root, and the batch set against the completion event. Nothing you drop
+          here leaves your browser.
         </p>
       </header>
       <section className="card" aria-labelledby="verify-drop-title">

@@ -60,7 +60,7 @@ export function VerifiedDataset(props: {
       const out = await buildVerifiedExport({
         client,
         chainId: d.chainId,
-        escrow: d.escrow,
+        escrow: d.escrow as Address,
         taskId: t.id,
         logs: logs.data,
         skR,
