@@ -109,8 +109,15 @@ async function exportAndVerify(taskId: string, manifest: string, extra: string[]
   return out;
 }
 
-/** Closes a task whose verified batches do not cover it: `task complete` (anyone may, once it is closed). */
+/**
+ * Completes a task whose verified batches do not cover it: the requester cancels, and after the
+ * notice period (and any pending batch's window) anyone finalizes and runs `task complete`.
+ */
 async function completeTask(taskId: string) {
+  ok(await zklabel(["task", "cancel", taskId, "--account", "0", ...common]), "task cancel");
+  await rpcCall(market.chain.rpc, "evm_increaseTime", [3700]);
+  await rpcCall(market.chain.rpc, "evm_mine");
+  ok(await zklabel(["task", "finalize", taskId, "--account", "3", ...common]), "finalize");
   ok(await zklabel(["task", "complete", taskId, "--account", "3", ...common]), "task complete");
 }
 
