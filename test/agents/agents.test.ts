@@ -109,8 +109,15 @@ async function exportAndVerify(taskId: string, manifest: string, extra: string[]
   return out;
 }
 
-/** Closes a task whose verified batches do not cover it: `task complete` (anyone may, once it is closed). */
+/**
+ * Completes a task whose verified batches do not cover it: the requester cancels, and after the
+ * notice period (and any pending batch's window) anyone finalizes and runs `task complete`.
+ */
 async function completeTask(taskId: string) {
+  ok(await zklabel(["task", "cancel", taskId, "--account", "0", ...common]), "task cancel");
+  await rpcCall(market.chain.rpc, "evm_increaseTime", [3700]);
+  await rpcCall(market.chain.rpc, "evm_mine");
+  ok(await zklabel(["task", "finalize", taskId, "--account", "3", ...common]), "finalize");
   ok(await zklabel(["task", "complete", taskId, "--account", "3", ...common]), "task complete");
 }
 
@@ -974,18 +981,20 @@ describe("headless marketplace: requester, two agent workers, auditor", { timeou
       .trim()
       .split("\n")
       .map((l) => JSON.parse(l));
-    const foreign = otherProv.batches.find((b: { batchIndex: number }) => b.batchIndex === 0);
+    // The other task's first verified batch, put in place of task 1's batch of the same index.
+    const foreign = otherProv.batches[0];
+    const at = foreign.batchIndex as number;
     r = await verify(
-      write({ ...prov, batches: prov.batches.map((b: { batchIndex: number }) => (b.batchIndex === 0 ? foreign : b)) }, [
-        ...otherRows.filter((x) => x.batchIndex === 0),
-        ...rows.filter((x) => x.batchIndex !== 0),
-      ]),
+      write(
+        { ...prov, batches: prov.batches.map((b: { batchIndex: number }) => (b.batchIndex === at ? foreign : b)) },
+        [...otherRows.filter((x) => x.batchIndex === at), ...rows.filter((x) => x.batchIndex !== at)],
+      ),
     );
     assert.equal(r.ok, false);
-    assert.equal(batch(r, 0).proof.ok, false);
-    assert.match(batch(r, 0).proof.detail, /batch 0: .*no BatchSubmitted of task 1 batch 0/);
-    assert.equal(batch(r, 0).commitment.ok, false);
-    assert.equal(batch(r, 1).proof.ok, true);
+    assert.equal(batch(r, at).proof.ok, false);
+    assert.match(batch(r, at).proof.detail, new RegExp(`batch ${at}: .*no BatchSubmitted of task 1 batch ${at}`));
+    assert.equal(batch(r, at).commitment.ok, false);
+    assert.equal(batch(r, (at + 1) % 4).proof.ok, true);
     assert.equal(r.completion.ok, false, "the digest differs");
 
     // Another chain id: refused before anything else, naming both ids.

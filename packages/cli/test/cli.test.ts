@@ -95,6 +95,11 @@ describe("zklabel offline commands", () => {
     const built = await zklabel(["dataset", "build", "--from", items, "--out", manifest, "--json"]);
     assert.equal(built.code, 0, built.stderr);
     assert.equal(JSON.parse(built.stdout).count, 20);
+    // A folder that is not a verified-dataset export is refused in words, before any chain is read.
+    const notExport = await zklabel(["dataset", "verify", items, "--rpc", "http://127.0.0.1:9"]);
+    assert.equal(notExport.code, 3, notExport.stderr);
+    assert.match(notExport.stderr, /the folder has no provenance.json: is it a zkLabel dataset export\?/);
+    assert.doesNotMatch(notExport.stderr, /\n\s+at /, "no stack trace");
     const found = await zklabel(["dataset", "find", join(items, "007.txt"), "--manifest", manifest]);
     assert.equal(found.code, 0);
     // People count items from 1 (core display); --json keeps the 0-based index.
