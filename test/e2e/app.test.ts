@@ -752,7 +752,7 @@ describe("the web app, one role after another", () => {
     assert.equal(completions[0].args.verifiedItems, WINDOWS.length);
     // The worker's page and the requester's read complete too.
     await page.goto(`${stack.appUrl}/work/${id}`);
-    await page.getByTestId("task-complete").waitFor({ timeout: 60_000 });
+    await page.getByTestId("task-complete-onchain").waitFor({ timeout: 60_000 });
     await page.goto(`${stack.appUrl}/requester/${id}`);
     await connect(page, 0);
     await page.locator('[data-testid="task-status"]').waitFor({ timeout: 60_000 });

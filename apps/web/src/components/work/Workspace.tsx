@@ -266,7 +266,7 @@ export function Workspace({ task, rule }: { task: TaskView; rule: AnyRule }) {
         </p>
       )}
       {phase === "complete" && (
-        <p className="note" role="status" data-testid="task-complete">
+        <p className="note" role="status" data-testid="task-complete-onchain">
           This task is complete: the escrow recorded its {task.verifiedItems} verified items as final. No more batches
           are accepted; what you earned stays yours to withdraw.
         </p>
