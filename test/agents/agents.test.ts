@@ -997,6 +997,18 @@ describe("headless marketplace: requester, two agent workers, auditor", { timeou
     assert.equal(batch(r, (at + 1) % 4).proof.ok, true);
     assert.equal(r.completion.ok, false, "the digest differs");
 
+    // Class names swapped in the export, its rows consistent with them: the chain's metadata says otherwise.
+    const renamed = ["neutral", "negative", "positive", "off-topic"];
+    r = await verify(
+      write(
+        { ...prov, classes: renamed },
+        rows.map((x) => ({ ...x, className: renamed[x.label] })),
+      ),
+    );
+    assert.equal(r.ok, false);
+    assert.equal(r.chain.ok, false);
+    assert.match(r.chain.detail, /class names on chain are \["negative","neutral"/);
+
     // Another chain id: refused before anything else, naming both ids.
     r = await verify(write({ ...prov, chainId: 5 }, rows));
     assert.equal(r.ok, false);

@@ -36,7 +36,7 @@ import { checkManifest, itemFacts, type Manifest } from "./dataset.ts";
 import type { DecodedLog } from "./events.ts";
 import { exportsCoco, labelRows, toCoco, toJsonl } from "./export.ts";
 import { openSubmission } from "./open.ts";
-import { escrowReader, taskInfoFromLog } from "./task-info.ts";
+import { escrowReader, taskInfoFromLog, taskMetadata } from "./task-info.ts";
 
 /** A folder of files by relative path ("labels.jsonl", "items/a.png"): bytes or text. */
 export type VerifiedFolder = Map<string, Uint8Array | string>;
@@ -590,6 +590,19 @@ export async function verifyVerifiedExport(
     return report;
   }
   const n = info.batchSize;
+  // Class names come from the task's metadata, which TaskCreated carries bound by its on-chain hash:
+  // an export that renames classes (its className column and provenance agreeing with each other) fails.
+  let classes: readonly string[] = p.classes;
+  try {
+    const meta = taskMetadata(info);
+    classes = rule.classNames(rule.decodeParams(info.ruleParams), meta?.rule.classes);
+  } catch (e) {
+    report.chain = bad(`task ${p.taskId}'s metadata: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  if (classes.join("\n") !== p.classes.join("\n"))
+    report.chain = bad(
+      `task ${p.taskId}'s class names on chain are ${JSON.stringify(classes)}, the export says ${JSON.stringify(p.classes)}`,
+    );
 
   // The dataset tree of the exported manifest, checked against the on-chain root.
   let tree: ReturnType<typeof checkManifest> | null = null;
@@ -622,7 +635,7 @@ export async function verifyVerifiedExport(
       batchIndex: b.batchIndex,
       transaction: b.transaction,
       checks: {
-        commitment: commitmentCheck(b, rowsByBatch.get(b.batchIndex) ?? [], event, rule, n, taskId, p.classes),
+        commitment: commitmentCheck(b, rowsByBatch.get(b.batchIndex) ?? [], event, rule, n, taskId, classes),
         proof: await proofCheck(client, b, event, info, p, circuit, taskId).catch((e: unknown) =>
           bad(`batch ${b.batchIndex}: the proof could not be checked: ${e instanceof Error ? e.message : String(e)}`),
         ),
