@@ -133,6 +133,33 @@ if (command === "test" && !process.env.CHROME_PATH && !existsSync("/usr/bin/chro
   }
 }
 
+// 3b. Debian's Python with numpy, Cython and matplotlib: the tests build the reference COCO API
+// (test/vendor/cocoapi) with them and load the COCO exports in it.
+const cocoDeps = ["python3-numpy", "python3-matplotlib", "cython3", "python3-dev"];
+if (
+  command === "test" &&
+  spawnSync(
+    "/usr/bin/python3",
+    [
+      "-c",
+      "import numpy, matplotlib, Cython, sysconfig, os; assert os.path.exists(os.path.join(sysconfig.get_paths()['include'], 'Python.h'))",
+    ],
+    { stdio: "ignore" },
+  ).status !== 0
+) {
+  const canApt = existsSync("/usr/bin/apt-get") && process.getuid?.() === 0;
+  if (canApt) {
+    log(`installing ${cocoDeps.join(", ")} for the COCO API test (apt-get, one time)`);
+    sh("apt-get", ["update", "-qq"], "apt-get update");
+    sh("apt-get", ["install", "-y", "-qq", ...cocoDeps], "apt-get install the COCO API's build dependencies");
+  } else {
+    fail(
+      "the COCO export test builds the reference COCO API with Debian's Python and needs its packages:\n" +
+        `  sudo apt-get install ${cocoDeps.join(" ")}`,
+    );
+  }
+}
+
 // 4. Hand over to the command under Node 24; Ctrl-C reaches the child, which cleans up.
 note(`running ${COMMANDS[command]}`);
 const child = spawn(node, [join(ROOT, COMMANDS[command]), ...process.argv.slice(3)], {

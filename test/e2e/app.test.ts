@@ -777,8 +777,18 @@ describe("the web app, one role after another", () => {
     );
     await screenshot(page, "audit-verify-export");
     await accessible(page, "the export's verification report");
-    // One label changed in the export (the column a trainer reads): the page names the batch that fails.
+    // The same export as a folder (what `zklabel dataset export` writes), chosen with the folder picker.
     const folder = await unzipFiles(new Uint8Array(await readFile(zipPath)));
+    const exportDir = join(files, `task-${id}-verified`);
+    for (const [name, bytes] of folder) {
+      await mkdir(join(exportDir, name, ".."), { recursive: true });
+      await writeFile(join(exportDir, name), bytes);
+    }
+    await page.goto(`${stack.appUrl}/audit/verify`);
+    await page.getByTestId("verify-folder-input").setInputFiles(exportDir);
+    await page.getByTestId("verify-result").waitFor({ timeout: 120_000 });
+    assert.equal(await page.getByTestId("verify-result").getAttribute("data-ok"), "true", "the folder verifies too");
+    // One label changed in the export (the column a trainer reads): the page names the batch that fails.
     const rows = new TextDecoder()
       .decode(folder.get("labels.jsonl"))
       .trim()

@@ -195,7 +195,8 @@ export function DatasetFiles(props: {
               )}
             </div>
           )}
-          <div className="rq-table-wrap">
+          {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling table must take keyboard focus to be scrolled from the keyboard (axe scrollable-region-focusable) */}
+          <section className="rq-table-wrap" tabIndex={0} aria-label="Dataset files, scrollable">
             <table className="rq-table" aria-label="Dataset files">
               <thead>
                 <tr>
@@ -264,7 +265,7 @@ export function DatasetFiles(props: {
                 ))}
               </tbody>
             </table>
-          </div>
+          </section>
           {files.length > shown && (
             <button type="button" className="btn small" onClick={() => setShown((s) => s + PAGE)}>
               Show {Math.min(PAGE, files.length - shown)} more of {files.length - shown}

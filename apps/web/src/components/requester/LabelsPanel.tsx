@@ -161,7 +161,8 @@ export function LabelsPanel({
           {rows.length === 0 ? (
             <p className="muted small">No batch has been submitted yet.</p>
           ) : (
-            <div className="rq-table-wrap">
+            // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling table must take keyboard focus to be scrolled from the keyboard (axe scrollable-region-focusable)
+            <section className="rq-table-wrap" tabIndex={0} aria-label="Decrypted labels, scrollable">
               <table className="rq-table" data-testid="labels-table" aria-label="Decrypted labels">
                 <thead>
                   <tr>
@@ -193,7 +194,7 @@ export function LabelsPanel({
                   ))}
                 </tbody>
               </table>
-            </div>
+            </section>
           )}
           {rows.length > shown && (
             <button type="button" className="btn small" onClick={() => setShown((s) => s + PAGE)}>

@@ -56,7 +56,11 @@ export function VerifiedDataset(props: {
     try {
       if (!client || !logs.data) throw new Error("the chain's events are still loading: try again in a moment");
       if (skR === null) throw new Error("decrypt the labels first (your wallet signs once)");
-      const manifest = await manifests.sized();
+      // Item names from this browser's named manifest when it has one (and image sizes when COCO needs them).
+      const manifest =
+        manifests.named && (!t.rule?.toCoco || manifests.named.items[0]?.width)
+          ? manifests.named
+          : await manifests.sized();
       const out = await buildVerifiedExport({
         client,
         chainId: d.chainId,
