@@ -199,7 +199,8 @@ function Report({ report: r, what }: { report: VerifyReport; what: string }) {
         </tbody>
       </table>
       {r.batches.length > 0 && (
-        <div className="audit-table-wrap">
+        // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling table must take keyboard focus to be scrolled from the keyboard (axe scrollable-region-focusable)
+        <section className="audit-table-wrap" tabIndex={0} aria-label="Checks per batch">
           <table className="audit-table">
             <caption className="visually-hidden">Checks per batch</caption>
             <thead>
@@ -223,7 +224,7 @@ function Report({ report: r, what }: { report: VerifyReport; what: string }) {
               ))}
             </tbody>
           </table>
-        </div>
+        </section>
       )}
     </section>
   );
