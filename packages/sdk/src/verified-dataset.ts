@@ -326,9 +326,10 @@ export async function buildVerifiedExport(args: {
     batches,
   };
   const classes = args.classes ?? [];
+  const valuesOf = new Map(batches.map((b) => [b.batchIndex, b.labelValues]));
   const rows = labelRows(rule, opened, n, args.manifest, classes).map((r) => {
     const batchIndex = Math.floor(r.index / n);
-    const value = batches.find((b) => b.batchIndex === batchIndex)?.labelValues[r.index - batchIndex * n] ?? "0";
+    const value = valuesOf.get(batchIndex)?.[r.index - batchIndex * n] ?? "0";
     const { index, name, contentHash: h, ...fields } = r;
     return { index, batchIndex, name, contentHash: h, ...fields, labelValue: value };
   });
