@@ -13,7 +13,7 @@ import { type AnyRule, ruleCircuit } from "@zklabel/core/rules";
 import { readWorkerGroup, workerGroupsReader } from "@zklabel/sdk/events";
 import { escrowReader, readTaskInfo, taskMetadata, taskParams, taskRule } from "@zklabel/sdk/task-info";
 import { type FetchedBatch, VaultClient } from "@zklabel/sdk/vault";
-import { type ChainOptions, type Connection, connect, inputError, ROOT } from "./common.ts";
+import { type ChainOptions, type Connection, connect, inputError, ROOT, requesterKey, usageError } from "./common.ts";
 import { stageReporter } from "./progress.ts";
 
 /** A built circuit's wasm and zkey in build/circuits. */
@@ -46,6 +46,30 @@ export async function taskView(c: Connection, taskId: bigint, forWork = false) {
   const old = forWork ? oldCircuitProblem(c.deployment, info.ruleId, info.verifier, taskId) : undefined;
   if (old) throw new ZkLabelError("old_circuit", old);
   return { info, meta, rule, params, classes: rule.classNames(params, meta?.rule.classes) };
+}
+
+/**
+ * The requester's decryption key skR for a task: derived from the wallet's signature with the key
+ * nonce (`keyNonce`, else the one the task's metadata names) and checked against the task's pkR.
+ */
+export async function taskRequesterKey(
+  c: Connection,
+  taskId: bigint,
+  pkR: readonly [bigint, bigint],
+  meta: { keyNonce?: string } | null,
+  keyNonce?: bigint,
+): Promise<bigint> {
+  const nonce = keyNonce ?? (meta?.keyNonce === undefined ? undefined : BigInt(meta.keyNonce));
+  if (nonce === undefined)
+    throw usageError(
+      `task ${taskId}'s metadata names no key nonce: pass the one \`task create\` printed with --key-nonce`,
+    );
+  const key = await requesterKey(c, nonce);
+  if (pkR[0] !== key.pkR[0] || pkR[1] !== key.pkR[1])
+    throw inputError(
+      `this account and key nonce do not give task ${taskId}'s encryption key: check --account and --key-nonce`,
+    );
+  return key.skR;
 }
 
 /** The task's worker group, refusing an identity that is not in it. */

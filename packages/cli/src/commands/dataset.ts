@@ -10,7 +10,6 @@ import { itemName } from "@zklabel/core/display";
 import { errorCode } from "@zklabel/core/errors";
 import { DATASET_KINDS, kindRule, RULES, ruleByName, ruleCircuit } from "@zklabel/core/rules";
 import { buildDataset, checkManifest, findItem } from "@zklabel/sdk/dataset";
-import { escrowReader } from "@zklabel/sdk/task-info";
 import { VaultClient } from "@zklabel/sdk/vault";
 import {
   buildVerifiedExport,
@@ -19,11 +18,11 @@ import {
   verifyVerifiedExport,
 } from "@zklabel/sdk/verified-dataset";
 import { type Address, createPublicClient, http } from "viem";
-import { type Ctx, connect, EXIT, inputError, readJson, requesterKey, usageError } from "../common.ts";
+import { type Ctx, connect, EXIT, inputError, readJson, usageError } from "../common.ts";
 import { itemSourceOptions, readItems } from "../items.ts";
 import { bigWhole, chainOptions, positive, readChainOptions, uploadTokenOption, vaultUrlOption } from "../options.ts";
 import { countReporter, seconds } from "../progress.ts";
-import { taskView } from "../task-access.ts";
+import { eventsOf, taskRequesterKey, taskView } from "../task-access.ts";
 import { DEFAULT_VAULT_URL } from "./vault.ts";
 
 /** What each dataset kind is for, from the rule that reads it. */
@@ -203,16 +202,7 @@ the labels become public. Only verified batches are exported (pending and reject
     const c = await connect(o);
     const stored = await c.client.getTask(o.task);
     const { rule, classes, meta, info } = await taskView(c, o.task);
-    const nonce = o.keyNonce ?? (meta?.keyNonce === undefined ? undefined : BigInt(meta.keyNonce));
-    if (nonce === undefined)
-      throw usageError(
-        `task ${o.task}'s metadata names no key nonce: pass the one \`task create\` printed with --key-nonce`,
-      );
-    const { skR, pkR } = await requesterKey(c, nonce);
-    if (stored.pkR[0] !== pkR[0] || stored.pkR[1] !== pkR[1])
-      throw inputError(
-        `this account and key nonce do not give task ${o.task}'s encryption key: check --account and --key-nonce`,
-      );
+    const skR = await taskRequesterKey(c, o.task, stored.pkR, meta, o.keyNonce);
     let manifest: ReturnType<typeof checkManifest>["manifest"];
     if (o.manifest) manifest = checkManifest(await readJson(o.manifest)).manifest;
     else if (meta?.vault) manifest = (await new VaultClient(meta.vault).manifest(info.datasetRoot)).manifest;
@@ -231,11 +221,7 @@ the labels become public. Only verified batches are exported (pending and reject
       chainId: c.deployment.chainId,
       escrow: c.client.escrow,
       taskId: o.task,
-      logs: await escrowReader({
-        client: c.client.publicClient,
-        address: c.client.escrow,
-        fromBlock: BigInt(c.deployment.deployBlock),
-      }).read(),
+      logs: await eventsOf(c).read(),
       skR,
       manifest,
       classes,

@@ -7,9 +7,9 @@ import { type CommandUnknownOpts, Option } from "@commander-js/extra-typings";
 import { checkManifest } from "@zklabel/sdk/dataset";
 import { exportsCoco, labelRows, toCoco, toCsv, toJsonl } from "@zklabel/sdk/export";
 import { openSubmittedBatches } from "@zklabel/sdk/open";
-import { type Ctx, connect, inputError, readJson, requesterKey, usageError } from "../common.ts";
+import { type Ctx, connect, inputError, readJson } from "../common.ts";
 import { bigWhole, chainOptions } from "../options.ts";
-import { eventsOf, taskView } from "../task-access.ts";
+import { eventsOf, taskRequesterKey, taskView } from "../task-access.ts";
 
 export function labelsCommands(program: CommandUnknownOpts, ctx: Ctx): void {
   const labels = program.command("labels").description("requester: the labels workers submitted");
@@ -41,18 +41,7 @@ nonce, which the task's metadata carries; --key-nonce N overrides it (tasks made
     if (o.format === "coco" && !exportsCoco(rule)) {
       throw inputError(`COCO holds bounding boxes; task ${o.task} is a ${rule.noun} task: use --format jsonl or csv`);
     }
-    const nonce = o.keyNonce ?? (meta?.keyNonce === undefined ? undefined : BigInt(meta.keyNonce));
-    if (nonce === undefined) {
-      throw usageError(
-        `task ${o.task}'s metadata names no key nonce: pass the one \`task create\` printed with --key-nonce`,
-      );
-    }
-    const { skR, pkR } = await requesterKey(c, nonce);
-    if (stored.pkR[0] !== pkR[0] || stored.pkR[1] !== pkR[1]) {
-      throw inputError(
-        `this account and key nonce do not give task ${o.task}'s encryption key: check --account and --key-nonce`,
-      );
-    }
+    const skR = await taskRequesterKey(c, o.task, stored.pkR, meta, o.keyNonce);
     const size = stored.rule.batchSize;
     const batches = openSubmittedBatches(await eventsOf(c).read(), o.task, skR, size, stored.ruleId);
     const rows = labelRows(rule, batches, size, manifest, classes);

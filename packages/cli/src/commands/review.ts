@@ -9,9 +9,9 @@ import { releaseSnarkjs } from "@zklabel/core/prove";
 import { rejectCircuit } from "@zklabel/core/rules";
 import type { GoldOpenings } from "@zklabel/sdk/gold";
 import { proveRejection, type ReviewedBatch, reviewPending } from "@zklabel/sdk/review";
-import { type Ctx, connect, inputError, readJson, requesterKey, usageError } from "../common.ts";
+import { type Ctx, connect, inputError, readJson, usageError } from "../common.ts";
 import { bigWhole, chainOptions } from "../options.ts";
-import { artifactsOf, eventsOf, taskView } from "../task-access.ts";
+import { artifactsOf, eventsOf, taskRequesterKey, taskView } from "../task-access.ts";
 
 const batchList = (v: string): number[] => {
   const xs = v.split(",").map((x) => Number(x.trim()));
@@ -48,14 +48,7 @@ and the batch reopens for other workers.`,
     const { info, rule, meta } = await taskView(c, o.task);
     if (!rule.gold) throw inputError(`task ${o.task} is a ${rule.noun} task: it has no gold items to review`);
     if (stored.goldRoot === 0n) throw inputError(`task ${o.task} has no gold items: every batch is paid at once`);
-    const nonce = o.keyNonce ?? (meta?.keyNonce === undefined ? undefined : BigInt(meta.keyNonce));
-    if (nonce === undefined)
-      throw usageError(
-        `task ${o.task}'s metadata names no key nonce: pass the one \`task create\` printed with --key-nonce`,
-      );
-    const { skR, pkR } = await requesterKey(c, nonce);
-    if (stored.pkR[0] !== pkR[0] || stored.pkR[1] !== pkR[1])
-      throw inputError(`this account and key nonce do not give task ${o.task}'s key: check --account and --key-nonce`);
+    const skR = await taskRequesterKey(c, o.task, stored.pkR, meta, o.keyNonce);
     const openings = (await readJson(o.gold)) as GoldOpenings;
     const now = Number((await c.client.publicClient.getBlock()).timestamp);
     const reviewed = reviewPending({
