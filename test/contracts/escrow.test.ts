@@ -905,29 +905,28 @@ describe("ZkLabelEscrow: requester exits", () => {
 });
 
 describe("ZkLabelEscrow: a finished task is recorded as complete (issue 19)", () => {
+  /** keccak256(abi.encode(nullifier, labelsCommitment)): a submission's seal. */
+  const sealOf = (nullifier: bigint, commitment: bigint) =>
+    keccak256(encodeAbiParameters([{ type: "uint256" }, { type: "uint256" }], [nullifier, commitment]));
+  /** One link of the batches digest: keccak256(abi.encode(prev, batchIndex, seal)). */
+  const chainStep = (prev: Hex, batchIndex: bigint, seal: Hex) =>
+    keccak256(
+      encodeAbiParameters([{ type: "bytes32" }, { type: "uint256" }, { type: "bytes32" }], [prev, batchIndex, seal]),
+    );
+  const digestStart = async (id: bigint) => toHex((await escrow.read.getTask([id])).taskHash, { size: 32 });
   /** The batches digest as a dataset consumer recomputes it from the events, in BatchVerified order. */
   async function digestFromEvents(id: bigint): Promise<Hex> {
     const submitted = await escrow.getEvents.BatchSubmitted({ taskId: id }, { fromBlock: 0n });
     const verified = await escrow.getEvents.BatchVerified({ taskId: id }, { fromBlock: 0n });
-    let d = toHex((await escrow.read.getTask([id])).taskHash, { size: 32 });
+    let digest = await digestStart(id);
     for (const v of verified) {
-      // The batch's standing submission: its last BatchSubmitted before it was verified.
+      // The batch's standing submission (no batch is rejected in these tests: its last one).
       const s = submitted.filter((e) => e.args.batchIndex === v.args.batchIndex).at(-1);
       assert.ok(s, `batch ${v.args.batchIndex} was submitted`);
-      const seal = keccak256(
-        encodeAbiParameters(
-          [{ type: "uint256" }, { type: "uint256" }],
-          [s.args.nullifier as bigint, s.args.labelsCommitment as bigint],
-        ),
-      );
-      d = keccak256(
-        encodeAbiParameters(
-          [{ type: "bytes32" }, { type: "uint256" }, { type: "bytes32" }],
-          [d, v.args.batchIndex as bigint, seal],
-        ),
-      );
+      const seal = sealOf(s.args.nullifier as bigint, s.args.labelsCommitment as bigint);
+      digest = chainStep(digest, v.args.batchIndex as bigint, seal);
     }
-    return d;
+    return digest;
   }
   const completions = (id: bigint) => escrow.getEvents.TaskCompleted({ taskId: id }, { fromBlock: 0n });
 
@@ -995,17 +994,8 @@ describe("ZkLabelEscrow: a finished task is recorded as complete (issue 19)", ()
     assert.equal(c.blockHash, receipt.blockHash);
     assert.equal(c.args.verifiedItems, ITEMS);
     assert.equal(c.args.batchesDigest, await digestFromEvents(id));
-    const seal = (p: Proven) =>
-      keccak256(
-        encodeAbiParameters(
-          [{ type: "uint256" }, { type: "uint256" }],
-          [BigInt(p.publicSignals[IN.nullifier]), BigInt(p.publicSignals[IN_COMMITMENT])],
-        ),
-      );
-    const chain = (prev: Hex, b: bigint, s: Hex) =>
-      keccak256(encodeAbiParameters([{ type: "bytes32" }, { type: "uint256" }, { type: "bytes32" }], [prev, b, s]));
-    const start = toHex((await escrow.read.getTask([id])).taskHash, { size: 32 });
-    const expected = chain(chain(start, 1n, seal(p1)), 0n, seal(p0));
+    const seal = (p: Proven) => sealOf(BigInt(p.publicSignals[IN.nullifier]), BigInt(p.publicSignals[IN_COMMITMENT]));
+    const expected = chainStep(chainStep(await digestStart(id), 1n, seal(p1)), 0n, seal(p0));
     assert.equal(c.args.batchesDigest, expected, "batch 1 then batch 0, with the proofs' nullifier and commitment");
     await assertSolvent();
   });
